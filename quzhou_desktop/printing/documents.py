@@ -1,0 +1,206 @@
+"""Plain input records for the printable notices (DESIGN.md capability 5).
+
+Services fill these from the database; printing never reads the database.  Money is integer 分; dates are
+``datetime.date``.  Every text field is checked glyph by glyph when drawn (MissingGlyph names the field).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice:
+    """Header fields common to every kind."""
+
+    kind: ClassVar[str] = ""
+    organisation: str  # 村/组织名称, e.g. "柯城区石梁镇下村村"
+    title: str  # full title, e.g. "下村村关于村道硬化工程实施方案的公示"
+    date: dt.date  # 成文日期
+    issuer: str  # 署名 (issuing body), e.g. "下村村村民委员会"
+    code: str = ""  # verification code (verification.make_code); empty → no footer
+    paper: str = "A4"  # "A4" or "A3"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Meeting:
+    body: str  # 村民代表会议, 村务联席会议, 党员大会 …
+    date: dt.date
+    place: str = ""
+    chair: str = ""
+    entitled: int | None = None  # 应到 (against the roster)
+    present: int | None = None  # 实到
+
+
+@dataclass(frozen=True, kw_only=True)
+class Votes:
+    yes: int
+    no: int
+    abstain: int
+    method: str = "举手表决"  # or 无记名投票
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanNotice(Notice):
+    kind: ClassVar[str] = "plan"
+    matter: str
+    plan_text: str  # paragraphs separated by newlines
+    meeting: Meeting  # the 商议 meeting
+    posting_from: dt.date
+    posting_to: dt.date
+    feedback: str  # how to give opinions
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResolutionNotice(Notice):
+    kind: ClassVar[str] = "resolution"
+    matter: str
+    meeting: Meeting
+    votes: Votes
+    decision_text: str
+    posting_from: dt.date
+    posting_to: dt.date
+    objection: str  # 意见箱 / phone
+
+
+@dataclass(frozen=True, kw_only=True)
+class AmountLine:
+    label: str
+    fen: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResultNotice(Notice):
+    kind: ClassVar[str] = "result"
+    matter: str
+    summary: str
+    amounts: tuple[AmountLine, ...]
+    completed: dt.date
+    feedback: str  # 群众评议 channel
+    posting_from: dt.date | None = None
+    posting_to: dt.date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FinanceLine:
+    date: dt.date
+    summary: str  # 摘要 / 开支项目
+    income_fen: int = 0
+    expense_fen: int = 0
+    source: str = ""  # 资金来源
+    department: str = ""  # 使用部门
+    opinion: str = ""  # 审核意见
+
+
+@dataclass(frozen=True, kw_only=True)
+class FinanceNotice(Notice):
+    kind: ClassVar[str] = "finance"
+    period: str  # "2026年10月" / "2026年第三季度"
+    lines: tuple[FinanceLine, ...]
+    reviewers: tuple[str, ...]  # 村监会 reviewer names
+    review_date: dt.date
+    review_opinion: str = "经审核，以上收支真实、合规，同意公开。"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewedVoucher:
+    no: str
+    date: dt.date
+    payee: str
+    purpose: str
+    fen: int
+    opinion: str  # 同意 / 补正 / 不同意 …
+
+
+@dataclass(frozen=True, kw_only=True)
+class Signer:
+    role: str  # 村监会主任 / 委员 …
+    name: str = ""  # empty → a blank line to sign by hand
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewReport(Notice):
+    kind: ClassVar[str] = "review"
+    month: str  # "2026年10月"
+    meeting_date: dt.date
+    attendees: tuple[str, ...]
+    vouchers: tuple[ReviewedVoucher, ...]
+    overall_opinion: str
+    signers: tuple[Signer, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Signoff:
+    name: str = ""
+    date: dt.date | None = None
+    opinion: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoucherForm(Notice):
+    kind: ClassVar[str] = "voucher"
+    no: str
+    voucher_date: dt.date
+    handler: str  # 经手人
+    witness: str  # 证明人
+    payee: str
+    purpose: str
+    fen: int
+    funding_source: str
+    attachments: int
+    decision_ref: str = ""  # 决议 / 联席会议 record reference (C16)
+    review: Signoff = Signoff()  # 村监会审核: opinion, names, date
+    director: Signoff = Signoff()  # 主任/社长签字
+    secretary: Signoff = Signoff()  # 书记签字
+    agency: Signoff = Signoff()  # 代理中心受理
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterStep:
+    step: str  # 提议 / 商议 / 审议 / 决议 / 决议公开 / 实施 / 实施结果公开
+    date: dt.date
+    form: str  # 会议形式, e.g. 村务联席会议
+    entitled: int | None = None
+    present: int | None = None
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    content: str = ""
+    signatures: str = ""  # names, or empty for hand signatures
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterForm(Notice):
+    kind: ClassVar[str] = "register"
+    matter: str
+    category: str = ""
+    steps: tuple[RegisterStep, ...] = ()
+
+
+KINDS: dict[str, type[Notice]] = {
+    cls.kind: cls
+    for cls in (PlanNotice, ResolutionNotice, ResultNotice, FinanceNotice, ReviewReport, VoucherForm, RegisterForm)
+}
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def canonical_content(doc: Notice) -> bytes:
+    """Deterministic bytes of everything printed except the code and paper: feed to verification.make_code."""
+    data = _plain(doc)
+    data.pop("code", None)
+    data.pop("paper", None)
+    data["kind"] = doc.kind
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,106 @@
+"""Chinese line breaking (禁则) over font runs.
+
+Text is cut into tokens: every CJK character is its own token; a run of Latin letters, digits and number punctuation
+("¥128,650.00", "2026") stays together.  Lines are filled greedily; then the break is moved backwards while the next
+line would start with closing punctuation (，。、；：？！）》」』…) or the current line would end with opening
+punctuation (（《「『…) — the 推出 method, so nothing hangs outside the 版心.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+NO_LINE_START = frozenset("，。、；：？！）》」』〕】〉’”…—·%‰,.;:?!)]}>")
+NO_LINE_END = frozenset("（《「『〔【〈‘“([{<¥$")
+
+_TOKEN = re.compile(r"[A-Za-z0-9¥$.,:%/@_+#\-]+|\s|.", re.S)
+_EPS = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    font: str
+    text: str
+    width: float  # including the character spacing after every glyph
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    tokens: tuple[Token, ...]
+    width: float
+    last: bool  # last line of its paragraph (not justified)
+
+    @property
+    def text(self) -> str:
+        return "".join(t.text for t in self.tokens)
+
+    def runs(self) -> list[tuple[str, str]]:
+        """Consecutive tokens of one font merged: (font, text)."""
+        out: list[tuple[str, str]] = []
+        for tok in self.tokens:
+            if out and out[-1][0] == tok.font:
+                out[-1] = (tok.font, out[-1][1] + tok.text)
+            else:
+                out.append((tok.font, tok.text))
+        return out
+
+
+def tokenize(runs: list[tuple[str, str]], size: float, char_space: float, max_width: float) -> list[Token]:
+    """Tokens with widths; a Latin run wider than ``max_width`` is split into characters."""
+    tokens: list[Token] = []
+    for font, text in runs:
+        for piece in _TOKEN.findall(text):
+            width = stringWidth(piece, font, size) + len(piece) * char_space
+            if width > max_width and len(piece) > 1:
+                tokens.extend(Token(font, ch, stringWidth(ch, font, size) + char_space) for ch in piece)
+            else:
+                tokens.append(Token(font, piece, width))
+    return tokens
+
+
+def _line(tokens: list[Token], last: bool) -> Line:
+    while tokens and tokens[-1].text.isspace():
+        tokens = tokens[:-1]
+    return Line(tuple(tokens), sum(t.width for t in tokens), last)
+
+
+def break_lines(tokens: list[Token], width: float, first_width: float | None = None) -> list[Line]:
+    """Greedy fill with 禁则 adjustments. ``first_width`` is the first line's width (after an indent)."""
+    lines: list[Line] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        avail = first_width if (first_width is not None and not lines) else width
+        used, j = 0.0, i
+        while j < n and used + tokens[j].width <= avail + _EPS:
+            used += tokens[j].width
+            j += 1
+        if j == i:
+            j = i + 1  # one token wider than the line: place it alone
+        elif j < n:
+            k = j
+            while k > i + 1 and (tokens[k].text[0] in NO_LINE_START or tokens[k - 1].text[-1] in NO_LINE_END):
+                k -= 1
+            j = k
+        lines.append(_line(tokens[i:j], last=j >= n))
+        i = j
+        while i < n and tokens[i].text.isspace() and tokens[i].text != "\n":
+            i += 1
+    return lines
+
+
+def wrap(
+    runs: list[tuple[str, str]],
+    size: float,
+    width: float,
+    *,
+    char_space: float = 0.0,
+    first_indent: float = 0.0,
+) -> list[Line]:
+    """Lines of ``runs`` (from FontSet.runs) set at ``size`` within ``width``."""
+    tokens = tokenize(runs, size, char_space, width - first_indent)
+    if not tokens:
+        return [Line((), 0.0, True)]
+    return break_lines(tokens, width, width - first_indent if first_indent else None)
