@@ -1,0 +1,141 @@
+"""Backups with SQLite's online backup API: daily on start-up, before migrations, on demand; restore.
+
+Attachments are stored inside the database, so a backup file is the whole of the data.  Backups are
+readable only by the user (mode 600) where the OS allows, since they hold personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from quzhou_desktop.core.errors import QuzhouError
+from quzhou_desktop.paths import backups_dir, ensure_private_dir
+
+log = logging.getLogger(__name__)
+KEEP_DAILY = 14
+KEEP_OTHER = 10
+_NAME = re.compile(r"^quzhou-(\d{8})-(\d{6})-([a-z0-9-]+)\.sqlite3$")
+
+
+class BackupError(QuzhouError):
+    code = "backup"
+
+
+class RestoreRefused(QuzhouError):
+    code = "backup.restore_refused"
+    template = "备份文件未通过校验，没有恢复：{problem}"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: datetime
+    reason: str
+    size: int
+
+
+def _copy(src: Path, dest: Path) -> None:
+    tmp = dest.with_suffix(".partial")
+    if tmp.exists():
+        tmp.unlink()
+    with sqlite3.connect(f"file:{src}?mode=ro", uri=True) as s, sqlite3.connect(tmp) as d:
+        s.backup(d)
+    d.close()
+    s.close()
+    if os.name == "posix":
+        tmp.chmod(0o600)
+    tmp.replace(dest)
+
+
+def make_backup(
+    db_path: Path, *, reason: str = "manual", dest: Path | None = None, now: datetime | None = None
+) -> Path:
+    """Copy the database to ``dest`` or the rotation folder. Returns the backup path."""
+    now = now or datetime.now()
+    if dest is None:
+        folder = ensure_private_dir(backups_dir(db_path))
+        safe = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "manual"
+        dest = folder / f"quzhou-{now:%Y%m%d-%H%M%S}-{safe}.sqlite3"
+        n = 1
+        while dest.exists():
+            n += 1
+            dest = folder / f"quzhou-{now:%Y%m%d-%H%M%S}-{safe}-{n}.sqlite3"
+    try:
+        _copy(db_path, dest)
+    except (sqlite3.Error, OSError) as exc:
+        raise BackupError(f"备份失败：{exc}（目标：{dest}）") from exc
+    log.info("backup %s -> %s", db_path, dest)
+    rotate(db_path)
+    return dest
+
+
+def list_backups(db_path: Path) -> list[BackupInfo]:
+    folder = backups_dir(db_path)
+    out: list[BackupInfo] = []
+    if not folder.is_dir():
+        return out
+    for p in folder.iterdir():
+        m = _NAME.match(p.name)
+        if m:
+            taken = datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
+            out.append(BackupInfo(p, taken, m.group(3), p.stat().st_size))
+    return sorted(out, key=lambda b: b.taken_at, reverse=True)
+
+
+def rotate(db_path: Path) -> None:
+    daily = [b for b in list_backups(db_path) if b.reason == "daily"]
+    other = [b for b in list_backups(db_path) if b.reason != "daily"]
+    for b in daily[KEEP_DAILY:] + other[KEEP_OTHER:]:
+        try:
+            b.path.unlink()
+        except OSError:
+            log.warning("could not remove old backup %s", b.path)
+
+
+def daily_backup(db_path: Path, *, now: datetime | None = None) -> Path | None:
+    """Make today's backup unless one exists already. Returns the new path or None."""
+    now = now or datetime.now()
+    if not db_path.exists():
+        return None
+    if any(b.reason == "daily" and b.taken_at.date() == now.date() for b in list_backups(db_path)):
+        return None
+    return make_backup(db_path, reason="daily", now=now)
+
+
+def restore(backup: Path, db_path: Path) -> Path:
+    """Verify ``backup``, keep the current database as a backup, then copy ``backup`` over it.
+
+    Returns the path of the safety copy of the database as it was before the restore."""
+    from quzhou_desktop.store.audit import verify_all
+    from quzhou_desktop.store.db import Database
+
+    if not backup.is_file():
+        raise BackupError(f"备份文件不存在：{backup}")
+    candidate = Database(backup, migrate=False)
+    try:
+        with candidate.read_engine.connect() as conn:
+            problems = verify_all(conn)
+    except QuzhouError:
+        raise
+    except Exception as exc:  # a damaged file
+        raise RestoreRefused(problem=str(exc)) from exc
+    finally:
+        candidate.dispose()
+    if problems:
+        raise RestoreRefused(problem=problems[0].message)
+    safety = make_backup(db_path, reason="before-restore") if db_path.exists() else db_path
+    try:
+        with sqlite3.connect(f"file:{backup}?mode=ro", uri=True) as s, sqlite3.connect(db_path) as d:
+            s.backup(d)
+        s.close()
+        d.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"恢复失败：{exc}。原数据库的备份在 {safety}") from exc
+    log.info("restored %s from %s (safety copy %s)", db_path, backup, safety)
+    return safety

@@ -1,0 +1,46 @@
+"""All mapped tables. Importing this package registers every model on ``Base.metadata``."""
+
+from __future__ import annotations
+
+from quzhou_desktop.store.models.attachments import Attachment, AttachmentBlob
+from quzhou_desktop.store.models.audit import AuditEntry
+from quzhou_desktop.store.models.base import Audited, Base, new_uuid, utcnow
+from quzhou_desktop.store.models.disclosures import (
+    Disclosure,
+    DisclosureFeedback,
+    DisclosureItem,
+    NoticePrint,
+)
+from quzhou_desktop.store.models.matters import Matter, MatterStep, StepAmendment, StepAttendance
+from quzhou_desktop.store.models.org import KinLink, Membership, Person, Township, Village
+from quzhou_desktop.store.models.users import UserAccount, UserVillage
+from quzhou_desktop.store.models.vouchers import LedgerLine, MonthlyReview, Voucher, VoucherEvent
+
+__all__ = [
+    "Attachment",
+    "AttachmentBlob",
+    "AuditEntry",
+    "Audited",
+    "Base",
+    "Disclosure",
+    "DisclosureFeedback",
+    "DisclosureItem",
+    "KinLink",
+    "LedgerLine",
+    "Matter",
+    "MatterStep",
+    "Membership",
+    "MonthlyReview",
+    "NoticePrint",
+    "Person",
+    "StepAmendment",
+    "StepAttendance",
+    "Township",
+    "UserAccount",
+    "UserVillage",
+    "Village",
+    "Voucher",
+    "VoucherEvent",
+    "new_uuid",
+    "utcnow",
+]

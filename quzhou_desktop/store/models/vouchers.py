@@ -1,0 +1,109 @@
+"""村务监督: vouchers under 先审后签, their review/signature events, monthly reviews and ledger lines."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from quzhou_desktop.store.models.base import Audited, Base
+
+
+class Voucher(Audited, Base):
+    __tablename__ = "voucher"
+    __table_args__ = (
+        UniqueConstraint("village_id", "year", "number", "version", name="uq_voucher_number_version"),
+        Index("ix_voucher_village_date", "village_id", "voucher_date"),
+        Index("ix_voucher_status", "status"),
+    )
+
+    village_id: Mapped[str] = mapped_column(ForeignKey("village.id"), nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    number: Mapped[str] = mapped_column(String(30), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    supersedes_id: Mapped[str | None] = mapped_column(ForeignKey("voucher.id"))
+    voucher_date: Mapped[date] = mapped_column(Date, nullable=False)
+    handler_name: Mapped[str] = mapped_column(String(40), nullable=False)  # 经手人
+    handler_person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    witness_name: Mapped[str | None] = mapped_column(String(40))  # 证明人
+    payee: Mapped[str] = mapped_column(String(100), nullable=False)
+    payee_person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    purpose: Mapped[str] = mapped_column(String(200), nullable=False)
+    amount_fen: Mapped[int] = mapped_column(Integer, nullable=False)
+    funding_source: Mapped[str | None] = mapped_column(String(60))
+    budget_line: Mapped[str | None] = mapped_column(String(60))
+    invoice_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    decision_ref: Mapped[str | None] = mapped_column(String(200))
+    decision_step_id: Mapped[str | None] = mapped_column(ForeignKey("matter_step.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    # draft, submitted, needs_correction, rejected, reviewed, director_signed, secretary_signed,
+    # delivered, accepted, returned, superseded, void
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="draft")
+    prepared_by: Mapped[str | None] = mapped_column(String(36))
+    import_key: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class VoucherEvent(Audited, Base):
+    """One step of a voucher's life: submit, review (同意/补正/不同意), sign, deliver, accept, return, void.
+
+    Review and signature events are electronic signatures: the user re-entered the password, and
+    ``signature`` is a hash over the voucher content and the event, so a later edit is evident."""
+
+    __tablename__ = "voucher_event"
+    __table_args__ = (Index("ix_voucher_event_voucher", "voucher_id", "at"),)
+
+    voucher_id: Mapped[str] = mapped_column(ForeignKey("voucher.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    opinion: Mapped[str | None] = mapped_column(String(10))
+    text: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[str | None] = mapped_column(String(36))
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    actor_name: Mapped[str | None] = mapped_column(String(40))
+    actor_role: Mapped[str | None] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    signature: Mapped[str | None] = mapped_column(String(64))
+
+
+class MonthlyReview(Audited, Base):
+    """村监会月度工作例会 and 村财务月度审核 for one village and month; a signed month may be locked."""
+
+    __tablename__ = "monthly_review"
+    __table_args__ = (UniqueConstraint("village_id", "year", "month"),)
+
+    village_id: Mapped[str] = mapped_column(ForeignKey("village.id"), nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    month: Mapped[int] = mapped_column(Integer, nullable=False)
+    meeting_date: Mapped[date | None] = mapped_column(Date)
+    place: Mapped[str | None] = mapped_column(String(100))
+    attendee_ids_json: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
+    voucher_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    total_fen: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    item_opinions_json: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    overall_opinion: Mapped[str | None] = mapped_column(Text)
+    open_items: Mapped[str | None] = mapped_column(Text)
+    # draft, signed
+    state: Mapped[str] = mapped_column(String(10), nullable=False, default="draft")
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    signed_by: Mapped[str | None] = mapped_column(String(36))
+    signature: Mapped[str | None] = mapped_column(String(64))
+    locked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    lock_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class LedgerLine(Audited, Base):
+    """收支明细 from the township bookkeeping agency (imported)."""
+
+    __tablename__ = "ledger_line"
+    __table_args__ = (Index("ix_ledger_village_date", "village_id", "entry_date"),)
+
+    village_id: Mapped[str] = mapped_column(ForeignKey("village.id"), nullable=False)
+    entry_date: Mapped[date] = mapped_column(Date, nullable=False)
+    voucher_no: Mapped[str | None] = mapped_column(String(30))
+    summary: Mapped[str] = mapped_column(String(200), nullable=False)
+    subject: Mapped[str | None] = mapped_column(String(60))
+    income_fen: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    expense_fen: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    counterparty: Mapped[str | None] = mapped_column(String(100))
+    import_key: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -1,0 +1,74 @@
+"""Schema version check and Alembic migrations at start-up.
+
+The common case (file already at ``SCHEMA_HEAD``) costs one query and never imports Alembic, which keeps
+start-up fast.  An older file is backed up, then upgraded; a newer file is refused untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import text
+
+from quzhou_desktop.store.errors import DatabaseTooNew, NotADatabase
+
+if TYPE_CHECKING:
+    from quzhou_desktop.store.db import Database
+
+log = logging.getLogger(__name__)
+
+# The newest migration in store/migrations/versions (a test keeps this in step with Alembic's head).
+SCHEMA_HEAD = "0001"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def current_revision(db: Database) -> tuple[str | None, bool]:
+    """(revision, has_tables)."""
+    with db.write_engine.connect() as conn:
+        names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+        conn.rollback()
+        if "alembic_version" not in names:
+            return None, bool(names - {"sqlite_sequence"})
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        conn.rollback()
+        return (row[0] if row else None), True
+
+
+def known_revisions() -> list[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return [rev.revision for rev in script.walk_revisions()]
+
+
+def upgrade(db: Database, target: str = "head") -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with db.write_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, target)
+
+
+def ensure_schema(db: Database) -> None:
+    rev, has_tables = current_revision(db)
+    if rev == SCHEMA_HEAD:
+        return
+    if rev is None:
+        if has_tables:
+            raise NotADatabase(path=db.label)
+        log.info("creating schema in %s", db.label)
+        upgrade(db)
+        return
+    if rev not in known_revisions():
+        raise DatabaseTooNew(found=rev, supported=SCHEMA_HEAD)
+    if db.path is not None:
+        from quzhou_desktop.store.backup import make_backup
+
+        make_backup(db.path, reason=f"before-migration-{rev}")
+    log.info("migrating %s from %s to %s", db.label, rev, SCHEMA_HEAD)
+    upgrade(db)
