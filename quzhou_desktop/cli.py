@@ -1,0 +1,93 @@
+"""`quzhou-desktop` entry point: the GUI by default, headless subcommands otherwise.
+
+Subcommands live in ``quzhou_desktop.commands``: every module there with a ``register(subparsers)``
+function is discovered, so a command group is added by adding a module.  Each command prints a Chinese
+error and exits non-zero on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from quzhou_desktop import APP_TITLE, __version__
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+_TRANSLATIONS = (
+    ("the following arguments are required", "缺少必需的参数"),
+    ("unrecognized arguments", "无法识别的参数"),
+    ("invalid choice", "无效的选项"),
+    ("choose from", "可选"),
+    ("expected one argument", "需要提供一个值"),
+    ("invalid int value", "不是有效的整数"),
+    ("not allowed with argument", "不能与此参数同时使用"),
+    ("one of the arguments", "以下参数必须提供一个"),
+    ("is required", "是必需的"),
+)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        for en, zh in _TRANSLATIONS:
+            message = message.replace(en, zh)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"参数错误：{message}\n（用 --help 查看用法）\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = ChineseArgumentParser(
+        prog="quzhou-desktop", description=f"{APP_TITLE}：五议两公开、三务公开、村务监督（先审后签）"
+    )
+    p.add_argument("--version", action="version", version=f"quzhou-desktop {__version__}")
+    p.add_argument("--db", help="数据库文件路径（默认在用户数据目录）")
+    p.add_argument("-v", "--verbose", action="store_true", help="在终端显示日志")
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
+    import quzhou_desktop.commands as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        if info.name.startswith("_") or info.name == "common":
+            continue
+        mod = importlib.import_module(f"quzhou_desktop.commands.{info.name}")
+        register = getattr(mod, "register", None)
+        if register is not None:
+            register(sub)
+    return p
+
+
+def _wants_gui(args: list[str]) -> bool:
+    """True when the arguments are only GUI options (--db PATH, -v)."""
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+        elif a == "--db":
+            skip = True
+        elif not (a.startswith("--db=") or a in ("-v", "--verbose")):
+            return False
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if _wants_gui(args_list):  # fast path: no subcommand parsers built
+        return gui_main(args_list)
+    args = build_parser().parse_args(args_list)
+    if args.command is None:
+        return gui_main(args_list)
+    from quzhou_desktop.commands.common import run_command
+
+    return run_command(args)
+
+
+def gui_main(argv: Sequence[str] | None = None) -> int:
+    from quzhou_desktop.app import run_gui
+
+    return run_gui(list(sys.argv[1:] if argv is None else argv))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

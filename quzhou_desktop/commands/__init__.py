@@ -1,0 +1,1 @@
+"""CLI subcommands. Each module with ``register(subparsers)`` adds its commands (see ``cli.py``)."""

@@ -1,0 +1,75 @@
+"""Shared CLI plumbing: open the database with Chinese errors, log in as ``--user``, run a command."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from pathlib import Path
+
+from quzhou_desktop.core.errors import QuzhouError
+from quzhou_desktop.paths import default_db_path
+from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.store.db import Database
+
+log = logging.getLogger(__name__)
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(QuzhouError):
+    code = "cli"
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
+
+
+def open_context(args: argparse.Namespace, *, create: bool = False) -> AppContext:
+    return AppContext(Database(db_path(args), create=create))
+
+
+def add_user_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--user", required=True, help="以哪个用户的身份操作（密码从提示或环境变量 QUZHOU_PASSWORD 读取）"
+    )
+
+
+def read_password(prompt: str = "密码：", *, env: str = "QUZHOU_PASSWORD") -> str:
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CommandError(f"需要密码：请在终端运行以便输入，或设置环境变量 {env}")
+    return getpass.getpass(prompt)
+
+
+def login(ctx: AppContext, args: argparse.Namespace) -> None:
+    from quzhou_desktop.services.auth import login as do_login
+
+    do_login(ctx, args.user, read_password(f"用户 {args.user} 的密码："))
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from quzhou_desktop.logs import setup_logging
+
+    setup_logging(verbose=bool(getattr(args, "verbose", False)))
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        print("错误：未知命令", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(handler(args) or 0)
+    except QuzhouError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("已取消，未作修改。", file=sys.stderr)
+        return EXIT_PROBLEM
+    except Exception:
+        log.exception("command failed")
+        from quzhou_desktop.logs import log_file
+
+        print(f"程序内部错误，详情已写入日志：{log_file()}", file=sys.stderr)
+        return 70

@@ -1,0 +1,80 @@
+"""`init` (first-run setup without the GUI) and `demo` (a realistic demo township)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from quzhou_desktop.commands.common import CommandError, db_path, open_context, read_password
+from quzhou_desktop.services.villages import VillageSpec
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("init", help="首次设置：创建乡镇、村和管理员账号（不打开界面）")
+    p.add_argument("--db", required=True, help="新数据库文件路径")
+    p.add_argument("--township", required=True, help="乡镇名称")
+    p.add_argument("--villages", required=True, help="村名，用逗号分隔，如 甲村,乙村")
+    p.add_argument("--admin", required=True, help="管理员用户名（密码从提示或 QUZHOU_PASSWORD 读取）")
+    p.add_argument("--admin-name", help="管理员姓名（默认同用户名）")
+    p.set_defaults(handler=cmd_init)
+
+    d = sub.add_parser(
+        "demo", help="创建一个演示乡镇（多个村、花名册、各类事项、凭证和公开），每个角色一个用户"
+    )
+    d.add_argument("--db", required=True, help="演示数据库文件路径（不能已存在）")
+    d.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
+    d.set_defaults(handler=cmd_demo)
+
+
+def _split_villages(text: str) -> list[str]:
+    for sep in ("，", "、", ";", "；"):
+        text = text.replace(sep, ",")
+    return [v.strip() for v in text.split(",") if v.strip()]
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from quzhou_desktop.services.setup import initialise, is_initialised
+
+    path = db_path(args)
+    names = _split_villages(args.villages)
+    if not names:
+        raise CommandError("--villages 至少要有一个村名")
+    password = read_password("管理员密码：")
+    if not os.environ.get("QUZHOU_PASSWORD") and sys.stdin.isatty():
+        if read_password("再输一次：", env="QUZHOU_PASSWORD_CONFIRM") != password:
+            raise CommandError("两次输入的密码不一致")
+    ctx = open_context(args, create=True)
+    try:
+        if is_initialised(ctx):
+            raise CommandError(f"数据库 {path} 已经完成过首次设置，未作修改")
+        initialise(
+            ctx,
+            township_name=args.township,
+            villages=[VillageSpec(name=n) for n in names],
+            admin_username=args.admin,
+            admin_password=password,
+            admin_display_name=args.admin_name or args.admin,
+        )
+    finally:
+        ctx.db.dispose()
+    print(
+        f"已创建数据库 {path}：{args.township}，{len(names)} 个村（{'、'.join(names)}），管理员 {args.admin}"
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from quzhou_desktop.services.demo import DEMO_PASSWORD, build_demo
+
+    path = Path(args.db).expanduser()
+    if path.exists():
+        raise CommandError(f"文件已存在：{path}。演示数据库需要一个新文件，未作修改")
+    users = build_demo(path, seed=args.seed)
+    print(f"已创建演示数据库 {path}")
+    print(f"所有演示用户的密码都是：{DEMO_PASSWORD}")
+    print(f"{'用户名':<16}{'角色':<14}姓名")
+    for u in users:
+        print(f"{u.username:<18}{u.role_label:<12}{u.display_name}")
+    return 0

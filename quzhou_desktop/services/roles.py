@@ -1,0 +1,129 @@
+"""Roles and permissions. Checked in services so neither the GUI nor the CLI can bypass them."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Role(str, Enum):
+    CLERK = "clerk"
+    SUPERVISOR_CHAIR = "supervisor_chair"
+    SUPERVISOR = "supervisor"
+    DIRECTOR = "director"
+    SECRETARY = "secretary"
+    TOWNSHIP_ADMIN = "township_admin"
+    READONLY = "readonly"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.CLERK: "报账员/文书",
+    Role.SUPERVISOR_CHAIR: "村监会主任",
+    Role.SUPERVISOR: "村监会成员",
+    Role.DIRECTOR: "村委会主任/社长",
+    Role.SECRETARY: "村党组织书记",
+    Role.TOWNSHIP_ADMIN: "乡镇管理员",
+    Role.READONLY: "只读",
+}
+
+
+class Perm(str, Enum):
+    ROSTER_EDIT = "roster.edit"
+    VILLAGE_MANAGE = "village.manage"
+    USERS_MANAGE = "users.manage"
+    SETTINGS_EDIT = "settings.edit"
+    MATTER_EDIT = "matter.edit"
+    VOUCHER_EDIT = "voucher.edit"
+    VOUCHER_REVIEW = "voucher.review"
+    VOUCHER_SIGN_DIRECTOR = "voucher.sign_director"
+    VOUCHER_SIGN_SECRETARY = "voucher.sign_secretary"
+    VOUCHER_DELIVER = "voucher.deliver"
+    VOUCHER_ACCEPT = "voucher.accept"
+    MONTH_REVIEW = "month.review"
+    MONTH_LOCK = "month.lock"
+    MONTH_UNLOCK = "month.unlock"
+    DISCLOSURE_EDIT = "disclosure.edit"
+    DISCLOSURE_REVIEW = "disclosure.review"
+    FEEDBACK_EDIT = "feedback.edit"
+    IMPORT = "import"
+    EXPORT_ID_NUMBERS = "export.id_numbers"
+    PRINT = "print"
+    BACKUP = "backup"
+    RESTORE = "restore"
+
+
+PERM_LABELS: dict[Perm, str] = {
+    Perm.ROSTER_EDIT: "编辑花名册",
+    Perm.VILLAGE_MANAGE: "管理村信息",
+    Perm.USERS_MANAGE: "管理用户",
+    Perm.SETTINGS_EDIT: "修改乡镇规则设置",
+    Perm.MATTER_EDIT: "登记五议两公开事项",
+    Perm.VOUCHER_EDIT: "录入支出凭证",
+    Perm.VOUCHER_REVIEW: "村监会审核凭证",
+    Perm.VOUCHER_SIGN_DIRECTOR: "村委会主任（社长）签字",
+    Perm.VOUCHER_SIGN_SECRETARY: "村党组织书记签字",
+    Perm.VOUCHER_DELIVER: "报送代理记账中心",
+    Perm.VOUCHER_ACCEPT: "代理记账中心受理或退回",
+    Perm.MONTH_REVIEW: "主持村监会月度审核",
+    Perm.MONTH_LOCK: "锁定月份",
+    Perm.MONTH_UNLOCK: "解锁月份",
+    Perm.DISCLOSURE_EDIT: "编辑公开事项",
+    Perm.DISCLOSURE_REVIEW: "村监会审核公开内容",
+    Perm.FEEDBACK_EDIT: "登记群众意见及答复",
+    Perm.IMPORT: "导入表格",
+    Perm.EXPORT_ID_NUMBERS: "导出完整身份证号",
+    Perm.PRINT: "打印公告",
+    Perm.BACKUP: "备份数据库",
+    Perm.RESTORE: "恢复数据库",
+}
+
+_ALL = set(Perm)
+GRANTS: dict[Role, frozenset[Perm]] = {
+    Role.CLERK: frozenset(
+        {
+            Perm.ROSTER_EDIT,
+            Perm.MATTER_EDIT,
+            Perm.VOUCHER_EDIT,
+            Perm.VOUCHER_DELIVER,
+            Perm.DISCLOSURE_EDIT,
+            Perm.FEEDBACK_EDIT,
+            Perm.IMPORT,
+            Perm.PRINT,
+            Perm.BACKUP,
+        }
+    ),
+    Role.SUPERVISOR_CHAIR: frozenset(
+        {
+            Perm.VOUCHER_REVIEW,
+            Perm.MONTH_REVIEW,
+            Perm.MONTH_LOCK,
+            Perm.DISCLOSURE_REVIEW,
+            Perm.PRINT,
+            Perm.FEEDBACK_EDIT,
+        }
+    ),
+    Role.SUPERVISOR: frozenset({Perm.VOUCHER_REVIEW, Perm.DISCLOSURE_REVIEW, Perm.PRINT}),
+    Role.DIRECTOR: frozenset({Perm.VOUCHER_SIGN_DIRECTOR, Perm.PRINT}),
+    Role.SECRETARY: frozenset({Perm.VOUCHER_SIGN_SECRETARY, Perm.PRINT}),
+    Role.TOWNSHIP_ADMIN: frozenset(
+        _ALL
+        - {
+            Perm.VOUCHER_REVIEW,
+            Perm.VOUCHER_SIGN_DIRECTOR,
+            Perm.VOUCHER_SIGN_SECRETARY,
+            Perm.MONTH_REVIEW,
+            Perm.DISCLOSURE_REVIEW,
+        }
+    ),
+    Role.READONLY: frozenset({Perm.PRINT}),
+}
+
+# Roles whose users see every village of the township (others see only their linked villages).
+TOWNSHIP_WIDE = frozenset({Role.TOWNSHIP_ADMIN})
+
+
+def has_perm(role: Role, perm: Perm) -> bool:
+    return perm in GRANTS[role]
