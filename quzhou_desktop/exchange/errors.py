@@ -1,0 +1,49 @@
+"""Errors raised when a whole file cannot be imported (bad cells never raise; they become ``CellError``)."""
+
+from __future__ import annotations
+
+from quzhou_desktop.core.errors import QuzhouError
+
+
+class ImportFileError(QuzhouError):
+    """The file as a whole cannot be read as an import source."""
+
+    code = "import_file"
+
+
+class FileMissing(ImportFileError):
+    code = "import_file_missing"
+    template = "找不到文件“{path}”，请确认文件是否存在、是否被移动或改名"
+
+
+class NotASpreadsheet(ImportFileError):
+    code = "import_not_spreadsheet"
+    template = "“{name}”不是可以读取的表格文件（支持 .xlsx、.xlsm、.xls、.ods、.csv）：{detail}"
+
+
+class EncryptedWorkbook(ImportFileError):
+    code = "import_encrypted"
+    template = "“{name}”设置了打开密码，请先在 Excel 或 WPS 中取消密码、另存后再导入"
+
+
+class EmptyWorkbook(ImportFileError):
+    code = "import_empty"
+    template = "“{name}”中没有任何数据"
+
+
+class SheetNotFound(ImportFileError):
+    code = "import_sheet_missing"
+    template = "“{name}”中没有名为“{sheet}”的工作表（现有工作表：{sheets}）"
+
+
+class HeaderNotFound(ImportFileError):
+    code = "import_no_header"
+    template = (
+        "在“{name}”{where}的前{scanned}行中找不到{kind_label}的表头。"
+        "查找的列名：{fields}。请确认选择了正确的文件和工作表，或在表头行填写这些列名"
+    )
+
+
+class ImportCancelled(ImportFileError):
+    code = "import_cancelled"
+    template = "已取消读取“{name}”"

@@ -1,0 +1,190 @@
+"""Find the header row of an office spreadsheet and map its columns to fields.
+
+Handles title rows above the header (often merged across the width), two-row headers where a merged upper
+cell (“金额”) sits above sub-headers (“收入 | 支出”), and header text decorated with spaces, full-width
+spaces, line breaks, units such as “（元）” and required-markers such as “*”.
+The result is a :class:`ColumnMapping` the import wizard shows and the user may correct.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from quzhou_desktop.exchange.reader import MergedRange, column_letter
+from quzhou_desktop.exchange.schemas import KindSpec
+
+HEADER_SCAN_ROWS = 30
+_PARENS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
+_DROP = re.compile(r"[\s*※:#＊：]+")
+
+
+def normalize_header(text: Any) -> str:
+    """“ 金　额\n（元）” → “金额”; “*姓名” → “姓名”; “收款单位(人)” → “收款单位”."""
+    if not isinstance(text, str):
+        return ""
+    s = unicodedata.normalize("NFKC", text)
+    s = _DROP.sub("", s)
+    s = _PARENS.sub("", s)
+    return s
+
+
+def _lookup(spec: KindSpec) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for f in spec.fields:
+        for name in f.names:
+            table.setdefault(normalize_header(name), f.key)
+    return table
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which column holds which field. Column indexes are 0-based from column A.
+
+    ``header_row`` is the 1-based row number of the (lowest) header row; data starts on the next row.
+    ``headers`` holds the display text of every header column (index → text) for the wizard and for errors.
+    """
+
+    kind: str
+    header_row: int
+    header_rows: int = 1
+    columns: dict[str, int] = field(default_factory=dict)
+    headers: dict[int, str] = field(default_factory=dict)
+
+    def column_of(self, key: str) -> int | None:
+        return self.columns.get(key)
+
+    def header_text(self, index: int) -> str:
+        return self.headers.get(index) or column_letter(index)
+
+    def with_column(self, key: str, index: int | None) -> ColumnMapping:
+        """The user's correction: map ``key`` to column ``index`` (``None`` unmaps it)."""
+        cols = {k: v for k, v in self.columns.items() if k != key and v != index}
+        if index is not None:
+            cols[key] = index
+        return replace(self, columns=cols)
+
+    def missing(self, spec: KindSpec) -> list[str]:
+        """Chinese labels of required fields (or one-of groups) that have no column."""
+        out = [f.label for f in spec.fields if f.required and f.key not in self.columns]
+        for group in spec.one_of:
+            if not any(k in self.columns for k in group):
+                out.append("或".join(spec.field(k).label for k in group))
+        return out
+
+    def missing_message(self, spec: KindSpec) -> str | None:
+        miss = self.missing(spec)
+        if not miss:
+            return None
+        return f"表中缺少必填列：{'、'.join(miss)}。请在表头中补上，或在导入向导中指定对应的列"
+
+    def describe(self, spec: KindSpec) -> list[tuple[str, str, str | None, str | None]]:
+        """Rows for the wizard: (field label, 必填/选填, column letter or None, header text or None)."""
+        out = []
+        for f in spec.fields:
+            idx = self.columns.get(f.key)
+            out.append(
+                (
+                    f.label,
+                    "必填" if f.required else "选填",
+                    None if idx is None else column_letter(idx),
+                    None if idx is None else self.header_text(idx),
+                )
+            )
+        return out
+
+
+_UNIT = re.compile(r"[(（]\s*元\s*[)）]")
+
+
+def _cell_str(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def display_header(text: str) -> str:
+    """Header text as quoted to the user: no spaces or line breaks, no “（元）”."""
+    return _UNIT.sub("", "".join(text.split())) or text.strip()
+
+
+def _match_row(texts: Sequence[Sequence[str]], table: dict[str, str]) -> dict[str, int]:
+    """texts[col] is a list of candidate header strings for that column, best first."""
+    found: dict[str, int] = {}
+    for col, candidates in enumerate(texts):
+        for cand in candidates:
+            key = table.get(normalize_header(cand))
+            if key is not None:
+                if key not in found:
+                    found[key] = col
+                break
+    return found
+
+
+def _fill_merged(upper: list[str], lower: list[str], merged: Sequence[MergedRange], row0: int) -> list[str]:
+    """Spread a merged upper cell over the columns it covers (python-calamine only fills its first cell)."""
+    out = list(upper)
+    for r1, c1, r2, c2 in merged:
+        if r1 <= row0 <= r2 and c1 < len(out):
+            for c in range(c1 + 1, min(c2 + 1, len(out))):
+                if not out[c]:
+                    out[c] = out[c1]
+    # No merge information (CSV, some writers): a blank upper cell whose lower neighbours are both sub-headers
+    # belongs to the group on its left.
+    for c in range(1, len(out)):
+        if not out[c] and out[c - 1] and c < len(lower) and lower[c] and lower[c - 1]:
+            out[c] = out[c - 1]
+    return out
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    score: tuple[int, int]
+    mapping: ColumnMapping
+
+
+def detect_header(
+    rows: Sequence[tuple[int, Sequence[Any]]],
+    spec: KindSpec,
+    *,
+    merged: Sequence[MergedRange] = (),
+) -> ColumnMapping | None:
+    """Find the header among the first rows of a sheet; ``None`` if no row names at least two fields.
+
+    ``rows`` are (1-based row number, values) pairs as the reader yields them.
+    """
+    table = _lookup(spec)
+    required = {f.key for f in spec.fields if f.required} | {k for g in spec.one_of for k in g}
+    best: _Candidate | None = None
+    for i, (rownum, values) in enumerate(rows[:HEADER_SCAN_ROWS]):
+        upper = [_cell_str(v) for v in values]
+        if sum(1 for t in upper if t) < 2:
+            continue
+        single = _match_row([[t] for t in upper], table)
+        cands = [(single, 1, {c: display_header(t) for c, t in enumerate(upper) if t})]
+        if i + 1 < len(rows):
+            lower = [_cell_str(v) for v in rows[i + 1][1]]
+            width = max(len(upper), len(lower))
+            lower += [""] * (width - len(lower))
+            filled = _fill_merged(upper + [""] * (width - len(upper)), lower, merged, rownum - 1)
+            texts = [
+                [u + lo, lo, u] if u and lo and u != lo else [lo or u]
+                for u, lo in zip(filled, lower, strict=True)
+            ]
+            double = _match_row(texts, table)
+            shown = {
+                c: display_header(lo or u)
+                for c, (u, lo) in enumerate(zip(filled, lower, strict=True))
+                if lo or u
+            }
+            cands.append((double, 2, shown))
+        for found, nrows, shown in cands:
+            score = (len(required & found.keys()), len(found))
+            if len(found) < 2 or score[0] == 0:
+                continue
+            if best is None or score > best.score:
+                header_row = rownum + nrows - 1
+                m = ColumnMapping(spec.kind, header_row, nrows, dict(found), shown)
+                best = _Candidate(score, m)
+    return None if best is None else best.mapping
