@@ -87,6 +87,7 @@ class FontFace:
     index: int
     family: str
     names: frozenset[str] = field(compare=False, repr=False)
+    style: str = field(default="Regular", compare=False)
 
     @property
     def rl_name(self) -> str:
@@ -138,8 +139,10 @@ def _faces_in_file(path: Path) -> list[FontFace]:
             if os2 is not None and not (os2.ulCodePageRange1 >> 18 & 1 or os2.ulUnicodeRange2 >> 27 & 1):
                 continue  # neither GB2312 code page nor CJK Unified Ideographs: not a Chinese face
             names = {path.name.lower(), path.stem.lower()}
-            family = ""
+            family, style = "", "Regular"
             for rec in font["name"].names:
+                if rec.nameID in (2, 17) and rec.langID == 0x409:
+                    style = rec.toUnicode().strip() or style
                 if rec.nameID in (1, 4, 16):
                     try:
                         text = rec.toUnicode().strip()
@@ -148,7 +151,7 @@ def _faces_in_file(path: Path) -> list[FontFace]:
                     names.add(text.lower())
                     if rec.nameID in (1, 16) and (not family or rec.langID == 0x409):
                         family = text
-            faces.append(FontFace(path, index, family or path.stem, frozenset(names)))
+            faces.append(FontFace(path, index, family or path.stem, frozenset(names), style))
         except (TTLibError, KeyError, AttributeError, ValueError):
             continue
         finally:
@@ -217,12 +220,19 @@ def face_from_path(path: str | Path, index: int | None = None) -> FontFace:
     return faces[0]
 
 
+_STYLE_RANK = {"regular": 0, "book": 0, "normal": 0, "roman": 0, "medium": 1, "light": 2}
+
+
+def _style_rank(face: FontFace) -> int:
+    return _STYLE_RANK.get(face.style.lower(), 3)  # bold, italic and the like last
+
+
 def _pick(role: str, faces: list[FontFace]) -> FontFace | None:
     for key in PREFERENCES[role]:
-        for face in faces:
-            if face.matches(key):
-                return face
-    return faces[0] if faces else None
+        found = [face for face in faces if face.matches(key)]
+        if found:
+            return min(found, key=_style_rank)
+    return min(faces, key=_style_rank) if faces else None
 
 
 class FontSet:

@@ -87,6 +87,8 @@ def font_descent(font: str) -> float:
 
 
 FooterDrawer = Callable[[Canvas], None]
+# A paragraph line placed but not drawn yet: (box top, x, line, size, char space, width, align, keep with next)
+Held = tuple[float, float, Line, float, float, float, str, bool]
 
 
 class Composer:
@@ -102,6 +104,9 @@ class Composer:
         self._descent: dict[str, float] = {}
         self._text = None  # type: ignore[var-annotated]
         self._state: tuple[str, float, float] | None = None
+        # Lines of the latest paragraph not yet drawn: (box top, x, line, size, cs, width, align).  Held back
+        # so the 署名 block can pull the last lines onto its page instead of standing alone (no "此页无正文").
+        self._held: list[Held] = []
         self._begin_page()
 
     # -- pages -------------------------------------------------------------------------------------------
@@ -116,7 +121,18 @@ class Composer:
         self._state = None
         self.y = Y_TOP
 
+    def flush(self) -> None:
+        """Draw the held paragraph lines where they were placed."""
+        held, self._held = self._held, []
+        for top, x, line, size, cs, width, align, _keep in held:
+            self._draw_held(top, x, line, size, cs, width, align)
+
+    def _draw_held(self, top: float, x: float, line: Line, size: float, cs: float, width: float, align: str):
+        font = line.tokens[0].font if line.tokens else self.fonts.font_name("body")
+        self.draw_line(line, x, baseline_in_box(top, PITCH, size, self.descent(font)), size, cs, width, align)
+
     def _end_page(self, numbered: bool) -> None:
+        self.flush()
         if numbered:
             self._page_number()
         if self._text is not None:
@@ -196,28 +212,65 @@ class Composer:
         align: str = "justify",
         x: float = X0,
         width: float = TEXT_W,
+        keep_with_next: bool = False,
     ) -> None:
         """A paragraph on the line grid; ``indent`` in characters on the first line (2 by GB/T 9704)."""
         cs = BODY_CHAR_SPACE if size == BODY_SIZE else 0.0
         char = size + cs
         lines = wrap(self.fonts.runs(text, role, field), size, width, char_space=cs, first_indent=indent * char)
+        keep = self._trailing_keep()
+        held, self._held = self._held[: len(self._held) - len(keep)], []
+        self._held = held
+        self.flush()
+        self._held = keep
         for i, line in enumerate(lines):
-            self.ensure(PITCH)
+            if self.room() < PITCH - 0.01:
+                if i == 0 and self._held:
+                    self._carry(list(self._held))  # a heading never ends a page alone
+                else:
+                    self.new_page()
             dx = indent * char if i == 0 else 0.0
-            font = line.tokens[0].font if line.tokens else self.fonts.font_name(role)
-            base = baseline_in_box(self.y, PITCH, size, self.descent(font))
-            self.draw_line(line, x + dx, base, size, cs, width - dx, align)
+            self._held.append((self.y, x + dx, line, size, cs, width - dx, align, keep_with_next))
+            self.y -= PITCH
+
+    def _trailing_keep(self) -> list[Held]:
+        n = len(self._held)
+        while n and self._held[n - 1][7]:
+            n -= 1
+        return self._held[n:]
+
+    def _carry(self, take: list[Held]) -> None:
+        """New page; the held lines ``take`` (the tail of the held list) move to its top."""
+        self._held = self._held[: len(self._held) - len(take)]
+        self.new_page()
+        for _top, x, line, size, cs, width, align, keep in take:
+            self._held.append((self.y, x, line, size, cs, width, align, keep))
             self.y -= PITCH
 
     def title(self, text: str, *, field: str = "标题") -> None:
-        """2号 title face, centred, on the grid, followed by one blank line."""
-        self.paragraph(text, field=field, role="title", size=TITLE_SIZE, indent=0, align="center")
+        """2号 title face, centred, on the grid, followed by one blank line.  A long title is balanced over its
+        lines (梯形: the narrowest width that still needs the same number of lines), never a lone word below."""
+        runs = self.fonts.runs(text, "title", field)
+        count = len(wrap(runs, TITLE_SIZE, TEXT_W))
+        width = TEXT_W
+        if count > 1:
+            lo, hi = TEXT_W / count, TEXT_W
+            for _ in range(12):
+                mid = (lo + hi) / 2
+                if len(wrap(runs, TITLE_SIZE, mid)) > count:
+                    lo = mid
+                else:
+                    hi = mid
+            width = hi
+        self.paragraph(text, field=field, role="title", size=TITLE_SIZE, indent=0, align="center",
+                       x=X0 + (TEXT_W - width) / 2, width=width)
         self.skip_lines(1)
 
     def text_at(self, x: float, baseline: float, text: str, *, field: str, role: str = "body",
                 size: float = BODY_SIZE, cs: float = 0.0) -> float:
         """Unwrapped text at a point; returns its width."""
         runs = self.fonts.runs(text, role, field)
+        self.flush()
         self.draw_runs(x, baseline, runs, size, cs)
         return sum(stringWidth(s, f, size) for f, s in runs) + len(text) * cs
 
@@ -225,6 +278,15 @@ class Composer:
                    cs: float = 0.0) -> float:
         runs = self.fonts.runs(text, role, field)
         return sum(stringWidth(s, f, size) for f, s in runs) + len(text) * cs
+
+    def _carry_over(self) -> None:
+        """Start a new page taking the last (up to two) held lines along, so the 署名 page has text too."""
+        held = self._held
+        n = 2 if len(held) != 3 else 3  # never leave a paragraph's first line alone
+        start = max(0, len(held) - n)
+        while start > 0 and held[start - 1][7]:  # and bring its heading along
+            start -= 1
+        self._carry(held[start:])
 
     def signature(self, issuer: str, date_text: str) -> None:
         """署名 and 成文日期 without seal (§6.2): one blank line, 署名 右空二字, date below it starting two
@@ -238,6 +300,9 @@ class Composer:
         if x_date + w_date > right + 0.01:
             x_date = right - w_date
             x_issuer = x_date - 2 * CHAR
+        x_issuer = max(X0, x_issuer)
+        if self.room() < 3 * PITCH - 0.01:
+            self._carry_over()
         self.skip_lines(1)
         self.ensure(2 * PITCH)
         for x, text, field in ((x_issuer, issuer, "署名"), (x_date, date_text, "成文日期")):

@@ -69,8 +69,10 @@ def _place(comp: Composer, row: Row, table: str) -> _Placed:
     lines = []
     for i, c in enumerate(row.cells):
         width = xs[i + 1] - xs[i] - 2 * PAD_X
-        runs = comp.fonts.runs(c.text, c.role, f"{table}·{c.field}")
-        lines.append(wrap(runs, row.size, width) if c.text else [])
+        cell_lines: list[Line] = []
+        for part in c.text.split("\n") if c.text else []:
+            cell_lines += wrap(comp.fonts.runs(part, c.role, f"{table}·{c.field}"), row.size, width)
+        lines.append(cell_lines)
     tallest = max((len(ls) for ls in lines), default=0)
     height = max(row.min_height, tallest * pitch + 2 * PAD_Y)
     if height > Y_TOP - Y_BOTTOM:
@@ -79,6 +81,7 @@ def _place(comp: Composer, row: Row, table: str) -> _Placed:
 
 
 def _draw(comp: Composer, p: _Placed) -> None:
+    comp.flush()
     top, bottom = comp.y, comp.y - p.height
     rules = [(X0, top, X0 + TEXT_W, top), (X0, bottom, X0 + TEXT_W, bottom)]
     rules += [(x, top, x, bottom) for x in p.xs]

@@ -1,0 +1,110 @@
+"""Render notices to PDF: one document, or many into one PDF for batch printing.
+
+``render(doc, out)`` and ``render_many(docs, out)`` take the plain records of :mod:`documents` and write a PDF to a
+path or a binary stream.  In a batch every document starts on a new page and numbers its pages from 1.  Each page
+carries the verification footer (QR code and "核验码：…") below the page-number line when ``doc.code`` is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from quzhou_desktop.core.errors import QuzhouError
+from quzhou_desktop.printing import forms, notices
+from quzhou_desktop.printing.documents import Notice
+from quzhou_desktop.printing.fonts import FontSet, get_fontset
+from quzhou_desktop.printing.layout import MM, PAGE_W, Composer
+from quzhou_desktop.printing.verification import draw_qr
+
+RENDERERS: dict[str, Callable[[Composer, Any], None]] = {
+    "plan": notices.render_plan,
+    "resolution": notices.render_resolution,
+    "result": notices.render_result,
+    "finance": forms.render_finance,
+    "review": forms.render_review,
+    "voucher": forms.render_voucher,
+    "register": forms.render_register,
+}
+
+QR_SIZE = 14 * MM
+QR_Y = 8 * MM  # lower edge above the paper edge; the QR tops out 13 mm under the page-number line
+CODE_SIZE = 9.0
+CODE_LABEL = "核验码："
+
+
+class UnknownKind(QuzhouError):
+    code = "print_kind"
+    template = "不支持的打印类型：{kind}"
+
+
+def footer_for(fonts: FontSet, code: str) -> Callable[[Canvas], None] | None:
+    """The verification footer: QR code and "核验码：XXXX-XXXX-XXXX" centred in the bottom margin."""
+    if not code:
+        return None
+    text = CODE_LABEL + code
+    runs = fonts.runs(text, "number", "核验码")
+    text_w = sum(stringWidth(s, f, CODE_SIZE) for f, s in runs)
+    x = (PAGE_W - (QR_SIZE + 2 * MM + text_w)) / 2
+
+    def draw(c: Canvas) -> None:
+        draw_qr(c, code, x, QR_Y, QR_SIZE)
+        t = c.beginText(x + QR_SIZE + 2 * MM, QR_Y + QR_SIZE / 2 - CODE_SIZE * 0.35)
+        for font, s in runs:
+            t.setFont(font, CODE_SIZE)
+            t.textOut(s)
+        c.drawText(t)
+
+    return draw
+
+
+def _canvas(out: Path | str | BinaryIO, title: str, fonts: FontSet) -> Canvas:
+    target: Any = str(out) if isinstance(out, str | Path) else out
+    # The initial font is ours, so no unembedded base-14 font (Helvetica) lands in the PDF.
+    c = Canvas(target, invariant=True, pageCompression=1, initialFontName=fonts.font_name("body"),
+               initialFontSize=16)
+    c.setTitle(title)
+    c.setCreator("quzhou-desktop")
+    return c
+
+
+def _draw(c: Canvas, doc: Notice, fonts: FontSet) -> int:
+    renderer = RENDERERS.get(doc.kind)
+    if renderer is None:
+        raise UnknownKind(kind=doc.kind or type(doc).__name__)
+    comp = Composer(c, fonts, doc.paper, footer_for(fonts, doc.code))
+    renderer(comp, doc)
+    return comp.finish()
+
+
+def render(doc: Notice, out: Path | str | BinaryIO, *, fonts: FontSet | None = None,
+           font_overrides: Mapping[str, str | Path] | None = None) -> int:
+    """Write one notice as a PDF; returns its page count. Raises MissingGlyph before anything is written."""
+    return render_many([doc], out, fonts=fonts, font_overrides=font_overrides)[0]
+
+
+def render_many(docs: Iterable[Notice], out: Path | str | BinaryIO, *, fonts: FontSet | None = None,
+                font_overrides: Mapping[str, str | Path] | None = None) -> list[int]:
+    """Write several notices into ONE PDF (batch printing); returns the page count of each document.
+
+    The PDF is built in memory and written only when every document rendered, so a MissingGlyph (or any other
+    error) leaves no half-written file behind.
+    """
+    import io
+
+    fs = fonts or get_fontset(font_overrides)
+    items = list(docs)
+    buf = io.BytesIO()
+    c = _canvas(buf, items[0].title if len(items) == 1 else "公开栏打印", fs)
+    pages = [_draw(c, doc, fs) for doc in items]
+    c.save()
+    data = buf.getvalue()
+    if isinstance(out, str | Path):
+        Path(out).write_bytes(data)
+    else:
+        out.write(data)
+    return pages
