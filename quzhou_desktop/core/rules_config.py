@@ -1,0 +1,156 @@
+"""Per-township rule configuration (DOMAIN.md: every threshold, period and step list is configuration).
+
+``TownshipRules`` is immutable and validated on construction; ``FIELDS`` describes every setting so a settings
+screen can be generic.  Defaults are the DOMAIN.md defaults; the spending tiers are examples only (C16).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Literal
+
+from quzhou_desktop.core.errors import ValidationError
+
+__all__ = ["FIELDS", "FieldSpec", "TownshipRules"]
+
+FieldKind = Literal["int", "fen", "bool", "choice"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """Metadata of one setting: key, Chinese label, kind, bounds, choices (value, Chinese label), help."""
+
+    key: str
+    label: str
+    kind: FieldKind
+    help: str
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("rep_pass_base_all_members", "代表会议按全体组成人员过半数通过", "bool",
+              "C4：勾选后村民代表会议须经全体组成人员过半数赞成（部分地方的更严规定）；不勾选则为到会人员过半数（法定）。"),
+    FieldSpec("party_two_thirds_attendance", "党员大会执行三分之二到会规定", "bool",
+              "C8：四议两公开实践要求到会党员占三分之二以上；C7 的半数到会、超过应到半数赞成始终作为底线执行。"),
+    FieldSpec("rep_ratio_mode", "村民代表推选方式", "choice",
+              "C6：按户推选时每5至15户推选1人；按村民小组推选时不检查户数比例。",
+              choices=(("households", "按户推选（5至15户1人）"), ("groups", "按村民小组推选"))),
+    FieldSpec("plan_posting_days", "方案公示天数", "int",
+              "C11：商议后方案公示的天数，自公示次日起算，期满后方可召开党员大会审议（宁海为15日）。", 0, 90),
+    FieldSpec("result_posting_days", "决议公示天数", "int",
+              "C12：决议公开的天数，自张贴次日起算（宁海为3日）。", 0, 90),
+    FieldSpec("notice_days_villagers", "村民会议提前通知天数", "int",
+              "C13：村民会议应提前通知的天数（紧急情况除外），默认10日。", 0, 60),
+    FieldSpec("notice_days_representatives", "村民代表会议提前通知天数", "int",
+              "C13：村民代表会议应提前送达议题和材料的天数，默认3日。", 0, 60),
+    FieldSpec("spending_t1_fen", "数额较大起点（元）", "fen",
+              "C16：达到此金额的支出须先经村务联席会议商议同意。默认5,000元仅为示例，请按乡镇规定设置。",
+              1, 10**14),
+    FieldSpec("spending_t2_fen", "数额巨大起点（元）", "fen",
+              "C16：达到此金额的支出还须经村民（代表）会议决定。默认50,000元仅为示例，请按乡镇规定设置。",
+              1, 10**14),
+    FieldSpec("review_mode", "村监会审核签字方式", "choice",
+              "C18：全体成员签字（武义后村做法），或超过一定金额须村监会主任签字（后陈村做法）。",
+              choices=(("chair_above", "超过限额须主任签字"), ("all_members", "全体成员签字"))),
+    FieldSpec("review_chair_threshold_fen", "须村监会主任签字的金额（元，超过）", "fen",
+              "C18：支出超过此金额时须村监会主任签字（后陈村为2,000元）。", 0, 10**14),
+    FieldSpec("review_min_concurring", "须同意的村监会成员人数", "int",
+              "C18：审核同意须签字的村监会成员最少人数；0 表示过半数成员。", 0, 5),
+    FieldSpec("finance_monthly_if_busy", "财务往来较多的村每月公开", "bool",
+              "C20：财务往来较多的村，财务收支每月公开一次；否则至少每季度一次。"),
+    FieldSpec("disclosure_deadline_day", "定期公开截止日", "int",
+              "C21：每季度（或每月）第一个月的此日前完成定期公开，默认20日。", 1, 28),
+    FieldSpec("reply_days", "意见答复期限（天）", "int",
+              "C23：对群众意见、质询应在此天数内答复，默认10日。", 1, 60),
+    FieldSpec("upper_small_style", "不足一元的大写写法", "choice",
+              "C24：不足一元的金额大写，如0.07元写作“人民币柒分”或“人民币零元零角柒分”。",
+              choices=(("short", "人民币柒分"), ("full", "人民币零元零角柒分"))),
+    FieldSpec("include_suggest", "设“党员群众建议”步骤", "bool",
+              "C10：五议两公开是否以党员群众建议为第一步（可跳过）。"),
+    FieldSpec("include_plan_posting", "设“方案公示”步骤", "bool",
+              "C10/C11：商议后、审议前是否须公示方案（宁海做法）。"),
+    FieldSpec("include_supervisory_review", "设“村监会核议”步骤", "bool",
+              "C10：商议后是否须经村务监督委员会核议。"),
+    FieldSpec("merge_propose_consult", "“一肩挑”村提议、商议合并进行", "bool",
+              "C10：书记、主任“一肩挑”的村可将提议和商议合并为一次会议。"),
+)  # fmt: skip
+
+_BY_KEY = {f.key: f for f in FIELDS}
+
+
+@dataclass(frozen=True)
+class TownshipRules:
+    """All configurable thresholds; construction validates every value (``ValidationError`` on bad input)."""
+
+    rep_pass_base_all_members: bool = False  # C4 strict
+    party_two_thirds_attendance: bool = True  # C8 on top of C7
+    rep_ratio_mode: str = "households"  # C6
+    plan_posting_days: int = 15  # C11
+    result_posting_days: int = 3  # C12
+    notice_days_villagers: int = 10  # C13
+    notice_days_representatives: int = 3  # C13
+    spending_t1_fen: int = 500_000  # C16, example only: 5,000 元
+    spending_t2_fen: int = 5_000_000  # C16, example only: 50,000 元
+    review_mode: str = "chair_above"  # C18
+    review_chair_threshold_fen: int = 200_000  # C18: 2,000 元
+    review_min_concurring: int = 0  # C18: 0 = more than half of the committee
+    finance_monthly_if_busy: bool = True  # C20
+    disclosure_deadline_day: int = 20  # C21
+    reply_days: int = 10  # C23
+    upper_small_style: str = "short"  # C24
+    include_suggest: bool = True  # C10 (Quzhou wording starts with 建议)
+    include_plan_posting: bool = True  # C10/C11
+    include_supervisory_review: bool = False  # C10 (S37 variant)
+    merge_propose_consult: bool = False  # C10 (一肩挑)
+
+    def __post_init__(self) -> None:
+        for spec in FIELDS:
+            _check_value(spec, getattr(self, spec.key))
+        self.validate()
+
+    def validate(self) -> None:
+        """Cross-field checks (field-level checks run in ``__post_init__``)."""
+        if self.spending_t1_fen >= self.spending_t2_fen:
+            raise ValidationError(field=_BY_KEY["spending_t2_fen"].label, reason="应大于“数额较大起点”")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TownshipRules:
+        """Build from stored settings; unknown keys are ignored, missing keys take defaults."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def with_changes(self, **changes: Any) -> TownshipRules:
+        return replace(self, **changes)
+
+
+def _check_value(spec: FieldSpec, value: object) -> None:
+    def bad(reason: str) -> ValidationError:
+        return ValidationError(field=spec.label, reason=reason)
+
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            raise bad("应为“是”或“否”")
+        return
+    if spec.kind == "choice":
+        allowed = [c for c, _ in spec.choices]
+        if value not in allowed:
+            raise bad("应为以下之一：" + "、".join(label for _, label in spec.choices))
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise bad("应为整数")
+    if spec.minimum is not None and value < spec.minimum:
+        raise bad(f"不能小于{_show(spec, spec.minimum)}")
+    if spec.maximum is not None and value > spec.maximum:
+        raise bad(f"不能大于{_show(spec, spec.maximum)}")
+
+
+def _show(spec: FieldSpec, value: int) -> str:
+    if spec.kind == "fen":
+        yuan, fen = divmod(value, 100)
+        return f"{yuan:,}.{fen:02d}元"
+    return str(value)
