@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import struct
 import sys
 import threading
 from collections.abc import Iterable, Mapping
@@ -27,6 +28,9 @@ from fontTools.ttLib import TTCollection, TTFont, TTLibError
 
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.paths import resource
+from quzhou_desktop.printing import _rl_patch
+
+_rl_patch.apply()
 
 ROLES: tuple[str, ...] = ("title", "body", "heading", "kai", "number")
 ROLE_LABELS: dict[str, str] = {
@@ -55,6 +59,7 @@ PREFERENCES: dict[str, tuple[str, ...]] = {
     "number": _WIN_SONG + _UMING + _WENKAI + _WQY,
 }
 
+_PROBE = tuple(ord(c) for c in "中村民元年月日")
 _FONT_SUFFIXES = (".ttf", ".ttc", ".otf", ".otc")
 
 
@@ -106,28 +111,26 @@ class FontFace:
         return key in self.names
 
 
-def _open(path: Path, index: int) -> TTFont:
-    return TTFont(str(path), fontNumber=index, lazy=True)
-
-
 def _read_cmap(path: Path, index: int) -> list[int]:
-    font = _open(path, index)
-    try:
-        cmap = font.getBestCmap() or {}
+    with path.open("rb") as fh:
+        cmap = TTFont(fh, fontNumber=index, lazy=True).getBestCmap() or {}
         return [cp for cp, glyph in cmap.items() if glyph != ".notdef"]
-    finally:
-        font.close()
 
 
 def _faces_in_file(path: Path) -> list[FontFace]:
     """Usable Chinese TrueType faces in one file; empty when the file is not one."""
     try:
-        if path.suffix.lower() in (".ttc", ".otc"):
-            fonts = list(TTCollection(str(path), lazy=True).fonts)
-        else:
-            fonts = [TTFont(str(path), lazy=True)]
-    except (TTLibError, OSError, AssertionError, ValueError, KeyError):
+        with path.open("rb") as fh:
+            if path.suffix.lower() in (".ttc", ".otc"):
+                fonts = list(TTCollection(fh, lazy=True).fonts)
+            else:
+                fonts = [TTFont(fh, lazy=True)]
+            return _usable(path, fonts)
+    except (TTLibError, OSError, AssertionError, ValueError, KeyError, struct.error):
         return []
+
+
+def _usable(path: Path, fonts: list[TTFont]) -> list[FontFace]:
     faces: list[FontFace] = []
     for index, font in enumerate(fonts):
         try:
@@ -138,6 +141,9 @@ def _faces_in_file(path: Path) -> list[FontFace]:
                 continue  # restricted licence / bitmap-only embedding
             if os2 is not None and not (os2.ulCodePageRange1 >> 18 & 1 or os2.ulUnicodeRange2 >> 27 & 1):
                 continue  # neither GB2312 code page nor CJK Unified Ideographs: not a Chinese face
+            cmap = font.getBestCmap() or {}
+            if not all(cp in cmap for cp in _PROBE):
+                continue  # claims Chinese support but lacks common characters
             names = {path.name.lower(), path.stem.lower()}
             family, style = "", "Regular"
             for rec in font["name"].names:
@@ -152,10 +158,8 @@ def _faces_in_file(path: Path) -> list[FontFace]:
                     if rec.nameID in (1, 16) and (not family or rec.langID == 0x409):
                         family = text
             faces.append(FontFace(path, index, family or path.stem, frozenset(names), style))
-        except (TTLibError, KeyError, AttributeError, ValueError):
+        except (TTLibError, KeyError, AttributeError, ValueError, struct.error, UnicodeDecodeError):
             continue
-        finally:
-            font.close()
     return faces
 
 

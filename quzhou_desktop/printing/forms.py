@@ -153,7 +153,7 @@ def render_voucher(comp: Composer, doc: VoucherForm) -> None:
                    size=12.0, indent=0)
 
 
-REG_W = (4.6, 7.0, 5.4, 4.6, 4.4, 9.0, 4.6)
+REG_W = (4.6, 7.4, 5.4, 4.6, 4.4, 8.6, 4.6)
 REG_HEAD = ("步骤", "日期", "会议形式", "应到/实到/比例", "表决（同意/反对/弃权）", "主要内容", "签字")
 
 

@@ -1,0 +1,37 @@
+"""Fixtures for the printing tests: the sample notices rendered once per session."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from quzhou_desktop.printing.render import render
+from .samples import ALL
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("notices")
+    paths = {}
+    for kind, doc in ALL.items():
+        paths[kind] = out / f"{kind}.pdf"
+        render(doc, paths[kind])
+    return paths
+
+
+def page_texts(path: Path) -> list[str]:
+    with pdfplumber.open(path) as pdf:
+        return [p.extract_text() or "" for p in pdf.pages]
+
+
+def flat(text: str) -> str:
+    """Text without line breaks (wrapped lines joined)."""
+    return "".join(text.split())
+
+
+def pdffonts(path: Path) -> list[list[str]]:
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    return [line.split() for line in out.splitlines()[2:] if line.strip()]
