@@ -15,7 +15,7 @@ from quzhou_desktop.printing.layout import TEXT_W, X0, Y_BOTTOM, Y_TOP, Composer
 from quzhou_desktop.printing.textflow import Line, wrap
 
 TABLE_SIZE = 12.0  # 小四
-PAD_X = 3.0
+PAD_X = 2.5
 PAD_Y = 4.0
 
 

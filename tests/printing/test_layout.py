@@ -1,0 +1,228 @@
+"""Page geometry (C29), page numbers (C30), tables across pages and 禁则 line breaking (DOMAIN.md §6)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from quzhou_desktop.core.money import fen_to_upper, format_fen
+from quzhou_desktop.printing.documents import FinanceLine
+from quzhou_desktop.printing.fonts import get_fontset
+from quzhou_desktop.printing.layout import MM, PAGE_NO_GAP, PAGE_NO_SIZE, UnknownPaper
+from quzhou_desktop.printing.render import QR_SIZE, QR_Y, render, render_many
+from quzhou_desktop.printing.textflow import NO_LINE_END, NO_LINE_START, wrap
+
+from .samples import ALL, FINANCE, RESOLUTION
+
+A4 = (595.28, 841.89)
+TOL = 1 * MM
+LEFT, TOP, RIGHT_EDGE, BOTTOM_EDGE = 28 * MM, 37 * MM, (28 + 156) * MM, (37 + 225) * MM
+PAGE_NO = re.compile(r"^— (\d+) —$")
+
+
+def _footer_or_number(c: dict, page_h: float) -> bool:
+    """Characters outside the 版心 by design: the page-number line and the verification footer."""
+    return c["top"] > BOTTOM_EDGE + 2 * MM
+
+
+def _lines(page: pdfplumber.page.Page) -> list[str]:
+    return [ln["text"] for ln in page.extract_text_lines()]
+
+
+def long_resolution(paragraphs: int = 14):
+    text = "\n".join(
+        f"第{i}项：村道硬化工程由村民委员会组织实施，村务监督委员会全程监督，资金使用按月公开，接受村民监督。"
+        for i in range(1, paragraphs + 1)
+    )
+    return dataclasses.replace(RESOLUTION, decision_text=text)
+
+
+@pytest.mark.parametrize("kind", sorted(ALL))
+def test_page_size_and_glyphs_inside_the_type_area_c29(rendered: dict[str, Path], kind: str) -> None:
+    with pdfplumber.open(rendered[kind]) as pdf:
+        for page in pdf.pages:
+            assert (round(float(page.width), 2), round(float(page.height), 2)) == A4
+            body = [c for c in page.chars if not _footer_or_number(c, page.height)]
+            assert body
+            assert min(c["x0"] for c in body) >= LEFT - TOL
+            assert min(c["top"] for c in body) >= TOP - TOL
+            assert max(c["x1"] for c in body) <= RIGHT_EDGE + TOL
+            assert max(c["bottom"] for c in body) <= BOTTOM_EDGE + TOL
+            for rule in page.lines + page.rects:  # table rules stay inside the 版心 too, QR modules excepted
+                if rule["top"] > BOTTOM_EDGE + 2 * MM:
+                    continue
+                assert rule["x0"] >= LEFT - TOL and rule["x1"] <= RIGHT_EDGE + TOL
+                assert rule["top"] >= TOP - TOL and rule["bottom"] <= BOTTOM_EDGE + TOL
+
+
+@pytest.mark.parametrize("kind", sorted(ALL))
+def test_first_line_starts_at_the_type_area_top_and_left(rendered: dict[str, Path], kind: str) -> None:
+    with pdfplumber.open(rendered[kind]) as pdf:
+        chars = pdf.pages[0].chars
+        top = min(c["top"] for c in chars)
+        assert abs(top - TOP) <= 3 * MM  # title on the first grid line
+        assert abs(min(c["x0"] for c in chars) - LEFT) <= 1.5 * MM
+
+
+def test_footer_holds_qr_and_code_below_the_page_number_line(rendered: dict[str, Path]) -> None:
+    with pdfplumber.open(rendered["resolution"]) as pdf:
+        page = pdf.pages[0]
+        h = float(page.height)
+        foot = "".join(c["text"] for c in page.chars if c["top"] > BOTTOM_EDGE + 2 * MM)
+        assert foot == "核验码：" + ALL["resolution"].code
+        qr = [r for r in page.rects if r["top"] > BOTTOM_EDGE]
+        assert qr
+        assert min(h - r["bottom"] for r in qr) >= QR_Y - 0.5
+        assert max(h - r["top"] for r in qr) <= QR_Y + QR_SIZE + 0.5
+        assert max(h - r["top"] for r in qr) < h - BOTTOM_EDGE - PAGE_NO_GAP - PAGE_NO_SIZE
+
+
+def test_single_page_notice_has_no_page_number(rendered: dict[str, Path]) -> None:
+    with pdfplumber.open(rendered["resolution"]) as pdf:
+        assert len(pdf.pages) == 1
+        assert not any(PAGE_NO.match(t) for t in _lines(pdf.pages[0]))
+
+
+def _page_number_chars(page: pdfplumber.page.Page) -> list[dict]:
+    return [c for c in page.chars if BOTTOM_EDGE + 2 * MM < c["top"] < BOTTOM_EDGE + 12 * MM]
+
+
+def test_page_numbers_c30(tmp_path: Path) -> None:
+    out = tmp_path / "long.pdf"
+    pages = render(long_resolution(), out)
+    assert pages >= 2
+    with pdfplumber.open(out) as pdf:
+        for n, page in enumerate(pdf.pages, 1):
+            chars = _page_number_chars(page)
+            assert "".join(c["text"] for c in chars) == f"— {n} —"
+            x0, x1 = min(c["x0"] for c in chars), max(c["x1"] for c in chars)
+            if n % 2:  # odd: right-aligned, one character (4号) in from the 版心 edge
+                assert abs(RIGHT_EDGE - x1 - PAGE_NO_SIZE) <= 1
+            else:  # even: left-aligned one character in
+                assert abs(x0 - LEFT - PAGE_NO_SIZE) <= 1
+            middle = (min(c["top"] for c in chars) + max(c["bottom"] for c in chars)) / 2
+            assert abs(middle - (BOTTOM_EDGE + PAGE_NO_GAP)) <= 1.5 * MM  # dash line 7 mm under the 版心
+            assert {c["size"] for c in chars} == {PAGE_NO_SIZE}
+            assert all(c["fontname"].endswith(get_fontset().face("number").rl_name) or "+" in c["fontname"]
+                       for c in chars)
+        texts = [pdf.pages[1].extract_text()]
+    assert "— 2 —" in texts[0]
+
+
+def test_batch_restarts_page_numbers_and_starts_each_document_on_a_new_page(tmp_path: Path) -> None:
+    out = tmp_path / "batch.pdf"
+    long_doc = long_resolution()
+    counts = render_many([long_doc, ALL["plan"], ALL["voucher"]], out)
+    with pdfplumber.open(out) as pdf:
+        assert len(pdf.pages) == sum(counts)
+        starts = [0, counts[0], counts[0] + counts[1]]
+        for start, doc in zip(starts, [long_doc, ALL["plan"], ALL["voucher"]], strict=True):
+            assert pdf.pages[start].extract_text().startswith(doc.title[:8])
+        numbers = ["".join(c["text"] for c in _page_number_chars(p)) for p in pdf.pages]
+    expected = [f"— {i} —" for i in range(1, counts[0] + 1)] + [f"— {i} —" for i in range(1, counts[1] + 1)]
+    expected += [""] if counts[2] == 1 else []
+    assert numbers == expected
+
+
+def test_a3_keeps_the_proportions(tmp_path: Path) -> None:
+    out = tmp_path / "a3.pdf"
+    render(dataclasses.replace(RESOLUTION, paper="A3"), out)
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        s = float(page.width) / A4[0]
+        assert (round(float(page.width), 2), round(float(page.height), 2)) == (841.89, 1190.55)
+        body = [c for c in page.chars if c["top"] < (BOTTOM_EDGE + 2 * MM) * s]
+        assert min(c["x0"] for c in body) >= LEFT * s - TOL
+        assert min(c["top"] for c in body) >= TOP * s - TOL
+        assert max(c["x1"] for c in body) <= RIGHT_EDGE * s + TOL
+
+
+def test_unknown_paper_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UnknownPaper, match="B5"):
+        render(dataclasses.replace(RESOLUTION, paper="B5"), tmp_path / "x.pdf")
+
+
+def test_body_grid_is_28_characters_by_22_lines(tmp_path: Path) -> None:
+    text = "\n".join(["村" * 28 * 3] * 12)
+    out = tmp_path / "grid.pdf"
+    render(dataclasses.replace(RESOLUTION, decision_text=text), out)
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[1]
+        rows = [ln for ln in page.extract_text_lines() if set(ln["text"]) == {"村"}]
+        assert max(len(r["text"]) for r in rows) == 28
+        assert len(rows) == 22 or len(page.extract_text_lines()) - 1 <= 22
+        tops = sorted(r["top"] for r in rows)
+        pitches = {round(b - a, 1) for a, b in zip(tops, tops[1:], strict=False)}
+        assert pitches == {round(225 * MM / 22, 1)}
+
+
+def test_long_finance_table_repeats_its_header_and_never_cuts_a_row(tmp_path: Path) -> None:
+    lines = tuple(
+        FinanceLine(date=dt.date(2026, 11, 1 + i % 28), summary=f"第{i + 1}笔 村道养护材料费（水泥、黄沙、碎石）",
+                    expense_fen=12865 * (i + 1), source="集体收入", department="村委会", opinion="同意")
+        for i in range(60)
+    )
+    doc = dataclasses.replace(FINANCE, lines=lines)
+    out = tmp_path / "fin.pdf"
+    pages = render(doc, out)
+    assert pages >= 3
+    seen: list[int] = []
+    with pdfplumber.open(out) as pdf:
+        for page in pdf.pages:
+            text = page.extract_text()
+            if page.page_number < len(pdf.pages) or "序号" in text:
+                assert "序号" in text and "使用部门" in text and "支出（元）" in text, page.page_number
+            for m in re.finditer(r"第(\d+)笔", text):
+                seen.append(int(m.group(1)))
+            rows = [ln for ln in page.extract_text_lines() if ln["top"] < BOTTOM_EDGE + 2 * MM]
+            assert max(r["bottom"] for r in rows) <= BOTTOM_EDGE + TOL
+            # every row drawn on this page is whole: its summary ends with its closing bracket on the same page
+            assert text.count("（水泥") == len(re.findall(r"第\d+笔", text))
+            assert len(re.findall(r"碎石）", text)) == len(re.findall(r"第\d+笔", text))
+        last = pdf.pages[-1].extract_text()
+    assert seen == list(range(1, 61))
+    total = sum(ln.expense_fen for ln in lines)
+    assert format_fen(total) in last.replace("\n", "")
+    assert fen_to_upper(total) in "".join(last.split())
+
+
+KINSOKU = [
+    # (text, width in characters) — the layout must keep 禁则 at every break
+    ("村" * 27 + "，" + "村" * 10, 28),
+    ("村" * 26 + "“工程”" + "村" * 10, 28),
+    ("村" * 27 + "（括号内容）" + "村" * 10, 28),
+    ("村" * 27 + "。" + "」" + "村" * 10, 28),
+    ("村" * 20 + "金额¥128,650.00元" + "村" * 10, 28),
+    ("村" * 27 + "《村规民约》" + "村" * 10, 28),
+]
+
+
+@pytest.mark.parametrize(("text", "chars"), KINSOKU)
+def test_line_breaking_kinsoku(text: str, chars: int) -> None:
+    fs = get_fontset()
+    char = 156 * MM / 28
+    lines = wrap(fs.runs(text, "body", "正文"), 16, chars * char, char_space=char - 16)
+    assert "".join(ln.text for ln in lines) == text
+    for prev, nxt in zip(lines, lines[1:], strict=False):
+        assert nxt.text[0] not in NO_LINE_START, (prev.text, nxt.text)
+        assert prev.text[-1] not in NO_LINE_END, (prev.text, nxt.text)
+        assert prev.width <= chars * char + 0.01
+    if "128,650.00" in text:
+        assert any("¥128,650.00" in ln.text for ln in lines)  # a number is never split
+
+
+def test_kinsoku_in_the_rendered_pdf(tmp_path: Path) -> None:
+    text = "\n".join(t for t, _ in KINSOKU)
+    out = tmp_path / "k.pdf"
+    render(dataclasses.replace(RESOLUTION, decision_text=text), out)
+    with pdfplumber.open(out) as pdf:
+        lines = [ln for p in pdf.pages for ln in _lines(p)]
+    body = [ln for ln in lines if ln and not PAGE_NO.match(ln)]
+    assert body
+    assert not any(ln[0] in NO_LINE_START for ln in body)
+    assert not any(ln[-1] in NO_LINE_END for ln in body)
