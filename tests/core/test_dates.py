@@ -30,7 +30,9 @@ from quzhou_desktop.core.errors import ValidationError
     [
         pytest.param(date(2024, 5, 1), 15, date(2024, 5, 16), date(2024, 5, 17), id="C11-0501-15d-0517"),
         pytest.param(date(2024, 6, 3), 3, date(2024, 6, 6), date(2024, 6, 7), id="C12-0603-3d-0607"),
-        pytest.param(date(2024, 1, 31), 1, date(2024, 2, 1), date(2024, 2, 2), id="S62-next-day-31-day-month"),
+        pytest.param(
+            date(2024, 1, 31), 1, date(2024, 2, 1), date(2024, 2, 2), id="S62-next-day-31-day-month"
+        ),
         pytest.param(date(2028, 2, 20), 15, date(2028, 3, 6), date(2028, 3, 7), id="S62-leap-2028"),
         pytest.param(date(2027, 2, 20), 15, date(2027, 3, 7), date(2027, 3, 8), id="S62-non-leap-2027"),
         pytest.param(date(2028, 2, 29), 3, date(2028, 3, 3), date(2028, 3, 4), id="S62-from-0229"),
@@ -150,9 +152,15 @@ def test_parse_date_rejects(value: str) -> None:
 @pytest.mark.parametrize(
     ("d", "quarter_start", "quarter_end", "label"),
     [
-        pytest.param(date(2024, 7, 1), date(2024, 7, 1), date(2024, 9, 30), "2024年第3季度", id="Q3-first-day"),
-        pytest.param(date(2024, 9, 30), date(2024, 7, 1), date(2024, 9, 30), "2024年第3季度", id="Q3-last-day"),
-        pytest.param(date(2024, 10, 1), date(2024, 10, 1), date(2024, 12, 31), "2024年第4季度", id="Q4-first"),
+        pytest.param(
+            date(2024, 7, 1), date(2024, 7, 1), date(2024, 9, 30), "2024年第3季度", id="Q3-first-day"
+        ),
+        pytest.param(
+            date(2024, 9, 30), date(2024, 7, 1), date(2024, 9, 30), "2024年第3季度", id="Q3-last-day"
+        ),
+        pytest.param(
+            date(2024, 10, 1), date(2024, 10, 1), date(2024, 12, 31), "2024年第4季度", id="Q4-first"
+        ),
         pytest.param(date(2028, 2, 29), date(2028, 1, 1), date(2028, 3, 31), "2028年第1季度", id="Q1-leap"),
     ],
 )

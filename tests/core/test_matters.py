@@ -70,8 +70,12 @@ def test_step_sequence(rules: TownshipRules, expected: list[StepType]) -> None:
 @pytest.mark.parametrize(
     ("existing", "new", "rules", "codes"),
     [
-        pytest.param([], rec(S.PROPOSE, "2024-04-10", body=Body.BRANCH), RULES, [], id="C10-suggest-optional"),
-        pytest.param([], rec(S.CONSULT, "2024-04-10"), RULES, [("C10", "order")], id="C10-consult-before-propose"),
+        pytest.param(
+            [], rec(S.PROPOSE, "2024-04-10", body=Body.BRANCH), RULES, [], id="C10-suggest-optional"
+        ),
+        pytest.param(
+            [], rec(S.CONSULT, "2024-04-10"), RULES, [("C10", "order")], id="C10-consult-before-propose"
+        ),
         pytest.param(
             [rec(S.PROPOSE, "2024-05-01"), rec(S.CONSULT, "2024-05-12")],
             rec(S.DELIBERATE, "2024-05-10", body=Body.PARTY),
@@ -232,7 +236,9 @@ def test_c11_message_has_dates() -> None:
 @pytest.mark.parametrize(
     ("category", "body", "codes"),
     [
-        pytest.param(MatterCategory.VILLAGE_RULES, Body.REPRESENTATIVES, ["C15"], id="C15-village-rules-by-reps"),
+        pytest.param(
+            MatterCategory.VILLAGE_RULES, Body.REPRESENTATIVES, ["C15"], id="C15-village-rules-by-reps"
+        ),
         pytest.param(MatterCategory.CHARTER, Body.REPRESENTATIVES, ["C15"], id="C15-charter-by-reps"),
         pytest.param(MatterCategory.RECALL_COMMITTEE, Body.REPRESENTATIVES, ["C15"], id="C15-recall-by-reps"),
         pytest.param(MatterCategory.VILLAGE_RULES, Body.VILLAGERS, [], id="C15-village-rules-by-villagers"),

@@ -198,7 +198,9 @@ def test_c9_bad_probationary(probationary: int) -> None:
         Attendance.party(25, probationary)
 
 
-@pytest.mark.parametrize("body", [Body.JOINT, Body.BRANCH, Body.SUPERVISORY], ids=["S37-joint", "S37-branch", "S37-jw"])
+@pytest.mark.parametrize(
+    "body", [Body.JOINT, Body.BRANCH, Body.SUPERVISORY], ids=["S37-joint", "S37-branch", "S37-jw"]
+)
 @pytest.mark.parametrize(
     ("members", "present", "yes", "valid", "passed"),
     [
