@@ -276,3 +276,23 @@ def test_parse_amount_rejects(value: object) -> None:
         parse_amount(value)  # type: ignore[arg-type]
     assert info.value.params["field"] == "金额"
     assert str(info.value).startswith("金额：")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="人民币零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正拾两一", max_size=24),
+    st.none() | st.integers(0, 10**9),
+)
+def test_c25_property_validator_never_crashes(text: str, fen: int | None) -> None:
+    findings = validate_upper(text, fen)
+    assert all(f.code in {"C24", "C25"} and f.message for f in findings)
+    if not has_errors(findings) and fen is not None:
+        assert text.removeprefix("人民币").lstrip("拾") != "" or fen == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_parse_amount_round_trips_formatting(fen: int) -> None:
+    assert parse_amount(format_fen(fen)) == fen
+    assert parse_amount(fen_to_yuan_str(fen)) == fen
+    assert parse_amount(format_fen(fen, symbol=False, grouping=False)) == fen
