@@ -15,6 +15,8 @@ class Matter(Audited, Base):
     __table_args__ = (
         Index("ix_matter_village_created", "village_id", "created_at"),
         Index("ix_matter_status", "status", "current_step"),
+        Index("ix_matter_village_year", "village_id", "year"),
+        Index("ix_matter_deadline", "status", "next_deadline"),
     )
 
     village_id: Mapped[str] = mapped_column(ForeignKey("village.id"), nullable=False)
@@ -29,7 +31,9 @@ class Matter(Audited, Base):
     # in_progress, failed (未通过), completed, withdrawn
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="in_progress")
     current_step: Mapped[str | None] = mapped_column(String(30))
+    # First day the next step may be taken, and the day after which the matter counts as overdue.
     next_due_date: Mapped[date | None] = mapped_column(Date)
+    next_deadline: Mapped[date | None] = mapped_column(Date)
     run_no: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     previous_run_id: Mapped[str | None] = mapped_column(ForeignKey("matter.id"))
     created_by: Mapped[str | None] = mapped_column(String(36))
@@ -37,7 +41,10 @@ class Matter(Audited, Base):
 
 class MatterStep(Audited, Base):
     __tablename__ = "matter_step"
-    __table_args__ = (Index("ix_matter_step_matter", "matter_id", "seq"),)
+    __table_args__ = (
+        Index("ix_matter_step_matter", "matter_id", "seq"),
+        Index("ix_matter_step_posting_to", "posting_to"),
+    )
 
     matter_id: Mapped[str] = mapped_column(ForeignKey("matter.id"), nullable=False)
     seq: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -165,6 +165,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("current_step", sa.String(length=30), nullable=True),
         sa.Column("next_due_date", sa.Date(), nullable=True),
+        sa.Column("next_deadline", sa.Date(), nullable=True),
         sa.Column("run_no", sa.Integer(), nullable=False),
         sa.Column("previous_run_id", sa.String(length=36), nullable=True),
         sa.Column("created_by", sa.String(length=36), nullable=True),
@@ -178,8 +179,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_matter")),
     )
     with op.batch_alter_table("matter", schema=None) as batch_op:
+        batch_op.create_index("ix_matter_deadline", ["status", "next_deadline"], unique=False)
         batch_op.create_index("ix_matter_status", ["status", "current_step"], unique=False)
         batch_op.create_index("ix_matter_village_created", ["village_id", "created_at"], unique=False)
+        batch_op.create_index("ix_matter_village_year", ["village_id", "year"], unique=False)
 
     op.create_table(
         "monthly_review",
@@ -296,6 +299,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("matter_step", schema=None) as batch_op:
         batch_op.create_index("ix_matter_step_matter", ["matter_id", "seq"], unique=False)
+        batch_op.create_index("ix_matter_step_posting_to", ["posting_to"], unique=False)
 
     op.create_table(
         "membership",
@@ -602,6 +606,7 @@ def downgrade() -> None:
 
     op.drop_table("membership")
     with op.batch_alter_table("matter_step", schema=None) as batch_op:
+        batch_op.drop_index("ix_matter_step_posting_to")
         batch_op.drop_index("ix_matter_step_matter")
 
     op.drop_table("matter_step")
@@ -617,8 +622,10 @@ def downgrade() -> None:
     op.drop_table("person")
     op.drop_table("monthly_review")
     with op.batch_alter_table("matter", schema=None) as batch_op:
+        batch_op.drop_index("ix_matter_village_year")
         batch_op.drop_index("ix_matter_village_created")
         batch_op.drop_index("ix_matter_status")
+        batch_op.drop_index("ix_matter_deadline")
 
     op.drop_table("matter")
     with op.batch_alter_table("ledger_line", schema=None) as batch_op:
