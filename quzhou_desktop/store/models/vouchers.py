@@ -36,6 +36,10 @@ class Voucher(Audited, Base):
     invoice_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     decision_ref: Mapped[str | None] = mapped_column(String(200))
     decision_step_id: Mapped[str | None] = mapped_column(ForeignKey("matter_step.id"))
+    # C16 数额巨大: the 村民（代表）会议 resolution, in addition to the 联席会议 decision above.
+    resolution_ref: Mapped[str | None] = mapped_column(String(200))
+    resolution_step_id: Mapped[str | None] = mapped_column(ForeignKey("matter_step.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)  # last submission (queue of stale items)
     note: Mapped[str | None] = mapped_column(Text)
     # draft, submitted, needs_correction, rejected, reviewed, director_signed, secretary_signed,
     # delivered, accepted, returned, superseded, void

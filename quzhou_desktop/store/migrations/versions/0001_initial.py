@@ -353,6 +353,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=30), nullable=False),
         sa.Column("period_start", sa.Date(), nullable=True),
         sa.Column("period_end", sa.Date(), nullable=True),
+        sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("table_json", sa.Text(), nullable=True),
@@ -476,6 +477,9 @@ def upgrade() -> None:
         sa.Column("invoice_count", sa.Integer(), nullable=False),
         sa.Column("decision_ref", sa.String(length=200), nullable=True),
         sa.Column("decision_step_id", sa.String(length=36), nullable=True),
+        sa.Column("resolution_ref", sa.String(length=200), nullable=True),
+        sa.Column("resolution_step_id", sa.String(length=36), nullable=True),
+        sa.Column("submitted_at", sa.DateTime(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("prepared_by", sa.String(length=36), nullable=True),
@@ -491,6 +495,9 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["payee_person_id"], ["person.id"], name=op.f("fk_voucher_payee_person_id_person")
+        ),
+        sa.ForeignKeyConstraint(
+            ["resolution_step_id"], ["matter_step.id"], name=op.f("fk_voucher_resolution_step_id_matter_step")
         ),
         sa.ForeignKeyConstraint(
             ["supersedes_id"], ["voucher.id"], name=op.f("fk_voucher_supersedes_id_voucher")
