@@ -1,0 +1,1 @@
+"""Build tooling for the Windows installer and the Debian package (not shipped inside the app)."""
