@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -103,12 +104,11 @@ class _CalamineBook(Workbook):
         col_off = start[1]
         total = end[0] + 1
 
-        def rows() -> Iterator[tuple[int, Row]]:
-            pad = [""] * col_off
-            for n, values in enumerate(sh.iter_rows(), 1):
-                yield n, (pad + values if col_off else values)
-
-        return SheetData(self.path, name, rows(), total, merged)
+        if col_off == 0:
+            return SheetData(self.path, name, zip(count(1), sh.iter_rows()), total, merged)
+        pad = [""] * col_off
+        padded = (pad + values for values in sh.iter_rows())
+        return SheetData(self.path, name, zip(count(1), padded), total, merged)
 
 
 class _CsvBook(Workbook):

@@ -1,6 +1,6 @@
 """The three import kinds: their fields (Chinese labels, header synonyms, types) and the plain records.
 
-Records are what the import service receives: frozen dataclasses with integer 分, ``datetime.date`` and
+Records are what the import service receives: named tuples (immutable, cheap to make by the 100,000) with integer 分, ``datetime.date`` and
 normalised strings, each carrying the spreadsheet row number it came from. No SQL here.
 """
 
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 FieldType = Literal["text", "name", "code", "date", "fen", "count", "gender", "phone", "idcard", "roles"]
 Kind = Literal["people", "vouchers", "ledger"]
 KINDS: tuple[Kind, ...] = ("people", "vouchers", "ledger")
+EXAMPLE_MARK = "【示例】"  # starts the example row of a template; the importer skips such rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +31,7 @@ class FieldSpec:
         return (self.label, *self.synonyms)
 
 
-@dataclass(frozen=True, slots=True)
-class PersonRecord:
+class PersonRecord(NamedTuple):
     row: int
     name: str
     gender: str | None = None
@@ -42,8 +42,7 @@ class PersonRecord:
     village: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class VoucherRecord:
+class VoucherRecord(NamedTuple):
     row: int
     number: str
     date: _dt.date
@@ -57,8 +56,7 @@ class VoucherRecord:
     village: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LedgerRecord:
+class LedgerRecord(NamedTuple):
     row: int
     date: _dt.date
     summary: str
@@ -87,7 +85,7 @@ class KindSpec:
     kind: Kind
     label: str  # 花名册 / 支出凭证 / 收支明细
     fields: tuple[FieldSpec, ...]
-    record: type
+    record: type[PersonRecord] | type[VoucherRecord] | type[LedgerRecord]
     one_of: tuple[tuple[str, ...], ...] = ()  # groups of fields of which at least one column must exist
     fen_fields: tuple[str, ...] = ()
 

@@ -14,8 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from quzhou_desktop.exchange.parse import EXAMPLE_MARK
-from quzhou_desktop.exchange.schemas import FUND_SOURCES, FieldSpec, KindSpec, kind_spec
+from quzhou_desktop.exchange.schemas import EXAMPLE_MARK, FUND_SOURCES, FieldSpec, KindSpec, kind_spec
 from quzhou_desktop.exchange.values import ROLES
 
 TEMPLATE_ROWS = 1000  # rows covered by the drop-down lists

@@ -29,7 +29,7 @@ DATE_MIN = _dt.date(1950, 1, 1)
 DATE_MAX = _dt.date(2099, 12, 31)
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)  # serial 0 in the 1900 system, after the 1900-02-29 bug (serial > 60)
 _CJK = "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _SPACES = re.compile(r"\s+")
 _DATE_TEXT = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
@@ -77,7 +77,7 @@ def to_name(value: Any) -> str:
     """Names of people, villages, groups, payees: NFKC, no spaces between Chinese characters."""
     s = _nfkc(value if isinstance(value, str) else cell_text(value))
     if not s.isascii():
-        s = _SPACE_BETWEEN_CJK.sub("", s)
+        s = SPACE_BETWEEN_CJK.sub("", s)
     return _SPACES.sub(" ", s).strip()
 
 
