@@ -183,7 +183,15 @@ class RegisterForm(Notice):
 
 KINDS: dict[str, type[Notice]] = {
     cls.kind: cls
-    for cls in (PlanNotice, ResolutionNotice, ResultNotice, FinanceNotice, ReviewReport, VoucherForm, RegisterForm)
+    for cls in (
+        PlanNotice,
+        ResolutionNotice,
+        ResultNotice,
+        FinanceNotice,
+        ReviewReport,
+        VoucherForm,
+        RegisterForm,
+    )
 }
 
 

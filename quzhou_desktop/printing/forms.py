@@ -36,7 +36,7 @@ def meta(comp: Composer, left: str, right: str = "") -> None:
 
 
 def sign_lines(comp: Composer, items: list[tuple[str, str]], field: str) -> None:
-    """"角色（签字）：姓名" pairs, two per line; a missing name leaves a blank to sign by hand."""
+    """ "角色（签字）：姓名" pairs, two per line; a missing name leaves a blank to sign by hand."""
     texts = [f"{role}（签字）：{name or BLANK}" for role, name in items]
     for i in range(0, len(texts), 2):
         pair = texts[i : i + 2]
@@ -49,7 +49,16 @@ def sign_lines(comp: Composer, items: list[tuple[str, str]], field: str) -> None
 
 
 FIN_W = (2.8, 5.4, 8.8, 7.4, 7.4, 5.0, 5.0, 4.8)
-FIN_HEAD = ("序号", "日期", "摘要\n（开支项目）", "收入（元）", "支出（元）", "资金来源", "使用部门", "审核\n意见")
+FIN_HEAD = (
+    "序号",
+    "日期",
+    "摘要\n（开支项目）",
+    "收入（元）",
+    "支出（元）",
+    "资金来源",
+    "使用部门",
+    "审核\n意见",
+)
 FIN_FIELDS = ("序号", "日期", "摘要", "收入", "支出", "资金来源", "使用部门", "审核意见")
 
 
@@ -61,25 +70,50 @@ def render_finance(comp: Composer, doc: FinanceNotice) -> None:
     rows = [
         columns(
             FIN_W,
-            (str(i), short(ln.date), ln.summary, format_fen(ln.income_fen, symbol=False) if ln.income_fen else "",
-             format_fen(ln.expense_fen, symbol=False) if ln.expense_fen else "", ln.source, ln.department,
-             ln.opinion),
-            aligns=aligns, fields=FIN_FIELDS, size=SMALL,
+            (
+                str(i),
+                short(ln.date),
+                ln.summary,
+                format_fen(ln.income_fen, symbol=False) if ln.income_fen else "",
+                format_fen(ln.expense_fen, symbol=False) if ln.expense_fen else "",
+                ln.source,
+                ln.department,
+                ln.opinion,
+            ),
+            aligns=aligns,
+            fields=FIN_FIELDS,
+            size=SMALL,
         )
         for i, ln in enumerate(doc.lines, 1)
     ]
     income = sum(ln.income_fen for ln in doc.lines)
     expense = sum(ln.expense_fen for ln in doc.lines)
     w = FIN_W
-    rows.append(Row([Cell("合计（小写）", w[0] + w[1] + w[2], "center"),
-                     Cell(format_fen(income), w[3], "right"), Cell(format_fen(expense), w[4], "right"),
-                     Cell("", w[5] + w[6] + w[7])], size=SMALL))
-    rows.append(Row([Cell("合计（大写）", w[0] + w[1] + w[2], "center"),
-                     Cell(f"收入：{fen_to_upper(income)}；支出：{fen_to_upper(expense)}", sum(w[3:]))],
-                    size=SMALL))
+    rows.append(
+        Row(
+            [
+                Cell("合计（小写）", w[0] + w[1] + w[2], "center"),
+                Cell(format_fen(income), w[3], "right"),
+                Cell(format_fen(expense), w[4], "right"),
+                Cell("", w[5] + w[6] + w[7]),
+            ],
+            size=SMALL,
+        )
+    )
+    rows.append(
+        Row(
+            [
+                Cell("合计（大写）", w[0] + w[1] + w[2], "center"),
+                Cell(f"收入：{fen_to_upper(income)}；支出：{fen_to_upper(expense)}", sum(w[3:])),
+            ],
+            size=SMALL,
+        )
+    )
     table(comp, rows, header=[head], name="财务公开表")
     comp.skip_lines(0.5)
-    comp.paragraph(f"村务监督委员会审核意见：{doc.review_opinion}", field="审核意见", size=META_SIZE, indent=0)
+    comp.paragraph(
+        f"村务监督委员会审核意见：{doc.review_opinion}", field="审核意见", size=META_SIZE, indent=0
+    )
     meta(comp, f"审核人：{'、'.join(doc.reviewers)}", f"审核日期：{cn(doc.review_date)}")
     comp.signature(doc.issuer, cn(doc.date))
 
@@ -100,14 +134,27 @@ def render_review(comp: Composer, doc: ReviewReport) -> None:
     aligns = ("center", "center", "left", "left", "right", "center")
     fields = ("凭证号", "日期", "收款人", "用途", "金额", "审核意见")
     rows = [
-        columns(REV_W, (v.no, short(v.date), v.payee, v.purpose, format_fen(v.fen, symbol=False), v.opinion),
-                aligns=aligns, fields=fields, size=SMALL)
+        columns(
+            REV_W,
+            (v.no, short(v.date), v.payee, v.purpose, format_fen(v.fen, symbol=False), v.opinion),
+            aligns=aligns,
+            fields=fields,
+            size=SMALL,
+        )
         for v in doc.vouchers
     ]
     total = sum(v.fen for v in doc.vouchers)
-    rows.append(Row([Cell(f"合计 {len(doc.vouchers)} 笔", REV_W[0] + REV_W[1], "center"),
-                     Cell(fen_to_upper(total), REV_W[2] + REV_W[3]), Cell(format_fen(total), REV_W[4], "right"),
-                     Cell("", REV_W[5])], size=SMALL))
+    rows.append(
+        Row(
+            [
+                Cell(f"合计 {len(doc.vouchers)} 笔", REV_W[0] + REV_W[1], "center"),
+                Cell(fen_to_upper(total), REV_W[2] + REV_W[3]),
+                Cell(format_fen(total), REV_W[4], "right"),
+                Cell("", REV_W[5]),
+            ],
+            size=SMALL,
+        )
+    )
     table(comp, rows, header=[head], name="凭证审核表")
     comp.skip_lines(0.5)
     heading(comp, 1, "总体意见")
@@ -143,14 +190,23 @@ def render_voucher(comp: Composer, doc: VoucherForm) -> None:
         pair("经手人", doc.handler, "证明人", doc.witness),
         pair("附件", f"{doc.attachments} 张", "决议依据", doc.decision_ref or "—"),
         pair("村务监督委员会审核", _signoff(doc.review, "审核人"), tall=84),
-        pair("主任（社长）签字", _signoff(doc.director, "签字"), "书记签字", _signoff(doc.secretary, "签字"),
-             tall=72),
+        pair(
+            "主任（社长）签字",
+            _signoff(doc.director, "签字"),
+            "书记签字",
+            _signoff(doc.secretary, "签字"),
+            tall=72,
+        ),
         pair("代理记账中心受理", _signoff(doc.agency, "受理人"), tall=60),
     ]
     table(comp, rows, name="支出凭证审批单")
     comp.skip_lines(0.5)
-    comp.paragraph("说明：村务监督委员会审核后，主任（社长）、书记方可签字（先审后签）。", field="说明",
-                   size=12.0, indent=0)
+    comp.paragraph(
+        "说明：村务监督委员会审核后，主任（社长）、书记方可签字（先审后签）。",
+        field="说明",
+        size=12.0,
+        indent=0,
+    )
 
 
 REG_W = (4.6, 7.4, 5.4, 4.6, 4.4, 8.6, 4.6)
@@ -166,10 +222,21 @@ def render_register(comp: Composer, doc: RegisterForm) -> None:
     fields = ("步骤", "日期", "会议形式", "应到实到", "表决", "主要内容", "签字")
     rows = []
     for s in doc.steps:
-        att = (f"{s.entitled}/{s.present}\n{rate(s.present, s.entitled)}"
-               if s.entitled is not None and s.present is not None else "—")
+        att = (
+            f"{s.entitled}/{s.present}\n{rate(s.present, s.entitled)}"
+            if s.entitled is not None and s.present is not None
+            else "—"
+        )
         votes = f"{s.yes}/{s.no}/{s.abstain}" if s.yes is not None else "—"
-        rows.append(columns(REG_W, (s.step, cn(s.date), s.form, att, votes, s.content, s.signatures),
-                            aligns=aligns, fields=fields, size=SMALL, min_height=44))
+        rows.append(
+            columns(
+                REG_W,
+                (s.step, cn(s.date), s.form, att, votes, s.content, s.signatures),
+                aligns=aligns,
+                fields=fields,
+                size=SMALL,
+                min_height=44,
+            )
+        )
     table(comp, rows, header=[head], name="五议两公开登记表")
     comp.signature(doc.issuer, cn(doc.date))

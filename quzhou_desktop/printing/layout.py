@@ -176,7 +176,9 @@ class Composer:
             d = self._descent[font] = font_descent(font)
         return d
 
-    def draw_runs(self, x: float, y: float, runs: list[tuple[str, str]], size: float, cs: float = 0.0) -> None:
+    def draw_runs(
+        self, x: float, y: float, runs: list[tuple[str, str]], size: float, cs: float = 0.0
+    ) -> None:
         t = self._text
         assert t is not None
         t.setTextOrigin(x, y)
@@ -188,7 +190,9 @@ class Composer:
             self._state = (font, size, cs)
             t.textOut(text)
 
-    def draw_line(self, line: Line, x: float, baseline: float, size: float, cs: float, width: float, align: str):
+    def draw_line(
+        self, line: Line, x: float, baseline: float, size: float, cs: float, width: float, align: str
+    ):
         """One wrapped line; ``justify`` stretches every line but a paragraph's last to ``width``."""
         glyphs = sum(len(t.text) for t in line.tokens)
         extra = width - line.width
@@ -217,7 +221,9 @@ class Composer:
         """A paragraph on the line grid; ``indent`` in characters on the first line (2 by GB/T 9704)."""
         cs = BODY_CHAR_SPACE if size == BODY_SIZE else 0.0
         char = size + cs
-        lines = wrap(self.fonts.runs(text, role, field), size, width, char_space=cs, first_indent=indent * char)
+        lines = wrap(
+            self.fonts.runs(text, role, field), size, width, char_space=cs, first_indent=indent * char
+        )
         keep = self._trailing_keep()
         held, self._held = self._held[: len(self._held) - len(keep)], []
         self._held = held
@@ -262,20 +268,38 @@ class Composer:
                 else:
                     hi = mid
             width = hi
-        self.paragraph(text, field=field, role="title", size=TITLE_SIZE, indent=0, align="center",
-                       x=X0 + (TEXT_W - width) / 2, width=width)
+        self.paragraph(
+            text,
+            field=field,
+            role="title",
+            size=TITLE_SIZE,
+            indent=0,
+            align="center",
+            x=X0 + (TEXT_W - width) / 2,
+            width=width,
+        )
         self.skip_lines(1)
 
-    def text_at(self, x: float, baseline: float, text: str, *, field: str, role: str = "body",
-                size: float = BODY_SIZE, cs: float = 0.0) -> float:
+    def text_at(
+        self,
+        x: float,
+        baseline: float,
+        text: str,
+        *,
+        field: str,
+        role: str = "body",
+        size: float = BODY_SIZE,
+        cs: float = 0.0,
+    ) -> float:
         """Unwrapped text at a point; returns its width."""
         runs = self.fonts.runs(text, role, field)
         self.flush()
         self.draw_runs(x, baseline, runs, size, cs)
         return sum(stringWidth(s, f, size) for f, s in runs) + len(text) * cs
 
-    def text_width(self, text: str, *, field: str, role: str = "body", size: float = BODY_SIZE,
-                   cs: float = 0.0) -> float:
+    def text_width(
+        self, text: str, *, field: str, role: str = "body", size: float = BODY_SIZE, cs: float = 0.0
+    ) -> float:
         runs = self.fonts.runs(text, role, field)
         return sum(stringWidth(s, f, size) for f, s in runs) + len(text) * cs
 
@@ -307,6 +331,7 @@ class Composer:
         self.ensure(2 * PITCH)
         for x, text, field in ((x_issuer, issuer, "署名"), (x_date, date_text, "成文日期")):
             font = self.fonts.font_name("body")
-            self.text_at(x, baseline_in_box(self.y, PITCH, BODY_SIZE, self.descent(font)), text,
-                         field=field, cs=cs)
+            self.text_at(
+                x, baseline_in_box(self.y, PITCH, BODY_SIZE, self.descent(font)), text, field=field, cs=cs
+            )
             self.y -= PITCH

@@ -107,17 +107,27 @@ AMOUNT_WEIGHTS = (5.0, 3.2, 6.8)
 
 def amount_rows(lines: tuple, total_label: str = "合计") -> tuple[Row, list[Row]]:
     aligns = ("left", "right", "left")
-    head = columns(AMOUNT_WEIGHTS, ("项目", "金额（小写）", "金额（大写）"), aligns=("center",) * 3,
-                   role="heading")
+    head = columns(
+        AMOUNT_WEIGHTS, ("项目", "金额（小写）", "金额（大写）"), aligns=("center",) * 3, role="heading"
+    )
     rows = [
-        columns(AMOUNT_WEIGHTS, (a.label, format_fen(a.fen), fen_to_upper(a.fen)), aligns=aligns,
-                fields=("资金项目", "金额", "金额"))
+        columns(
+            AMOUNT_WEIGHTS,
+            (a.label, format_fen(a.fen), fen_to_upper(a.fen)),
+            aligns=aligns,
+            fields=("资金项目", "金额", "金额"),
+        )
         for a in lines
     ]
     if len(lines) > 1:
         total = sum(a.fen for a in lines)
-        rows.append(columns(AMOUNT_WEIGHTS, (total_label, format_fen(total), fen_to_upper(total)),
-                            aligns=("center", "right", "left")))
+        rows.append(
+            columns(
+                AMOUNT_WEIGHTS,
+                (total_label, format_fen(total), fen_to_upper(total)),
+                aligns=("center", "right", "left"),
+            )
+        )
     return head, rows
 
 

@@ -65,8 +65,9 @@ def footer_for(fonts: FontSet, code: str) -> Callable[[Canvas], None] | None:
 def _canvas(out: Path | str | BinaryIO, title: str, fonts: FontSet) -> Canvas:
     target: Any = str(out) if isinstance(out, str | Path) else out
     # The initial font is ours, so no unembedded base-14 font (Helvetica) lands in the PDF.
-    c = Canvas(target, invariant=True, pageCompression=1, initialFontName=fonts.font_name("body"),
-               initialFontSize=16)
+    c = Canvas(
+        target, invariant=True, pageCompression=1, initialFontName=fonts.font_name("body"), initialFontSize=16
+    )
     c.setTitle(title)
     c.setCreator("quzhou-desktop")
     return c
@@ -81,14 +82,24 @@ def _draw(c: Canvas, doc: Notice, fonts: FontSet) -> int:
     return comp.finish()
 
 
-def render(doc: Notice, out: Path | str | BinaryIO, *, fonts: FontSet | None = None,
-           font_overrides: Mapping[str, str | Path] | None = None) -> int:
+def render(
+    doc: Notice,
+    out: Path | str | BinaryIO,
+    *,
+    fonts: FontSet | None = None,
+    font_overrides: Mapping[str, str | Path] | None = None,
+) -> int:
     """Write one notice as a PDF; returns its page count. Raises MissingGlyph before anything is written."""
     return render_many([doc], out, fonts=fonts, font_overrides=font_overrides)[0]
 
 
-def render_many(docs: Iterable[Notice], out: Path | str | BinaryIO, *, fonts: FontSet | None = None,
-                font_overrides: Mapping[str, str | Path] | None = None) -> list[int]:
+def render_many(
+    docs: Iterable[Notice],
+    out: Path | str | BinaryIO,
+    *,
+    fonts: FontSet | None = None,
+    font_overrides: Mapping[str, str | Path] | None = None,
+) -> list[int]:
     """Write several notices into ONE PDF (batch printing); returns the page count of each document.
 
     The PDF is built in memory and written only when every document rendered, so a MissingGlyph (or any other

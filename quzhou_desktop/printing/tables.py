@@ -45,9 +45,16 @@ class _Placed:
     pitch: float = field(default=0.0)
 
 
-def columns(weights: Sequence[float], texts: Sequence[str], *, aligns: Sequence[str] | None = None,
-            role: str = "body", fields: Sequence[str] | None = None, min_height: float = 0.0,
-            size: float = TABLE_SIZE) -> Row:
+def columns(
+    weights: Sequence[float],
+    texts: Sequence[str],
+    *,
+    aligns: Sequence[str] | None = None,
+    role: str = "body",
+    fields: Sequence[str] | None = None,
+    min_height: float = 0.0,
+    size: float = TABLE_SIZE,
+) -> Row:
     """A row of a regular table: one cell per column weight."""
     return Row(
         [

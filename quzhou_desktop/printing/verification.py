@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from functools import lru_cache
 
 from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.pdfgen.canvas import Canvas
@@ -56,7 +57,7 @@ def normalize_code(text: str) -> str:
     """A code as typed or scanned ("qz:7k4m 2p9x-qz3h") → canonical "7K4M-2P9X-QZ3H"; raises on garbage."""
     raw = text.strip().upper()
     if raw.startswith(QR_PREFIX):
-        raw = raw[len(QR_PREFIX):]
+        raw = raw[len(QR_PREFIX) :]
     raw = re.sub(r"[\s\-–—_]", "", raw)
     if not _CODE_RE.match(raw):
         raise BadVerificationCode(field="核验码", value=text.strip())
@@ -68,12 +69,14 @@ def qr_payload(code: str) -> str:
     return QR_PREFIX + code
 
 
-def qr_matrix(code: str) -> list[list[bool]]:
+@lru_cache(maxsize=512)
+def qr_matrix(code: str) -> tuple[tuple[bool, ...], ...]:
+    """The QR modules (True = dark) of ``qr_payload(code)``; cached, encoding is the costly part."""
     qr = QRCode(None, QRErrorCorrectLevel.M)
     qr.addData(qr_payload(code))
     qr.make()
     n = qr.getModuleCount()
-    return [[bool(qr.isDark(r, c)) for c in range(n)] for r in range(n)]
+    return tuple(tuple(bool(qr.isDark(r, c)) for c in range(n)) for r in range(n))
 
 
 def draw_qr(canvas: Canvas, code: str, x: float, y: float, size: float) -> None:

@@ -9,6 +9,7 @@ import pdfplumber
 import pytest
 
 from quzhou_desktop.printing.render import render
+
 from .samples import ALL
 
 
@@ -35,3 +36,13 @@ def flat(text: str) -> str:
 def pdffonts(path: Path) -> list[list[str]]:
     out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
     return [line.split() for line in out.splitlines()[2:] if line.strip()]
+
+
+def cell_texts(path: Path) -> list[str]:
+    """The text of every ruled table cell (wrapped cell lines joined), page by page."""
+    cells: list[str] = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for tbl in page.extract_tables():
+                cells += [flat(c) for row in tbl for c in row if c]
+    return cells

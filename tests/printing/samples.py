@@ -18,8 +18,8 @@ from quzhou_desktop.printing.documents import (
     ReviewReport,
     Signer,
     Signoff,
-    VoucherForm,
     Votes,
+    VoucherForm,
 )
 from quzhou_desktop.printing.verification import make_code
 
@@ -46,8 +46,14 @@ PLAN = PlanNotice(
         "其中上级“千万工程”补助资金¥80,000.00，村集体自筹¥48,650.00。\n"
         "（三）实施方式：按规定委托镇招投标中心组织竞争性比选，确定施工单位，由村务监督委员会全程监督。"
     ),
-    meeting=Meeting(body="村务联席会议", date=D(2026, 10, 28), place="村委会二楼会议室", chair="吴建国",
-                    entitled=11, present=10),
+    meeting=Meeting(
+        body="村务联席会议",
+        date=D(2026, 10, 28),
+        place="村委会二楼会议室",
+        chair="吴建国",
+        entitled=11,
+        present=10,
+    ),
     posting_from=D(2026, 11, 2),
     posting_to=D(2026, 11, 8),
     feedback="公示期内，村民如有意见或建议，可投入村委会门口意见箱，或拨打村务监督委员会电话0570-8765432反映。",
@@ -60,8 +66,9 @@ RESOLUTION = ResolutionNotice(
     issuer="下村村村民委员会",
     code=code("resolution"),
     matter=MATTER,
-    meeting=Meeting(body="村民代表会议", date=D(2026, 11, 23), place="村文化礼堂", chair="吴建国",
-                    entitled=45, present=42),
+    meeting=Meeting(
+        body="村民代表会议", date=D(2026, 11, 23), place="村文化礼堂", chair="吴建国", entitled=45, present=42
+    ),
     votes=Votes(yes=39, no=2, abstain=1, method="举手表决"),
     decision_text=(
         "同意实施下村村村道硬化工程，工程预算总额¥128,650.00（人民币壹拾贰万捌仟陆佰伍拾元整）。\n"
@@ -102,16 +109,46 @@ FINANCE = FinanceNotice(
     code=code("finance"),
     period="2026年11月",
     lines=(
-        FinanceLine(date=D(2026, 11, 3), summary="收到上级“千万工程”补助资金", income_fen=8000000,
-                    source="上级补助", department="村委会", opinion="同意"),
-        FinanceLine(date=D(2026, 11, 6), summary="村道硬化工程预付款", expense_fen=5000000, source="上级补助",
-                    department="村委会", opinion="同意"),
-        FinanceLine(date=D(2026, 11, 12), summary="村文化礼堂电费", expense_fen=128650, source="集体收入",
-                    department="村委会", opinion="同意"),
-        FinanceLine(date=D(2026, 11, 18), summary="山林承包费收入", income_fen=1560000, source="经营收入",
-                    department="经济合作社", opinion="同意"),
-        FinanceLine(date=D(2026, 11, 25), summary="垃圾分类保洁员工资（3人）", expense_fen=720000,
-                    source="集体收入", department="村委会", opinion="同意"),
+        FinanceLine(
+            date=D(2026, 11, 3),
+            summary="收到上级“千万工程”补助资金",
+            income_fen=8000000,
+            source="上级补助",
+            department="村委会",
+            opinion="同意",
+        ),
+        FinanceLine(
+            date=D(2026, 11, 6),
+            summary="村道硬化工程预付款",
+            expense_fen=5000000,
+            source="上级补助",
+            department="村委会",
+            opinion="同意",
+        ),
+        FinanceLine(
+            date=D(2026, 11, 12),
+            summary="村文化礼堂电费",
+            expense_fen=128650,
+            source="集体收入",
+            department="村委会",
+            opinion="同意",
+        ),
+        FinanceLine(
+            date=D(2026, 11, 18),
+            summary="山林承包费收入",
+            income_fen=1560000,
+            source="经营收入",
+            department="经济合作社",
+            opinion="同意",
+        ),
+        FinanceLine(
+            date=D(2026, 11, 25),
+            summary="垃圾分类保洁员工资（3人）",
+            expense_fen=720000,
+            source="集体收入",
+            department="村委会",
+            opinion="同意",
+        ),
     ),
     reviewers=("毛秀英", "郑立新", "余晓燕"),
     review_date=D(2026, 12, 3),
@@ -127,16 +164,37 @@ REVIEW = ReviewReport(
     meeting_date=D(2026, 12, 3),
     attendees=("毛秀英", "郑立新", "余晓燕"),
     vouchers=(
-        ReviewedVoucher(no="2026-11-001", date=D(2026, 11, 6), payee="衢州市柯城区通达路桥工程有限公司",
-                        purpose="村道硬化工程预付款", fen=5000000, opinion="同意"),
-        ReviewedVoucher(no="2026-11-002", date=D(2026, 11, 12), payee="国网衢州供电公司", purpose="文化礼堂电费",
-                        fen=128650, opinion="同意"),
-        ReviewedVoucher(no="2026-11-003", date=D(2026, 11, 25), payee="徐有根等3人", purpose="保洁员工资",
-                        fen=720000, opinion="补正：附考勤表"),
+        ReviewedVoucher(
+            no="2026-11-001",
+            date=D(2026, 11, 6),
+            payee="衢州市柯城区通达路桥工程有限公司",
+            purpose="村道硬化工程预付款",
+            fen=5000000,
+            opinion="同意",
+        ),
+        ReviewedVoucher(
+            no="2026-11-002",
+            date=D(2026, 11, 12),
+            payee="国网衢州供电公司",
+            purpose="文化礼堂电费",
+            fen=128650,
+            opinion="同意",
+        ),
+        ReviewedVoucher(
+            no="2026-11-003",
+            date=D(2026, 11, 25),
+            payee="徐有根等3人",
+            purpose="保洁员工资",
+            fen=720000,
+            opinion="补正：附考勤表",
+        ),
     ),
     overall_opinion="本月支出凭证3笔，手续基本齐全，金额与决议相符。第2026-11-003号凭证需补附考勤表后再行签字。",
-    signers=(Signer(role="村监会主任", name="毛秀英"), Signer(role="委员", name="郑立新"),
-             Signer(role="委员", name="余晓燕")),
+    signers=(
+        Signer(role="村监会主任", name="毛秀英"),
+        Signer(role="委员", name="郑立新"),
+        Signer(role="委员", name="余晓燕"),
+    ),
 )
 
 VOUCHER = VoucherForm(
@@ -170,20 +228,62 @@ REGISTER = RegisterForm(
     matter=MATTER,
     category="村集体经济项目",
     steps=(
-        RegisterStep(step="提议", date=D(2026, 10, 20), form="村党组织提议", content="溪边至后山道路年久失修，提议硬化",
-                     signatures="周春林"),
-        RegisterStep(step="商议", date=D(2026, 10, 28), form="村务联席会议", entitled=11, present=10, yes=10, no=0,
-                     abstain=0, content="形成初步方案，预算¥128,650.00"),
-        RegisterStep(step="审议", date=D(2026, 11, 16), form="党员大会", entitled=31, present=27, yes=26, no=0,
-                     abstain=1, content="审议通过实施方案"),
-        RegisterStep(step="决议", date=D(2026, 11, 23), form="村民代表会议", entitled=45, present=42, yes=39, no=2,
-                     abstain=1, content="表决通过"),
+        RegisterStep(
+            step="提议",
+            date=D(2026, 10, 20),
+            form="村党组织提议",
+            content="溪边至后山道路年久失修，提议硬化",
+            signatures="周春林",
+        ),
+        RegisterStep(
+            step="商议",
+            date=D(2026, 10, 28),
+            form="村务联席会议",
+            entitled=11,
+            present=10,
+            yes=10,
+            no=0,
+            abstain=0,
+            content="形成初步方案，预算¥128,650.00",
+        ),
+        RegisterStep(
+            step="审议",
+            date=D(2026, 11, 16),
+            form="党员大会",
+            entitled=31,
+            present=27,
+            yes=26,
+            no=0,
+            abstain=1,
+            content="审议通过实施方案",
+        ),
+        RegisterStep(
+            step="决议",
+            date=D(2026, 11, 23),
+            form="村民代表会议",
+            entitled=45,
+            present=42,
+            yes=39,
+            no=2,
+            abstain=1,
+            content="表决通过",
+        ),
         RegisterStep(step="决议公开", date=D(2026, 11, 24), form="公开栏公告", content="公告7天，无异议"),
-        RegisterStep(step="实施", date=D(2026, 12, 5), form="比选确定施工单位", content="2027年3月10日完工验收"),
-        RegisterStep(step="实施结果公开", date=D(2027, 3, 18), form="公开栏公告",
-                     content="工程总支出¥128,650.00"),
+        RegisterStep(
+            step="实施", date=D(2026, 12, 5), form="比选确定施工单位", content="2027年3月10日完工验收"
+        ),
+        RegisterStep(
+            step="实施结果公开", date=D(2027, 3, 18), form="公开栏公告", content="工程总支出¥128,650.00"
+        ),
     ),
 )
 
-ALL = {"plan": PLAN, "resolution": RESOLUTION, "result": RESULT, "finance": FINANCE, "review": REVIEW,
-       "voucher": VOUCHER, "register": REGISTER}
+ALL = {
+    "plan": PLAN,
+    "resolution": RESOLUTION,
+    "result": RESULT,
+    "finance": FINANCE,
+    "review": REVIEW,
+    "voucher": VOUCHER,
+    "register": REGISTER,
+}

@@ -22,6 +22,7 @@ from quzhou_desktop.printing.fonts import (
     list_usable_faces,
 )
 from quzhou_desktop.printing.render import render
+
 from .conftest import pdffonts
 from .samples import RESOLUTION
 
@@ -32,7 +33,7 @@ def test_every_role_has_a_discovered_face() -> None:
     fs = get_fontset()
     assert set(fs.by_role) == set(ROLES)
     for face in fs.by_role.values():
-        assert face.has("村") and face.has("¥") or face.has("村")
+        assert (face.has("村") and face.has("¥")) or face.has("村")
 
 
 def test_listing_for_settings_is_sorted_and_usable() -> None:
@@ -126,8 +127,19 @@ def test_rare_character_in_a_name_prints_with_a_fallback_face(tmp_path: Path, ch
     assert "".join(t for _, t in runs) == name
     font_of = {t: f for f, t in runs}
     assert any(ch in t for t in font_of)
-    doc = RESOLUTION.__class__(**{**RESOLUTION.__dict__, "meeting": Meeting(
-        body="村民代表会议", date=RESOLUTION.meeting.date, place="村文化礼堂", chair=name, entitled=45, present=42)})
+    doc = RESOLUTION.__class__(
+        **{
+            **RESOLUTION.__dict__,
+            "meeting": Meeting(
+                body="村民代表会议",
+                date=RESOLUTION.meeting.date,
+                place="村文化礼堂",
+                chair=name,
+                entitled=45,
+                present=42,
+            ),
+        }
+    )
     out = tmp_path / "rare.pdf"
     render(doc, out)
     import pdfplumber

@@ -1,0 +1,171 @@
+"""Every notice kind prints its names, numbers, 大写 amounts (C24) and 成文日期 (C27)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from quzhou_desktop.core.money import fen_to_upper, format_fen
+from quzhou_desktop.printing.documents import KINDS, canonical_content
+from quzhou_desktop.printing.render import UnknownKind, render
+
+from .conftest import cell_texts, flat, page_texts
+from .samples import ALL, FINANCE, PLAN, REGISTER, RESOLUTION, RESULT, REVIEW, VOUCHER
+
+C27 = re.compile(r"\d{4}年[1-9]\d?月[1-9]\d?日")
+
+EXPECTED = {
+    "plan": [
+        "下村村关于村道硬化工程实施方案的公示",
+        "吴建国",
+        "应到会11人",
+        "实到10人",
+        "90.9%",
+        "¥128,650.00",
+        "人民币壹拾贰万捌仟陆佰伍拾元整",
+        "自2026年11月2日至2026年11月8日",
+        "共7天",
+        "0570-8765432",
+        "下村村村民委员会",
+        "2026年11月2日",
+    ],
+    "resolution": [
+        "村民代表会议",
+        "吴建国",
+        "应到会45人",
+        "实到42人",
+        "93.3%",
+        "举手表决",
+        "同意39票",
+        "反对2票",
+        "弃权1票",
+        "自2026年11月24日至2026年11月30日",
+        "意见箱",
+        "13905701234",
+        "2026年11月24日",
+    ],
+    "result": [
+        "2027年3月10日",
+        "工程施工费",
+        "¥118,650.00",
+        "人民币壹拾壹万捌仟陆佰伍拾元整",
+        "¥3,500.00",
+        "¥128,650.00",
+        "人民币壹拾贰万捌仟陆佰伍拾元整",
+        "群众评议",
+        "2027年3月18日",
+    ],
+    "finance": [
+        "2026年11月",
+        "上级补助",
+        "80,000.00",
+        "1,286.50",
+        "¥95,600.00",
+        "¥58,486.50",
+        fen_to_upper(9560000),
+        fen_to_upper(5848650),
+        "毛秀英",
+        "郑立新",
+        "余晓燕",
+        "2026年12月3日",
+        "2026年12月5日",
+    ],
+    "review": [
+        "2026-11-001",
+        "衢州市柯城区通达路桥工程有限公司",
+        "50,000.00",
+        "¥58,486.50",
+        fen_to_upper(5848650),
+        "补正：附考勤表",
+        "毛秀英",
+        "2026年12月3日",
+    ],
+    "voucher": [
+        "2026-11-001",
+        "徐国平",
+        "吴建国",
+        "周春林",
+        "¥50,000.00",
+        "人民币伍万元整",
+        "3张",
+        "下村〔2026〕7号",
+        "同意。附件齐全，与决议相符。",
+        "2026年11月7日",
+        "先审后签",
+    ],
+    "register": [
+        "下村村村道硬化工程",
+        "提议",
+        "商议",
+        "审议",
+        "决议公开",
+        "实施结果公开",
+        "45/42",
+        "93.3%",
+        "39/2/1",
+        "31/27",
+        "2027年3月18日",
+    ],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(EXPECTED))
+def test_text_of_each_kind(rendered: dict[str, Path], kind: str) -> None:
+    text = flat("".join(page_texts(rendered[kind]))) + "|" + "|".join(cell_texts(rendered[kind]))
+    for needle in EXPECTED[kind]:
+        assert flat(needle) in text, (kind, needle)
+    assert "核验码：" + ALL[kind].code in text
+
+
+@pytest.mark.parametrize("kind", sorted(EXPECTED))
+def test_dates_are_written_the_c27_way(rendered: dict[str, Path], kind: str) -> None:
+    text = flat("".join(page_texts(rendered[kind])))
+    assert C27.search(text)
+    assert not re.search(r"\d{4}年0\d月|月0\d日", text)  # never zero-padded
+
+
+def test_amount_totals_match_the_lines() -> None:
+    assert sum(a.fen for a in RESULT.amounts) == 12865000
+    assert format_fen(12865000) == "¥128,650.00"
+    assert sum(v.fen for v in REVIEW.vouchers) == 5848650
+
+
+def test_kinds_registry_covers_every_document() -> None:
+    assert (
+        set(KINDS) == set(ALL) == {"plan", "resolution", "result", "finance", "review", "voucher", "register"}
+    )
+    assert {type(d).kind for d in (PLAN, RESOLUTION, RESULT, FINANCE, REVIEW, VOUCHER, REGISTER)} == set(
+        KINDS
+    )
+
+
+def test_render_to_a_stream() -> None:
+    buf = io.BytesIO()
+    assert render(VOUCHER, buf) == 1
+    assert buf.getvalue().startswith(b"%PDF-")
+
+
+def test_output_is_deterministic(tmp_path: Path) -> None:
+    a, b = io.BytesIO(), io.BytesIO()
+    render(PLAN, a)
+    render(PLAN, b)
+    assert a.getvalue() == b.getvalue()
+
+
+def test_canonical_content_ignores_code_and_paper_but_not_data() -> None:
+    import dataclasses
+
+    base = canonical_content(RESOLUTION)
+    assert canonical_content(dataclasses.replace(RESOLUTION, code="", paper="A3")) == base
+    assert canonical_content(dataclasses.replace(RESOLUTION, objection="电话0570-1234567")) != base
+    assert b'"kind":"resolution"' in base
+
+
+def test_unknown_kind_is_refused(tmp_path: Path) -> None:
+    from quzhou_desktop.printing.documents import Notice
+
+    with pytest.raises(UnknownKind):
+        render(Notice(organisation="x", title="x", date=RESOLUTION.date, issuer="x"), tmp_path / "x.pdf")
