@@ -63,7 +63,7 @@ def login(ctx: AppContext, username: str, password: str) -> CurrentUser:
         if not acc.active:
             raise AccountDisabled(username=username)
         if acc.locked_until is not None and acc.locked_until > now:
-            left = int((acc.locked_until - now).total_seconds() // 60) + 1
+            left = max(1, -int(-(acc.locked_until - now).total_seconds() // 60))
             raise AccountLocked(count=MAX_FAILURES, minutes=left)
         ok = check_password(password, acc.password_hash)
         if not ok:

@@ -87,7 +87,7 @@ SORTS = {
     "group": Person.group_name,
     "created": Person.created_at,
 }
-RELATIONS = ("配偶", "父母", "子女", "兄弟姐妹", "祖父母", "外祖父母", "孙子女", "外孙子女", "其他近亲属")
+RELATIONS = ("配偶", "父母", "子女", "兄弟姐妹", "祖父母", "外祖父母", "孙子女", "外孙子女", "近姻亲")
 
 
 def clean_person(fields: PersonFields) -> PersonFields:
@@ -358,7 +358,7 @@ def members(
         if not include_past:
             q = q.where(_active_on(on))
         q = q.order_by(Membership.body, Membership.role, Person.name)
-        return [_membership_row(m, p) for m, p in s.execute(q).tuples()]
+        return [_membership_row(m, p) for m, p in s.execute(q)]
 
 
 def person_memberships(ctx: AppContext, person_id: str) -> list[MembershipRow]:
@@ -469,7 +469,7 @@ def kin_links(ctx: AppContext, village_id: str) -> list[KinRow]:
             .where(KinLink.active.is_(True), a.c.village_id == village_id)
             .order_by(a.c.name)
         )
-        return [KinRow(*r) for r in s.execute(q).tuples()]
+        return [KinRow(*r) for r in s.execute(q)]
 
 
 def add_kin_link(ctx: AppContext, person_a_id: str, person_b_id: str, relation: str) -> KinRow:

@@ -276,7 +276,7 @@ def _latest_after(conn: Connection, entity: str) -> Iterator[tuple[str, str | No
                 "ON a.seq = l.m ORDER BY a.entity_id"
             ),
             {"e": entity},
-        ).tuples()
+        )
     )
 
 
@@ -332,7 +332,7 @@ def verify_records(conn: Connection, tables: Sequence[Table] | None = None) -> I
 
 def verify_attachments(conn: Connection) -> Iterator[Problem]:
     t = AttachmentBlob.__table__
-    for sha, size, data in conn.execute(select(t.c.sha256, t.c.size, t.c.data)).tuples():
+    for sha, size, data in conn.execute(select(t.c.sha256, t.c.size, t.c.data)):
         if hashlib.sha256(data).hexdigest() != sha or len(data) != size:
             yield Problem(
                 "attachment",

@@ -31,7 +31,7 @@ from quzhou_desktop.store.errors import (
     DiskFull,
     NotADatabase,
 )
-from quzhou_desktop.store.schema import ensure_schema
+from quzhou_desktop.store.schema import ensure_schema, precheck_file
 
 log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 15000
@@ -116,6 +116,8 @@ class Database:
         self.label = label
         if path is not None:
             check_path(path, create=create)
+            if path.exists() and path.stat().st_size > 0:
+                precheck_file(path)
             url = f"sqlite:///{path}"
         else:
             url = "sqlite://"

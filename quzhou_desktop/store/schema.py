@@ -54,6 +54,34 @@ def upgrade(db: Database, target: str = "head") -> None:
         command.upgrade(cfg, target)
 
 
+def precheck_file(path: Path) -> None:
+    """Before anything writes to an existing file (even a WAL pragma): refuse a foreign or newer database.
+
+    Uses a read-only connection so a refused file is left byte-for-byte as it was."""
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise NotADatabase(path=str(path)) from exc
+    try:
+        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        rev = None
+        if "alembic_version" in names:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            rev = row[0] if row else None
+    except sqlite3.DatabaseError as exc:
+        raise NotADatabase(path=str(path)) from exc
+    finally:
+        con.close()
+    if rev is None:
+        if names - {"sqlite_sequence"}:
+            raise NotADatabase(path=str(path))
+        return
+    if rev != SCHEMA_HEAD and rev not in known_revisions():
+        raise DatabaseTooNew(found=rev, supported=SCHEMA_HEAD)
+
+
 def ensure_schema(db: Database) -> None:
     rev, has_tables = current_revision(db)
     if rev == SCHEMA_HEAD:

@@ -38,6 +38,8 @@ class Disclosure(Audited, Base):
     kind: Mapped[str] = mapped_column(String(30), nullable=False, default="general")
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
+    # C21 deadline of the posting (定期 items: the deadline of the period after the one covered)
+    due_on: Mapped[date | None] = mapped_column(Date)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     body: Mapped[str | None] = mapped_column(Text)
     table_json: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,100 @@
+"""Every mutating foundation service refuses a user without the right (the GUI and CLI cannot bypass it).
+
+Other sections add their own mutating services to their own tables (tests/services/test_*).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from quzhou_desktop.core.errors import PermissionDenied
+from quzhou_desktop.services import auth, people, settings, users, villages
+from quzhou_desktop.services.roles import GRANTS, Perm, Role
+
+
+def _person(world) -> str:  # type: ignore[no-untyped-def]
+    return people.add_person(
+        world.admin, world.village_ids[0], people.PersonFields(name="徐志强", gender="男")
+    ).id
+
+
+CALLS: list[tuple[str, Perm, Callable[[Any, Any], object]]] = [
+    (
+        "add_person",
+        Perm.ROSTER_EDIT,
+        lambda w, c: people.add_person(c, w.village_ids[0], people.PersonFields(name="甲")),
+    ),
+    (
+        "update_person",
+        Perm.ROSTER_EDIT,
+        lambda w, c: people.update_person(c, _person(w), people.PersonFields(name="乙")),
+    ),
+    (
+        "deactivate_person",
+        Perm.ROSTER_EDIT,
+        lambda w, c: people.set_person_active(c, _person(w), False, reason="迁出"),
+    ),
+    (
+        "add_membership",
+        Perm.ROSTER_EDIT,
+        lambda w, c: people.add_membership(
+            c, _person(w), body="rep_meeting", role="rep", start_date=date(2026, 1, 1)
+        ),
+    ),
+    ("add_kin_link", Perm.ROSTER_EDIT, lambda w, c: people.add_kin_link(c, _person(w), _person(w), "配偶")),
+    (
+        "add_village",
+        Perm.VILLAGE_MANAGE,
+        lambda w, c: villages.add_village(c, villages.VillageSpec(name="新村")),
+    ),
+    (
+        "update_village",
+        Perm.VILLAGE_MANAGE,
+        lambda w, c: villages.update_village(
+            c, w.village_ids[0], villages.VillageSpec(name="溪口村", households=1)
+        ),
+    ),
+    ("update_rules", Perm.SETTINGS_EDIT, lambda w, c: settings.update_rules(c, {"reply_days": 7})),
+    (
+        "create_user",
+        Perm.USERS_MANAGE,
+        lambda w, c: users.create_user(
+            c, username="x1", display_name="某", role=Role.READONLY, password="pass-word-1"
+        ),
+    ),
+    (
+        "reset_password",
+        Perm.USERS_MANAGE,
+        lambda w, c: auth.reset_password(c, w.admin.require_user().id, "pass-word-2"),
+    ),
+]
+
+
+CASES = [(name, perm, call, role) for name, perm, call in CALLS for role in Role if perm not in GRANTS[role]]
+
+
+@pytest.mark.parametrize("name,perm,call,role", CASES, ids=[f"{c[0]}-{c[3].value}" for c in CASES])
+def test_mutating_service_refuses_role_without_the_right(world, name, perm, call, role: Role) -> None:  # type: ignore[no-untyped-def]
+    ctx = world.new_user(f"u_{role.value}", role, villages=None if role is not Role.READONLY else [])
+    with pytest.raises(PermissionDenied):
+        call(world, ctx)
+
+
+def test_village_scope_is_enforced(world) -> None:  # type: ignore[no-untyped-def]
+    clerk = world.new_user("wenshu", Role.CLERK, villages=[world.village_ids[0]])
+    people.add_person(clerk, world.village_ids[0], people.PersonFields(name="本村人"))
+    with pytest.raises(PermissionDenied, match="不能代表这个村"):
+        people.add_person(clerk, world.village_ids[1], people.PersonFields(name="外村人"))
+    with pytest.raises(PermissionDenied, match="无权查看"):
+        people.list_people(clerk, world.village_ids[1])
+
+
+def test_not_logged_in_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    from quzhou_desktop.services.context import AppContext
+
+    with pytest.raises(PermissionDenied, match="请先登录"):
+        people.add_person(AppContext(world.db), world.village_ids[0], people.PersonFields(name="匿名"))
