@@ -140,7 +140,7 @@ def _fill_merged(upper: list[str], lower: list[str], merged: Sequence[MergedRang
 
 @dataclass(frozen=True)
 class _Candidate:
-    score: tuple[int, int]
+    score: tuple[int, int, int]
     mapping: ColumnMapping
 
 
@@ -180,7 +180,7 @@ def detect_header(
             }
             cands.append((double, 2, shown))
         for found, nrows, shown in cands:
-            score = (len(required & found.keys()), len(found))
+            score = (len(required & found.keys()), len(found), -nrows)
             if len(found) < 2 or score[0] == 0:
                 continue
             if best is None or score > best.score:
