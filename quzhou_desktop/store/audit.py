@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, event, select, text
+from sqlalchemy import Connection, Table, event, insert, select, text
 from sqlalchemy.orm import Session, UOWTransaction
 
 from quzhou_desktop.store.models import AttachmentBlob, Audited, AuditEntry, Base
@@ -159,7 +159,7 @@ def append_entries(
         )
         prev = h
     if rows:
-        conn.execute(AuditEntry.__table__.insert(), rows)
+        conn.execute(insert(AuditEntry), rows)
     return len(rows)
 
 
@@ -218,8 +218,8 @@ def audited_tables() -> list[Table]:
     tables = []
     for mapper in Base.registry.mappers:
         cls = mapper.class_
-        if issubclass(cls, Audited):
-            tables.append(cls.__table__)
+        if issubclass(cls, Audited) and isinstance(mapper.local_table, Table):
+            tables.append(mapper.local_table)
     return sorted(tables, key=lambda t: t.name)
 
 
@@ -307,7 +307,7 @@ def verify_records(conn: Connection, tables: Sequence[Table] | None = None) -> I
                     rid,
                 )
                 return
-            if canonical(row_state(table, row)) != a[1]:
+            if canonical(row_state(table, dict(row))) != a[1]:
                 yield Problem(
                     "record_changed",
                     f"记录 {table.name} {rid} 与审计日志第{a[2]}条记录的状态不符：数据在本程序之外被修改",
