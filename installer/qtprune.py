@@ -173,7 +173,9 @@ def prune(
     dropped = {_norm(e[0]) for e in (*binaries, *datas) if not qt_keep(e[0])}
     real = [e for e in binaries if e[2] != "SYMLINK"]
     by_name = {PurePosixPath(_norm(e[0])).name.lower(): e[1] for e in real}
-    needed_by_kept = _closure((e[1] for e in real if _norm(e[0]) not in dropped and _is_root(e)), imports, by_name)
+    needed_by_kept = _closure(
+        (e[1] for e in real if _norm(e[0]) not in dropped and _is_root(e)), imports, by_name
+    )
     needed_by_dropped = _closure((e[1] for e in real if _norm(e[0]) in dropped), imports, by_name)
     orphans = needed_by_dropped - needed_by_kept
     for e in real:

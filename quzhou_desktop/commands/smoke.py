@@ -87,9 +87,9 @@ def _qt_version() -> str:
 
 def _main_window(app: Any, db_file: Path) -> str:
     """Show the GUI's main window when ``quzhou_desktop.app.create_main_window(db_path)`` exists."""
-    from PySide6.QtWidgets import QLabel
-
     import importlib
+
+    from PySide6.QtWidgets import QLabel
 
     try:
         gui_app: Any = importlib.import_module("quzhou_desktop.app")
