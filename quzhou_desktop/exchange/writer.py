@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 ColumnKind = Literal["text", "date", "fen", "int"]
 DATE_FORMAT = "yyyy-mm-dd"
@@ -82,7 +83,7 @@ def write_register(
     ws.freeze_panes = "A3"
     ws.print_title_rows = "1:2"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -121,29 +122,33 @@ def write_register(
     fen_idx = [i for i, k in enumerate(kinds) if k == "fen"]
     sums = dict.fromkeys(fen_idx, 0)
     count = 0
-    for values in rows:
-        out = []
-        for i, v in enumerate(values):
-            cell = templates[i]
-            if v is None or v == "":
-                cell.value = None
-            elif kinds[i] == "fen":
-                sums[i] += v
-                cell.value = fen_to_decimal(v)
-            elif kinds[i] == "date" and isinstance(v, _dt.datetime):
-                cell.value = v.date()
-            else:
-                try:
-                    cell.value = v
-                except IllegalCharacterError:
-                    cell.value = ILLEGAL_CHARACTERS_RE.sub("", v)
-                if cell.data_type == "f":  # text that starts with “=” stays text
-                    cell.data_type = "s"
-            out.append(cell)
-        ws.append(out)
-        count += 1
-        if progress is not None and count % progress_every == 0:
-            progress(count)
+    try:
+        for values in rows:
+            out = []
+            for i, v in enumerate(values):
+                cell = templates[i]
+                if v is None or v == "":
+                    cell.value = None
+                elif kinds[i] == "fen":
+                    sums[i] += v
+                    cell.value = fen_to_decimal(v)
+                elif kinds[i] == "date" and isinstance(v, _dt.datetime):
+                    cell.value = v.date()
+                else:
+                    try:
+                        cell.value = v
+                    except IllegalCharacterError:
+                        cell.value = ILLEGAL_CHARACTERS_RE.sub("", v)
+                    if cell.data_type == "f":  # text that starts with “=” stays text
+                        cell.data_type = "s"
+                out.append(cell)
+            ws.append(out)
+            count += 1
+            if progress is not None and count % progress_every == 0:
+                progress(count)
+    except BaseException:
+        _discard(ws)
+        raise
 
     if totals and fen_idx:
         total_font = Font(bold=True)
@@ -159,3 +164,13 @@ def write_register(
     ws.auto_filter.ref = f"A2:{last_col}{count + 2}"
     wb.save(str(path))
     return count
+
+
+def _discard(ws: Any) -> None:
+    """Close a write-only sheet abandoned mid-way (cancel or error) and remove its temporary file."""
+    try:
+        ws.close()
+        if ws._writer is not None:
+            ws._writer.cleanup()
+    except Exception:  # best effort: the original exception matters more
+        pass
