@@ -1,0 +1,153 @@
+"""The GUI's composition root: arguments, logging, QApplication (Chinese font, Qt's zh_CN catalogue,
+icon, crash hook), the database, the daily backup, then the window flow (wizard or login → main window).
+
+Heavy modules (SQLAlchemy via the store, section pages) load lazily so the first window paints quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from quzhou_desktop.store.db import Database
+
+log = logging.getLogger(__name__)
+EXIT_DB_PROBLEM = 2
+ICON_NAMES = ("app.ico", "app.png", "app.svg", "icons/app.ico", "icons/app.png", "icons/app.svg")
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="quzhou-desktop", add_help=False)
+    p.add_argument("--db", default=None)
+    p.add_argument("-v", "--verbose", action="store_true")
+    args, _unknown = p.parse_known_args(list(argv))
+    return args
+
+
+def database_path(arg: str | None) -> tuple[Path, bool]:
+    """(path, create): the default path is created on first run; an explicit --db must exist."""
+    from quzhou_desktop.paths import default_db_path, ensure_private_dir
+
+    if arg:
+        return Path(arg).expanduser().resolve(), False
+    path = default_db_path()
+    ensure_private_dir(path.parent)
+    return path, True
+
+
+def open_database(path: Path, *, create: bool) -> Database:
+    from quzhou_desktop.store.db import Database
+
+    return Database(path, create=create)
+
+
+def make_application(argv: Sequence[str]) -> QApplication:
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from quzhou_desktop import APP_NAME, APP_TITLE
+    from quzhou_desktop.gui.fonts import apply_ui_font
+    from quzhou_desktop.gui.i18n import install_qt_translations
+    from quzhou_desktop.paths import resource
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_TITLE)
+    install_qt_translations(app)
+    apply_ui_font(app)
+    for name in ICON_NAMES:
+        icon_path = resource(name)
+        if icon_path.is_file():
+            app.setWindowIcon(QIcon(str(icon_path)))
+            break
+    return app
+
+
+def start_daily_backup(db_path: Path) -> None:
+    """Today's automatic backup, off the GUI thread; a failure is a warning, never fatal."""
+    from quzhou_desktop.gui.i18n import tr
+    from quzhou_desktop.gui.messages import show_error
+    from quzhou_desktop.gui.tasks import run_task
+    from quzhou_desktop.store.backup import daily_backup
+
+    def failed(exc: BaseException) -> None:
+        log.warning("daily backup failed: %s", exc)
+        show_error(
+            None,
+            tr("今天的自动备份没有完成：")
+            + f"{exc}\n"
+            + tr("程序可以继续使用，请稍后在“设置 → 备份与恢复”中手动备份。"),
+            title=tr("自动备份失败"),
+        )
+
+    run_task(
+        lambda _p: daily_backup(db_path),
+        parent=None,
+        title=tr("自动备份"),
+        on_failure=failed,
+        show_after_ms=10_000,
+    )
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    """Run the desktop app; returns the process exit code."""
+    from quzhou_desktop.logs import setup_logging
+
+    args = parse_args(argv)
+    log_path = setup_logging(verbose=args.verbose)
+    app = make_application(argv)
+
+    from quzhou_desktop.core.errors import QuzhouError
+    from quzhou_desktop.gui import crash
+    from quzhou_desktop.gui.i18n import tr
+
+    uninstall = crash.install_excepthook(log_path)
+    try:
+        try:
+            path, create = database_path(args.db)
+            db = open_database(path, create=create)
+        except QuzhouError as exc:
+            log.error("cannot open database: %s", exc)
+            show_fatal(tr("无法打开数据库"), str(exc))
+            return EXIT_DB_PROBLEM
+        except OSError as exc:
+            log.error("cannot open database: %s", exc)
+            show_fatal(tr("无法打开数据库"), tr("无法访问数据库文件：") + str(exc))
+            return EXIT_DB_PROBLEM
+
+        from quzhou_desktop.gui.flow import AppFlow
+        from quzhou_desktop.services.context import AppContext
+
+        ctx = AppContext(db)
+        flow = AppFlow(ctx, reopen=lambda: open_database(path, create=False))
+        flow.finished.connect(app.exit)
+        app.setQuitOnLastWindowClosed(False)
+        flow.start()
+        start_daily_backup(path)
+        code = app.exec()
+        from quzhou_desktop.gui.tasks import worker_pool
+
+        worker_pool().waitForDone(30_000)
+        ctx.db.dispose()
+        return int(code)
+    finally:
+        uninstall()
+
+
+def show_fatal(title: str, text: str) -> None:
+    """A blocking box before any window exists (start-up errors only)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from quzhou_desktop.gui.i18n import tr
+
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text)
+    box.addButton(tr("退出"), QMessageBox.ButtonRole.AcceptRole)
+    box.exec()

@@ -1,0 +1,164 @@
+"""工作台: a summary of the township built from existing services, plus panels later sections add.
+
+Other sections extend the dashboard with ``register_panel(factory)``; ``factory(ctx, parent)`` returns a
+QWidget that may implement ``set_village(village_id)`` and ``refresh()``. Panels are built when the
+dashboard is first shown, in registration order, below the built-in summary.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections import Counter
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.services import people as people_svc
+from quzhou_desktop.services import villages as villages_svc
+from quzhou_desktop.services.bodies import BODY_LABELS
+from quzhou_desktop.services.context import AppContext
+
+log = logging.getLogger(__name__)
+PanelFactory = Callable[[AppContext, QWidget | None], QWidget]
+_PANELS: list[PanelFactory] = []
+
+
+def register_panel(factory: PanelFactory) -> None:
+    """Add a dashboard panel (idempotent for the same factory)."""
+    if factory not in _PANELS:
+        _PANELS.append(factory)
+
+
+def panels() -> list[PanelFactory]:
+    return list(_PANELS)
+
+
+def composition_findings(ctx: AppContext, village_id: str) -> list[str] | None:
+    """Composition warnings (C5, C6, C19) from ``services.composition.village_findings`` when that exists;
+    None when the module or function is not there yet."""
+    try:
+        mod = importlib.import_module("quzhou_desktop.services.composition")
+    except ModuleNotFoundError:
+        return None
+    fn = getattr(mod, "village_findings", None)
+    if fn is None:
+        return None
+    out = []
+    for f in fn(ctx, village_id):
+        level = getattr(f, "level", "warning")
+        prefix = tr("错误") if level == "error" else tr("提醒")
+        out.append(f"{prefix}（{getattr(f, 'code', '')}）：{getattr(f, 'message', f)}")
+    return out
+
+
+class DashboardPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.village_id: str | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        self.layout_ = QVBoxLayout(body)
+
+        self.heading = QLabel()
+        self.layout_.addWidget(self.heading)
+
+        box = QGroupBox(tr("各村概况"))
+        lay = QVBoxLayout(box)
+        self.villages_table = QTableWidget(0, 6)
+        self.villages_table.setHorizontalHeaderLabels(
+            [tr("村"), tr("代码"), tr("户数"), tr("18周岁以上人数"), tr("财务往来较多"), tr("花名册在册人数")]
+        )
+        self.villages_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.villages_table.verticalHeader().setVisible(False)
+        self.villages_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.villages_table.horizontalHeader().setStretchLastSection(True)
+        lay.addWidget(self.villages_table)
+        self.layout_.addWidget(box)
+
+        self.bodies_box = QGroupBox(tr("本村组织成员"))
+        self.bodies_label = QLabel()
+        self.bodies_label.setWordWrap(True)
+        QVBoxLayout(self.bodies_box).addWidget(self.bodies_label)
+        self.layout_.addWidget(self.bodies_box)
+
+        self.checks_box = QGroupBox(tr("组成检查（C5、C6、C19）"))
+        self.checks_label = QLabel()
+        self.checks_label.setWordWrap(True)
+        QVBoxLayout(self.checks_box).addWidget(self.checks_label)
+        self.layout_.addWidget(self.checks_box)
+
+        self.panel_widgets: list[QWidget] = []
+        for factory in _PANELS:
+            try:
+                w = factory(ctx, body)
+            except Exception:
+                log.exception("dashboard panel %r failed", factory)
+                continue
+            self.panel_widgets.append(w)
+            self.layout_.addWidget(w)
+        self.layout_.addStretch(1)
+        self.refresh()
+
+    def set_village(self, village_id: str | None) -> None:
+        self.village_id = village_id
+        self._refresh_village()
+        for w in self.panel_widgets:
+            setter = getattr(w, "set_village", None)
+            if setter is not None:
+                setter(village_id)
+
+    def refresh(self) -> None:
+        t = villages_svc.township(self.ctx)
+        self.heading.setText(f"<h2>{t.name if t else ''} {tr('工作台')}</h2>")
+        vs = villages_svc.list_villages(self.ctx)
+        self.villages_table.setRowCount(len(vs))
+        for r, v in enumerate(vs):
+            cells = [
+                v.name,
+                v.code or "",
+                str(v.households),
+                str(v.adults),
+                tr("是") if v.finance_busy else tr("否"),
+                str(people_svc.count_people(self.ctx, v.id)),
+            ]
+            for c, text in enumerate(cells):
+                self.villages_table.setItem(r, c, QTableWidgetItem(text))
+        self._refresh_village()
+        for w in self.panel_widgets:
+            refresh = getattr(w, "refresh", None)
+            if refresh is not None:
+                refresh()
+
+    def _refresh_village(self) -> None:
+        if self.village_id is None:
+            self.bodies_label.setText(tr("请先在上方选择一个村。"))
+            self.checks_label.setText("")
+            return
+        counts = Counter(m.body for m in people_svc.members(self.ctx, self.village_id))
+        lines = [f"{label}：{counts.get(body, 0)}{tr('人')}" for body, label in BODY_LABELS.items()]
+        self.bodies_label.setText("\n".join(lines))
+        findings = composition_findings(self.ctx, self.village_id)
+        if findings is None:
+            self.checks_label.setText(tr("组成检查模块尚未就绪，暂不显示。"))
+        elif not findings:
+            self.checks_label.setText(tr("未发现问题。"))
+        else:
+            self.checks_label.setText("\n".join(findings))

@@ -1,0 +1,1 @@
+"""花名册: people, memberships in the bodies that vote, and kinship links."""

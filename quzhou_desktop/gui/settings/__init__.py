@@ -1,0 +1,1 @@
+"""设置: rules, users, password, villages, backup and restore, printing."""

@@ -1,0 +1,59 @@
+"""设置 section page: tabs for rules, users, password, villages, backup and printing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.password import PasswordTab
+from quzhou_desktop.gui.placeholder import PendingPage
+from quzhou_desktop.gui.sections import load_class
+from quzhou_desktop.gui.settings.backup_tab import BackupTab
+from quzhou_desktop.gui.settings.rules_tab import RulesTab
+from quzhou_desktop.gui.settings.users_tab import UsersTab
+from quzhou_desktop.gui.settings.villages_tab import VillagesTab
+from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.roles import Perm
+
+PRINTING_TAB = ("quzhou_desktop.gui.printing.settings_tab", "PrintingSettingsTab")
+
+
+class SettingsPage(QWidget):
+    villagesChanged = Signal()
+    reopenRequested = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        lay.addWidget(self.tabs)
+        self.rules = RulesTab(ctx, self)
+        self.tabs.addTab(self.rules, tr("规则设置"))
+        self.users: UsersTab | None = None
+        if ctx.can(Perm.USERS_MANAGE):
+            self.users = UsersTab(ctx, self)
+            self.tabs.addTab(self.users, tr("用户管理"))
+        self.password = PasswordTab(ctx, self)
+        self.tabs.addTab(self.password, tr("修改密码"))
+        self.villages: VillagesTab | None = None
+        if ctx.can(Perm.VILLAGE_MANAGE):
+            self.villages = VillagesTab(ctx, self)
+            self.villages.villagesChanged.connect(self.villagesChanged.emit)
+            self.tabs.addTab(self.villages, tr("村"))
+        self.backup = BackupTab(ctx, self)
+        self.backup.reopenRequested.connect(self.reopenRequested.emit)
+        self.tabs.addTab(self.backup, tr("备份与恢复"))
+        cls = load_class(*PRINTING_TAB)
+        self.printing: QWidget = cls(ctx, self) if cls is not None else PendingPage(tr("打印"), self)
+        self.tabs.addTab(self.printing, tr("打印"))
+
+    def set_village(self, village_id: str | None) -> None:
+        setter = getattr(self.printing, "set_village", None)
+        if setter is not None:
+            setter(village_id)
+
+    def tab_titles(self) -> list[str]:
+        return [self.tabs.tabText(i) for i in range(self.tabs.count())]

@@ -1,0 +1,180 @@
+"""规则设置: a form generated from ``core.rules_config.FIELDS``; only 乡镇管理员 may change it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quzhou_desktop.core.errors import QuzhouError, ValidationError
+from quzhou_desktop.core.money import fen_to_yuan_str, parse_amount
+from quzhou_desktop.core.rules_config import FIELDS, FieldSpec
+from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.widgets.dialogs import error_label
+from quzhou_desktop.services import settings as settings_svc
+from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.roles import Perm
+
+
+def unit(spec: FieldSpec) -> str:
+    if spec.kind == "fen":
+        return tr("元")
+    if spec.key.endswith("_days") or spec.key.startswith("notice_days"):
+        return tr("天")
+    if spec.key == "disclosure_deadline_day":
+        return tr("日")
+    if spec.key == "review_min_concurring":
+        return tr("人")
+    return ""
+
+
+class FieldEditor:
+    """One setting's widget, its value conversion and its error line."""
+
+    def __init__(self, spec: FieldSpec) -> None:
+        self.spec = spec
+        self.error = error_label()
+        self.widget: QWidget
+        if spec.kind == "bool":
+            self.widget = QCheckBox(tr("是"))
+        elif spec.kind == "choice":
+            combo = QComboBox()
+            for value, label in spec.choices:
+                combo.addItem(label, value)
+            self.widget = combo
+        elif spec.kind == "int":
+            spin = QSpinBox()
+            spin.setRange(
+                spec.minimum if spec.minimum is not None else 0,
+                spec.maximum if spec.maximum is not None else 10**9,
+            )
+            spin.setSuffix(f" {unit(spec)}" if unit(spec) else "")
+            self.widget = spin
+        else:  # fen, typed in 元 with up to two decimals
+            edit = QLineEdit()
+            edit.setPlaceholderText(tr("金额（元），如 5000 或 5,000.00"))
+            self.widget = edit
+
+    def set_value(self, value: Any) -> None:
+        w = self.widget
+        if isinstance(w, QCheckBox):
+            w.setChecked(bool(value))
+        elif isinstance(w, QComboBox):
+            w.setCurrentIndex(max(w.findData(value), 0))
+        elif isinstance(w, QSpinBox):
+            w.setValue(int(value))
+        elif isinstance(w, QLineEdit):
+            w.setText(fen_to_yuan_str(int(value)))
+
+    def value(self) -> Any:
+        w = self.widget
+        if isinstance(w, QCheckBox):
+            return w.isChecked()
+        if isinstance(w, QComboBox):
+            return w.currentData()
+        if isinstance(w, QSpinBox):
+            return w.value()
+        assert isinstance(w, QLineEdit)
+        try:
+            return parse_amount(w.text().strip())
+        except ValidationError as exc:
+            raise ValidationError(field=self.spec.label, reason=str(exc.params.get("reason", exc))) from None
+
+
+class RulesTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.editable = ctx.can(Perm.SETTINGS_EDIT)
+        outer = QVBoxLayout(self)
+        note = QLabel(
+            tr("以下规则按 DOMAIN.md 的默认值（浙江通行做法）预设，括号中的 C 编号对应规则条目。")
+            + ("" if self.editable else tr("只有乡镇管理员可以修改，您只能查看。"))
+        )
+        note.setWordWrap(True)
+        outer.addWidget(note)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        self.form = QFormLayout(body)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        self.editors: dict[str, FieldEditor] = {}
+        for spec in FIELDS:
+            ed = FieldEditor(spec)
+            ed.widget.setEnabled(self.editable)
+            ed.widget.setToolTip(spec.help)
+            help_label = QLabel(spec.help)
+            help_label.setWordWrap(True)
+            help_label.setStyleSheet("color: #555555;")
+            cell = QWidget()
+            col = QVBoxLayout(cell)
+            col.setContentsMargins(0, 0, 0, 6)
+            col.addWidget(ed.widget)
+            col.addWidget(help_label)
+            col.addWidget(ed.error)
+            ed.error.hide()
+            label = QLabel(spec.label + "：")
+            label.setWordWrap(True)
+            label.setBuddy(ed.widget)
+            self.form.addRow(label, cell)
+            self.editors[spec.key] = ed
+        row = QHBoxLayout()
+        self.status = QLabel()
+        self.save_button = QPushButton(tr("保存规则"))
+        self.reset_button = QPushButton(tr("撤销未保存的修改"))
+        self.save_button.clicked.connect(self.save)
+        self.reset_button.clicked.connect(self.load)
+        row.addWidget(self.status, 1)
+        row.addWidget(self.reset_button)
+        row.addWidget(self.save_button)
+        self.save_button.setVisible(self.editable)
+        self.reset_button.setVisible(self.editable)
+        outer.addLayout(row)
+        self.load()
+
+    def load(self) -> None:
+        values = settings_svc.get_rules(self.ctx).to_dict()
+        for key, ed in self.editors.items():
+            ed.set_value(values[key])
+            ed.error.hide()
+        self.status.clear()
+
+    def editor_for_label(self, label: str) -> FieldEditor | None:
+        return next((e for e in self.editors.values() if e.spec.label == label), None)
+
+    def _show_error(self, exc: QuzhouError) -> None:
+        ed = self.editor_for_label(str(exc.params.get("field", "")))
+        self.status.setStyleSheet("color: #b00020;")
+        self.status.setText(tr("没有保存：") + str(exc))
+        if ed is not None:
+            ed.error.setText(str(exc.params.get("reason", exc)))
+            ed.error.show()
+            ed.widget.setFocus()
+
+    def save(self) -> bool:
+        for ed in self.editors.values():
+            ed.error.hide()
+        try:
+            values = {key: ed.value() for key, ed in self.editors.items()}
+            settings_svc.update_rules(self.ctx, values)
+        except QuzhouError as exc:
+            self._show_error(exc)
+            return False
+        self.load()
+        self.status.setStyleSheet("color: #1b5e20;")
+        self.status.setText(tr("规则已保存"))
+        return True

@@ -1,0 +1,129 @@
+"""村: add and edit villages (administrators)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.roster.detail import table
+from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
+from quzhou_desktop.services import villages as villages_svc
+from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.villages import VillageInfo, VillageSpec
+
+
+class VillageDialog(ServiceDialog):
+    def __init__(
+        self, ctx: AppContext, village: VillageInfo | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.village = ctx, village
+        self.setWindowTitle(tr("编辑村信息") if village else tr("新增村"))
+        form = QFormLayout(self)
+        self.name_edit = QLineEdit(village.name if village else "")
+        self.code_edit = QLineEdit((village.code or "") if village else "")
+        self.households_spin = QSpinBox()
+        self.households_spin.setRange(0, 100_000)
+        self.adults_spin = QSpinBox()
+        self.adults_spin.setRange(0, 1_000_000)
+        for spin in (self.households_spin, self.adults_spin):
+            spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+        self.busy_check = QCheckBox(tr("财务往来较多（财务每月公开）"))
+        if village:
+            self.households_spin.setValue(village.households)
+            self.adults_spin.setValue(village.adults)
+            self.busy_check.setChecked(village.finance_busy)
+        form.addRow(tr("村名："), self.name_edit)
+        form.addRow(tr("村代码："), self.code_edit)
+        form.addRow(tr("户数："), self.households_spin)
+        form.addRow(tr("18周岁以上人数："), self.adults_spin)
+        form.addRow(self.busy_check)
+        form.addRow(self.error)
+        buttons = button_box("保存")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.field_widgets = {"村名": self.name_edit, "村代码": self.code_edit}
+        self.setMinimumWidth(380)
+
+    def save(self) -> None:
+        spec = VillageSpec(
+            self.name_edit.text(), self.code_edit.text() or None, self.households_spin.value(),
+            self.adults_spin.value(), self.busy_check.isChecked(),
+        )  # fmt: skip
+        if self.village is None:
+            villages_svc.add_village(self.ctx, spec)
+        else:
+            villages_svc.update_village(
+                self.ctx, self.village.id, spec, expected_version=self.village.row_version
+            )
+
+
+class VillagesTab(QWidget):
+    villagesChanged = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.villages: list[VillageInfo] = []
+        self.dialog: VillageDialog | None = None
+        lay = QVBoxLayout(self)
+        self.table = table(["村名", "代码", "户数", "18周岁以上人数", "财务往来较多"])
+        lay.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.add_button = QPushButton(tr("新增村…"))
+        self.edit_button = QPushButton(tr("编辑…"))
+        row.addWidget(self.add_button)
+        row.addWidget(self.edit_button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.add_button.clicked.connect(self.add_village)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.villages = villages_svc.list_villages(self.ctx)
+        self.table.setRowCount(len(self.villages))
+        for r, v in enumerate(self.villages):
+            cells = [
+                v.name,
+                v.code or "",
+                str(v.households),
+                str(v.adults),
+                tr("是") if v.finance_busy else tr("否"),
+            ]
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+
+    def _open(self, dlg: VillageDialog) -> VillageDialog:
+        self.dialog = dlg
+        dlg.accepted.connect(self._changed)
+        dlg.open()
+        return dlg
+
+    def _changed(self) -> None:
+        self.refresh()
+        self.villagesChanged.emit()
+
+    def add_village(self) -> VillageDialog:
+        return self._open(VillageDialog(self.ctx, None, self))
+
+    def edit_selected(self) -> VillageDialog | None:
+        r = self.table.currentRow()
+        return (
+            self._open(VillageDialog(self.ctx, self.villages[r], self))
+            if 0 <= r < len(self.villages)
+            else None
+        )
