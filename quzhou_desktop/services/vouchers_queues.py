@@ -1,0 +1,308 @@
+"""工作台 queues for 先审后签 and the 监督台账 (every review and objection, per village and month)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from quzhou_desktop.core.money import format_fen
+from quzhou_desktop.core.vouchers import VoucherState
+from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.roles import Perm
+from quzhou_desktop.services.vouchers import VoucherRow, row_of
+from quzhou_desktop.services.vouchers_common import EVENT_LABELS, OPINION_LABELS, events_of, status_label
+from quzhou_desktop.store.models import MonthlyReview, Village, Voucher, VoucherEvent
+
+__all__ = [
+    "STALE_DAYS",
+    "LedgerFilter",
+    "LedgerRow",
+    "OpenMonth",
+    "awaiting_acceptance",
+    "awaiting_my_review",
+    "awaiting_my_signature",
+    "count_ledger",
+    "ledger_rows",
+    "months_not_reviewed",
+    "returned_to_me",
+    "stale_unreviewed",
+]
+
+STALE_DAYS = 15
+"""Default N for "submitted more than N days ago and still not reviewed" (no township setting exists yet)."""
+_LIMIT = 500
+
+
+def _visible(ctx: AppContext, q: Any) -> Any:
+    ids = ctx.visible_village_ids()
+    return q if ids is None else q.where(Voucher.village_id.in_(ids))
+
+
+def _rows(s: Session, q: Any) -> list[VoucherRow]:
+    return [row_of(v, name) for v, name in s.execute(q)]
+
+
+def _base(ctx: AppContext, *statuses: VoucherState) -> Any:
+    q: Any = select(Voucher, Village.name).join(Village, Village.id == Voucher.village_id)
+    q = q.where(Voucher.status.in_([st.value for st in statuses]))
+    return _visible(ctx, q).order_by(Voucher.voucher_date, Voucher.number).limit(_LIMIT)
+
+
+def awaiting_my_review(ctx: AppContext) -> list[VoucherRow]:
+    """Submitted vouchers the logged-in 村监会 member has not yet reviewed in this round and may review."""
+    user = ctx.require_user()
+    if not ctx.can(Perm.VOUCHER_REVIEW) or user.person_id is None:
+        return []
+    out = []
+    with ctx.read() as s:
+        for v, name in s.execute(_base(ctx, VoucherState.SUBMITTED)):
+            if v.prepared_by == user.id or user.person_id in (v.handler_person_id, v.payee_person_id):
+                continue
+            events = events_of(s, v.id)
+            last_submit = max((i for i, e in enumerate(events) if e.kind == "submit"), default=-1)
+            if any(e.kind == "review" and e.person_id == user.person_id for e in events[last_submit + 1 :]):
+                continue
+            out.append(row_of(v, name))
+    return out
+
+
+def awaiting_my_signature(ctx: AppContext) -> list[VoucherRow]:
+    """主任（社长）: reviewed vouchers; 书记: vouchers the 主任 has signed."""
+    ctx.require_user()
+    if ctx.can(Perm.VOUCHER_SIGN_DIRECTOR):
+        state = VoucherState.REVIEWED
+    elif ctx.can(Perm.VOUCHER_SIGN_SECRETARY):
+        state = VoucherState.DIRECTOR_SIGNED
+    else:
+        return []
+    with ctx.read() as s:
+        return _rows(s, _base(ctx, state))
+
+
+def awaiting_acceptance(ctx: AppContext) -> list[VoucherRow]:
+    """代理记账中心: delivered vouchers to accept or return."""
+    ctx.require_user()
+    if not ctx.can(Perm.VOUCHER_ACCEPT):
+        return []
+    with ctx.read() as s:
+        return _rows(s, _base(ctx, VoucherState.DELIVERED))
+
+
+def returned_to_me(ctx: AppContext) -> list[VoucherRow]:
+    """报账员: vouchers sent back (需补正, 代理中心退回, 不同意) and fully signed ones still to deliver."""
+    ctx.require_user()
+    if not ctx.can(Perm.VOUCHER_EDIT):
+        return []
+    with ctx.read() as s:
+        return _rows(
+            s, _base(ctx, VoucherState.NEEDS_CORRECTION, VoucherState.RETURNED, VoucherState.REJECTED)
+        )
+
+
+def stale_unreviewed(ctx: AppContext, days: int = STALE_DAYS) -> list[VoucherRow]:
+    """Submitted more than ``days`` days ago and still not reviewed."""
+    ctx.require_user()
+    limit = ctx.clock.now() - timedelta(days=days)
+    with ctx.read() as s:
+        q = _base(ctx, VoucherState.SUBMITTED).where(Voucher.submitted_at < limit)
+        return _rows(s, q)
+
+
+@dataclass(frozen=True)
+class OpenMonth:
+    village_id: str
+    village_name: str
+    year: int
+    month: int
+    voucher_count: int
+    total_fen: int
+    state: str  # none / draft / signed (signed but not locked is not listed)
+
+    @property
+    def label(self) -> str:
+        what = {"none": "未开例会", "draft": "例会记录未签署"}.get(self.state, "")
+        return f"{self.village_name} {self.year}年{self.month}月：{self.voucher_count}张凭证 {format_fen(self.total_fen)}，{what}"
+
+
+def months_not_reviewed(ctx: AppContext, *, today: date | None = None) -> list[OpenMonth]:
+    """Past months with vouchers whose monthly review is not signed yet, oldest first."""
+    ctx.require_user()
+    today = today or ctx.clock.today()
+    ym = func.strftime("%Y-%m", Voucher.voucher_date)
+    q = (
+        select(Voucher.village_id, Village.name, ym, func.count(), func.sum(Voucher.amount_fen))
+        .join(Village, Village.id == Voucher.village_id)
+        .where(
+            Voucher.status.notin_(["superseded", VoucherState.VOID.value]),
+            Voucher.voucher_date < date(today.year, today.month, 1),
+        )
+        .group_by(Voucher.village_id, Village.name, ym)
+        .order_by(ym, Village.name)
+    )
+    q = _visible(ctx, q)
+    out = []
+    with ctx.read() as s:
+        reviews = {
+            (r.village_id, r.year, r.month): r.state
+            for r in s.scalars(select(MonthlyReview).where(MonthlyReview.state == "signed"))
+        }
+        drafts = {
+            (r.village_id, r.year, r.month)
+            for r in s.scalars(select(MonthlyReview).where(MonthlyReview.state == "draft"))
+        }
+        for vid, name, key, n, total in s.execute(q):
+            y, m = (int(x) for x in str(key).split("-"))
+            if (vid, y, m) in reviews:
+                continue
+            out.append(
+                OpenMonth(
+                    vid, name, y, m, int(n), int(total or 0), "draft" if (vid, y, m) in drafts else "none"
+                )
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 监督台账
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    village_id: str | None = None
+    year: int | None = None
+    month: int | None = None
+    kind: str = ""  # "" all, "agree", "correct", "disagree", "objections" (需补正/不同意/退回)
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    event_id: str
+    village_name: str
+    voucher_id: str
+    number: str
+    version: int
+    voucher_date: date
+    purpose: str
+    payee: str
+    amount_fen: int
+    event_kind: str
+    opinion: str | None
+    text: str | None
+    actor_name: str | None
+    actor_role: str | None
+    at: datetime
+    voucher_status: str
+
+    @property
+    def month_text(self) -> str:
+        return f"{self.voucher_date.year}年{self.voucher_date.month}月"
+
+    @property
+    def opinion_label(self) -> str:
+        if self.event_kind == "review":
+            return OPINION_LABELS.get(self.opinion or "", "")
+        return EVENT_LABELS.get(self.event_kind, self.event_kind)
+
+    @property
+    def amount_text(self) -> str:
+        return format_fen(self.amount_fen)
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.voucher_status)
+
+    @property
+    def number_text(self) -> str:
+        return self.number if self.version == 1 else f"{self.number}（第{self.version}版）"
+
+
+LEDGER_SORTS: dict[str, Any] = {
+    "at": VoucherEvent.at,
+    "date": Voucher.voucher_date,
+    "amount": Voucher.amount_fen,
+}
+
+
+def _ledger_query(ctx: AppContext, flt: LedgerFilter) -> Any:
+    q = (
+        select(VoucherEvent, Voucher, Village.name)
+        .join(Voucher, Voucher.id == VoucherEvent.voucher_id)
+        .join(Village, Village.id == Voucher.village_id)
+        .where(VoucherEvent.kind.in_(["review", "return"]))
+    )
+    if flt.village_id:
+        ctx.require_village(flt.village_id)
+        q = q.where(Voucher.village_id == flt.village_id)
+    else:
+        q = _visible(ctx, q)
+    if flt.year:
+        q = q.where(Voucher.year == flt.year)
+        if flt.month:
+            q = q.where(func.strftime("%m", Voucher.voucher_date) == f"{flt.month:02d}")
+    if flt.kind in OPINION_LABELS:
+        q = q.where(VoucherEvent.kind == "review", VoucherEvent.opinion == flt.kind)
+    elif flt.kind == "objections":
+        q = q.where(
+            or_(
+                VoucherEvent.kind == "return",
+                and_(VoucherEvent.kind == "review", VoucherEvent.opinion != "agree"),
+            )
+        )
+    if flt.text.strip():
+        like = f"%{flt.text.strip()}%"
+        q = q.where(
+            or_(
+                Voucher.number.like(like),
+                Voucher.purpose.like(like),
+                VoucherEvent.actor_name.like(like),
+                VoucherEvent.text.like(like),
+            )
+        )
+    return q
+
+
+def count_ledger(ctx: AppContext, flt: LedgerFilter) -> int:
+    ctx.require_user()
+    with ctx.read() as s:
+        return int(s.scalar(select(func.count()).select_from(_ledger_query(ctx, flt).subquery())) or 0)
+
+
+def ledger_rows(
+    ctx: AppContext,
+    flt: LedgerFilter,
+    *,
+    offset: int = 0,
+    limit: int = 200,
+    sort: str = "at",
+    descending: bool = True,
+) -> list[LedgerRow]:
+    ctx.require_user()
+    col = LEDGER_SORTS.get(sort, VoucherEvent.at)
+    q = _ledger_query(ctx, flt).order_by(col.desc() if descending else col.asc(), VoucherEvent.id)
+    with ctx.read() as s:
+        return [
+            LedgerRow(
+                e.id,
+                name,
+                v.id,
+                v.number,
+                v.version,
+                v.voucher_date,
+                v.purpose,
+                v.payee,
+                v.amount_fen,
+                e.kind,
+                e.opinion,
+                e.text,
+                e.actor_name,
+                e.actor_role,
+                e.at,
+                v.status,
+            )
+            for e, v, name in s.execute(q.offset(offset).limit(limit))
+        ]
