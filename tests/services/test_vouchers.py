@@ -34,7 +34,7 @@ from quzhou_desktop.services.vouchers_flow import (
 from quzhou_desktop.store.audit import verify_all
 from quzhou_desktop.store.models import AuditEntry, Voucher, VoucherEvent
 from tests.factories import PASSWORD
-from tests.services.vouchers_world import Village, make_village
+from tests.services.test_vouchers_world import Village, make_village
 
 
 @pytest.fixture
