@@ -57,8 +57,8 @@ def _supervisor(w: World, village_id: str, name: str, username: str) -> AppConte
     return w.as_user(info.id)
 
 
-@pytest.fixture
-def dw(world: World) -> DWorld:
+def make_dworld(world: World) -> DWorld:
+    """The ``world`` plus the default 公开目录, a clerk for both villages, one 村监会 member per village."""
     cat.ensure_default_catalogue(world.admin)
     v0, v1 = world.village_ids
     clerk = world.new_user("wenshu", Role.CLERK, [v0, v1])
@@ -66,6 +66,11 @@ def dw(world: World) -> DWorld:
         world, clerk, _supervisor(world, v0, "郑监督", "jianwei"), _supervisor(world, v1, "钱监督", "jianwei2"),
         world.new_user("zhuren", Role.DIRECTOR), world.new_user("chakan", Role.READONLY, []), v0, v1,
     )  # fmt: skip
+
+
+@pytest.fixture
+def dw(world: World) -> DWorld:
+    return make_dworld(world)
 
 
 def add_vouchers(
