@@ -1,0 +1,1 @@
+"""五议两公开 register screens."""
