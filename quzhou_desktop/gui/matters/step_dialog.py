@@ -8,8 +8,8 @@ arithmetic, C10–C15 findings) and shows it under the form.  「保存草稿」
 from __future__ import annotations
 
 import itertools
-from html import escape
 from datetime import date
+from html import escape
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
