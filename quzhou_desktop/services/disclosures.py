@@ -283,13 +283,7 @@ def review_disclosure(
         if not _is_supervisor(s, u.person_id, village_id, ctx.clock.today()):
             v = s.get(Village, village_id)
             raise NotSupervisor(name=u.display_name, village=v.name if v else "本村")
-        d.status = "reviewed"
-        d.reviewed_by_person_id = u.person_id
-        d.reviewed_by_user = u.id
-        d.reviewed_at = now
-        d.review_opinion = opinion
-        payload = f"{content_hash(d)}|{u.id}|{now.isoformat()}|{opinion}"
-        d.review_signature = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        sign_review(d, user_id=u.id, person_id=u.person_id, at=now, opinion=opinion)
 
 
 def _is_supervisor(s: Session, person_id: str | None, village_id: str, on: date) -> bool:
@@ -307,12 +301,24 @@ def _is_supervisor(s: Session, person_id: str | None, village_id: str, on: date)
     return row is not None
 
 
+def _review_payload(d: Disclosure) -> str:
+    at = d.reviewed_at.isoformat() if d.reviewed_at else ""
+    return f"{content_hash(d)}|{d.reviewed_by_user}|{at}|{d.review_opinion}"
+
+
+def sign_review(d: Disclosure, *, user_id: str, person_id: str | None, at: datetime, opinion: str) -> None:
+    """Record the 村监会 review on ``d`` (caller has checked password, permission and seat)."""
+    d.status = "reviewed"
+    d.reviewed_by_person_id, d.reviewed_by_user = person_id, user_id
+    d.reviewed_at, d.review_opinion = at, opinion
+    d.review_signature = hashlib.sha256(_review_payload(d).encode("utf-8")).hexdigest()
+
+
 def review_valid(d: Disclosure) -> bool:
     """The recorded review still matches the content (nothing changed since it was signed)."""
     if not (d.review_signature and d.reviewed_by_user and d.reviewed_at):
         return False
-    payload = f"{content_hash(d)}|{d.reviewed_by_user}|{d.reviewed_at.isoformat()}|{d.review_opinion}"
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest() == d.review_signature
+    return hashlib.sha256(_review_payload(d).encode("utf-8")).hexdigest() == d.review_signature
 
 
 def post_disclosure(

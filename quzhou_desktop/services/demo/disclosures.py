@@ -1,0 +1,275 @@
+"""Demo step 40: two years of 三务公开 for every village.
+
+Most villages post on time; 东坑村 falls behind in the last two periods and 石门村 posts late and has missed a
+quarter; 财务公开 are reviewed by each village's 村监会主任 (C31) before posting; some villagers' objections are
+still open (one past the C23 deadline) and one was answered late; one posted disclosure was corrected.  The
+决议公开 / 实施结果公开 of the demo matters are created from the register and linked to it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quzhou_desktop.core.dates import Period, month_of, quarter_of
+from quzhou_desktop.core.disclosures import period_deadline
+from quzhou_desktop.core.rules_config import TownshipRules
+from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.demo import DEMO_PASSWORD, DemoState
+from quzhou_desktop.services.disclosures import due_date_for, sign_review
+from quzhou_desktop.services.disclosures_catalogue import ItemInfo, ensure_default_catalogue, list_items
+from quzhou_desktop.services.disclosures_finance import (
+    FinanceLine,
+    FinanceTable,
+    _reviewed_vouchers_and_ledger_until_voucher_service,
+    finance_period_title,
+)
+from quzhou_desktop.services.roles import Role
+from quzhou_desktop.services.settings import get_rules
+from quzhou_desktop.services.users import new_account
+from quzhou_desktop.store.models import (
+    Disclosure,
+    DisclosureFeedback,
+    MatterStep,
+    Person,
+    UserAccount,
+    UserVillage,
+    Village,
+)
+
+ORDER = 40
+
+BEHIND = {2: 2, 4: 1}  # village index → number of latest periods not posted
+LATE_DAYS = {4: (3, 12)}  # village index → range of days late for its postings
+INCOME = [
+    ("土地租金收入", 1800000),
+    ("上级转移支付", 2500000),
+    ("集体厂房租金", 960000),
+    ("农家乐管理费", 120000),
+]
+SPEND = [
+    ("村道保洁费", 320000), ("村办公用电费", 48600), ("村干部误工补贴", 1260000), ("路灯维修材料费", 87500),
+    ("文化礼堂活动经费", 150000), ("山塘清淤工程进度款", 2300000), ("办公用品", 23580),
+]  # fmt: skip
+FEEDBACK = [
+    ("objection", "意见箱", "第三项支出金额偏大，请说明明细。", "该笔为工程进度款，已附合同及验收单，欢迎查阅。"),
+    ("question", "当面", "低保名单中的两户是否符合条件？", "经村民代表会议评议，两户均符合条件，已报镇民政办审核。"),
+    ("question", "电话", "党费收缴标准是怎么定的？", "按党员月收入比例缴纳，标准已在公开栏附表列明。"),
+]  # fmt: skip
+
+
+def build(state: DemoState) -> None:
+    admin = state.login("admin")
+    ensure_default_catalogue(admin)
+    reviewers = _reviewers(state)
+    today = state.today
+    since = quarter_of(date(today.year - 2, today.month, 1)).start
+    for idx, vid in enumerate(state.village_ids):
+        _village(state, admin, idx, vid, since, reviewers[vid])
+    _from_matters(state, admin)
+
+
+def _reviewers(state: DemoState) -> dict[str, tuple[str, str]]:
+    """Village id → (user id, person id) of its 村监会主任; villages beyond the first get an account here."""
+    out: dict[str, tuple[str, str]] = {}
+    with state.ctx.write("demo.users") as s:
+        for idx, vid in enumerate(state.village_ids):
+            pid = str(state.people[vid]["supervisory_chair"])
+            acc = s.scalars(select(UserAccount).where(UserAccount.person_id == pid)).first()
+            if acc is None:
+                p = s.get(Person, pid)
+                assert p is not None
+                acc = new_account(username=f"jianwei_zr{idx + 1}", display_name=p.name,
+                                  role=Role.SUPERVISOR_CHAIR, password=DEMO_PASSWORD, person_id=pid)  # fmt: skip
+                s.add(acc)
+                s.flush()
+                s.add(UserVillage(user_id=acc.id, village_id=vid))
+                state.users[acc.username] = acc.id
+            out[vid] = (acc.id, pid)
+    return out
+
+
+def _periods(since: date, today: date, *, monthly: bool) -> list[Period]:
+    p = month_of(since) if monthly else quarter_of(since)
+    out = []
+    while p.start <= today:
+        out.append(p)
+        p = p.next()
+    return out
+
+
+def _posting_day(state: DemoState, idx: int, deadline: date) -> date:
+    lo, hi = LATE_DAYS.get(idx, (0, 0))
+    if hi:
+        return deadline + timedelta(days=state.rng.randint(lo, hi))
+    return deadline - timedelta(days=state.rng.randint(1, 12))
+
+
+def _synthetic_lines(state: DemoState, start: date, end: date) -> tuple[FinanceLine, ...]:
+    """Ledger-like lines where the demo has no vouchers for the period (older months)."""
+    rng = state.rng
+    days = (end - start).days
+    lines = []
+    for name, fen in rng.sample(INCOME, 2):
+        d = start + timedelta(days=rng.randint(0, days))
+        lines.append(
+            FinanceLine(d, "账簿", f"J{d:%m%d}", name, "经营收入", "", fen + rng.randint(0, 99) * 100, 0)
+        )
+    for k, (name, fen) in enumerate(rng.sample(SPEND, 4)):
+        d = start + timedelta(days=rng.randint(0, days))
+        lines.append(
+            FinanceLine(d, "账簿", f"Z{d:%m%d}{k}", name, "管理费用", "", 0, fen + rng.randint(0, 50) * 10)
+        )
+    return tuple(sorted(lines, key=lambda x: (x.date, x.expense_fen > 0, x.ref)))
+
+
+def _village(
+    state: DemoState, admin: AppContext, idx: int, vid: str, since: date, reviewer: tuple[str, str]
+) -> None:
+    today = state.today
+    rules = get_rules(admin)
+    items = [i for i in list_items(admin, vid) if i.cadence in ("quarterly", "monthly", "fixed")]
+    author = state.users.get("wenshu") or state.users["admin"]
+    with state.ctx.write("demo.disclosures") as s:
+        v = s.get(Village, vid)
+        assert v is not None
+        busy = v.finance_busy
+        posted_rows: list[Disclosure] = []
+        for item in items:
+            monthly = item.category == "finance" and busy and rules.finance_monthly_if_busy
+            if item.cadence == "fixed":
+                periods = [Period(y, 1, 12) for y in range(since.year + 1, today.year + 1)]
+            else:
+                periods = _periods(since, today, monthly=monthly)
+            skip = BEHIND.get(idx, 0)
+            for n, p in enumerate(periods):
+                deadline = (
+                    date(p.year, 1, rules.disclosure_deadline_day)
+                    if p.months == 12
+                    else period_deadline(p, rules)
+                )
+                if deadline > today or (item.cadence != "fixed" and n >= len(periods) - skip):
+                    continue  # not yet due, or this village is behind
+                if idx == 4 and item.category == "finance" and n == len(periods) - 3:
+                    continue  # 石门村 missed one quarter altogether
+                posted = min(_posting_day(state, idx, deadline), today)
+                covered = _covered(p, item)
+                d = _disclosure(state, s, v, item, covered, posted, author, busy, rules)
+                if item.category == "finance":
+                    at = datetime.combine(posted - timedelta(days=2), time(1, 30))
+                    sign_review(d, user_id=reviewer[0], person_id=reviewer[1], at=at,
+                                opinion="经审核，以上收支真实、完整，同意公开。")  # fmt: skip
+                d.status = "posted"
+                posted_rows.append(d)
+        s.flush()
+        _feedback(state, s, idx, posted_rows)
+        if idx == 0 and posted_rows:
+            _correction(s, posted_rows, author)
+
+
+def _covered(p: Period, item: ItemInfo) -> tuple[date, date]:
+    """The disclosure posted in period ``p`` covers the period before it."""
+    if p.months == 12:
+        return date(p.year, 1, 1), date(p.year, 12, 31)
+    prev_start = p.start - timedelta(days=1)
+    q = month_of(prev_start) if p.months == 1 else quarter_of(prev_start)
+    return q.start, q.end
+
+
+def _disclosure(
+    state: DemoState,
+    s: Session,
+    v: Village,
+    item: ItemInfo,
+    covered: tuple[date, date],
+    posted: date,
+    author: str,
+    busy: bool,
+    rules: TownshipRules,
+) -> Disclosure:
+    start, end = covered
+    d = Disclosure(village_id=v.id, category=item.category, item_id=item.id, period_start=start, period_end=end,
+                   channels="公开栏、网络" if state.rng.random() < 0.4 else "公开栏", created_by=author)  # fmt: skip
+    if item.category == "finance":
+        lines = tuple(_reviewed_vouchers_and_ledger_until_voucher_service(s, v.id, start, end)) or (
+            _synthetic_lines(state, start, end)
+        )
+        table = FinanceTable(
+            start, end, lines, sum(x.income_fen for x in lines), sum(x.expense_fen for x in lines)
+        )
+        d.kind = "finance_period"
+        d.title = finance_period_title(v.name, start, end)
+        d.body = "本期收支明细见下表，如有疑问请向村务监督委员会反映或投入公开栏旁意见箱。"
+        d.table_json = json.dumps(table.to_json(), ensure_ascii=False, sort_keys=True)
+        d.total_income_fen, d.total_expense_fen = table.income_fen, table.expense_fen
+    else:
+        d.kind = "general"
+        label = f"{start.year}年" if item.cadence == "fixed" else quarter_of(start).label
+        d.title = f"{v.name}{label}{item.name}"[:200]
+        d.body = f"现将{label}{item.name}公开如下，接受全体村民监督。"
+    d.due_on = due_date_for(item.cadence, end, busy=busy, rules=rules, category=item.category)
+    d.posted_from, d.posted_to = posted, posted + timedelta(days=30)
+    s.add(d)
+    return d
+
+
+def _feedback(state: DemoState, s: Session, idx: int, rows: list[Disclosure]) -> None:
+    today = state.today
+    recent = sorted((d for d in rows if d.posted_from), key=lambda d: d.posted_from or today)[-6:]
+    for k, d in enumerate(recent[-3:]):
+        kind, channel, content, reply = FEEDBACK[k % len(FEEDBACK)]
+        received = min((d.posted_from or today) + timedelta(days=2 + k), today)
+        f = DisclosureFeedback(disclosure_id=d.id, received_on=received, from_name=_villager(state, idx, k),
+                               channel=channel, kind=kind, content=content)  # fmt: skip
+        if idx in (2, 4) and k == 0:
+            pass  # open, and past the reply deadline (C23)
+        elif k == 2 and idx % 2 == 1:
+            pass  # open, within the deadline
+        else:
+            late = idx == 3 and k == 1
+            f.replied_on = min(received + timedelta(days=14 if late else 4), today)
+            f.reply = reply
+        s.add(f)
+
+
+def _villager(state: DemoState, idx: int, k: int) -> str:
+    vid = state.village_ids[idx]
+    return ["王秀英", "匿名", "徐国平", "毛建新", "郑丽华"][(idx + k) % 5] if vid else "匿名"
+
+
+def _correction(s: Session, rows: list[Disclosure], author: str) -> None:
+    """One posted 党务 disclosure corrected: the new one supersedes it, both are kept."""
+    old = next((d for d in reversed(rows) if d.category == "party"), None)
+    if old is None or old.posted_from is None:
+        return
+    new = Disclosure(village_id=old.village_id, category=old.category, item_id=old.item_id, kind=old.kind,
+                     period_start=old.period_start, period_end=old.period_end, due_on=old.due_on,
+                     title=f"（更正）{old.title}", body=f"{old.body}\n\n更正说明：党员人数统计有误，已更正。",
+                     channels=old.channels, posted_from=old.posted_from + timedelta(days=3),
+                     posted_to=old.posted_to, status="posted", supersedes_id=old.id, created_by=author)  # fmt: skip
+    s.add(new)
+    old.status = "superseded"
+
+
+def _from_matters(state: DemoState, admin: AppContext) -> None:
+    """决议公开 / 实施结果公开 created from the register's disclosure steps and posted on their dates."""
+    from quzhou_desktop.services.disclosures import post_disclosure
+    from quzhou_desktop.services.disclosures_matters import create_from_matter_step
+
+    with state.ctx.read() as s:
+        steps = s.execute(
+            select(MatterStep.id, MatterStep.posting_from, MatterStep.meeting_date).where(
+                MatterStep.step_type.in_(("resolution_disclosure", "result_disclosure")),
+                MatterStep.state == "final",
+            )
+        ).all()
+    for sid, posting_from, meeting_date in steps:
+        did = create_from_matter_step(admin, sid)
+        on = posting_from or meeting_date
+        if on is not None:
+            post_disclosure(
+                admin, did, channels=("公开栏",), posted_from=on, posted_to=on + timedelta(days=3)
+            )
