@@ -19,12 +19,17 @@ from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import PermissionDenied, ValidationError
 from quzhou_desktop.core.vouchers import VoucherState, VoucherSummary, can_lock_month
-from quzhou_desktop.services.auth import confirm_signature
 from quzhou_desktop.services.context import AppContext
 from quzhou_desktop.services.roles import Perm
 from quzhou_desktop.services.validate import optional, required
 from quzhou_desktop.services.vouchers import VoucherRow, row_of
-from quzhou_desktop.services.vouchers_common import OPINION_LABELS, SUPERSEDED, month_review
+from quzhou_desktop.services.vouchers_common import (
+    OPINION_LABELS,
+    SUPERSEDED,
+    SignatureGrant,
+    check_credential,
+    month_review,
+)
 from quzhou_desktop.services.vouchers_flow import committee_in
 from quzhou_desktop.store.models import MonthlyReview, UserAccount, Village, Voucher, VoucherEvent
 
@@ -248,10 +253,12 @@ def review_signature(r: MonthlyReview, vouchers: list[Voucher]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def sign_monthly_review(ctx: AppContext, village_id: str, year: int, month: int, password: str) -> None:
+def sign_monthly_review(
+    ctx: AppContext, village_id: str, year: int, month: int, password: str | SignatureGrant
+) -> None:
     """The chair (or a member holding the meeting) signs the recorded meeting with the password."""
     user = ctx.require(Perm.MONTH_REVIEW, village_id)
-    confirm_signature(ctx, password)
+    check_credential(ctx, password)
     with ctx.write("month.review.sign") as s:
         r = month_review(s, village_id, year, month)
         if r is None or r.meeting_date is None:

@@ -270,6 +270,7 @@ def update_voucher(ctx: AppContext, voucher_id: str, fields: VoucherFields) -> l
 def submit_voucher(ctx: AppContext, voucher_id: str) -> None:
     """Send a draft (or a voucher sent back) to the 村监会. C16: the required decisions must be referenced."""
     user = ctx.require_user()
+    rules = get_rules(ctx)  # read before the write (an in-memory database has one connection)
     with ctx.write("voucher.submit") as s:
         v = load_voucher(s, voucher_id)
         ctx.require(Perm.VOUCHER_EDIT, v.village_id)
@@ -278,7 +279,7 @@ def submit_voucher(ctx: AppContext, voucher_id: str) -> None:
             raise ValidationError(field="凭证", reason="这张凭证已被更正版本取代，请提交新版本")
         check_transition(state, VoucherState.SUBMITTED)
         check_month_open(s, v.village_id, v.voucher_date, "提交凭证")
-        findings = check_decisions(v.amount_fen, get_rules(ctx), **_refs(v))
+        findings = check_decisions(v.amount_fen, rules, **_refs(v))
         if findings:
             raise RuleFailed(findings)
         now = ctx.clock.now()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 from quzhou_desktop.core.errors import NotFound, RuleViolation
 from quzhou_desktop.core.money import Finding
 from quzhou_desktop.core.vouchers import VoucherState
+from quzhou_desktop.services.auth import SignatureFailed, confirm_signature
+from quzhou_desktop.services.context import AppContext, CurrentUser
 from quzhou_desktop.store.models import Attachment, MonthlyReview, Voucher, VoucherEvent, new_uuid
 
 SUPERSEDED = "superseded"
@@ -245,3 +248,44 @@ def verify_events(s: Session, v: Voucher) -> list[str]:
             )
         previous = e.signature
     return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# electronic signature credentials
+
+
+class SignatureGrant:
+    """Proof that the user re-entered the password a moment ago, for signing a batch (the 例会 goes through
+    the month's vouchers one by one; the chair types the password once).  Only ``grant_signature`` makes one;
+    it is bound to the user and expires after ``GRANT_SECONDS``."""
+
+    __slots__ = ("_expires", "user_id")
+
+    def __init__(self, user_id: str, expires: float) -> None:
+        self.user_id = user_id
+        self._expires = expires
+
+    @property
+    def valid(self) -> bool:
+        return time.monotonic() < self._expires
+
+
+GRANT_SECONDS = 15 * 60
+_GRANTS: dict[int, SignatureGrant] = {}
+
+
+def grant_signature(ctx: AppContext, password: str) -> SignatureGrant:
+    user = confirm_signature(ctx, password)
+    g = SignatureGrant(user.id, time.monotonic() + GRANT_SECONDS)
+    _GRANTS[id(g)] = g
+    return g
+
+
+def check_credential(ctx: AppContext, credential: str | SignatureGrant) -> CurrentUser:
+    """A password (checked now) or a live grant of the same user; else ``SignatureFailed``."""
+    if isinstance(credential, str):
+        return confirm_signature(ctx, credential)
+    user = ctx.require_user()
+    if _GRANTS.get(id(credential)) is not credential or credential.user_id != user.id or not credential.valid:
+        raise SignatureFailed()
+    return user

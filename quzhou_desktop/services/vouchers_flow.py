@@ -22,7 +22,6 @@ from quzhou_desktop.core.vouchers import (
     check_signature_order,
     check_transition,
 )
-from quzhou_desktop.services.auth import confirm_signature
 from quzhou_desktop.services.context import AppContext, CurrentUser
 from quzhou_desktop.services.roles import Perm
 from quzhou_desktop.services.settings import get_rules
@@ -32,7 +31,9 @@ from quzhou_desktop.services.vouchers_common import (
     ReviewBeforeSign,
     RuleFailed,
     SeparationOfDuties,
+    SignatureGrant,
     add_event,
+    check_credential,
     check_month_open,
     events_of,
     load_voucher,
@@ -155,7 +156,9 @@ def _times(events: list[VoucherEvent], extra: dict[str, datetime]) -> SignatureT
     return SignatureTimes(**base)
 
 
-def review_voucher(ctx: AppContext, voucher_id: str, opinion: str, text: str, password: str) -> str:
+def review_voucher(
+    ctx: AppContext, voucher_id: str, opinion: str, text: str, password: str | SignatureGrant
+) -> str:
     """Record one 村监会 member's review: "agree" 同意, "correct" 需补正 (text says what is missing),
     "disagree" 不同意 (text gives the reason).  Returns the voucher's new status.
 
@@ -173,7 +176,7 @@ def review_voucher(ctx: AppContext, voucher_id: str, opinion: str, text: str, pa
     with ctx.read() as s:
         village_id = load_voucher(s, voucher_id).village_id
     user = ctx.require(Perm.VOUCHER_REVIEW, village_id)
-    confirm_signature(ctx, password)
+    check_credential(ctx, password)
     rules = get_rules(ctx)
     with ctx.write(f"voucher.review.{opinion}") as s:
         v = load_voucher(s, voucher_id)
@@ -234,7 +237,7 @@ def review_voucher(ctx: AppContext, voucher_id: str, opinion: str, text: str, pa
         return v.status
 
 
-def sign_voucher(ctx: AppContext, voucher_id: str, password: str) -> str:
+def sign_voucher(ctx: AppContext, voucher_id: str, password: str | SignatureGrant) -> str:
     """The 主任（社长） signs a reviewed voucher, then the 书记 signs (C17). The signer's permission decides
     which signature this is.  Returns the new status."""
     with ctx.read() as s:
@@ -262,7 +265,7 @@ def sign_voucher(ctx: AppContext, voucher_id: str, password: str) -> str:
     ctx.require(perm, village_id)
     if state0 in _PRE_REVIEW:
         raise ReviewBeforeSign(number=v0.number, state=status_label(v0.status), who=who)
-    confirm_signature(ctx, password)
+    check_credential(ctx, password)
     with ctx.write(f"voucher.{kind}") as s:
         v = load_voucher(s, voucher_id)
         state = state_of(v)

@@ -332,3 +332,13 @@ def test_tampering_is_evident(v: Village) -> None:
         conn.execute(text("UPDATE voucher SET amount_fen = 950000 WHERE id = :id"), {"id": vid})
     d = voucher_detail(v.clerk, vid)
     assert any("签名与凭证现有内容不符" in t for t in d.tamper)
+
+
+def test_signature_grant_is_personal(v: Village) -> None:
+    from quzhou_desktop.services.vouchers_common import grant_signature
+
+    vid = v.submitted()
+    chair_grant = grant_signature(v.chair, PASSWORD)
+    with pytest.raises(SignatureFailed):
+        review_voucher(v.member1, vid, "agree", "", chair_grant)  # another member's grant is worthless
+    assert review_voucher(v.chair, vid, "agree", "", chair_grant) == "submitted"
