@@ -1,0 +1,97 @@
+"""`print` and `verify-notice` on the command line: PDFs with codes, Chinese errors, non-zero exits."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from quzhou_desktop.cli import main
+from tests.factories import PASSWORD
+from tests.services.test_notices_world import NoticeWorld, make_notice_world
+
+pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
+
+
+@pytest.fixture
+def nw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[NoticeWorld]:
+    monkeypatch.setenv("QUZHOU_PASSWORD", PASSWORD)
+    monkeypatch.setenv("QUZHOU_DATA_DIR", str(tmp_path / "data"))
+    w = make_notice_world(tmp_path / "c.sqlite3")
+    w.world.db.dispose()
+    yield w
+
+
+def _db(w: NoticeWorld) -> str:
+    return str(w.world.db.path)
+
+
+def _code(out: str) -> str:
+    return out.split("核验码")[-1].split()[0]
+
+
+def test_print_then_verify_then_tamper(
+    nw: NoticeWorld, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "v.pdf"
+    args = ["print", "voucher", "--id", nw.voucher_id, "--out", str(out), "--user", "admin", "--db", _db(nw)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "支出凭证审批单" in printed and out.is_file()
+    code = _code(printed)
+    assert main(["verify-notice", code, "--db", _db(nw)]) == 0
+    assert "未变更" in capsys.readouterr().out
+    con = sqlite3.connect(_db(nw))
+    con.execute("UPDATE voucher SET payee = '别的公司' WHERE id = ?", (nw.voucher_id,))
+    con.commit()
+    con.close()
+    assert main(["verify-notice", code, "--db", _db(nw)]) == 1
+    assert "已变更" in capsys.readouterr().out
+
+
+def test_review_by_village_and_month_and_due_batch(
+    nw: NoticeWorld, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--user", "admin", "--db", _db(nw)]
+    out = tmp_path / "r.pdf"
+    assert (
+        main(["print", "review", "--village", "溪口村", "--month", "2026-11", "--out", str(out), *base]) == 0
+    )
+    with pdfplumber.open(out) as pdf:
+        assert "月度审核意见书" in (pdf.pages[0].extract_text() or "")
+    capsys.readouterr()
+    due = tmp_path / "due.pdf"
+    assert (
+        main(["print", "finance", "--due", "--village", "溪口村", "--out", str(due), "--paper", "A3", *base])
+        == 0
+    )
+    assert "财务公开表" in capsys.readouterr().out and due.is_file()
+    assert main(["print", "finance", "--due", "--out", str(due), *base]) == 1  # printed already: nothing due
+    assert "本期没有需要打印的财务公开表" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["print", "poster", "--id", "x"], "不支持的打印类型“poster”"),
+        (["print", "voucher", "--id", "no-such-id"], "找不到"),
+        (["print", "voucher"], "请用 --id 指定记录编号"),
+        (["print", "review", "--village", "溪口村"], "需要 --village 村名 和 --month"),
+        (["print", "review", "--village", "溪口村", "--month", "2026-13"], "不是有效的年月"),
+        (["print", "review", "--village", "溪口村", "--month", "2026-10"], "尚未记录村监会月度审核"),
+        (["print", "review", "--village", "无此村", "--month", "2026-11"], "找不到村“无此村”"),
+        (["verify-notice", "abc"], "不是有效的核验码"),
+        (["verify-notice", "2222-3333-4444"], "没有核验码为 2222-3333-4444"),
+    ],
+    ids=["kind", "id", "no-id", "no-month", "bad-month", "no-review", "village", "bad-code", "unknown-code"],
+)
+def test_bad_input_is_a_chinese_error_and_non_zero(
+    nw: NoticeWorld, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    extra = ["--out", str(tmp_path / "x.pdf"), "--user", "admin"] if argv[0] == "print" else []
+    assert main([*argv, *extra, "--db", _db(nw)]) != 0
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
