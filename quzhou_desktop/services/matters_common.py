@@ -198,7 +198,7 @@ def _names(s: Session, ids: set[str]) -> dict[str, str]:
     ids.discard("")
     if not ids:
         return {}
-    return dict(s.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).tuples().all())
+    return {r[0]: r[1] for r in s.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))}
 
 
 def step_views(
@@ -235,18 +235,15 @@ def step_views(
             .join(Person, Person.id == StepAttendance.person_id)
             .where(StepAttendance.step_id.in_(ids), StepAttendance.status != "void")
             .order_by(Person.name)
-        ).tuples()
+        )
         for a_row, name in rows:
             att.setdefault(a_row.step_id, []).append((a_row, name))
     names = _names(s, people)
     user_names = dict(users or {})
     user_ids = {a.amended_by for lst in amends.values() for a in lst if a.amended_by}
     if user_ids - user_names.keys():
-        user_names.update(
-            s.execute(select(UserAccount.id, UserAccount.display_name).where(UserAccount.id.in_(user_ids)))
-            .tuples()
-            .all()
-        )
+        q = select(UserAccount.id, UserAccount.display_name).where(UserAccount.id.in_(user_ids))
+        user_names.update({r[0]: r[1] for r in s.execute(q)})
 
     def show(k: str, v: Any) -> str:
         if v is None or v == "":

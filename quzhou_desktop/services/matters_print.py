@@ -415,7 +415,7 @@ def export_rows(
         if date_to:
             q = q.where(on <= date_to)
         q = q.order_by(Village.name, Matter.year, Matter.created_at, Matter.id, MatterStep.seq)
-        rows = list(s.execute(q).tuples())
+        rows = list(s.execute(q))
         views: list[StepView] = []
         for i in range(0, len(rows), 500):  # keep IN lists short
             views += step_views(s, [r[0] for r in rows[i : i + 500]])

@@ -102,7 +102,7 @@ def list_matters(
     order = col.desc() if descending else col.asc()
     with ctx.read() as s:
         q = _query(ctx, flt, today).order_by(order.nulls_last(), Matter.id).offset(offset).limit(limit)
-        return [matter_row(m, vname, today) for m, vname in s.execute(q).tuples()]
+        return [matter_row(m, vname, today) for m, vname in s.execute(q)]
 
 
 def matter_years(ctx: AppContext, village_id: str | None = None) -> list[int]:
@@ -163,7 +163,7 @@ def dashboard(
             .where(or_(Matter.next_due_date.is_(None), Matter.next_due_date <= today + timedelta(days=7)))
             .order_by(Matter.next_deadline.asc().nulls_last(), Matter.next_due_date, Matter.id)
             .limit(limit)
-        ).tuples()
+        )
         waiting = []
         for m, vname in waiting_rows:
             row = matter_row(m, vname, today)
@@ -180,7 +180,7 @@ def dashboard(
             base.where(Matter.current_step.in_(list(_DISCLOSE_NEXT)))
             .order_by(Matter.next_deadline, Matter.id)
             .limit(limit)
-        ).tuples():
+        ):
             row = matter_row(m, vname, today)
             text = _DISCLOSE_NEXT[m.current_step or ""]
             if m.next_deadline:
@@ -209,7 +209,7 @@ def dashboard(
             pq = pq.where(Matter.village_id == village_id)
         elif visible is not None:
             pq = pq.where(Matter.village_id.in_(sorted(visible)))
-        for st, m, vname in s.execute(pq).tuples():
+        for st, m, vname in s.execute(pq):
             assert st.posting_to is not None
             left = (st.posting_to - today).days
             when = "今天" if left == 0 else f"{left}天后"

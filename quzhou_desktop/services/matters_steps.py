@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.dates import earliest_after
 from quzhou_desktop.core.errors import Conflict, NotFound, RuleViolation, ValidationError
-from quzhou_desktop.core.matters import StepRecord, StepType, check_step, require_step
+from quzhou_desktop.core.matters import StepNotAllowed, StepRecord, StepType, check_step
 from quzhou_desktop.core.meetings import (
     Attendance,
     Body,
@@ -392,7 +392,12 @@ def save_step(
     st = step_type(inp.step_type)
     with ctx.read() as s:
         matter0 = load_matter(s, matter_id)
+        row0 = s.get(MatterStep, step_id) if step_id else None
     user = ctx.require(Perm.MATTER_EDIT, matter0.village_id)
+    if matter0.status != "in_progress":
+        raise Conflict(f"事项已{_status(matter0)}，不能再登记步骤")
+    if row0 is not None and row0.state != "draft":
+        raise Conflict("这个步骤已定稿，不能再修改；如有错误请登记更正并写明原因")
     clean = _validate(st, inp)
     with ctx.read() as s:
         existing = step_views(s, run_steps(s, matter_id, include_drafts=False))
@@ -402,9 +407,9 @@ def save_step(
             raise ValidationError(field=st.label, reason="；".join(check.problems))
         if check.outcome is not None:
             check.outcome.raise_if_not_valid()
-        require_step(
-            [v.record() for v in existing], _record(st, clean, check), rules, category_of(matter0.category)
-        )
+        errors = [f for f in check.findings if f.is_error]
+        if errors:  # C10–C15 from core.matters.check_step, plus the plan posting's own period (C11)
+            raise StepNotAllowed(rule=errors[0].code, explanation="；".join(f.message for f in errors))
     action = "matter.finalize_step" if final else "matter.save_draft"
     with ctx.write(action) as s:
         matter = load_matter(s, matter_id)
@@ -451,20 +456,6 @@ def save_step(
 
 def _status(m: Matter) -> str:
     return STATUS_LABELS.get(m.status, m.status)
-
-
-def _record(st: StepType, inp: StepInput, check: StepCheck) -> StepRecord:
-    on = inp.posting_from if st in POSTING_STEPS else inp.meeting_date
-    assert on is not None
-    return StepRecord(
-        step=st,
-        on=on,
-        body=body_of(inp.body),
-        passed=check.outcome.passed if check.outcome else None,
-        notice_on=inp.notice_date,
-        urgent=inp.urgent,
-        ends_on=inp.posting_to,
-    )
 
 
 def _fill(row: MatterStep, inp: StepInput, check: StepCheck, roster: Roster | None) -> None:

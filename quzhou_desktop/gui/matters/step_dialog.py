@@ -238,6 +238,8 @@ class StepDialog(QDialog):
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdict.setObjectName("verdictLabel")
         self.verdict.setTextFormat(Qt.TextFormat.RichText)
+        self.verdict.setMinimumHeight(self.verdict.fontMetrics().lineSpacing() * 6)
+        self.verdict.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         lay.addWidget(self.verdict)
         self.error = error_label()
         lay.addWidget(self.error)
@@ -260,6 +262,8 @@ class StepDialog(QDialog):
         self._fill_people()
         if carry is not None:
             self._carry(carry)
+        if self.is_posting:
+            self._default_posting_end()
         if draft is not None:
             self._load(draft)
         self._body_changed()
@@ -327,6 +331,16 @@ class StepDialog(QDialog):
             i = combo.findData(current)
             combo.setCurrentIndex(max(i, 0))
             combo.blockSignals(False)
+
+    def _default_posting_end(self) -> None:
+        """Propose the first day the notice may come down (C11/C12 counted from the next day)."""
+        from quzhou_desktop.core.dates import earliest_after
+        from quzhou_desktop.services.settings import get_rules
+
+        rules = get_rules(self.ctx)
+        days = {StepType.PLAN_POSTING: rules.plan_posting_days,
+                StepType.RESOLUTION_DISCLOSURE: rules.result_posting_days}.get(self.step, 7)  # fmt: skip
+        self.posting_to.setDate(qdate(earliest_after(pydate(self.posting_from.date()), days)))
 
     def _carry(self, prev: StepView) -> None:
         """Prefill texts from the previous step (the plan travels from step to step)."""
@@ -533,7 +547,6 @@ class StepDialog(QDialog):
         if not check.errors:
             parts.append((ok, tr("可以定稿。")))
         self.verdict.setText("<br>".join(f"<span style='color:{c}'>{escape(s)}</span>" for c, s in parts))
-        self.verdict.setMinimumHeight(self.verdict.heightForWidth(max(self.verdict.width(), 600)))
         return check
 
     def save(self, *, final: bool) -> None:
