@@ -1,17 +1,21 @@
 """工作台: a summary of the township built from existing services, plus panels later sections add.
 
 Other sections extend the dashboard with ``register_panel(factory)``; ``factory(ctx, parent)`` returns a
-QWidget that may implement ``set_village(village_id)`` and ``refresh()``. Panels are built when the
-dashboard is first shown, in registration order, below the built-in summary.
+QWidget that may implement ``set_village(village_id)`` and ``refresh()``. A section registers its panel at
+import time from a module named ``quzhou_desktop.gui.<its package>.panel``: the dashboard imports every such
+module the first time it is built (``discover_panels``), so panels appear without the section page having
+been opened. Panels sit below the built-in summary in registration order.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 from collections import Counter
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -43,6 +47,24 @@ def register_panel(factory: PanelFactory) -> None:
 
 def panels() -> list[PanelFactory]:
     return list(_PANELS)
+
+
+def discover_panels() -> None:
+    """Import every ``quzhou_desktop.gui.<package>.panel`` module (each registers its panel on import)."""
+    import pkgutil
+
+    import quzhou_desktop.gui as gui_pkg
+
+    for info in sorted(pkgutil.iter_modules(gui_pkg.__path__), key=lambda m: m.name):
+        if not info.ispkg:
+            continue
+        name = f"quzhou_desktop.gui.{info.name}.panel"
+        try:
+            if importlib.util.find_spec(name) is None:
+                continue
+            importlib.import_module(name)
+        except Exception:
+            log.exception("dashboard panel module %s failed to import", name)
 
 
 def composition_findings(ctx: AppContext, village_id: str) -> list[str] | None:
@@ -89,7 +111,7 @@ class DashboardPage(QWidget):
         self.villages_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.villages_table.verticalHeader().setVisible(False)
         self.villages_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.villages_table.horizontalHeader().setStretchLastSection(True)
+        self.villages_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         lay.addWidget(self.villages_table)
         self.layout_.addWidget(box)
 
@@ -106,6 +128,7 @@ class DashboardPage(QWidget):
         self.layout_.addWidget(self.checks_box)
 
         self.panel_widgets: list[QWidget] = []
+        discover_panels()
         for factory in _PANELS:
             try:
                 w = factory(ctx, body)
@@ -141,11 +164,23 @@ class DashboardPage(QWidget):
             ]
             for c, text in enumerate(cells):
                 self.villages_table.setItem(r, c, QTableWidgetItem(text))
+        self._fit_table()
         self._refresh_village()
         for w in self.panel_widgets:
             refresh = getattr(w, "refresh", None)
             if refresh is not None:
                 refresh()
+
+    def _fit_table(self) -> None:
+        """Show up to 12 villages without a scroll bar and no empty space below them."""
+        t = self.villages_table
+        t.resizeColumnsToContents()
+        rows = min(t.rowCount(), 12)
+        height = t.horizontalHeader().height() + 2 * t.frameWidth()
+        height += (
+            sum(t.rowHeight(r) for r in range(rows)) if rows else t.verticalHeader().defaultSectionSize()
+        )
+        t.setFixedHeight(height + 2)
 
     def _refresh_village(self) -> None:
         if self.village_id is None:

@@ -44,7 +44,11 @@ class Progress:
 
     def report(self, done: int, total: int = 0, text: str = "") -> None:
         """``total`` 0 means unknown (busy indicator)."""
-        self._emit(int(done), int(total), text)
+        try:
+            self._emit(int(done), int(total), text)
+        except RuntimeError:  # the GUI side is gone (app closing): stop the work
+            self._cancel.set()
+            raise TaskCancelled from None
 
     @property
     def cancelled(self) -> bool:
@@ -73,13 +77,16 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn(self._progress)
-        except TaskCancelled:
-            self._signals.cancelled.emit()
-        except BaseException as exc:
-            self._signals.failed.emit(exc)
-        else:
-            self._signals.succeeded.emit(result)
+            try:
+                result = self._fn(self._progress)
+            except TaskCancelled:
+                self._signals.cancelled.emit()
+            except BaseException as exc:
+                self._signals.failed.emit(exc)
+            else:
+                self._signals.succeeded.emit(result)
+        except RuntimeError:  # the receiver was deleted while we worked (app closing)
+            pass
 
 
 class Task(QObject, Generic[T]):

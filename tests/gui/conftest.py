@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from quzhou_desktop.gui.fonts import apply_ui_font
 from quzhou_desktop.gui.i18n import install_qt_translations
-from quzhou_desktop.gui.tasks import worker_pool
+from quzhou_desktop.gui.tasks import running_tasks, worker_pool
 from quzhou_desktop.services import auth
 from quzhou_desktop.services.context import AppContext
 from quzhou_desktop.store.db import Database
@@ -21,6 +22,14 @@ from tests.gui import demo_data
 def _chinese_ui(qapp: QApplication) -> None:
     install_qt_translations(qapp)
     apply_ui_font(qapp)
+
+
+@pytest.fixture(autouse=True)
+def _no_task_outlives_its_test() -> Iterator[None]:
+    yield
+    for task in running_tasks():
+        task.cancel()
+    worker_pool().waitForDone(10_000)
 
 
 @pytest.fixture
@@ -37,12 +46,25 @@ def ctx(db_path: Path) -> Iterator[AppContext]:
     context.db.dispose()
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo township built once per session through the services; tests get a copy."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    context = AppContext(Database(path, create=True))
+    demo_data.build(context)
+    context.db.dispose()
+    return path
+
+
 @pytest.fixture
-def demo_ctx(ctx: AppContext) -> AppContext:
-    """The demo township, logged in as its administrator."""
-    demo_data.build(ctx)
-    auth.login(ctx, demo_data.ADMIN, demo_data.ADMIN_PASSWORD)
-    return ctx
+def demo_ctx(db_path: Path, demo_template: Path) -> Iterator[AppContext]:
+    """A fresh copy of the demo township, logged in as its administrator."""
+    shutil.copyfile(demo_template, db_path)
+    context = AppContext(Database(db_path))
+    auth.login(context, demo_data.ADMIN, demo_data.ADMIN_PASSWORD)
+    yield context
+    worker_pool().waitForDone(10_000)
+    context.db.dispose()
 
 
 def message_boxes() -> list[QMessageBox]:

@@ -46,12 +46,15 @@ def main(out: Path) -> None:
             print(out / name)
 
         wiz = FirstRunWizard(ctx)
+        wiz.show()
         wiz.township_page.name_edit.setText("石梁镇")
         wiz.next()
         page = wiz.villages_page
         page.table.removeRow(0)
         for spec in demo_data.VILLAGES:
-            page.add_row(spec.name, spec.code or "", int(spec.households), int(spec.adults), spec.finance_busy)
+            page.add_row(
+                spec.name, spec.code or "", int(spec.households), int(spec.adults), spec.finance_busy
+            )
         shot(wiz, "wizard.png")
         wiz.close()
 

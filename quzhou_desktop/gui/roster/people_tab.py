@@ -103,7 +103,8 @@ class PeopleTab(QWidget):
         split.addWidget(self.view)
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(1, 1)
+        split.setSizes([800, 380])
         lay.addWidget(split, 1)
 
         self._timer = QTimer(self)

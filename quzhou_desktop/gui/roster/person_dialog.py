@@ -119,6 +119,7 @@ class PersonDialog(QDialog):
         except QuzhouError as exc:
             show_field_error(self.ui.errorLabel, exc, self.fields)
             return
+        self.ui.errorLabel.clear()
         self.result_row = row
         self.saved.emit(row)
         super().accept()

@@ -16,7 +16,17 @@ from quzhou_desktop.gui.settings.villages_tab import VillagesTab
 from quzhou_desktop.services.context import AppContext
 from quzhou_desktop.services.roles import Perm
 
-PRINTING_TAB = ("quzhou_desktop.gui.printing.settings_tab", "PrintingSettingsTab")
+PRINTING_MODULE = "quzhou_desktop.gui.printing.settings_tab"
+PRINTING_CLASSES = ("PrintSettingsTab", "PrintingSettingsTab")
+
+
+def printing_tab_class() -> type | None:
+    """The printing engineer's settings tab, if their module exists yet."""
+    for name in PRINTING_CLASSES:
+        cls = load_class(PRINTING_MODULE, name)
+        if cls is not None:
+            return cls
+    return None
 
 
 class SettingsPage(QWidget):
@@ -46,7 +56,7 @@ class SettingsPage(QWidget):
         self.backup = BackupTab(ctx, self)
         self.backup.reopenRequested.connect(self.reopenRequested.emit)
         self.tabs.addTab(self.backup, tr("备份与恢复"))
-        cls = load_class(*PRINTING_TAB)
+        cls = printing_tab_class()
         self.printing: QWidget = cls(ctx, self) if cls is not None else PendingPage(tr("打印"), self)
         self.tabs.addTab(self.printing, tr("打印"))
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -108,30 +109,32 @@ class RulesTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         body = QWidget()
-        self.form = QFormLayout(body)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        grid = QGridLayout(body)
+        grid.setColumnStretch(2, 1)
+        grid.setHorizontalSpacing(12)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         self.editors: dict[str, FieldEditor] = {}
+        r = 0
         for spec in FIELDS:
             ed = FieldEditor(spec)
             ed.widget.setEnabled(self.editable)
             ed.widget.setToolTip(spec.help)
+            ed.widget.setMinimumWidth(240)
+            label = QLabel(spec.label + "：")
+            label.setBuddy(ed.widget)
             help_label = QLabel(spec.help)
             help_label.setWordWrap(True)
             help_label.setStyleSheet("color: #555555;")
-            cell = QWidget()
-            col = QVBoxLayout(cell)
-            col.setContentsMargins(0, 0, 0, 6)
-            col.addWidget(ed.widget)
-            col.addWidget(help_label)
-            col.addWidget(ed.error)
+            grid.addWidget(label, r, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(ed.widget, r, 1)
+            grid.addWidget(ed.error, r, 2)
+            grid.addWidget(help_label, r + 1, 1, 1, 2)
+            grid.setRowMinimumHeight(r + 2, 8)
             ed.error.hide()
-            label = QLabel(spec.label + "：")
-            label.setWordWrap(True)
-            label.setBuddy(ed.widget)
-            self.form.addRow(label, cell)
             self.editors[spec.key] = ed
+            r += 3
+        grid.setRowStretch(r, 1)
         row = QHBoxLayout()
         self.status = QLabel()
         self.save_button = QPushButton(tr("保存规则"))

@@ -53,6 +53,7 @@ class ServiceDialog(QDialog):
         except QuzhouError as exc:
             show_field_error(self.error, exc, self.field_widgets)
             return
+        self.error.clear()
         super().accept()
 
 
