@@ -137,6 +137,7 @@ def add_attachment(
             raise ValidationError(field="附件", reason=f"同一个文件已经添加过（“{dup.filename}”）")
         if s.get(AttachmentBlob, digest) is None:
             s.add(AttachmentBlob(sha256=digest, size=len(data), data=data))
+            s.flush()  # no ORM relationship orders the two inserts: the blob must exist first (FK)
         a = Attachment(
             owner_kind=owner_kind,
             owner_id=owner_id,
