@@ -17,7 +17,10 @@ TocEntry = tuple[str, str, str]  # (destination, source, typecode) as PyInstalle
 EXCLUDED_MODULES: tuple[str, ...] = (
     "tkinter",
     "_tkinter",
-    "PIL",  # not a runtime dependency (pdfplumber brings it into the dev venv)
+    "PIL._avif",  # reportlab needs Pillow for images, not AVIF (libavif is ~5 MB) or Tk
+    "PIL.AvifImagePlugin",
+    "PIL._imagingtk",
+    "PIL.ImageTk",
     "pytest",
     "_pytest",
     "hypothesis",
