@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from itertools import chain, compress, islice, repeat
 from operator import attrgetter, is_
 from pathlib import Path
@@ -163,7 +164,7 @@ class SheetParser:
                 good[v] = r
         return r
 
-    def _column(self, step: _Step, vals: list[Any], attention: set[int]) -> list[Any]:
+    def _column(self, step: _Step, vals: Sequence[Any], attention: set[int]) -> list[Any]:
         """Convert one column of a chunk; mark rows with a bad (or blank required) cell for attention."""
         _key, _col, conv, raw, good, special, required = step
         out = list(map(good.get, vals))
@@ -215,8 +216,9 @@ class SheetParser:
             chunk = list(zip([n for n, _ in chunk], rows, strict=True))
         outs: dict[str, list[Any]] = {}
         attention: set[int] = set()
+        columns = list(zip(*rows, strict=False))  # transpose the chunk in C
         for step in self.plan:
-            outs[step[0]] = self._column(step, [r[step[1]] for r in rows], attention)
+            outs[step[0]] = self._column(step, columns[step[1]], attention)
         if not TOTAL_LABELS.isdisjoint(chain.from_iterable(rows)):
             attention.update(i for i, r in enumerate(rows) if not TOTAL_LABELS.isdisjoint(r))
         if self.first_chunk:  # a template's example row sits right under the header
@@ -266,7 +268,10 @@ class SheetParser:
                 self._sum(cols)
                 self.res.rows_read += b - a
                 args = [cols.get(n, repeat(d)) for n, d in self.record_args]
-                self.res.rows.extend(map(self.spec.record, nums, *args))
+                # tuple.__new__ on ready-made tuples skips the named tuple's Python-level __new__
+                self.res.rows.extend(
+                    map(partial(tuple.__new__, self.spec.record), zip(nums, *args, strict=False))
+                )
                 return
         for i in range(a, b):
             rownum, values = chunk[i]

@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -41,6 +40,27 @@ class ColumnSpec:
     header: str
     kind: ColumnKind = "text"
     width: float | None = None  # characters; a default per kind when None
+
+
+def _text_cell(ws: Any, text: str) -> Cell:
+    """Text written as text: no formula for a leading “=”, characters Excel forbids removed."""
+    cell = Cell(ws, row=1, column=1)
+    cell._value = ILLEGAL_CHARACTERS_RE.sub("", text)
+    cell.data_type = "s"
+    return cell
+
+
+class _FixedStyleCell(Cell):
+    """A reusable write-only cell whose style is fixed once: its style id is looked up once, not per row."""
+
+    __slots__ = ("_fixed_id",)
+
+    def freeze_style(self) -> None:
+        self._fixed_id = Cell.style_id.fget(self)  # type: ignore[attr-defined]
+
+    @property
+    def style_id(self) -> int:
+        return self._fixed_id
 
 
 def fen_to_decimal(fen: int) -> Decimal:
@@ -88,6 +108,7 @@ def write_register(
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
+    ws.print_options.gridLines = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
 
@@ -107,41 +128,41 @@ def write_register(
         header_cells.append(cell)
     ws.append(header_cells)
 
-    # One reusable cell per column with its style fixed; only the value changes per row.
-    templates: list[WriteOnlyCell] = []
-    for c in columns:
-        cell = WriteOnlyCell(ws)
-        cell.border = _BORDER
-        if c.kind == "date":
-            cell.number_format = DATE_FORMAT
-            cell.alignment = Alignment(horizontal="center")
-        elif c.kind == "fen":
-            cell.number_format = MONEY_FORMAT
-        templates.append(cell)
+    # Money cells need their number format: one reusable cell per money column, its style id looked up once.
+    # Text, whole numbers and dates go in as plain values (openpyxl gives dates the yyyy-mm-dd format), which
+    # is what keeps the export close to an unstyled write; grid lines are printed instead of cell borders.
     kinds = [c.kind for c in columns]
     fen_idx = [i for i, k in enumerate(kinds) if k == "fen"]
+    text_idx = [i for i, k in enumerate(kinds) if k == "text"]
+    date_idx = [i for i, k in enumerate(kinds) if k == "date"]
+    money_cells: dict[int, _FixedStyleCell] = {}
+    for i in fen_idx:
+        cell = _FixedStyleCell(ws, row=1, column=1)
+        cell.number_format = MONEY_FORMAT
+        cell.freeze_style()
+        money_cells[i] = cell
     sums = dict.fromkeys(fen_idx, 0)
     count = 0
     try:
         for values in rows:
-            out = []
-            for i, v in enumerate(values):
-                cell = templates[i]
-                if v is None or v == "":
-                    cell.value = None
-                elif kinds[i] == "fen":
+            out = list(values)
+            for i in fen_idx:
+                v = out[i]
+                if v is not None and v != "":
                     sums[i] += v
+                    cell = money_cells[i]
                     cell.value = fen_to_decimal(v)
-                elif kinds[i] == "date" and isinstance(v, _dt.datetime):
-                    cell.value = v.date()
-                else:
-                    try:
-                        cell.value = v
-                    except IllegalCharacterError:
-                        cell.value = ILLEGAL_CHARACTERS_RE.sub("", v)
-                    if cell.data_type == "f":  # text that starts with “=” stays text
-                        cell.data_type = "s"
-                out.append(cell)
+                    out[i] = cell
+            for i in text_idx:
+                v = out[i]
+                if type(v) is str and (v[:1] == "=" or not v.isprintable()):
+                    out[i] = _text_cell(ws, v)
+                elif isinstance(v, (_dt.date, _dt.time)):
+                    out[i] = v.isoformat()
+            for i in date_idx:
+                v = out[i]
+                if isinstance(v, _dt.datetime):
+                    out[i] = v.date()
             ws.append(out)
             count += 1
             if progress is not None and count % progress_every == 0:
