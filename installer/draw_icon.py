@@ -179,6 +179,9 @@ def main() -> int:
         if size in ICO_SIZES:
             ico_entries[size] = dib_bytes(img) if size <= 48 else data
     ICO_FILE.write_bytes(ico_bytes(ico_entries))
+    # The names the GUI looks for (quzhou_desktop/app.py ICON_NAMES): window and taskbar icon.
+    (ICONS / "app.ico").write_bytes(ICO_FILE.read_bytes())
+    (ICONS / "app.png").write_bytes(icon_png(256).read_bytes())
     print(f"已生成 {len(ICON_SIZES)} 个 PNG 和 {ICO_FILE.name}（{len(ico_entries)} 种尺寸）到 {ICONS}")
     del app
     return 0

@@ -1,9 +1,10 @@
 """Hidden `smoke` command: the installer build's start-up check of the frozen program.
 
-``quzhou-desktop smoke --out FILE.pdf`` creates a demo database in a temporary folder, opens it again as a user
-would, starts Qt (offscreen unless QT_QPA_PLATFORM says otherwise), shows the main window when the GUI provides
-one, renders a resolution notice to PDF with the fonts bundled under ``resources/fonts`` (system fonts only when
-none are bundled, e.g. in a checkout), loads that PDF back with QtPdf and checks page 1 is not blank.  Every step
+``quzhou-desktop smoke --out FILE.pdf`` creates a demo database in a temporary folder, opens it again and logs
+in as the demo administrator, starts Qt the way the GUI does (offscreen unless QT_QPA_PLATFORM says otherwise),
+shows and closes the main window, renders a resolution notice to PDF with the fonts bundled under
+``resources/fonts`` (system fonts only when none are bundled, e.g. in a checkout), loads that PDF back with QtPdf
+and checks page 1 is not blank.  Every step
 prints one line; any failure exits non-zero.  Not listed in ``--help``: it is for ``installer/build.py``.
 """
 
@@ -37,11 +38,15 @@ def cmd_smoke(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser().resolve()
     with tempfile.TemporaryDirectory(prefix="quzhou-smoke-") as tmp:
         db_file = Path(args.keep_db).expanduser() if args.keep_db else Path(tmp) / "demo.sqlite3"
-        org = _demo_database(db_file)
-        _step(f"演示数据库已创建并重新打开：{db_file.name}，第一个村：{org}", started)
-        app = _qt_app()
-        _step(f"Qt 已启动：平台 {app.platformName()}，Qt {_qt_version()}", started)
-        _step(_main_window(app, db_file), started)
+        ctx = _demo_context(db_file)
+        try:
+            org = _first_village(ctx)
+            _step(f"演示数据库已创建并重新打开：{db_file.name}，第一个村：{org}", started)
+            app, note = _qt_app()
+            _step(f"Qt 已启动：平台 {app.platformName()}，Qt {_qt_version()}；{note}", started)
+            _step(_main_window(app, ctx), started)
+        finally:
+            ctx.db.dispose()
         faces = _render(out, org)
         _step(f"公告已生成：{out}（{out.stat().st_size // 1024} KB）", started)
         for role, face in faces.items():
@@ -51,11 +56,11 @@ def cmd_smoke(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo_database(path: Path) -> str:
+def _demo_context(path: Path) -> Any:
+    """A context on a new demo database at ``path``, opened afresh and logged in as the administrator."""
     from quzhou_desktop.services.auth import login
     from quzhou_desktop.services.context import AppContext
     from quzhou_desktop.services.demo import DEMO_PASSWORD, build_demo
-    from quzhou_desktop.services.villages import list_villages
     from quzhou_desktop.store.db import Database
 
     if path.exists():
@@ -63,20 +68,36 @@ def _demo_database(path: Path) -> str:
     users = build_demo(path, seed=2026)
     admin = next((u.username for u in users if u.username == "admin"), users[0].username)
     ctx = AppContext(Database(path))
-    try:
-        login(ctx, admin, DEMO_PASSWORD)
-        villages = list_villages(ctx)
-    finally:
-        ctx.db.dispose()
+    login(ctx, admin, DEMO_PASSWORD)
+    return ctx
+
+
+def _first_village(ctx: Any) -> str:
+    from quzhou_desktop.services.villages import list_villages
+
+    villages = list_villages(ctx)
     if not villages:
         raise CommandError("冒烟测试失败：演示数据库里没有村")
-    return villages[0].name
+    return str(villages[0].name)
 
 
-def _qt_app() -> Any:
-    from PySide6.QtWidgets import QApplication
+def _qt_app() -> tuple[Any, str]:
+    """The QApplication as the GUI sets it up (Qt's zh_CN catalogue, UI font, icon) when the GUI is there."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
 
-    return QApplication.instance() or QApplication(["quzhou-desktop"])
+    try:
+        from quzhou_desktop.app import make_application
+    except ImportError:
+        from PySide6.QtWidgets import QApplication
+
+        return QApplication.instance() or QApplication(["quzhou-desktop"]), "界面模块不在，用裸 QApplication"
+    app = make_application([])
+    loaded = QTranslator().load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    icon = "有" if not app.windowIcon().isNull() else "无"
+    return (
+        app,
+        f"Qt 中文翻译{'已' if loaded else '未'}加载，界面字体：{app.font().family()}，窗口图标：{icon}",
+    )
 
 
 def _qt_version() -> str:
@@ -85,23 +106,18 @@ def _qt_version() -> str:
     return str(qVersion())
 
 
-def _main_window(app: Any, db_file: Path) -> str:
-    """Show the GUI's main window when ``quzhou_desktop.app.create_main_window(db_path)`` exists."""
-    import importlib
-
+def _main_window(app: Any, ctx: Any) -> str:
+    """Create, show and close the GUI's main window (a stand-in label when the GUI is not there)."""
     from PySide6.QtWidgets import QLabel
 
     try:
-        gui_app: Any = importlib.import_module("quzhou_desktop.app")
+        from quzhou_desktop.gui.main_window import MainWindow
     except ImportError:
-        gui_app = None
-    factory = getattr(gui_app, "create_main_window", None)
-    if factory is None:
-        window = QLabel("衢州村务民主管理")
-        note = "主窗口：界面尚未提供 create_main_window，改为显示一个测试窗口"
+        window: Any = QLabel("衢州村务民主管理")
+        note = "主窗口：界面模块不在，改为显示一个测试窗口"
     else:
-        window = factory(db_file)
-        note = f"主窗口已创建：{type(window).__name__}"
+        window = MainWindow(ctx)
+        note = f"主窗口已显示：{window.windowTitle()}"
     window.show()
     app.processEvents()
     window.close()
