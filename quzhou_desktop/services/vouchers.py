@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -37,6 +38,7 @@ __all__ = [
     "VoucherFields",
     "VoucherFilter",
     "VoucherRow",
+    "add_scan",
     "correct_voucher",
     "count_vouchers",
     "create_voucher",
@@ -508,3 +510,19 @@ def decision_choices(ctx: AppContext, village_id: str) -> list[DecisionChoice]:
 
 def tier_label(ctx: AppContext, amount_fen: int) -> str:
     return spending_tier(amount_fen, get_rules(ctx)).label
+
+
+def add_scan(ctx: AppContext, voucher_id: str, path: Path) -> str:
+    """Attach an invoice scan to a draft (scans are part of what reviewers sign; later, correct instead)."""
+    from quzhou_desktop.services.attachments import add_attachment_file
+
+    with ctx.read() as s:
+        v = load_voucher(s, voucher_id)
+        village_id, status, number = v.village_id, v.status, v.number
+    if status != VoucherState.DRAFT.value:
+        raise ValidationError(
+            field="扫描件", reason=f"{number}已{status_label(status)}，不能再添加扫描件；请生成更正版本后添加"
+        )
+    return add_attachment_file(
+        ctx, path, owner_kind="voucher", owner_id=voucher_id, village_id=village_id, perm=Perm.VOUCHER_EDIT
+    ).id

@@ -1,0 +1,116 @@
+"""监督台账: every 村监会 review and every objection (需补正, 不同意, 代理中心退回), per village and month."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
+from quzhou_desktop.services import vouchers_queues as queues
+from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.vouchers_queues import LedgerFilter, LedgerRow
+
+COLUMNS: list[Column[LedgerRow]] = [
+    Column("村", lambda r: r.village_name),
+    Column("月份", lambda r: r.month_text, sort="date", align=CENTER),
+    Column("凭证号", lambda r: r.number_text),
+    Column("用途", lambda r: r.purpose, tooltip=lambda r: r.purpose),
+    Column("金额", lambda r: r.amount_text, sort="amount", align=RIGHT),
+    Column("审核结果", lambda r: r.opinion_label, align=CENTER),
+    Column("意见内容", lambda r: r.text or "", tooltip=lambda r: r.text or ""),
+    Column("审核人", lambda r: f"{r.actor_name or ''}（{r.actor_role or ''}）"),
+    Column("时间", lambda r: r.at, sort="at", align=CENTER),
+    Column("凭证现状", lambda r: r.status_label),
+]
+KINDS = [("全部记录", ""), ("只看异议（需补正、不同意、退回）", "objections"), ("同意", "agree"),
+         ("需补正", "correct"), ("不同意", "disagree")]  # fmt: skip
+
+
+class LedgerTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.village_id: str | None = None
+        lay = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(tr("查找：凭证号、用途、审核人、意见"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.year_combo = QComboBox()
+        self.year_combo.addItem(tr("全部年度"), None)
+        today = ctx.clock.today()
+        for y in range(today.year, today.year - 6, -1):
+            self.year_combo.addItem(f"{y}{tr('年')}", y)
+        self.month_combo = QComboBox()
+        self.month_combo.addItem(tr("全年"), None)
+        for m in range(1, 13):
+            self.month_combo.addItem(f"{m}{tr('月')}", m)
+        self.kind_combo = QComboBox()
+        for label, key in KINDS:
+            self.kind_combo.addItem(tr(label), key)
+        self.count_label = QLabel()
+        bar.addWidget(self.search_edit, 2)
+        for w in (self.year_combo, self.month_combo, self.kind_combo, self.count_label):
+            bar.addWidget(w)
+        lay.addLayout(bar)
+        self.model: PagedTableModel[LedgerRow] = PagedTableModel(
+            COLUMNS, self._fetch, self._count, sort="at", descending=True, parent=self
+        )
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().setVisible(False)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSortingEnabled(True)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((70, 90, 90, 160, 90, 70, 200, 150, 130)):
+            self.view.setColumnWidth(col, width)
+        lay.addWidget(self.view, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(300)
+        self._timer.timeout.connect(self.reload)
+        self.search_edit.textChanged.connect(lambda _t: self._timer.start())
+        for combo in (self.year_combo, self.month_combo, self.kind_combo):
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
+
+    def filter(self) -> LedgerFilter:
+        year = self.year_combo.currentData()
+        return LedgerFilter(
+            village_id=self.village_id,
+            year=year,
+            month=self.month_combo.currentData() if year else None,
+            kind=str(self.kind_combo.currentData() or ""),
+            text=self.search_edit.text(),
+        )
+
+    def _fetch(self, offset: int, limit: int, sort: str | None, desc: bool) -> list[LedgerRow]:
+        return queues.ledger_rows(
+            self.ctx, self.filter(), offset=offset, limit=limit, sort=sort or "at", descending=desc
+        )
+
+    def _count(self) -> int:
+        n = queues.count_ledger(self.ctx, self.filter())
+        self.count_label.setText(tr("共{n}条").format(n=n))
+        return n
+
+    def set_village(self, village_id: str | None) -> None:
+        self.village_id = village_id
+        self.reload()
+
+    def reload(self) -> None:
+        self.model.reload()
