@@ -72,11 +72,18 @@ class Phases:
     """Seconds spent per phase, and counts."""
 
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    cpu: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     rows: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     audit_entries: int = 0
 
-    def add(self, phase: str, started: float) -> None:
-        self.seconds[phase] += time.perf_counter() - started
+    def add(self, phase: str, started: tuple[float, float]) -> None:
+        """Add wall and CPU seconds since ``started`` (from :func:`start`)."""
+        self.seconds[phase] += time.perf_counter() - started[0]
+        self.cpu[phase] += time.process_time() - started[1]
+
+
+def start() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
 
 
 class BulkWriter:
@@ -115,17 +122,17 @@ class BulkWriter:
             if not rows:
                 continue
             table = self.tables[name]
-            t = time.perf_counter()
+            t = start()
             self.conn.execute(table.insert(), rows)
             ph.add("sql insert (data rows)", t)
             ph.rows[name] += len(rows)
             if name not in self.audited:
                 continue
-            t = time.perf_counter()
+            t = start()
             state = self.states[name]
             states = [canonical(state(r)) for r in rows]
             ph.add("canonical states (JSON)", t)
-            t = time.perf_counter()
+            t = start()
             action = f"{name}.create"
             seq, prev = self.seq, self.prev
             for r, after in zip(rows, states, strict=True):
@@ -163,7 +170,7 @@ class BulkWriter:
             self.seq, self.prev = seq, prev
             ph.add("audit chain hashing", t)
         if audit_rows:
-            t = time.perf_counter()
+            t = start()
             self.conn.execute(AuditEntry.__table__.insert(), audit_rows)
             ph.add("sql insert (audit entries)", t)
             ph.audit_entries += len(audit_rows)

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.gen import disclosures, matters, org, vouchers
-from benchmarks.gen.bulk import BulkWriter, Phases
+from benchmarks.gen.bulk import BulkWriter, Phases, start
 from benchmarks.gen.common import AS_OF, SCALES, Gen, Scale, at
 from quzhou_desktop.store.audit import Actor
 from quzhou_desktop.store.db import Database
@@ -39,7 +39,7 @@ class GenReport:
         out = [f"generated {self.scale} reference DB in {self.seconds:.1f} s ({self.file_bytes / 2**20:.0f} MiB); "
                f"{self.phases.audit_entries:,} audit entries"]  # fmt: skip
         for name, secs in sorted(self.phases.seconds.items(), key=lambda kv: -kv[1]):
-            out.append(f"  {name:40} {secs:6.1f} s")
+            out.append(f"  {name:40} {secs:6.1f} s wall {self.phases.cpu[name]:6.1f} s CPU")
         out.append("  rows: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.phases.rows.items())))
         return out
 
@@ -61,7 +61,7 @@ def generate(path: Path, scale: Scale, *, seed: int = DEFAULT_SEED, as_of: date 
         with db.write_connection() as conn:
             writer = BulkWriter(conn, Actor(None, "system"), phases)
             g = Gen(scale, random.Random(seed), writer, as_of)
-            t = time.perf_counter()
+            t = start()
             org.build(g)
             phases.add("generate rows (python)", t)
             writer.flush(at(date(g.first_year, 1, 1), 18))
@@ -70,13 +70,13 @@ def generate(path: Path, scale: Scale, *, seed: int = DEFAULT_SEED, as_of: date 
             with db.write_connection() as conn:
                 writer.conn = conn
                 for v in g.villages:
-                    t = time.perf_counter()
+                    t = start()
                     resolutions = matters.build_year(g, v, year)
                     totals = vouchers.build_year(g, v, year, resolutions)
                     disclosures.build_year(g, v, year, totals)
                     phases.add("generate rows (python)", t)
                     writer.flush(at(g.year_end(year), 18))
-        t = time.perf_counter()
+        t = start()
         raw = db.write_engine.raw_connection()
         try:
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")

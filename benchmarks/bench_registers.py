@@ -1,0 +1,233 @@
+"""Registers (台账) open, sort and filter through the real Qt table models, offscreen, on the reference DB.
+
+Where a section's page exists it is built exactly as the main window builds it (``gui.sections.build_page``)
+and driven through its own widgets: ``set_village`` (open), every sortable header of every ``PagedTableModel``
+on the page in both directions (sort), every filter combo box and the search box (filter). A register whose
+page has not landed yet is measured through ``PagedTableModel`` over its service's list/count functions.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks.assets import Assets
+from benchmarks.gen.common import ADMIN_USERNAME, BENCH_PASSWORD
+from benchmarks.measure import Measurement
+
+BUDGET_MS = 50.0
+SEARCH_TEXT = "村道"
+
+
+@dataclass
+class Op:
+    label: str
+    run: Callable[[], object]
+    undo: Callable[[], object] | None = None
+
+
+def _median_ms(op: Op, repeat: int, app: Any) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        op.run()
+        app.processEvents()
+        out.append((time.perf_counter() - t) * 1000)
+        if op.undo is not None:
+            op.undo()
+            app.processEvents()
+    return out
+
+
+def _worst(samples: dict[str, list[float]]) -> tuple[str, list[float]]:
+    import statistics
+
+    label = max(samples, key=lambda k: statistics.median(samples[k]))
+    return label, samples[label]
+
+
+def _model_ops(model: Any) -> list[Op]:
+    from PySide6.QtCore import Qt
+
+    ops = []
+    for i, col in enumerate(model.columns):
+        if col.sort is None:
+            continue
+        for order, word in ((Qt.SortOrder.DescendingOrder, "desc"), (Qt.SortOrder.AscendingOrder, "asc")):
+            ops.append(Op(f"{col.title} {word}", lambda i=i, o=order: model.sort(i, o),
+                          lambda: setattr(model, "sort_key", None)))  # fmt: skip
+    return ops
+
+
+def _page_filter_ops(page: Any, models: list[Any]) -> list[Op]:
+    from PySide6.QtWidgets import QComboBox, QLineEdit
+
+    ops = []
+    for combo in page.findChildren(QComboBox):
+        if combo.count() > 1 and combo.isEnabled():
+            for idx in {1, combo.count() - 1}:
+                ops.append(Op(f"{combo.itemText(idx)}", lambda c=combo, i=idx: c.setCurrentIndex(i),
+                              lambda c=combo: c.setCurrentIndex(0)))  # fmt: skip
+    for edit in page.findChildren(QLineEdit):
+        if "查找" in edit.placeholderText():
+
+            def search(e: Any = edit) -> None:
+                e.setText(SEARCH_TEXT)
+                for m in models:
+                    m.reload()  # what the page's debounce timer calls
+
+            def clear(e: Any = edit) -> None:
+                e.setText("")
+                for m in models:
+                    m.reload()
+
+            ops.append(Op(f"查找“{SEARCH_TEXT}”", search, clear))
+    return ops
+
+
+def _service_registers(ctx: Any, village_id: str) -> dict[str, tuple[Any, list[Op]]]:
+    """Registers measured through ``PagedTableModel`` directly (their pages have not landed yet)."""
+    from dataclasses import replace
+
+    from quzhou_desktop.gui.widgets.paged_model import Column, PagedTableModel
+    from quzhou_desktop.services import vouchers as vsvc
+    from quzhou_desktop.services import vouchers_queues as qsvc
+
+    out: dict[str, tuple[Any, list[Op]]] = {}
+    state: dict[str, Any] = {"v": vsvc.VoucherFilter(village_id=village_id)}
+    cols = [
+        Column(k, (lambda r, k=k: getattr(r, "voucher_date" if k == "date" else k, "")), sort=k)
+        for k in vsvc.SORTS
+    ]
+    model = PagedTableModel(cols, lambda o, n, s, d: vsvc.list_vouchers(ctx, state["v"], offset=o, limit=n, sort=s or "date",
+                            descending=d), lambda: vsvc.count_vouchers(ctx, state["v"]), sort="date", descending=True)  # fmt: skip
+
+    def set_v(**kw: Any) -> Callable[[], None]:
+        def run() -> None:
+            state["v"] = replace(vsvc.VoucherFilter(village_id=village_id), **kw)
+            model.reload()
+
+        return run
+
+    reset = set_v()
+    out["支出凭证 (service-backed model)"] = (model, [
+        Op("年度", set_v(year=2024), reset), Op("状态", set_v(statuses=frozenset({"submitted"})), reset),
+        Op(f"查找“{SEARCH_TEXT}”", set_v(text=SEARCH_TEXT), reset), Op("全镇（不限村）", set_v(village_id=None), reset)])  # fmt: skip
+    lstate: dict[str, Any] = {"f": qsvc.LedgerFilter(village_id=village_id)}
+    lcols = [
+        Column(k, (lambda r, k=k: getattr(r, k if k != "date" else "voucher_date", "")), sort=k)
+        for k in qsvc.LEDGER_SORTS
+    ]
+    lmodel = PagedTableModel(lcols, lambda o, n, s, d: qsvc.ledger_rows(ctx, lstate["f"], offset=o, limit=n, sort=s or "at",
+                             descending=d), lambda: qsvc.count_ledger(ctx, lstate["f"]), sort="at", descending=True)  # fmt: skip
+
+    def set_l(**kw: Any) -> Callable[[], None]:
+        def run() -> None:
+            lstate["f"] = replace(qsvc.LedgerFilter(village_id=village_id), **kw)
+            lmodel.reload()
+
+        return run
+
+    lreset = set_l()
+    out["监督台账 (service-backed model)"] = (lmodel, [
+        Op("年度+月份", set_l(year=2024, month=6), lreset), Op("异议", set_l(kind="objections"), lreset),
+        Op(f"查找“{SEARCH_TEXT}”", set_l(text=SEARCH_TEXT), lreset), Op("全镇（不限村）", set_l(village_id=None), lreset)])  # fmt: skip
+    return out
+
+
+def registers(assets: Assets, repeat: int) -> list[Measurement]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QAbstractItemModel
+    from PySide6.QtWidgets import QApplication, QWidget
+    from sqlalchemy import text
+
+    from quzhou_desktop.app import make_application
+    from quzhou_desktop.gui import sections
+    from quzhou_desktop.gui.placeholder import PendingPage
+    from quzhou_desktop.gui.widgets.paged_model import PagedTableModel
+    from quzhou_desktop.services import auth
+    from quzhou_desktop.services.context import AppContext
+    from quzhou_desktop.store.db import Database
+
+    app = QApplication.instance() or QApplication([])
+    make_application([])
+    ctx = AppContext(Database(assets.db))
+    auth.login(ctx, ADMIN_USERNAME, BENCH_PASSWORD)
+    with ctx.db.read_engine.connect() as conn:
+        village_id = conn.execute(
+            text("SELECT village_id FROM voucher GROUP BY village_id ORDER BY count(*) DESC LIMIT 1")
+        ).scalar_one()
+    results: list[Measurement] = []
+    missing: list[str] = []
+    for key in ("matters", "disclosures", "vouchers", "roster"):
+        try:
+            sec = sections.section(key)
+        except KeyError:
+            missing.append(key)
+            continue
+        page = sections.build_page(sec, ctx, None)
+        if isinstance(page, PendingPage) or type(page).__name__ in ("FailedPage",):
+            missing.append(sec.title)
+            page.deleteLater()
+            continue
+        assert isinstance(page, QWidget)
+        page.resize(1100, 700)
+        page.show()
+        opened = []
+        for _ in range(repeat):
+            fresh = sections.build_page(sec, ctx, None)
+            fresh.resize(1100, 700)
+            fresh.show()
+            app.processEvents()
+            t = time.perf_counter()
+            fresh.set_village(village_id)  # type: ignore[attr-defined]
+            app.processEvents()
+            opened.append((time.perf_counter() - t) * 1000)
+            fresh.close()
+            fresh.deleteLater()
+        page.set_village(village_id)  # type: ignore[attr-defined]
+        app.processEvents()
+        models = [m for m in page.findChildren(QAbstractItemModel) if isinstance(m, PagedTableModel)]
+        results.append(
+            Measurement(f"{sec.title}: open (village with most rows)", "ms", opened, "ms", BUDGET_MS)
+        )
+        _sort_filter(
+            results,
+            sec.title,
+            [op for m in models for op in _model_ops(m)],
+            _page_filter_ops(page, models),
+            repeat,
+            app,
+        )
+        page.close()
+        page.deleteLater()
+    for name, (model, filters) in _service_registers(ctx, village_id).items():
+        opened = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            model.reload()
+            opened.append((time.perf_counter() - t) * 1000)
+        results.append(Measurement(f"{name}: open", "ms", opened, "ms", BUDGET_MS))
+        _sort_filter(results, name, _model_ops(model), filters, repeat, app)
+    if missing:
+        results.append(
+            Measurement(f"pages not built yet (not measured): {', '.join(missing)}", "ms", [0.0], "ms", 0.0)
+        )
+    ctx.db.dispose()
+    return results
+
+
+def _sort_filter(
+    results: list[Measurement], title: str, sorts: list[Op], filters: list[Op], repeat: int, app: Any
+) -> None:
+    for kind, ops in (("sort", sorts), ("filter", filters)):
+        if not ops:
+            continue
+        samples = {op.label: _median_ms(op, repeat, app) for op in ops}
+        label, worst = _worst(samples)
+        results.append(
+            Measurement(f"{title}: {kind} (worst of {len(ops)}: {label})", "ms", worst, "ms", BUDGET_MS)
+        )
