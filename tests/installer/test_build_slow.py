@@ -1,0 +1,94 @@
+"""The full build: PyInstaller bundle, .deb, Inno Setup script and the frozen program's smoke test (issue 8).
+
+Slow (about 3–6 minutes on 2 cores, most of it PyInstaller and xz-compressing the .deb); CI runs it when it fits.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path, PureWindowsPath
+
+import pytest
+
+from installer import inno
+from installer.project import INSTALLER, ROOT, read_project, windows_exes
+
+PROJECT = read_project()
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.timeout(1800),
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux"), reason="the .deb and this smoke run are Linux-only"
+    ),
+    pytest.mark.skipif(
+        importlib.util.find_spec("PyInstaller") is None, reason="pip install -e '.[installer]'"
+    ),
+    pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="dpkg-deb not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object], str]:
+    out = tmp_path_factory.mktemp("installer-out")
+    result = subprocess.run(
+        [sys.executable, str(INSTALLER / "build.py"), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-4000:]
+    report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
+    return out, report, log
+
+
+def test_build_passes_with_bundle_under_200_mb(build: tuple[Path, dict[str, object], str]) -> None:
+    _out, report, _log = build
+    assert report["problems"] == []
+    assert isinstance(report["bundle_mib"], float) and report["bundle_mib"] < 200 * 1000**2 / 1024**2
+
+
+def test_smoke_steps_all_pass(build: tuple[Path, dict[str, object], str]) -> None:
+    out, report, _log = build
+    steps = report["smoke"]
+    assert isinstance(steps, list)
+    assert [s["command"].split()[1] for s in steps] == ["--version", "selftest", "demo", "verify", "smoke"]
+    assert all(s["exit"] == 0 for s in steps)
+    assert PROJECT.version in steps[0]["output"]
+    assert "冒烟测试通过" in steps[-1]["output"]
+    assert "resources/fonts" in steps[-1]["output"]  # the notice used the bundled fonts
+    assert (out / "smoke-notice.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_deb_contents(build: tuple[Path, dict[str, object], str]) -> None:
+    _out, report, _log = build
+    package = Path(str(report["deb"]))
+    listing = subprocess.run(
+        ["dpkg-deb", "-c", str(package)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "./usr/bin/quzhou-desktop -> /opt/quzhou-desktop/quzhou-desktop" in listing
+    assert "./opt/quzhou-desktop/quzhou-desktop\n" in listing
+    assert "./usr/share/applications/quzhou-desktop.desktop" in listing
+    assert "./usr/share/icons/hicolor/256x256/apps/quzhou-desktop.png" in listing
+    assert (
+        "./opt/quzhou-desktop/_internal/resources/fonts/licenses/fonts-wqy-microhei.copyright.txt" in listing
+    )
+    depends = subprocess.run(
+        ["dpkg-deb", "-f", str(package), "Depends"], capture_output=True, text=True, check=True
+    ).stdout
+    assert depends.startswith("libc6 (>= 2.")
+
+
+def test_inno_script_names_files_present_in_the_bundle(build: tuple[Path, dict[str, object], str]) -> None:
+    _out, report, _log = build
+    bundle = Path(str(report["bundle"]))
+    script = Path(str(report["inno_script"])).read_text(encoding="utf-8-sig")
+    for ref in inno.referenced_app_files(script) - set(windows_exes(PROJECT)):
+        assert bundle.joinpath(*PureWindowsPath(ref).parts).exists(), ref
