@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import date
 
 from benchmarks.gen import vocab
 from benchmarks.gen.common import ADMIN_USERNAME, BENCH_PASSWORD, Gen, VillageData, at, row
+from quzhou_desktop.services import passwords
 from quzhou_desktop.services.demo.names import birth_date, id_number, mobile, person_name
-from quzhou_desktop.services.passwords import hash_password
 from quzhou_desktop.services.settings import default_rules_json
 
 TERM2_START = date(2021, 3, 1)  # 浙江 村级组织换届 (2020–2021)
@@ -144,7 +146,7 @@ def _people(g: Gen, v: VillageData, start: date) -> None:
 
 def _users(g: Gen, created: object) -> None:
     rng, w = g.rng, g.writer
-    pw = hash_password(BENCH_PASSWORD)  # one scrypt hash reused: every user shares the bench password
+    pw = seeded_hash(BENCH_PASSWORD, g.rng.randbytes(16))  # one hash reused: every user shares the password
     admin = row("user_account", rng, created, username=ADMIN_USERNAME, display_name="周建华",
                 role="township_admin", password_hash=pw, failed_logins=0, must_change_password=False, active=True)  # fmt: skip
     w.add("user_account", admin)
@@ -160,6 +162,15 @@ def _users(g: Gen, created: object) -> None:
                 "user_village",
                 row("user_village", rng, created, user_id=u["id"], village_id=v.id, active=True),
             )
+
+
+def seeded_hash(password: str, salt: bytes) -> str:
+    """``services.passwords.hash_password`` with a given salt (the generated file must be deterministic);
+    ``check_password`` accepts it like any other."""
+    dk = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=passwords.N, r=passwords.R, p=passwords.P, dklen=32,
+                        maxmem=64 * 1024 * 1024)  # fmt: skip
+    b64 = base64.b64encode
+    return f"scrypt${passwords.N}${passwords.R}${passwords.P}${b64(salt).decode()}${b64(dk).decode()}"
 
 
 CATALOGUE = (
