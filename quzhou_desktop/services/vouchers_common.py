@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -39,6 +39,11 @@ EVENT_LABELS = {
 }
 SIGNED_KINDS = frozenset({"review", "sign_director", "sign_secretary"})
 """Events that are electronic signatures (the user re-entered the password)."""
+
+
+def local_time(utc: datetime) -> datetime:
+    """A stored UTC timestamp as Asia/Shanghai wall-clock time (naive), for display and print."""
+    return utc + timedelta(hours=8)
 
 
 def status_label(status: str) -> str:

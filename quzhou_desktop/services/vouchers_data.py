@@ -31,6 +31,7 @@ from quzhou_desktop.services.vouchers_common import (
     events_of,
     is_month_locked,
     load_voucher,
+    local_time,
     scan_hashes,
     status_label,
     verify_events,
@@ -69,6 +70,8 @@ def cn_date(d: date) -> str:
 
 @dataclass(frozen=True)
 class EventRow:
+    """One step of the trail; ``at`` is Asia/Shanghai wall-clock time."""
+
     kind: str
     kind_label: str
     opinion: str | None
@@ -116,7 +119,7 @@ def _event_rows(events: list[Any]) -> tuple[EventRow, ...]:
             e.text or "",
             e.actor_name or "",
             e.actor_role or "",
-            e.at,
+            local_time(e.at),
             e.signature or "",
         )
         for e in events
@@ -407,7 +410,7 @@ def voucher_export_rows(
         with ctx.read() as s:
             for r in rows:
                 trail = "；".join(
-                    f"{e.at:%Y-%m-%d %H:%M} {e.actor_name or ''}{EVENT_LABELS.get(e.kind, e.kind)}"
+                    f"{local_time(e.at):%Y-%m-%d %H:%M} {e.actor_name or ''}{EVENT_LABELS.get(e.kind, e.kind)}"
                     + (f"：{OPINION_LABELS[e.opinion]}" if e.opinion in OPINION_LABELS else "")
                     + (f"（{e.text}）" if e.text else "")
                     for e in events_of(s, r.id)
@@ -448,7 +451,7 @@ def ledger_export_rows(ctx: AppContext, flt: LedgerFilter, *, page: int = 1000) 
                 r.text or "",
                 r.actor_name or "",
                 r.actor_role or "",
-                r.at,
+                local_time(r.at),
                 r.status_label,
             )
         offset += page

@@ -23,6 +23,7 @@ __all__ = [
     "LedgerRow",
     "OpenMonth",
     "awaiting_acceptance",
+    "awaiting_delivery",
     "awaiting_my_review",
     "awaiting_my_signature",
     "count_ledger",
@@ -93,7 +94,7 @@ def awaiting_acceptance(ctx: AppContext) -> list[VoucherRow]:
 
 
 def returned_to_me(ctx: AppContext) -> list[VoucherRow]:
-    """报账员: vouchers sent back (需补正, 代理中心退回, 不同意) and fully signed ones still to deliver."""
+    """报账员: vouchers sent back (需补正, 代理中心退回, 不同意)."""
     ctx.require_user()
     if not ctx.can(Perm.VOUCHER_EDIT):
         return []
@@ -101,6 +102,15 @@ def returned_to_me(ctx: AppContext) -> list[VoucherRow]:
         return _rows(
             s, _base(ctx, VoucherState.NEEDS_CORRECTION, VoucherState.RETURNED, VoucherState.REJECTED)
         )
+
+
+def awaiting_delivery(ctx: AppContext) -> list[VoucherRow]:
+    """报账员: fully signed vouchers still to hand to the 代理记账中心."""
+    ctx.require_user()
+    if not ctx.can(Perm.VOUCHER_DELIVER):
+        return []
+    with ctx.read() as s:
+        return _rows(s, _base(ctx, VoucherState.SECRETARY_SIGNED))
 
 
 def stale_unreviewed(ctx: AppContext, days: int = STALE_DAYS) -> list[VoucherRow]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,6 +19,7 @@ from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
 from quzhou_desktop.services import vouchers_queues as queues
 from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.vouchers_common import local_time
 from quzhou_desktop.services.vouchers_queues import LedgerFilter, LedgerRow
 
 COLUMNS: list[Column[LedgerRow]] = [
@@ -30,7 +31,7 @@ COLUMNS: list[Column[LedgerRow]] = [
     Column("审核结果", lambda r: r.opinion_label, align=CENTER),
     Column("意见内容", lambda r: r.text or "", tooltip=lambda r: r.text or ""),
     Column("审核人", lambda r: f"{r.actor_name or ''}（{r.actor_role or ''}）"),
-    Column("时间", lambda r: r.at, sort="at", align=CENTER),
+    Column("时间", lambda r: local_time(r.at), sort="at", align=CENTER),
     Column("凭证现状", lambda r: r.status_label),
 ]
 KINDS = [("全部记录", ""), ("只看异议（需补正、不同意、退回）", "objections"), ("同意", "agree"),
@@ -77,7 +78,8 @@ class LedgerTab(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((70, 90, 90, 160, 90, 70, 200, 150, 130)):
+        header.setSortIndicator(8, Qt.SortOrder.DescendingOrder)  # newest first, as loaded
+        for col, width in enumerate((70, 90, 90, 160, 90, 110, 200, 150, 130)):
             self.view.setColumnWidth(col, width)
         lay.addWidget(self.view, 1)
         self._timer = QTimer(self)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QTimer
+from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -135,7 +135,8 @@ class VoucherListTab(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((110, 90, 180, 150, 100, 120)):
+        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # by date, newest first, as loaded
+        for col, width in enumerate((100, 90, 150, 130, 95, 150)):
             self.view.setColumnWidth(col, width)
         self.detail = VoucherDetailView(self)
         split = QSplitter()

@@ -99,8 +99,10 @@ class MonthlyTab(QWidget):
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setMaximumWidth(160)
         self.place_edit = QLineEdit()
         self.place_edit.setPlaceholderText(tr("如：村委会会议室"))
+        self.place_edit.setMaximumWidth(420)
         self.attendee_box = QHBoxLayout()
         self.attendee_checks: list[QCheckBox] = []
         attend = QWidget()
@@ -118,7 +120,7 @@ class MonthlyTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((90, 90, 160, 130, 100, 110, 200)):
+        for col, width in enumerate((90, 90, 160, 130, 100, 110, 280)):
             self.table.setColumnWidth(col, width)
         lay.addWidget(self.table, 1)
         self.totals_label = QLabel()

@@ -15,6 +15,7 @@ from quzhou_desktop.gui.dashboard import register_panel
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.services import vouchers_queues as queues
 from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.roles import Perm
 from quzhou_desktop.services.vouchers import VoucherRow
 
 SHOW = 8
@@ -45,6 +46,7 @@ class VouchersPanel(QGroupBox):
             ("review", tr("待我审核的凭证")),
             ("sign", tr("待我签字的凭证")),
             ("returned", tr("退回给我的凭证（需补正、退回、不同意）")),
+            ("deliver", tr("已签字、待报送代理记账中心的凭证")),
             ("agency", tr("待代理记账中心受理")),
             ("months", tr("尚未完成月度审核的月份")),
             ("stale", tr("提交超过{n}天仍未审核的凭证").format(n=queues.STALE_DAYS)),
@@ -58,6 +60,7 @@ class VouchersPanel(QGroupBox):
             lay.addWidget(label)
             self.labels[key] = label
             label.setProperty("head", head)
+        lay.addStretch(1)
         self.refresh()
 
     def set_village(self, village_id: str | None) -> None:
@@ -81,17 +84,18 @@ class VouchersPanel(QGroupBox):
             sign = queues.awaiting_my_signature(self.ctx)
             returned = queues.returned_to_me(self.ctx)
             agency = queues.awaiting_acceptance(self.ctx)
+            deliver = queues.awaiting_delivery(self.ctx)
             months = [m for m in queues.months_not_reviewed(self.ctx) if vid is None or m.village_id == vid]
             stale = queues.stale_unreviewed(self.ctx)
         except QuzhouError as exc:
             self._set("review", escape(str(exc)))
             return
-        from quzhou_desktop.services.roles import Perm
-
         c = self.ctx.can
         self._set(
             "review", _voucher_lines(review, vid, tr("没有待审核的凭证")) if c(Perm.VOUCHER_REVIEW) else None
         )
+        deliver_text = _voucher_lines(deliver, vid, tr("没有待报送的凭证"))
+        self._set("deliver", deliver_text if c(Perm.VOUCHER_DELIVER) else None)
         can_sign = c(Perm.VOUCHER_SIGN_DIRECTOR) or c(Perm.VOUCHER_SIGN_SECRETARY)
         self._set("sign", _voucher_lines(sign, vid, tr("没有待签字的凭证")) if can_sign else None)
         self._set(

@@ -217,7 +217,7 @@ class VoucherDialog(ServiceDialog):
         else:
             what = "、".join(k.label for k in needs)
             self.tier_label.setText(
-                f"<span style='color:#8a5a00'>{tr('须关联')}{what}{tr('（C16），否则不能提交审核')}</span>"
+                f"<span style='color:#8a5a00'>{tr('须关联')}{what}{tr('，否则不能提交审核')}</span>"
             )
         self.resolution_combo.setEnabled(
             DecisionKind.VILLAGERS_RESOLUTION in needs or bool(self.resolution_combo.currentText())
