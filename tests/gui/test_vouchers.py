@@ -122,3 +122,18 @@ def test_monthly_tab_and_ledger(qtbot: QtBot, world) -> None:  # type: ignore[no
     assert names[0] == "监委甲（主任）" and sorted(names[1:]) == ["监委丙", "监委乙"]  # the chair first
     assert page.ledger_tab.model.total == 1
     assert page.ledger_tab.model.row(0).opinion_label == "同意"
+
+
+def test_dashboard_panel_per_role(qtbot: QtBot, world) -> None:  # type: ignore[no-untyped-def]
+    from quzhou_desktop.gui.vouchers.panel import VouchersPanel
+
+    v = make_village(world)
+    _page_clerk, vid = _enter_voucher(qtbot, v)
+    chair = VouchersPanel(v.chair)
+    qtbot.addWidget(chair)
+    assert f"voucher:{vid}" in chair.labels["review"].text()
+    assert chair.labels["sign"].isHidden() and chair.labels["returned"].isHidden()
+    clerk = VouchersPanel(v.clerk)
+    qtbot.addWidget(clerk)
+    assert clerk.labels["review"].isHidden()
+    assert clerk.labels["returned"].text().endswith("没有退回的凭证</span>")
