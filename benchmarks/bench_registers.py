@@ -8,10 +8,13 @@ page has not landed yet is measured through ``PagedTableModel`` over its service
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from benchmarks.assets import Assets
@@ -138,7 +141,49 @@ def _service_registers(ctx: Any, village_id: str) -> dict[str, tuple[Any, list[O
     return out
 
 
+PAGE_KEYS = ("matters", "disclosures", "vouchers", "roster")
+
+
 def registers(assets: Assets, repeat: int) -> list[Measurement]:
+    """Each page in its own child process, so a crash in one page (a Qt-level abort) is reported, not fatal."""
+    import subprocess
+    import sys
+
+    from benchmarks.assets import ROOT, child_env
+
+    out: list[Measurement] = []
+    for key in PAGE_KEYS:  # (the service-backed fallback models are used only for pages not built yet)
+        cmd = [sys.executable, "-m", "benchmarks.bench_registers", str(assets.db), key, str(repeat)]
+        proc = subprocess.run(cmd, env=child_env(assets), cwd=ROOT, capture_output=True, text=True)
+        rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+        out.extend(Measurement(**r) for r in rows)
+        if proc.returncode != 0:
+            why = next(
+                (ln for ln in proc.stderr.splitlines() if "Fatal" in ln or "Error" in ln),
+                f"exit {proc.returncode}",
+            )
+            out.append(Measurement(f"register page “{key}” crashed while measured: {why.strip()[:120]}", "ms", [0.0],
+                                   "ms", 0.0, note=_tail(proc.stderr)))  # fmt: skip
+    return out
+
+
+def _tail(text: str) -> str:
+    lines = [ln for ln in text.splitlines() if "propagateSizeHints" not in ln and ln.strip()]
+    return " / ".join(ln.strip() for ln in lines[:6])[:600]
+
+
+class _Emitting(list):  # type: ignore[type-arg]
+    """A result list that also writes each measurement to stdout at once (survives a later crash)."""
+
+    def append(self, m: Measurement) -> None:
+        super().append(m)
+        sys.stdout.write(json.dumps(asdict(m), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+
+def measure_in_process(
+    db_path: Path, keys: tuple[str, ...], repeat: int, *, service: bool, emit: bool = False
+) -> list[Measurement]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QAbstractItemModel
     from PySide6.QtWidgets import QApplication, QWidget
@@ -154,15 +199,15 @@ def registers(assets: Assets, repeat: int) -> list[Measurement]:
 
     app = QApplication.instance() or QApplication([])
     make_application([])
-    ctx = AppContext(Database(assets.db))
+    ctx = AppContext(Database(db_path))
     auth.login(ctx, ADMIN_USERNAME, BENCH_PASSWORD)
     with ctx.db.read_engine.connect() as conn:
         village_id = conn.execute(
             text("SELECT village_id FROM voucher GROUP BY village_id ORDER BY count(*) DESC LIMIT 1")
         ).scalar_one()
-    results: list[Measurement] = []
+    results: list[Measurement] = _Emitting() if emit else []
     missing: list[str] = []
-    for key in ("matters", "disclosures", "vouchers", "roster"):
+    for key in keys:
         try:
             sec = sections.section(key)
         except KeyError:
@@ -204,7 +249,7 @@ def registers(assets: Assets, repeat: int) -> list[Measurement]:
         )
         page.close()
         page.deleteLater()
-    for name, (model, filters) in _service_registers(ctx, village_id).items():
+    for name, (model, filters) in (_service_registers(ctx, village_id) if service else {}).items():
         opened = []
         for _ in range(repeat):
             t = time.perf_counter()
@@ -231,3 +276,14 @@ def _sort_filter(
         results.append(
             Measurement(f"{title}: {kind} (worst of {len(ops)}: {label})", "ms", worst, "ms", BUDGET_MS)
         )
+
+
+def _child(argv: list[str]) -> int:
+    db, key, repeat = Path(argv[0]), argv[1], int(argv[2])
+    keys = () if key == "service" else (key,)
+    measure_in_process(db, keys, repeat, service=key == "service", emit=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child(sys.argv[1:]))
