@@ -22,7 +22,7 @@ from quzhou_desktop.core.vouchers import VoucherState, VoucherSummary, can_lock_
 from quzhou_desktop.services.context import AppContext
 from quzhou_desktop.services.roles import Perm
 from quzhou_desktop.services.validate import optional, required
-from quzhou_desktop.services.vouchers import VoucherRow, row_of
+from quzhou_desktop.services.vouchers import VoucherRow
 from quzhou_desktop.services.vouchers_common import (
     OPINION_LABELS,
     SUPERSEDED,
@@ -31,6 +31,7 @@ from quzhou_desktop.services.vouchers_common import (
     month_review,
 )
 from quzhou_desktop.services.vouchers_flow import committee_in
+from quzhou_desktop.services.vouchers_query import row_of
 from quzhou_desktop.store.models import MonthlyReview, UserAccount, Village, Voucher, VoucherEvent
 
 __all__ = [

@@ -23,7 +23,7 @@ from quzhou_desktop.core.vouchers import (
 from quzhou_desktop.services.context import AppContext
 from quzhou_desktop.services.monthly import monthly_review
 from quzhou_desktop.services.settings import get_rules
-from quzhou_desktop.services.vouchers import VoucherFilter, VoucherRow, list_vouchers, row_of
+from quzhou_desktop.services.vouchers import VoucherFilter, VoucherRow
 from quzhou_desktop.services.vouchers_common import (
     EVENT_LABELS,
     OPINION_LABELS,
@@ -37,6 +37,7 @@ from quzhou_desktop.services.vouchers_common import (
     verify_events,
 )
 from quzhou_desktop.services.vouchers_flow import committee_in
+from quzhou_desktop.services.vouchers_query import list_vouchers, row_of
 from quzhou_desktop.services.vouchers_queues import LedgerFilter, ledger_rows
 from quzhou_desktop.store.models import Attachment, LedgerLine, Village, Voucher
 

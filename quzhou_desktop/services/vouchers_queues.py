@@ -13,8 +13,9 @@ from quzhou_desktop.core.money import format_fen
 from quzhou_desktop.core.vouchers import VoucherState
 from quzhou_desktop.services.context import AppContext
 from quzhou_desktop.services.roles import Perm
-from quzhou_desktop.services.vouchers import VoucherRow, row_of
+from quzhou_desktop.services.vouchers import VoucherRow
 from quzhou_desktop.services.vouchers_common import EVENT_LABELS, OPINION_LABELS, events_of, status_label
+from quzhou_desktop.services.vouchers_query import row_of
 from quzhou_desktop.store.models import MonthlyReview, Village, Voucher, VoucherEvent
 
 __all__ = [

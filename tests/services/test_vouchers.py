@@ -13,11 +13,7 @@ from quzhou_desktop.services.settings import update_rules
 from quzhou_desktop.services.vouchers import (
     VoucherFilter,
     correct_voucher,
-    count_vouchers,
     create_voucher,
-    get_fields,
-    list_vouchers,
-    next_number,
     submit_voucher,
     update_voucher,
     void_voucher,
@@ -31,6 +27,7 @@ from quzhou_desktop.services.vouchers_flow import (
     review_voucher,
     sign_voucher,
 )
+from quzhou_desktop.services.vouchers_query import count_vouchers, get_fields, list_vouchers, next_number
 from quzhou_desktop.store.audit import verify_all
 from quzhou_desktop.store.models import AuditEntry, Voucher, VoucherEvent
 from tests.factories import PASSWORD

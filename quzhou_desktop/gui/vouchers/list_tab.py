@@ -32,6 +32,7 @@ from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
 from quzhou_desktop.services import vouchers as svc
 from quzhou_desktop.services import vouchers_flow as flow
+from quzhou_desktop.services import vouchers_query as query
 from quzhou_desktop.services.context import AppContext
 from quzhou_desktop.services.roles import Perm
 from quzhou_desktop.services.vouchers import VoucherFilter, VoucherRow
@@ -171,12 +172,12 @@ class VoucherListTab(QWidget):
         )
 
     def _fetch(self, offset: int, limit: int, sort: str | None, desc: bool) -> list[VoucherRow]:
-        return svc.list_vouchers(
+        return query.list_vouchers(
             self.ctx, self.filter(), offset=offset, limit=limit, sort=sort or "date", descending=desc
         )
 
     def _count(self) -> int:
-        n = svc.count_vouchers(self.ctx, self.filter())
+        n = query.count_vouchers(self.ctx, self.filter())
         self.count_label.setText(tr("共{n}张").format(n=n))
         return n
 

@@ -24,6 +24,7 @@ from quzhou_desktop.core.vouchers import DecisionKind, required_decisions
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
 from quzhou_desktop.services import vouchers as svc
+from quzhou_desktop.services import vouchers_query as query
 from quzhou_desktop.services.context import AppContext
 from quzhou_desktop.services.settings import get_rules
 
@@ -103,7 +104,7 @@ class VoucherDialog(ServiceDialog):
         self.decision_combo.setEditable(True)
         self.resolution_combo = QComboBox()
         self.resolution_combo.setEditable(True)
-        self._choices = svc.decision_choices(ctx, village_id)
+        self._choices = query.decision_choices(ctx, village_id)
         for combo, hint in (
             (self.decision_combo, tr("选择五议两公开记录，或直接填写，如：2026年3月12日村务联席会议决定")),
             (self.resolution_combo, tr("选择五议两公开记录，或直接填写，如：2026年4月2日村民代表会议决议")),
@@ -159,9 +160,9 @@ class VoucherDialog(ServiceDialog):
         # Widgets were created in reading order, so Tab follows the form top to bottom.
         self.amount_edit.textChanged.connect(self._amount_changed)
         if voucher_id is not None:
-            self._load(svc.get_fields(ctx, voucher_id))
+            self._load(query.get_fields(ctx, voucher_id))
         else:
-            self.number_edit.setText(svc.next_number(ctx, village_id, ctx.clock.today().year))
+            self.number_edit.setText(query.next_number(ctx, village_id, ctx.clock.today().year))
         self.number_edit.setReadOnly(mode == "correct")
         self._amount_changed(self.amount_edit.text())
 

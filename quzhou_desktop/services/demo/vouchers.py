@@ -26,7 +26,6 @@ from quzhou_desktop.services.vouchers import (
     VoucherFields,
     correct_voucher,
     create_voucher,
-    get_fields,
     submit_voucher,
 )
 from quzhou_desktop.services.vouchers_common import SignatureGrant, grant_signature
@@ -37,6 +36,7 @@ from quzhou_desktop.services.vouchers_flow import (
     review_voucher,
     sign_voucher,
 )
+from quzhou_desktop.services.vouchers_query import get_fields
 
 ORDER = 30
 
