@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quzhou_desktop.commands.common import EXIT_PROBLEM, CommandError, add_user_arg, login, open_context
-from quzhou_desktop.services.context import AppContext
+
+if TYPE_CHECKING:
+    from quzhou_desktop.services.context import AppContext
 
 KINDS = ("plan", "resolution", "result", "finance", "review", "voucher", "register")
 
