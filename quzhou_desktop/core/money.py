@@ -415,7 +415,8 @@ def _decimal_to_fen(value: Decimal, *, tolerate_noise: bool) -> int:
 def parse_amount(text: str | int | float | Decimal) -> int:
     """Read an amount in 元 as people type it or spreadsheets hold it; return fen.
 
-    Accepts "1,234.50", "￥1,234.50", "¥ 1234.5", "1234.5元", "1234元5角", full-width "１２３４．５",
+    Accepts "1,234.50", "￥1,234.50", "¥ 1234.5", "1234.5元", "1234元5角", "人民币1234.50元", "1234.50元整",
+    full-width "１２３４．５",
     negatives "－12" / "-¥12", ints (元), floats (via ``Decimal(str(x))``, float noise rounded half-up),
     and ``Decimal``.  Anything else raises ``ValidationError`` (field "金额").
     """
@@ -450,6 +451,10 @@ def parse_amount(text: str | int | float | Decimal) -> int:
             s = s[1:].lstrip()
     elif s.upper().startswith("RMB"):
         s = s[3:].lstrip()
+    elif s.startswith("人民币"):
+        s = s[3:].lstrip()
+    if s.endswith("整") and len(s) > 1 and s[-2] in "元角分":  # "1234.50元整", "1234元5角整"
+        s = s[:-1].rstrip()
     if s.endswith("元") and not re.search(r"[角分]", s) and s.count("元") == 1:
         s = s[:-1].rstrip()
     m = _NUMBER_RE.fullmatch(s)

@@ -187,9 +187,8 @@ def test_bad_amounts(raw: object, reason: str) -> None:
     assert reason in exc.value.reason
 
 
-@pytest.mark.xfail(strict=True, reason="core.money.parse_amount does not read these real-world forms yet")
-@pytest.mark.parametrize("raw", ["人民币1234.50元", "1234.50元整"])
-def test_amount_forms_missing_in_core_money(raw: str) -> None:
+@pytest.mark.parametrize("raw", ["人民币1234.50元", "1234.50元整", "人民币 1,234.50 元整", "1234元5角整"])
+def test_amount_forms_prefix_and_suffix(raw: str) -> None:
     assert V.to_fen(raw) == 123450
 
 
