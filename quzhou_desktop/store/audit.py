@@ -177,10 +177,13 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
             changes.append(
                 Change(action or f"{table}.create", table, obj.id, None, object_state(obj), reason)
             )
+    known: dict[tuple[str, str], dict[str, Any]] = session.info.setdefault("audit_states", {})
     for obj in session.dirty:
         if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
             table = obj.__table__.name  # type: ignore[attr-defined]
-            before = _object_before(obj)
+            before = (
+                known.get((table, obj.id)) or _recorded_state(session, table, obj.id) or _object_before(obj)
+            )
             after = object_state(obj)
             if before != after:
                 changes.append(Change(action or f"{table}.update", table, obj.id, before, after, reason))
@@ -190,6 +193,31 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
     if changes:
         changes.sort(key=lambda c: (c.entity, c.entity_id))
         append_entries(session.connection(), actor, changes)
+        for ch in changes:
+            if ch.after is not None:
+                known[(ch.entity, ch.entity_id)] = dict(ch.after)
+
+
+def _recorded_state(session: Session, entity: str, entity_id: str) -> dict[str, Any] | None:
+    """The after-state of the record's latest audit entry: the true 'before' of an update."""
+    row = (
+        session.connection()
+        .execute(
+            text(
+                "SELECT after_json FROM audit_log WHERE entity = :e AND entity_id = :i ORDER BY seq DESC LIMIT 1"
+            ),
+            {"e": entity, "i": entity_id},
+        )
+        .first()
+    )
+    if row is None or row[0] is None:
+        return None
+    state: dict[str, Any] = json.loads(row[0])
+    return state
+
+
+def _clear_known(session: Session, *_: Any) -> None:
+    session.info.pop("audit_states", None)
 
 
 _HOOKED: set[int] = set()
@@ -199,6 +227,8 @@ def install_hooks(session_class: type[Session]) -> None:
     if id(session_class) in _HOOKED:
         return
     event.listen(session_class, "after_flush", _after_flush)
+    event.listen(session_class, "after_commit", _clear_known)
+    event.listen(session_class, "after_rollback", _clear_known)
     _HOOKED.add(id(session_class))
 
 

@@ -127,3 +127,24 @@ def test_failed_transaction_leaves_no_trace(world) -> None:  # type: ignore[no-u
     with world.db.read() as s:
         assert s.scalar(select(AuditEntry.seq).order_by(AuditEntry.seq.desc())) == before
         assert s.scalars(select(Person).where(Person.name == "半途")).first() is None
+
+
+def test_row_changed_again_after_its_first_flush_is_audited_both_times(world) -> None:  # type: ignore[no-untyped-def]
+    """A new row flushed, then given a value in a column never set, in one transaction (the second change
+    must be logged with the right before-state, or verify would report the row as changed)."""
+    with world.admin.write("test.two_flushes") as s:
+        p = Person(village_id=world.village_ids[0], name="两次写入")
+        s.add(p)
+        s.flush()
+        p.phone = "13800002222"
+        s.flush()
+        pid = p.id
+    with world.db.read() as s:
+        entries = s.scalars(
+            select(AuditEntry).where(AuditEntry.entity_id == pid).order_by(AuditEntry.seq)
+        ).all()
+    assert len(entries) == 2
+    assert '"phone":null' in (entries[1].before_json or "") and '"phone":"13800002222"' in (
+        entries[1].after_json or ""
+    )
+    assert _problems(world) == []
