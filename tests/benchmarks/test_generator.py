@@ -33,7 +33,7 @@ def _digest(path: Path) -> str:
     h = hashlib.sha256()
     with db.read_engine.connect() as conn:
         for t in ("voucher", "matter_step", "audit_log"):
-            for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY 1")):  # noqa: S608 - fixed table names
+            for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY 1")):
                 h.update(repr(tuple(r)).encode())
     db.dispose()
     return h.hexdigest()
@@ -44,7 +44,7 @@ def test_tiny_reference_db_verifies_clean(tiny_db: Path) -> None:
     with db.read_engine.connect() as conn:
         assert verify_all(conn) == []
         counts = {
-            t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()  # noqa: S608
+            t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
             for t in (
                 "village",
                 "person",
@@ -57,7 +57,7 @@ def test_tiny_reference_db_verifies_clean(tiny_db: Path) -> None:
                 "monthly_review",
                 "disclosure",
                 "user_account",
-            )  # fmt: skip
+            )
         }
         audited = conn.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
     db.dispose()
