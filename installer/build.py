@@ -38,7 +38,7 @@ from installer.project import (
 )
 
 SPEC = INSTALLER / "quzhou-desktop.spec"
-SIZE_LIMIT_MB = 200  # issue 8: the Linux bundle stays under 200 MB
+SIZE_LIMIT_MB = 200  # issue 8: the Linux bundle stays under 200 MB (decimal megabytes, 10⁶ bytes)
 IS_WINDOWS = sys.platform == "win32"
 
 
@@ -46,8 +46,9 @@ class BuildFailed(RuntimeError):
     pass
 
 
-def mib(n: int) -> float:
-    return round(n / 1024 / 1024, 1)
+def mb(n: int) -> float:
+    """Decimal megabytes (10⁶ bytes), one decimal."""
+    return round(n / 1_000_000, 1)
 
 
 def tree_size(path: Path) -> int:
@@ -92,8 +93,8 @@ def check_bundle(bundle: Path, project: Project) -> list[str]:
     dangling = [str(p.relative_to(bundle)) for p in bundle.rglob("*") if p.is_symlink() and not p.exists()]
     problems += [f"失效的符号链接 {d}" for d in dangling]
     size = tree_size(bundle)
-    if not IS_WINDOWS and size > SIZE_LIMIT_MB * 1024 * 1024:
-        problems.append(f"程序包 {mib(size)} MiB，超过 {SIZE_LIMIT_MB} MB 的目标")
+    if not IS_WINDOWS and size > SIZE_LIMIT_MB * 1_000_000:
+        problems.append(f"程序包 {mb(size)} MB，超过 {SIZE_LIMIT_MB} MB 的目标")
     if not IS_WINDOWS and shutil.which("ldd"):
         problems += unresolved_libraries(bundle)
     return problems
@@ -175,7 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         raise BuildFailed(f"没有程序包：{bundle}")
     report["pyinstaller_seconds"] = round(time.perf_counter() - t0, 1)
     report["bundle"] = str(bundle)
-    report["bundle_mib"] = mib(tree_size(bundle))
+    bundle_bytes = tree_size(bundle)
+    report["bundle_bytes"] = bundle_bytes
+    report["bundle_mb"] = mb(bundle_bytes)
     problems = check_bundle(bundle, project)
 
     iss = inno.write(project, bundle, out)
@@ -189,9 +192,10 @@ def main(argv: list[str] | None = None) -> int:
             t = time.perf_counter()
             package = deb.build_deb(project, bundle, out)
             report["deb"] = str(package)
-            report["deb_mib"] = mib(package.stat().st_size)
+            report["deb_bytes"] = package.stat().st_size
+            report["deb_mb"] = mb(package.stat().st_size)
             report["deb_seconds"] = round(time.perf_counter() - t, 1)
-            print(f"== Debian 软件包：{package.name}（{report['deb_mib']} MiB）", flush=True)
+            print(f"== Debian 软件包：{package.name}（{report['deb_mb']} MB）", flush=True)
 
     print("== 冒烟测试", flush=True)
     t = time.perf_counter()
@@ -208,8 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     report["problems"] = problems
     (out / "build-report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(
-        f"== 用时 {report['total_seconds']} 秒；程序包 {report['bundle_mib']} MiB"
-        + (f"；.deb {report['deb_mib']} MiB" if "deb_mib" in report else "")
+        f"== 用时 {report['total_seconds']} 秒；程序包 {report['bundle_mb']} MB"
+        + (f"；.deb {report['deb_mb']} MB" if "deb_mb" in report else "")
     )
     if problems:
         print("构建未通过：\n  " + "\n  ".join(problems), file=sys.stderr)

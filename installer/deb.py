@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from installer.project import BUNDLED_FONTS, FONTS_DEST, ICON_SIZES, ICONS, INSTALL_PREFIX, INSTALLER, Project
+from installer.qtprune import LEFT_TO_SYSTEM
 
 LINUX = INSTALLER / "linux"
 DESKTOP_FILE = LINUX / "quzhou-desktop.desktop"
 DEBIAN = LINUX / "debian"
 MAINTAINER_SCRIPTS = ("postinst", "postrm")
 MAINTAINER = "quzhou-desktop 项目组 <quzhou-desktop@localhost>"
-# Libraries PyInstaller leaves to the system (graphics drivers and the C library) and the X11 connection.
-BASE_DEPENDS = ("libgl1", "libegl1", "libxcb1", "libfontconfig1")
+# Libraries PyInstaller leaves to the system (graphics drivers and the C library), the X11 connection, and
+# the ones the spec leaves to the system on purpose (CUPS).
+BASE_DEPENDS = ("libgl1", "libegl1", "libxcb1", "libfontconfig1", *sorted(set(LEFT_TO_SYSTEM.values())))
 _PLACEHOLDER = re.compile(r"@([A-Z_]+)@")
 _GLIBC = re.compile(rb"GLIBC_(\d+)\.(\d+)(?:\.(\d+))?")
 

@@ -8,6 +8,7 @@ rejects, the symbolic links pointing at them, and the libraries only they needed
 from __future__ import annotations
 
 import re
+import struct
 from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath
 
@@ -21,6 +22,10 @@ EXCLUDED_MODULES: tuple[str, ...] = (
     "PIL.AvifImagePlugin",
     "PIL._imagingtk",
     "PIL.ImageTk",
+    "PIL._imagingft",  # Pillow's own text drawing (FreeType, HarfBuzz); reportlab does its own
+    "PIL._imagingcms",  # colour management (lcms2); Pillow defers the ImportError until used
+    "pygments",  # only for Mako's HTML error pages (Alembic's templates)
+    "pydoc_data",  # help() topics
     "pytest",
     "_pytest",
     "hypothesis",
@@ -76,6 +81,9 @@ KEPT_PLUGINS: dict[str, tuple[str, ...]] = {
     "styles": ("qmodernwindowsstyle", "qwindowsvistastyle"),
 }
 KEPT_TRANSLATIONS: tuple[str, ...] = ("qtbase_zh_CN.qm", "qt_zh_CN.qm")
+# Libraries taken from the target system instead of the build machine (the .deb depends on their packages):
+# libcups must match the local CUPS set-up, and bundling it drags in GnuTLS, Kerberos, Avahi … (~9 MB).
+LEFT_TO_SYSTEM: dict[str, str] = {"libcups.so.2": "libcups2"}
 
 _QT_LIB = re.compile(r"^(?:lib)?Qt6([A-Za-z0-9]+?)(?:\.so(?:\.\d+)*|\.dll|d?\.dll)$")
 _PY_QT = re.compile(r"^Qt([A-Za-z0-9]+)\.(?:abi3\.so|pyd|pyi|cpython-[^.]+\.so)$")
@@ -173,13 +181,19 @@ def prune(
     ``bindepend.get_imports`` in the spec).  Returns the kept binaries, the kept datas and the dropped
     destinations (sorted).
     """
-    dropped = {_norm(e[0]) for e in (*binaries, *datas) if not qt_keep(e[0])}
+    dropped = {_norm(e[0]) for e in (*binaries, *datas) if not qt_keep(e[0]) or _norm(e[0]) in LEFT_TO_SYSTEM}
     real = [e for e in binaries if e[2] != "SYMLINK"]
-    by_name = {PurePosixPath(_norm(e[0])).name.lower(): e[1] for e in real}
+    # Libraries left to the system are not followed from kept members: their own dependencies go too.
+    by_name = {
+        PurePosixPath(_norm(e[0])).name.lower(): e[1]
+        for e in real
+        if PurePosixPath(_norm(e[0])).name not in LEFT_TO_SYSTEM
+    }
+    by_name_all = {PurePosixPath(_norm(e[0])).name.lower(): e[1] for e in real}
     needed_by_kept = _closure(
         (e[1] for e in real if _norm(e[0]) not in dropped and _is_root(e)), imports, by_name
     )
-    needed_by_dropped = _closure((e[1] for e in real if _norm(e[0]) in dropped), imports, by_name)
+    needed_by_dropped = _closure((e[1] for e in real if _norm(e[0]) in dropped), imports, by_name_all)
     orphans = needed_by_dropped - needed_by_kept
     for e in real:
         if e[1] in orphans and "/" not in _norm(e[0]):  # only libraries PyInstaller pulled in as dependencies
@@ -197,3 +211,47 @@ def _is_root(entry: TocEntry) -> bool:
     """Members loaded on their own (extension modules, plugins, Qt and Python libraries), not as dependencies."""
     dest = _norm(entry[0])
     return entry[2] == "EXTENSION" or "/" in dest or dest.lower().startswith(("libpython", "python"))
+
+
+def elf_needed(path: str) -> list[str]:
+    """The DT_NEEDED entries of an ELF file: its *direct* library imports (ldd would list them transitively).
+
+    Returns [] for anything that is not a readable ELF file with a dynamic section.
+    """
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return []
+    if data[:4] != b"\x7fELF" or data[5] not in (1, 2):
+        return []
+    is64 = data[4] == 2
+    end = "<" if data[5] == 1 else ">"
+    if is64:
+        shoff, shentsize, shnum = (
+            struct.unpack_from(end + "Q", data, 0x28)[0],
+            *struct.unpack_from(end + "HH", data, 0x3A),
+        )
+        sh_fmt, dyn_fmt = end + "IIQQQQIIQQ", end + "qQ"
+    else:
+        shoff, shentsize, shnum = (
+            struct.unpack_from(end + "I", data, 0x20)[0],
+            *struct.unpack_from(end + "HH", data, 0x2E),
+        )
+        sh_fmt, dyn_fmt = end + "IIIIIIIIII", end + "iI"
+    sections = [struct.unpack_from(sh_fmt, data, shoff + i * shentsize) for i in range(shnum)]
+    names: list[str] = []
+    for sec in sections:
+        if sec[1] != 6:  # SHT_DYNAMIC
+            continue
+        offset, size, link = sec[4], sec[5], sec[6]
+        strtab = sections[link][4]
+        step = struct.calcsize(dyn_fmt)
+        for pos in range(offset, offset + size, step):
+            tag, val = struct.unpack_from(dyn_fmt, data, pos)
+            if tag == 0:
+                break
+            if tag == 1:  # DT_NEEDED
+                stop = data.index(b"\0", strtab + val)
+                names.append(data[strtab + val : stop].decode("ascii", "replace"))
+    return names

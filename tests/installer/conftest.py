@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from installer import qtprune
 from installer.project import BUNDLED_FONTS, INSTALLER
 
 SPEC = INSTALLER / "quzhou-desktop.spec"
@@ -83,6 +84,7 @@ def run_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str],
             monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
         monkeypatch.setitem(sys.modules, "PyInstaller.utils.hooks", hooks)
         monkeypatch.setitem(sys.modules, "PyInstaller.depend.bindepend", bindepend)
+        monkeypatch.setattr(qtprune, "elf_needed", lambda src: FAKE_IMPORTS.get(src, []))
 
         class Analysis:
             def __init__(self, scripts: list[str], **kw: Any) -> None:

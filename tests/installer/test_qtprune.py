@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from installer.qtprune import KEPT_PLUGINS, dropped_plugin_folders, prune, qt_keep
+from installer.deb import BASE_DEPENDS
+from installer.qtprune import (
+    KEPT_PLUGINS,
+    LEFT_TO_SYSTEM,
+    dropped_plugin_folders,
+    elf_needed,
+    prune,
+    qt_keep,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +105,32 @@ def test_prune_follows_symlinks_and_orphaned_dependencies() -> None:
     assert [e[0] for e in kept_bins] == ["PySide6/Qt/plugins/platforms/libqxcb.so", "libX11.so.6"]
     assert kept_datas == []
     assert "libQt6Quick.so.6" in dropped and "libcairo.so.2" in dropped
+
+
+def test_libraries_left_to_the_system_go_with_their_own_dependencies() -> None:
+    binaries = [
+        ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", "/s/cupsplugin", "BINARY"),
+        ("libcups.so.2", "/s/cups", "BINARY"),
+        ("libgnutls.so.30", "/s/gnutls", "BINARY"),  # only libcups needs it
+        ("libz.so.1", "/s/z", "BINARY"),  # libcups and a kept extension need it: stays
+        ("_zlib.so", "/s/zlibext", "EXTENSION"),
+    ]
+    imports = {
+        "/s/cupsplugin": ["libcups.so.2"],
+        "/s/cups": ["libgnutls.so.30", "libz.so.1"],
+        "/s/zlibext": ["libz.so.1"],
+    }
+    kept, _datas, dropped = prune(binaries, [], lambda src: imports.get(src, []))
+    assert [e[0] for e in kept] == [binaries[0][0], "libz.so.1", "_zlib.so"]
+    assert dropped == ["libcups.so.2", "libgnutls.so.30"]
+    assert set(LEFT_TO_SYSTEM.values()) <= set(BASE_DEPENDS)  # the .deb asks for them instead
+
+
+def test_elf_needed_reads_direct_imports_only() -> None:
+    import sys
+
+    needed = elf_needed(sys.executable)
+    if not needed:
+        pytest.skip("not an ELF system")
+    assert any(n.startswith("libc.so") or n.startswith("libpython") for n in needed)
+    assert elf_needed(__file__) == []
