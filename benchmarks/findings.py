@@ -31,6 +31,20 @@ NOTES: list[str] = [
     "(≈0.7–0.9 s). Suggestions: raw `sqlite3` `executemany` for the bulk insert (measured ≈13 µs/row vs ≈24 µs "
     "via Core), and a per-table precomputed `row_state` in `store/audit.py` (≈3 µs instead of ≈11 µs per row; "
     "`benchmarks/gen/bulk.state_function` is such a version and `tests/benchmarks` proves it equal).",
+    "- **Export (FAIL 6.4×, owner: services/vouchers_data.py).** `write_register` itself is at par with bare "
+    "openpyxl (0.98×); the query is 45 s of the 55 s: `voucher_export_rows` pages with OFFSET through "
+    "`list_vouchers` ordered by `voucher_date` over all villages (each of the 100 pages re-sorts the 300,000 "
+    "vouchers and skips the offset) and runs `events_of` once per voucher (100,000 extra queries). Fix: one "
+    "streaming query (`yield_per`) or keyset paging on (voucher_date, number, version) with an index, and the "
+    "events of a page fetched in one `voucher_id IN (…)` query.",
+    "- **Notices.** One-page notices render at 1.1× raw reportlab. The 村监会月度审核意见书 of the busiest month "
+    "is 18 pages (≈125 vouchers) and lands at 2.02× — at the budget's edge; not profiled yet. The batch of 200 "
+    "(4.4 s, FAIL) goes through `print_notices` end to end and its mix contains ≈29 such 18-page review reports "
+    "(≈700 pages in all), so it is heavier than 200 one-page notices; not profiled yet (owner: services/notices "
+    "+ printing). LibreOffice headless needs ≈0.75 s for a one-page .docx; our notice is ≈100× faster.",
+    "- **Peak memory (FAIL, 258 MB vs 150 MB; a bare PySide6 window is 62 MB).** Not profiled yet; candidates: "
+    "SQLite page caches of the two engines on a 2.8 GB file, the dashboard and pages kept alive per section, "
+    "fonts. Measure next with `tracemalloc` in `benchmarks/children/visit_all.py`.",
     "- **Audit chain bug (owner: store/audit.py).** `_norm` hashes a timestamp with `isoformat(sep=' ')`, which "
     "drops a zero microsecond part, while SQLite stores `.000000`; an entry whose `ts` has microsecond 0 can "
     "never verify (`verify_chain` reports it as tampered). One-line fix: `value.isoformat(sep=' ', "
@@ -41,7 +55,9 @@ NOTES: list[str] = [
     "chain hashing ≈11 s (≈6 µs per entry: not the bottleneck). It is generated once per scale and cached in "
     "`benchmarks/.cache`. Each row gets one `<table>.create` audit entry with its final state (as a bulk import "
     "writes), not a full history of transitions.",
-    "- **Not measured yet:** the 三务公开 page (`gui.disclosures.page` has not landed; its register tab exists); "
+    "- **Not measured yet:** the 三务公开 page's open/sort/filter (`gui.disclosures.page` landed during this run, "
+    "after the registers step; the memory step already visited it — `python -m benchmarks --only registers` "
+    "measures it now); "
     "the import service (insert + audit); the 村务监督 page's filters (crash above). The reference DB has no "
     "per-person StepAttendance rows (the steps carry the attendance counts) and no attachments.",
 ]
