@@ -49,7 +49,8 @@ class Change:
 
 def _norm(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+        # SQLite stores microseconds always; so does the canonical form (a whole second keeps ".000000").
+        return value.isoformat(sep=" ", timespec="microseconds")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bytes):

@@ -148,3 +148,14 @@ def test_row_changed_again_after_its_first_flush_is_audited_both_times(world) ->
         entries[1].after_json or ""
     )
     assert _problems(world) == []
+
+
+def test_whole_second_timestamps_verify(world) -> None:  # type: ignore[no-untyped-def]
+    """An entry written at a time with zero microseconds hashes the same text SQLite gives back."""
+    from datetime import datetime
+
+    from quzhou_desktop.store.audit import SYSTEM, Change, append_entries
+
+    with world.db.write_connection() as conn:
+        append_entries(conn, SYSTEM, [Change("test.note", "note", "n1", None, None)], ts=datetime(2026, 11, 24, 8, 0, 0))
+    assert _problems(world) == []
