@@ -1,0 +1,49 @@
+"""三务公开 section: 公开台账, 应公开提醒 (cadence, township view) and 公开目录."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from quzhou_desktop.gui.disclosures import panel as _panel  # noqa: F401  (registers the 工作台 panel)
+from quzhou_desktop.gui.disclosures.cadence_tab import CadenceTab
+from quzhou_desktop.gui.disclosures.catalogue_tab import CatalogueTab
+from quzhou_desktop.gui.disclosures.register_tab import RegisterTab
+from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.messages import attempt
+from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.disclosures_catalogue import ensure_default_catalogue
+from quzhou_desktop.services.roles import Perm
+
+
+class DisclosuresPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        if ctx.can(Perm.DISCLOSURE_EDIT) or ctx.can(Perm.SETTINGS_EDIT):
+            attempt(self, lambda: ensure_default_catalogue(ctx))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.register = RegisterTab(ctx, self)
+        self.cadence = CadenceTab(ctx, self)
+        self.catalogue = CatalogueTab(ctx, self)
+        self.tabs.addTab(self.register, tr("公开台账"))
+        self.tabs.addTab(self.cadence, tr("应公开提醒"))
+        self.tabs.addTab(self.catalogue, tr("公开目录"))
+        self.tabs.currentChanged.connect(lambda _i: self.refresh())
+        lay.addWidget(self.tabs)
+
+    def set_village(self, village_id: str | None) -> None:
+        self.register.set_village(village_id)
+        self.cadence.village_id = village_id
+        self.catalogue.village_id = village_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        current = self.tabs.currentWidget()
+        if current is self.register:
+            self.register.reload()
+        elif current is self.cadence:
+            attempt(self, self.cadence.refresh)
+        else:
+            self.catalogue.refresh()
