@@ -98,30 +98,42 @@ def start_daily_backup(db_path: Path) -> None:
 
 
 def run_gui(argv: Sequence[str]) -> int:
-    """Run the desktop app; returns the process exit code."""
+    """Run the desktop app; returns the process exit code.
+
+    A start-up window is painted first; the database layer (SQLAlchemy) is imported and the file opened on
+    the first turn of the event loop, then the wizard or the login dialog replaces the start-up window."""
     from quzhou_desktop.logs import setup_logging
 
     args = parse_args(argv)
     log_path = setup_logging(verbose=args.verbose)
     app = make_application(argv)
 
-    from quzhou_desktop.core.errors import QuzhouError
+    from PySide6.QtCore import QTimer
+
     from quzhou_desktop.gui import crash
-    from quzhou_desktop.gui.i18n import tr
+    from quzhou_desktop.gui.splash import show_splash
 
     uninstall = crash.install_excepthook(log_path)
-    try:
+    app.setQuitOnLastWindowClosed(False)
+    splash = show_splash(app)
+    opened: list[Database] = []
+    flows: list[object] = []  # keeps the flow alive for the app's lifetime
+
+    def boot() -> None:
+        from quzhou_desktop.core.errors import QuzhouError
+        from quzhou_desktop.gui.i18n import tr
+
         try:
             path, create = database_path(args.db)
             db = open_database(path, create=create)
-        except QuzhouError as exc:
+        except (QuzhouError, OSError) as exc:
             log.error("cannot open database: %s", exc)
-            show_fatal(tr("无法打开数据库"), str(exc))
-            return EXIT_DB_PROBLEM
-        except OSError as exc:
-            log.error("cannot open database: %s", exc)
-            show_fatal(tr("无法打开数据库"), tr("无法访问数据库文件：") + str(exc))
-            return EXIT_DB_PROBLEM
+            splash.close()
+            text = str(exc) if isinstance(exc, QuzhouError) else tr("无法访问数据库文件：") + str(exc)
+            show_fatal(tr("无法打开数据库"), text)
+            app.exit(EXIT_DB_PROBLEM)
+            return
+        opened.append(db)
 
         from quzhou_desktop.gui.flow import AppFlow
         from quzhou_desktop.services.context import AppContext
@@ -129,17 +141,24 @@ def run_gui(argv: Sequence[str]) -> int:
         ctx = AppContext(db)
         flow = AppFlow(ctx, reopen=lambda: open_database(path, create=False))
         flow.finished.connect(app.exit)
-        app.setQuitOnLastWindowClosed(False)
         flow.start()
+        splash.close()
+        flows.append(flow)
         start_daily_backup(path)
+
+    QTimer.singleShot(0, boot)
+    try:
         code = app.exec()
+    finally:
         from quzhou_desktop.gui.tasks import worker_pool
 
         worker_pool().waitForDone(30_000)
-        ctx.db.dispose()
-        return int(code)
-    finally:
+        for flow in flows:
+            flow.ctx.db.dispose()  # type: ignore[attr-defined]  # may differ from opened[0] after a restore
+        for db in opened:
+            db.dispose()
         uninstall()
+    return int(code)
 
 
 def show_fatal(title: str, text: str) -> None:
