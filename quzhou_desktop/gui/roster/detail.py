@@ -42,6 +42,7 @@ def table(headers: list[str]) -> QTableWidget:
     t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     t.verticalHeader().setVisible(False)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setMinimumSectionSize(t.fontMetrics().horizontalAdvance("任职开始") + 16)
     t.horizontalHeader().setStretchLastSection(True)
     return t
 

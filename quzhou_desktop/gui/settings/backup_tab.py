@@ -99,6 +99,10 @@ class BackupTab(QWidget):
         infos = list_backups(self.ctx.db.path) if self.ctx.db.path else []
         self.backups = [b.path for b in infos]
         self.table.setRowCount(len(infos))
+        if not infos:
+            self.result_label.setText(
+                tr("还没有备份。程序每天第一次启动时会自动备份一次，也可以点“立即备份”。")
+            )
         for r, b in enumerate(infos):
             cells = [
                 b.taken_at.strftime("%Y-%m-%d %H:%M:%S"),

@@ -19,6 +19,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from quzhou_desktop.gui.i18n import tr
+
 R = TypeVar("R")
 Fetch = Callable[[int, int, "str | None", bool], Sequence[R]]
 Count = Callable[[], int]
@@ -34,7 +36,7 @@ def display(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else ""
+        return tr("是") if value else ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
