@@ -272,10 +272,17 @@ def history(ctx: AppContext, disclosure_id: str) -> list[HistoryEntry]:
         names = {u.id: u.display_name for u in s.scalars(select(UserAccount))}
         out: list[HistoryEntry] = []
         for e in rows:
-            what = _ACTIONS.get(e.action, e.action)
+            what = _ACTIONS.get(e.action) or ("演示数据生成" if e.action.startswith("demo.") else "修改")
             if e.action == "disclosure.post" and e.entity_id == d.id and _after_status(e) == "superseded":
                 what = "被更正公开取代"
-            out.append(HistoryEntry(e.ts, names.get(e.user_id or "", e.username or "系统"), what, e.reason))
+            out.append(
+                HistoryEntry(
+                    e.ts,
+                    names.get(e.user_id or "", "系统" if e.username in (None, "system") else str(e.username)),
+                    what,
+                    e.reason,
+                )
+            )
         if older is not None:
             out.insert(0, HistoryEntry(d.created_at, "", f"更正“{older.title}”", None))
         for n in newer:

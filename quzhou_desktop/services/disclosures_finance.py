@@ -8,7 +8,6 @@ import json
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.dates import format_chinese_date, month_of, quarter_of
 from quzhou_desktop.core.errors import NotFound, ValidationError
@@ -22,10 +21,8 @@ from quzhou_desktop.services.disclosures import (
 )
 from quzhou_desktop.services.roles import Perm
 from quzhou_desktop.services.settings import get_rules
-from quzhou_desktop.store.models import Disclosure, LedgerLine, Township, Village, Voucher
-
-# Voucher states at or after the 村监会 review (先审后签): these count as reviewed spending.
-REVIEWED_STATES = ("reviewed", "director_signed", "secretary_signed", "delivered", "accepted")
+from quzhou_desktop.services.vouchers_data import finance_lines
+from quzhou_desktop.store.models import Disclosure, Township, Village
 
 
 @dataclass(frozen=True)
@@ -40,6 +37,7 @@ class FinanceLine:
     counterparty: str
     income_fen: int
     expense_fen: int
+    review: str = ""  # 村监会审核意见 of the voucher behind the line
 
 
 @dataclass(frozen=True)
@@ -81,44 +79,14 @@ class FinanceTable:
         )
 
 
-def _reviewed_vouchers_and_ledger_until_voucher_service(
-    s: Session, village_id: str, start: dt.date, end: dt.date
-) -> list[FinanceLine]:
-    """Interim reader until ``services.vouchers.finance_lines`` lands: reviewed (or later) vouchers are the
-    spending; ledger lines add income and any spending not already there under the same voucher number."""
-    vouchers = s.scalars(
-        select(Voucher)
-        .where(
-            Voucher.village_id == village_id,
-            Voucher.voucher_date >= start,
-            Voucher.voucher_date <= end,
-            Voucher.status.in_(REVIEWED_STATES),
-        )
-        .order_by(Voucher.voucher_date, Voucher.number)
-    ).all()
-    lines = [
-        FinanceLine(v.voucher_date, "凭证", v.number, v.purpose, v.funding_source or v.budget_line or "",
-                    v.payee, 0, v.amount_fen)
-        for v in vouchers
+def period_lines(ctx: AppContext, village_id: str, start: dt.date, end: dt.date) -> list[FinanceLine]:
+    """The period's lines from ``services.vouchers_data.finance_lines`` (reviewed vouchers and the ledger;
+    a voucher already on the ledger under its number is counted once)."""
+    return [
+        FinanceLine(x.on, x.source, x.number, x.summary, x.funding_source, x.counterparty, x.income_fen,
+                    x.expense_fen, x.review)
+        for x in finance_lines(ctx, village_id, start, end)
     ]  # fmt: skip
-    numbers = {v.number for v in vouchers}
-    ledger = s.scalars(
-        select(LedgerLine)
-        .where(
-            LedgerLine.village_id == village_id, LedgerLine.entry_date >= start, LedgerLine.entry_date <= end
-        )
-        .order_by(LedgerLine.entry_date, LedgerLine.voucher_no)
-    ).all()
-    for ln in ledger:
-        expense = ln.expense_fen
-        if expense and ln.voucher_no and ln.voucher_no in numbers:
-            expense = 0  # the same spending as a reviewed voucher: count it once
-        if ln.income_fen or expense:
-            lines.append(
-                FinanceLine(ln.entry_date, "账簿", ln.voucher_no or "", ln.summary, ln.subject or "",
-                            ln.counterparty or "", ln.income_fen, expense)
-            )  # fmt: skip
-    return sorted(lines, key=lambda x: (x.date, x.expense_fen > 0, x.ref))
 
 
 def build_finance_table(ctx: AppContext, village_id: str, start: dt.date, end: dt.date) -> FinanceTable:
@@ -126,8 +94,7 @@ def build_finance_table(ctx: AppContext, village_id: str, start: dt.date, end: d
     ctx.require_village(village_id)
     if end < start:
         raise ValidationError(field="公开期间", reason="结束日期不能早于开始日期")
-    with ctx.read() as s:
-        lines = _reviewed_vouchers_and_ledger_until_voucher_service(s, village_id, start, end)
+    lines = period_lines(ctx, village_id, start, end)
     return FinanceTable(
         start, end, tuple(lines), sum(x.income_fen for x in lines), sum(x.expense_fen for x in lines)
     )
@@ -239,7 +206,7 @@ def finance_notice_data(ctx: AppContext, disclosure_id: str) -> FinanceNoticeDat
         reviewer = _reviewer_name(s, d) or ""
         table = FinanceTable.from_json(json.loads(d.table_json)) if d.table_json else None
         vname = v.name if v else ""
-        reviewed_on = d.reviewed_at.date()
+        reviewed_on = (d.reviewed_at + dt.timedelta(hours=8)).date()  # UTC → Asia/Shanghai
         data = dict(
             disclosure_id=d.id, organisation=f"{t.name if t else ''}{vname}", issuer=f"{vname}村民委员会",
             title=d.title, date=d.posted_from or reviewed_on,

@@ -3,6 +3,7 @@ photos and history, and the actions its state allows (edit, review, post, correc
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtGui import QColor
@@ -154,10 +155,10 @@ class DisclosureDetail(QDialog):
         if table is not None:
             fill_finance_table(self.finance, table.lines)
             self.totals.setText(totals_text(self.ctx, table.income_fen, table.expense_fen))
-        if info.reviewer_name:
+        if info.reviewer_name and info.reviewed_at is not None:
             self.review_line.setText(
                 f"{tr('村务监督委员会审核意见')}：{info.review_opinion}　{tr('审核人')}：{info.reviewer_name}　"
-                f"{info.reviewed_at:%Y-%m-%d}"
+                f"{info.reviewed_at + timedelta(hours=8):%Y-%m-%d}"
             )
         elif info.category == "finance":
             self.review_line.setText(
@@ -174,7 +175,8 @@ class DisclosureDetail(QDialog):
         hist = fb.history(self.ctx, info.id)
         self.history.setRowCount(len(hist))
         for r, h in enumerate(hist):
-            for c, text in enumerate([f"{h.at:%Y-%m-%d %H:%M}", h.who, h.what, h.reason or ""]):
+            local = h.at + timedelta(hours=8)  # stored UTC, shown in Asia/Shanghai
+            for c, text in enumerate([f"{local:%Y-%m-%d %H:%M}", h.who, h.what, h.reason or ""]):
                 self.history.setItem(r, c, QTableWidgetItem(text))
         self.tabs.setTabText(1, f"{tr('群众意见')}（{len(self.items)}）")
         self._buttons()

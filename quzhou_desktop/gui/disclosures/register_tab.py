@@ -54,7 +54,7 @@ COLUMNS: list[Column[DisclosureRow]] = [
 ]
 
 
-WIDTHS = {0: 70, 1: 80, 2: 340, 3: 190, 4: 90, 5: 90, 6: 70, 7: 100, 8: 90, 9: 90, 10: 80}
+WIDTHS = {0: 64, 1: 72, 2: 300, 3: 180, 4: 90, 5: 90, 6: 70, 7: 100, 8: 90, 9: 90, 10: 80}
 
 
 class RegisterTab(QWidget):

@@ -24,8 +24,8 @@ from quzhou_desktop.services.disclosures_catalogue import ItemInfo, ensure_defau
 from quzhou_desktop.services.disclosures_finance import (
     FinanceLine,
     FinanceTable,
-    _reviewed_vouchers_and_ledger_until_voucher_service,
     finance_period_title,
+    period_lines,
 )
 from quzhou_desktop.services.roles import Role
 from quzhou_desktop.services.settings import get_rules
@@ -133,6 +133,7 @@ def _village(
     rules = get_rules(admin)
     items = [i for i in list_items(admin, vid) if i.cadence in ("quarterly", "monthly", "fixed")]
     author = state.users.get("wenshu") or state.users["admin"]
+    ledger = _prefetch_lines(admin, vid, since, today)
     with state.ctx.write("demo.disclosures") as s:
         v = s.get(Village, vid)
         assert v is not None
@@ -157,7 +158,7 @@ def _village(
                     continue  # 石门村 missed one quarter altogether
                 posted = min(_posting_day(state, idx, deadline), today)
                 covered = _covered(p, item)
-                d = _disclosure(state, s, v, item, covered, posted, author, busy, rules)
+                d = _disclosure(state, s, v, item, covered, posted, author, busy, rules, ledger)
                 if item.category == "finance":
                     at = datetime.combine(posted - timedelta(days=2), time(1, 30))
                     sign_review(d, user_id=reviewer[0], person_id=reviewer[1], at=at,
@@ -168,6 +169,18 @@ def _village(
         _feedback(state, s, idx, posted_rows)
         if idx == 0 and posted_rows:
             _correction(s, posted_rows, author)
+
+
+def _prefetch_lines(
+    admin: AppContext, vid: str, since: date, today: date
+) -> dict[tuple[date, date], tuple[FinanceLine, ...]]:
+    """Real lines (reviewed vouchers, ledger) of every month and quarter in the window, read before the
+    demo's write transaction opens."""
+    out = {}
+    for monthly in (True, False):
+        for p in _periods(since - timedelta(days=92), today, monthly=monthly):
+            out[(p.start, p.end)] = tuple(period_lines(admin, vid, p.start, p.end))
+    return out
 
 
 def _covered(p: Period, item: ItemInfo) -> tuple[date, date]:
@@ -189,14 +202,13 @@ def _disclosure(
     author: str,
     busy: bool,
     rules: TownshipRules,
+    ledger: dict[tuple[date, date], tuple[FinanceLine, ...]],
 ) -> Disclosure:
     start, end = covered
     d = Disclosure(village_id=v.id, category=item.category, item_id=item.id, period_start=start, period_end=end,
                    channels="公开栏、网络" if state.rng.random() < 0.4 else "公开栏", created_by=author)  # fmt: skip
     if item.category == "finance":
-        lines = tuple(_reviewed_vouchers_and_ledger_until_voucher_service(s, v.id, start, end)) or (
-            _synthetic_lines(state, start, end)
-        )
+        lines = ledger.get((start, end)) or (_synthetic_lines(state, start, end))
         table = FinanceTable(
             start, end, lines, sum(x.income_fen for x in lines), sum(x.expense_fen for x in lines)
         )
