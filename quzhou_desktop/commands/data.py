@@ -47,17 +47,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from quzhou_desktop.services.roles import Perm
-    from quzhou_desktop.store.backup import restore
+    from quzhou_desktop.services.maintenance import restore_backup
 
-    path = db_path(args)
     ctx = open_context(args)
     try:
         login(ctx, args)
-        ctx.require(Perm.RESTORE)
+        safety = restore_backup(ctx, Path(args.backup).expanduser())
     finally:
         ctx.db.dispose()
-    safety = restore(Path(args.backup).expanduser(), path)
     print(f"已从 {args.backup} 恢复。恢复前的数据库另存为 {safety}")
     return 0
 

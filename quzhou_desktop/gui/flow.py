@@ -102,15 +102,14 @@ class AppFlow(QObject):
     def restore_from(self, backup: object) -> None:
         """Close the window, release the database, restore ``backup`` over it (verified first), re-open."""
         from quzhou_desktop.gui.tasks import run_task
-        from quzhou_desktop.store.backup import restore
+        from quzhou_desktop.services.maintenance import restore_backup
 
-        db_path = self.ctx.db.path
-        assert isinstance(backup, Path) and db_path is not None
+        assert isinstance(backup, Path) and self.ctx.db.path is not None
         self._close_main()
-        self.ctx.db.dispose()
+        ctx = self.ctx
 
         def work(_progress: object) -> Path:
-            return restore(backup, db_path)
+            return restore_backup(ctx, backup)
 
         def done(safety: Path) -> None:
             self._swap_database()

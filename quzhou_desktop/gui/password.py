@@ -59,8 +59,8 @@ class PasswordForm(QWidget):
         try:
             auth.change_password(self.ctx, self.old_edit.text(), self.new_edit.text())
         except QuzhouError as exc:
-            if exc.code == "auth.failed":  # the service reuses the login error; say it plainly here
-                return self._fail(tr("原密码：不正确，密码没有修改"), self.old_edit)
+            if exc.code == "auth.old_password":
+                return self._fail(str(exc), self.old_edit)
             field = str(exc.params.get("field", ""))
             return self._fail(str(exc), self.new_edit if field == "密码" else self.old_edit)
         for e in (self.old_edit, self.new_edit, self.again_edit):

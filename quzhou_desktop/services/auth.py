@@ -33,6 +33,11 @@ class AccountDisabled(QuzhouError):
     template = "账号「{username}」已停用，请联系乡镇管理员"
 
 
+class WrongOldPassword(QuzhouError):
+    code = "auth.old_password"
+    template = "原密码：不正确，密码没有修改"
+
+
 class SignatureFailed(QuzhouError):
     code = "auth.signature"
     template = "密码不正确，签名未完成，未作任何修改"
@@ -103,7 +108,7 @@ def change_password(ctx: AppContext, old: str, new: str) -> None:
         acc = s.get(UserAccount, u.id)
         assert acc is not None
         if not check_password(old, acc.password_hash):
-            raise LoginFailed(left=MAX_FAILURES, minutes=LOCK_MINUTES)
+            raise WrongOldPassword()
         acc.password_hash = hash_password(new)
         acc.must_change_password = False
         acc.password_changed_at = ctx.clock.now()

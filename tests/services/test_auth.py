@@ -77,7 +77,7 @@ def test_new_user_must_change_password_then_can(world) -> None:  # type: ignore[
     assert auth.must_change_password(clerk)
     with pytest.raises(ValidationError, match="密码：至少需要8个字符"):
         auth.change_password(clerk, PASSWORD, "short")
-    with pytest.raises(auth.LoginFailed):
+    with pytest.raises(auth.WrongOldPassword, match="原密码：不正确"):
         auth.change_password(clerk, "not-the-old-one", "new-pass-2026")
     auth.change_password(clerk, PASSWORD, "new-pass-2026")
     assert not auth.must_change_password(clerk)

@@ -33,7 +33,7 @@ def start_backup(
     ctx: AppContext, parent: QWidget | None, *, on_done: Callable[[Path], object] | None = None
 ) -> Task[Path] | None:
     """Back up the open database on the worker thread (needs the 备份数据库 right)."""
-    from quzhou_desktop.store.backup import make_backup
+    from quzhou_desktop.services.maintenance import backup_now
 
     if not ctx.can(Perm.BACKUP):
         show_error(parent, PermissionDenied(f"当前用户不能{PERM_LABELS[Perm.BACKUP]}"))
@@ -47,18 +47,15 @@ def start_backup(
         if on_done is not None:
             on_done(dest)
 
-    return run_task(
-        lambda _p: make_backup(path, reason="manual"), parent=parent, title=tr("正在备份"), on_success=done
-    )
+    return run_task(lambda _p: backup_now(ctx), parent=parent, title=tr("正在备份"), on_success=done)
 
 
 def verify_database(ctx: AppContext, progress: Progress) -> list[str]:
     """Problems found by ``store.audit.verify_all`` (empty = clean)."""
-    from quzhou_desktop.store.audit import verify_all
+    from quzhou_desktop.services.maintenance import verify_database as verify
 
     progress.report(0, 0, tr("正在校验数据库，请稍候…"))
-    with ctx.db.read_engine.connect() as conn:
-        return [p.message for p in verify_all(conn)]
+    return [p.message for p in verify(ctx)]
 
 
 class BackupTab(QWidget):
@@ -94,9 +91,9 @@ class BackupTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        from quzhou_desktop.store.backup import list_backups
+        from quzhou_desktop.services.maintenance import list_backups
 
-        infos = list_backups(self.ctx.db.path) if self.ctx.db.path else []
+        infos = list_backups(self.ctx)
         self.backups = [b.path for b in infos]
         self.table.setRowCount(len(infos))
         if not infos:
