@@ -145,15 +145,69 @@ def smoke(bundle: Path, project: Project, out: Path) -> list[dict[str, object]]:
             )
             steps.append(
                 {
-                    "command": " ".join([project.name, *args]).replace(tmp, "$TMP"),
+                    "command": " ".join([project.name, *args]),
                     "exit": result.returncode,
                     "seconds": round(time.perf_counter() - started, 2),
-                    "output": (result.stdout + result.stderr).strip().replace(tmp, "$TMP"),
+                    "output": (result.stdout + result.stderr).strip(),
                 }
             )
+        steps.append(gui_stays_up(exe, demo_db, env))
+        for step in steps:
+            step["command"] = str(step["command"]).replace(tmp, "$TMP")
+            step["output"] = str(step["output"]).replace(tmp, "$TMP")
         if steps[0]["exit"] == 0 and project.version not in str(steps[0]["output"]):
             steps[0]["exit"] = "版本号不符"
     return steps
+
+
+def _venv_python() -> Path | None:
+    """The project's venv interpreter when this one lacks PyInstaller (``python installer/build.py``)."""
+    import importlib.util
+
+    if importlib.util.find_spec("PyInstaller") is not None:
+        return None
+    venv = ROOT / ".venv"
+    for candidate in (venv / "bin" / "python", venv / "Scripts" / "python.exe"):
+        if candidate.is_file() and Path(sys.prefix).resolve() != venv.resolve():
+            return candidate
+    raise BuildFailed("没有安装 PyInstaller：请运行 .venv/bin/pip install -e '.[installer]'")
+
+
+def gui_stays_up(exe: Path, db: Path, env: dict[str, str], seconds: float = 8.0) -> dict[str, object]:
+    """Start the real GUI on the demo database (offscreen): it must still be running, error-free, after
+    ``seconds`` (it waits at the login dialog), and is then terminated."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(exe), "--db", str(db)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        output, _ = proc.communicate(timeout=seconds)
+        code: object = f"提前退出（{proc.returncode}）"
+    except subprocess.TimeoutExpired:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+        code = 0
+    logs = Path(env["QUZHOU_DATA_DIR"]) / "logs"
+    errors = [
+        line
+        for f in sorted(logs.glob("*.log"))
+        for line in f.read_text(encoding="utf-8", errors="replace").splitlines()
+        if " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback")
+    ]
+    if errors and code == 0:
+        code = "日志里有错误"
+    summary = f"界面运行 {seconds:.0f} 秒未退出（停在登录窗口），已结束" if code == 0 else "界面启动失败"
+    return {
+        "command": f"{exe.name} --db {db}（界面，QT_QPA_PLATFORM=offscreen）",
+        "exit": code,
+        "seconds": round(time.perf_counter() - started, 2),
+        "output": "\n".join([summary, *errors, (output or "").strip()]).strip(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     try:
+        venv = _venv_python()
+        if venv is not None:  # re-run under the venv, which has PyInstaller and the app's dependencies
+            sys.exit(subprocess.call([str(venv), str(Path(__file__).resolve()), *sys.argv[1:]]))
         sys.exit(main())
     except (BuildFailed, subprocess.CalledProcessError) as exc:
         print(f"构建失败：{exc}", file=sys.stderr)

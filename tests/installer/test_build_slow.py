@@ -59,11 +59,18 @@ def test_smoke_steps_all_pass(build: tuple[Path, dict[str, object], str]) -> Non
     out, report, _log = build
     steps = report["smoke"]
     assert isinstance(steps, list)
-    assert [s["command"].split()[1] for s in steps] == ["--version", "selftest", "demo", "verify", "smoke"]
-    assert all(s["exit"] == 0 for s in steps)
+    assert [s["command"].split()[1] for s in steps] == [
+        "--version",
+        "selftest",
+        "demo",
+        "verify",
+        "smoke",
+        "--db",
+    ]
+    assert all(s["exit"] == 0 for s in steps), steps
     assert PROJECT.version in steps[0]["output"]
-    assert "冒烟测试通过" in steps[-1]["output"]
-    assert "resources/fonts" in steps[-1]["output"]  # the notice used the bundled fonts
+    assert "冒烟测试通过" in steps[4]["output"]
+    assert "resources/fonts" in steps[4]["output"]  # the notice used the bundled fonts
     assert (out / "smoke-notice.pdf").read_bytes().startswith(b"%PDF")
 
 
