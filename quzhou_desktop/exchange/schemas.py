@@ -40,6 +40,7 @@ class PersonRecord(NamedTuple):
     group: str | None = None
     roles: tuple[str, ...] = ()
     village: str | None = None
+    start_date: _dt.date | None = None  # 任职日期 of the memberships in 身份 (import date when absent)
 
 
 class VoucherRecord(NamedTuple):
@@ -135,6 +136,15 @@ PEOPLE = KindSpec(
             ("职务", "人员类别", "政治面貌", "身份类别", "类别", "人员身份"),
             "正式党员、村民代表",
             22,
+        ),
+        FieldSpec(
+            "start_date",
+            "任职日期",
+            "date",
+            False,
+            ("任职时间", "任职开始日期", "当选日期", "任职起始日期"),
+            "2026-01-01",
+            12,
         ),
         _VILLAGE,
     ),
