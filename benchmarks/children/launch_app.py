@@ -1,7 +1,9 @@
 """Child: the real app (``quzhou_desktop.app.run_gui``) against ``--db``, offscreen.
 
-    python -m benchmarks.children.launch_app login|main DB [USER PASSWORD]
+    python -m benchmarks.children.launch_app first|login|main DB [USER PASSWORD]
 
+``first``: exit right after the first top-level window painted (the start-up window that says the database
+is being opened).
 ``login``: exit right after the first window (the login dialog) painted. ``main``: fill the login dialog,
 log in, and exit right after the main window painted. The app itself is not modified: this launcher creates
 the QApplication first (``make_application`` reuses an existing instance) and installs an event filter.
@@ -25,6 +27,10 @@ def main() -> int:
 
     def painted(w: QWidget) -> None:
         name = type(w).__name__
+        if mode == "first":
+            marks["first_painted"] = time.time()
+            exit_now(app, **marks)
+            return
         if name == "LoginDialog":
             marks["login_painted"] = time.time()
             if mode == "login":
@@ -34,7 +40,7 @@ def main() -> int:
         elif name == "MainWindow":
             exit_now(app, **marks)
 
-    flt = FirstPaint(lambda w: type(w).__name__ in ("LoginDialog", "MainWindow"), painted)
+    flt = FirstPaint(lambda w: mode == "first" or type(w).__name__ in ("LoginDialog", "MainWindow"), painted)
     app.installEventFilter(flt)
     from quzhou_desktop.app import run_gui
 
