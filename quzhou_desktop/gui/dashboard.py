@@ -138,10 +138,13 @@ class DashboardPage(QWidget):
             self.panel_widgets.append(w)
             self.layout_.addWidget(w)
         self.layout_.addStretch(1)
-        self.refresh()
+        self._loaded = False  # the township overview loads with the first set_village()
 
     def set_village(self, village_id: str | None) -> None:
+        """Show ``village_id``: each panel queries once; the township overview only on first use."""
         self.village_id = village_id
+        if not self._loaded:
+            self._refresh_township()
         self._refresh_village()
         for w in self.panel_widgets:
             setter = getattr(w, "set_village", None)
@@ -149,6 +152,16 @@ class DashboardPage(QWidget):
                 setter(village_id)
 
     def refresh(self) -> None:
+        """Everything again (the section was shown again)."""
+        self._refresh_township()
+        self._refresh_village()
+        for w in self.panel_widgets:
+            refresh = getattr(w, "refresh", None)
+            if refresh is not None:
+                refresh()
+
+    def _refresh_township(self) -> None:
+        self._loaded = True
         t = villages_svc.township(self.ctx)
         self.heading.setText(f"<h2>{t.name if t else ''} {tr('工作台')}</h2>")
         vs = villages_svc.list_villages(self.ctx)
@@ -165,11 +178,6 @@ class DashboardPage(QWidget):
             for c, text in enumerate(cells):
                 self.villages_table.setItem(r, c, QTableWidgetItem(text))
         self._fit_table()
-        self._refresh_village()
-        for w in self.panel_widgets:
-            refresh = getattr(w, "refresh", None)
-            if refresh is not None:
-                refresh()
 
     def _fit_table(self) -> None:
         """Show up to 12 villages without a scroll bar and no empty space below them."""

@@ -24,7 +24,7 @@ class DisclosuresPanel(QGroupBox):
         self.text = QLabel()
         self.text.setWordWrap(True)
         QVBoxLayout(self).addWidget(self.text)
-        self.refresh()
+        # Filled by set_village(), which the dashboard calls right after building the panel.
 
     def set_village(self, village_id: str | None) -> None:
         self.village_id = village_id

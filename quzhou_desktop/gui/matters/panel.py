@@ -43,7 +43,7 @@ class MattersPanel(QGroupBox):
             label.setWordWrap(True)
             lay.addWidget(head)
             lay.addWidget(label)
-        self.refresh()
+        # Filled by set_village(), which the dashboard calls right after building the panel.
 
     def set_village(self, village_id: str | None) -> None:
         self.village_id = village_id

@@ -61,7 +61,7 @@ class VouchersPanel(QGroupBox):
             self.labels[key] = label
             label.setProperty("head", head)
         lay.addStretch(1)
-        self.refresh()
+        # Filled by set_village(), which the dashboard calls right after building the panel.
 
     def set_village(self, village_id: str | None) -> None:
         self.village_id = village_id
