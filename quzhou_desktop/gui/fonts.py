@@ -41,9 +41,29 @@ def simplified_chinese_families() -> list[str]:
     return [f for f in QFontDatabase.families() if system in QFontDatabase.writingSystems(f)]
 
 
+def register_bundled_fonts() -> list[str]:
+    """Add the fonts shipped in ``resources/fonts`` (installer builds) to Qt's database, for PCs that have
+    no Chinese system font. Returns the families added."""
+    from quzhou_desktop.paths import resource
+
+    folder = resource("fonts")
+    families: list[str] = []
+    if not folder.is_dir():
+        return families
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in (".ttf", ".ttc", ".otf"):
+            font_id = QFontDatabase.addApplicationFont(str(path))
+            if font_id >= 0:
+                families.extend(QFontDatabase.applicationFontFamilies(font_id))
+    return families
+
+
 def apply_ui_font(app: QApplication) -> str | None:
     """Set the application font to the best installed Chinese face. Returns its family (None if none)."""
-    faces = pick_faces(simplified_chinese_families(), windows=sys.platform.startswith("win"))
+    windows = sys.platform.startswith("win")
+    faces = pick_faces(simplified_chinese_families(), windows=windows)
+    if not faces and register_bundled_fonts():
+        faces = pick_faces(simplified_chinese_families(), windows=windows)
     if not faces:
         log.warning("no known Simplified Chinese UI font installed; Chinese text may show as boxes")
         return None
