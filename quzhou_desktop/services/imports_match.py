@@ -124,7 +124,9 @@ def match_rows(
                     blame(r.row, key, v, f"太长（{len(v)}字），最多{limit}字")
                     too_long.add(r.row)
     for rec in rows:
-        vid = villages.get(rec.village or "")
+        if rec.village is None:  # no 村名 column and no default village: the parser reported it for the file
+            continue
+        vid = villages.get(rec.village)
         if vid is None:
             blame(rec.row, "village", rec.village, "不是本镇（或您有权导入的）村，请核对村名")
             continue
