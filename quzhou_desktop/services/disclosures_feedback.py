@@ -3,7 +3,6 @@ posted notice, and a disclosure's history (from the audit chain)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,10 +15,8 @@ from quzhou_desktop.core.disclosures import ReplyStatus, reply_status
 from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
 from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.attachments import (
-    MAX_BYTES,
     AttachmentInfo,
-    add_attachment,
-    detect_mime,
+    add_attachment_file,
     list_attachments,
 )
 from quzhou_desktop.services.context import AppContext
@@ -28,7 +25,6 @@ from quzhou_desktop.services.settings import get_rules
 from quzhou_desktop.services.validate import clean_name, optional, required
 from quzhou_desktop.store.models import (
     Attachment,
-    AttachmentBlob,
     AuditEntry,
     Disclosure,
     DisclosureFeedback,
@@ -187,34 +183,15 @@ def add_photo(ctx: AppContext, disclosure_id: str, path: Path, *, caption: str =
     """Attach a photo of the notice on the board (allowed after posting: it is evidence, not content)."""
     with ctx.read() as s:
         village_id = _disclosure(s, ctx, disclosure_id).village_id
-    ctx.require(Perm.DISCLOSURE_EDIT, village_id)
-    try:
-        size = path.stat().st_size
-        data = path.read_bytes() if size <= MAX_BYTES else b""
-    except OSError as exc:
-        raise ValidationError(field="照片", reason=f"无法读取“{path.name}”：{exc.strerror or exc}") from exc
-    if data and detect_mime(data):
-        _blob_first_until_attachments_flushes(ctx, data)
-    return add_attachment(
+    return add_attachment_file(
         ctx,
+        path,
         owner_kind="disclosure",
         owner_id=disclosure_id,
         village_id=village_id,
         perm=Perm.DISCLOSURE_EDIT,
-        data=data if size <= MAX_BYTES else b"\0" * (MAX_BYTES + 1),
-        filename=path.name,
         caption=caption or None,
     )
-
-
-def _blob_first_until_attachments_flushes(ctx: AppContext, data: bytes) -> None:
-    """Workaround: ``services.attachments.add_attachment`` adds the blob and the row in one flush without an
-    ordering between them, so SQLite's foreign key check can fail.  Store the blob first; remove this once
-    that function flushes the blob before adding the row."""
-    digest = hashlib.sha256(data).hexdigest()
-    with ctx.write("attachment.blob") as s:
-        if s.get(AttachmentBlob, digest) is None:
-            s.add(AttachmentBlob(sha256=digest, size=len(data), data=data))
 
 
 def list_photos(ctx: AppContext, disclosure_id: str) -> list[AttachmentInfo]:
