@@ -57,7 +57,7 @@ def state_function(table: Table) -> Any:
         for n in stamps:
             v = out[n]
             if v is not None:
-                out[n] = v.isoformat(sep=" ")
+                out[n] = v.isoformat(sep=" ", timespec="microseconds")
         for n in days:
             v = out[n]
             if v is not None:
@@ -109,13 +109,8 @@ class BulkWriter:
     def flush(self, ts: datetime) -> None:
         """Insert everything pending (one statement per table) and chain its audit entries at ``ts``."""
         ph = self.phases
-        if ts.microsecond == 0:
-            # store.audit hashes ``isoformat(sep=" ")``, which drops a zero microsecond part, while SQLite keeps
-            # ".000000": such an entry would never verify (reported to the store owner). Real clocks rarely
-            # land on zero microseconds; generated timestamps must avoid it.
-            ts = ts.replace(microsecond=1)
         audit_rows: list[dict[str, Any]] = []
-        ts_text = ts.isoformat(sep=" ")
+        ts_text = ts.isoformat(sep=" ", timespec="microseconds")
         user_id, username = self.actor.user_id, self.actor.username
         for name in TABLE_ORDER:
             rows = self.pending.pop(name, None)
