@@ -15,7 +15,7 @@ from quzhou_desktop.services.imports_audit import ordered_ids
 from quzhou_desktop.services.roles import Role
 from quzhou_desktop.store.audit import canonical, row_state, verify_all
 from quzhou_desktop.store.models import AuditEntry, LedgerLine, Membership, Person, Voucher
-from tests.fixtures.make_fixtures import FEMALE_ID, MALE_ID, make_id
+from tests.fixtures.make_fixtures import FEMALE_ID, MALE_ID
 
 VOUCHER_HEADER = ["凭证号", "日期", "经手人", "收款方", "摘要", "金额", "村名"]
 
