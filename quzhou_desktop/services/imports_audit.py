@@ -80,14 +80,14 @@ def insert_audited(
         for k in stamps:
             v = row[k]
             if v is not None:
-                state[k] = v.isoformat(sep=" ")
+                state[k] = v.isoformat(sep=" ", timespec="microseconds")
                 db[k] = stamp_db(v)
         states.append(_dumps(state))
         db_rows.append(tuple(db[k] for k in cols))
     conn.exec_driver_sql(insert_sql, db_rows)
 
     seq, prev = chain_head(conn)
-    ts_text = when.isoformat(sep=" ")
+    ts_text = when.isoformat(sep=" ", timespec="microseconds")
     ts_db = stamp_db(when)
     entity = table.name
     audit_rows = []
