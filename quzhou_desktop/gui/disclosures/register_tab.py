@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +25,7 @@ from quzhou_desktop.gui.disclosures.dialogs import DisclosureDialog, FinanceDial
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import attempt
 from quzhou_desktop.gui.widgets.paged_model import RIGHT, Column, PagedTableModel
+from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services import disclosures_register as reg
 from quzhou_desktop.services.context import AppContext
 from quzhou_desktop.services.disclosures import CATEGORY_LABELS, STATUS_LABELS
@@ -107,18 +105,9 @@ class RegisterTab(QWidget):
         self.model: PagedTableModel[DisclosureRow] = PagedTableModel(
             COLUMNS, self._fetch, self._count, sort="period", descending=True, parent=self
         )
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().setVisible(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
+        self.view = register_view(self.model, sort_column=3, descending=True, stretch_last=False)
         for col, width in WIDTHS.items():
             self.view.setColumnWidth(col, width)
-        self.view.setSortingEnabled(True)
         lay.addWidget(self.view, 1)
 
         for combo in (self.category, self.status):

@@ -5,18 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +29,7 @@ from quzhou_desktop.gui.matters.step_dialog import StepDialog
 from quzhou_desktop.gui.messages import show_error, show_warnings
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
+from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services import matters as matters_svc
 from quzhou_desktop.services import matters_files
 from quzhou_desktop.services import matters_query as query
@@ -116,18 +114,7 @@ class MattersPage(QWidget):
         self.model: PagedTableModel[MatterRow] = PagedTableModel(
             COLUMNS, self._fetch, self._count, sort="created", descending=True, parent=self
         )
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().setVisible(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setSortingEnabled(True)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setSortIndicatorShown(True)
+        self.view = register_view(self.model)
         for col, width in enumerate((70, 220, 150, 50, 120, 60, 110, 50)):
             self.view.setColumnWidth(col, width)
         self.detail = MatterDetailView(self)

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +23,7 @@ from quzhou_desktop.gui.roster.detail import PersonDetail
 from quzhou_desktop.gui.roster.person_dialog import PersonDialog
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
 from quzhou_desktop.gui.widgets.paged_model import CENTER, Column, PagedTableModel
+from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services import people as people_svc
 from quzhou_desktop.services.bodies import BODY_LABELS
 from quzhou_desktop.services.context import AppContext
@@ -85,18 +83,7 @@ class PeopleTab(QWidget):
         self.model: PagedTableModel[PersonRow] = PagedTableModel(
             COLUMNS, self._fetch, self._count, sort="name", parent=self
         )
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().setVisible(False)
-        self.view.setAlternatingRowColors(True)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.view.setSortingEnabled(True)
+        self.view = register_view(self.model, sort_column=0)
         self.detail = PersonDetail(ctx, self)
         self.detail.on_changed = self._reload_keep_selection
         split = QSplitter()
