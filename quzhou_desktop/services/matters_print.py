@@ -6,8 +6,8 @@ Printing never reads the database; it takes these frozen records (field names fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
