@@ -48,14 +48,29 @@ class Line:
         return out
 
 
+_WIDTHS: dict[tuple[str, str, float], float] = {}
+_WIDTHS_MAX = 50_000  # pieces are single CJK characters, words and amounts: a batch stays far below this
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """reportlab's ``stringWidth`` memoised: a notice measures the same characters thousands of times."""
+    key = (text, font, size)
+    width = _WIDTHS.get(key)
+    if width is None:
+        if len(_WIDTHS) >= _WIDTHS_MAX:
+            _WIDTHS.clear()
+        width = _WIDTHS[key] = stringWidth(text, font, size)
+    return width
+
+
 def tokenize(runs: list[tuple[str, str]], size: float, char_space: float, max_width: float) -> list[Token]:
     """Tokens with widths; a Latin run wider than ``max_width`` is split into characters."""
     tokens: list[Token] = []
     for font, text in runs:
         for piece in _TOKEN.findall(text):
-            width = stringWidth(piece, font, size) + len(piece) * char_space
+            width = text_width(piece, font, size) + len(piece) * char_space
             if width > max_width and len(piece) > 1:
-                tokens.extend(Token(font, ch, stringWidth(ch, font, size) + char_space) for ch in piece)
+                tokens.extend(Token(font, ch, text_width(ch, font, size) + char_space) for ch in piece)
             else:
                 tokens.append(Token(font, piece, width))
     return tokens

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 
 from quzhou_desktop.core.errors import ValidationError
 
@@ -79,16 +80,16 @@ def qr_matrix(code: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(qr.isDark(r, c)) for c in range(n)) for r in range(n))
 
 
-def draw_qr(canvas: Canvas, code: str, x: float, y: float, size: float) -> None:
-    """Draw the QR code of ``code`` with its lower-left corner at (x, y), ``size`` points square.
+def qr_path(code: str, x: float, y: float, size: float) -> PDFPathObject:
+    """The QR code of ``code`` as one fill path with its lower-left corner at (x, y), ``size`` points square.
 
-    The modules come from reportlab.graphics.barcode's QR encoder; each dark run of a row is one filled rect
-    in a single path, which is far cheaper than the widget's one shape per module.
+    Each dark run of a row is one rect.  Build it once per document and draw it on every page: formatting the
+    rects' coordinates is what costs, not drawing the finished path.
     """
     matrix = qr_matrix(code)
     n = len(matrix) + 8  # 4-module quiet zone on every side
     m = size / n
-    path = canvas.beginPath()
+    path = PDFPathObject()
     for r, row in enumerate(matrix):
         c = 0
         while c < len(row):
@@ -99,4 +100,13 @@ def draw_qr(canvas: Canvas, code: str, x: float, y: float, size: float) -> None:
                 path.rect(x + (4 + start) * m, y + size - (4 + r + 1) * m, (c - start) * m, m)
             else:
                 c += 1
-    canvas.drawPath(path, stroke=0, fill=1)
+    return path
+
+
+def draw_qr(canvas: Canvas, code: str, x: float, y: float, size: float) -> None:
+    """Draw the QR code of ``code`` with its lower-left corner at (x, y), ``size`` points square.
+
+    The modules come from reportlab.graphics.barcode's QR encoder; each dark run of a row is one filled rect
+    in a single path, which is far cheaper than the widget's one shape per module.
+    """
+    canvas.drawPath(qr_path(code, x, y, size), stroke=0, fill=1)
