@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel, QRUtil
 
 from quzhou_desktop.printing.verification import (
     ALPHABET,
     BadVerificationCode,
     content_hash,
+    lost_points,
     make_code,
     normalize_code,
     qr_matrix,
@@ -77,3 +79,32 @@ def test_qr_holds_the_code() -> None:
     assert len(matrix) == 21  # version 1: small enough for a 14 mm footer
     assert all(len(row) == 21 for row in matrix)
     assert all(matrix[r][c] for r, c in [(0, 0), (0, 6), (6, 0), (6, 6)])  # finder pattern corners
+
+
+def _reportlab_qr(code: str) -> QRCode:
+    qr = QRCode(None, QRErrorCorrectLevel.M)
+    qr.addData(qr_payload(code))
+    qr.make()
+    return qr
+
+
+# (code, the mask reportlab picks): every mask 0 … 7 occurs, plus codes of one repeated symbol.
+QR_CODES = [("NBT5-68R5-F47V", 0), ("U6H7-V59G-5T5G", 1), ("C9Z5-FLAH-TTZ7", 2), ("MMG7-BSNZ-BLB4", 3),
+            ("3KYJ-EQWQ-R7G8", 4), ("65FZ-VNXX-RMHD", 5), ("B8R3-6FSB-JQRY", 6), ("T5E6-FWC9-P582", 7),
+            ("2222-2222-2222", 0), ("ZZZZ-ZZZZ-ZZZZ", 4), ("7K4M-2P9X-QZ3H", 2)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "mask"), QR_CODES)
+def test_fast_mask_choice_draws_reportlabs_qr(code: str, mask: int) -> None:
+    """qr_matrix scores the 8 masks with lost_points instead of reportlab's slower scorer: same score for every
+    trial layout, hence the same mask and the same printed modules as ``QRCode.make``."""
+    qr = QRCode(None, QRErrorCorrectLevel.M)
+    qr.addData(qr_payload(code))
+    qr.version = qr.calculate_version()
+    assert qr.getBestMaskPattern() == mask
+    for trial in range(8):
+        qr.makeImpl(True, trial)
+        assert lost_points(qr.modules) == QRUtil.getLostPoint(qr)
+    ref = _reportlab_qr(code)
+    n = ref.getModuleCount()
+    assert qr_matrix(code) == tuple(tuple(bool(ref.isDark(r, c)) for c in range(n)) for r in range(n))
