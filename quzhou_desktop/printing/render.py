@@ -7,6 +7,7 @@ carries the verification footer (QR code and "核验码：…") below the page-n
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,6 +78,20 @@ def _canvas(out: Path | str | BinaryIO, title: str, fonts: FontSet) -> Canvas:
 
 
 @contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Layout allocates a token per character; in a batch that triggers dozens of full cycle collections, each
+    walking every live object of the application (ORM, Qt wrappers): ≈ 10 % of a 200-notice batch.  Nothing
+    here needs the cycle collector while it runs; it is switched back on (if it was on) when rendering ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
 def _binary_streams() -> Iterator[None]:
     """Page streams Flate-compressed only, not also ASCII85-wrapped (reportlab's default): the pure-Python
     ASCII85 encoder cost ≈ 0.5 ms a page and the wrapping makes the PDF a quarter larger.  The flag is read
@@ -126,10 +141,11 @@ def render_many(
     fs = fonts or get_fontset(font_overrides)
     items = list(docs)
     buf = io.BytesIO()
-    c = _canvas(buf, items[0].title if len(items) == 1 else "公开栏打印", fs)
-    pages = [_draw(c, doc, fs) for doc in items]
-    with _binary_streams():
-        c.save()
+    with _no_cycle_collection():
+        c = _canvas(buf, items[0].title if len(items) == 1 else "公开栏打印", fs)
+        pages = [_draw(c, doc, fs) for doc in items]
+        with _binary_streams():
+            c.save()
     data = buf.getvalue()
     if isinstance(out, str | Path):
         Path(out).write_bytes(data)
