@@ -2,10 +2,10 @@
 
 GB/T 9704 names a face per role (title 小标宋, body 仿宋, heading 黑体, kai 楷体, page numbers 宋体).  Each role has a
 preference list: the faces Chinese Windows PCs carry first, then freely licensed TrueType faces found on the system
-or bundled under ``resources/fonts``.  Fonts are parsed with fontTools only to read family names, the embedding
-permission and the cmap; CFF-outline (OpenType/PostScript) fonts are rejected because reportlab embeds TrueType
-``glyf`` outlines only.  reportlab's ``TTFont`` embeds subsets.  reportlab's CID font STSong-Light is never used (it
-is not embedded, so paper would differ between PCs).
+or bundled under ``resources/fonts``.  Fonts are parsed with fontTools only to read family names and the embedding
+permission; the cmap is read from its raw bytes (:mod:`printing.cmap`).  CFF-outline (OpenType/PostScript) fonts
+are rejected because reportlab embeds TrueType ``glyf`` outlines only.  reportlab's ``TTFont`` embeds subsets.
+reportlab's CID font STSong-Light is never used (it is not embedded, so paper would differ between PCs).
 
 Every string drawn goes through :meth:`FontSet.runs`, which splits it into runs of one face: the role's face where it
 has the character, else the first other discovered face that has it (生僻字 such as 𠮷 or 䶮), else
@@ -29,6 +29,7 @@ from fontTools.ttLib import TTCollection, TTFont, TTLibError
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.paths import resource
 from quzhou_desktop.printing import _rl_patch
+from quzhou_desktop.printing import cmap as cmap_bytes
 
 _rl_patch.apply()
 
@@ -94,7 +95,7 @@ class FontFace:
     names: frozenset[str] = field(compare=False, repr=False)
     style: str = field(default="Regular", compare=False)
 
-    @property
+    @cached_property
     def rl_name(self) -> str:
         """The name this face is registered under in reportlab."""
         digest = hashlib.sha1(f"{self.path}#{self.index}".encode()).hexdigest()[:10]
@@ -111,10 +112,23 @@ class FontFace:
         return key in self.names
 
 
-def _read_cmap(path: Path, index: int) -> list[int]:
+def _read_cmap(path: Path, index: int) -> Iterable[int]:
     with path.open("rb") as fh:
-        cmap = TTFont(fh, fontNumber=index, lazy=True).getBestCmap() or {}
-        return [cp for cp, glyph in cmap.items() if glyph != ".notdef"]
+        font = TTFont(fh, fontNumber=index, lazy=True)
+        found = cmap_bytes.mapped(font.reader["cmap"])
+        if found is not None:
+            return found
+        table = font.getBestCmap() or {}  # a cmap format other than 4 and 12: let fontTools decode it
+        return [cp for cp, glyph in table.items() if glyph != ".notdef"]
+
+
+def _has_probe(font: TTFont) -> bool:
+    """Whether the face maps every character of _PROBE, from the raw cmap (see :mod:`printing.cmap`)."""
+    ok = cmap_bytes.covers(font.reader["cmap"], _PROBE)
+    if ok is None:
+        table = font.getBestCmap() or {}
+        ok = all(table.get(cp, ".notdef") != ".notdef" for cp in _PROBE)
+    return ok
 
 
 def _faces_in_file(path: Path) -> list[FontFace]:
@@ -141,8 +155,7 @@ def _usable(path: Path, fonts: list[TTFont]) -> list[FontFace]:
                 continue  # restricted licence / bitmap-only embedding
             if os2 is not None and not (os2.ulCodePageRange1 >> 18 & 1 or os2.ulUnicodeRange2 >> 27 & 1):
                 continue  # neither GB2312 code page nor CJK Unified Ideographs: not a Chinese face
-            cmap = font.getBestCmap() or {}
-            if not all(cp in cmap for cp in _PROBE):
+            if not _has_probe(font):
                 continue  # claims Chinese support but lacks common characters
             names = {path.name.lower(), path.stem.lower()}
             family, style = "", "Regular"
@@ -260,10 +273,11 @@ class FontSet:
         # Fallback order: role faces first (already embedded), then the rest as discovered.
         ordered = list(dict.fromkeys([*self.by_role.values(), *self.faces]))
         self.fallback = ordered
+        # Faces are registered with reportlab when first drawn (font_name / runs), not here: reportlab keeps the
+        # whole font file and its glyph tables in memory (≈ 25–40 MB for a CJK face), and the settings screen
+        # builds a FontSet only to show which face serves each role.
         self._registered: set[str] = set()
         self._reg_lock = threading.Lock()
-        for face in self.by_role.values():
-            self.register(face)
 
     def register(self, face: FontFace) -> str:
         """Register ``face`` with reportlab (once) and return its font name."""
@@ -287,11 +301,14 @@ class FontSet:
         return self.by_role[role]
 
     def font_name(self, role: str) -> str:
-        return self.by_role[role].rl_name
+        """The reportlab font name of the role's face (registered on first use)."""
+        return self.register(self.by_role[role])
 
     def runs(self, text: str, role: str, field: str) -> list[tuple[str, str]]:
         """Split ``text`` into (reportlab font name, substring) runs; raise MissingGlyph if a char has no face."""
         primary = self.by_role[role]
+        if primary.rl_name not in self._registered:
+            self.register(primary)
         chars = primary.chars
         if not text or chars.issuperset(text):
             return [(primary.rl_name, text)]
