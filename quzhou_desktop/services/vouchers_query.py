@@ -20,6 +20,7 @@ __all__ = [
     "DecisionChoice",
     "count_vouchers",
     "decision_choices",
+    "filtered_vouchers",
     "get_fields",
     "list_vouchers",
     "next_number",
@@ -83,7 +84,8 @@ def row_of(v: Voucher, village_name: str) -> VoucherRow:
     )
 
 
-def _query(ctx: AppContext, flt: VoucherFilter) -> Any:
+def filtered_vouchers(ctx: AppContext, flt: VoucherFilter) -> Any:
+    """``select(Voucher, Village.name)`` with the filter applied, unordered (register, counts, export)."""
     q: Any = select(Voucher, Village.name).join(Village, Village.id == Voucher.village_id)
     if flt.village_id:
         ctx.require_village(flt.village_id)
@@ -123,7 +125,7 @@ def _query(ctx: AppContext, flt: VoucherFilter) -> Any:
 def count_vouchers(ctx: AppContext, flt: VoucherFilter) -> int:
     ctx.require_user()
     with ctx.read() as s:
-        sub = _query(ctx, flt).subquery()
+        sub = filtered_vouchers(ctx, flt).subquery()
         return int(s.scalar(select(func.count()).select_from(sub)) or 0)
 
 
@@ -140,7 +142,7 @@ def list_vouchers(
     col = SORTS.get(sort, Voucher.voucher_date)
     order = [col.desc() if descending else col.asc(), Voucher.number.desc() if descending else Voucher.number]
     with ctx.read() as s:
-        q = _query(ctx, flt).order_by(*order, Voucher.version.desc()).offset(offset).limit(limit)
+        q = filtered_vouchers(ctx, flt).order_by(*order, Voucher.version.desc()).offset(offset).limit(limit)
         return [row_of(v, name) for v, name in s.execute(q)]
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.money import format_fen
@@ -232,6 +232,8 @@ class LedgerRow:
         return self.number if self.version == 1 else f"{self.number}（第{self.version}版）"
 
 
+# The rowid is in every index entry, so the page's keys come from the covering indexes; the text id is not.
+_EVENT_ROWID: Any = literal_column("voucher_event.rowid")
 LEDGER_SORTS: dict[str, Any] = {
     "at": VoucherEvent.at,
     "date": Voucher.voucher_date,
@@ -239,13 +241,11 @@ LEDGER_SORTS: dict[str, Any] = {
 }
 
 
-def _ledger_query(ctx: AppContext, flt: LedgerFilter) -> Any:
-    q = (
-        select(VoucherEvent, Voucher, Village.name)
-        .join(Voucher, Voucher.id == VoucherEvent.voucher_id)
-        .join(Village, Village.id == Voucher.village_id)
-        .where(VoucherEvent.kind.in_(["review", "return"]))
-    )
+def _ledger_query(ctx: AppContext, flt: LedgerFilter, *columns: Any) -> Any:
+    """``columns`` of the matching review/return events; joins only what the filter needs, so the count and
+    the page's ids are answered from the covering indexes ix_voucher_village_id and ix_voucher_event_voucher."""
+    q = select(*columns).select_from(VoucherEvent).join(Voucher, Voucher.id == VoucherEvent.voucher_id)
+    q = q.where(VoucherEvent.kind.in_(["review", "return"]))
     if flt.village_id:
         ctx.require_village(flt.village_id)
         q = q.where(Voucher.village_id == flt.village_id)
@@ -254,7 +254,9 @@ def _ledger_query(ctx: AppContext, flt: LedgerFilter) -> Any:
     if flt.year:
         q = q.where(Voucher.year == flt.year)
         if flt.month:
-            q = q.where(func.strftime("%m", Voucher.voucher_date) == f"{flt.month:02d}")
+            start = date(flt.year, flt.month, 1)
+            end = date(flt.year + (flt.month == 12), flt.month % 12 + 1, 1)
+            q = q.where(Voucher.voucher_date >= start, Voucher.voucher_date < end)
     if flt.kind in OPINION_LABELS:
         q = q.where(VoucherEvent.kind == "review", VoucherEvent.opinion == flt.kind)
     elif flt.kind == "objections":
@@ -280,7 +282,7 @@ def _ledger_query(ctx: AppContext, flt: LedgerFilter) -> Any:
 def count_ledger(ctx: AppContext, flt: LedgerFilter) -> int:
     ctx.require_user()
     with ctx.read() as s:
-        return int(s.scalar(select(func.count()).select_from(_ledger_query(ctx, flt).subquery())) or 0)
+        return int(s.scalar(_ledger_query(ctx, flt, func.count())) or 0)
 
 
 def ledger_rows(
@@ -292,28 +294,42 @@ def ledger_rows(
     sort: str = "at",
     descending: bool = True,
 ) -> list[LedgerRow]:
+    """One page of the 监督台账: first the page's event ids over the covering indexes (no voucher or event row
+    is read for the rows skipped or sorted), then the full rows of those ids only."""
     ctx.require_user()
     col = LEDGER_SORTS.get(sort, VoucherEvent.at)
-    q = _ledger_query(ctx, flt).order_by(col.desc() if descending else col.asc(), VoucherEvent.id)
+    order = [col.desc(), _EVENT_ROWID.desc()] if descending else [col.asc(), _EVENT_ROWID.asc()]
+    ids_q = _ledger_query(ctx, flt, _EVENT_ROWID).order_by(*order).offset(offset).limit(limit)
     with ctx.read() as s:
-        return [
-            LedgerRow(
-                e.id,
-                name,
-                v.id,
-                v.number,
-                v.version,
-                v.voucher_date,
-                v.purpose,
-                v.payee,
-                v.amount_fen,
-                e.kind,
-                e.opinion,
-                e.text,
-                e.actor_name,
-                e.actor_role,
-                e.at,
-                v.status,
-            )
-            for e, v, name in s.execute(q.offset(offset).limit(limit))
-        ]
+        ids = list(s.scalars(ids_q))
+        if not ids:
+            return []
+        rows_q = (
+            select(_EVENT_ROWID, VoucherEvent, Voucher, Village.name)
+            .join(Voucher, Voucher.id == VoucherEvent.voucher_id)
+            .join(Village, Village.id == Voucher.village_id)
+            .where(_EVENT_ROWID.in_(ids))
+        )
+        by_id = {rowid: (e, v, name) for rowid, e, v, name in s.execute(rows_q)}
+        return [_ledger_row(*by_id[i]) for i in ids if i in by_id]
+
+
+def _ledger_row(e: VoucherEvent, v: Voucher, name: str) -> LedgerRow:
+    return LedgerRow(
+        e.id,
+        name,
+        v.id,
+        v.number,
+        v.version,
+        v.voucher_date,
+        v.purpose,
+        v.payee,
+        v.amount_fen,
+        e.kind,
+        e.opinion,
+        e.text,
+        e.actor_name,
+        e.actor_role,
+        e.at,
+        v.status,
+    )

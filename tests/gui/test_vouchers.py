@@ -120,6 +120,8 @@ def test_monthly_tab_and_ledger(qtbot: QtBot, world) -> None:  # type: ignore[no
     assert "尚未审核完毕：001" in tab.totals_label.text()
     names = [c.text() for c in tab.attendee_checks]
     assert names[0] == "监委甲（主任）" and sorted(names[1:]) == ["监委丙", "监委乙"]  # the chair first
+    assert page.ledger_tab.model.total == 0  # a hidden tab does not query until it is shown
+    page.tabs.setCurrentWidget(page.ledger_tab)
     assert page.ledger_tab.model.total == 1
     assert page.ledger_tab.model.row(0).opinion_label == "同意"
 

@@ -43,6 +43,8 @@ class LedgerTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.village_id: str | None = None
+        # the count of the current filter: a header sort re-pages without re-counting (reload() re-counts)
+        self._counted: tuple[LedgerFilter, int] | None = None
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.search_edit = QLineEdit()
@@ -106,13 +108,23 @@ class LedgerTab(QWidget):
         )
 
     def _count(self) -> int:
-        n = queues.count_ledger(self.ctx, self.filter())
+        flt = self.filter()
+        if self._counted is not None and self._counted[0] == flt:
+            return self._counted[1]
+        n = queues.count_ledger(self.ctx, flt)
+        self._counted = (flt, n)
         self.count_label.setText(tr("共{n}条").format(n=n))
         return n
 
-    def set_village(self, village_id: str | None) -> None:
+    def set_village(self, village_id: str | None, *, load: bool = True) -> None:
+        """``load=False`` (the tab is hidden): remember the village, load when the tab is shown."""
         self.village_id = village_id
-        self.reload()
+        if load:
+            self.reload()
+        else:
+            self._counted = None
+            self.model.clear()
 
     def reload(self) -> None:
+        self._counted = None
         self.model.reload()

@@ -191,9 +191,11 @@ class VoucherListTab(QWidget):
         self.year_combo.setCurrentIndex(1)
         self.year_combo.blockSignals(False)
 
-    def set_village(self, village_id: str | None) -> None:
+    def set_village(self, village_id: str | None, *, load: bool = True) -> None:
+        """``load=False`` (the tab is hidden): remember the village, load when the tab is shown."""
         self.village_id = village_id
-        self.reload()
+        if load:
+            self.reload()
 
     def reload(self, *, keep: bool = False) -> None:
         selected = self.current.row.id if keep and self.current else None

@@ -168,9 +168,11 @@ class MonthlyTab(QWidget):
     def month(self) -> int:
         return int(self.month_combo.currentData())
 
-    def set_village(self, village_id: str | None) -> None:
+    def set_village(self, village_id: str | None, *, load: bool = True) -> None:
+        """``load=False`` (the tab is hidden): remember the village, load when the tab is shown."""
         self.village_id = village_id
-        self.reload()
+        if load:
+            self.reload()
 
     def set_month(self, year: int, month: int) -> None:
         self.year_spin.blockSignals(True)

@@ -29,9 +29,12 @@ class VouchersPage(QWidget):
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
 
     def set_village(self, village_id: str | None) -> None:
+        """Only the visible tab queries now; the others load when shown (``refresh`` on tab change)."""
         self.village_id = village_id
-        for tab in (self.list_tab, self.monthly_tab, self.ledger_tab):
-            tab.set_village(village_id)
+        current = self.tabs.currentWidget()
+        self.list_tab.set_village(village_id, load=current is self.list_tab)
+        self.monthly_tab.set_village(village_id, load=current is self.monthly_tab)
+        self.ledger_tab.set_village(village_id, load=current is self.ledger_tab)
 
     def refresh(self) -> None:
         w = self.tabs.currentWidget()

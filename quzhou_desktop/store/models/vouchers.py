@@ -14,7 +14,13 @@ class Voucher(Audited, Base):
     __tablename__ = "voucher"
     __table_args__ = (
         UniqueConstraint("village_id", "year", "number", "version", name="uq_voucher_number_version"),
-        Index("ix_voucher_village_date", "village_id", "voucher_date"),
+        # register pages per village in every sort order (ties by number, version) without a temp sort
+        Index("ix_voucher_village_date", "village_id", "voucher_date", "number", "version"),
+        # the township-wide register and export: keyset pages on (voucher_date, number, version, id)
+        Index("ix_voucher_date", "voucher_date", "number", "version", "id"),
+        # counts per village and the 监督台账 joins: status and id without reading voucher rows
+        Index("ix_voucher_village_id", "village_id", "status", "id"),
+        Index("ix_voucher_village_amount", "village_id", "amount_fen"),
         Index("ix_voucher_status", "status"),
     )
 
@@ -55,7 +61,8 @@ class VoucherEvent(Audited, Base):
     ``signature`` is a hash over the voucher content and the event, so a later edit is evident."""
 
     __tablename__ = "voucher_event"
-    __table_args__ = (Index("ix_voucher_event_voucher", "voucher_id", "at"),)
+    # covers the 监督台账 count and page-id queries (kind, opinion, at) as well as one voucher's trail
+    __table_args__ = (Index("ix_voucher_event_voucher", "voucher_id", "kind", "opinion", "at"),)
 
     voucher_id: Mapped[str] = mapped_column(ForeignKey("voucher.id"), nullable=False)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)

@@ -509,7 +509,12 @@ def upgrade() -> None:
     with op.batch_alter_table("voucher", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_voucher_import_key"), ["import_key"], unique=False)
         batch_op.create_index("ix_voucher_status", ["status"], unique=False)
-        batch_op.create_index("ix_voucher_village_date", ["village_id", "voucher_date"], unique=False)
+        batch_op.create_index(
+            "ix_voucher_village_date", ["village_id", "voucher_date", "number", "version"], unique=False
+        )
+        batch_op.create_index("ix_voucher_date", ["voucher_date", "number", "version", "id"], unique=False)
+        batch_op.create_index("ix_voucher_village_id", ["village_id", "status", "id"], unique=False)
+        batch_op.create_index("ix_voucher_village_amount", ["village_id", "amount_fen"], unique=False)
 
     op.create_table(
         "disclosure_feedback",
@@ -557,7 +562,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_voucher_event")),
     )
     with op.batch_alter_table("voucher_event", schema=None) as batch_op:
-        batch_op.create_index("ix_voucher_event_voucher", ["voucher_id", "at"], unique=False)
+        batch_op.create_index(
+            "ix_voucher_event_voucher", ["voucher_id", "kind", "opinion", "at"], unique=False
+        )
 
     # ### end Alembic commands ###
     # The audit log is append-only: refuse UPDATE and DELETE from any client that keeps the triggers.
@@ -584,6 +591,9 @@ def downgrade() -> None:
 
     op.drop_table("disclosure_feedback")
     with op.batch_alter_table("voucher", schema=None) as batch_op:
+        batch_op.drop_index("ix_voucher_village_amount")
+        batch_op.drop_index("ix_voucher_village_id")
+        batch_op.drop_index("ix_voucher_date")
         batch_op.drop_index("ix_voucher_village_date")
         batch_op.drop_index("ix_voucher_status")
         batch_op.drop_index(batch_op.f("ix_voucher_import_key"))
