@@ -28,6 +28,14 @@ from quzhou_desktop.services.context import AppContext
 log = logging.getLogger(__name__)
 
 
+def release_source_cache() -> None:
+    """PySide6's import hook reads the source of every module imported after it into ``linecache`` (about
+    26 MB once every section is open); tracebacks re-read files on demand, so the cache can go."""
+    import linecache
+
+    linecache.clearcache()
+
+
 class MainWindow(QMainWindow):
     villageChanged = Signal(object)  # str | None
     reopenRequested = Signal(object)  # Path of a backup to restore
@@ -178,6 +186,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             self._connect_optional(page)
             page.set_village(self.current_village())  # type: ignore[attr-defined]
+            release_source_cache()
         else:
             refresh = getattr(page, "refresh", None)
             if refresh is not None:
