@@ -2,7 +2,7 @@
 
 Regression: the installed shiboken6 leaks a reference of ``None`` on every void Qt call under CPython 3.11,
 and one reload of the tab makes one such call per cell property; a few reloads ended in
-"Fatal Python error: none_dealloc" (gui/vouchers/refguard.py)."""
+"Fatal Python error: none_dealloc" (gui/refguard.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from datetime import date
 import pytest
 from pytestqt.qtbot import QtBot
 
+from quzhou_desktop.gui.refguard import HEADROOM, ensure_none_headroom, none_leak_per_call
 from quzhou_desktop.gui.vouchers.page import VouchersPage
-from quzhou_desktop.gui.vouchers.refguard import HEADROOM, ensure_none_headroom, none_leak_per_call
 from quzhou_desktop.services.vouchers import create_voucher
 from tests.services.test_vouchers_world import make_village
 

@@ -4,7 +4,9 @@ shiboken6 6.12 (abi3 wheel) returns ``None`` from every void C++ method without 
 CPython 3.12+ ``None`` is immortal and nothing happens; on CPython 3.11 each call such as
 ``QLabel.setText`` or ``QTableWidgetItem.setData`` lowers ``None``'s reference count by one, and after a few
 thousand calls the interpreter aborts with "Fatal Python error: none_dealloc". The 月度工作例会 tab makes
-≈5,000 such calls per reload (one per cell property), so changing its month a few times was enough.
+≈5,000 such calls per reload (one per cell property), so changing its month a few times was enough; every
+other screen leaks the same way, only more slowly. ``app.make_application`` applies the guard for the whole
+app (and tests/conftest.py for the test run).
 
 ``ensure_none_headroom`` detects the leak with a short probe and, only where it exists, raises ``None``'s
 reference count by 2**40 — the same effect as the immortal ``None`` of CPython 3.12. Over-counting ``None``
