@@ -23,6 +23,17 @@ CACHE = Path(__file__).resolve().parent / ".cache"
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def schema_key() -> str:
+    """A short digest of the migrations, so a cached database is rebuilt when the schema (or an index) changes."""
+    import hashlib
+
+    versions = ROOT / "quzhou_desktop" / "store" / "migrations" / "versions"
+    h = hashlib.sha256()
+    for f in sorted(versions.glob("*.py")):
+        h.update(f.read_bytes())
+    return h.hexdigest()[:8]
+
+
 @dataclass(frozen=True)
 class Assets:
     folder: Path
@@ -44,7 +55,7 @@ def _workbook_job(args: tuple[str, int, list[str], int, str]) -> str:
 
 
 def ensure(scale: Scale, *, seed: int = DEFAULT_SEED, regen: bool = False, log=print) -> Assets:  # type: ignore[no-untyped-def]
-    folder = CACHE / f"{scale.key}-s{seed}-g{GEN_VERSION}"
+    folder = CACHE / f"{scale.key}-s{seed}-g{GEN_VERSION}-{schema_key()}"
     db = folder / "reference.sqlite3"
     meta = folder / "generated.json"
     if regen and folder.exists():
