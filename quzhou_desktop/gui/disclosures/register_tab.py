@@ -24,6 +24,7 @@ from quzhou_desktop.gui.disclosures.detail import DisclosureDetail
 from quzhou_desktop.gui.disclosures.dialogs import DisclosureDialog, FinanceDialog, pydate
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import attempt
+from quzhou_desktop.gui.printing.menu import PrintButton
 from quzhou_desktop.gui.widgets.paged_model import RIGHT, Column, PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services import disclosures_register as reg
@@ -95,8 +96,9 @@ class RegisterTab(QWidget):
         self.new_button = QPushButton(tr("新建公开…"))
         self.finance_button = QPushButton(tr("新建财务公开…"))
         self.open_button = QPushButton(tr("查看/办理…"))
+        self.print_button = PrintButton(ctx, self.notice_entries, self)
         self.count = QLabel()
-        for b in (self.new_button, self.finance_button, self.open_button):
+        for b in (self.new_button, self.finance_button, self.open_button, self.print_button):
             actions.addWidget(b)
         actions.addStretch(1)
         actions.addWidget(self.count)
@@ -167,6 +169,18 @@ class RegisterTab(QWidget):
     def reload(self) -> None:
         attempt(self, self.model.reload)
         self._buttons()
+
+    def notice_entries(self) -> list[tuple[str, str, str | None]]:
+        """A 财务公开 prints as the 财务公开表 (after the 村监会 review, C31); notices of matters print from
+        the 五议两公开 register."""
+        row = self.selected()
+        if row is None:
+            return []
+        if row.category != "finance":
+            return [(tr("此类公开请在“五议两公开”中打印对应公告"), "finance", None)]
+        if not row.reviewed:
+            return [(tr("财务公开表（须先经村监会审核）"), "finance", None)]
+        return [(tr("财务公开表"), "finance", row.id)]
 
     def selected(self) -> DisclosureRow | None:
         rows = self.view.selectionModel().selectedRows()

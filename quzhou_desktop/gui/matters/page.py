@@ -27,6 +27,7 @@ from quzhou_desktop.gui.matters.files_dialog import FilesDialog
 from quzhou_desktop.gui.matters.matter_dialog import MatterDialog
 from quzhou_desktop.gui.matters.step_dialog import StepDialog
 from quzhou_desktop.gui.messages import show_error, show_warnings
+from quzhou_desktop.gui.printing.menu import PrintButton
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
@@ -103,9 +104,10 @@ class MattersPage(QWidget):
         self.files_button = QPushButton(tr("扫描件…"))
         self.rerun_button = QPushButton(tr("修改方案重新提议…"))
         self.withdraw_button = QPushButton(tr("撤销事项…"))
+        self.print_button = PrintButton(ctx, self.notice_entries, self)
         self.count_label = QLabel()
         for b in (self.new_button, self.step_button, self.amend_button, self.files_button, self.rerun_button,
-                  self.withdraw_button):  # fmt: skip
+                  self.withdraw_button, self.print_button):  # fmt: skip
             actions.addWidget(b)
         actions.addStretch(1)
         actions.addWidget(self.count_label)
@@ -224,6 +226,31 @@ class MattersPage(QWidget):
             return
         self.detail.show_detail(self.current, files)
         self._update_buttons()
+
+    def notice_entries(self) -> list[tuple[str, str, str | None]]:
+        """The selected matter's printable notices; each needs its step recorded as final."""
+        d = self.current
+        if d is None:
+            return []
+        final = {s.step: s for s in d.final_steps}
+
+        def step_id(*types: StepType, passed: bool = False) -> str | None:
+            for t in types:
+                s = final.get(t)
+                if s is not None and (not passed or s["passed"]):
+                    return s.id
+            return None
+
+        return [
+            (tr("五议两公开登记表"), "register", d.matter.id),
+            (
+                tr("方案公示"),
+                "plan",
+                step_id(StepType.PLAN_POSTING, StepType.CONSULT, StepType.PROPOSE_AND_CONSULT),
+            ),
+            (tr("决议公告"), "resolution", step_id(StepType.RESOLVE, passed=True)),
+            (tr("实施结果公告"), "result", step_id(StepType.RESULT_DISCLOSURE, StepType.IMPLEMENT)),
+        ]
 
     def _update_buttons(self) -> None:
         d = self.current

@@ -25,6 +25,7 @@ from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.core.vouchers import VoucherState
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import show_error, show_info, show_warnings
+from quzhou_desktop.gui.printing.menu import PrintButton
 from quzhou_desktop.gui.vouchers.detail import VoucherDetailView
 from quzhou_desktop.gui.vouchers.sign_dialogs import ReviewDialog, SignDialog
 from quzhou_desktop.gui.vouchers.voucher_dialog import VoucherDialog
@@ -117,6 +118,12 @@ class VoucherListTab(QWidget):
             self.buttons["sign"].setText(tr("书记签字…"))
         elif ctx.can(Perm.VOUCHER_SIGN_DIRECTOR):
             self.buttons["sign"].setText(tr("主任（社长）签字…"))
+        self.print_button = PrintButton(
+            ctx,
+            lambda: [(tr("支出凭证审批单"), "voucher", self.current.row.id)] if self.current else [],
+            self,
+        )
+        actions.addWidget(self.print_button)
         actions.addStretch(1)
         self.count_label = QLabel()
         actions.addWidget(self.count_label)

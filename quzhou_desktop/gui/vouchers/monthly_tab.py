@@ -31,6 +31,7 @@ from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.core.money import format_fen
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import show_error, show_info
+from quzhou_desktop.gui.printing.menu import PrintButton
 from quzhou_desktop.gui.refguard import ensure_none_headroom
 from quzhou_desktop.gui.vouchers.sign_dialogs import password_edit
 from quzhou_desktop.gui.vouchers.voucher_dialog import pydate, qdate
@@ -145,7 +146,14 @@ class MonthlyTab(QWidget):
         self.sign_button = QPushButton(tr("签署例会记录…"))
         self.lock_button = QPushButton(tr("锁定本月"))
         self.unlock_button = QPushButton(tr("解锁本月…"))
-        for b in (self.save_button, self.sign_button, self.lock_button, self.unlock_button):
+        self.print_button = PrintButton(ctx, self.notice_entries, self)
+        for b in (
+            self.save_button,
+            self.sign_button,
+            self.lock_button,
+            self.unlock_button,
+            self.print_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         lay.addLayout(buttons)
@@ -159,6 +167,25 @@ class MonthlyTab(QWidget):
         self.unlock_button.clicked.connect(lambda: self.unlock())
         self.year_spin.valueChanged.connect(lambda _v: self.reload())
         self.month_combo.currentIndexChanged.connect(lambda _i: self.reload())
+
+    def notice_entries(self) -> list[tuple[str, str, str | None]]:
+        """The 村监会月度审核意见书 of the shown month, once its meeting record exists."""
+        from quzhou_desktop.core.errors import QuzhouError
+        from quzhou_desktop.services.notices_money import review_record_id
+
+        if self.village_id is None:
+            return []
+        try:
+            rid: str | None = review_record_id(self.ctx, self.village_id, self.year, self.month)
+        except QuzhouError:
+            rid = None
+        return [
+            (
+                tr("村监会月度审核意见书") if rid else tr("村监会月度审核意见书（本月尚无例会记录）"),
+                "review",
+                rid,
+            )
+        ]
 
     @property
     def year(self) -> int:
