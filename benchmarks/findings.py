@@ -1,63 +1,45 @@
-"""Findings written under RESULTS.md: causes of the failed budgets (profiles of the latest full run) and what is
-not measured yet. Edit after a full run, then ``python -m benchmarks --rewrite``."""
+"""Findings written under RESULTS.md: causes of the failed budgets (profiles of the latest full run), what was
+fixed, and what is not measured. Edit after a full run, then ``python -m benchmarks --rewrite``."""
 
 from __future__ import annotations
 
 NOTES: list[str] = [
-    "- **Start-up (FAIL, owner: app.py / gui.flow).** `python -X importtime` of the launcher: of ≈1.4 s of imports "
-    "before the login dialog paints, ≈0.9 s is SQLAlchemy + ORM + `store.models`/`store.audit`, pulled in by "
-    "`store.db` because `run_gui` opens the database (and `LoginDialog` asks `services.villages.township`) before "
-    "any window exists. Fix: paint first — show the login shell (or the new `gui/splash.py`) and open the "
-    "database on `QTimer.singleShot(0, …)`; or read the township name and `is_initialised` with stdlib `sqlite3` "
-    "(≈5 ms import) and import SQLAlchemy after the first paint. The launcher needs no hook in app.py (it "
-    "creates the QApplication first and installs an event filter; `make_application` reuses it).",
-    "- **村务监督 register open/sort (FAIL, owner: services/vouchers_queues.py + store models).** The 监督台账 "
-    "query (`_ledger_query` ordered by `VoucherEvent.at`) joins every voucher of the village to its events and "
-    "sorts them in a temp B-tree (EXPLAIN QUERY PLAN: `SEARCH voucher USING INDEX ix_voucher_village_date`, "
-    "`SEARCH voucher_event USING INDEX ix_voucher_event_voucher`, `USE TEMP B-TREE FOR ORDER BY`): ≈90 ms for "
-    "one 200-row page and ≈46 ms for the count on a village with 15,000 vouchers. Fix: an index "
-    "`voucher_event(kind, at)` (so the newest review events are walked in order and the village is checked "
-    "per row), or `village_id` on `voucher_event` with an index `(village_id, kind, at)`; needs a migration, "
-    "so not done here.",
-    "- **村务监督 page crash (owner: gui/vouchers).** Changing the month-review tab's filter combo repeatedly "
-    "aborts the process: `Fatal Python error: none_dealloc` in `gui/vouchers/monthly_tab.py` line 221 "
-    "(`reload`, called from the combo's `currentIndexChanged` lambda at line 159) — a refcount error surfacing "
-    "through PySide6. Its filters are therefore not measured; the page's open and sort are.",
-    "- **Import (FAIL on 2 of 3 layouts before the insert even starts; owner: exchange + the import service).** "
-    "parse + validate alone is 1.9–3.1× calamine reading the same file. The insert + audit half is not "
-    "measured (no import service yet); the reference generator shows its likely size: SQLAlchemy Core "
-    "`executemany` + SQLite costs ≈24 µs per voucher row and ≈23 µs per audit row, `row_state` + canonical "
-    "JSON ≈19 µs and `entry_hash` ≈6 µs per entry — ≈7 s more for 100,000 vouchers, far beyond 2× calamine "
-    "(≈0.7–0.9 s). Suggestions: raw `sqlite3` `executemany` for the bulk insert (measured ≈13 µs/row vs ≈24 µs "
-    "via Core), and a per-table precomputed `row_state` in `store/audit.py` (≈3 µs instead of ≈11 µs per row; "
-    "`benchmarks/gen/bulk.state_function` is such a version and `tests/benchmarks` proves it equal).",
-    "- **Export (FAIL 6.4×, owner: services/vouchers_data.py).** `write_register` itself is at par with bare "
-    "openpyxl (0.98×); the query is 45 s of the 55 s: `voucher_export_rows` pages with OFFSET through "
-    "`list_vouchers` ordered by `voucher_date` over all villages (each of the 100 pages re-sorts the 300,000 "
-    "vouchers and skips the offset) and runs `events_of` once per voucher (100,000 extra queries). Fix: one "
-    "streaming query (`yield_per`) or keyset paging on (voucher_date, number, version) with an index, and the "
-    "events of a page fetched in one `voucher_id IN (…)` query.",
-    "- **Notices.** One-page notices render at 1.1× raw reportlab. The 村监会月度审核意见书 of the busiest month "
-    "is 18 pages (≈125 vouchers) and lands at 2.02× — at the budget's edge; not profiled yet. The batch of 200 "
-    "(4.4 s, FAIL) goes through `print_notices` end to end and its mix contains ≈29 such 18-page review reports "
-    "(≈700 pages in all), so it is heavier than 200 one-page notices; not profiled yet (owner: services/notices "
-    "+ printing). LibreOffice headless needs ≈0.75 s for a one-page .docx; our notice is ≈100× faster.",
-    "- **Peak memory (FAIL, 258 MB vs 150 MB; a bare PySide6 window is 62 MB).** Not profiled yet; candidates: "
-    "SQLite page caches of the two engines on a 2.8 GB file, the dashboard and pages kept alive per section, "
-    "fonts. Measure next with `tracemalloc` in `benchmarks/children/visit_all.py`.",
-    "- **Audit chain bug (owner: store/audit.py).** `_norm` hashes a timestamp with `isoformat(sep=' ')`, which "
-    "drops a zero microsecond part, while SQLite stores `.000000`; an entry whose `ts` has microsecond 0 can "
-    "never verify (`verify_chain` reports it as tampered). One-line fix: `value.isoformat(sep=' ', "
-    "timespec='microseconds')` for datetimes (entries with non-zero microseconds hash the same as before). The "
-    "generator avoids zero-microsecond timestamps until then.",
-    "- **Reference generator (not under a minute).** 1.83 million audited rows in ≈130 s wall on this 2-CPU "
-    "machine (shared with other work): SQL inserts through Core ≈62 s, building rows ≈20 s, canonical JSON ≈14 s, "
-    "chain hashing ≈11 s (≈6 µs per entry: not the bottleneck). It is generated once per scale and cached in "
-    "`benchmarks/.cache`. Each row gets one `<table>.create` audit entry with its final state (as a bulk import "
-    "writes), not a full history of transitions.",
-    "- **Not measured yet:** the 三务公开 page's open/sort/filter (`gui.disclosures.page` landed during this run, "
-    "after the registers step; the memory step already visited it — `python -m benchmarks --only registers` "
-    "measures it now); "
-    "the import service (insert + audit); the 村务监督 page's filters (crash above). The reference DB has no "
-    "per-person StepAttendance rows (the steps carry the attendance counts) and no attachments.",
+    "- **Start-up (PASS).** `run_gui` paints a start-up window first and opens the database on the next turn "
+    "of the event loop (SQLAlchemy, the models and the file are ≈0.3 s). The login dialog follows at ≈3.8× a "
+    "bare window and the main window after logging in at ≈12× (info rows): most of that is the 工作台's "
+    "township-wide queries over 30 villages (`services.vouchers_queues.months_not_reviewed` ≈0.5 s on the "
+    "reference DB is the largest), measured with pyinstrument.",
+    "- **Registers.** 五议两公开, 三务公开, 花名册 and 村务监督 open and sort within budget after new indexes on "
+    "`voucher` and `voucher_event` and a 监督台账 query that picks the page's 200 event ids from indexes before "
+    "loading rows. FAIL, just: the 村务监督 filter 只看异议 (≈54 ms) on the village with 15,000 vouchers, whose "
+    "count and page each join the village's vouchers to their events. Fix: a `village_id` column on "
+    "`voucher_event` with an index `(village_id, kind, at)` (needs the generator to fill it), or page and total "
+    "in one query with `count(*) OVER ()`.",
+    "- **Import (FAIL ≈10×).** Measured end to end through `services.imports.run_import` into a fresh database: "
+    "≈6.6–7.1 s for 100,000 vouchers against ≈0.65 s for calamine merely reading the file. Parse + validate "
+    "alone is ≈2× (the whole budget); the rest is the write: inserting 100,000 voucher rows into a table with "
+    "its indexes (≈1.8 s), building the canonical after-state JSON and the chained hash of 100,000 audit "
+    "entries (≈1.9 s), inserting those entries (≈1 s), and committing ≈150 MB of WAL with `synchronous=FULL` "
+    "(≈0.7 s). The 2× budget cannot be met while every imported row gets its own full audit entry; meeting it "
+    "needs a design decision (e.g. one audit entry per import batch carrying a digest of the rows' states, "
+    "which `verify` would then check per batch), not a micro-optimisation.",
+    "- **Export (FAIL 1.36×).** `write_register` alone is at par with bare openpyxl write-only (1.02×). The "
+    "export query now streams with keyset paging and one events query per page of 2,000 (45 s → 2.6 s); the "
+    "remaining ≈2.6 s of query time exceeds the ≈1.5 s the 1.2× budget leaves. Fix: fetch the next page in a "
+    "background thread while the workbook is written, or a covering index for the events query.",
+    "- **Notices.** One notice renders at 1.06–1.30× raw reportlab (the QR path is built once per document, "
+    "string widths are memoised, page streams are not ASCII85-encoded). The batch of 200 (one review per "
+    "village, the rest one- and two-page notices) takes 1.52 s through `print_notices` (build, 核验码, record, "
+    "render) — at the edge of the 1.5 s budget; ≈0.45 s of it is building the documents from the database "
+    "(≈11 queries a notice). LibreOffice headless needs ≈0.76 s for a one-page .docx; ours is ≈100× faster.",
+    "- **Peak memory (FAIL, 154 MB vs 150 MB; a bare PySide6 window is 62 MB).** Fonts are registered with "
+    "reportlab only when first drawn (the 打印 settings tab used to load ≈80 MB of CJK faces), font coverage "
+    "is read from the cmap bytes instead of fontTools objects, and the main window drops the source-line cache "
+    "PySide6's import hook fills (≈26 MB). The rest is Qt, the imported code (openpyxl ≈10 MB on the 导入导出 "
+    "page, the renderer ≈8 MB) and ≈15 MB at login not yet traced.",
+    "- **Reference generator.** 1.83 million audited rows in ≈130 s wall on this 2-CPU machine (SQL inserts ≈62 s, "
+    "building rows ≈20 s, canonical JSON ≈14 s, chain hashing ≈11 s); cached in `benchmarks/.cache`, keyed on "
+    "the generator version and the migrations. Each row gets one `<table>.create` audit entry with its final "
+    "state, as a bulk import writes. It has no per-person StepAttendance rows (steps carry the counts) and no "
+    "attachments.",
 ]
