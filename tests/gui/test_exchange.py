@@ -110,3 +110,21 @@ def test_export_buttons_write_registers(qtbot, demo_ctx, tmp_path) -> None:  # t
     page.save_template("people", str(tmp_path / "t.xlsx"))
     close_message_boxes()
     assert (tmp_path / "t.xlsx").exists()
+
+
+def test_page_labels_match_the_export_service_and_page_import_is_light() -> None:
+    """The page lists the same registers as ``services.exports``, yet importing it does not load openpyxl."""
+    import subprocess
+    import sys
+
+    from quzhou_desktop.gui.exchange.page import EXPORT_LABELS
+    from quzhou_desktop.services.exports import EXPORT_KINDS
+
+    assert EXPORT_LABELS == EXPORT_KINDS and list(EXPORT_LABELS) == list(EXPORT_KINDS)
+    code = (
+        "import sys, quzhou_desktop.gui.exchange.page as p; "
+        "heavy = [m for m in ('openpyxl', 'python_calamine', 'quzhou_desktop.services.exports') if m in sys.modules]; "
+        "sys.exit(str(heavy) if heavy else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -104,3 +104,27 @@ def test_batch_print_runs_in_the_background_and_opens_the_preview(qtbot: QtBot, 
     finally:
         actions.open_preview = original  # type: ignore[assignment]
     assert "2 份公告" in opened[0].info.text()  # type: ignore[attr-defined]
+
+
+def test_settings_tab_loads_the_font_machinery_only_when_used() -> None:
+    """Building the 设置 page's 打印 tab does not import reportlab / fontTools; showing it does."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from quzhou_desktop.gui.printing.settings_tab import PrintSettingsTab\n"
+        "from quzhou_desktop.services.context import AppContext\n"
+        "from quzhou_desktop.store.db import Database\n"
+        "tab = PrintSettingsTab(AppContext(Database(None)))\n"
+        "heavy = [m for m in ('reportlab', 'fontTools') if m in sys.modules]\n"
+        "if heavy: sys.exit(f'built: {heavy}')\n"
+        "tab.show(); app.processEvents()\n"
+        "if 'reportlab' not in sys.modules or not tab.combos: sys.exit('shown: no fonts')\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -1,9 +1,14 @@
-"""导入导出 section: the import wizard, import templates, and one export button per register (台账)."""
+"""导入导出 section: the import wizard, import templates, and one export button per register (台账).
+
+openpyxl (≈10 MB), the workbook reader and the import/export services are imported only when an import, a
+template or an export starts: the page itself is a few buttons, and most visits never use them.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -20,14 +25,25 @@ from PySide6.QtWidgets import (
 )
 
 from quzhou_desktop.exchange.schemas import KINDS, kind_spec
-from quzhou_desktop.exchange.templates import write_template
-from quzhou_desktop.gui.exchange.wizard import ImportWizard
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import show_error, show_info
-from quzhou_desktop.gui.tasks import Progress, run_task
 from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.exports import EXPORT_KINDS, export_register
 from quzhou_desktop.services.roles import Perm
+
+if TYPE_CHECKING:
+    from quzhou_desktop.gui.exchange.wizard import ImportWizard
+    from quzhou_desktop.gui.tasks import Progress
+
+# The registers the page offers, in button order: the same keys and labels as ``services.exports.EXPORT_KINDS``
+# (a test keeps them equal), held here so that building the page does not import openpyxl.
+EXPORT_LABELS: dict[str, str] = {
+    "people": "花名册",
+    "vouchers": "支出凭证台账",
+    "ledger": "收支明细账",
+    "matters": "五议两公开台账",
+    "disclosures": "三务公开台账",
+    "supervision": "村务监督台账",
+}
 
 
 class ExchangePage(QWidget):
@@ -89,7 +105,7 @@ class ExchangePage(QWidget):
         el.addWidget(self.scope)
         grid = QGridLayout()
         self.export_buttons: dict[str, QPushButton] = {}
-        for i, (kind, label) in enumerate(EXPORT_KINDS.items()):
+        for i, (kind, label) in enumerate(EXPORT_LABELS.items()):
             b = QPushButton(tr(f"导出{label}…"))
             b.setMinimumWidth(180)
             b.clicked.connect(lambda _c=False, k=kind: self.export(k))
@@ -111,6 +127,8 @@ class ExchangePage(QWidget):
         self.set_village(self.village_id)
 
     def open_wizard(self) -> ImportWizard:
+        from quzhou_desktop.gui.exchange.wizard import ImportWizard
+
         wizard = ImportWizard(self.ctx, self.village_id, self)
         wizard.open()
         return wizard
@@ -123,6 +141,8 @@ class ExchangePage(QWidget):
             )
         if not path:
             return
+        from quzhou_desktop.exchange.templates import write_template
+
         try:
             write_template(kind, path)
         except OSError as exc:
@@ -131,7 +151,10 @@ class ExchangePage(QWidget):
         show_info(self, tr(f"已保存{label}导入模板：{path}"))
 
     def export(self, kind: str, path: str | None = None) -> None:
-        label = EXPORT_KINDS[kind]
+        from quzhou_desktop.gui.tasks import run_task
+        from quzhou_desktop.services.exports import export_register
+
+        label = EXPORT_LABELS[kind]
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
                 self, tr(f"导出{label}"), f"{label}.xlsx", tr("Excel 工作簿 (*.xlsx)")
