@@ -141,14 +141,14 @@ def _review_texts(s: Session, ids: list[str]) -> dict[str, str]:
     out: dict[str, list[str]] = {}
     if not ids:
         return {}
-    q = (
-        select(VoucherEvent)
+    q = (  # columns, not entities: a month's review events are only formatted here
+        select(VoucherEvent.voucher_id, VoucherEvent.actor_name, VoucherEvent.opinion, VoucherEvent.text)
         .where(VoucherEvent.voucher_id.in_(ids), VoucherEvent.kind == "review")
         .order_by(VoucherEvent.at)
     )
-    for e in s.scalars(q):
-        text = f"{e.actor_name} {OPINION_LABELS.get(e.opinion or '', '')}"
-        out.setdefault(e.voucher_id, []).append(text + (f"（{e.text}）" if e.text else ""))
+    for voucher_id, actor_name, opinion, note in s.execute(q):
+        text = f"{actor_name} {OPINION_LABELS.get(opinion or '', '')}"
+        out.setdefault(voucher_id, []).append(text + (f"（{note}）" if note else ""))
     return {k: "；".join(v) for k, v in out.items()}
 
 

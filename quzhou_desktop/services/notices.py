@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import NotFound, QuzhouError, ValidationError
 from quzhou_desktop.printing.documents import Notice, canonical_content
 from quzhou_desktop.printing.render import render_many
 from quzhou_desktop.printing.verification import content_hash, make_code, normalize_code
 from quzhou_desktop.services.context import AppContext, CurrentUser
+from quzhou_desktop.services.notices_common import NoticeCache
 from quzhou_desktop.services.notices_money import (
     finance_notice,
     local_date,
@@ -52,6 +54,7 @@ from quzhou_desktop.store.models import (
 __all__ = [
     "KIND_LABELS",
     "IssuedNotice",
+    "NoticeCache",
     "NoticeCheck",
     "build_document",
     "due_items",
@@ -71,7 +74,7 @@ KIND_LABELS: dict[str, str] = {
 }
 PAPERS = ("A4", "A3")
 
-_BUILDERS: dict[str, Callable[[AppContext, str], Notice]] = {
+_BUILDERS: dict[str, Callable[[AppContext, str, NoticeCache | None], Notice]] = {
     "plan": plan_notice,
     "resolution": resolution_notice,
     "result": result_notice,
@@ -99,31 +102,44 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def build_document(ctx: AppContext, kind: str, record_id: str) -> Notice:
-    """The printable document of ``kind`` for ``record_id`` as the database holds it now (no code yet)."""
-    return _BUILDERS[_kind(kind)](ctx, record_id)
+def build_document(ctx: AppContext, kind: str, record_id: str, *, cache: NoticeCache | None = None) -> Notice:
+    """The printable document of ``kind`` for ``record_id`` as the database holds it now (no code yet).
+
+    ``cache``: lookups shared by the documents of one batch (``print_notices`` passes one); the document is the
+    same with or without it.
+    """
+    return _BUILDERS[_kind(kind)](ctx, record_id, cache)
 
 
 def village_of(ctx: AppContext, kind: str, record_id: str) -> str:
     """The village a record belongs to (permission checks, batch grouping)."""
     with ctx.read() as s:
-        vid: str | None = None
-        if kind in ("plan", "resolution", "result"):
-            vid = s.scalar(
-                select(Matter.village_id)
-                .join(MatterStep, MatterStep.matter_id == Matter.id)
-                .where(MatterStep.id == record_id)
-            )
-        elif kind == "register":
-            vid = s.scalar(select(Matter.village_id).where(Matter.id == record_id))
-        elif kind == "voucher":
-            vid = s.scalar(select(Voucher.village_id).where(Voucher.id == record_id))
-        elif kind == "finance":
-            vid = s.scalar(select(Disclosure.village_id).where(Disclosure.id == record_id))
-        elif kind == "review":
-            vid = s.scalar(select(MonthlyReview.village_id).where(MonthlyReview.id == record_id))
+        return _found(kind, record_id, _village_in(s, kind, record_id))
+
+
+def _found(kind: str, record_id: str, vid: str | None) -> str:
     if vid is None:
         raise NotFound(what=f"编号为 {record_id} 的{KIND_LABELS.get(kind, '记录')}")
+    return vid
+
+
+def _village_in(s: Session, kind: str, record_id: str) -> str | None:
+    """The record's village id, None when there is no such record."""
+    vid: str | None = None
+    if kind in ("plan", "resolution", "result"):
+        vid = s.scalar(
+            select(Matter.village_id)
+            .join(MatterStep, MatterStep.matter_id == Matter.id)
+            .where(MatterStep.id == record_id)
+        )
+    elif kind == "register":
+        vid = s.scalar(select(Matter.village_id).where(Matter.id == record_id))
+    elif kind == "voucher":
+        vid = s.scalar(select(Voucher.village_id).where(Voucher.id == record_id))
+    elif kind == "finance":
+        vid = s.scalar(select(Disclosure.village_id).where(Disclosure.id == record_id))
+    elif kind == "review":
+        vid = s.scalar(select(MonthlyReview.village_id).where(MonthlyReview.id == record_id))
     return vid
 
 
@@ -157,11 +173,14 @@ def print_notices(
     if not unique:
         raise ValidationError(field="打印内容", reason="没有需要打印的公告")
     user = ctx.require_user()
+    with ctx.read() as s:  # every record's village in one session; checked in item order below, as before
+        villages = [_village_in(s, kind, rid) for kind, rid in unique]
     docs: list[Notice] = []
     total = len(unique) + 1
-    for n, (kind, rid) in enumerate(unique, 1):
-        ctx.require(Perm.PRINT, village_of(ctx, kind, rid))
-        docs.append(build_document(ctx, kind, rid))
+    cache = NoticeCache()
+    for n, ((kind, rid), vid) in enumerate(zip(unique, villages, strict=True), 1):
+        ctx.require(Perm.PRINT, _found(kind, rid, vid))
+        docs.append(build_document(ctx, kind, rid, cache=cache))
         if progress:
             progress(n, total)
     fonts = current_fontset()

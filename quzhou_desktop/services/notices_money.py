@@ -20,7 +20,7 @@ from quzhou_desktop.printing.documents import (
     VoucherForm,
 )
 from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.notices_common import org_of
+from quzhou_desktop.services.notices_common import NoticeCache
 from quzhou_desktop.services.notices_register import NotPrintable
 from quzhou_desktop.store.models import MonthlyReview, Voucher, VoucherEvent
 
@@ -57,7 +57,7 @@ def _last_signoff(events: list[VoucherEvent], *kinds: str) -> Signoff:
     return Signoff(name=e.actor_name or "", date=local_date(e.at), opinion=opinion)
 
 
-def voucher_form(ctx: AppContext, voucher_id: str) -> VoucherForm:
+def voucher_form(ctx: AppContext, voucher_id: str, cache: NoticeCache | None = None) -> VoucherForm:
     """支出凭证审批单 of one voucher version, with its review and signature boxes filled from the events."""
     from sqlalchemy import select
 
@@ -66,7 +66,7 @@ def voucher_form(ctx: AppContext, voucher_id: str) -> VoucherForm:
         if v is None:
             raise NotFound(what="这张凭证")
         ctx.require_village(v.village_id)
-        org = org_of(s, v.village_id)
+        org = (cache or NoticeCache()).org(s, v.village_id)
         events = list(
             s.scalars(select(VoucherEvent).where(VoucherEvent.voucher_id == v.id).order_by(VoucherEvent.at))
         )
@@ -114,7 +114,7 @@ def review_record_id(ctx: AppContext, village_id: str, year: int, month: int) ->
     return rid
 
 
-def review_report(ctx: AppContext, review_id: str) -> ReviewReport:
+def review_report(ctx: AppContext, review_id: str, cache: NoticeCache | None = None) -> ReviewReport:
     """村监会月度审核意见书 from the recorded monthly review: the month's vouchers, opinions and signers."""
     from quzhou_desktop.services.monthly import monthly_review
 
@@ -123,7 +123,7 @@ def review_report(ctx: AppContext, review_id: str) -> ReviewReport:
         if r is None:
             raise NotFound(what="这次月度审核")
         village_id, year, month = r.village_id, r.year, r.month
-        org = org_of(s, village_id)
+        org = (cache or NoticeCache()).org(s, village_id)
     view = monthly_review(ctx, village_id, year, month)
     if view.meeting_date is None:
         raise NotPrintable(what="月度审核意见书", reason="没有记录例会日期")
@@ -173,8 +173,8 @@ def _opinion_of(reviews: str) -> str:
     return last.split(" ", 1)[-1]
 
 
-def finance_notice(ctx: AppContext, disclosure_id: str) -> FinanceNotice:
-    """财务公开表 from a reviewed 财务公开 disclosure (C31 enforced by the data source)."""
+def finance_notice(ctx: AppContext, disclosure_id: str, cache: NoticeCache | None = None) -> FinanceNotice:
+    """财务公开表 from a reviewed 财务公开 disclosure (C31 enforced by the data source; ``cache`` unused)."""
     from quzhou_desktop.services.disclosures_finance import finance_notice_data
 
     d = finance_notice_data(ctx, disclosure_id)

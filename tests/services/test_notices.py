@@ -238,3 +238,18 @@ def test_due_items_lists_unprinted_finance_and_review_then_forgets_them(
     assert ("finance", nw.finance_id) in due and ("review", nw.review_id) in due
     print_notices(nw.ctx, due, tmp_path / "due.pdf")
     assert due_items(nw.ctx, [nw.village_id], today) == []
+
+
+def test_a_shared_batch_cache_builds_the_same_documents(nw: NoticeWorld) -> None:
+    """print_notices shares one NoticeCache (names, rules, 村监会 rosters, cited vouchers) across a batch: every
+    kind built through it, twice over (the second 实施结果公告 of a village reads the cited vouchers once), equals
+    the document built alone (C27: the printed text is a function of the record only)."""
+    from quzhou_desktop.printing.documents import canonical_content
+    from quzhou_desktop.services.notices import NoticeCache, build_document
+
+    cache = NoticeCache()
+    for _round in range(2):
+        for kind, get, _expected in CASES:
+            alone = canonical_content(build_document(nw.ctx, kind, get(nw)))
+            assert canonical_content(build_document(nw.ctx, kind, get(nw), cache=cache)) == alone, kind
+    assert cache.spending and cache.seats and cache.orgs and cache.rules is not None
