@@ -124,8 +124,13 @@ def filtered_vouchers(ctx: AppContext, flt: VoucherFilter) -> Any:
 
 def count_vouchers(ctx: AppContext, flt: VoucherFilter) -> int:
     ctx.require_user()
+    q = filtered_vouchers(ctx, flt)
+    if flt.village_id and flt.text.strip() and not (flt.year or flt.start or flt.end):
+        # a tautology (voucher_date is NOT NULL) so the search reads the village's rows over
+        # ix_voucher_village_date, in about file order (≈2× faster than over ix_voucher_village_amount)
+        q = q.where(Voucher.voucher_date >= date.min)
     with ctx.read() as s:
-        sub = filtered_vouchers(ctx, flt).subquery()
+        sub = q.subquery()
         return int(s.scalar(select(func.count()).select_from(sub)) or 0)
 
 

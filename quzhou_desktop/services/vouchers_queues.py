@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,7 +18,7 @@ from quzhou_desktop.services.roles import Perm
 from quzhou_desktop.services.vouchers import VoucherRow
 from quzhou_desktop.services.vouchers_common import EVENT_LABELS, OPINION_LABELS, events_of, status_label
 from quzhou_desktop.services.vouchers_query import row_of
-from quzhou_desktop.store.models import MonthlyReview, Village, Voucher, VoucherEvent
+from quzhou_desktop.store.models import AuditEntry, MonthlyReview, Village, Voucher, VoucherEvent
 
 __all__ = [
     "STALE_DAYS",
@@ -268,6 +270,11 @@ def _ledger_query(ctx: AppContext, flt: LedgerFilter, *columns: Any) -> Any:
         )
     if flt.text.strip():
         like = f"%{flt.text.strip()}%"
+        if flt.village_id and not flt.year:
+            # a tautology (voucher_date is NOT NULL) that makes SQLite walk the village's vouchers over
+            # ix_voucher_village_date: rows are stored in about date order, so the voucher and event rows the
+            # search reads come in file order (≈2× faster than over ix_voucher_village_amount)
+            q = q.where(Voucher.voucher_date >= date.min)
         q = q.where(
             or_(
                 Voucher.number.like(like),
@@ -279,10 +286,66 @@ def _ledger_query(ctx: AppContext, flt: LedgerFilter, *columns: Any) -> Any:
     return q
 
 
+# The 监督台账 tab counts and then asks for the first page of the same filter at once. Both have to visit the
+# village's vouchers and their events (no index orders a village's events by time), so for the time order
+# ``count_ledger`` takes page and total from one query (``count(*) OVER ()``) and keeps the page's event ids for the ``ledger_rows``
+# call that follows: one slot, used once, within a few seconds, and only while the newest audit_log seq (every
+# write appends to the audit chain) is the one seen when counting.
+PREFETCH_PAGE = 200  # PagedTableModel's page size
+_PREFETCH_SECONDS = 3.0
+_prefetch_lock = threading.Lock()
+_prefetched: tuple[tuple[Any, ...], list[int], float] | None = None
+_last_sort: tuple[str, bool] = ("at", True)  # the sort of the latest page asked for (the table's sort)
+
+
+def _page_key(ctx: AppContext, flt: LedgerFilter, sort: str, descending: bool, token: Any) -> tuple[Any, ...]:
+    user = ctx.user.id if ctx.user is not None else None
+    visible = ctx.visible_village_ids()
+    return (id(ctx), user, None if visible is None else frozenset(visible), flt, sort, descending, token)
+
+
+def _change_token(s: Session) -> Any:
+    return s.scalar(select(func.max(AuditEntry.seq)))
+
+
+def _order(sort: str, descending: bool) -> list[Any]:
+    col = LEDGER_SORTS.get(sort, VoucherEvent.at)
+    return [col.desc(), _EVENT_ROWID.desc()] if descending else [col.asc(), _EVENT_ROWID.asc()]
+
+
 def count_ledger(ctx: AppContext, flt: LedgerFilter) -> int:
+    """Number of matching events; the first page in the latest sort is kept for ``ledger_rows``."""
+    global _prefetched
     ctx.require_user()
+    sort, descending = _last_sort
+    if sort != "at" or not flt.village_id:
+        # a page in voucher date or amount order is read in index order and stops after the page, and the
+        # township-wide window costs more than it saves: a plain count then
+        with ctx.read() as s:
+            return int(s.scalar(_ledger_query(ctx, flt, func.count())) or 0)
+    q = _ledger_query(ctx, flt, _EVENT_ROWID, func.count().over())
+    q = q.order_by(*_order(sort, descending)).limit(PREFETCH_PAGE)
     with ctx.read() as s:
-        return int(s.scalar(_ledger_query(ctx, flt, func.count())) or 0)
+        token = _change_token(s)
+        rows = s.execute(q).all()
+    total = int(rows[0][1]) if rows else 0
+    if rows:
+        key = _page_key(ctx, flt, sort, descending, token)
+        with _prefetch_lock:
+            _prefetched = (key, [r[0] for r in rows], time.monotonic())
+    return total
+
+
+def _take_prefetched(key: tuple[Any, ...], limit: int) -> list[int] | None:
+    global _prefetched
+    with _prefetch_lock:
+        slot, _prefetched = _prefetched, None
+    if slot is None or slot[0] != key or time.monotonic() - slot[2] > _PREFETCH_SECONDS:
+        return None
+    ids = slot[1]
+    if limit <= len(ids):
+        return ids[:limit]
+    return ids if len(ids) < PREFETCH_PAGE else None  # fewer than a page: that is every match
 
 
 def ledger_rows(
@@ -295,41 +358,30 @@ def ledger_rows(
     descending: bool = True,
 ) -> list[LedgerRow]:
     """One page of the 监督台账: first the page's event ids over the covering indexes (no voucher or event row
-    is read for the rows skipped or sorted), then the full rows of those ids only."""
+    is read for the rows skipped or sorted; the first page may come from ``count_ledger``), then the full rows
+    of those ids only."""
+    global _last_sort
     ctx.require_user()
-    col = LEDGER_SORTS.get(sort, VoucherEvent.at)
-    order = [col.desc(), _EVENT_ROWID.desc()] if descending else [col.asc(), _EVENT_ROWID.asc()]
-    ids_q = _ledger_query(ctx, flt, _EVENT_ROWID).order_by(*order).offset(offset).limit(limit)
+    if sort not in LEDGER_SORTS:
+        sort = "at"
+    _last_sort = (sort, descending)
     with ctx.read() as s:
-        ids = list(s.scalars(ids_q))
+        ids: list[int] | None = None
+        if offset == 0:
+            ids = _take_prefetched(_page_key(ctx, flt, sort, descending, _change_token(s)), limit)
+        if ids is None:
+            ids_q = _ledger_query(ctx, flt, _EVENT_ROWID).order_by(*_order(sort, descending))
+            ids = list(s.scalars(ids_q.offset(offset).limit(limit)))
         if not ids:
             return []
-        rows_q = (
-            select(_EVENT_ROWID, VoucherEvent, Voucher, Village.name)
-            .join(Voucher, Voucher.id == VoucherEvent.voucher_id)
-            .join(Village, Village.id == Voucher.village_id)
+        e, v = VoucherEvent, Voucher
+        rows_q = (  # plain columns in LedgerRow's order (Core rows: no ORM object per event and voucher)
+            select(_EVENT_ROWID, e.id, Village.name, v.id, v.number, v.version, v.voucher_date, v.purpose,
+                   v.payee, v.amount_fen, e.kind, e.opinion, e.text, e.actor_name, e.actor_role, e.at, v.status)
+            .select_from(e)
+            .join(v, v.id == e.voucher_id)
+            .join(Village, Village.id == v.village_id)
             .where(_EVENT_ROWID.in_(ids))
-        )
-        by_id = {rowid: (e, v, name) for rowid, e, v, name in s.execute(rows_q)}
-        return [_ledger_row(*by_id[i]) for i in ids if i in by_id]
-
-
-def _ledger_row(e: VoucherEvent, v: Voucher, name: str) -> LedgerRow:
-    return LedgerRow(
-        e.id,
-        name,
-        v.id,
-        v.number,
-        v.version,
-        v.voucher_date,
-        v.purpose,
-        v.payee,
-        v.amount_fen,
-        e.kind,
-        e.opinion,
-        e.text,
-        e.actor_name,
-        e.actor_role,
-        e.at,
-        v.status,
-    )
+        )  # fmt: skip
+        by_id = {r[0]: r for r in s.connection().execute(rows_q)}
+        return [LedgerRow(*by_id[i][1:]) for i in ids if i in by_id]
