@@ -3,17 +3,21 @@ off them (memberships, review and signature events), streamed in order. Amounts 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, literal_column, or_, select, tuple_
 
 from quzhou_desktop.services.bodies import PARTY_STATUS_LABELS, body_label, role_label
 from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.exports_stream import json_page, read_ahead, trail_sql
 from quzhou_desktop.services.imports_people import ROLE_SEATS
-from quzhou_desktop.services.vouchers_common import EVENT_LABELS, OPINION_LABELS, local_time, status_label
-from quzhou_desktop.store.models import Membership, Person, Village, Voucher, VoucherEvent
+from quzhou_desktop.services.vouchers_common import status_label
+from quzhou_desktop.store.models import Membership, Person, Village, Voucher
+
+_CHUNK = 2000  # rows handed to the writer at a time
 
 _SEAT_NAMES = {seat: name for name, seat in ROLE_SEATS.items()}
 
@@ -58,36 +62,63 @@ def people_rows(
 def voucher_rows(
     ctx: AppContext, scope: list[str] | None, date_from: date | None, date_to: date | None
 ) -> Iterator[tuple[Any, ...]]:
-    """Every voucher version with its status and the review/signature trail in one text cell."""
-    t, v, e = Voucher.__table__, Village.__table__, VoucherEvent.__table__
+    """Every voucher version with its status and the review/signature trail in one text cell, by village
+    name, date, number and version.
+
+    Per village, keyset pages over ix_voucher_village_date in index order (date, number, version, rowid: no
+    sort), the trail concatenated by SQLite (``trail_sql``), each page one JSON row (``json_page``), all read
+    ahead on a thread while the caller writes."""
+    t, v = Voucher.__table__, Village.__table__
+    rowid: Any = literal_column("voucher.rowid")
+    keys = (t.c.voucher_date, t.c.number, t.c.version, rowid)
+    vq: Select[Any] = select(v.c.id, v.c.name).order_by(v.c.name, v.c.id)
     q: Select[Any] = select(
-        t.c.id, v.c.name, t.c.number, t.c.version, t.c.voucher_date, t.c.handler_name, t.c.payee, t.c.purpose,
-        t.c.amount_fen, t.c.funding_source, t.c.invoice_count, t.c.status,
-    ).join(v, v.c.id == t.c.village_id)  # fmt: skip
-    eq: Select[Any] = select(e.c.voucher_id, e.c.kind, e.c.opinion, e.c.text, e.c.actor_name, e.c.at).join(
-        t, t.c.id == e.c.voucher_id
-    )
-    for cond in (
-        t.c.village_id.in_(scope) if scope is not None else None,
-        t.c.voucher_date >= date_from if date_from else None,
-        t.c.voucher_date <= date_to if date_to else None,
-    ):
-        if cond is not None:
-            q, eq = q.where(cond), eq.where(cond)
-    q = q.order_by(v.c.name, t.c.voucher_date, t.c.number, t.c.version)
+        t.c.number, t.c.version, t.c.voucher_date, t.c.handler_name, t.c.payee, t.c.purpose, t.c.amount_fen,
+        t.c.funding_source, t.c.invoice_count, t.c.status, trail_sql(t.c.id), rowid.label("row_id"),
+    ).order_by(*keys).limit(_CHUNK)  # fmt: skip
+    if scope is not None:
+        vq = vq.where(v.c.id.in_(scope))
+    if date_from:
+        q = q.where(t.c.voucher_date >= date_from)
+    if date_to:
+        q = q.where(t.c.voucher_date <= date_to)
     labels: dict[str, str] = {}
-    with ctx.db.read_engine.connect() as conn:
-        trails: dict[str, list[str]] = {}
-        for vid, kind, opinion, text, actor, at in conn.execute(eq.order_by(e.c.voucher_id, e.c.at)):
-            trails.setdefault(vid, []).append(
-                f"{local_time(at):%Y-%m-%d %H:%M} {actor or ''}{EVENT_LABELS.get(kind, kind)}"
-                + (f"：{OPINION_LABELS[opinion]}" if opinion in OPINION_LABELS else "")
-                + (f"（{text}）" if text else "")
-            )
-        for row in conn.execute(q):
-            status = row[11]
-            label = labels.get(status)
-            if label is None:
-                label = labels[status] = status_label(status)
-            trail = trails.get(row[0])
-            yield (*row[1:11], label, "；".join(trail) if trail else "")
+
+    def produce() -> Iterator[list[tuple[Any, ...]]]:
+        with ctx.db.read_engine.connect() as conn:
+            villages = conn.execute(vq).all()
+        for vid, village in villages:
+            page = q.where(t.c.village_id == vid)
+            while True:
+                with ctx.db.read_engine.connect() as conn:
+                    rows = json.loads(conn.execute(json_page(page)).scalar_one())
+                out = []
+                for (
+                    number,
+                    version,
+                    on,
+                    handler,
+                    payee,
+                    purpose,
+                    fen,
+                    source,
+                    invoices,
+                    status,
+                    trail,
+                    _,
+                ) in rows:
+                    label = labels.get(status)
+                    if label is None:
+                        label = labels[status] = status_label(status)
+                    out.append((village, number, version, date.fromisoformat(on), handler, payee, purpose, fen,
+                                source, invoices, label, trail))  # fmt: skip
+                if out:
+                    yield out
+                if len(rows) < _CHUNK:
+                    break
+                last = rows[-1]
+                page = q.where(
+                    t.c.village_id == vid, tuple_(*keys) > tuple_(out[-1][3], last[0], last[1], last[11])
+                )
+
+    yield from read_ahead(produce, threaded=not ctx.db.memory)

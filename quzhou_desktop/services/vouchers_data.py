@@ -6,14 +6,14 @@ never touch the database or Qt.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import select, tuple_
 
 from quzhou_desktop.core.money import fen_to_upper, fen_to_yuan_str, format_fen
 from quzhou_desktop.core.vouchers import (
@@ -23,6 +23,7 @@ from quzhou_desktop.core.vouchers import (
     spending_tier,
 )
 from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.exports_stream import json_page, read_ahead, trail_sql
 from quzhou_desktop.services.monthly import monthly_review
 from quzhou_desktop.services.settings import get_rules
 from quzhou_desktop.services.vouchers import VoucherFilter, VoucherRow
@@ -41,7 +42,7 @@ from quzhou_desktop.services.vouchers_common import (
 from quzhou_desktop.services.vouchers_flow import committee_in
 from quzhou_desktop.services.vouchers_query import filtered_vouchers, row_of
 from quzhou_desktop.services.vouchers_queues import LedgerFilter, ledger_rows
-from quzhou_desktop.store.models import Attachment, LedgerLine, Village, Voucher, VoucherEvent
+from quzhou_desktop.store.models import Attachment, LedgerLine, Village, Voucher
 
 __all__ = [
     "EventRow",
@@ -407,65 +408,46 @@ def voucher_export_rows(
     """Rows under ``VOUCHER_EXPORT_HEADERS``, oldest first; 审批过程 lists each event with actor and time.
 
     Keyset pages on (voucher_date, number, version, id) over ix_voucher_date / ix_voucher_village_date (no
-    OFFSET, no re-sort per page), plain columns instead of ORM objects, and the events of a whole page in
-    one ``voucher_id IN (…)`` query. Each page is its own short read transaction."""
+    OFFSET, no re-sort per page), plain columns instead of ORM objects, the trail concatenated by SQLite
+    (``exports_stream.trail_sql``). Each page is its own short read transaction; pages are read ahead on a
+    thread (``read_ahead``) while the caller writes the previous ones."""
     ctx.require_user()
     cols = (Voucher.voucher_date, Voucher.number, Voucher.version, Voucher.id)
     base = filtered_vouchers(ctx, flt).with_only_columns(
         *cols, Village.name, Voucher.handler_name, Voucher.payee, Voucher.purpose, Voucher.amount_fen,
-        Voucher.status, maintain_column_froms=True,
+        Voucher.status, trail_sql(Voucher.id), maintain_column_froms=True,
     ).order_by(*cols)  # fmt: skip
-    last: tuple[Any, ...] | None = None
-    while True:
-        q = base if last is None else base.where(tuple_(*cols) > tuple_(*last))
-        with ctx.read() as s:
-            rows = s.connection().execute(q.limit(page)).all()  # Core rows: no ORM loading per row
+    labels: dict[str, str] = {}
+
+    def produce() -> Iterator[list[tuple[Any, ...]]]:
+        last: tuple[Any, ...] | None = None
+        while True:
+            q = base if last is None else base.where(tuple_(*cols) > tuple_(*last))
+            with ctx.read() as s:
+                rows = json.loads(s.connection().execute(json_page(q.limit(page))).scalar_one())
             if not rows:
                 return
-            trails = _export_trails(s, [r.id for r in rows])
-        for r in rows:
-            yield (
-                r.name,
-                r.number,
-                r.version,
-                r.voucher_date,
-                r.handler_name,
-                r.payee,
-                r.purpose,
-                fen_to_yuan_str(r.amount_fen),
-                _upper(r.amount_fen),
-                status_label(r.status),
-                "；".join(trails.get(r.id, ())),
-            )
-        last = tuple(rows[-1][:4])
-        if len(rows) < page:
-            return
+            out = []
+            for date_, number, version, _id, name, handler, payee, purpose, fen, status, trail in rows:
+                label = labels.get(status)
+                if label is None:
+                    label = labels[status] = status_label(status)
+                out.append(
+                    (name, number, version, date.fromisoformat(date_), handler, payee, purpose,
+                     fen_to_yuan_str(fen), _upper(fen), label, trail)
+                )  # fmt: skip
+            yield out
+            if len(rows) < page:
+                return
+            last = (out[-1][3], *rows[-1][1:4])
+
+    yield from read_ahead(produce, threaded=not ctx.db.memory)
 
 
 @lru_cache(maxsize=65536)
 def _upper(amount_fen: int) -> str:
     """金额大写 (C24), cached: an export repeats many amounts."""
     return fen_to_upper(amount_fen)
-
-
-def _export_trails(s: Session, voucher_ids: list[str]) -> dict[str, list[str]]:
-    """审批过程 parts per voucher, in trail order (as ``events_of``), for a page of vouchers in one query."""
-    e = VoucherEvent
-    # Asia/Shanghai minutes formatted by SQLite (same as ``local_time``: UTC + 8 h), not by strftime per row
-    at_text = func.strftime("%Y-%m-%d %H:%M", e.at, "+8 hours")
-    q = (
-        select(e.voucher_id, at_text, e.actor_name, e.kind, e.opinion, e.text)
-        .where(e.voucher_id.in_(voucher_ids))
-        .order_by(e.voucher_id, e.at, e.created_at, e.id)
-    )
-    out: dict[str, list[str]] = {}
-    for vid, at, actor, kind, opinion, text in s.connection().execute(q):
-        out.setdefault(vid, []).append(
-            f"{at} {actor or ''}{EVENT_LABELS.get(kind, kind)}"
-            + (f"：{OPINION_LABELS[opinion]}" if opinion in OPINION_LABELS else "")
-            + (f"（{text}）" if text else "")
-        )
-    return out
 
 
 def ledger_export_rows(ctx: AppContext, flt: LedgerFilter, *, page: int = 1000) -> Iterator[tuple[Any, ...]]:
