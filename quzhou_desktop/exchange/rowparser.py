@@ -339,6 +339,17 @@ class SheetParser:
         if not bad and not blank_required:
             self._finish_record(rownum, values, rec)
 
+    def _column_for(self, key: str) -> int:
+        """The column to blame for a problem with ``key``: its own, or (a field the sheet lacks, e.g. 收入金额
+        when only 支出金额 is there) its partner, else the first mapped column, so every error names a column."""
+        cols = self.m.columns
+        if key in cols:
+            return cols[key]
+        partner = {"income_fen": "expense_fen", "expense_fen": "income_fen"}.get(key)
+        if partner in cols:
+            return cols[partner]
+        return min(cols.values())
+
     def _finish_record(self, rownum: int, values: Row, rec: dict[str, Any]) -> None:
         if rec.get("village") is None:
             if self.village is None and "village" in self.m.columns:
@@ -347,7 +358,7 @@ class SheetParser:
             rec["village"] = self.village
         problems = self.check(rec)
         for key, reason in problems:
-            col = self.m.columns[key]
+            col = self._column_for(key)
             v = values[col]
             if v == "" or v is None:
                 self._blank_err(rownum, col, reason)
@@ -360,7 +371,7 @@ class SheetParser:
             key, ident, scope = dup
             first = self.seen.setdefault(ident, rownum)
             if first != rownum:
-                col = self.m.columns[key]
+                col = self._column_for(key)
                 self._err(rownum, col, values[col], f"与第{first}行重复（{scope}）")
                 return
         self.res.rows.append(self.spec.record(row=rownum, **rec))

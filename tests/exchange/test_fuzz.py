@@ -7,7 +7,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -52,6 +52,7 @@ def workbook_layout(draw: st.DrawFn) -> tuple[str, list[list[object]]]:
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(workbook_layout(), st.booleans())
+@example(("ledger", [["凭证号", "支出金额", "日期", "摘要"], [None, None, dt.date(2000, 1, 1), "0"]]), False)
 def test_random_workbooks_never_crash(layout: tuple[str, list[list[object]]], with_village: bool) -> None:
     kind, rows = layout
     with tempfile.TemporaryDirectory() as d:
