@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from quzhou_desktop.commands.common import EXIT_PROBLEM, CommandError, add_user_arg, login, open_context
+from quzhou_desktop.services.export_kinds import EXPORT_KINDS
 
 IMPORT_KINDS = ("people", "vouchers", "ledger")
-EXPORT_KINDS = ("people", "vouchers", "ledger", "matters", "disclosures", "supervision")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -25,20 +25,13 @@ from quzhou_desktop.core.idcard import mask_id
 from quzhou_desktop.core.money import parse_amount
 from quzhou_desktop.exchange.writer import ColumnSpec, write_register
 from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.export_kinds import EXPORT_KINDS
 from quzhou_desktop.services.exports_rows import people_rows, voucher_rows
 from quzhou_desktop.services.roles import Perm
 from quzhou_desktop.store.models import LedgerLine, Village
 
 __all__ = ["EXPORT_KINDS", "ExportRequest", "export_register", "register_columns"]
 
-EXPORT_KINDS: dict[str, str] = {
-    "people": "花名册",
-    "vouchers": "支出凭证台账",
-    "ledger": "收支明细账",
-    "matters": "五议两公开台账",
-    "disclosures": "三务公开台账",
-    "supervision": "村务监督台账",
-}
 ProgressFn = Callable[[int], None]
 
 

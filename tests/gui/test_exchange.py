@@ -117,10 +117,10 @@ def test_page_labels_match_the_export_service_and_page_import_is_light() -> None
     import subprocess
     import sys
 
-    from quzhou_desktop.gui.exchange.page import EXPORT_LABELS
+    from quzhou_desktop.gui.exchange.page import EXPORT_KINDS as PAGE_KINDS
     from quzhou_desktop.services.exports import EXPORT_KINDS
 
-    assert EXPORT_LABELS == EXPORT_KINDS and list(EXPORT_LABELS) == list(EXPORT_KINDS)
+    assert PAGE_KINDS is EXPORT_KINDS
     code = (
         "import sys, quzhou_desktop.gui.exchange.page as p; "
         "heavy = [m for m in ('openpyxl', 'python_calamine', 'quzhou_desktop.services.exports') if m in sys.modules]; "

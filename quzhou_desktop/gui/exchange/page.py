@@ -28,22 +28,12 @@ from quzhou_desktop.exchange.schemas import KINDS, kind_spec
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import show_error, show_info
 from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.export_kinds import EXPORT_KINDS
 from quzhou_desktop.services.roles import Perm
 
 if TYPE_CHECKING:
     from quzhou_desktop.gui.exchange.wizard import ImportWizard
     from quzhou_desktop.gui.tasks import Progress
-
-# The registers the page offers, in button order: the same keys and labels as ``services.exports.EXPORT_KINDS``
-# (a test keeps them equal), held here so that building the page does not import openpyxl.
-EXPORT_LABELS: dict[str, str] = {
-    "people": "花名册",
-    "vouchers": "支出凭证台账",
-    "ledger": "收支明细账",
-    "matters": "五议两公开台账",
-    "disclosures": "三务公开台账",
-    "supervision": "村务监督台账",
-}
 
 
 class ExchangePage(QWidget):
@@ -105,7 +95,7 @@ class ExchangePage(QWidget):
         el.addWidget(self.scope)
         grid = QGridLayout()
         self.export_buttons: dict[str, QPushButton] = {}
-        for i, (kind, label) in enumerate(EXPORT_LABELS.items()):
+        for i, (kind, label) in enumerate(EXPORT_KINDS.items()):
             b = QPushButton(tr(f"导出{label}…"))
             b.setMinimumWidth(180)
             b.clicked.connect(lambda _c=False, k=kind: self.export(k))
@@ -154,7 +144,7 @@ class ExchangePage(QWidget):
         from quzhou_desktop.gui.tasks import run_task
         from quzhou_desktop.services.exports import export_register
 
-        label = EXPORT_LABELS[kind]
+        label = EXPORT_KINDS[kind]
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
                 self, tr(f"导出{label}"), f"{label}.xlsx", tr("Excel 工作簿 (*.xlsx)")
