@@ -56,9 +56,7 @@ class ItemDialog(ServiceDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.error)
-        buttons = button_box("添加")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("添加", dialog=self)
         lay.addWidget(buttons)
 
     def save(self) -> None:

@@ -120,9 +120,7 @@ class DisclosureDialog(ServiceDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.error)
-        buttons = button_box("保存草稿")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("保存草稿", dialog=self)
         lay.addWidget(buttons)
         self.category.currentIndexChanged.connect(lambda _i: self._fill_items())
         if info is not None:
@@ -216,9 +214,7 @@ class FinanceDialog(ServiceDialog):
         lay.addWidget(self.table, 1)
         lay.addWidget(self.totals)
         lay.addWidget(self.error)
-        buttons = button_box("生成草稿")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("生成草稿", dialog=self)
         lay.addWidget(buttons)
         self.year.valueChanged.connect(lambda _v: self.preview())
         self.period.currentIndexChanged.connect(lambda _i: self.preview())
@@ -267,9 +263,7 @@ class ReviewDialog(ServiceDialog):
         lay.addWidget(head)
         lay.addLayout(form)
         lay.addWidget(self.error)
-        buttons = button_box("审核签名")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("审核签名", dialog=self)
         lay.addWidget(buttons)
         self.password.setFocus()
 
@@ -305,9 +299,7 @@ class PostDialog(ServiceDialog):
         lay.addLayout(form)
         lay.addWidget(note)
         lay.addWidget(self.error)
-        buttons = button_box("确认公开")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("确认公开", dialog=self)
         lay.addWidget(buttons)
 
     def save(self) -> None:
@@ -346,9 +338,7 @@ class FeedbackDialog(ServiceDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.error)
-        buttons = button_box("登记")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("登记", dialog=self)
         lay.addWidget(buttons)
 
     def save(self) -> None:
@@ -382,9 +372,7 @@ class ReplyDialog(ServiceDialog):
         lay.addWidget(due)
         lay.addLayout(form)
         lay.addWidget(self.error)
-        buttons = button_box("保存答复")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("保存答复", dialog=self)
         lay.addWidget(buttons)
 
     def save(self) -> None:

@@ -54,9 +54,7 @@ class AmendDialog(ServiceDialog):
         form.addRow(tr("更正后内容"), self.value_edit)
         form.addRow(tr("更正原因"), self.reason_edit)
         lay.addWidget(self.error)
-        buttons = button_box("登记更正")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("登记更正", dialog=self)
         lay.addWidget(buttons)
         self.field_widgets = {"更正原因": self.reason_edit, "更正内容": self.value_edit}
         self.step_combo.currentIndexChanged.connect(lambda _i: self._load())

@@ -74,9 +74,7 @@ class MatterDialog(ServiceDialog):
         form.addRow(tr("年度"), self.year_spin)
         form.addRow(tr("事项说明"), self.desc_edit)
         lay.addWidget(self.error)
-        buttons = button_box("保存")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("保存", dialog=self)
         lay.addWidget(buttons)
         self.field_widgets = {
             "事项名称": self.title_edit,

@@ -74,9 +74,7 @@ class UserDialog(ServiceDialog):
             self.active_check.setChecked(user.active)
             form.addRow(self.active_check)
         form.addRow(self.error)
-        buttons = button_box("保存")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("保存", dialog=self)
         form.addRow(buttons)
         self.field_widgets = {
             "用户名": self.username_edit,
@@ -130,9 +128,7 @@ class ResetPasswordDialog(ServiceDialog):
         form.addRow(tr("临时密码："), self.password_edit)
         form.addRow(tr("再输一次："), self.again_edit)
         form.addRow(self.error)
-        buttons = button_box("重置密码")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("重置密码", dialog=self)
         form.addRow(buttons)
         self.field_widgets = {"密码": self.password_edit}
         self.setMinimumWidth(420)

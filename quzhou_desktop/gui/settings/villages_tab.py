@@ -50,9 +50,7 @@ class VillageDialog(ServiceDialog):
         form.addRow(tr("18周岁以上人数："), self.adults_spin)
         form.addRow(self.busy_check)
         form.addRow(self.error)
-        buttons = button_box("保存")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("保存", dialog=self)
         form.addRow(buttons)
         self.field_widgets = {"村名": self.name_edit, "村代码": self.code_edit}
         self.setMinimumWidth(380)

@@ -59,9 +59,7 @@ class PasswordDialog(ServiceDialog):
         form.addRow(tr("登录密码："), self.password)
         lay.addLayout(form)
         lay.addWidget(self.error)
-        buttons = button_box("签名确认")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("签名确认", dialog=self)
         lay.addWidget(buttons)
 
     def save(self) -> None:

@@ -82,9 +82,7 @@ class ReviewDialog(ServiceDialog):
         form.addRow(tr("意见内容："), self.text_edit)
         form.addRow(tr("登录密码："), self.password)
         lay.addWidget(self.error)
-        buttons = button_box("签名确认")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("签名确认", dialog=self)
         lay.addWidget(buttons)
         self.field_widgets = {"审核意见": self.text_edit}
         self.setTabOrder(self.agree, self.correct)
@@ -127,9 +125,7 @@ class SignDialog(ServiceDialog):
         form.addRow(tr("登录密码："), self.password)
         lay.addLayout(form)
         lay.addWidget(self.error)
-        buttons = button_box("签名确认")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("签名确认", dialog=self)
         lay.addWidget(buttons)
 
     def save(self) -> None:

@@ -142,9 +142,7 @@ class VoucherDialog(ServiceDialog):
         form.addRow(tr("村民（代表）会议决议："), self.resolution_combo)
         form.addRow(tr("备注："), self.note_edit)
         lay.addWidget(self.error)
-        buttons = button_box("保存")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("保存", dialog=self)
         lay.addWidget(buttons)
         self.field_widgets = {
             "凭证号": self.number_edit,

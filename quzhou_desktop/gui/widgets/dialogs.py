@@ -18,10 +18,14 @@ def error_label() -> QLabel:
     return label
 
 
-def button_box(ok_text: str, *, cancel_text: str = "取消") -> QDialogButtonBox:
+def button_box(ok_text: str, *, cancel_text: str = "取消", dialog: QDialog | None = None) -> QDialogButtonBox:
+    """OK/Cancel with Chinese texts; with ``dialog``, wired to its accept() and reject()."""
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     box.button(QDialogButtonBox.StandardButton.Ok).setText(tr(ok_text))
     box.button(QDialogButtonBox.StandardButton.Cancel).setText(tr(cancel_text))
+    if dialog is not None:
+        box.accepted.connect(dialog.accept)
+        box.rejected.connect(dialog.reject)
     return box
 
 
@@ -74,9 +78,7 @@ class ReasonDialog(ServiceDialog):
         self.reason_edit.setMaxLength(200)
         lay.addWidget(self.reason_edit)
         lay.addWidget(self.error)
-        buttons = button_box("确定")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box("确定", dialog=self)
         lay.addWidget(buttons)
         self.field_widgets = {"原因": self.reason_edit}
         self.setMinimumWidth(400)
