@@ -311,6 +311,17 @@ def _latest_after(conn: Connection, entity: str) -> Iterator[tuple[str, str | No
     )
 
 
+def _deleted(table: Table, latest: tuple[str, str | None, int]) -> Problem:
+    rid, _after, seq = latest
+    return Problem(
+        "record_deleted",
+        f"记录 {table.name} {rid} 已不在数据库中（审计日志第{seq}条记录过它）：数据被删除",
+        table.name,
+        rid,
+        seq,
+    )
+
+
 def verify_records(conn: Connection, tables: Sequence[Table] | None = None) -> Iterator[Problem]:
     """Merge-walk each audited table against the latest audit state of each of its records."""
     for table in tables or audited_tables():
@@ -321,13 +332,7 @@ def verify_records(conn: Connection, tables: Sequence[Table] | None = None) -> I
             rid = row["id"]
             while a is not None and a[0] < rid:
                 if a[1] is not None:
-                    yield Problem(
-                        "record_deleted",
-                        f"记录 {table.name} {a[0]} 已不在数据库中（审计日志第{a[2]}条记录过它）：数据被删除",
-                        table.name,
-                        a[0],
-                        a[2],
-                    )
+                    yield _deleted(table, a)
                     return
                 a = next(audit_iter, None)
             if a is None or a[0] != rid:
@@ -350,13 +355,7 @@ def verify_records(conn: Connection, tables: Sequence[Table] | None = None) -> I
             a = next(audit_iter, None)
         while a is not None:
             if a[1] is not None:
-                yield Problem(
-                    "record_deleted",
-                    f"记录 {table.name} {a[0]} 已不在数据库中（审计日志第{a[2]}条记录过它）：数据被删除",
-                    table.name,
-                    a[0],
-                    a[2],
-                )
+                yield _deleted(table, a)
                 return
             a = next(audit_iter, None)
 

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
+from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services import vouchers_queues as queues
 from quzhou_desktop.services.context import AppContext
 from quzhou_desktop.services.vouchers_common import local_time
@@ -70,17 +68,7 @@ class LedgerTab(QWidget):
         self.model: PagedTableModel[LedgerRow] = PagedTableModel(
             COLUMNS, self._fetch, self._count, sort="at", descending=True, parent=self
         )
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().setVisible(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setSortingEnabled(True)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setSortIndicator(8, Qt.SortOrder.DescendingOrder)  # newest first, as loaded
+        self.view = register_view(self.model, sort_column=8, descending=True)  # newest first, as loaded
         for col, width in enumerate((70, 90, 90, 160, 90, 110, 200, 150, 130)):
             self.view.setColumnWidth(col, width)
         lay.addWidget(self.view, 1)

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +28,7 @@ from quzhou_desktop.gui.vouchers.sign_dialogs import ReviewDialog, SignDialog
 from quzhou_desktop.gui.vouchers.voucher_dialog import VoucherDialog
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
+from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services import vouchers as svc
 from quzhou_desktop.services import vouchers_flow as flow
 from quzhou_desktop.services import vouchers_query as query
@@ -132,18 +130,9 @@ class VoucherListTab(QWidget):
         self.model: PagedTableModel[VoucherRow] = PagedTableModel(
             COLUMNS, self._fetch, self._count, sort="date", descending=True, parent=self
         )
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().setVisible(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setSortingEnabled(True)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # by date, newest first, as loaded
+        self.view = register_view(
+            self.model, sort_column=1, descending=True
+        )  # by date, newest first, as loaded
         for col, width in enumerate((100, 90, 150, 130, 95, 150)):
             self.view.setColumnWidth(col, width)
         self.detail = VoucherDetailView(self)
