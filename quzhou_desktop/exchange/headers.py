@@ -158,33 +158,74 @@ def detect_header(
     required = {f.key for f in spec.fields if f.required} | {k for g in spec.one_of for k in g}
     best: _Candidate | None = None
     for i, (rownum, values) in enumerate(rows[:HEADER_SCAN_ROWS]):
-        upper = [_cell_str(v) for v in values]
-        if sum(1 for t in upper if t) < 2:
+        if sum(1 for v in values if _cell_str(v)) < 2:
             continue
-        single = _match_row([[t] for t in upper], table)
-        cands = [(single, 1, {c: display_header(t) for c, t in enumerate(upper) if t})]
-        if i + 1 < len(rows):
-            lower = [_cell_str(v) for v in rows[i + 1][1]]
-            width = max(len(upper), len(lower))
-            lower += [""] * (width - len(lower))
-            filled = _fill_merged(upper + [""] * (width - len(upper)), lower, merged, rownum - 1)
-            texts = [
-                [u + lo, lo, u] if u and lo and u != lo else [lo or u]
-                for u, lo in zip(filled, lower, strict=True)
-            ]
-            double = _match_row(texts, table)
-            shown = {
-                c: display_header(lo or u)
-                for c, (u, lo) in enumerate(zip(filled, lower, strict=True))
-                if lo or u
-            }
-            cands.append((double, 2, shown))
-        for found, nrows, shown in cands:
+        for found, nrows, shown in _header_candidates(rows, i, table, merged):
             score = (len(required & found.keys()), len(found), -nrows)
             if len(found) < 2 or score[0] == 0:
                 continue
             if best is None or score > best.score:
-                header_row = rownum + nrows - 1
-                m = ColumnMapping(spec.kind, header_row, nrows, dict(found), shown)
+                m = _mapping(spec, rownum, nrows, found, shown)
                 best = _Candidate(score, m)
     return None if best is None else best.mapping
+
+
+_Found = tuple[dict[str, int], int, dict[int, str]]  # field → column, header rows, column → display text
+
+
+def _header_candidates(
+    rows: Sequence[tuple[int, Sequence[Any]]], i: int, table: dict[str, str], merged: Sequence[MergedRange]
+) -> list[_Found]:
+    """Row ``i`` read as a one-row header and, when a row follows, rows ``i`` and ``i + 1`` as a two-row one."""
+    rownum, values = rows[i]
+    upper = [_cell_str(v) for v in values]
+    single = _match_row([[t] for t in upper], table)
+    cands = [(single, 1, {c: display_header(t) for c, t in enumerate(upper) if t})]
+    if i + 1 < len(rows):
+        lower = [_cell_str(v) for v in rows[i + 1][1]]
+        width = max(len(upper), len(lower))
+        lower += [""] * (width - len(lower))
+        filled = _fill_merged(upper + [""] * (width - len(upper)), lower, merged, rownum - 1)
+        texts = [
+            [u + lo, lo, u] if u and lo and u != lo else [lo or u]
+            for u, lo in zip(filled, lower, strict=True)
+        ]
+        double = _match_row(texts, table)
+        shown = {
+            c: display_header(lo or u) for c, (u, lo) in enumerate(zip(filled, lower, strict=True)) if lo or u
+        }
+        cands.append((double, 2, shown))
+    return cands
+
+
+def _mapping(
+    spec: KindSpec, first_row: int, nrows: int, found: dict[str, int], shown: dict[int, str]
+) -> ColumnMapping:
+    """The mapping for a header starting on ``first_row`` (1-based) and ``nrows`` rows deep."""
+    return ColumnMapping(spec.kind, first_row + nrows - 1, nrows, dict(found), shown)
+
+
+def mapping_at_row(
+    rows: Sequence[tuple[int, Sequence[Any]]],
+    spec: KindSpec,
+    header_row: int,
+    *,
+    header_rows: int = 1,
+    merged: Sequence[MergedRange] = (),
+) -> ColumnMapping:
+    """The mapping read from the header the user pointed at, with the same synonym matching as
+    :func:`detect_header`; columns no synonym knows stay unmapped for the user to assign.
+
+    ``header_row`` is the first (top) header row, 1-based as Excel/WPS shows it; with ``header_rows=2`` the
+    header is that row and the next (a merged upper cell over sub-headers). The returned mapping's
+    ``header_row`` is the lowest header row, as everywhere else: data starts below it.
+    ``rows`` are (1-based row number, values) pairs as the reader yields them and must include ``header_row``.
+    """
+    if header_rows not in (1, 2):
+        raise ValueError(f"header_rows must be 1 or 2, not {header_rows}")
+    i = next((n for n, (rownum, _values) in enumerate(rows) if rownum == header_row), None)
+    if i is None:
+        raise ValueError(f"row {header_row} is not among the rows given")
+    cands = _header_candidates(rows, i, _lookup(spec), merged)
+    found, nrows, shown = cands[min(header_rows, len(cands)) - 1]
+    return _mapping(spec, header_row, nrows, found, shown)

@@ -9,7 +9,7 @@ No database access here: the import service deduplicates against stored records 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, islice
+from itertools import chain, dropwhile, islice
 from pathlib import Path
 
 from quzhou_desktop.exchange.errors import EmptyWorkbook, HeaderNotFound
@@ -65,7 +65,7 @@ def iter_parse_workbook(
         any_rows = any_rows or any(any(v != "" and v is not None for v in r) for _, r in head)
         m = mapping if mapping is not None else detect_header(head, spec, merged=data.merged)
         if m is not None:
-            rest = chain((r for r in head if r[0] > m.header_row), data.rows)
+            rest = _below(m.header_row, head, data.rows)
             found = (name, m, rest, max(data.total_rows - m.header_row, 0))
             break
     if found is None:
@@ -81,6 +81,13 @@ def iter_parse_workbook(
     name, m, rows, total = found
     result = ParseResult(spec.kind, str(p), name, list(book.sheet_names), m.header_row, m)
     yield from SheetParser(spec, result, village).run(rows, total, progress_every, cancel)
+
+
+def _below(
+    header_row: int, head: list[tuple[int, Row]], rows: Iterator[tuple[int, Row]]
+) -> Iterator[tuple[int, Row]]:
+    """The data rows: after the header, which a user may have chosen below the rows read ahead."""
+    return chain((r for r in head if r[0] > header_row), dropwhile(lambda r: r[0] <= header_row, rows))
 
 
 def _looked_for(spec: KindSpec) -> str:
