@@ -158,6 +158,25 @@ def preview_import(
     cancel: CancelFn | None = None,
 ) -> ImportPlan:
     """Read and check the file against the database without writing anything."""
+    plan, villages = _parse(ctx, path, kind, village_id, sheet, mapping, progress, cancel)
+    if progress is not None:
+        progress(0, 0, "正在与数据库中已有的记录比对")
+    with ctx.db.read_engine.connect() as conn:
+        _apply(plan, match_rows(conn, ctx, plan.parse, villages, today=ctx.clock.today()))
+    return plan
+
+
+def _parse(
+    ctx: AppContext,
+    path: str | Path,
+    kind: str,
+    village_id: str | None,
+    sheet: str | None,
+    mapping: ColumnMapping | None,
+    progress: ProgressFn | None,
+    cancel: CancelFn | None,
+) -> tuple[ImportPlan, dict[str, str]]:
+    """Permission checks and the parse (no database access beyond the visible villages)."""
     kind_spec(kind)
     ctx.require(Perm.IMPORT, village_id)
     ctx.require(KIND_PERMS[kind], village_id)
@@ -175,13 +194,7 @@ def preview_import(
         elif progress is not None:
             progress(step.done, step.total, f"正在读取第{step.done}行")
     assert result is not None
-    plan = ImportPlan(result, village_id)
-    if progress is not None:
-        progress(0, 0, "正在与数据库中已有的记录比对")
-    with ctx.db.read_engine.connect() as conn:
-        matched = match_rows(conn, ctx, result, villages, today=ctx.clock.today())
-    _apply(plan, matched)
-    return plan
+    return ImportPlan(result, village_id), villages
 
 
 def _apply(plan: ImportPlan, m: Matched) -> None:
@@ -274,10 +287,53 @@ def run_import(
     cancel: CancelFn | None = None,
 ) -> ImportReport:
     """Preview and, when clean (or ``clean_rows_only``) and not ``dry_run``, commit. Never raises for bad rows:
-    they come back in ``report.errors`` with nothing written."""
-    plan = preview_import(
-        ctx, path, kind, village_id=village_id, sheet=sheet, mapping=mapping, progress=progress, cancel=cancel
-    )
-    if dry_run or (plan.errors and not clean_rows_only) or (clean_rows_only and plan.file_level_errors()):
-        return dry_run_report(plan) if dry_run else _report(plan, imported=0, duplicates=plan.duplicates)
-    return commit_import(ctx, plan, clean_rows_only=clean_rows_only, progress=progress, cancel=cancel)
+    they come back in ``report.errors`` with nothing written.
+
+    Unlike ``preview_import`` followed by ``commit_import`` (the wizard, where the user looks at the preview
+    first), the rows are matched against the database once, inside the write transaction."""
+    if dry_run:
+        return dry_run_report(
+            preview_import(
+                ctx,
+                path,
+                kind,
+                village_id=village_id,
+                sheet=sheet,
+                mapping=mapping,
+                progress=progress,
+                cancel=cancel,
+            )
+        )
+    plan, villages = _parse(ctx, path, kind, village_id, sheet, mapping, progress, cancel)
+    if plan.parse.errors and (not clean_rows_only or plan.file_level_errors()):
+        # Problems the database cannot change: report them with the database's view, write nothing.
+        with ctx.db.read_engine.connect() as conn:
+            _apply(plan, match_rows(conn, ctx, plan.parse, villages, today=ctx.clock.today()))
+        return _report(plan, imported=0, duplicates=plan.duplicates)
+    with ctx.db.write_connection() as conn:
+        if progress is not None:
+            progress(0, 0, "正在与数据库中已有的记录比对")
+        matched = match_rows(conn, ctx, plan.parse, villages, today=ctx.clock.today())
+        _apply(plan, matched)
+        if plan.errors and not clean_rows_only:
+            return _report(plan, imported=0, duplicates=plan.duplicates)
+        new, keys = matched.new, matched.keys
+        if plan.errors:  # clean rows only
+            bad = plan.bad_rows
+            pairs = [(n, k) for n, k in zip(new, keys, strict=True) if n[0].row not in bad]
+            new, keys = [n for n, _ in pairs], [k for _, k in pairs]
+        # match_rows refused rows of villages the user may not import into; this is a safety net
+        for vid in {v for _, v in new}:
+            ctx.require(Perm.IMPORT, vid)
+            ctx.require(KIND_PERMS[kind], vid)
+        imported = write_rows(
+            conn,
+            ctx,
+            plan.parse,
+            new,
+            keys,
+            today=ctx.clock.today(),
+            progress=progress,
+            cancel=cancel,
+        )
+    return _report(plan, imported=imported, duplicates=matched.duplicates, clean_rows_only=clean_rows_only)

@@ -1,11 +1,13 @@
-"""Bulk insert with audit entries for imports: the store's audit chain, written at import speed.
+"""Bulk insert with audit for imports: rows go to SQLite by ``executemany``, their states to batch entries.
 
-Each row's audit entry is exactly what ``store.audit.append_entries`` would append for a ``Change`` whose
-after-state is ``row_state(table, row)``: the same canonical JSON (every column, sorted keys, dates as ISO
-text), the same ``entry_hash`` and chain. It differs only in how the work is done: the canonical JSON is
-built once per row from values already in column order, and rows go to SQLite with one plain
-``executemany`` per batch (no per-parameter processing). Tests check the JSON equals ``canonical(row_state)``
-and that ``verify_all`` passes after an import.
+An import writes thousands of rows. Each batch of up to ``BATCH`` rows is inserted with one plain
+``executemany`` (values already in the form SQLite stores) and recorded by ONE chained audit entry holding
+every row's full state (``store.audit_batch``): the same tamper evidence as an entry per row — ``verify``
+compares each row with its recorded state — at a fraction of the cost. The values bound and the values
+recorded are the very same Python objects, so a row and its audit state cannot drift apart.
+
+Columns that hold the same value in every row (the importing user, the time, ``status = 'draft'``, the many
+empty columns) are written into the statement once rather than bound per row, and recorded once per batch.
 
 Ids are time-ordered UUIDs (RFC 9562 version 7, a random start plus a counter), so 100,000 new primary keys
 append to the B-tree instead of landing on random pages.
@@ -13,23 +15,19 @@ append to the B-tree instead of landing on random pages.
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, Table
+from sqlalchemy import Connection, DateTime
 
-from quzhou_desktop.store.audit import Actor, chain_head, entry_hash
-from quzhou_desktop.store.models import AuditEntry
+from quzhou_desktop.store.audit import Actor, norm_value
+from quzhou_desktop.store.audit_batch import append_batch, batch_json
 
-_AUDIT_COLS = (
-    "seq", "ts", "user_id", "username", "action", "entity", "entity_id",
-    "before_json", "after_json", "reason", "prev_hash", "hash",
-)  # fmt: skip
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+BATCH = 5000  # rows per executemany and per audit entry
 
 
 def ordered_ids(n: int) -> list[str]:
@@ -45,87 +43,83 @@ def ordered_ids(n: int) -> list[str]:
     return out
 
 
-def _bind(conn: Connection, column_type: Any) -> Any:
-    return column_type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+@dataclass
+class TableRows:
+    """New rows for one table, column-wise described.
+
+    ``rows`` are tuples in ``columns`` order; ``constants`` hold the columns that are the same for every row.
+    Values are in canonical form (``store.audit.norm_value``): text, int, bool, None, dates as ISO text and
+    timestamps as ``YYYY-MM-DD HH:MM:SS.ffffff`` — exactly what SQLite stores for SQLAlchemy's Date/DateTime.
+    ``source_rows`` are the spreadsheet row numbers the rows came from."""
+
+    table: Any  # a Table (models' ``__table__`` is typed as a FromClause)
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    source_rows: list[int]
+    constants: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        names = {c.name for c in self.table.columns}
+        given = set(self.columns) | set(self.constants)
+        if given != names or len(self.columns) + len(self.constants) != len(names):
+            raise ValueError(f"{self.table.name}: columns {sorted(given ^ names)} missing or repeated")
+
+
+def _literal(value: Any) -> str:
+    """An SQL literal for one of our own constants (never user text of unknown shape)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no literal for {value!r}")
+
+
+def insert_sql(t: TableRows) -> str:
+    names = [*t.columns, *t.constants]
+    values = ["?"] * len(t.columns) + [_literal(v) for v in t.constants.values()]
+    return f"INSERT INTO {t.table.name} ({', '.join(names)}) VALUES ({', '.join(values)})"
 
 
 def insert_audited(
     conn: Connection,
     actor: Actor,
-    table: Table,
-    rows: Sequence[dict[str, Any]],
+    t: TableRows,
     *,
     action: str,
-    reasons: Sequence[str | None],
+    reason: Callable[[Sequence[int]], str],
     when: datetime,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Insert ``rows`` (dicts with every column) into ``table`` and append one audit entry per row."""
-    if not rows:
-        return 0
-    cols = [c.name for c in table.columns]
-    by_name = sorted(cols)
-    dates = [c.name for c in table.columns if isinstance(c.type, Date)]
-    stamps = [c.name for c in table.columns if isinstance(c.type, DateTime)]
-    stamp_db = _bind(conn, DateTime())
-    insert_sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-    db_rows: list[tuple[Any, ...]] = []
-    states: list[str] = []
-    for row in rows:
-        state = {k: row[k] for k in by_name}
-        for k in dates:
-            v = state[k]
-            if v is not None:
-                state[k] = v.isoformat()
-        db = dict(state)
-        for k in stamps:
-            v = row[k]
-            if v is not None:
-                state[k] = v.isoformat(sep=" ", timespec="microseconds")
-                db[k] = stamp_db(v)
-        states.append(_dumps(state))
-        db_rows.append(tuple(db[k] for k in cols))
-    conn.exec_driver_sql(insert_sql, db_rows)
+    """Insert ``t.rows`` in batches, appending one audit batch entry per batch. Returns the row count.
 
-    seq, prev = chain_head(conn)
-    ts_text = when.isoformat(sep=" ", timespec="microseconds")
-    ts_db = stamp_db(when)
-    entity = table.name
-    audit_rows = []
-    for row, after_json, reason in zip(rows, states, reasons, strict=True):
-        seq += 1
-        h = entry_hash(
-            seq=seq,
-            ts=ts_text,
-            user_id=actor.user_id,
-            username=actor.username,
+    ``reason(source_rows)`` words the entry's reason; ``progress(n)`` is called after each batch."""
+    if not t.rows:
+        return 0
+    constants: Mapping[str, Any] = {k: norm_value(v) for k, v in t.constants.items()}
+    t = TableRows(t.table, t.columns, t.rows, t.source_rows, dict(constants))
+    sql = insert_sql(t)
+    id_at = t.columns.index("id")
+    ts_db = DateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    stamp = ts_db(when) if ts_db is not None else when
+    for i in range(0, len(t.rows), BATCH):
+        part = t.rows[i : i + BATCH]
+        src = t.source_rows[i : i + BATCH]
+        conn.exec_driver_sql(sql, part)
+        append_batch(
+            conn,
+            actor,
             action=action,
-            entity=entity,
-            entity_id=row["id"],
-            before_json=None,
-            after_json=after_json,
-            reason=reason,
-            prev_hash=prev,
+            table=t.table.name,
+            first_id=min(r[id_at] for r in part),
+            after_json=batch_json(t.columns, constants, part, src),
+            reason=reason(src),
+            when=when,
+            ts_db=stamp,
         )
-        audit_rows.append(
-            (
-                seq,
-                ts_db,
-                actor.user_id,
-                actor.username,
-                action,
-                entity,
-                row["id"],
-                None,
-                after_json,
-                reason,
-                prev,
-                h,
-            )
-        )
-        prev = h
-    conn.exec_driver_sql(
-        f"INSERT INTO {AuditEntry.__tablename__} ({', '.join(_AUDIT_COLS)}) "
-        f"VALUES ({', '.join('?' * len(_AUDIT_COLS))})",
-        audit_rows,
-    )
-    return len(rows)
+        if progress is not None:
+            progress(len(part))
+    return len(t.rows)

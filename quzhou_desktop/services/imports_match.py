@@ -1,7 +1,7 @@
 """Match parsed rows against the database: which are new, which are already there, which collide.
 
 Deterministic keys (the same file always gives the same keys):
-- vouchers: village + year + 凭证号 (the ``import_key`` column holds its SHA-256);
+- vouchers: village + year + 凭证号 (what ``uq_voucher_number_version`` makes unique);
 - ledger lines: a content hash of village, date, 凭证号, 摘要, 科目, amounts, 对方单位 and the occurrence
   number of identical lines within the file (two identical lines in one file are two lines);
 - people: the ID number, else village + name + phone.
@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from hashlib import sha256
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Connection, and_, select
@@ -48,7 +48,7 @@ _LIMITS: dict[str, dict[str, int]] = {
 @dataclass
 class Matched:
     new: list[tuple[Record, str]] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)  # import_key of each new row ("" for people)
+    keys: list[str] = field(default_factory=list)  # import_key of each new ledger line ("" for others)
     duplicates: int = 0
     errors: list[CellError] = field(default_factory=list)
 
@@ -89,11 +89,6 @@ def key_hash(*parts: Any) -> str:
     return hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8")).hexdigest()
 
 
-def voucher_key(village_id: str, year: int, number: str) -> str:
-    """import_key of a voucher: SHA-256 of village + year + 凭证号 (deterministic, 64 hex digits)."""
-    return sha256(f"voucher\x1f{village_id}\x1f{year}\x1f{number}".encode()).hexdigest()
-
-
 def chunks(items: Sequence[Any], n: int = _IN) -> Iterable[Sequence[Any]]:
     for i in range(0, len(items), n):
         yield items[i : i + n]
@@ -117,7 +112,7 @@ def match_rows(
     rows = [r for r in result.rows if r.row not in skip_rows] if skip_rows else result.rows
     too_long: set[int] = set()
     for key, limit in limits.items():  # one C-level pass per column; rows are visited only when one is long
-        values = [getattr(r, key) or "" for r in rows]
+        values = [v or "" for v in map(attrgetter(key), rows)]
         if values and max(map(len, values)) > limit:
             for r, v in zip(rows, values, strict=True):
                 if len(v) > limit:
@@ -205,7 +200,7 @@ def _match_vouchers(conn: Connection, items: list[tuple[Any, str]], out: Matched
         locked.update((vid, y, m) for y, m in conn.execute(lq))
     if not stored and not locked and max((r.amount_fen for r, _ in items), default=0) <= MAX_AMOUNT_FEN:
         out.new = list(items)  # nothing stored for these villages and years: every row is new
-        out.keys = [voucher_key(v, r.date.year, r.number) for r, v in items]
+        out.keys = [""] * len(items)
         return
     for rec, vid in items:
         if rec.amount_fen > MAX_AMOUNT_FEN:
@@ -237,7 +232,7 @@ def _match_vouchers(conn: Connection, items: list[tuple[Any, str]], out: Matched
             )
             continue
         out.new.append((rec, vid))
-        out.keys.append(voucher_key(vid, rec.date.year, rec.number))
+        out.keys.append("")
 
 
 # -- ledger -----------------------------------------------------------------------------------------------

@@ -7,161 +7,58 @@ its own fields and the previous entry's hash, so a rewritten, removed or reorder
 latest entry recorded, so a row edited or deleted behind the app's back is caught too.
 
 ORM changes are captured automatically by the ``after_flush`` hook installed by ``install_hooks``; bulk
-Core inserts (imports) call ``append_entries`` themselves.
+imports append batch entries (``store.audit_batch``), one per few thousand rows with every row's state.
+The chain's primitives live in ``store.audit_chain`` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, event, insert, select, text
+from sqlalchemy import Connection, Table, event, select, text
 from sqlalchemy.orm import Session, UOWTransaction
 
-from quzhou_desktop.store.models import AttachmentBlob, Audited, AuditEntry, Base
-from quzhou_desktop.store.models.base import utcnow
+from quzhou_desktop.store.audit_batch import batch_states, find_batch_state
+from quzhou_desktop.store.audit_chain import (
+    GENESIS,
+    SYSTEM,
+    Actor,
+    Change,
+    append_entries,
+    canonical,
+    chain_head,
+    entry_hash,
+    norm_value,
+    object_state,
+    row_state,
+)
+from quzhou_desktop.store.models import AttachmentBlob, Audited, Base
 
-GENESIS = "0" * 64
+__all__ = [
+    "GENESIS",
+    "SYSTEM",
+    "Actor",
+    "Change",
+    "Problem",
+    "append_entries",
+    "audited_tables",
+    "canonical",
+    "chain_head",
+    "entry_hash",
+    "install_hooks",
+    "norm_value",
+    "object_state",
+    "row_state",
+    "verify_all",
+    "verify_chain",
+    "verify_records",
+]
 
-
-@dataclass(frozen=True)
-class Actor:
-    user_id: str | None
-    username: str | None
-
-
-SYSTEM = Actor(None, "system")
-
-
-@dataclass(frozen=True)
-class Change:
-    action: str
-    entity: str
-    entity_id: str
-    before: Mapping[str, Any] | None
-    after: Mapping[str, Any] | None
-    reason: str | None = None
-
-
-def _norm(value: Any) -> Any:
-    if isinstance(value, datetime):
-        # SQLite stores microseconds always; so does the canonical form (a whole second keeps ".000000").
-        return value.isoformat(sep=" ", timespec="microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.hex()
-    return value
-
-
-def canonical(state: Mapping[str, Any] | None) -> str | None:
-    if state is None:
-        return None
-    return json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def row_state(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The canonical state of one row (every column), from an ORM object's or a Core row's values."""
-    return {c.name: _norm(values[c.name]) for c in table.columns}
-
-
-def object_state(obj: Any) -> dict[str, Any]:
-    table = obj.__table__
-    return {c.name: _norm(getattr(obj, c.key)) for c in table.columns}
-
-
-def _object_before(obj: Any) -> dict[str, Any]:
-    from sqlalchemy import inspect
-
-    insp = inspect(obj)
-    state: dict[str, Any] = {}
-    for c in obj.__table__.columns:
-        hist = insp.attrs[c.key].history
-        if hist.deleted:
-            state[c.name] = _norm(hist.deleted[0])
-        elif hist.unchanged:
-            state[c.name] = _norm(hist.unchanged[0])
-        else:
-            state[c.name] = _norm(getattr(obj, c.key))
-    return state
-
-
-def entry_hash(
-    *,
-    seq: int,
-    ts: str,
-    user_id: str | None,
-    username: str | None,
-    action: str,
-    entity: str,
-    entity_id: str,
-    before_json: str | None,
-    after_json: str | None,
-    reason: str | None,
-    prev_hash: str,
-) -> str:
-    payload = json.dumps(
-        [seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, reason, prev_hash],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def chain_head(conn: Connection) -> tuple[int, str]:
-    row = conn.execute(text("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")).first()
-    return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
-
-
-def append_entries(
-    conn: Connection, actor: Actor, changes: Iterable[Change], *, ts: datetime | None = None
-) -> int:
-    """Append ``changes`` to the chain on ``conn`` (inside the caller's transaction). Returns the count."""
-    seq, prev = chain_head(conn)
-    when = ts or utcnow()
-    ts_text = _norm(when)
-    rows: list[dict[str, Any]] = []
-    for ch in changes:
-        seq += 1
-        before_json = canonical(ch.before)
-        after_json = canonical(ch.after)
-        h = entry_hash(
-            seq=seq,
-            ts=ts_text,
-            user_id=actor.user_id,
-            username=actor.username,
-            action=ch.action,
-            entity=ch.entity,
-            entity_id=ch.entity_id,
-            before_json=before_json,
-            after_json=after_json,
-            reason=ch.reason,
-            prev_hash=prev,
-        )
-        rows.append(
-            {
-                "seq": seq,
-                "ts": when,
-                "user_id": actor.user_id,
-                "username": actor.username,
-                "action": ch.action,
-                "entity": ch.entity,
-                "entity_id": ch.entity_id,
-                "before_json": before_json,
-                "after_json": after_json,
-                "reason": ch.reason,
-                "prev_hash": prev,
-                "hash": h,
-            }
-        )
-        prev = h
-    if rows:
-        conn.execute(insert(AuditEntry), rows)
-    return len(rows)
+_norm = norm_value
 
 
 # -- automatic capture of ORM changes ------------------------------------------------------------------
@@ -199,22 +96,40 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
                 known[(ch.entity, ch.entity_id)] = dict(ch.after)
 
 
-def _recorded_state(session: Session, entity: str, entity_id: str) -> dict[str, Any] | None:
-    """The after-state of the record's latest audit entry: the true 'before' of an update."""
-    row = (
-        session.connection()
-        .execute(
-            text(
-                "SELECT after_json FROM audit_log WHERE entity = :e AND entity_id = :i ORDER BY seq DESC LIMIT 1"
-            ),
-            {"e": entity, "i": entity_id},
-        )
-        .first()
-    )
-    if row is None or row[0] is None:
-        return None
-    state: dict[str, Any] = json.loads(row[0])
+def _object_before(obj: Any) -> dict[str, Any]:
+    from sqlalchemy import inspect
+
+    insp = inspect(obj)
+    state: dict[str, Any] = {}
+    for c in obj.__table__.columns:
+        hist = insp.attrs[c.key].history
+        if hist.deleted:
+            state[c.name] = _norm(hist.deleted[0])
+        elif hist.unchanged:
+            state[c.name] = _norm(hist.unchanged[0])
+        else:
+            state[c.name] = _norm(getattr(obj, c.key))
     return state
+
+
+def _recorded_state(session: Session, entity: str, entity_id: str) -> dict[str, Any] | None:
+    """The after-state of the record's latest audit entry (its own, else the import batch that created it):
+    the true 'before' of an update."""
+    conn = session.connection()
+    row = conn.execute(
+        text(
+            "SELECT after_json FROM audit_log WHERE entity = :e AND entity_id = :i ORDER BY seq DESC LIMIT 1"
+        ),
+        {"e": entity, "i": entity_id},
+    ).first()
+    if row is not None and row[0] is not None:
+        state: dict[str, Any] = json.loads(row[0])
+        return state
+    if row is None:
+        found = find_batch_state(conn, entity, entity_id)
+        if found is not None:
+            return found[0]
+    return None
 
 
 def _clear_known(session: Session, *_: Any) -> None:
@@ -299,7 +214,9 @@ def verify_chain(conn: Connection) -> Iterator[Problem]:
 
 
 def _latest_after(conn: Connection, entity: str) -> Iterator[tuple[str, str | None, int]]:
-    return iter(
+    """(record id, after-state JSON, seq) of each record's latest entry, in id order: its own entries merged
+    with the import batches that created records (the later entry wins)."""
+    own = iter(
         conn.execute(
             text(
                 "SELECT a.entity_id, a.after_json, a.seq FROM audit_log a JOIN "
@@ -309,6 +226,20 @@ def _latest_after(conn: Connection, entity: str) -> Iterator[tuple[str, str | No
             {"e": entity},
         )
     )
+    batched = batch_states(conn, entity)
+    a = next(own, None)
+    b = next(batched, None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a[0] < b[0]):
+            assert a is not None
+            yield a[0], a[1], a[2]
+            a = next(own, None)
+        elif a is None or b[0] < a[0]:
+            yield b[0], b[2], b[1]
+            b = next(batched, None)
+        else:  # both: the later entry is the record's latest state
+            yield (a[0], a[1], a[2]) if a[2] > b[1] else (b[0], b[2], b[1])
+            a, b = next(own, None), next(batched, None)
 
 
 def _deleted(table: Table, latest: tuple[str, str | None, int]) -> Problem:

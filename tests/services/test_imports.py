@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from quzhou_desktop.services.imports import ImportRefused, commit_import, previe
 from quzhou_desktop.services.imports_audit import ordered_ids
 from quzhou_desktop.services.roles import Role
 from quzhou_desktop.store.audit import canonical, row_state, verify_all
+from quzhou_desktop.store.audit_batch import find_batch_state
 from quzhou_desktop.store.models import AuditEntry, LedgerLine, Membership, Person, Voucher
 from tests.fixtures.make_fixtures import FEMALE_ID, MALE_ID
 
@@ -72,22 +74,28 @@ def test_clean_vouchers_import_as_drafts_prepared_by_importer_and_audited(world,
     assert [v.status for v in got] == ["draft"] * 3  # C17: never imported as reviewed or signed
     assert {v.prepared_by for v in got} == {world.admin.user.id}
     assert [v.amount_fen for v in got] == [10050, 20050, 30050]
-    assert all(v.import_key and len(v.import_key) == 64 for v in got)
+    assert all(v.import_key is None for v in got)  # matched by village, year and 凭证号 (schema 0002)
     after = counts(world)
-    assert after["audit_log"] - before["audit_log"] == 3
+    assert after["audit_log"] - before["audit_log"] == 1  # one batch entry holds the three rows' states
     clean(world)
 
 
-def test_audit_after_state_is_canonical_row_state(world, tmp_path):  # type: ignore[no-untyped-def]
+def test_audit_batch_records_each_rows_canonical_state_and_source_row(world, tmp_path):  # type: ignore[no-untyped-def]
     run_import(world.admin, vouchers(tmp_path / "v.xlsx", 2), "vouchers")
     t = Voucher.__table__
     with world.db.read_engine.connect() as conn:
+        entry = conn.execute(
+            text(
+                "SELECT seq, action, entity, reason, after_json FROM audit_log WHERE entity = 'voucher#batch'"
+            )
+        ).one()
+        assert entry.action == "import.vouchers"
+        assert entry.reason == "导入“v.xlsx”第3至4行（2条）"  # title row, header row, then the data
+        assert json.loads(entry.after_json)["source_rows"] == [3, 4]
         for row in conn.execute(select(t)).mappings():
-            after = conn.execute(
-                text("SELECT after_json, reason FROM audit_log WHERE entity_id = :i"), {"i": row["id"]}
-            ).one()
-            assert after[0] == canonical(row_state(t, dict(row)))
-            assert after[1].startswith("导入“v.xlsx”第")
+            state, seq = find_batch_state(conn, "voucher", row["id"]) or ({}, 0)
+            assert seq == entry.seq
+            assert canonical(state) == canonical(row_state(t, dict(row)))
 
 
 def test_reimport_changes_nothing_and_counts_duplicates(world, tmp_path):  # type: ignore[no-untyped-def]

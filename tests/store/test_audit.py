@@ -157,5 +157,7 @@ def test_whole_second_timestamps_verify(world) -> None:  # type: ignore[no-untyp
     from quzhou_desktop.store.audit import SYSTEM, Change, append_entries
 
     with world.db.write_connection() as conn:
-        append_entries(conn, SYSTEM, [Change("test.note", "note", "n1", None, None)], ts=datetime(2026, 11, 24, 8, 0, 0))
+        append_entries(
+            conn, SYSTEM, [Change("test.note", "note", "n1", None, None)], ts=datetime(2026, 11, 24, 8, 0, 0)
+        )
     assert _problems(world) == []

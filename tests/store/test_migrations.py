@@ -33,3 +33,32 @@ def test_reopen_is_idempotent(tmp_path: Path) -> None:
     with db.write_engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == SCHEMA_HEAD
     db.dispose()
+
+
+def test_a_0001_database_with_data_is_backed_up_and_upgraded(tmp_path: Path) -> None:
+    """A file made by the first release (schema 0001) opens: backed up, migrated, its rows untouched."""
+    import sqlite3
+
+    from quzhou_desktop.store.backup import list_backups
+    from quzhou_desktop.store.schema import upgrade
+
+    f = tmp_path / "old.sqlite3"
+    old = Database(f, create=True, migrate=False)
+    upgrade(old, "0001")
+    old.dispose()
+    con = sqlite3.connect(f)
+    con.execute(
+        "INSERT INTO township (id, name, rules_json, created_at, row_version) VALUES ('t1', '石梁镇', '{}', '2026-01-01', 1)"
+    )
+    con.commit()
+    assert "ix_voucher_import_key" in {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    con.close()
+
+    db = Database(f)
+    with db.write_engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == SCHEMA_HEAD
+        names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+        assert conn.exec_driver_sql("SELECT name FROM township").scalar() == "石梁镇"
+    db.dispose()
+    assert "ix_voucher_import_key" not in names
+    assert any(b.reason == "before-migration-0001" for b in list_backups(f))

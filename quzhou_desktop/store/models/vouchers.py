@@ -51,7 +51,8 @@ class Voucher(Audited, Base):
     # delivered, accepted, returned, superseded, void
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="draft")
     prepared_by: Mapped[str | None] = mapped_column(String(36))
-    import_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Set only on vouchers imported before schema 0002 (a hash of village, year and 凭证号); not indexed.
+    import_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class VoucherEvent(Audited, Base):
