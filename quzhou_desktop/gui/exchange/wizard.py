@@ -1,14 +1,18 @@
-"""The import wizard: kind and file → sheet → column mapping (correctable) → preview with every problem → import.
+"""The import wizard: kind and file → sheet → header row and column mapping (correctable) → preview with every
+problem and a sample of the records → import.
 
 Reading, checking and writing run on the worker thread (``gui.tasks``) with progress and 取消; nothing is written
-until the user presses 导入 on a clean preview, or ticks 只导入无误的行 (then the button says so).
+until the user presses 导入 on a clean preview, or ticks 只导入无误的行 (then the button says so). When the
+header cannot be found automatically the wizard does not stop: page 3 shows the sheet's first rows and the user
+points at the header row and picks the columns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,20 +20,20 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from quzhou_desktop.exchange.headers import ColumnMapping
-from quzhou_desktop.exchange.reader import column_letter, open_workbook
+from quzhou_desktop.exchange.reader import open_workbook
 from quzhou_desktop.exchange.schemas import KINDS, kind_spec
+from quzhou_desktop.exchange.sheet_preview import PREVIEW_ROWS, SheetPreview, find_header_sheet
+from quzhou_desktop.gui.exchange.mapping_page import MappingPage
+from quzhou_desktop.gui.exchange.preview_page import PreviewPage
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import show_error, show_info
 from quzhou_desktop.gui.tasks import Progress, Task, run_task
@@ -37,7 +41,8 @@ from quzhou_desktop.services.context import AppContext
 from quzhou_desktop.services.imports import ImportPlan, ImportReport, commit_import, preview_import
 
 FILE_FILTER = "表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv);;所有文件 (*)"
-STEPS = ("1. 选择文件", "2. 工作表", "3. 核对列", "4. 预览并导入")
+STEPS = ("1. 选择文件", "2. 工作表", "3. 核对表头和列", "4. 预览并导入")
+MORE_ROWS = 50
 
 
 class ImportWizard(QDialog):
@@ -45,11 +50,10 @@ class ImportWizard(QDialog):
         super().__init__(parent)
         self.ctx, self.village_id = ctx, village_id
         self.plan: ImportPlan | None = None
-        self.mapping: ColumnMapping | None = None
         self.report: ImportReport | None = None
-        self.task: Task[object] | None = None
+        self.task: Task[Any] | None = None
         self.setWindowTitle(tr("导入表格"))
-        self.resize(900, 600)
+        self.resize(1000, 640)
         lay = QVBoxLayout(self)
         self.steps = QLabel()
         lay.addWidget(self.steps)
@@ -57,8 +61,10 @@ class ImportWizard(QDialog):
         lay.addWidget(self.stack, 1)
         self.stack.addWidget(self._file_page())
         self.stack.addWidget(self._sheet_page())
-        self.stack.addWidget(self._mapping_page())
-        self.stack.addWidget(self._preview_page())
+        self.mapping_page = MappingPage()
+        self.stack.addWidget(self.mapping_page)
+        self.preview_page = PreviewPage()
+        self.stack.addWidget(self.preview_page)
         buttons = QHBoxLayout()
         self.back = QPushButton(tr("上一步"))
         self.next = QPushButton(tr("下一步"))
@@ -70,7 +76,19 @@ class ImportWizard(QDialog):
         self.back.clicked.connect(lambda: self._go(self.stack.currentIndex() - 1))
         self.next.clicked.connect(self._forward)
         self.cancel.clicked.connect(self.reject)
+        self.mapping_page.more_rows.connect(self._more_rows)
+        self.mapping_page.changed.connect(self._update_buttons)
+        self.clean_only.toggled.connect(lambda _c: self._update_buttons())
         self._go(0)
+
+    @property
+    def clean_only(self) -> QCheckBox:
+        """The preview page's 只导入无误的行."""
+        return self.preview_page.clean_only
+
+    @property
+    def mapping(self) -> ColumnMapping | None:
+        return self.mapping_page.mapping
 
     # -- pages ----------------------------------------------------------------------------------------
     def _file_page(self) -> QWidget:
@@ -104,41 +122,9 @@ class ImportWizard(QDialog):
         form = QFormLayout(w)
         self.sheet = QComboBox()
         form.addRow(tr("工作表："), self.sheet)
-        note = QLabel(tr("选“自动查找”时，程序在各工作表中寻找表头。"))
+        note = QLabel(tr("选“自动查找”时，程序在各工作表中寻找表头；下一步可以核对和改正。"))
+        note.setWordWrap(True)
         form.addRow(note)
-        return w
-
-    def _mapping_page(self) -> QWidget:
-        w = QWidget()
-        lay = QVBoxLayout(w)
-        self.mapping_note = QLabel()
-        self.mapping_note.setWordWrap(True)
-        lay.addWidget(self.mapping_note)
-        self.map_table = QTableWidget(0, 3)
-        self.map_table.setHorizontalHeaderLabels([tr("字段"), tr("必填"), tr("表中的列")])
-        self.map_table.verticalHeader().setVisible(False)
-        self.map_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        lay.addWidget(self.map_table, 1)
-        return w
-
-    def _preview_page(self) -> QWidget:
-        w = QWidget()
-        lay = QVBoxLayout(w)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        lay.addWidget(self.summary)
-        self.errors = QTableWidget(0, 5)
-        self.errors.setHorizontalHeaderLabels(
-            [tr("工作表"), tr("行"), tr("列"), tr("单元格的值"), tr("问题")]
-        )
-        self.errors.verticalHeader().setVisible(False)
-        self.errors.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.errors.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.errors.setWordWrap(True)
-        lay.addWidget(self.errors, 1)
-        self.clean_only = QCheckBox(tr("跳过有问题的行，只导入无误的行"))
-        self.clean_only.toggled.connect(lambda _c: self._update_buttons())
-        lay.addWidget(self.clean_only)
         return w
 
     # -- navigation -----------------------------------------------------------------------------------
@@ -156,7 +142,8 @@ class ImportWizard(QDialog):
         self.back.setEnabled(i > 0 and not busy and self.report is None)
         if i < 3:
             self.next.setText(tr("下一步"))
-            self.next.setEnabled(not busy and (i > 0 or bool(self.path.text().strip())))
+            ready = {0: bool(self.path.text().strip()), 1: True}.get(i, self._mapping_ready())
+            self.next.setEnabled(not busy and ready)
             return
         plan = self.plan
         if self.report is not None:
@@ -167,15 +154,19 @@ class ImportWizard(QDialog):
         clean_rows = self.clean_only.isChecked()
         self.clean_only.setVisible(plan is not None and bool(plan.errors))
         if plan is not None and plan.errors and clean_rows:
-            self.next.setText(tr(f"只导入无误的{new}行"))
+            self.next.setText(tr("只导入无误的{n}行").format(n=new))
         else:
-            self.next.setText(tr(f"导入{new}条"))
+            self.next.setText(tr("导入{n}条").format(n=new))
         ok = (
             plan is not None
             and new > 0
             and (not plan.errors or (clean_rows and not plan.file_level_errors()))
         )
         self.next.setEnabled(ok and not busy)
+
+    def _mapping_ready(self) -> bool:
+        page = self.mapping_page
+        return page.mapping is not None and page.preview is not None and not page.preview.blank
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("选择要导入的文件"), "", tr(FILE_FILTER))
@@ -187,10 +178,9 @@ class ImportWizard(QDialog):
         if i == 0:
             self._load_sheets()
         elif i == 1:
-            self.mapping = None
-            self._preview(then=2)
+            self._read_sheet(self.sheet.currentData(), PREVIEW_ROWS, keep=False)
         elif i == 2:
-            self._preview(then=3)
+            self._preview()
         elif self.report is not None:
             self.accept()
         else:
@@ -209,10 +199,34 @@ class ImportWizard(QDialog):
             self.sheet.addItem(n, n)
         self._go(1)
 
-    def _preview(self, *, then: int) -> None:
+    def _read_sheet(self, sheet: str | None, limit: int, *, keep: bool) -> None:
+        """Read the first rows of the chosen sheet (or find the sheet) and show them on the mapping page."""
+        path, spec = Path(self.path.text().strip()), kind_spec(str(self.kind.currentData()))
+
+        def work(progress: Progress) -> tuple[SheetPreview, ColumnMapping | None]:
+            def on_sheet(name: str) -> None:
+                progress.check()
+                progress.report(0, 0, tr("正在读取工作表“{name}”…").format(name=name))
+
+            return find_header_sheet(path, spec, sheet=sheet, limit=limit, on_sheet=on_sheet)
+
+        def done(found: tuple[SheetPreview, ColumnMapping | None]) -> None:
+            preview, detected = found
+            self.mapping_page.show_sheet(preview, spec, detected, keep=keep)
+            self._go(2)
+
+        self._run(work, done, tr("正在读取表格…"))
+
+    def _more_rows(self) -> None:
+        preview = self.mapping_page.preview
+        if preview is not None:
+            self._read_sheet(preview.sheet, len(preview.rows) + MORE_ROWS, keep=True)
+
+    def _preview(self) -> None:
         path, kind = Path(self.path.text().strip()), str(self.kind.currentData())
-        sheet = self.sheet.currentData()
-        mapping = self._edited_mapping() if then == 3 else None
+        mapping, preview = self.mapping_page.mapping, self.mapping_page.preview
+        assert mapping is not None and preview is not None
+        sheet = preview.sheet
 
         def work(progress: Progress) -> ImportPlan:
             def report(done: int, total: int, text: str) -> None:
@@ -231,10 +245,8 @@ class ImportWizard(QDialog):
 
         def done(plan: ImportPlan) -> None:
             self.plan = plan
-            self.mapping = plan.parse.mapping
-            self._fill_mapping()
-            self._fill_preview()
-            self._go(then)
+            self.preview_page.show_plan(plan)
+            self._go(3)
 
         self._run(work, done, tr("正在读取并检查表格…"))
 
@@ -254,13 +266,13 @@ class ImportWizard(QDialog):
 
         def done(report: ImportReport) -> None:
             self.report = report
-            self.summary.setText(report.summary() + tr("。已写入数据库，并记入审计日志。"))
+            self.preview_page.show_report(report)
             self._go(3)
             show_info(self, report.summary())
 
         self._run(work, done, tr("正在导入…"))
 
-    def _run(self, work, done, label: str) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, work: Callable[[Progress], Any], done: Callable[[Any], object], label: str) -> None:
         def failed(exc: BaseException) -> None:
             show_error(self, exc)
 
@@ -276,83 +288,3 @@ class ImportWizard(QDialog):
         )
         self.task.finished.connect(self._update_buttons)
         self._update_buttons()
-
-    # -- filling --------------------------------------------------------------------------------------
-    def _fill_mapping(self) -> None:
-        m = self.mapping
-        if m is None:
-            return
-        spec = kind_spec(m.kind)
-        self.mapping_note.setText(
-            tr(f"表头在第{m.header_row}行。请核对每个字段对应的列；如识别有误，可在右侧下拉框中改正。")
-        )
-        self.map_table.setRowCount(len(spec.fields))
-        for r, (f, (label, need, _letter, _text)) in enumerate(
-            zip(spec.fields, m.describe(spec), strict=True)
-        ):
-            self.map_table.setItem(r, 0, QTableWidgetItem(label))
-            self.map_table.setItem(r, 1, QTableWidgetItem(need))
-            box = QComboBox()
-            box.addItem(tr("（不导入）"), None)
-            for idx in sorted(m.headers):
-                box.addItem(f"{column_letter(idx)} 列：{m.header_text(idx)}", idx)
-            col = m.columns.get(f.key)
-            box.setCurrentIndex(max(0, box.findData(col)) if col is not None else 0)
-            box.setProperty("field", f.key)
-            self.map_table.setCellWidget(r, 2, box)
-        self.map_table.resizeColumnsToContents()
-        self.map_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-
-    def _edited_mapping(self) -> ColumnMapping | None:
-        m = self.mapping
-        if m is None:
-            return None
-        for r in range(self.map_table.rowCount()):
-            box = self.map_table.cellWidget(r, 2)
-            if isinstance(box, QComboBox):
-                key = str(box.property("field"))
-                if box.currentData() != m.columns.get(key):
-                    m = m.with_column(key, box.currentData())
-        return m
-
-    def _fill_preview(self) -> None:
-        plan = self.plan
-        if plan is None:
-            return
-        p = plan.parse
-        skipped = "，".join(f"{k}行{n}行" for k, n in _skips(p.skipped))
-        lines = [
-            f"文件“{Path(p.file).name}”，工作表“{p.sheet}”，表头在第{p.header_row}行。",
-            f"共读取{p.rows_read}行" + (f"（{skipped}已跳过）" if skipped else "") + "；"
-            f"其中新记录{len(plan.new)}条，数据库中已有{plan.duplicates}条（不会重复导入）。",
-        ]
-        if p.kind != "people":
-            lines.append(f"无误各行金额合计 {p.total_fen // 100:,}.{p.total_fen % 100:02d} 元。")
-        if plan.errors:
-            lines.append(
-                f"<span style='color:#b00000'>有{len(plan.bad_rows)}行存在问题（共{len(plan.errors)}处），见下表。"
-                "请在表格中改正后重新导入，或勾选下方“只导入无误的行”。</span>"
-            )
-        else:
-            lines.append("<span style='color:#006000'>检查通过，没有发现问题。</span>")
-        self.summary.setText("<br>".join(lines))
-        self.errors.setRowCount(len(plan.errors))
-        for r, e in enumerate(plan.errors):
-            for c, v in enumerate(
-                (e.sheet, str(e.row), f"{e.column_letter} {e.column}".strip(), e.value, e.message)
-            ):
-                item = QTableWidgetItem(v)
-                if c == 1:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.errors.setItem(r, c, item)
-        self.errors.setVisible(bool(plan.errors))
-        self.errors.resizeColumnsToContents()
-        self.errors.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.errors.resizeRowsToContents()
-
-
-_SKIP_LABELS = {"blank": "空白", "total": "合计", "footer": "表尾说明", "example": "示例"}
-
-
-def _skips(skipped: dict[str, int]) -> list[tuple[str, int]]:
-    return [(label, skipped[k]) for k, label in _SKIP_LABELS.items() if skipped.get(k)]
