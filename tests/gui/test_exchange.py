@@ -336,3 +336,19 @@ def test_page_labels_match_the_export_service_and_page_import_is_light() -> None
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_an_empty_sheet_is_said_to_be_empty(qtbot, demo_ctx) -> None:  # type: ignore[no-untyped-def]
+    page, _ = make_page(qtbot, demo_ctx)
+    wiz = page.open_wizard()
+    wiz.path.setText(str(FIX / "empty.xlsx"))
+    wiz.next.click()
+    wiz.next.click()  # 自动查找 in a workbook with nothing in it: a message, and the wizard stays
+    wait(qtbot, wiz)
+    assert any("没有任何数据" in t for t in close_message_boxes()) and wiz.stack.currentIndex() == 1
+    wiz.sheet.setCurrentIndex(1)  # the (empty) sheet itself: page 3 says so and goes no further
+    wiz.next.click()
+    wait(qtbot, wiz)
+    assert wiz.stack.currentIndex() == 2 and "是空的" in wiz.mapping_page.note.text()
+    assert not wiz.next.isEnabled() and wiz.back.isEnabled()
+    wiz.close()
