@@ -269,9 +269,10 @@ def test_a_bad_file_lists_every_error_lazily_and_exports_them(qtbot, demo_ctx, t
     shot(wiz, "wizard_4_many_errors")
     # 查找 narrows the list; sorting by 行 descending puts the last row first
     pp.search.setText("第5001行")
-    assert pp.error_model.total == 1 and cell(pp.error_model, 0, 1) == str(n + 1)
-    assert "列出1处" in pp.shown.text()
+    qtbot.waitUntil(lambda: pp.error_model.total == 1, timeout=5_000)
+    assert cell(pp.error_model, 0, 1) == str(n + 1) and "列出1处" in pp.shown.text()
     pp.search.clear()
+    qtbot.waitUntil(lambda: pp.error_model.total == n, timeout=5_000)
     pp.errors.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     assert cell(pp.error_model, 0, 1) == str(n + 1)
     pp.errors.selectRow(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -31,6 +31,7 @@ from quzhou_desktop.gui.widgets.paged_model import PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services.imports import ImportPlan, ImportReport
 
+SEARCH_DELAY_MS = 250
 ERROR_WIDTHS = (110, 60, 140, 150)  # 工作表, 行, 列, 单元格的值; 问题 takes the rest
 _SKIP_LABELS = {"blank": "空白", "total": "合计", "footer": "表尾说明", "example": "示例"}
 
@@ -87,7 +88,11 @@ class PreviewPage(QWidget):
 
         self.clean_only = QCheckBox(tr("跳过有问题的行，只导入无误的行"))
         lay.addWidget(self.clean_only)
-        self.search.textChanged.connect(self._search)
+        self._search_timer = QTimer(self)  # filter once typing pauses: 100,000 problems take a moment
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(lambda: self._search(self.search.text()))
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.export_button.clicked.connect(lambda: self.export_errors())
 
     # -- filling -------------------------------------------------------------------------------------
@@ -97,8 +102,9 @@ class PreviewPage(QWidget):
         old = self.error_model
         self.error_model, self.error_source = error_model(plan.errors)
         self.error_model.setParent(self)
-        self.error_source.set_query(self.search.text())
-        self.error_model.reload()
+        if self.search.text().strip():
+            self.error_source.set_query(self.search.text())
+            self.error_model.reload()
         self.errors.setModel(self.error_model)
         self.errors.selectionModel().currentRowChanged.connect(self._show_detail)
         self.errors.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
