@@ -259,6 +259,12 @@ def test_a_bad_file_lists_every_error_lazily_and_exports_them(qtbot, demo_ctx, t
     wb.save(path)
     page, _ = make_page(qtbot, demo_ctx)
     wiz = open_file(qtbot, page, "vouchers", path)
+    wiz.next.click()  # 取消 while it reads: the wizard stays on the mapping page
+    assert wiz.task is not None and not wiz.next.isEnabled()
+    wiz.task.cancel()
+    wait(qtbot, wiz)
+    assert any("已取消" in t for t in close_message_boxes())
+    assert wiz.stack.currentIndex() == 2 and wiz.plan is None and wiz.next.isEnabled()
     wiz.next.click()
     wait(qtbot, wiz)
     pp = wiz.preview_page
