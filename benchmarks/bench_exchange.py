@@ -2,16 +2,19 @@
 
 Import (budget ≤ 2× python-calamine merely reading the file): the whole import through
 ``services.imports.run_import`` (parse, validate, duplicate check, insert, audit, commit) into a fresh
-database, with parse + validate alone shown as a breakdown.
-Export (budget ≤ 1.2× openpyxl write-only writing the same cells): rows from the product's export query
-(``services.vouchers_data.voucher_export_rows``) written by ``exchange.writer.write_register``; the baseline
-writes the very same cell values with a bare write-only workbook.
+database, with two breakdowns: parse + validate alone, and the floor any import of these rows has here —
+calamine reading the file plus SQLite writing the very same rows into the same tables (an ``INSERT … SELECT``
+from a copy, no Python per row) and committing.
+Export (budget ≤ 1.2× openpyxl write-only writing the same cells): the product's ``export_register`` of the
+支出凭证台账 for a date range holding 100,000 vouchers (query, trail, styled workbook); the baseline writes the
+very same cell values (text, dates, amounts as exact 元) with a bare write-only workbook.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +58,35 @@ def _fresh_township(folder: Path, villages: list[str], n: int) -> Any:
     return ctx
 
 
+def _sqlite_floor(imported: Path, empty: Path) -> float:
+    """Seconds for SQLite alone to write what the import wrote (rows of every table and their audit entries)
+    into ``empty`` — a copy of the database as it was before the import — and commit, with the app's pragmas."""
+    import sqlite3
+
+    con = sqlite3.connect(empty, isolation_level=None)
+    try:
+        for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON"):
+            con.execute(f"PRAGMA {pragma}")
+        con.execute("ATTACH DATABASE ? AS done", (str(imported),))
+        tables = [r[0] for r in con.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")]
+        t0 = time.perf_counter()
+        con.execute("BEGIN IMMEDIATE")
+        for name in tables:
+            # the copy equals the imported database up to the import: its new rows are the ones after main's last
+            con.execute(
+                f"INSERT INTO main.{name} SELECT * FROM done.{name} "
+                f"WHERE rowid > (SELECT coalesce(max(rowid), 0) FROM main.{name})"
+            )
+        con.execute("COMMIT")
+        return time.perf_counter() - t0
+    finally:
+        con.close()
+
+
 def imports(assets: Assets, repeat: int) -> list[Measurement]:
     """The whole import through the product's service (parse, validate, duplicate check, insert, audit, commit)
-    into a fresh database each time, and parse + validate alone for the breakdown."""
+    into a fresh database each time, and parse + validate alone and the SQLite floor for the breakdown."""
+    import shutil
     import sqlite3
 
     from quzhou_desktop.exchange.parse import parse_workbook
@@ -72,70 +101,91 @@ def imports(assets: Assets, repeat: int) -> list[Measurement]:
         base = timed(lambda b=book: calamine_read(b), repeat, warmup=1)
         parse = timed(lambda b=book: parse_workbook(b, "vouchers"), repeat)
         whole: list[float] = []
+        floor: list[float] = []
         report = None
         for _ in range(repeat):
             ctx = _fresh_township(assets.scratch, villages, next(counter))
+            before = assets.scratch / "before-import.sqlite3"
+            ctx.db.dispose()
+            shutil.copyfile(ctx.db.path, before)
             t0 = time.perf_counter()
             report = run_import(ctx, book, "vouchers", clean_rows_only=True)
             whole.append(time.perf_counter() - t0)
             ctx.db.dispose()
+            floor.append(_sqlite_floor(ctx.db.path, before) + calamine_read_time(book))
         note = f"{report.imported:,} imported, {len(report.errors)} cell errors" if report else ""
         out.append(Measurement(f"import {layout}: whole import (parse, validate, insert, audit, commit)", "s", whole,
                                "ratio", IMPORT_RATIO, base, "calamine read", note=note))  # fmt: skip
         out.append(Measurement(f"  … of which parse + validate ({layout})", "s", parse, "ratio", 0.0, base,
                                "calamine read"))  # fmt: skip
+        out.append(Measurement(f"  … floor: calamine read + SQLite writing the same rows, no Python ({layout})",
+                               "s", floor, "ratio", 0.0, base, "calamine read"))  # fmt: skip
     return out
 
 
-EXPORT_KINDS = {"text": "text", "date": "date"}
+def calamine_read_time(path: Path) -> float:
+    t = time.perf_counter()
+    calamine_read(path)
+    return time.perf_counter() - t
+
+
+def _first_dates(db: Path, rows: int) -> tuple[date, date]:
+    """The date range holding the ``rows`` oldest vouchers of the reference database (the export's filter)."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+        first = con.execute("SELECT min(voucher_date) FROM voucher").fetchone()[0]
+        last = con.execute(
+            "SELECT voucher_date FROM voucher ORDER BY voucher_date LIMIT 1 OFFSET ?", (rows - 1,)
+        ).fetchone()[0]
+    return date.fromisoformat(first), date.fromisoformat(last)
 
 
 def exports(assets: Assets, repeat: int, rows: int) -> list[Measurement]:
     from openpyxl import Workbook
 
-    from quzhou_desktop.exchange.writer import ColumnSpec, write_register
+    from quzhou_desktop.exchange.writer import fen_to_decimal, write_register
     from quzhou_desktop.services import auth
     from quzhou_desktop.services.context import AppContext
-    from quzhou_desktop.services.vouchers import VoucherFilter
-    from quzhou_desktop.services.vouchers_data import VOUCHER_EXPORT_HEADERS, voucher_export_rows
+    from quzhou_desktop.services.exports import export_register, register_columns
+    from quzhou_desktop.services.exports_rows import voucher_rows
     from quzhou_desktop.store.db import Database
 
     ctx = AppContext(Database(assets.db))
     auth.login(ctx, ADMIN_USERNAME, BENCH_PASSWORD)
-    flt = VoucherFilter()
-    columns = [
-        ColumnSpec(h, "date" if h == "日期" else "int" if h == "版本" else "text")
-        for h in VOUCHER_EXPORT_HEADERS
-    ]
+    d1, d2 = _first_dates(assets.db, rows)
+    columns = register_columns("vouchers")
+    money = [i for i, c in enumerate(columns) if c.kind == "fen"]
     target = assets.scratch / "export.xlsx"
     t = time.perf_counter()
-    cells = list(itertools.islice(voucher_export_rows(ctx, flt), rows))
+    product_rows = list(voucher_rows(ctx, None, d1, d2))
     query_only = time.perf_counter() - t
+    # The very cells the export writes: amounts as exact 元, dates as dates, text as text.
+    cells = [[fen_to_decimal(v) if i in money else v for i, v in enumerate(r)] for r in product_rows]
 
     def ours() -> None:
-        write_register(target, title="支出凭证台账", columns=columns,
-                       rows=itertools.islice(voucher_export_rows(ctx, flt), rows))  # fmt: skip
+        export_register(ctx, "vouchers", target, date_from=d1, date_to=d2)
 
     def baseline() -> None:
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("台账")
-        ws.append(list(VOUCHER_EXPORT_HEADERS))
+        ws.append([c.header for c in columns])
         for r in cells:
-            ws.append(list(r))
+            ws.append(r)
         wb.save(str(assets.scratch / "baseline.xlsx"))
 
     base = timed(baseline, repeat)
     mine = timed(ours, repeat)
     write_only = timed(
-        lambda: write_register(target, title="支出凭证台账", columns=columns, rows=cells), repeat
+        lambda: write_register(target, title="支出凭证台账", columns=columns, rows=product_rows), repeat
     )
     ctx.db.dispose()
     n = len(cells)
     return [
-        Measurement(f"export {n:,} vouchers: query + styled workbook (voucher_export_rows → write_register)", "s",
+        Measurement(f"export {n:,} vouchers: export_register (query, trail, styled workbook)", "s",
                     mine, "ratio", EXPORT_RATIO, base, "openpyxl write-only"),
         Measurement("  … of which the export query alone (info, one run)", "s", [query_only], "ratio", 0.0, base,
                     "openpyxl write-only"),
-        Measurement(f"  … write_register alone on the same {n:,} rows", "s", write_only, "ratio", EXPORT_RATIO, base,
+        Measurement(f"  … write_register alone on the same {n:,} rows", "s", write_only, "ratio", 0.0, base,
                     "openpyxl write-only"),
     ]  # fmt: skip

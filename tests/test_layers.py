@@ -34,7 +34,9 @@ def test_qt_free_layers_do_not_import_pyside6(layer: str) -> None:
 
 def test_core_imports_neither_qt_nor_sql() -> None:
     offenders = [
-        str(p.relative_to(PKG)) for p in _modules("core") if _imports(p) & {"PySide6", "sqlalchemy", "alembic"}
+        str(p.relative_to(PKG))
+        for p in _modules("core")
+        if _imports(p) & {"PySide6", "sqlalchemy", "alembic"}
     ]
     assert offenders == []
 

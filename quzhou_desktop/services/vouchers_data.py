@@ -6,14 +6,12 @@ never touch the database or Qt.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from quzhou_desktop.core.money import fen_to_upper, fen_to_yuan_str, format_fen
 from quzhou_desktop.core.vouchers import (
@@ -23,10 +21,9 @@ from quzhou_desktop.core.vouchers import (
     spending_tier,
 )
 from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.exports_stream import json_page, read_ahead, trail_sql
 from quzhou_desktop.services.monthly import monthly_review
 from quzhou_desktop.services.settings import get_rules
-from quzhou_desktop.services.vouchers import VoucherFilter, VoucherRow
+from quzhou_desktop.services.vouchers import VoucherRow
 from quzhou_desktop.services.vouchers_common import (
     EVENT_LABELS,
     OPINION_LABELS,
@@ -40,7 +37,7 @@ from quzhou_desktop.services.vouchers_common import (
     verify_events,
 )
 from quzhou_desktop.services.vouchers_flow import committee_in
-from quzhou_desktop.services.vouchers_query import filtered_vouchers, row_of
+from quzhou_desktop.services.vouchers_query import row_of
 from quzhou_desktop.services.vouchers_queues import LedgerFilter, ledger_rows
 from quzhou_desktop.store.models import Attachment, LedgerLine, Village, Voucher
 
@@ -52,7 +49,6 @@ __all__ = [
     "ledger_export_rows",
     "monthly_review_notice_data",
     "voucher_detail",
-    "voucher_export_rows",
     "voucher_notice_data",
 ]
 
@@ -372,19 +368,6 @@ def finance_lines(ctx: AppContext, village_id: str, start: date, end: date) -> l
     return sorted(out, key=lambda x: (x.on, x.number))
 
 
-VOUCHER_EXPORT_HEADERS = (
-    "村",
-    "凭证号",
-    "版本",
-    "日期",
-    "经手人",
-    "收款人",
-    "用途",
-    "金额（元）",
-    "金额大写",
-    "状态",
-    "审批过程",
-)
 LEDGER_EXPORT_HEADERS = (
     "村",
     "月份",
@@ -400,54 +383,6 @@ LEDGER_EXPORT_HEADERS = (
     "时间",
     "凭证状态",
 )
-
-
-def voucher_export_rows(
-    ctx: AppContext, flt: VoucherFilter, *, page: int = 2000
-) -> Iterator[tuple[Any, ...]]:
-    """Rows under ``VOUCHER_EXPORT_HEADERS``, oldest first; 审批过程 lists each event with actor and time.
-
-    Keyset pages on (voucher_date, number, version, id) over ix_voucher_date / ix_voucher_village_date (no
-    OFFSET, no re-sort per page), plain columns instead of ORM objects, the trail concatenated by SQLite
-    (``exports_stream.trail_sql``). Each page is its own short read transaction; pages are read ahead on a
-    thread (``read_ahead``) while the caller writes the previous ones."""
-    ctx.require_user()
-    cols = (Voucher.voucher_date, Voucher.number, Voucher.version, Voucher.id)
-    base = filtered_vouchers(ctx, flt).with_only_columns(
-        *cols, Village.name, Voucher.handler_name, Voucher.payee, Voucher.purpose, Voucher.amount_fen,
-        Voucher.status, trail_sql(Voucher.id), maintain_column_froms=True,
-    ).order_by(*cols)  # fmt: skip
-    labels: dict[str, str] = {}
-
-    def produce() -> Iterator[list[tuple[Any, ...]]]:
-        last: tuple[Any, ...] | None = None
-        while True:
-            q = base if last is None else base.where(tuple_(*cols) > tuple_(*last))
-            with ctx.read() as s:
-                rows = json.loads(s.connection().execute(json_page(q.limit(page))).scalar_one())
-            if not rows:
-                return
-            out = []
-            for date_, number, version, _id, name, handler, payee, purpose, fen, status, trail in rows:
-                label = labels.get(status)
-                if label is None:
-                    label = labels[status] = status_label(status)
-                out.append(
-                    (name, number, version, date.fromisoformat(date_), handler, payee, purpose,
-                     fen_to_yuan_str(fen), _upper(fen), label, trail)
-                )  # fmt: skip
-            yield out
-            if len(rows) < page:
-                return
-            last = (out[-1][3], *rows[-1][1:4])
-
-    yield from read_ahead(produce, threaded=not ctx.db.memory)
-
-
-@lru_cache(maxsize=65536)
-def _upper(amount_fen: int) -> str:
-    """金额大写 (C24), cached: an export repeats many amounts."""
-    return fen_to_upper(amount_fen)
 
 
 def ledger_export_rows(ctx: AppContext, flt: LedgerFilter, *, page: int = 1000) -> Iterator[tuple[Any, ...]]:

@@ -12,9 +12,7 @@ from openpyxl import load_workbook
 from quzhou_desktop.services.exports import export_register
 from quzhou_desktop.services.exports_rows import voucher_rows
 from quzhou_desktop.services.exports_stream import read_ahead
-from quzhou_desktop.services.vouchers import VoucherFilter
 from quzhou_desktop.services.vouchers_common import EVENT_LABELS, OPINION_LABELS, events_of, local_time
-from quzhou_desktop.services.vouchers_data import voucher_export_rows
 from quzhou_desktop.services.vouchers_flow import review_voucher
 from quzhou_desktop.services.vouchers_queues import LedgerFilter, count_ledger, ledger_rows
 from tests.factories import PASSWORD
@@ -102,12 +100,8 @@ def test_voucher_export_trails_match_the_python_formatting(v: Village) -> None:
     assert expected["001"] == ""
     assert "需补正（缺少发票原件）" in expected["002"] and "村监会审核：同意" in expected["002"]
     product = {r[1]: r for r in voucher_rows(v.clerk, [v.vid], None, None)}
-    data = {r[1]: r for r in voucher_export_rows(v.clerk, VoucherFilter(village_id=v.vid))}
     assert {n: r[-1] for n, r in product.items()} == expected
-    assert {n: r[-1] for n, r in data.items()} == expected
-    # 金额: integer 分 for the styled register, 元 text and 大写 (C24) for the plain rows
-    assert product["002"][7] == 200_050 and data["002"][7] == "2000.50"
-    assert data["003"][8] == "人民币玖角玖分"
+    assert product["002"][7] == 200_050  # 金额: integer 分; the register writes it as exact 元
     assert [r[3] for r in product.values()] == [date(2026, 11, d) for d in (1, 2, 3)]
     assert _readers() == 0
 

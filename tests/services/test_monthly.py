@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from quzhou_desktop.core.errors import PermissionDenied, ValidationError
+from quzhou_desktop.services.exports import register_columns
+from quzhou_desktop.services.exports_rows import voucher_rows
 from quzhou_desktop.services.monthly import (
     MonthlyReviewFields,
     lock_month,
@@ -16,15 +18,13 @@ from quzhou_desktop.services.monthly import (
     sign_monthly_review,
     unlock_month,
 )
-from quzhou_desktop.services.vouchers import VoucherFilter, create_voucher, submit_voucher
+from quzhou_desktop.services.vouchers import create_voucher, submit_voucher
 from quzhou_desktop.services.vouchers_common import MonthLocked
 from quzhou_desktop.services.vouchers_data import (
     LEDGER_EXPORT_HEADERS,
-    VOUCHER_EXPORT_HEADERS,
     finance_lines,
     ledger_export_rows,
     monthly_review_notice_data,
-    voucher_export_rows,
     voucher_notice_data,
 )
 from quzhou_desktop.services.vouchers_flow import review_voucher, sign_voucher
@@ -195,9 +195,9 @@ def test_print_and_export_data(v: Village) -> None:
         ("账簿", "", ""),
     ]
     assert lines[1].amount_upper == "人民币贰万元整"
-    rows = list(voucher_export_rows(v.clerk, VoucherFilter(village_id=v.vid)))
-    assert len(rows) == 1 and len(rows[0]) == len(VOUCHER_EXPORT_HEADERS)
-    assert rows[0][7] == "1000.05" and "村监会审核：同意" in rows[0][10]
+    rows = list(voucher_rows(v.clerk, [v.vid], None, None))
+    assert len(rows) == 1 and len(rows[0]) == len(register_columns("vouchers"))
+    assert rows[0][7] == 100_005 and "村监会审核：同意" in rows[0][-1]
 
 
 def test_unreviewed_voucher_not_in_finance_lines(v: Village) -> None:
