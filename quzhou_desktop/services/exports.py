@@ -83,7 +83,7 @@ def register_columns(kind: str) -> list[ColumnSpec]:
 _COLUMNS: dict[str, Sequence[ColumnSpec]] = {
     "people": (
         ColumnSpec("村", width=10), ColumnSpec("姓名", width=10), ColumnSpec("性别", width=6),
-        ColumnSpec("身份证号", width=21), ColumnSpec("联系电话", width=14), ColumnSpec("村民小组", width=10),
+        ColumnSpec("身份证号", width=21), ColumnSpec("联系电话", width=14), ColumnSpec("村民小组", width=12),
         ColumnSpec("身份", width=28), ColumnSpec("户代表", width=8), ColumnSpec("状态", width=8),
     ),
     "vouchers": (
