@@ -18,7 +18,10 @@ class FileMissing(ImportFileError):
 
 class NotASpreadsheet(ImportFileError):
     code = "import_not_spreadsheet"
-    template = "“{name}”不是可以读取的表格文件（支持 .xlsx、.xlsm、.xls、.ods、.csv）：{detail}"
+    template = (
+        "“{name}”不是可以读取的表格文件（支持 Excel 和 WPS 表格 .xlsx、.xls、.et、.ods，CSV 文本，"
+        "以及保存为 .xls 的网页表格和 XML 表格）：{detail}"
+    )
 
 
 class EncryptedWorkbook(ImportFileError):

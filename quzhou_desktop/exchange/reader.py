@@ -1,7 +1,10 @@
 """Open a spreadsheet and stream its rows as raw cell values.
 
-.xlsx/.xlsm/.xls/.ods (and .xlsb) go through python-calamine; .csv/.txt/.tsv through the csv module with
-encoding detection (UTF-8 with or without BOM, else GB18030) and delimiter sniffing (comma, tab, semicolon).
+The file is opened by what it contains, not by its extension (see :mod:`~quzhou_desktop.exchange.sniff`):
+Excel/WPS workbooks (.xlsx/.xlsm/.xlsb, .xls and WPS .et/.ett, .ods) go through python-calamine; an HTML
+table or a SpreadsheetML 2003 XML file saved as .xls through :mod:`~quzhou_desktop.exchange.html_table` and
+:mod:`~quzhou_desktop.exchange.xml2003`; CSV and tab-separated text (also when saved as .xls) through the
+csv module with encoding detection (UTF-8 with or without BOM, UTF-16, else GB18030) and delimiter sniffing.
 Rows are lists of raw values indexed from column A; blank cells are ``""``. Row numbers are 1-based, as the
 user sees them in Excel/WPS.
 """
@@ -14,10 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
-from typing import Any
 
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
+from quzhou_desktop.exchange import sniff
 from quzhou_desktop.exchange.errors import (
     EmptyWorkbook,
     EncryptedWorkbook,
@@ -25,14 +28,18 @@ from quzhou_desktop.exchange.errors import (
     NotASpreadsheet,
     SheetNotFound,
 )
+from quzhou_desktop.exchange.sheetrows import MergedRange, Row, SheetRows
+from quzhou_desktop.exchange.sniff import decode_text
 
-SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".xltx", ".xltm", ".xla"})
-TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
+__all__ = ["MergedRange", "Row", "SheetData", "Workbook", "column_letter", "decode_text", "open_workbook"]
 
-Row = list[Any]
-MergedRange = tuple[int, int, int, int]  # first_row, first_col, last_row, last_col (0-based, inclusive)
+SPREADSHEET_SUFFIXES = frozenset(
+    {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".xltx", ".xltm", ".xla", ".xlt", ".et", ".ett"}
+)
+MARKUP_SUFFIXES = frozenset({".xml", ".htm", ".html", ".mht", ".mhtml"})
+TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".prn"})
+SUFFIXES = SPREADSHEET_SUFFIXES | MARKUP_SUFFIXES | TEXT_SUFFIXES
+_NOT_DATA = (SheetTypeEnum.ChartSheet, SheetTypeEnum.Vba)
 
 
 def column_letter(index: int) -> str:
@@ -66,26 +73,40 @@ class SheetData:
 
 
 class Workbook:
-    """A readable spreadsheet. Use :func:`open_workbook`."""
+    """A readable spreadsheet. Use :func:`open_workbook`.
 
-    def __init__(self, path: Path, sheet_names: list[str]) -> None:
+    ``sheet_names`` lists the data sheets in workbook order (chart sheets are never data); ``hidden`` those
+    of them hidden in Excel/WPS (hidden or very hidden).
+    """
+
+    def __init__(self, path: Path, sheet_names: list[str], hidden: frozenset[str] = frozenset()) -> None:
         self.path = path
         self.sheet_names = sheet_names
+        self.hidden = hidden
+
+    @property
+    def search_order(self) -> list[str]:
+        """Where to look for the data when no sheet is named: visible sheets first, hidden ones after."""
+        return [n for n in self.sheet_names if n not in self.hidden] + [
+            n for n in self.sheet_names if n in self.hidden
+        ]
 
     def sheet(self, name: str | None = None) -> SheetData:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def _check_name(self, name: str | None) -> str:
         if name is None:
-            return self.sheet_names[0]
+            return self.search_order[0]
         if name not in self.sheet_names:
             raise SheetNotFound(name=self.path.name, sheet=name, sheets="、".join(self.sheet_names))
         return name
 
 
 class _CalamineBook(Workbook):
-    def __init__(self, path: Path, book: CalamineWorkbook, sheet_names: list[str]) -> None:
-        super().__init__(path, sheet_names)
+    def __init__(
+        self, path: Path, book: CalamineWorkbook, sheet_names: list[str], hidden: frozenset[str]
+    ) -> None:
+        super().__init__(path, sheet_names, hidden)
         self._book = book
 
     def sheet(self, name: str | None = None) -> SheetData:
@@ -109,6 +130,18 @@ class _CalamineBook(Workbook):
         pad = [""] * col_off
         padded = (pad + values for values in sh.iter_rows())
         return SheetData(self.path, name, zip(count(1), padded), total, merged)
+
+
+class _MemoryBook(Workbook):
+    """Sheets read whole into memory (HTML tables, SpreadsheetML)."""
+
+    def __init__(self, path: Path, sheets: list[SheetRows]) -> None:
+        super().__init__(path, [s.name for s in sheets], frozenset(s.name for s in sheets if s.hidden))
+        self._sheets = {s.name: s for s in sheets}
+
+    def sheet(self, name: str | None = None) -> SheetData:
+        sh = self._sheets[self._check_name(name)]
+        return SheetData(self.path, sh.name, zip(count(1), sh.rows), len(sh.rows), list(sh.merged))
 
 
 class _CsvBook(Workbook):
@@ -137,56 +170,71 @@ def _csv_cell(value: str) -> str:
     return value
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) if it decodes, else GB18030 (a superset of GBK/GB2312)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
-
-
 def open_workbook(path: str | Path) -> Workbook:
     """Open a spreadsheet or CSV file; raise an :class:`ImportFileError` subclass when it cannot be read."""
     p = Path(path)
     if not p.is_file():
         raise FileMissing(path=str(p))
-    suffix = p.suffix.lower()
-    try:
-        with p.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise NotASpreadsheet(name=p.name, detail=str(exc)) from exc
-    if not head:
-        raise EmptyWorkbook(name=p.name)
-    if suffix in TEXT_SUFFIXES:
-        if head.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-            raise NotASpreadsheet(name=p.name, detail="扩展名是文本文件，内容却是二进制文件")
-        text = decode_text(p.read_bytes())
-        if not text.strip():
-            raise EmptyWorkbook(name=p.name)
-        return _CsvBook(p, text)
-    if suffix not in SPREADSHEET_SUFFIXES:
+    if p.suffix.lower() not in SUFFIXES:
         raise NotASpreadsheet(name=p.name, detail=f"不支持扩展名“{p.suffix or '（无）'}”")
-    if suffix in {".xlsx", ".xlsm", ".xltx", ".xltm"} and head.startswith(_OLE_MAGIC):
-        # An encrypted OOXML package is stored inside an OLE compound file.
-        raise EncryptedWorkbook(name=p.name)
     try:
-        book = CalamineWorkbook.from_path(str(p))
-        names = [m.name for m in book.sheets_metadata if "WorkSheet" in str(m.typ)] or list(book.sheet_names)
+        data = p.read_bytes()
+    except OSError as exc:
+        raise NotASpreadsheet(name=p.name, detail=_short(str(exc))) from exc
+    if not data or (len(data) < 4096 and not data.strip(b" \t\r\n\x00")):
+        raise EmptyWorkbook(name=p.name)
+    kind = sniff.content_kind(data)
+    if kind in ("ole", "zip"):
+        return _calamine(p, data, kind)
+    if kind == "html":
+        from quzhou_desktop.exchange.html_table import read_html
+
+        return _memory(p, read_html(data, p.stem))
+    if kind == "mht":
+        from quzhou_desktop.exchange.html_table import read_mht
+
+        return _memory(p, read_mht(data, p.stem))
+    if kind == "xml2003":
+        from quzhou_desktop.exchange.xml2003 import read_spreadsheetml
+
+        return _memory(p, read_spreadsheetml(data, p.name))
+    if kind == "text":
+        text = decode_text(data)
+        if p.suffix.lower() in TEXT_SUFFIXES or sniff.looks_delimited(text):
+            if not text.strip():
+                raise EmptyWorkbook(name=p.name)
+            return _CsvBook(p, text)
+    raise NotASpreadsheet(name=p.name, detail=sniff.describe_unknown(data, p.suffix.lower()))
+
+
+def _memory(p: Path, sheets: list[SheetRows]) -> Workbook:
+    if not sheets or not any(any(v != "" for v in r) for s in sheets for r in s.rows):
+        raise EmptyWorkbook(name=p.name)
+    return _MemoryBook(p, sheets)
+
+
+def _calamine(p: Path, data: bytes, kind: str) -> Workbook:
+    """An OLE (.xls/.et) or ZIP (.xlsx/.xlsb/.ods) workbook, read from its bytes so that calamine picks the
+    reader by content whatever the extension says."""
+    if kind == "zip" and (other := sniff.zip_document(data)) is not None:
+        raise NotASpreadsheet(name=p.name, detail=other)
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        meta = [m for m in book.sheets_metadata if m.typ not in _NOT_DATA]
+        names = [m.name for m in meta]
+        hidden = frozenset(m.name for m in meta if m.visible != SheetVisibleEnum.Visible)
     except PasswordError as exc:
         raise EncryptedWorkbook(name=p.name) from exc
     except (CalamineError, ValueError, OSError) as exc:
         text = str(exc).lower()
-        if "password" in text or "encrypt" in text:
+        if "password" in text or "encrypt" in text or (kind == "ole" and sniff.ole_encrypted(data, p.suffix)):
             raise EncryptedWorkbook(name=p.name) from exc
+        if kind == "ole" and (other := sniff.ole_document(data)) is not None:
+            raise NotASpreadsheet(name=p.name, detail=other) from exc
         raise NotASpreadsheet(name=p.name, detail=_short(str(exc))) from exc
     if not names:
         raise EmptyWorkbook(name=p.name)
-    return _CalamineBook(p, book, names)
+    return _CalamineBook(p, book, names, hidden)
 
 
 def _short(detail: str) -> str:

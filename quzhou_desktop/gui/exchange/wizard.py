@@ -40,7 +40,9 @@ from quzhou_desktop.gui.tasks import Progress, Task, run_task
 from quzhou_desktop.services.context import AppContext
 from quzhou_desktop.services.imports import ImportPlan, ImportReport, commit_import, preview_import
 
-FILE_FILTER = "表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv);;所有文件 (*)"
+FILE_FILTER = (
+    "表格文件 (*.xlsx *.xlsm *.xls *.et *.ett *.ods *.csv *.txt *.xml *.htm *.html *.mht);;所有文件 (*)"
+)
 STEPS = ("1. 选择文件", "2. 工作表", "3. 核对表头和列", "4. 预览并导入")
 MORE_ROWS = 50
 
