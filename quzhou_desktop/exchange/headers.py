@@ -2,7 +2,9 @@
 
 Handles title rows above the header (often merged across the width), two-row headers where a merged upper
 cell (“金额”) sits above sub-headers (“收入 | 支出”), and header text decorated with spaces, full-width
-spaces, line breaks, units such as “（元）” and required-markers such as “*”.
+spaces, line breaks, units such as “（元）” and required-markers such as “*”. A money unit other than 元
+(“金额（万元）”, or “单位：万元” above the header) is kept with the mapping, and “（大写）” is never dropped:
+“金额（大写）” is the 大写 amount, not the amount.
 The result is a :class:`ColumnMapping` the import wizard shows and the user may correct.
 """
 
@@ -16,18 +18,24 @@ from typing import Any
 
 from quzhou_desktop.exchange.reader import MergedRange, column_letter
 from quzhou_desktop.exchange.schemas import KindSpec
+from quzhou_desktop.exchange.units import YUAN, unit_in_header, unit_in_line
 
 HEADER_SCAN_ROWS = 30
 _PARENS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
 _DROP = re.compile(r"[\s*※:#＊：]+")
+_CASE = re.compile(
+    r"\([^()]*([大小])写[^()]*\)|\[[^\[\]]*([大小])写[^\[\]]*\]|【[^【】]*([大小])写[^【】]*】"
+)
 
 
 def normalize_header(text: Any) -> str:
-    """“ 金　额\n（元）” → “金额”; “*姓名” → “姓名”; “收款单位(人)” → “收款单位”."""
+    """“ 金　额\n（元）” → “金额”; “*姓名” → “姓名”; “收款单位(人)” → “收款单位”; “金额（大写）” → “金额大写”."""
     if not isinstance(text, str):
         return ""
     s = unicodedata.normalize("NFKC", text)
     s = _DROP.sub("", s)
+    if "写" in s:  # “（大写）” / “（小写）” tell two amount columns apart: keep the word
+        s = _CASE.sub(lambda m: (m.group(1) or m.group(2) or m.group(3)) + "写", s)
     s = _PARENS.sub("", s)
     return s
 
@@ -46,6 +54,8 @@ class ColumnMapping:
 
     ``header_row`` is the 1-based row number of the (lowest) header row; data starts on the next row.
     ``headers`` holds the display text of every header column (index → text) for the wizard and for errors.
+    ``units`` the money unit a column's header states where it matters (see :func:`with_units`) and
+    ``sheet_unit`` the one stated above the header (“单位：万元”); :meth:`unit_of` combines them.
     """
 
     kind: str
@@ -53,12 +63,18 @@ class ColumnMapping:
     header_rows: int = 1
     columns: dict[str, int] = field(default_factory=dict)
     headers: dict[int, str] = field(default_factory=dict)
+    units: dict[int, str] = field(default_factory=dict)
+    sheet_unit: str = ""
 
     def column_of(self, key: str) -> int | None:
         return self.columns.get(key)
 
     def header_text(self, index: int) -> str:
         return self.headers.get(index) or column_letter(index)
+
+    def unit_of(self, index: int) -> str:
+        """The money unit of column ``index`` if it holds amounts: its header's, else the sheet's, else 元."""
+        return self.units.get(index) or unit_in_header(self.headers.get(index)) or self.sheet_unit or YUAN
 
     def with_column(self, key: str, index: int | None) -> ColumnMapping:
         """The user's correction: map ``key`` to column ``index`` (``None`` unmaps it)."""
@@ -86,15 +102,63 @@ class ColumnMapping:
         out = []
         for f in spec.fields:
             idx = self.columns.get(f.key)
+            text = None if idx is None else self.header_text(idx)
+            if idx is not None and f.type == "fen" and (unit := self.unit_of(idx)) != YUAN:
+                text = _with_unit(text or "", unit)
             out.append(
-                (
-                    f.label,
-                    "必填" if f.required else "选填",
-                    None if idx is None else column_letter(idx),
-                    None if idx is None else self.header_text(idx),
-                )
+                (f.label, "必填" if f.required else "选填", None if idx is None else column_letter(idx), text)
             )
         return out
+
+
+def _with_unit(text: str, unit: str) -> str:
+    """Header text showing its money unit: “金额” → “金额（万元）”; unchanged when it states one already."""
+    return text if unit_in_header(text) is not None else f"{text}（{unit}）"
+
+
+def with_units(
+    mapping: ColumnMapping,
+    spec: KindSpec,
+    rows: Sequence[tuple[int, Sequence[Any]]],
+    *,
+    merged: Sequence[MergedRange] = (),
+) -> ColumnMapping:
+    """``mapping`` with the money unit of each amount column: the unit its header cells state (“金额（万元）”,
+    or a merged upper cell “金额（万元）” over “收入 | 支出”), else the unit a line above the header states
+    (“单位：万元”), else 元. Amount columns not in 元 show their unit in the header text.
+
+    ``rows`` are the first rows of the sheet, as given to :func:`detect_header`. Without anything to add the
+    mapping itself is returned, so a sheet stating no unit (or only 元) maps exactly as before.
+    """
+    top = mapping.header_row - mapping.header_rows + 1
+    by_row = {n: v for n, v in rows}
+    sheet_unit = next(
+        (u for n, values in rows if n < top for v in values if (u := unit_in_line(v)) is not None), ""
+    )
+    lines = [[_cell_str(v) for v in by_row[n]] for n in range(top, mapping.header_row + 1) if n in by_row]
+    if len(lines) == 2:
+        width = max(map(len, lines))
+        lines = [line + [""] * (width - len(line)) for line in lines]
+        lines[0] = _fill_merged(lines[0], lines[1], merged, top - 1)
+    units: dict[int, str] = {}
+    headers = dict(mapping.headers)
+    for f in spec.fields:
+        idx = mapping.columns.get(f.key)
+        if f.type != "fen" or idx is None:
+            continue
+        stated = [unit_in_header(line[idx]) for line in reversed(lines) if idx < len(line)]
+        stated.append(unit_in_header(headers.get(idx)))
+        unit = next((u for u in stated if u is not None), None)
+        if unit is None:
+            unit = sheet_unit or YUAN
+        elif unit == YUAN and sheet_unit and sheet_unit != YUAN:
+            units[idx] = YUAN  # the header's own 元 overrides the sheet's unit
+        if unit != YUAN:
+            units[idx] = unit
+            headers[idx] = _with_unit(headers.get(idx) or column_letter(idx), unit)
+    if not units and sheet_unit in ("", YUAN) and not mapping.units:
+        return mapping
+    return replace(mapping, units=units, headers=headers, sheet_unit=sheet_unit)
 
 
 _UNIT = re.compile(r"[(（]\s*元\s*[)）]")
@@ -167,7 +231,7 @@ def detect_header(
             if best is None or score > best.score:
                 m = _mapping(spec, rownum, nrows, found, shown)
                 best = _Candidate(score, m)
-    return None if best is None else best.mapping
+    return None if best is None else with_units(best.mapping, spec, rows, merged=merged)
 
 
 _Found = tuple[dict[str, int], int, dict[int, str]]  # field → column, header rows, column → display text

@@ -13,7 +13,8 @@ from itertools import chain, dropwhile, islice
 from pathlib import Path
 
 from quzhou_desktop.exchange.errors import EmptyWorkbook, HeaderNotFound
-from quzhou_desktop.exchange.headers import HEADER_SCAN_ROWS, ColumnMapping, detect_header
+from quzhou_desktop.exchange.headers import HEADER_SCAN_ROWS, ColumnMapping, detect_header, with_units
+from quzhou_desktop.exchange.merged_fill import fill_down
 from quzhou_desktop.exchange.reader import Row, open_workbook
 from quzhou_desktop.exchange.result import CellError, ParseProgress, ParseResult
 from quzhou_desktop.exchange.rowparser import SheetParser
@@ -56,7 +57,7 @@ def iter_parse_workbook(
     spec = kind_spec(kind)
     p = Path(path)
     book = open_workbook(p)
-    names = [sheet] if sheet is not None else book.sheet_names
+    names = [sheet] if sheet is not None else book.search_order
     found: tuple[str, ColumnMapping, Iterable[tuple[int, Row]], int] | None = None
     any_rows = False
     for name in names:
@@ -65,7 +66,11 @@ def iter_parse_workbook(
         any_rows = any_rows or any(any(v != "" and v is not None for v in r) for _, r in head)
         m = mapping if mapping is not None else detect_header(head, spec, merged=data.merged)
         if m is not None:
-            rest = _below(m.header_row, head, data.rows)
+            m = with_units(m, spec, head, merged=data.merged)  # also for a mapping the user corrected
+            money = {c for k in spec.fen_fields if (c := m.column_of(k)) is not None}
+            rest = fill_down(
+                _below(m.header_row, head, data.rows), data.merged, m.header_row, skip_columns=money
+            )
             found = (name, m, rest, max(data.total_rows - m.header_row, 0))
             break
     if found is None:

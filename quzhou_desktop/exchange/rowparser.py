@@ -23,33 +23,19 @@ from quzhou_desktop.exchange.errors import ImportCancelled
 from quzhou_desktop.exchange.reader import Row, column_letter
 from quzhou_desktop.exchange.result import CellError, ParseProgress, ParseResult
 from quzhou_desktop.exchange.schemas import EXAMPLE_MARK, KindSpec
+from quzhou_desktop.exchange.totals import TOTAL, TOTAL_LABELS, total_label
+from quzhou_desktop.exchange.units import YUAN
 from quzhou_desktop.exchange.values import BadValue, cell_text, to_name
 
 log = logging.getLogger(__name__)
 
 CHUNK = 4096
-_TOTAL = re.compile(r"\s*(本\s*[页月期年季]|全\s*年|总)?\s*([合总小累])\s*计\s*(?:金\s*额|数)?\s*[:：]?\s*")
+EXAMPLE_ROWS = 10  # how far below the header a template's example row (“【示例】…”) is looked for
 _FOOTER = re.compile(
     r"\s*(?:制\s*表|填\s*表|审\s*核|复\s*核|负\s*责\s*人|单位负责人|会\s*计|出\s*纳|记\s*账|说\s*明|注\s*[:：]|备注\s*[:：]|示例)"
 )
 
 
-def _total_labels() -> frozenset[str]:
-    words = ["合计", "总计", "小计", "累计", "总合计"]
-    words += [
-        p + w for p in ("本页", "本月", "本期", "本年", "本季", "全年") for w in ("合计", "累计", "小计")
-    ]
-    out: set[str] = set()
-    for w in words:
-        for inner in ("", " ", "  ", "\u3000"):
-            spaced = inner.join(w) if len(w) == 2 else w
-            for tail in ("", ":", "："):
-                for pad in ("", " ", "\u3000"):
-                    out.add(pad + spaced + tail + pad)
-    return frozenset(out)
-
-
-TOTAL_LABELS = _total_labels()
 _MISSING = object()
 # (key, column, converter, raw batch converter, memo of good/blank values, memo of bad values, required)
 _Step = tuple[
@@ -66,12 +52,17 @@ class SheetParser:
         self.village = to_name(village) if village else None
         self.check = rowcheck.ROW_CHECKS[spec.kind]
         # (key, column, converter, memo of good values, memo of blank/bad values, required)
+        units = {
+            f.key: self.m.unit_of(col)
+            for f in spec.fields
+            if f.type == "fen" and (col := self.m.column_of(f.key)) is not None
+        }
         self.plan: list[_Step] = [
             (
                 f.key,
                 col,
-                rowcheck.converter(f.type),
-                rowcheck.raw_converter(f.type),
+                rowcheck.converter(f.type, unit=units.get(f.key, YUAN)),
+                rowcheck.raw_converter(f.type, unit=units.get(f.key, YUAN)),
                 {"": rowcheck.BLANK, None: rowcheck.BLANK},
                 {},
                 f.required,
@@ -79,7 +70,9 @@ class SheetParser:
             for f in spec.fields
             if (col := self.m.columns.get(f.key)) is not None
         ]
-        self.first_chunk = True
+        self.fen_conv = {k: rowcheck.converter("fen", unit=u) for k, u in units.items()}
+        self.rows_before = 0  # sheet rows below the header handed to _chunk so far
+        self.examples: set[int] = set()  # row numbers that may be a template's example row
         self.width = max(self.m.columns.values(), default=0) + 1
         self.fen_cols = [(k, self.m.columns[k]) for k in spec.fen_fields if k in self.m.columns]
         self.seg_sum = dict.fromkeys(spec.fen_fields, 0)
@@ -181,7 +174,10 @@ class SheetParser:
                 except Exception:  # any failure: the loop below redoes them one by one
                     results = None
                 if results is not None:
-                    good.update(zip(todo, results, strict=True))
+                    if None in results:  # values the batch left to the one-by-one loop below
+                        good.update((v, r) for v, r in zip(todo, results, strict=True) if r is not None)
+                    else:
+                        good.update(zip(todo, results, strict=True))
                     if "" in results or () in results:
                         good.update(
                             (v, rowcheck.BLANK) for v, r in zip(todo, results, strict=True) if r in ("", ())
@@ -221,13 +217,15 @@ class SheetParser:
             outs[step[0]] = self._column(step, columns[step[1]], attention)
         if not TOTAL_LABELS.isdisjoint(chain.from_iterable(rows)):
             attention.update(i for i, r in enumerate(rows) if not TOTAL_LABELS.isdisjoint(r))
-        if self.first_chunk:  # a template's example row sits right under the header
-            self.first_chunk = False
-            attention.update(
+        if self.rows_before < EXAMPLE_ROWS:  # a template's example row sits right under the header
+            marked = [
                 i
-                for i, r in enumerate(rows[:10])
+                for i, r in enumerate(rows[: EXAMPLE_ROWS - self.rows_before])
                 if any(type(v) is str and v.startswith(EXAMPLE_MARK) for v in r)
-            )
+            ]
+            attention.update(marked)
+            self.examples.update(chunk[i][0] for i in marked)
+        self.rows_before += len(rows)
         start = 0
         for i in sorted(attention):
             if start < i:
@@ -259,6 +257,11 @@ class SheetParser:
         if "village" in cols and None in cols["village"]:
             cols["village"] = [self.village if v is None else v for v in cols["village"]]
         fast = self.spec.kind == "vouchers" and None not in cols.get("village", ())
+        if fast and "amount_upper" in cols:  # every 大写 must state its row's amount (C24) for the bulk path
+            fast = not any(
+                u is not None and rowcheck.upper_problem(u, f)
+                for u, f in zip(cols["amount_upper"], cols["amount_fen"], strict=True)
+            )
         if fast and min(cols["amount_fen"]) > 0:
             villages = cols.get("village", repeat(self.village))
             keys = list(zip(villages, map(_year, cols["date"]), cols["number"], strict=False))
@@ -278,10 +281,6 @@ class SheetParser:
             rec = {k: v[i - a] for k, v in cols.items() if v[i - a] is not None}
             if not rec or (len(rec) == 1 and "village" in rec and "village" not in self.m.columns):
                 self.skipped["blank"] += 1
-                continue
-            strings = [v for v in values if type(v) is str and v]
-            if strings and strings[0].startswith(EXAMPLE_MARK):
-                self.skipped["example"] += 1
                 continue
             self.res.rows_read += 1
             self._sum({k: [rec.get(k)] for k, _ in self.fen_cols})
@@ -314,10 +313,10 @@ class SheetParser:
             self.skipped["blank"] += 1
             return
         strings = [v for v in values if type(v) is str and v]
-        if strings and strings[0].startswith(EXAMPLE_MARK):
+        if rownum in self.examples and strings[0].startswith(EXAMPLE_MARK):
             self.skipped["example"] += 1
             return
-        label = next((s for s in strings if _TOTAL.fullmatch(s)), None)
+        label = total_label(strings)
         if label is not None:
             self._total_row(rownum, values, label)
             return
@@ -383,15 +382,14 @@ class SheetParser:
 
     def _total_row(self, rownum: int, values: Row, label_cell: str) -> None:
         self.skipped["total"] += 1
-        match = _TOTAL.fullmatch(label_cell)
+        match = TOTAL.fullmatch(label_cell)
         assert match is not None
         prefix, word = match.group(1) or "", match.group(2)
         label = "".join(label_cell.split()).rstrip(":：")
         segment = word == "小" or any(ch in prefix for ch in "页月期季")
-        fen = rowcheck.converter("fen")
         for key, col in self.fen_cols:
             v = values[col]
-            out: Any = fen(v) if not (v == "" or v is None) else rowcheck.BLANK
+            out: Any = self.fen_conv[key](v) if not (v == "" or v is None) else rowcheck.BLANK
             if out is rowcheck.BLANK:
                 continue
             if type(out) is BadValue:

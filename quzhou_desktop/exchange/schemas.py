@@ -10,7 +10,9 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-FieldType = Literal["text", "name", "code", "date", "fen", "count", "gender", "phone", "idcard", "roles"]
+FieldType = Literal[
+    "text", "name", "code", "date", "fen", "count", "gender", "phone", "idcard", "roles", "upper"
+]
 Kind = Literal["people", "vouchers", "ledger"]
 KINDS: tuple[Kind, ...] = ("people", "vouchers", "ledger")
 EXAMPLE_MARK = "【示例】"  # starts the example row of a template; the importer skips such rows
@@ -55,6 +57,7 @@ class VoucherRecord(NamedTuple):
     attachments: int | None = None
     remark: str | None = None
     village: str | None = None
+    amount_upper: str | None = None  # 大写金额 as written (checked against amount_fen, C24/C25)
 
 
 class LedgerRecord(NamedTuple):
@@ -197,7 +200,7 @@ VOUCHERS = KindSpec(
             "金额",
             "fen",
             True,
-            ("支出金额", "报销金额", "开支金额", "小写金额", "金额小写", "支付金额"),
+            ("支出金额", "报销金额", "开支金额", "小写金额", "金额小写", "支付金额", "小写", "人民币小写"),
             "1,234.50",
             14,
         ),
@@ -215,6 +218,23 @@ VOUCHERS = KindSpec(
         ),
         FieldSpec("remark", "备注", "text", False, ("说明", "附注"), "", 20),
         _VILLAGE,
+        FieldSpec(
+            "amount_upper",
+            "大写金额",
+            "upper",
+            False,
+            (
+                "金额大写",
+                "大写",
+                "人民币大写",
+                "金额人民币大写",
+                "报销金额大写",
+                "支出金额大写",
+                "大写金额数",
+            ),
+            "人民币壹仟贰佰叁拾肆元伍角整",
+            30,
+        ),
     ),
     VoucherRecord,
     fen_fields=("amount_fen",),

@@ -25,6 +25,7 @@ _NOTES: dict[str, str] = {
     "roles": f"可填多个，用顿号或逗号分隔：{'、'.join(ROLES)}。",
     "phone": "手机号11位，或固定电话如 0570-1234567。",
     "count": "附件张数填整数，如 3 或 3张。",
+    "upper": "可不填；填写的大写金额须与小写金额一致，如“人民币壹仟贰佰叁拾肆元伍角整”，不得用“一、二、十”等小写数字。",
 }
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)

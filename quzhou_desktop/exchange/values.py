@@ -14,7 +14,7 @@ from typing import Any
 
 from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.core.idcard import InvalidIdNumber, validate_id
-from quzhou_desktop.core.money import parse_amount
+from quzhou_desktop.core.money import fen_to_upper, parse_amount
 
 
 class BadValue(Exception):
@@ -172,6 +172,21 @@ def to_fen(value: Any) -> int:
         raise BadValue("不是有效金额") from None
     except (TypeError, ValueError, ArithmeticError):
         raise BadValue("不是有效金额") from None
+
+
+def to_upper_amount(value: Any) -> str:
+    """A 大写 amount cell (C24/C25) as written, outer spaces trimmed; checked against the 小写 amount later.
+
+    A number here is a cell shown in 大写 by a number format ([DBNum2]): it stands for that amount and is
+    kept as its canonical 大写 text."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        fen = to_fen(value)
+        if fen < 0:
+            raise BadValue("不是有效的大写金额")
+        return fen_to_upper(fen)
+    raise BadValue("不是有效的大写金额")
 
 
 # Cells that mean “nothing here” in typed columns (ledger exports put “-” in the unused amount column).
