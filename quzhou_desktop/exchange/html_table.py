@@ -26,11 +26,14 @@ _BLOCKS = frozenset(
 _SKIPPED = frozenset({"script", "style", "title", "noscript", "template", "xml"})
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _SHEET_NAME = re.compile(r"<x:Name>([^<>]{1,31})</x:Name>", re.IGNORECASE)
+_DIGITS = re.compile(r"\s*(\d+)")
 MAX_SPAN = 1000
 
 
 def _span(value: str | None) -> int:
-    m = re.match(r"\s*(\d+)", value or "")
+    if value is None:
+        return 1
+    m = _DIGITS.match(value)
     return max(1, min(int(m.group(1)), MAX_SPAN)) if m else 1
 
 
@@ -47,7 +50,8 @@ class _TableParser(HTMLParser):
         self.covered: dict[int, set[int]] = {}  # row index → columns a rowspan from above covers
         self.cell: list[str] | None = None
         self.cell_col = 0
-        self.loose: list[str] = []  # text outside any table
+        self.loose: list[str] = []  # text outside any table (or in a table's <caption>)
+        self.caption = False
         self.table_merges = 0  # index into ``merged`` where the current table's ranges start
 
     # -- text ---------------------------------------------------------------------------------------
@@ -56,7 +60,7 @@ class _TableParser(HTMLParser):
             return
         if self.cell is not None:
             self.cell.append(_SPACE.sub(" ", data))
-        elif self.depth == 0:
+        elif self.depth == 0 or self.caption:
             self.loose.append(_SPACE.sub(" ", data))
 
     def _flush_loose(self) -> None:
@@ -84,6 +88,9 @@ class _TableParser(HTMLParser):
         elif self.depth > 1:
             if self.cell is not None and tag in ("td", "th", "tr", "br"):
                 self.cell.append("\n" if tag in ("tr", "br") else " ")
+        elif tag == "caption":
+            self._end_row()
+            self.caption = True
         elif tag == "tr":
             self._end_row()
             self._start_row()
@@ -114,7 +121,10 @@ class _TableParser(HTMLParser):
             if tag in _BLOCKS:
                 self._flush_loose()
         elif self.depth == 1:
-            if tag in ("td", "th"):
+            if tag == "caption" and self.caption:
+                self.caption = False
+                self._flush_loose()
+            elif tag in ("td", "th"):
                 self._end_cell()
             elif tag in ("tr", "thead", "tbody", "tfoot"):
                 self._end_row()
@@ -182,6 +192,8 @@ class _TableParser(HTMLParser):
 
 def _clean(text: str) -> str:
     """Cell text: non-breaking spaces as spaces, each line trimmed, no blank lines."""
+    if "\n" not in text and "\xa0" not in text:
+        return text.strip()
     lines = (line.strip() for line in text.replace("\xa0", " ").split("\n"))
     return "\n".join(line for line in lines if line)
 

@@ -206,6 +206,8 @@ def test_word_document_saved_as_xls_is_named(tmp_path: Path) -> None:
             [["X", "1"], ["2"]],
             [(0, 0, 0, 0)],
         ),
+        # a caption is a row above the table's rows
+        ("<table><caption>支出明细</caption><tr><td>a</td></tr></table>", [["支出明细"], ["a"]], []),
         # silly spans are bounded
         ('<table><tr><td colspan="abc">a</td><td rowspan="0">b</td></tr></table>', [["a", "b"]], []),
     ],
