@@ -43,6 +43,7 @@ class _TableParser(HTMLParser):
         self.rows: list[list[str]] = []
         self.merged: list[MergedRange] = []
         self.depth = 0  # table nesting
+        self.tables = 0  # tables seen
         self.skip = 0  # inside script/style/head …
         self.row: dict[int, str] | None = None  # current row of the outermost table: column → text
         self.row_index = 0
@@ -76,6 +77,7 @@ class _TableParser(HTMLParser):
             return
         if tag == "table":
             if self.depth == 0:
+                self.tables += 1
                 self._flush_loose()
                 self.covered = {}
                 self.table_merges = len(self.merged)
@@ -198,21 +200,29 @@ def _clean(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def html_rows(text: str) -> tuple[list[list[str]], list[MergedRange]]:
-    """Rows (lists of cell texts) and merged ranges of an HTML page."""
+def _parsed(text: str) -> _TableParser:
     parser = _TableParser()
     parser.feed(text)
     parser.finish()
+    return parser
+
+
+def html_rows(text: str) -> tuple[list[list[str]], list[MergedRange]]:
+    """Rows (lists of cell texts) and merged ranges of an HTML page."""
+    parser = _parsed(text)
     return parser.rows, parser.merged
 
 
 def read_html(data: bytes, default_name: str) -> list[SheetRows]:
-    """The page as one sheet, named as Excel names it (``<x:Name>`` of an Excel page, else the file name)."""
+    """The page as one sheet, named as Excel names it (``<x:Name>`` of an Excel page, else the file name);
+    no sheet at all when the page holds no table (a web system's “please log in again” page saved as .xls)."""
     text = decode_markup(data)
-    rows, merged = html_rows(text)
+    parser = _parsed(text)
+    if not parser.tables:
+        return []
     names = set(_SHEET_NAME.findall(text[:65536]))
     name = names.pop() if len(names) == 1 else default_name
-    return [SheetRows(name, list(rows), merged)]
+    return [SheetRows(name, list(parser.rows), parser.merged)]
 
 
 def read_mht(data: bytes, default_name: str) -> list[SheetRows]:

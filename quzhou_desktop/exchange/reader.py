@@ -39,7 +39,6 @@ SPREADSHEET_SUFFIXES = frozenset(
 MARKUP_SUFFIXES = frozenset({".xml", ".htm", ".html", ".mht", ".mhtml"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".prn"})
 SUFFIXES = SPREADSHEET_SUFFIXES | MARKUP_SUFFIXES | TEXT_SUFFIXES
-_NOT_DATA = (SheetTypeEnum.ChartSheet, SheetTypeEnum.Vba)
 
 
 def column_letter(index: int) -> str:
@@ -186,14 +185,15 @@ def open_workbook(path: str | Path) -> Workbook:
     kind = sniff.content_kind(data)
     if kind in ("ole", "zip"):
         return _calamine(p, data, kind)
-    if kind == "html":
-        from quzhou_desktop.exchange.html_table import read_html
+    if kind in ("html", "mht"):
+        from quzhou_desktop.exchange.html_table import read_html, read_mht
 
-        return _memory(p, read_html(data, p.stem))
-    if kind == "mht":
-        from quzhou_desktop.exchange.html_table import read_mht
-
-        return _memory(p, read_mht(data, p.stem))
+        sheets = (read_html if kind == "html" else read_mht)(data, p.stem)
+        if not sheets:
+            raise NotASpreadsheet(
+                name=p.name, detail="这是网页文件，其中没有表格（可能是导出失败时保存下来的提示页面）"
+            )
+        return _memory(p, sheets)
     if kind == "xml2003":
         from quzhou_desktop.exchange.xml2003 import read_spreadsheetml
 
@@ -220,7 +220,7 @@ def _calamine(p: Path, data: bytes, kind: str) -> Workbook:
         raise NotASpreadsheet(name=p.name, detail=other)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        meta = [m for m in book.sheets_metadata if m.typ not in _NOT_DATA]
+        meta = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]  # no chart sheets
         names = [m.name for m in meta]
         hidden = frozenset(m.name for m in meta if m.visible != SheetVisibleEnum.Visible)
     except PasswordError as exc:

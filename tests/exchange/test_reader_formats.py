@@ -131,7 +131,18 @@ def test_open_by_content(tmp_path: Path, source: str, name: str, reader: str) ->
             "Word",
         ),
         (b"   \r\n\t ", "blank.xls", E.EmptyWorkbook, "没有任何数据"),
-        (b"<html><body><p></p></body></html>", "empty.xls", E.EmptyWorkbook, "没有任何数据"),
+        (
+            b"<html><body><table><tr><td></td></tr></table></body></html>",
+            "empty.xls",
+            E.EmptyWorkbook,
+            "没有任何数据",
+        ),
+        (
+            "<html><body><p>会话已过期，请重新登录</p></body></html>".encode(),
+            "导出.xls",
+            E.NotASpreadsheet,
+            "没有表格",
+        ),
         (b"anything", "notes.docx", E.NotASpreadsheet, "不支持扩展名“.docx”"),
     ],
 )
