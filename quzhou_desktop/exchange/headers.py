@@ -277,8 +277,8 @@ def mapping_at_row(
     header_rows: int = 1,
     merged: Sequence[MergedRange] = (),
 ) -> ColumnMapping:
-    """The mapping read from the header the user pointed at, with the same synonym matching as
-    :func:`detect_header`; columns no synonym knows stay unmapped for the user to assign.
+    """The mapping read from the header the user pointed at, with the same synonym matching (and money units,
+    :func:`with_units`) as :func:`detect_header`; columns no synonym knows stay unmapped for the user to assign.
 
     ``header_row`` is the first (top) header row, 1-based as Excel/WPS shows it; with ``header_rows=2`` the
     header is that row and the next (a merged upper cell over sub-headers). The returned mapping's
@@ -292,4 +292,4 @@ def mapping_at_row(
         raise ValueError(f"row {header_row} is not among the rows given")
     cands = _header_candidates(rows, i, _lookup(spec), merged)
     found, nrows, shown = cands[min(header_rows, len(cands)) - 1]
-    return _mapping(spec, header_row, nrows, found, shown)
+    return with_units(_mapping(spec, header_row, nrows, found, shown), spec, rows, merged=merged)

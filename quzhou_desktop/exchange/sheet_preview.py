@@ -100,12 +100,12 @@ def find_header_sheet(
     """The sheet to map and the header found on it, the way the import looks for it.
 
     With ``sheet`` given, that sheet and its detected header (``None`` if not found). Without, the first sheet
-    whose header is found; when none is, the first sheet with any data and ``None``, so the user can point at
+    whose header is found (visible sheets before hidden ones, as the import searches); when none is, the first sheet with any data and ``None``, so the user can point at
     the header by hand. ``on_sheet(name)`` is called before each sheet is read (to report progress or to
     cancel by raising). Raises :class:`EmptyWorkbook` when no sheet holds anything (``sheet`` not given).
     """
     book = open_workbook(path)
-    names = [sheet] if sheet is not None else book.sheet_names
+    names = [sheet] if sheet is not None else book.search_order
     first_filled: SheetPreview | None = None
     for name in names:
         if on_sheet is not None:

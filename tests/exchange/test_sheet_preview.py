@@ -174,3 +174,22 @@ def test_guess_header_row_skips_titles() -> None:
     assert guess_header_row([(1, ["", ""]), (2, [1.0, 2.0])]) == 2
     assert guess_header_row([(1, ["", ""])]) == 1
     assert guess_header_row([]) == 1
+
+
+def test_mapping_at_row_keeps_the_money_unit_like_detection() -> None:
+    # “金额单位：千元” above a two-row header: the amounts are in 千元, as detection says
+    p, detected = find_header_sheet(FIX / "ledger_unit_line.xlsx", LEDGER)
+    assert detected is not None and detected.units == {2: "千元", 3: "千元"}
+    chosen = mapping_at_row(p.rows, LEDGER, 3, header_rows=2, merged=p.merged)
+    assert chosen == detected and chosen.header_text(2) == "收入（千元）"
+    # an amount column mapped by hand keeps the unit its header states
+    wan = mapping_at_row(read_sheet_preview(FIX / "vouchers_wan_yuan.xlsx").rows, VOUCHERS, 2)
+    assert (
+        wan.unit_of(4) == "万元"
+        and wan.with_column("amount_fen", None).with_column("amount_fen", 4).unit_of(4) == "万元"
+    )
+
+
+def test_hidden_sheets_are_searched_last() -> None:
+    p, m = find_header_sheet(FIX / "vouchers_hidden_first.xlsx", VOUCHERS)
+    assert p.sheet == "今年" and m is not None

@@ -359,3 +359,28 @@ def test_an_empty_sheet_is_said_to_be_empty(qtbot, demo_ctx) -> None:  # type: i
     assert wiz.stack.currentIndex() == 2 and "是空的" in wiz.mapping_page.note.text()
     assert not wiz.next.isEnabled() and wiz.back.isEnabled()
     wiz.close()
+
+
+def test_hidden_sheets_are_marked_and_amounts_in_wan_yuan_are_previewed_in_yuan(qtbot, demo_ctx) -> None:  # type: ignore[no-untyped-def]
+    page, _ = make_page(qtbot, demo_ctx)
+    wiz = page.open_wizard()
+    wiz.path.setText(str(FIX / "vouchers_hidden_first.xlsx"))
+    wiz.next.click()
+    assert [wiz.sheet.itemText(i) for i in range(wiz.sheet.count())] == [
+        "自动查找",
+        "去年（隐藏的工作表）",
+        "今年",
+    ]
+    wiz.next.click()
+    wait(qtbot, wiz)
+    assert wiz.mapping_page.preview is not None and wiz.mapping_page.preview.sheet == "今年"
+    wiz.close()
+    # “金额（万元）”: the drop-down names the unit, the data preview shows 元
+    wiz = open_file(qtbot, page, "vouchers", FIX / "vouchers_wan_yuan.xlsx")
+    assert map_box(wiz, "金额").currentText() == "E 列：金额（万元）"
+    wiz.next.click()
+    wait(qtbot, wiz)
+    model = wiz.preview_page.records.model()
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert [cell(model, r, titles.index("金额")) for r in range(2)] == ["1,234.56", "15,000.00"]
+    wiz.close()

@@ -110,7 +110,8 @@ class ImportWizard(QDialog):
         form.addRow(tr("文件："), row)
         hint = QLabel(
             tr(
-                "支持 .xlsx、.xls、.ods 和 .csv。表头上方可以有标题行，表底可以有“合计”行（会核对后跳过）。"
+                "支持 Excel 和 WPS 表格（.xlsx、.xls、.et）、.ods 和 CSV 文本。"
+                "表头上方可以有标题行，表底可以有“合计”行（会核对后跳过）。"
                 "先预览，确认无误后才会写入。"
             )
         )
@@ -191,14 +192,14 @@ class ImportWizard(QDialog):
     # -- work -----------------------------------------------------------------------------------------
     def _load_sheets(self) -> None:
         try:
-            names = open_workbook(Path(self.path.text().strip())).sheet_names
+            book = open_workbook(Path(self.path.text().strip()))
         except Exception as exc:  # a Chinese ImportFileError, or an unexpected reader failure
             show_error(self, exc)
             return
         self.sheet.clear()
         self.sheet.addItem(tr("自动查找"), None)
-        for n in names:
-            self.sheet.addItem(n, n)
+        for n in book.sheet_names:
+            self.sheet.addItem(tr("{name}（隐藏的工作表）").format(name=n) if n in book.hidden else n, n)
         self._go(1)
 
     def _read_sheet(self, sheet: str | None, limit: int, *, keep: bool) -> None:
