@@ -226,7 +226,7 @@ def test_switching_the_header_row_recomputes_the_mapping(qtbot, demo_ctx) -> Non
     assert (mp.header_spin.value(), mp.header_rows.currentData()) == (2, 2)
     assert (mp.sheet_model.first_row, mp.sheet_model.header_rows) == (2, 2)
     assert mp.sheet_view.columnSpan(0, 0) == 8  # the merged title spans the table
-    assert "程序找到的表头在第3行" in mp.note.text()
+    assert "程序找到的表头在第2—3行" in mp.note.text()
     shot(wiz, "wizard_3_mapping_two_rows")
     assert map_box(wiz, "收入金额").currentData() == 4
     # one row only: the sub-headers are no longer read

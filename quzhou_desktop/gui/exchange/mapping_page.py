@@ -35,6 +35,12 @@ GOOD = "color:#006000"
 MAX_BOX_WIDTH = 240
 
 
+def rows_text(m: ColumnMapping) -> str:
+    """“3” for a one-row header, “2—3” for a two-row one."""
+    first = m.header_row - m.header_rows + 1
+    return str(m.header_row) if first == m.header_row else f"{first}—{m.header_row}"
+
+
 class MappingPage(QWidget):
     """Holds the current :class:`ColumnMapping` (``mapping``); ``more_rows`` asks the wizard to read further."""
 
@@ -122,7 +128,7 @@ class MappingPage(QWidget):
         more rows were read)."""
         previous = self.mapping if keep else None
         if not keep:
-            self.detected_row = detected.header_row if detected is not None else 0
+            self.detected = detected
         self.preview, self.spec = preview, spec
         show_preview(self.sheet_view, self.sheet_model, preview)
         self._filling = True
@@ -140,19 +146,19 @@ class MappingPage(QWidget):
         total = tr("（共约{total}行）").format(total=preview.total_rows) if preview.more else ""
         self.sheet_title.setText(where + total)
 
-    detected_row = 0  # the header row found automatically (0: none)
+    detected: ColumnMapping | None = None  # what automatic detection found
 
     def _note(self) -> None:
         p = self.preview
         if p is not None and p.blank:
             text = tr("工作表“{sheet}”是空的，请返回上一步选择其他工作表。").format(sheet=p.sheet)
             self.note.setText(f"<b style='{BAD}'>{text}</b>")
-        elif self.detected_row:
+        elif self.detected is not None:
             self.note.setText(
                 tr(
                     "程序找到的表头在第{row}行（黄色标出）。请核对右侧每个字段对应的列，如有错可在下拉框中改正；"
                     "表头找错了，就在左侧表格中另选表头行。"
-                ).format(row=self.detected_row)
+                ).format(row=rows_text(self.detected))
             )
         else:
             text = tr("表头没有自动找到，请在下表中点选表头所在的行，再为每个字段选择对应的列。")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from quzhou_desktop.core.money import format_fen
 from quzhou_desktop.exchange.result import CellError
 from quzhou_desktop.gui.exchange.error_model import error_model, write_error_list
+from quzhou_desktop.gui.exchange.mapping_page import rows_text
 from quzhou_desktop.gui.exchange.records_model import SAMPLE_ROWS, records_model
 from quzhou_desktop.gui.exchange.sheet_model import fixed_rows
 from quzhou_desktop.gui.i18n import tr
@@ -215,7 +216,7 @@ def summary_html(plan: ImportPlan) -> str:
     )
     lines = [
         tr("文件“{file}”，工作表“{sheet}”，表头在第{row}行。").format(
-            file=Path(p.file).name, sheet=p.sheet, row=p.header_row
+            file=Path(p.file).name, sheet=p.sheet, row=rows_text(p.mapping)
         ),
         tr("共读取{n}行").format(n=p.rows_read)
         + (tr("（{skipped}已跳过）").format(skipped=skipped) if skipped else "")
