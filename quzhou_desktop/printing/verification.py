@@ -86,8 +86,12 @@ def lost_points(modules: Sequence[Sequence[bool]]) -> int:
     1011101 0000 pattern in a row 40 (reportlab compares a column's tuple with its pattern list, which never
     matches, and it stops one cell short of the row end: both kept); the dark share 10 per 5 % from 50 %.
     """
-    n = len(modules)
-    rows = [bytes(map(bool, row)) for row in modules]
+    return _lost_points_rows([bytes(map(bool, row)) for row in modules])
+
+
+def _lost_points_rows(rows: list[bytes]) -> int:
+    """``lost_points`` of rows given as bytes of 0/1 cells."""
+    n = len(rows)
     cols = [bytes(col) for col in zip(*rows, strict=True)]
     runs = _RUN.findall(b"\x02".join((*rows, *cols)))  # \x02 keeps runs from crossing lines
     score = sum(map(len, runs)) - 2 * len(runs)
@@ -105,34 +109,51 @@ def lost_points(modules: Sequence[Sequence[bool]]) -> int:
     return score + 10 * (abs(100 * dark // (n * n) - 50) // 5)
 
 
+_CELLS = bytes.maketrans(b"01", b"\x00\x01")
+
+
+@lru_cache(maxsize=8)
+def _remasks(n: int, positions: tuple[tuple[int, int], ...]) -> tuple[tuple[int, ...], ...]:
+    """Per mask k, per row, the bits (bit n-1-c = column c) that turn data laid out under mask 0 into data
+    under mask k: mask0(r, c) XOR maskk(r, c) at the data cells, 0 elsewhere. The same for every code of a
+    version, so computed once."""
+    mask0 = QRUtil.getMask(0)
+    out = []
+    for k in range(8):
+        mask = QRUtil.getMask(k)
+        rows = [0] * n
+        for c, r in positions:
+            if bool(mask0(r, c)) != bool(mask(r, c)):
+                rows[r] |= 1 << (n - 1 - c)
+        out.append(tuple(rows))
+    return tuple(out)
+
+
 @lru_cache(maxsize=512)
 def qr_matrix(code: str) -> tuple[tuple[bool, ...], ...]:
     """The QR modules (True = dark) of ``qr_payload(code)``; cached, encoding is the costly part.
 
-    reportlab's encoder lays out the code; the best of the 8 masks is picked as ``QRCode.make`` picks it (the
-    first with the lowest ``lost_points``), only faster.
+    reportlab's encoder lays out the code once (under mask 0, format cells blank, as its trial layouts are);
+    the 8 masks are then applied to the data cells as row bit masks, scored with ``lost_points`` and the best
+    kept as ``QRCode.make`` keeps it (the first with the lowest score), and reportlab writes its format bits.
+    Tests hold the result equal to ``QRCode.make`` module for module.
     """
     qr = QRCode(None, QRErrorCorrectLevel.M)
     qr.addData(qr_payload(code))
     qr.version = qr.calculate_version()
-    # The 8 trial layouts differ only in the data cells (format bits are blank in a trial): lay out once and
-    # re-mask the data cells, instead of 8 full layouts.
     qr.makeImpl(True, 0)
-    trial = [list(map(bool, row)) for row in qr.modules]
-    mask0 = QRUtil.getMask(0)
-    data = [(r, c, trial[r][c] ^ mask0(r, c)) for c, r in qr.dataPosIterator()]
-    best, best_points = 0, -1
-    for mask in range(8):
-        pattern = QRUtil.getMask(mask)
-        grid = [row[:] for row in trial]
-        for r, c, dark in data:
-            grid[r][c] = dark ^ pattern(r, c)
-        points = lost_points(grid)
-        if best_points < 0 or points < best_points:
-            best, best_points = mask, points
-    qr.makeImpl(False, best)
     n = qr.getModuleCount()
-    return tuple(tuple(bool(qr.isDark(r, c)) for c in range(n)) for r in range(n))
+    trial = [int("".join("1" if m else "0" for m in row), 2) for row in qr.modules]
+    remasks = _remasks(n, tuple(qr.dataPosIterator()))
+    best, best_points, best_rows = 0, -1, trial
+    for k in range(8):
+        rows = [t ^ x for t, x in zip(trial, remasks[k], strict=True)]
+        points = _lost_points_rows([format(v, f"0{n}b").encode().translate(_CELLS) for v in rows])
+        if best_points < 0 or points < best_points:
+            best, best_points, best_rows = k, points, rows
+    qr.modules = [[bool((v >> (n - 1 - c)) & 1) for c in range(n)] for v in best_rows]
+    qr.setupTypeInfo(False, best)
+    return tuple(tuple(bool(cell) for cell in row) for row in qr.modules)
 
 
 def qr_path(code: str, x: float, y: float, size: float) -> PDFPathObject:

@@ -108,3 +108,16 @@ def test_fast_mask_choice_draws_reportlabs_qr(code: str, mask: int) -> None:
     ref = _reportlab_qr(code)
     n = ref.getModuleCount()
     assert qr_matrix(code) == tuple(tuple(bool(ref.isDark(r, c)) for c in range(n)) for r in range(n))
+
+
+def test_qr_matrix_equals_reportlab_for_many_codes() -> None:
+    """The row-bit re-masking draws what reportlab's own ``make`` draws, code after code."""
+    import random
+
+    rng = random.Random(20261204)
+    for _ in range(200):
+        raw = "".join(rng.choice(ALPHABET) for _ in range(12))
+        code = f"{raw[0:4]}-{raw[4:8]}-{raw[8:12]}"
+        ref = _reportlab_qr(code)
+        n = ref.getModuleCount()
+        assert qr_matrix(code) == tuple(tuple(bool(ref.isDark(r, c)) for c in range(n)) for r in range(n)), code
