@@ -74,21 +74,41 @@ def _page_filter_ops(page: Any, models: list[Any]) -> list[Op]:
             for idx in {1, combo.count() - 1}:
                 ops.append(Op(f"{combo.itemText(idx)}", lambda c=combo, i=idx: c.setCurrentIndex(i),
                               lambda c=combo: c.setCurrentIndex(0)))  # fmt: skip
-    for edit in page.findChildren(QLineEdit):
-        if "查找" in edit.placeholderText():
+    edits = [e for e in page.findChildren(QLineEdit) if "查找" in e.placeholderText()]
+    for edit in edits:
+        own = _models_beside(
+            edit, models
+        )  # a page with tabs: the search box reloads its own tab's table only
 
-            def search(e: Any = edit) -> None:
-                e.setText(SEARCH_TEXT)
-                for m in models:
-                    m.reload()  # what the page's debounce timer calls
+        def search(e: Any = edit, own: list[Any] = own) -> None:
+            e.setText(SEARCH_TEXT)
+            for m in own:
+                m.reload()  # what the tab's debounce timer calls
 
-            def clear(e: Any = edit) -> None:
-                e.setText("")
-                for m in models:
-                    m.reload()
+        def clear(e: Any = edit, own: list[Any] = own) -> None:
+            e.setText("")
+            for m in own:
+                m.reload()
 
-            ops.append(Op(f"查找“{SEARCH_TEXT}”", search, clear))
+        where = f"（{edit.placeholderText()}）" if len(edits) > 1 else ""
+        ops.append(Op(f"查找“{SEARCH_TEXT}”{where}", search, clear))
     return ops
+
+
+def _models_beside(edit: Any, models: list[Any]) -> list[Any]:
+    """The paged models shown by views that share the nearest ancestor of ``edit`` holding any (all if none)."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    w = edit.parentWidget()
+    while w is not None:
+        near = [v.model() for v in w.findChildren(QAbstractItemView)]
+        own = [
+            m for m in models if any(m is n or getattr(n, "sourceModel", lambda: None)() is m for n in near)
+        ]
+        if own:
+            return own
+        w = w.parentWidget()
+    return list(models)
 
 
 def _service_registers(ctx: Any, village_id: str) -> dict[str, tuple[Any, list[Op]]]:

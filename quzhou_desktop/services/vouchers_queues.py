@@ -236,6 +236,7 @@ class LedgerRow:
 
 # The rowid is in every index entry, so the page's keys come from the covering indexes; the text id is not.
 _EVENT_ROWID: Any = literal_column("voucher_event.rowid")
+_UNINDEXED_KIND: Any = literal_column("+voucher_event.kind")
 LEDGER_SORTS: dict[str, Any] = {
     "at": VoucherEvent.at,
     "date": Voucher.voucher_date,
@@ -247,7 +248,11 @@ def _ledger_query(ctx: AppContext, flt: LedgerFilter, *columns: Any) -> Any:
     """``columns`` of the matching review/return events; joins only what the filter needs, so the count and
     the page's ids are answered from the covering indexes ix_voucher_village_id and ix_voucher_event_voucher."""
     q = select(*columns).select_from(VoucherEvent).join(Voucher, Voucher.id == VoucherEvent.voucher_id)
-    q = q.where(VoucherEvent.kind.in_(["review", "return"]))
+    walk = bool(flt.text.strip() and flt.village_id and not flt.year)  # a text search over one village
+    # A search walks the village's vouchers and makes one seek per voucher into ix_voucher_event_voucher instead
+    # of one per event kind: the kind is then checked on the index entry (unary + keeps SQLite from using it
+    # as a key).
+    q = q.where((_UNINDEXED_KIND if walk else VoucherEvent.kind).in_(["review", "return"]))
     if flt.village_id:
         ctx.require_village(flt.village_id)
         q = q.where(Voucher.village_id == flt.village_id)
@@ -270,7 +275,7 @@ def _ledger_query(ctx: AppContext, flt: LedgerFilter, *columns: Any) -> Any:
         )
     if flt.text.strip():
         like = f"%{flt.text.strip()}%"
-        if flt.village_id and not flt.year:
+        if walk:
             # a tautology (voucher_date is NOT NULL) that makes SQLite walk the village's vouchers over
             # ix_voucher_village_date: rows are stored in about date order, so the voucher and event rows the
             # search reads come in file order (≈2× faster than over ix_voucher_village_amount)
@@ -329,10 +334,9 @@ def count_ledger(ctx: AppContext, flt: LedgerFilter) -> int:
         token = _change_token(s)
         rows = s.execute(q).all()
     total = int(rows[0][1]) if rows else 0
-    if rows:
-        key = _page_key(ctx, flt, sort, descending, token)
-        with _prefetch_lock:
-            _prefetched = (key, [r[0] for r in rows], time.monotonic())
+    key = _page_key(ctx, flt, sort, descending, token)
+    with _prefetch_lock:  # no match is an answer too: the page that follows needs no second search
+        _prefetched = (key, [r[0] for r in rows], time.monotonic())
     return total
 
 

@@ -120,4 +120,6 @@ def test_qr_matrix_equals_reportlab_for_many_codes() -> None:
         code = f"{raw[0:4]}-{raw[4:8]}-{raw[8:12]}"
         ref = _reportlab_qr(code)
         n = ref.getModuleCount()
-        assert qr_matrix(code) == tuple(tuple(bool(ref.isDark(r, c)) for c in range(n)) for r in range(n)), code
+        assert qr_matrix(code) == tuple(tuple(bool(ref.isDark(r, c)) for c in range(n)) for r in range(n)), (
+            code
+        )

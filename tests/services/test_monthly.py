@@ -163,6 +163,13 @@ def test_supervision_ledger(v: Village) -> None:
     assert count_ledger(v.clerk, LedgerFilter(year=2026, month=11, kind="agree")) == 2
     assert count_ledger(v.clerk, LedgerFilter(year=2026, month=10)) == 0
     assert count_ledger(v.clerk, LedgerFilter(text="招待")) == 1
+    # a search within the village (the walk over its vouchers): opinion text, voucher number, reviewer, no match
+    for text, numbers in (("招待", ["002"]), ("001", ["001", "001"]), ("监委丙", ["002"]), ("无此内容", [])):
+        flt = LedgerFilter(village_id=v.vid, text=text)
+        assert count_ledger(v.clerk, flt) == len(numbers)
+        assert (
+            sorted(r.number for r in ledger_rows(v.clerk, flt)) == numbers
+        )  # the page counting kept, or none
     rows = list(ledger_export_rows(v.clerk, LedgerFilter(village_id=v.vid)))
     assert len(rows) == 3 and all(len(r) == len(LEDGER_EXPORT_HEADERS) for r in rows)
     assert rows[0][1] == "2026年11月" and a
