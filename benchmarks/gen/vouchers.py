@@ -115,7 +115,7 @@ def _trail(g: Gen, v: VillageData, vo: dict[str, Any], d: date) -> None:
         if t > limit:
             break
         key = {"supervisor_chair": "sup_chair"}.get(role, role)
-        e = row("voucher_event", rng, t, voucher_id=vo["id"], kind=kind, opinion=opinion, text=text,
+        e = row("voucher_event", rng, t, voucher_id=vo["id"], village_id=vo["village_id"], kind=kind, opinion=opinion, text=text,
                 user_id=v.users[key], person_id=pid, actor_name=names[pid], actor_role=role, at=t)  # fmt: skip
         e["signature"] = previous = event_signature(content, SimpleNamespace(**e), previous)  # type: ignore[arg-type]
         w.add("voucher_event", e)

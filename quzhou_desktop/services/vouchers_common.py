@@ -224,6 +224,7 @@ def add_event(
     e = VoucherEvent(
         id=new_uuid(),
         voucher_id=v.id,
+        village_id=v.village_id,
         kind=kind,
         opinion=opinion,
         text=text,

@@ -62,3 +62,43 @@ def test_a_0001_database_with_data_is_backed_up_and_upgraded(tmp_path: Path) -> 
     db.dispose()
     assert "ix_voucher_import_key" not in names
     assert any(b.reason == "before-migration-0001" for b in list_backups(f))
+
+
+def test_0003_gives_existing_events_their_village_and_audits_the_new_states(world) -> None:  # type: ignore[no-untyped-def]
+    """Events written before 0003 get their voucher's village; verify stays clean because the migration records
+    every event's new state in chained batch entries."""
+    import sqlite3
+
+    from alembic import command
+    from alembic.config import Config
+
+    from quzhou_desktop.services.vouchers_flow import review_voucher
+    from quzhou_desktop.store.audit import verify_all
+    from quzhou_desktop.store.schema import MIGRATIONS_DIR as DIR
+    from tests.factories import PASSWORD
+    from tests.services.test_vouchers_world import make_village
+
+    v = make_village(world)
+    vid = v.submitted(120_000, number="001")
+    review_voucher(v.member1, vid, "agree", "票据齐全", PASSWORD)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(DIR))
+    with world.db.write_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    world.db.dispose()
+    with sqlite3.connect(world.db.path) as con:
+        assert "village_id" not in [r[1] for r in con.execute("PRAGMA table_info(voucher_event)")]
+
+    db = Database(world.db.path)  # opening migrates (after a backup)
+    with db.read_engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT e.village_id, v.village_id FROM voucher_event e JOIN voucher v ON v.id = e.voucher_id"
+        ).all()
+        assert len(rows) == 2 and all(a == b == v.vid for a, b in rows)
+        entry = conn.exec_driver_sql(
+            "SELECT action, username, reason FROM audit_log WHERE entity = 'voucher_event#batch'"
+        ).one()
+        assert entry[0] == "schema.upgrade" and entry[1] == "system" and "0003" in entry[2]
+        assert verify_all(conn) == []
+    db.dispose()

@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quzhou_desktop.store.models.base import Audited, Base
@@ -62,10 +75,16 @@ class VoucherEvent(Audited, Base):
     ``signature`` is a hash over the voucher content and the event, so a later edit is evident."""
 
     __tablename__ = "voucher_event"
-    # covers the 监督台账 count and page-id queries (kind, opinion, at) as well as one voucher's trail
-    __table_args__ = (Index("ix_voucher_event_voucher", "voucher_id", "kind", "opinion", "at"),)
+    __table_args__ = (
+        # covers the 监督台账 count and page-id queries (kind, opinion, at) as well as one voucher's trail
+        Index("ix_voucher_event_voucher", "voucher_id", "kind", "opinion", "at"),
+        # the 监督台账 search within a village: its events with reviewer and opinion text, no voucher walk
+        Index("ix_voucher_event_village", "village_id", "kind", "actor_name", "text"),
+    )
 
     voucher_id: Mapped[str] = mapped_column(ForeignKey("voucher.id"), nullable=False)
+    # The voucher's village, kept here for the search (schema 0003); set from the voucher on insert.
+    village_id: Mapped[str | None] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     opinion: Mapped[str | None] = mapped_column(String(10))
     text: Mapped[str | None] = mapped_column(Text)
@@ -119,3 +138,12 @@ class LedgerLine(Audited, Base):
     expense_fen: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     counterparty: Mapped[str | None] = mapped_column(String(100))
     import_key: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+@event.listens_for(VoucherEvent, "before_insert")
+def _event_village(_mapper: Any, connection: Any, target: VoucherEvent) -> None:
+    """A voucher event belongs to its voucher's village (an event never changes voucher)."""
+    if target.village_id is None:
+        target.village_id = connection.execute(
+            select(Voucher.village_id).where(Voucher.id == target.voucher_id)
+        ).scalar_one()
