@@ -142,7 +142,9 @@ def _unknown_header_vouchers(path: Path, *, title_rows: int = 1, rows: int = 3) 
         ws.append([f"某某村支出登记（第{n + 1}行说明）"])
     ws.append(["票号", "年月日", "办理人", "开销说明", "钱数"])
     for n in range(rows):
-        ws.append([f"手-{n + 1:03d}", f"2026-04-{n + 1:02d}", "张三", f"办公用品{n + 1}", f"{n + 1},000.50"])
+        ws.append(
+            [f"手-{n + 1:03d}", f"2026-04-{n % 28 + 1:02d}", "张三", f"办公用品{n + 1}", f"{n + 1},000.50"]
+        )
     wb.save(path)
 
 
@@ -213,6 +215,47 @@ def test_header_below_the_first_rows_is_reached_with_more_rows(qtbot, demo_ctx, 
     wiz.next.click()
     wait(qtbot, wiz)
     assert wiz.plan is not None and wiz.plan.errors == [] and [r.row for r, _ in wiz.plan.new] == [36]
+    wiz.close()
+
+
+def test_columns_chosen_by_hand_survive_more_rows_and_going_back(qtbot, demo_ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "手工登记.xlsx"
+    _unknown_header_vouchers(path, title_rows=1, rows=40)  # more rows than the first read shows
+    page, _ = make_page(qtbot, demo_ctx)
+    wiz = open_file(qtbot, page, "vouchers", path)
+    mp = wiz.mapping_page
+    mp.choose_header(2)
+    for label, col in (("凭证号", 0), ("日期", 1), ("经手人", 2), ("摘要", 3), ("金额", 4)):
+        map_box(wiz, label).setCurrentIndex(map_box(wiz, label).findData(col))
+    chosen = wiz.mapping
+    assert chosen is not None and chosen.missing(VOUCHERS) == []
+    # 显示更多行 reads further down the same sheet: the header row and the columns stay as chosen
+    assert mp.more_button.isVisible() is not False
+    shown = mp.sheet_model.rowCount()
+    mp.more_button.click()
+    wait(qtbot, wiz)
+    assert mp.sheet_model.rowCount() > shown and wiz.mapping == chosen
+    assert map_box(wiz, "金额").currentData() == 4
+    # back to the sheet page and to the file page, then forward again with nothing changed: still as chosen
+    wiz.back.click()
+    wiz.back.click()
+    assert wiz.stack.currentIndex() == 0
+    wiz.next.click()
+    wiz.next.click()
+    wait(qtbot, wiz)
+    assert wiz.stack.currentIndex() == 2 and wiz.mapping == chosen
+    wiz.next.click()
+    wait(qtbot, wiz)
+    assert wiz.plan is not None and wiz.plan.errors == [] and len(wiz.plan.new) == 40
+    # another kind of import is read afresh: the voucher columns mean nothing to a 花名册
+    wiz.back.click()
+    wiz.back.click()
+    wiz.back.click()
+    wiz.kind.setCurrentIndex(wiz.kind.findData("people"))
+    wiz.next.click()
+    wiz.next.click()
+    wait(qtbot, wiz)
+    assert wiz.stack.currentIndex() == 2 and wiz.mapping != chosen
     wiz.close()
 
 

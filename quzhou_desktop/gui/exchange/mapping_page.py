@@ -124,8 +124,8 @@ class MappingPage(QWidget):
     def show_sheet(
         self, preview: SheetPreview, spec: KindSpec, detected: ColumnMapping | None, *, keep: bool = False
     ) -> None:
-        """Show ``preview``; start from ``detected`` (or, with ``keep``, from the header already chosen:
-        more rows were read)."""
+        """Show ``preview``; start from ``detected`` (or, with ``keep``, from the header row and columns
+        already chosen: more rows of the same sheet were read)."""
         previous = self.mapping if keep else None
         if not keep:
             self.detected = detected
@@ -134,8 +134,8 @@ class MappingPage(QWidget):
         self._filling = True
         self.header_spin.setRange(1, max(1, preview.row_numbers()[-1] if preview.rows else 1))
         self._filling = False
-        if previous is not None:
-            self.choose_header(previous.header_row - previous.header_rows + 1, previous.header_rows)
+        if previous is not None:  # the header rows were read before, so the user's columns still hold
+            self._set_mapping(previous)
         elif detected is not None:
             self._set_mapping(detected)
         else:

@@ -54,6 +54,9 @@ class ImportWizard(QDialog):
         self.plan: ImportPlan | None = None
         self.report: ImportReport | None = None
         self.task: Task[Any] | None = None
+        # (file, kind, sheet asked for) of the sheet on the mapping page: coming back to it unchanged keeps
+        # the header row and the columns the user chose
+        self._shown: tuple[str, str, str | None] | None = None
         self.setWindowTitle(tr("导入表格"))
         self.resize(1000, 640)
         lay = QVBoxLayout(self)
@@ -181,13 +184,19 @@ class ImportWizard(QDialog):
         if i == 0:
             self._load_sheets()
         elif i == 1:
-            self._read_sheet(self.sheet.currentData(), PREVIEW_ROWS, keep=False)
+            if self._shown == self._sheet_key() and self.mapping_page.preview is not None:
+                self._go(2)  # same file, kind and sheet: the mapping page is as the user left it
+            else:
+                self._read_sheet(self.sheet.currentData(), PREVIEW_ROWS, keep=False)
         elif i == 2:
             self._preview()
         elif self.report is not None:
             self.accept()
         else:
             self._commit()
+
+    def _sheet_key(self) -> tuple[str, str, str | None]:
+        return (self.path.text().strip(), str(self.kind.currentData()), self.sheet.currentData())
 
     # -- work -----------------------------------------------------------------------------------------
     def _load_sheets(self) -> None:
@@ -196,15 +205,18 @@ class ImportWizard(QDialog):
         except Exception as exc:  # a Chinese ImportFileError, or an unexpected reader failure
             show_error(self, exc)
             return
+        chosen = self.sheet.currentData()  # kept when the same file is opened again
         self.sheet.clear()
         self.sheet.addItem(tr("自动查找"), None)
         for n in book.sheet_names:
             self.sheet.addItem(tr("{name}（隐藏的工作表）").format(name=n) if n in book.hidden else n, n)
+        self.sheet.setCurrentIndex(max(0, self.sheet.findData(chosen)))
         self._go(1)
 
     def _read_sheet(self, sheet: str | None, limit: int, *, keep: bool) -> None:
         """Read the first rows of the chosen sheet (or find the sheet) and show them on the mapping page."""
         path, spec = Path(self.path.text().strip()), kind_spec(str(self.kind.currentData()))
+        key = self._sheet_key() if not keep else self._shown
 
         def work(progress: Progress) -> tuple[SheetPreview, ColumnMapping | None]:
             def on_sheet(name: str) -> None:
@@ -216,6 +228,7 @@ class ImportWizard(QDialog):
         def done(found: tuple[SheetPreview, ColumnMapping | None]) -> None:
             preview, detected = found
             self.mapping_page.show_sheet(preview, spec, detected, keep=keep)
+            self._shown = key
             self._go(2)
 
         self._run(work, done, tr("正在读取表格…"))
