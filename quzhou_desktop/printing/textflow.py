@@ -106,6 +106,24 @@ def break_lines(tokens: list[Token], width: float, first_width: float | None = N
     return lines
 
 
+def _one_line(runs: list[tuple[str, str]], size: float, char_space: float, width: float) -> Line | None:
+    """The whole text as one line when it fits (most table cells: names, dates, amounts), one token a run —
+    the line ``break_lines`` would give; ``None`` when it has to be broken or trimmed."""
+    if not runs or "\n" in runs[-1][1] or runs[-1][1][-1:].isspace():
+        return None
+    tokens = []
+    used = 0.0
+    for font, text in runs:
+        if "\n" in text:
+            return None
+        w = text_width(text, font, size) + len(text) * char_space
+        used += w
+        if used > width + _EPS:
+            return None
+        tokens.append(Token(font, text, w))
+    return Line(tuple(tokens), used, True)
+
+
 def wrap(
     runs: list[tuple[str, str]],
     size: float,
@@ -115,6 +133,9 @@ def wrap(
     first_indent: float = 0.0,
 ) -> list[Line]:
     """Lines of ``runs`` (from FontSet.runs) set at ``size`` within ``width``."""
+    one = _one_line(runs, size, char_space, width - first_indent)
+    if one is not None:
+        return [one]
     tokens = tokenize(runs, size, char_space, width - first_indent)
     if not tokens:
         return [Line((), 0.0, True)]

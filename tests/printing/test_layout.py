@@ -16,7 +16,7 @@ from quzhou_desktop.printing.documents import FinanceLine
 from quzhou_desktop.printing.fonts import get_fontset
 from quzhou_desktop.printing.layout import MM, PAGE_NO_GAP, PAGE_NO_SIZE, UnknownPaper
 from quzhou_desktop.printing.render import QR_SIZE, QR_Y, render, render_many
-from quzhou_desktop.printing.textflow import NO_LINE_END, NO_LINE_START, wrap
+from quzhou_desktop.printing.textflow import NO_LINE_END, NO_LINE_START, break_lines, tokenize, wrap
 
 from .samples import ALL, FINANCE, RESOLUTION
 
@@ -225,6 +225,35 @@ def test_line_breaking_kinsoku(text: str, chars: int) -> None:
         assert prev.width <= chars * char + 0.01
     if "128,650.00" in text:
         assert any("¥128,650.00" in ln.text for ln in lines)  # a number is never split
+
+
+FITS = [
+    # (text, width in points, char_space): a text that fits is one line, as the token-by-token fill gives it
+    ("张三", 60, 0.0),
+    ("¥128,650.00", 80, 0.0),
+    ("2026年10月5日 村道硬化工程款", 400, 0.0),
+    ("村" * 10, 10 * 12, 0.0),  # exactly full
+    ("村" * 10, 10 * 12 - 1, 0.0),  # one point short: two lines
+    ("村务监督委员会 ", 200, 0.0),  # a trailing space is trimmed as before
+    ("第一行\n第二行", 200, 0.0),
+    ("村民代表会议", 100, 2.0),
+    ("Ω̃ mixed 字体 ⅫⅦ", 300, 0.0),
+    ("", 100, 0.0),
+]
+
+
+@pytest.mark.parametrize(("text", "width", "cs"), FITS)
+def test_a_line_that_fits_is_the_line_the_fill_gives(text: str, width: float, cs: float) -> None:
+    fs = get_fontset()
+    runs = fs.runs(text, "body", "正文")
+    lines = wrap(runs, 12, width, char_space=cs)
+    tokens = tokenize(runs, 12, cs, width)
+    slow = break_lines(tokens, width) if tokens else []
+    assert [(ln.text, ln.runs(), ln.last) for ln in lines] == [
+        (ln.text, ln.runs(), ln.last) for ln in slow
+    ] or (not slow and [ln.text for ln in lines] == [""])
+    for a, b in zip(lines, slow, strict=False):
+        assert a.width == pytest.approx(b.width)
 
 
 def test_kinsoku_in_the_rendered_pdf(tmp_path: Path) -> None:
