@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="quzhou-desktop", description=f"{APP_TITLE}：五议两公开、三务公开、村务监督（先审后签）"
     )
     p.add_argument("--version", action="version", version=f"quzhou-desktop {__version__}")
-    p.add_argument("--db", help="数据库文件路径（默认在用户数据目录）")
+    # its own dest: a subcommand's --db (default None) would otherwise overwrite one given before the command
+    p.add_argument("--db", dest="global_db", metavar="DB", help="数据库文件路径（默认在用户数据目录）")
     p.add_argument("-v", "--verbose", action="store_true", help="在终端显示日志")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
     import quzhou_desktop.commands as pkg
@@ -75,9 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if _wants_gui(args_list):  # fast path: no subcommand parsers built
         return gui_main(args_list)
-    args = build_parser().parse_args(args_list)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
     if args.command is None:
         return gui_main(args_list)
+    if getattr(args, "db", None) is None:  # `quzhou-desktop --db PATH 命令 …` as well as `命令 --db PATH`
+        args.db = args.global_db
+    if getattr(args, "db_required", False) and not args.db:
+        parser.error("the following arguments are required: --db")
     from quzhou_desktop.commands.common import run_command
 
     return run_command(args)

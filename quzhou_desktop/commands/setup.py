@@ -13,19 +13,19 @@ from quzhou_desktop.services.villages import VillageSpec
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("init", help="首次设置：创建乡镇、村和管理员账号（不打开界面）")
-    p.add_argument("--db", required=True, help="新数据库文件路径")
+    p.add_argument("--db", help="新数据库文件路径（必填）")
     p.add_argument("--township", required=True, help="乡镇名称")
     p.add_argument("--villages", required=True, help="村名，用逗号分隔，如 甲村,乙村")
     p.add_argument("--admin", required=True, help="管理员用户名（密码从提示或 QUZHOU_PASSWORD 读取）")
     p.add_argument("--admin-name", help="管理员姓名（默认同用户名）")
-    p.set_defaults(handler=cmd_init)
+    p.set_defaults(handler=cmd_init, db_required=True)
 
     d = sub.add_parser(
         "demo", help="创建一个演示乡镇（多个村、花名册、各类事项、凭证和公开），每个角色一个用户"
     )
-    d.add_argument("--db", required=True, help="演示数据库文件路径（不能已存在）")
+    d.add_argument("--db", help="演示数据库文件路径（必填，不能已存在）")
     d.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
-    d.set_defaults(handler=cmd_demo)
+    d.set_defaults(handler=cmd_demo, db_required=True)
 
 
 def _split_villages(text: str) -> list[str]:

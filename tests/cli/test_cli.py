@@ -91,6 +91,22 @@ def test_restore_needs_the_right_password(
     assert "用户名或密码不正确" in capsys.readouterr().err
 
 
+def test_db_given_before_the_command_is_used(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = env / "front.sqlite3"
+    args = ["--township", "石梁镇", "--villages", "甲村", "--admin", "admin"]
+    assert main(["--db", str(db), "init", *args]) == 0
+    assert db.exists() and not (env / "data" / "quzhou.sqlite3").exists()
+    capsys.readouterr()
+    assert main(["--db", str(db), "verify"]) == 0
+    assert "校验通过" in capsys.readouterr().out
+    # the command's own --db wins over one given before it
+    assert main(["--db", str(env / "missing.sqlite3"), "verify", "--db", str(db)]) == 0
+    with pytest.raises(SystemExit) as exc:  # init and demo still need a database path somewhere
+        main(["demo"])
+    assert exc.value.code == 2
+    assert "缺少必需的参数: --db" in capsys.readouterr().err
+
+
 def test_usage_errors_are_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["init", "--db", "x.sqlite3"])
