@@ -9,7 +9,7 @@ punctuation (（《「『…) — the 推出 method, so nothing hangs outside th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -20,15 +20,13 @@ _TOKEN = re.compile(r"[A-Za-z0-9¥$.,:%/@_+#\-]+|\s|.", re.S)
 _EPS = 0.01
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a notice makes tens of thousands of them
     font: str
     text: str
     width: float  # including the character spacing after every glyph
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     tokens: tuple[Token, ...]
     width: float
     last: bool  # last line of its paragraph (not justified)
