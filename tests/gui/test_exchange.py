@@ -247,6 +247,17 @@ def test_columns_chosen_by_hand_survive_more_rows_and_going_back(qtbot, demo_ctx
     wiz.next.click()
     wait(qtbot, wiz)
     assert wiz.plan is not None and wiz.plan.errors == [] and len(wiz.plan.new) == 40
+    # the clerk fixes the file and saves it again: it is read afresh, as detection finds it
+    wiz.back.click()
+    wiz.back.click()
+    assert wiz.stack.currentIndex() == 1
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    wiz.next.click()
+    wait(qtbot, wiz)
+    assert wiz.stack.currentIndex() == 2 and wiz.mapping != chosen
+    assert "表头没有自动找到" in mp.note.text()
+    wiz.next.click()
+    wait(qtbot, wiz)
     # another kind of import is read afresh: the voucher columns mean nothing to a 花名册
     wiz.back.click()
     wiz.back.click()

@@ -54,9 +54,9 @@ class ImportWizard(QDialog):
         self.plan: ImportPlan | None = None
         self.report: ImportReport | None = None
         self.task: Task[Any] | None = None
-        # (file, kind, sheet asked for) of the sheet on the mapping page: coming back to it unchanged keeps
-        # the header row and the columns the user chose
-        self._shown: tuple[str, str, str | None] | None = None
+        # (file, saved at, kind, sheet asked for) of the sheet on the mapping page: coming back to it
+        # unchanged keeps the header row and the columns the user chose
+        self._shown: tuple[str, int, str, str | None] | None = None
         self.setWindowTitle(tr("导入表格"))
         self.resize(1000, 640)
         lay = QVBoxLayout(self)
@@ -195,8 +195,14 @@ class ImportWizard(QDialog):
         else:
             self._commit()
 
-    def _sheet_key(self) -> tuple[str, str, str | None]:
-        return (self.path.text().strip(), str(self.kind.currentData()), self.sheet.currentData())
+    def _sheet_key(self) -> tuple[str, int, str, str | None]:
+        """The file (and when it was last saved: a clerk may fix the sheet and come back), kind and sheet."""
+        path = self.path.text().strip()
+        try:
+            saved = Path(path).stat().st_mtime_ns
+        except OSError:
+            saved = -1
+        return (path, saved, str(self.kind.currentData()), self.sheet.currentData())
 
     # -- work -----------------------------------------------------------------------------------------
     def _load_sheets(self) -> None:
