@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime
+from sqlalchemy import Connection
 
 from quzhou_desktop.store.audit import Actor, norm_value
 from quzhou_desktop.store.audit_batch import append_batch, batch_json
@@ -103,8 +103,6 @@ def insert_audited(
     t = TableRows(t.table, t.columns, t.rows, t.source_rows, dict(constants))
     sql = insert_sql(t)
     id_at = t.columns.index("id")
-    ts_db = DateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)
-    stamp = ts_db(when) if ts_db is not None else when
     for i in range(0, len(t.rows), BATCH):
         part = t.rows[i : i + BATCH]
         src = t.source_rows[i : i + BATCH]
@@ -118,7 +116,6 @@ def insert_audited(
             after_json=batch_json(t.columns, constants, part, src),
             reason=reason(src),
             when=when,
-            ts_db=stamp,
         )
         if progress is not None:
             progress(len(part))

@@ -64,17 +64,17 @@ def append_batch(
     after_json: str,
     reason: str | None,
     when: datetime,
-    ts_db: Any,
 ) -> int:
     """Append one batch entry to the chain on ``conn`` (the caller's transaction); returns its ``seq``.
 
-    ``ts_db`` is ``when`` as the database stores it (the DateTime bind processor's output)."""
+    ``when`` (naive UTC) is stored as its canonical text, which is also what SQLite stores for a DateTime."""
     seq, prev = chain_head(conn)
     seq += 1
     entity = batch_entity(table)
+    ts = norm_value(when)
     h = entry_hash(
         seq=seq,
-        ts=norm_value(when),
+        ts=ts,
         user_id=actor.user_id,
         username=actor.username,
         action=action,
@@ -88,7 +88,7 @@ def append_batch(
     conn.exec_driver_sql(
         "INSERT INTO audit_log (seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, "
         "reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
-        (seq, ts_db, actor.user_id, actor.username, action, entity, first_id, after_json, reason, prev, h),
+        (seq, ts, actor.user_id, actor.username, action, entity, first_id, after_json, reason, prev, h),
     )
     return seq
 

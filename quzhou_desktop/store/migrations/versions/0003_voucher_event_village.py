@@ -50,7 +50,6 @@ def _record_new_states(conn: sa.Connection) -> None:
     table = sa.Table("voucher_event", sa.MetaData(), autoload_with=conn)  # as it is now, not as models say
     columns = [c.name for c in table.columns]
     when = utcnow()
-    stamp = norm_value(when)  # the text SQLite stores for a DateTime
     last = ""
     while True:  # in id order, so each batch covers one range of ids (verify opens them one at a time)
         rows = conn.execute(sa.select(table).where(table.c.id > last).order_by(table.c.id).limit(BATCH)).all()
@@ -67,7 +66,6 @@ def _record_new_states(conn: sa.Connection) -> None:
             after_json=batch_json(columns, {}, values),
             reason=REASON,
             when=when,
-            ts_db=stamp,
         )
 
 
