@@ -1,7 +1,7 @@
 """Excel import and export at 100,000 rows against their baselines, in-process.
 
 Import (budget ≤ 2× python-calamine merely reading the file): the whole import through
-``services.imports.run_import`` (parse, validate, duplicate check, insert, audit, commit) into a fresh
+``services.imports.plan.run_import`` (parse, validate, duplicate check, insert, audit, commit) into a fresh
 database, with two breakdowns: parse + validate alone, and the floor any import of these rows has here —
 calamine reading the file plus SQLite writing the very same data rows into the same tables and indexes (an
 ``INSERT … SELECT`` from memory, no Python per row, no audit at all) and committing.
@@ -36,10 +36,10 @@ def calamine_read(path: Path) -> int:
 
 def _fresh_township(folder: Path, villages: list[str], n: int) -> Any:
     """A new database with the workbook's villages and an administrator, logged in (not timed)."""
-    from quzhou_desktop.services import auth
-    from quzhou_desktop.services.context import AppContext
-    from quzhou_desktop.services.setup import initialise
-    from quzhou_desktop.services.villages import VillageSpec
+    from quzhou_desktop.services.kernel import auth
+    from quzhou_desktop.services.kernel.context import AppContext
+    from quzhou_desktop.services.kernel.setup import initialise
+    from quzhou_desktop.services.roster.villages import VillageSpec
     from quzhou_desktop.store.db import Database
 
     path = folder / f"import-{n}.sqlite3"
@@ -100,8 +100,8 @@ def imports(assets: Assets, repeat: int) -> list[Measurement]:
     import shutil
     import sqlite3
 
-    from quzhou_desktop.exchange.parse import parse_workbook
-    from quzhou_desktop.services.imports import run_import
+    from quzhou_desktop.services.imports.plan import run_import
+    from quzhou_desktop.spreadsheets.parse import parse_workbook
 
     with sqlite3.connect(f"file:{assets.db}?mode=ro", uri=True) as con:
         villages = [r[0] for r in con.execute("SELECT name FROM village ORDER BY name")]
@@ -155,11 +155,11 @@ def _first_dates(db: Path, rows: int) -> tuple[date, date]:
 def exports(assets: Assets, repeat: int, rows: int) -> list[Measurement]:
     from openpyxl import Workbook
 
-    from quzhou_desktop.exchange.writer import fen_to_decimal, write_register
-    from quzhou_desktop.services import auth
-    from quzhou_desktop.services.context import AppContext
-    from quzhou_desktop.services.exports import export_register, register_columns
-    from quzhou_desktop.services.exports_rows import voucher_rows
+    from quzhou_desktop.services.exports.registers import export_register, register_columns
+    from quzhou_desktop.services.exports.rows import voucher_rows
+    from quzhou_desktop.services.kernel import auth
+    from quzhou_desktop.services.kernel.context import AppContext
+    from quzhou_desktop.spreadsheets.writer import fen_to_decimal, write_register
     from quzhou_desktop.store.db import Database
 
     ctx = AppContext(Database(assets.db))

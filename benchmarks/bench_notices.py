@@ -3,8 +3,8 @@ batch, and (once, if installed) LibreOffice headless converting a one-page .docx
 
 "Raw" replays exactly what our renderer drew — every text run (font, size, character spacing, position),
 rule and the QR path — with plain canvas calls: the cost of reportlab itself, without layout, line breaking,
-glyph checks or font fallback. Documents come from ``services.notices.build_document``; the batch goes
-through ``services.notices.print_notices`` (build, 核验码, NoticePrint rows, render: the whole product path).
+glyph checks or font fallback. Documents come from ``services.notices.issue.build_document``; the batch goes
+through ``services.notices.issue.print_notices`` (build, 核验码, NoticePrint rows, render: the whole product path).
 """
 
 from __future__ import annotations
@@ -151,9 +151,9 @@ def libreoffice_once(title: str, body: str) -> float | None:
 def notices(assets: Assets, repeat: int, *, libreoffice: bool = True) -> list[Measurement]:
     from quzhou_desktop.printing.fonts import get_fontset
     from quzhou_desktop.printing.render import render
-    from quzhou_desktop.services import auth
-    from quzhou_desktop.services.context import AppContext
-    from quzhou_desktop.services.notices import build_document, print_notices
+    from quzhou_desktop.services.kernel import auth
+    from quzhou_desktop.services.kernel.context import AppContext
+    from quzhou_desktop.services.notices.issue import build_document, print_notices
     from quzhou_desktop.store.db import Database
 
     ctx = AppContext(Database(assets.db))

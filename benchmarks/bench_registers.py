@@ -116,8 +116,8 @@ def _service_registers(ctx: Any, village_id: str) -> dict[str, tuple[Any, list[O
     from dataclasses import replace
 
     from quzhou_desktop.gui.widgets.paged_model import Column, PagedTableModel
-    from quzhou_desktop.services import vouchers as vsvc
-    from quzhou_desktop.services import vouchers_queues as qsvc
+    from quzhou_desktop.services.vouchers import queues as qsvc
+    from quzhou_desktop.services.vouchers import voucher as vsvc
 
     out: dict[str, tuple[Any, list[Op]]] = {}
     state: dict[str, Any] = {"v": vsvc.VoucherFilter(village_id=village_id)}
@@ -210,11 +210,11 @@ def measure_in_process(
     from sqlalchemy import text
 
     from quzhou_desktop.app import make_application
-    from quzhou_desktop.gui import sections
     from quzhou_desktop.gui.placeholder import PendingPage
+    from quzhou_desktop.gui.shell import sections
     from quzhou_desktop.gui.widgets.paged_model import PagedTableModel
-    from quzhou_desktop.services import auth
-    from quzhou_desktop.services.context import AppContext
+    from quzhou_desktop.services.kernel import auth
+    from quzhou_desktop.services.kernel.context import AppContext
     from quzhou_desktop.store.db import Database
 
     app = QApplication.instance() or QApplication([])

@@ -25,7 +25,7 @@ NOTES: list[str] = [
     "all. A profile of one 3.6 s import (pyinstrument): reading and parsing ≈1.5 s (calamine ≈0.67 s of "
     "it), `executemany` ≈0.87 s (SQLite's own share is the floor's ≈0.6 s), the batch audit entries "
     "(canonical JSON and chain hash) ≈0.34 s, building the rows ≈0.27 s, matching the database for "
-    "duplicates ≈0.27 s, the durable commit ≈0.26 s. What changed: an import is audited by batch entries (`store.audit_batch`: one chained "
+    "duplicates ≈0.27 s, the durable commit ≈0.26 s. What changed: an import is audited by batch entries (`store.audit.batch`: one chained "
     "entry per 5,000 rows holding every row's state; `verify` still compares every imported row with its "
     "recorded state, −2.5 s), rows are built column-wise and inserted with the constant columns written into "
     "the statement (−0.6 s), the database is matched once inside the write transaction (−0.4 s), vouchers no "
@@ -37,7 +37,7 @@ NOTES: list[str] = [
     "- **Export (PASS 0.18–0.20×).** `export_register` of the 支出凭证台账 (the product path: query with SQLite-built "
     "trails read ahead on a thread, styled workbook) for the 100,091 oldest vouchers, against bare openpyxl "
     "write-only writing the same cells. Register sheets are now streamed as SpreadsheetML text "
-    "(`exchange.xlsx_stream`, inline strings as XlsxWriter's constant-memory mode writes them) instead of an "
+    "(`spreadsheets.xlsx_stream`, inline strings as XlsxWriter's constant-memory mode writes them) instead of an "
     "openpyxl object per cell: writing alone is ≈0.15×, so the query (≈1.8 s) is now the longer part and "
     "overlaps the writing. The benchmark used to time `vouchers_data.voucher_export_rows`, which no screen "
     "or command used (removed).",

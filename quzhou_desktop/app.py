@@ -112,8 +112,8 @@ def run_gui(argv: Sequence[str]) -> int:
 
     from PySide6.QtCore import QTimer
 
-    from quzhou_desktop.gui import crash
-    from quzhou_desktop.gui.splash import show_splash
+    from quzhou_desktop.gui.shell import crash
+    from quzhou_desktop.gui.shell.splash import show_splash
 
     uninstall = crash.install_excepthook(log_path)
     app.setQuitOnLastWindowClosed(False)
@@ -137,8 +137,8 @@ def run_gui(argv: Sequence[str]) -> int:
             return
         opened.append(db)
 
-        from quzhou_desktop.gui.flow import AppFlow
-        from quzhou_desktop.services.context import AppContext
+        from quzhou_desktop.gui.shell.flow import AppFlow
+        from quzhou_desktop.services.kernel.context import AppContext
 
         ctx = AppContext(db)
         flow = AppFlow(ctx, reopen=lambda: open_database(path, create=False))

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from quzhou_desktop.services.context import AppContext, Clock
-from quzhou_desktop.services.roles import Role
-from quzhou_desktop.services.setup import initialise
-from quzhou_desktop.services.villages import VillageSpec
+from quzhou_desktop.services.kernel.context import AppContext, Clock
+from quzhou_desktop.services.kernel.roles import Role
+from quzhou_desktop.services.kernel.setup import initialise
+from quzhou_desktop.services.roster.villages import VillageSpec
 from quzhou_desktop.store.db import Database
 
 PASSWORD = "test-pass-1"
@@ -37,14 +37,14 @@ class World:
     clock: FixedClock
 
     def as_user(self, user_id: str) -> AppContext:
-        from quzhou_desktop.services.auth import load_current_user
+        from quzhou_desktop.services.kernel.auth import load_current_user
 
         ctx = AppContext(self.db, clock=self.clock)
         ctx.user = load_current_user(ctx, user_id)
         return ctx
 
     def new_user(self, username: str, role: Role, villages: list[str] | None = None) -> AppContext:
-        from quzhou_desktop.services.users import create_user
+        from quzhou_desktop.services.kernel.users import create_user
 
         info = create_user(
             self.admin,
@@ -72,8 +72,8 @@ def make_world(path: Path | None, *, now: datetime | None = None) -> World:
         admin_password=PASSWORD,
         admin_display_name="管理员",
     )
-    from quzhou_desktop.services.auth import load_current_user
-    from quzhou_desktop.services.villages import list_villages
+    from quzhou_desktop.services.kernel.auth import load_current_user
+    from quzhou_desktop.services.roster.villages import list_villages
 
     ctx.user = load_current_user(ctx, admin_id)
     vids = [v.id for v in list_villages(ctx)]

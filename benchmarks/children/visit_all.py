@@ -22,10 +22,10 @@ def main() -> int:
     db_path, user, password = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
     app = QApplication(sys.argv[:1])
     from quzhou_desktop.app import make_application
-    from quzhou_desktop.gui.main_window import MainWindow
+    from quzhou_desktop.gui.shell.main_window import MainWindow
     from quzhou_desktop.gui.widgets.paged_model import PagedTableModel
-    from quzhou_desktop.services import auth
-    from quzhou_desktop.services.context import AppContext
+    from quzhou_desktop.services.kernel import auth
+    from quzhou_desktop.services.kernel.context import AppContext
     from quzhou_desktop.store.db import Database
 
     make_application([])

@@ -1,8 +1,8 @@
 """Bulk writer for the reference database: Core inserts plus real audit entries, in bulk.
 
 Rows are collected per table and flushed in foreign-key order with ``conn.execute(table.insert(), rows)``.
-For every row the writer computes the canonical state with ``store.audit.row_state``/``canonical`` and chains
-an entry with ``store.audit.entry_hash`` exactly as ``store.audit.append_entries`` does (it is that function,
+For every row the writer computes the canonical state with ``store.audit.chain.row_state``/``canonical`` and chains
+an entry with ``store.audit.chain.entry_hash`` exactly as ``store.audit.chain.append_entries`` does (it is that function,
 unrolled so each phase can be timed separately: canonical states, chain hashing, SQL inserts).
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Date, DateTime, Table
 
-from quzhou_desktop.store.audit import Actor, canonical, chain_head, entry_hash
+from quzhou_desktop.store.audit.chain import Actor, canonical, chain_head, entry_hash
 from quzhou_desktop.store.models import AuditEntry, Base
 from quzhou_desktop.store.models.base import Audited
 
@@ -44,7 +44,7 @@ TABLE_ORDER = (
 
 
 def state_function(table: Table) -> Any:
-    """A fast equivalent of ``store.audit.row_state`` for one table (tests assert equal output on every row).
+    """A fast equivalent of ``store.audit.chain.row_state`` for one table (tests assert equal output on every row).
 
     ``row_state`` walks the column collection and type-checks every value on every row (≈ 11 µs for a voucher);
     here the column names and the date/time columns are looked up once per table."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from benchmarks.gen import vocab
 from benchmarks.gen.common import Gen, VillageData, add_days, at, row
-from quzhou_desktop.services.disclosures import content_hash
+from quzhou_desktop.services.disclosures.disclosure import content_hash
 
 
 def _period_end(start: date, months: int) -> date:

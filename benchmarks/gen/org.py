@@ -8,9 +8,9 @@ from datetime import date
 
 from benchmarks.gen import vocab
 from benchmarks.gen.common import ADMIN_USERNAME, BENCH_PASSWORD, Gen, VillageData, at, row
-from quzhou_desktop.services import passwords
 from quzhou_desktop.services.demo.names import birth_date, id_number, mobile, person_name
-from quzhou_desktop.services.settings import default_rules_json
+from quzhou_desktop.services.kernel import passwords
+from quzhou_desktop.services.kernel.settings import default_rules_json
 
 TERM2_START = date(2021, 3, 1)  # 浙江 村级组织换届 (2020–2021)
 

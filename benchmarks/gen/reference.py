@@ -18,7 +18,7 @@ from pathlib import Path
 from benchmarks.gen import disclosures, matters, org, vouchers
 from benchmarks.gen.bulk import BulkWriter, Phases, start
 from benchmarks.gen.common import AS_OF, SCALES, Gen, Scale, at
-from quzhou_desktop.store.audit import Actor
+from quzhou_desktop.store.audit.chain import Actor
 from quzhou_desktop.store.db import Database
 
 DEFAULT_SEED = 20261124

@@ -16,14 +16,14 @@ from typing import Any
 from benchmarks.gen import vocab
 from benchmarks.gen.common import Gen, VillageData, add_days, at, row
 from benchmarks.gen.matters import Resolution
-from quzhou_desktop.services.monthly import review_signature
-from quzhou_desktop.services.vouchers_common import CONTENT_FIELDS, _digest, _norm, event_signature
+from quzhou_desktop.services.vouchers.common import CONTENT_FIELDS, _digest, _norm, event_signature
+from quzhou_desktop.services.vouchers.monthly import review_signature
 
 LARGE_FEN = 5_000_000  # vouchers from 5万元 cite a 决议 (C16, example tier)
 
 
 def content_hash(v: dict[str, Any]) -> str:
-    """``services.vouchers_common.content_hash`` for a row without scans (the generator attaches none)."""
+    """``services.vouchers.common.content_hash`` for a row without scans (the generator attaches none)."""
     payload = {f: _norm(v[f]) for f in CONTENT_FIELDS}
     payload["scans"] = []
     return _digest(payload)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.paths import default_db_path
-from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def read_password(prompt: str = "密码：", *, env: str = "QUZHOU_PASSWORD") ->
 
 
 def login(ctx: AppContext, args: argparse.Namespace) -> None:
-    from quzhou_desktop.services.auth import login as do_login
+    from quzhou_desktop.services.kernel.auth import login as do_login
 
     do_login(ctx, args.user, read_password(f"用户 {args.user} 的密码："))
 

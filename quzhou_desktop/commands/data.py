@@ -47,7 +47,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from quzhou_desktop.services.maintenance import restore_backup
+    from quzhou_desktop.services.kernel.maintenance import restore_backup
 
     ctx = open_context(args)
     try:
@@ -60,7 +60,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from quzhou_desktop.store.audit import verify_all
+    from quzhou_desktop.store.audit.verify import verify_all
 
     ctx = open_context(args)
     try:
@@ -79,12 +79,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
-    from quzhou_desktop.services.auth import login as do_login
-    from quzhou_desktop.services.context import AppContext
-    from quzhou_desktop.services.people import PersonFields, add_person, list_people
-    from quzhou_desktop.services.setup import initialise
-    from quzhou_desktop.services.villages import VillageSpec, list_villages
-    from quzhou_desktop.store.audit import verify_all
+    from quzhou_desktop.services.kernel.auth import login as do_login
+    from quzhou_desktop.services.kernel.context import AppContext
+    from quzhou_desktop.services.kernel.setup import initialise
+    from quzhou_desktop.services.roster.people import PersonFields, add_person, list_people
+    from quzhou_desktop.services.roster.villages import VillageSpec, list_villages
+    from quzhou_desktop.store.audit.verify import verify_all
     from quzhou_desktop.store.db import Database
 
     ctx = AppContext(Database(None))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from quzhou_desktop.commands.common import EXIT_PROBLEM, CommandError, add_user_arg, login, open_context
 
 if TYPE_CHECKING:
-    from quzhou_desktop.services.context import AppContext
+    from quzhou_desktop.services.kernel.context import AppContext
 
 KINDS = ("plan", "resolution", "result", "finance", "review", "voucher", "register")
 
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _village_id(ctx: AppContext, name: str) -> str:
-    from quzhou_desktop.services.villages import list_villages
+    from quzhou_desktop.services.roster.villages import list_villages
 
     found = [v for v in list_villages(ctx) if v.name == name.strip()]
     if not found:
@@ -52,8 +52,8 @@ def _village_id(ctx: AppContext, name: str) -> str:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from quzhou_desktop.services.notices import KIND_LABELS, due_items, print_notices, review_record_id
-    from quzhou_desktop.services.notices_money import month_of
+    from quzhou_desktop.services.notices.issue import KIND_LABELS, due_items, print_notices, review_record_id
+    from quzhou_desktop.services.notices.money import month_of
 
     if args.kind not in KINDS:
         choices = "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items())
@@ -67,7 +67,7 @@ def cmd_print(args: argparse.Namespace) -> int:
     try:
         login(ctx, args)
         if args.due:
-            from quzhou_desktop.services.villages import list_villages
+            from quzhou_desktop.services.roster.villages import list_villages
 
             ids = [_village_id(ctx, args.village)] if args.village else [v.id for v in list_villages(ctx)]
             items = [(k, r) for k, r in due_items(ctx, ids, ctx.clock.today()) if k == args.kind]
@@ -94,7 +94,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_notice(args: argparse.Namespace) -> int:
-    from quzhou_desktop.services.notices import verify_notice
+    from quzhou_desktop.services.notices.issue import verify_notice
 
     ctx = open_context(args)
     try:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from quzhou_desktop.commands.common import CommandError, db_path, open_context, read_password
-from quzhou_desktop.services.villages import VillageSpec
+from quzhou_desktop.services.roster.villages import VillageSpec
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,7 +35,7 @@ def _split_villages(text: str) -> list[str]:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from quzhou_desktop.services.setup import initialise, is_initialised
+    from quzhou_desktop.services.kernel.setup import initialise, is_initialised
 
     path = db_path(args)
     names = _split_villages(args.villages)

@@ -58,9 +58,9 @@ def cmd_smoke(args: argparse.Namespace) -> int:
 
 def _demo_context(path: Path) -> Any:
     """A context on a new demo database at ``path``, opened afresh and logged in as the administrator."""
-    from quzhou_desktop.services.auth import login
-    from quzhou_desktop.services.context import AppContext
     from quzhou_desktop.services.demo import DEMO_PASSWORD, build_demo
+    from quzhou_desktop.services.kernel.auth import login
+    from quzhou_desktop.services.kernel.context import AppContext
     from quzhou_desktop.store.db import Database
 
     if path.exists():
@@ -73,7 +73,7 @@ def _demo_context(path: Path) -> Any:
 
 
 def _first_village(ctx: Any) -> str:
-    from quzhou_desktop.services.villages import list_villages
+    from quzhou_desktop.services.roster.villages import list_villages
 
     villages = list_villages(ctx)
     if not villages:
@@ -111,7 +111,7 @@ def _main_window(app: Any, ctx: Any) -> str:
     from PySide6.QtWidgets import QLabel
 
     try:
-        from quzhou_desktop.gui.main_window import MainWindow
+        from quzhou_desktop.gui.shell.main_window import MainWindow
     except ImportError:
         window: Any = QLabel("衢州村务民主管理")
         note = "主窗口：界面模块不在，改为显示一个测试窗口"

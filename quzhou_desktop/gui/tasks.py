@@ -153,8 +153,8 @@ def worker_pool() -> QThreadPool:
 
 
 def default_failure(parent: QWidget | None, exc: BaseException) -> None:
-    from quzhou_desktop.gui import crash
     from quzhou_desktop.gui.messages import show_error
+    from quzhou_desktop.gui.shell import crash
 
     if isinstance(exc, QuzhouError):
         show_error(parent, exc)

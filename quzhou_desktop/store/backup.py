@@ -112,7 +112,7 @@ def restore(backup: Path, db_path: Path) -> Path:
     """Verify ``backup``, keep the current database as a backup, then copy ``backup`` over it.
 
     Returns the path of the safety copy of the database as it was before the restore."""
-    from quzhou_desktop.store.audit import verify_all
+    from quzhou_desktop.store.audit.verify import verify_all
     from quzhou_desktop.store.db import Database
 
     if not backup.is_file():

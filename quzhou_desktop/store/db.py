@@ -3,7 +3,7 @@
 Two engines over one file: reads use ordinary deferred transactions; writes use ``BEGIN IMMEDIATE`` so a
 second app instance on the same file waits (busy timeout) instead of failing half-way with a stale snapshot.
 Every write goes through ``Database.write`` which tags the session with the acting user and action; the audit
-hook (``store.audit``) then chains every change in the same transaction.
+hook (``store.audit.hooks``) then chains every change in the same transaction.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from quzhou_desktop.store import audit
+from quzhou_desktop.store.audit.chain import Actor
+from quzhou_desktop.store.audit.hooks import install_hooks
 from quzhou_desktop.store.errors import (
     DatabaseBusy,
     DatabaseDirMissing,
@@ -41,7 +42,7 @@ class AuditedSession(Session):
     """Session class whose flushes append to the audit chain."""
 
 
-audit.install_hooks(AuditedSession)
+install_hooks(AuditedSession)
 
 
 def _set_pragmas(dbapi_conn: sqlite3.Connection, wal: bool) -> None:
@@ -165,7 +166,7 @@ class Database:
                 raise
 
     @contextmanager
-    def write(self, actor: audit.Actor, action: str, *, reason: str | None = None) -> Iterator[Session]:
+    def write(self, actor: Actor, action: str, *, reason: str | None = None) -> Iterator[Session]:
         """One atomic unit of work: commits on success, rolls back on any exception. Audited."""
         with self._writer() as s:
             s.info["actor"] = actor

@@ -14,8 +14,9 @@ from benchmarks.gen.common import SCALES
 from benchmarks.gen.reference import generate
 from benchmarks.gen.workbooks import LAYOUTS, make_all
 from benchmarks.measure import Measurement, table
-from quzhou_desktop.exchange.parse import parse_workbook
-from quzhou_desktop.store.audit import audited_tables, canonical, row_state, verify_all
+from quzhou_desktop.spreadsheets.parse import parse_workbook
+from quzhou_desktop.store.audit.chain import canonical, row_state
+from quzhou_desktop.store.audit.verify import audited_tables, verify_all
 from quzhou_desktop.store.db import Database
 
 TINY = SCALES["tiny"]
@@ -74,7 +75,7 @@ def test_generator_is_deterministic(tiny_db: Path, tmp_path: Path) -> None:
 
 
 def test_fast_state_equals_store_row_state(tiny_db: Path) -> None:
-    """The generator's per-table state function gives exactly ``store.audit.row_state`` on every row."""
+    """The generator's per-table state function gives exactly ``store.audit.chain.row_state`` on every row."""
     db = Database(tiny_db)
     with db.read_engine.connect() as conn:
         for table in audited_tables():

@@ -11,7 +11,7 @@ import pytest
 
 from quzhou_desktop.cli import main
 from tests.factories import PASSWORD
-from tests.services.test_notices_world import NoticeWorld, make_notice_world
+from tests.services.notices.test_notices_world import NoticeWorld, make_notice_world
 
 pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
 

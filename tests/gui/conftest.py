@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from quzhou_desktop.gui.fonts import apply_ui_font
 from quzhou_desktop.gui.i18n import install_qt_translations
 from quzhou_desktop.gui.tasks import running_tasks, worker_pool
-from quzhou_desktop.services import auth
-from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.kernel import auth
+from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.store.db import Database
 from tests.gui import demo_data
 

@@ -6,10 +6,10 @@ import importlib.util
 from datetime import date
 
 from quzhou_desktop.core.idcard import check_digit
-from quzhou_desktop.services import auth, setup
-from quzhou_desktop.services import people as people_svc
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.villages import VillageSpec, list_villages
+from quzhou_desktop.services.kernel import auth, setup
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.roster import people as people_svc
+from quzhou_desktop.services.roster.villages import VillageSpec, list_villages
 
 ADMIN, ADMIN_PASSWORD = "admin", "Quzhou-2026"
 VILLAGES = [
@@ -48,7 +48,7 @@ def id_number(i: int, female: bool, born: date) -> str:
 
 
 def has_composition() -> bool:
-    return importlib.util.find_spec("quzhou_desktop.services.composition") is not None
+    return importlib.util.find_spec("quzhou_desktop.services.roster.composition") is not None
 
 
 def build(ctx: AppContext, *, people_per_village: int = 30) -> None:

@@ -21,10 +21,10 @@ def main(out: Path) -> None:
 
     from quzhou_desktop.gui.fonts import apply_ui_font
     from quzhou_desktop.gui.i18n import install_qt_translations
-    from quzhou_desktop.gui.login import LoginDialog
-    from quzhou_desktop.gui.main_window import MainWindow
-    from quzhou_desktop.gui.wizard import FirstRunWizard
-    from quzhou_desktop.services.context import AppContext
+    from quzhou_desktop.gui.shell.first_run import FirstRunWizard
+    from quzhou_desktop.gui.shell.login import LoginDialog
+    from quzhou_desktop.gui.shell.main_window import MainWindow
+    from quzhou_desktop.services.kernel.context import AppContext
     from quzhou_desktop.store.db import Database
     from tests.gui import demo_data
 

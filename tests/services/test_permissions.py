@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from quzhou_desktop.core.errors import PermissionDenied
-from quzhou_desktop.services import auth, people, settings, users, villages
-from quzhou_desktop.services.roles import GRANTS, Perm, Role
+from quzhou_desktop.services.kernel import auth, settings, users
+from quzhou_desktop.services.kernel.roles import GRANTS, Perm, Role
+from quzhou_desktop.services.roster import people, villages
 
 
 def _person(world) -> str:  # type: ignore[no-untyped-def]
@@ -94,7 +95,7 @@ def test_village_scope_is_enforced(world) -> None:  # type: ignore[no-untyped-de
 
 
 def test_not_logged_in_is_refused(world) -> None:  # type: ignore[no-untyped-def]
-    from quzhou_desktop.services.context import AppContext
+    from quzhou_desktop.services.kernel.context import AppContext
 
     with pytest.raises(PermissionDenied, match="请先登录"):
         people.add_person(AppContext(world.db), world.village_ids[0], people.PersonFields(name="匿名"))

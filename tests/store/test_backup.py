@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from quzhou_desktop.services.people import PersonFields, add_person, list_people
+from quzhou_desktop.services.roster.people import PersonFields, add_person, list_people
 from quzhou_desktop.store import backup
-from quzhou_desktop.store.audit import verify_all
+from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.db import Database
 
 

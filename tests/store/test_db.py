@@ -85,9 +85,9 @@ def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
 
 def test_two_instances_on_one_file_lose_no_write(world) -> None:  # type: ignore[no-untyped-def]
     """A second app instance writing at the same time waits for the lock; every write lands."""
-    from quzhou_desktop.services.context import AppContext
-    from quzhou_desktop.services.people import PersonFields, add_person
-    from quzhou_desktop.store.audit import verify_all
+    from quzhou_desktop.services.kernel.context import AppContext
+    from quzhou_desktop.services.roster.people import PersonFields, add_person
+    from quzhou_desktop.store.audit.verify import verify_all
     from quzhou_desktop.store.models import Person
 
     other_db = Database(world.db.path)

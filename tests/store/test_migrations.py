@@ -72,11 +72,11 @@ def test_0003_gives_existing_events_their_village_and_audits_the_new_states(worl
     from alembic import command
     from alembic.config import Config
 
-    from quzhou_desktop.services.vouchers_flow import review_voucher
-    from quzhou_desktop.store.audit import verify_all
+    from quzhou_desktop.services.vouchers.flow import review_voucher
+    from quzhou_desktop.store.audit.verify import verify_all
     from quzhou_desktop.store.schema import MIGRATIONS_DIR as DIR
     from tests.factories import PASSWORD
-    from tests.services.test_vouchers_world import make_village
+    from tests.services.vouchers.test_vouchers_world import make_village
 
     v = make_village(world)
     vid = v.submitted(120_000, number="001")

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 from quzhou_desktop.core.disclosures import DueState
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.services import disclosures_cadence as cad
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.disclosures import CATEGORY_LABELS
+from quzhou_desktop.services.disclosures import cadence as cad
+from quzhou_desktop.services.disclosures.disclosure import CATEGORY_LABELS
+from quzhou_desktop.services.kernel.context import AppContext
 
 RED = QColor("#b00020")
 ITEM_HEADERS = ("类别", "公开事项", "频次", "本期", "本期截止", "本期状态", "已逾期期数", "逾期公开次数")

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import attempt
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog, ServiceDialog, button_box
-from quzhou_desktop.services import disclosures_catalogue as cat
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.disclosures import CADENCE_LABELS, CATEGORY_LABELS
-from quzhou_desktop.services.roles import Perm
+from quzhou_desktop.services.disclosures import catalogue as cat
+from quzhou_desktop.services.disclosures.disclosure import CADENCE_LABELS, CATEGORY_LABELS
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
 
 HEADERS = ("类别", "公开事项", "公开时限", "依据", "范围")
 

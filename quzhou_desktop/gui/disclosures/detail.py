@@ -34,12 +34,12 @@ from quzhou_desktop.gui.disclosures.dialogs import (
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import attempt, show_error, show_warnings
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
-from quzhou_desktop.services import disclosures as svc
-from quzhou_desktop.services import disclosures_feedback as fb
-from quzhou_desktop.services import disclosures_finance as fin
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.disclosures import DisclosureInfo
-from quzhou_desktop.services.roles import Perm
+from quzhou_desktop.services.disclosures import disclosure as svc
+from quzhou_desktop.services.disclosures import feedback as fb
+from quzhou_desktop.services.disclosures import finance as fin
+from quzhou_desktop.services.disclosures.disclosure import DisclosureInfo
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
 
 FEEDBACK_HEADERS = ("收到日期", "反映人", "方式", "类型", "内容", "答复日期", "答复", "答复期限")
 

@@ -27,12 +27,17 @@ from quzhou_desktop.core.dates import Period, month_of
 from quzhou_desktop.core.money import format_fen
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
-from quzhou_desktop.services import disclosures as svc
-from quzhou_desktop.services import disclosures_catalogue as cat
-from quzhou_desktop.services import disclosures_feedback as fb
-from quzhou_desktop.services import disclosures_finance as fin
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.disclosures import CATEGORY_LABELS, CHANNELS, DisclosureInfo, DisclosureSpec
+from quzhou_desktop.services.disclosures import catalogue as cat
+from quzhou_desktop.services.disclosures import disclosure as svc
+from quzhou_desktop.services.disclosures import feedback as fb
+from quzhou_desktop.services.disclosures import finance as fin
+from quzhou_desktop.services.disclosures.disclosure import (
+    CATEGORY_LABELS,
+    CHANNELS,
+    DisclosureInfo,
+    DisclosureSpec,
+)
+from quzhou_desktop.services.kernel.context import AppContext
 
 FINANCE_HEADERS = ("日期", "来源", "凭证号", "摘要", "科目/资金来源", "收入（元）", "支出（元）")
 

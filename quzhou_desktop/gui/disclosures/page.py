@@ -10,9 +10,9 @@ from quzhou_desktop.gui.disclosures.catalogue_tab import CatalogueTab
 from quzhou_desktop.gui.disclosures.register_tab import RegisterTab
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import attempt
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.disclosures_catalogue import ensure_default_catalogue
-from quzhou_desktop.services.roles import Perm
+from quzhou_desktop.services.disclosures.catalogue import ensure_default_catalogue
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
 
 
 class DisclosuresPage(QWidget):

@@ -9,11 +9,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from quzhou_desktop.core.errors import QuzhouError
-from quzhou_desktop.gui.dashboard import register_panel
 from quzhou_desktop.gui.disclosures.cadence_tab import village_summary
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.services import disclosures_cadence as cad
-from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.gui.shell.dashboard import register_panel
+from quzhou_desktop.services.disclosures import cadence as cad
+from quzhou_desktop.services.kernel.context import AppContext
 
 
 class DisclosuresPanel(QGroupBox):

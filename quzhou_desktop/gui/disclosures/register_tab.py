@@ -27,11 +27,11 @@ from quzhou_desktop.gui.messages import attempt
 from quzhou_desktop.gui.printing.menu import PrintButton
 from quzhou_desktop.gui.widgets.paged_model import RIGHT, Column, PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
-from quzhou_desktop.services import disclosures_register as reg
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.disclosures import CATEGORY_LABELS, STATUS_LABELS
-from quzhou_desktop.services.disclosures_register import DisclosureFilter, DisclosureRow
-from quzhou_desktop.services.roles import Perm
+from quzhou_desktop.services.disclosures import register as reg
+from quzhou_desktop.services.disclosures.disclosure import CATEGORY_LABELS, STATUS_LABELS
+from quzhou_desktop.services.disclosures.register import DisclosureFilter, DisclosureRow
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
 
 
 def _money(fen: int | None) -> str:

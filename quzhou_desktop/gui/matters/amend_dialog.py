@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
 
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
-from quzhou_desktop.services import matters_steps as steps_svc
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.matters_common import AMENDABLE, StepView
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.matters import steps as steps_svc
+from quzhou_desktop.services.matters.common import AMENDABLE, StepView
 
 TEXT_FIELDS = ("plan_text", "minutes", "decision_text", "township_attendees")
 

@@ -7,9 +7,9 @@ from html import escape
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.services.attachments import AttachmentInfo
-from quzhou_desktop.services.matters import MatterDetail, describe_due
-from quzhou_desktop.services.matters_common import StepView, fmt_date
+from quzhou_desktop.services.kernel.attachments import AttachmentInfo
+from quzhou_desktop.services.matters.common import StepView, fmt_date
+from quzhou_desktop.services.matters.matter import MatterDetail, describe_due
 
 
 def _p(text: str | None) -> str:

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import attempt
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog, error_label
-from quzhou_desktop.services import matters_files
-from quzhou_desktop.services.attachments import attachment_data
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.matters_common import StepView
+from quzhou_desktop.services.kernel.attachments import attachment_data
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.matters import files as matters_files
+from quzhou_desktop.services.matters.common import StepView
 
 FILTER = "扫描件 (*.pdf *.jpg *.jpeg *.png *.gif *.bmp *.tif *.tiff *.webp)"
 

@@ -16,10 +16,10 @@ from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.core.money import parse_amount
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
-from quzhou_desktop.services import matters as matters_svc
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.matters import CATEGORIES, SOURCES, MatterFields, MatterRow
-from quzhou_desktop.services.villages import list_villages
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.matters import matter as matters_svc
+from quzhou_desktop.services.matters.matter import CATEGORIES, SOURCES, MatterFields, MatterRow
+from quzhou_desktop.services.roster.villages import list_villages
 
 
 class MatterDialog(ServiceDialog):

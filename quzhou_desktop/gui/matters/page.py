@@ -31,14 +31,14 @@ from quzhou_desktop.gui.printing.menu import PrintButton
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
-from quzhou_desktop.services import matters as matters_svc
-from quzhou_desktop.services import matters_files
-from quzhou_desktop.services import matters_query as query
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.matters import CATEGORIES, MatterDetail, MatterRow
-from quzhou_desktop.services.matters_common import STATUS_LABELS
-from quzhou_desktop.services.roles import Perm
-from quzhou_desktop.services.settings import get_rules
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.matters import files as matters_files
+from quzhou_desktop.services.matters import matter as matters_svc
+from quzhou_desktop.services.matters import query
+from quzhou_desktop.services.matters.common import STATUS_LABELS
+from quzhou_desktop.services.matters.matter import CATEGORIES, MatterDetail, MatterRow
 
 SEARCH_DELAY_MS = 300
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from quzhou_desktop.core.errors import QuzhouError
-from quzhou_desktop.gui.dashboard import register_panel
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.matters_query import DashboardItem, dashboard
+from quzhou_desktop.gui.shell.dashboard import register_panel
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.matters.query import DashboardItem, dashboard
 
 SHOW = 8
 

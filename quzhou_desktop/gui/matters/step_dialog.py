@@ -39,11 +39,11 @@ from quzhou_desktop.core.matters import StepType
 from quzhou_desktop.core.meetings import Body
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import error_label
-from quzhou_desktop.services import matters_steps as steps_svc
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.matters_common import POSTING_STEPS, StepView
-from quzhou_desktop.services.matters_steps import AttendanceEntry, Roster, StepCheck, StepInput
-from quzhou_desktop.services.people import members
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.matters import steps as steps_svc
+from quzhou_desktop.services.matters.common import POSTING_STEPS, StepView
+from quzhou_desktop.services.matters.steps import AttendanceEntry, Roster, StepCheck, StepInput
+from quzhou_desktop.services.roster.people import members
 
 CHECK_DELAY_MS = 250
 NOTICE_BODIES = (Body.VILLAGERS, Body.REPRESENTATIVES)
@@ -335,7 +335,7 @@ class StepDialog(QDialog):
     def _default_posting_end(self) -> None:
         """Propose the first day the notice may come down (C11/C12 counted from the next day)."""
         from quzhou_desktop.core.dates import earliest_after
-        from quzhou_desktop.services.settings import get_rules
+        from quzhou_desktop.services.kernel.settings import get_rules
 
         rules = get_rules(self.ctx)
         days = {StepType.PLAN_POSTING: rules.plan_posting_days,

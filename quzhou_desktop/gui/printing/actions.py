@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QWidget
 from quzhou_desktop.gui.messages import attempt, show_info
 from quzhou_desktop.gui.printing.preview import PreviewDialog
 from quzhou_desktop.gui.tasks import Progress, Task, run_task
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.notices import KIND_LABELS, IssuedNotice, due_items, print_notices
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.notices.issue import KIND_LABELS, IssuedNotice, due_items, print_notices
 
 
 def _codes(issued: Sequence[IssuedNotice]) -> str:
@@ -60,7 +60,7 @@ def choose_villages(parent: QWidget | None, ctx: AppContext) -> list[str] | None
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget, QListWidgetItem, QVBoxLayout
 
-    from quzhou_desktop.services.villages import list_villages
+    from quzhou_desktop.services.roster.villages import list_villages
 
     villages = attempt(parent, lambda: list_villages(ctx))
     if not villages:

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.roles import Perm
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
 
 # (menu text, notice kind, record id — None when the selection has no such notice yet, with a reason text)
 NoticeEntry = tuple[str, str, "str | None"]

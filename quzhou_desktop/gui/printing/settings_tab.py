@@ -1,6 +1,6 @@
 """设置 → 打印: which installed face serves each GB/T 9704 role, and a choice of another one.
 
-The choice is stored per PC in ``paths.config_dir()/printing.json`` (``services.notices_fonts``): fonts belong to
+The choice is stored per PC in ``paths.config_dir()/printing.json`` (``services.notices.fonts``): fonts belong to
 the computer, not to the township's data.  Also offers 核验公告 and 批量打印本期公告.
 
 The font machinery (reportlab, fontTools, the scan of installed faces: ≈8 MB) is imported when the tab is first
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from quzhou_desktop.gui.messages import show_error
-from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.kernel.context import AppContext
 
 if TYPE_CHECKING:
     from quzhou_desktop.printing.fonts import FontFace
@@ -90,7 +90,7 @@ class PrintSettingsTab(QWidget):
         """Scan the installed faces and fill one combo per role (once)."""
         if self._faces is not None:
             return self._faces
-        from quzhou_desktop.services.notices_fonts import list_usable_faces, role_faces
+        from quzhou_desktop.services.notices.fonts import list_usable_faces, role_faces
 
         faces = self._faces = list_usable_faces()
         box = self.box
@@ -117,7 +117,7 @@ class PrintSettingsTab(QWidget):
     def refresh(self) -> None:
         if self._faces is None:
             return  # not built yet: the first show reads the current choices
-        from quzhou_desktop.services.notices_fonts import role_faces
+        from quzhou_desktop.services.notices.fonts import role_faces
 
         for rf in role_faces():
             combo = self._combos[rf.role]
@@ -129,7 +129,7 @@ class PrintSettingsTab(QWidget):
             self._current[rf.role].setText(f"当前：{face_label(rf.face)}{how}")
 
     def choose(self, role: str) -> None:
-        from quzhou_desktop.services.notices_fonts import save_choice
+        from quzhou_desktop.services.notices.fonts import save_choice
 
         face = self.combos[role].currentData()
         try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from quzhou_desktop.core.errors import QuzhouError
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.notices import NoticeCheck, verify_notice
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.notices.issue import NoticeCheck, verify_notice
 
 OK_STYLE = "color: #1b6e20; font-weight: bold;"
 BAD_STYLE = "color: #b00020; font-weight: bold;"

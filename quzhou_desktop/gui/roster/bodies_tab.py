@@ -6,9 +6,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableWidgetItem, 
 
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.roster.detail import table
-from quzhou_desktop.services import people as people_svc
-from quzhou_desktop.services.bodies import BODY_LABELS
-from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.roster import people as people_svc
+from quzhou_desktop.services.roster.bodies import BODY_LABELS
 
 
 class BodiesTab(QWidget):

@@ -25,10 +25,10 @@ from quzhou_desktop.gui.messages import show_warnings
 from quzhou_desktop.gui.roster.kin_dialog import AddKinDialog
 from quzhou_desktop.gui.roster.membership_dialogs import AddMembershipDialog, EndMembershipDialog
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
-from quzhou_desktop.services import people as people_svc
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.people import KinRow, MembershipRow, PersonRow
-from quzhou_desktop.services.roles import Perm
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.roster import people as people_svc
+from quzhou_desktop.services.roster.people import KinRow, MembershipRow, PersonRow
 
 D = TypeVar("D", bound=QDialog)
 PAST = QBrush(QColor("#888888"))

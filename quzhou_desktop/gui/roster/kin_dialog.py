@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QListWidget, QL
 from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
-from quzhou_desktop.services import people as people_svc
-from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.roster import people as people_svc
 
 MATCHES = 50
 

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QFormLayout, QLab
 
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
-from quzhou_desktop.services import people as people_svc
-from quzhou_desktop.services.bodies import BODY_LABELS, PARTY_STATUS_LABELS, ROLE_IN_BODY
-from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.roster import people as people_svc
+from quzhou_desktop.services.roster.bodies import BODY_LABELS, PARTY_STATUS_LABELS, ROLE_IN_BODY
 
 
 def date_edit(value: date) -> QDateEdit:

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.roster.bodies_tab import BodiesTab
 from quzhou_desktop.gui.roster.people_tab import PeopleTab
-from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.kernel.context import AppContext
 
 
 class RosterPage(QWidget):

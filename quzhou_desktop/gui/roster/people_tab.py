@@ -24,11 +24,11 @@ from quzhou_desktop.gui.roster.person_dialog import PersonDialog
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
 from quzhou_desktop.gui.widgets.paged_model import CENTER, Column, PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
-from quzhou_desktop.services import people as people_svc
-from quzhou_desktop.services.bodies import BODY_LABELS
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.people import PersonRow
-from quzhou_desktop.services.roles import Perm
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.roster import people as people_svc
+from quzhou_desktop.services.roster.bodies import BODY_LABELS
+from quzhou_desktop.services.roster.people import PersonRow
 
 D = TypeVar("D", bound=QDialog)
 SEARCH_DELAY_MS = 300

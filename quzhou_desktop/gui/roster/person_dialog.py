@@ -9,10 +9,10 @@ from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.gui.forms.ui_person import Ui_PersonDialog
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import show_field_error
-from quzhou_desktop.services import people as people_svc
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.people import PersonFields, PersonRow
-from quzhou_desktop.services.roles import Perm
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.roster import people as people_svc
+from quzhou_desktop.services.roster.people import PersonFields, PersonRow
 
 GENDERS = ("", "男", "女")
 

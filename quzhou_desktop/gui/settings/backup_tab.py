@@ -14,8 +14,8 @@ from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import ask, show_error, show_info
 from quzhou_desktop.gui.roster.detail import table
 from quzhou_desktop.gui.tasks import Progress, Task, run_task
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.roles import PERM_LABELS, Perm
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import PERM_LABELS, Perm
 
 REASONS = {
     "daily": "每日自动",
@@ -33,7 +33,7 @@ def start_backup(
     ctx: AppContext, parent: QWidget | None, *, on_done: Callable[[Path], object] | None = None
 ) -> Task[Path] | None:
     """Back up the open database on the worker thread (needs the 备份数据库 right)."""
-    from quzhou_desktop.services.maintenance import backup_now
+    from quzhou_desktop.services.kernel.maintenance import backup_now
 
     if not ctx.can(Perm.BACKUP):
         show_error(parent, PermissionDenied(f"当前用户不能{PERM_LABELS[Perm.BACKUP]}"))
@@ -52,7 +52,7 @@ def start_backup(
 
 def verify_database(ctx: AppContext, progress: Progress) -> list[str]:
     """Problems found by ``store.audit.verify_all`` (empty = clean)."""
-    from quzhou_desktop.services.maintenance import verify_database as verify
+    from quzhou_desktop.services.kernel.maintenance import verify_database as verify
 
     progress.report(0, 0, tr("正在校验数据库，请稍候…"))
     return [p.message for p in verify(ctx)]
@@ -91,7 +91,7 @@ class BackupTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        from quzhou_desktop.services.maintenance import list_backups
+        from quzhou_desktop.services.kernel.maintenance import list_backups
 
         infos = list_backups(self.ctx)
         self.backups = [b.path for b in infos]

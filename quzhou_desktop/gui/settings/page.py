@@ -6,15 +6,15 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.password import PasswordTab
 from quzhou_desktop.gui.placeholder import PendingPage
-from quzhou_desktop.gui.sections import load_class
 from quzhou_desktop.gui.settings.backup_tab import BackupTab
 from quzhou_desktop.gui.settings.rules_tab import RulesTab
 from quzhou_desktop.gui.settings.users_tab import UsersTab
 from quzhou_desktop.gui.settings.villages_tab import VillagesTab
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.roles import Perm
+from quzhou_desktop.gui.shell.password import PasswordTab
+from quzhou_desktop.gui.shell.sections import load_class
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
 
 PRINTING_MODULE = "quzhou_desktop.gui.printing.settings_tab"
 PRINTING_CLASSES = ("PrintSettingsTab", "PrintingSettingsTab")

@@ -24,9 +24,9 @@ from quzhou_desktop.core.money import fen_to_yuan_str, parse_amount
 from quzhou_desktop.core.rules_config import FIELDS, FieldSpec
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import error_label
-from quzhou_desktop.services import settings as settings_svc
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.roles import Perm
+from quzhou_desktop.services.kernel import settings as settings_svc
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
 
 
 def unit(spec: FieldSpec) -> str:

@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
 from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
-from quzhou_desktop.services import auth
-from quzhou_desktop.services import users as users_svc
-from quzhou_desktop.services import villages as villages_svc
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.passwords import MIN_LENGTH
-from quzhou_desktop.services.roles import ROLE_LABELS, Role
-from quzhou_desktop.services.users import UserInfo
+from quzhou_desktop.services.kernel import auth
+from quzhou_desktop.services.kernel import users as users_svc
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.passwords import MIN_LENGTH
+from quzhou_desktop.services.kernel.roles import ROLE_LABELS, Role
+from quzhou_desktop.services.kernel.users import UserInfo
+from quzhou_desktop.services.roster import villages as villages_svc
 
 
 def password_pair() -> tuple[QLineEdit, QLineEdit]:

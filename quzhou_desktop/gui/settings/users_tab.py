@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTableWidgetIte
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.roster.detail import table
 from quzhou_desktop.gui.settings.user_dialog import ResetPasswordDialog, UserDialog
-from quzhou_desktop.services import users as users_svc
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.users import UserInfo
+from quzhou_desktop.services.kernel import users as users_svc
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.users import UserInfo
 
 D = TypeVar("D", bound=QDialog)
 

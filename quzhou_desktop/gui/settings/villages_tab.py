@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.roster.detail import table
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
-from quzhou_desktop.services import villages as villages_svc
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.villages import VillageInfo, VillageSpec
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.roster import villages as villages_svc
+from quzhou_desktop.services.roster.villages import VillageInfo, VillageSpec
 
 
 class VillageDialog(ServiceDialog):

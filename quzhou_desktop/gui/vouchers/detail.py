@@ -7,7 +7,7 @@ from html import escape
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.services.vouchers_data import VoucherDetail
+from quzhou_desktop.services.vouchers.data import VoucherDetail
 
 RED = "#b00020"
 AMBER = "#8a5a00"

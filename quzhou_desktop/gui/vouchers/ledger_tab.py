@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
-from quzhou_desktop.services import vouchers_queues as queues
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.vouchers_common import local_time
-from quzhou_desktop.services.vouchers_queues import LedgerFilter, LedgerRow
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.vouchers import queues
+from quzhou_desktop.services.vouchers.common import local_time
+from quzhou_desktop.services.vouchers.queues import LedgerFilter, LedgerRow
 
 COLUMNS: list[Column[LedgerRow]] = [
     Column("村", lambda r: r.village_name),

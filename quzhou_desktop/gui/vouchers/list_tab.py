@@ -29,14 +29,13 @@ from quzhou_desktop.gui.vouchers.voucher_dialog import VoucherDialog
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
-from quzhou_desktop.services import vouchers as svc
-from quzhou_desktop.services import vouchers_flow as flow
-from quzhou_desktop.services import vouchers_query as query
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.roles import Perm
-from quzhou_desktop.services.vouchers import VoucherFilter, VoucherRow
-from quzhou_desktop.services.vouchers_common import SUPERSEDED
-from quzhou_desktop.services.vouchers_data import VoucherDetail, voucher_detail
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.vouchers import flow, query
+from quzhou_desktop.services.vouchers import voucher as svc
+from quzhou_desktop.services.vouchers.common import SUPERSEDED
+from quzhou_desktop.services.vouchers.data import VoucherDetail, voucher_detail
+from quzhou_desktop.services.vouchers.voucher import VoucherFilter, VoucherRow
 
 SEARCH_DELAY_MS = 300
 

@@ -36,10 +36,10 @@ from quzhou_desktop.gui.refguard import ensure_none_headroom
 from quzhou_desktop.gui.vouchers.sign_dialogs import password_edit
 from quzhou_desktop.gui.vouchers.voucher_dialog import pydate, qdate
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog, ServiceDialog, button_box
-from quzhou_desktop.services import monthly
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.monthly import MonthlyReviewFields, MonthlyReviewView
-from quzhou_desktop.services.roles import Perm
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.vouchers import monthly
+from quzhou_desktop.services.vouchers.monthly import MonthlyReviewFields, MonthlyReviewView
 
 HEADERS = ["凭证号", "日期", "用途", "收款人", "金额", "状态", "村监会审核", "例会意见"]
 OPINION_COL = 7
@@ -169,7 +169,7 @@ class MonthlyTab(QWidget):
     def notice_entries(self) -> list[tuple[str, str, str | None]]:
         """The 村监会月度审核意见书 of the shown month, once its meeting record exists."""
         from quzhou_desktop.core.errors import QuzhouError
-        from quzhou_desktop.services.notices_money import review_record_id
+        from quzhou_desktop.services.notices.money import review_record_id
 
         if self.village_id is None:
             return []

@@ -8,7 +8,7 @@ from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.vouchers.ledger_tab import LedgerTab
 from quzhou_desktop.gui.vouchers.list_tab import VoucherListTab
 from quzhou_desktop.gui.vouchers.monthly_tab import MonthlyTab
-from quzhou_desktop.services.context import AppContext
+from quzhou_desktop.services.kernel.context import AppContext
 
 
 class VouchersPage(QWidget):

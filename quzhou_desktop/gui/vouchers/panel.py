@@ -11,12 +11,12 @@ from html import escape
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from quzhou_desktop.core.errors import QuzhouError
-from quzhou_desktop.gui.dashboard import register_panel
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.services import vouchers_queues as queues
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.roles import Perm
-from quzhou_desktop.services.vouchers import VoucherRow
+from quzhou_desktop.gui.shell.dashboard import register_panel
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.vouchers import queues
+from quzhou_desktop.services.vouchers.voucher import VoucherRow
 
 SHOW = 8
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.vouchers import VoucherRow
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.vouchers.voucher import VoucherRow
 
 
 def summary_label(row: VoucherRow) -> QLabel:

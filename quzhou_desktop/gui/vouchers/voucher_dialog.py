@@ -23,10 +23,10 @@ from quzhou_desktop.core.money import fen_to_upper, parse_amount
 from quzhou_desktop.core.vouchers import DecisionKind, required_decisions
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
-from quzhou_desktop.services import vouchers as svc
-from quzhou_desktop.services import vouchers_query as query
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.settings import get_rules
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.vouchers import query
+from quzhou_desktop.services.vouchers import voucher as svc
 
 FUNDING_SOURCES = ("村集体经营收入", "上级补助", "一事一议财政奖补", "社会捐赠", "土地补偿费", "其他")
 

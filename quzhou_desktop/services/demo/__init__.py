@@ -14,8 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from quzhou_desktop.services.context import AppContext
-from quzhou_desktop.services.users import UserInfo
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.users import UserInfo
 from quzhou_desktop.store.db import Database
 
 DEMO_PASSWORD = "demo1234"
@@ -38,7 +38,7 @@ class DemoState:
 
     def login(self, username: str) -> AppContext:
         """A context acting as ``username`` (for steps that go through permission-checked services)."""
-        from quzhou_desktop.services.auth import load_current_user
+        from quzhou_desktop.services.kernel.auth import load_current_user
 
         ctx = AppContext(self.ctx.db, clock=self.ctx.clock)
         ctx.user = load_current_user(ctx, self.users[username])
@@ -56,7 +56,7 @@ def _steps() -> list[Any]:
 
 def build_demo(path: Path | None, *, seed: int = 2026, today: date | None = None) -> list[UserInfo]:
     """Create the demo township in a new database at ``path`` (None = in memory, for tests)."""
-    from quzhou_desktop.services.users import list_users
+    from quzhou_desktop.services.kernel.users import list_users
 
     db = Database(path, create=True)
     ctx = AppContext(db)

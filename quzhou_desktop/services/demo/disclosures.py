@@ -17,19 +17,19 @@ from sqlalchemy.orm import Session
 from quzhou_desktop.core.dates import Period, month_of, quarter_of
 from quzhou_desktop.core.disclosures import period_deadline
 from quzhou_desktop.core.rules_config import TownshipRules
-from quzhou_desktop.services.context import AppContext
 from quzhou_desktop.services.demo import DEMO_PASSWORD, DemoState
-from quzhou_desktop.services.disclosures import due_date_for, sign_review
-from quzhou_desktop.services.disclosures_catalogue import ItemInfo, ensure_default_catalogue, list_items
-from quzhou_desktop.services.disclosures_finance import (
+from quzhou_desktop.services.disclosures.catalogue import ItemInfo, ensure_default_catalogue, list_items
+from quzhou_desktop.services.disclosures.disclosure import due_date_for, sign_review
+from quzhou_desktop.services.disclosures.finance import (
     FinanceLine,
     FinanceTable,
     finance_period_title,
     period_lines,
 )
-from quzhou_desktop.services.roles import Role
-from quzhou_desktop.services.settings import get_rules
-from quzhou_desktop.services.users import new_account
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Role
+from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.users import new_account
 from quzhou_desktop.store.models import (
     Disclosure,
     DisclosureFeedback,
@@ -268,8 +268,8 @@ def _correction(s: Session, rows: list[Disclosure], author: str) -> None:
 
 def _from_matters(state: DemoState, admin: AppContext) -> None:
     """决议公开 / 实施结果公开 created from the register's disclosure steps and posted on their dates."""
-    from quzhou_desktop.services.disclosures import post_disclosure
-    from quzhou_desktop.services.disclosures_matters import create_from_matter_step
+    from quzhou_desktop.services.disclosures.disclosure import post_disclosure
+    from quzhou_desktop.services.disclosures.from_matters import create_from_matter_step
 
     with state.ctx.read() as s:
         steps = s.execute(

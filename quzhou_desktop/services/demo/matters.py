@@ -12,17 +12,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from quzhou_desktop.core.matters import StepType, step_sequence
-from quzhou_desktop.services.context import AppContext
 from quzhou_desktop.services.demo import DemoState
-from quzhou_desktop.services.matters import MatterFields, create_matter, start_new_run
-from quzhou_desktop.services.matters_steps import (
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.matters.matter import MatterFields, create_matter, start_new_run
+from quzhou_desktop.services.matters.steps import (
     AttendanceEntry,
     StepInput,
     amend_step,
     meeting_roster,
     save_step,
 )
-from quzhou_desktop.services.settings import get_rules
 
 ORDER = 20
 

@@ -6,10 +6,10 @@ from datetime import date
 
 from quzhou_desktop.services.demo import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.demo.names import birth_date, id_number, mobile, person_name
-from quzhou_desktop.services.roles import Role
-from quzhou_desktop.services.setup import initialise
-from quzhou_desktop.services.users import new_account
-from quzhou_desktop.services.villages import VillageSpec
+from quzhou_desktop.services.kernel.roles import Role
+from quzhou_desktop.services.kernel.setup import initialise
+from quzhou_desktop.services.kernel.users import new_account
+from quzhou_desktop.services.roster.villages import VillageSpec
 from quzhou_desktop.store.models import KinLink, Membership, Person, UserVillage
 
 ORDER = 10
@@ -36,7 +36,7 @@ def build(state: DemoState) -> None:
         admin_display_name="周建华",
     )
     state.users["admin"] = admin_id
-    from quzhou_desktop.services.villages import list_villages
+    from quzhou_desktop.services.roster.villages import list_villages
 
     admin = state.login("admin")
     villages = list_villages(admin)

@@ -13,30 +13,30 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from quzhou_desktop.core.errors import QuzhouError
-from quzhou_desktop.services.context import AppContext, Clock
 from quzhou_desktop.services.demo import DEMO_PASSWORD, DemoState
-from quzhou_desktop.services.monthly import (
-    MonthlyReviewFields,
-    lock_month,
-    month_bounds,
-    save_monthly_review,
-    sign_monthly_review,
-)
-from quzhou_desktop.services.vouchers import (
-    VoucherFields,
-    correct_voucher,
-    create_voucher,
-    submit_voucher,
-)
-from quzhou_desktop.services.vouchers_common import SignatureGrant, grant_signature
-from quzhou_desktop.services.vouchers_flow import (
+from quzhou_desktop.services.kernel.context import AppContext, Clock
+from quzhou_desktop.services.vouchers.common import SignatureGrant, grant_signature
+from quzhou_desktop.services.vouchers.flow import (
     accept_voucher,
     deliver_voucher,
     return_voucher,
     review_voucher,
     sign_voucher,
 )
-from quzhou_desktop.services.vouchers_query import get_fields
+from quzhou_desktop.services.vouchers.monthly import (
+    MonthlyReviewFields,
+    lock_month,
+    month_bounds,
+    save_monthly_review,
+    sign_monthly_review,
+)
+from quzhou_desktop.services.vouchers.query import get_fields
+from quzhou_desktop.services.vouchers.voucher import (
+    VoucherFields,
+    correct_voucher,
+    create_voucher,
+    submit_voucher,
+)
 
 ORDER = 30
 
@@ -259,7 +259,7 @@ def _current_month_objections(state: DemoState, a: _Actors, clock: _DemoClock, n
     vid2 = new_voucher(on, 7, handler="村委会")
     v = get_fields(a.clerk, vid2)
     clock.at = max(clock.at + timedelta(hours=1), _utc(on, 16))
-    from quzhou_desktop.services.vouchers import update_voucher, void_voucher
+    from quzhou_desktop.services.vouchers.voucher import update_voucher, void_voucher
 
     update_voucher(
         a.clerk,

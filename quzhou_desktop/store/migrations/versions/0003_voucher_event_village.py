@@ -6,7 +6,7 @@ the searched text are found in one index range.
 
 Every existing event gets its voucher's village. ``verify`` compares each audited row with the state its
 latest audit entry records, so the new states are recorded too: one chained batch entry per 5,000 events
-(``store.audit_batch``), as the system user, with the reason below.
+(``store.audit.batch``), as the system user, with the reason below.
 
 Revision ID: 0003
 Revises: 0002
@@ -43,8 +43,8 @@ def upgrade() -> None:
 
 
 def _record_new_states(conn: sa.Connection) -> None:
-    from quzhou_desktop.store.audit_batch import append_batch, batch_json
-    from quzhou_desktop.store.audit_chain import SYSTEM, norm_value
+    from quzhou_desktop.store.audit.batch import append_batch, batch_json
+    from quzhou_desktop.store.audit.chain import SYSTEM, norm_value
     from quzhou_desktop.store.models.base import utcnow
 
     table = sa.Table("voucher_event", sa.MetaData(), autoload_with=conn)  # as it is now, not as models say

@@ -1,0 +1,240 @@
+"""First-run wizard: township, villages, first administrator; one call to ``services.setup.initialise``."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from quzhou_desktop import APP_TITLE
+from quzhou_desktop.core.errors import QuzhouError, ValidationError
+from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.services.kernel import setup
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.passwords import MIN_LENGTH, validate_new_password
+from quzhou_desktop.services.kernel.users import check_username
+from quzhou_desktop.services.kernel.validate import required
+from quzhou_desktop.services.roster.villages import VillageSpec, clean_spec
+
+COLUMNS = ("村名", "村代码", "户数", "18周岁以上人数", "财务往来较多")
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet("color: #b00020;")
+    label.setWordWrap(True)
+    return label
+
+
+class TownshipPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(tr("第一步：乡镇"))
+        self.setSubTitle(tr("填写本乡镇（街道）的名称。代码可以不填。"))
+        form = QFormLayout(self)
+        self.name_edit = QLineEdit()
+        self.name_edit.setMaxLength(60)
+        self.code_edit = QLineEdit()
+        self.code_edit.setMaxLength(20)
+        form.addRow(tr("乡镇名称："), self.name_edit)
+        form.addRow(tr("乡镇代码："), self.code_edit)
+        self.error = _error_label()
+        form.addRow(self.error)
+
+    def validatePage(self) -> bool:
+        try:
+            required(self.name_edit.text(), "乡镇名称", max_len=60)
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            self.name_edit.setFocus()
+            return False
+        self.error.clear()
+        return True
+
+
+class VillagesPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(tr("第二步：村"))
+        self.setSubTitle(tr("逐个添加本乡镇的村。户数和18周岁以上人数用于检查村民代表人数和会议到会人数。"))
+        lay = QVBoxLayout(self)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        lay.addWidget(self.table)
+        row = QHBoxLayout()
+        self.add_button = QPushButton(tr("添加一个村"))
+        self.remove_button = QPushButton(tr("删除所选的村"))
+        self.add_button.clicked.connect(lambda: self.add_row())
+        self.remove_button.clicked.connect(self.remove_selected)
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.error = _error_label()
+        lay.addWidget(self.error)
+        self.add_row()
+
+    def add_row(
+        self, name: str = "", code: str = "", households: int = 0, adults: int = 0, busy: bool = False
+    ) -> int:
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        name_edit, code_edit = QLineEdit(name), QLineEdit(code)
+        name_edit.setMaxLength(60)
+        code_edit.setMaxLength(20)
+        hh, ad = QSpinBox(), QSpinBox()
+        hh.setRange(0, 100_000)
+        ad.setRange(0, 1_000_000)
+        hh.setValue(households)
+        ad.setValue(adults)
+        for spin in (hh, ad):
+            spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        busy_box = QCheckBox(tr("是"))
+        busy_box.setChecked(busy)
+        for c, w in enumerate((name_edit, code_edit, hh, ad, busy_box)):
+            self.table.setCellWidget(r, c, w)
+        self.table.resizeRowsToContents()
+        name_edit.setFocus()
+        return r
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
+        if not rows and self.table.currentRow() >= 0:
+            rows = [self.table.currentRow()]
+        for r in rows:
+            self.table.removeRow(r)
+
+    def specs(self) -> list[VillageSpec]:
+        out = []
+        for r in range(self.table.rowCount()):
+            name, code, hh, ad, busy = (self.table.cellWidget(r, c) for c in range(len(COLUMNS)))
+            assert isinstance(name, QLineEdit) and isinstance(code, QLineEdit)
+            assert isinstance(hh, QSpinBox) and isinstance(ad, QSpinBox) and isinstance(busy, QCheckBox)
+            out.append(
+                VillageSpec(name.text(), code.text() or None, hh.value(), ad.value(), busy.isChecked())
+            )
+        return out
+
+    def validatePage(self) -> bool:
+        specs = self.specs()
+        if not specs:
+            self.error.setText(tr("村：至少要添加一个村"))
+            return False
+        seen: set[str] = set()
+        for r, spec in enumerate(specs):
+            try:
+                cleaned = clean_spec(spec)
+                if cleaned.name in seen:
+                    raise ValidationError(field="村名", reason=f"“{cleaned.name}”重复了")
+                seen.add(cleaned.name)
+            except ValidationError as exc:
+                self.error.setText(tr("第{n}行").format(n=r + 1) + f"　{exc}")
+                widget = self.table.cellWidget(r, 0)
+                if widget is not None:
+                    widget.setFocus()
+                return False
+        self.error.clear()
+        return True
+
+
+class AdminPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(tr("第三步：管理员账号"))
+        self.setSubTitle(tr("创建第一个乡镇管理员账号，用它登录后再为各村工作人员建账号。"))
+        form = QFormLayout(self)
+        self.username_edit = QLineEdit()
+        self.name_edit = QLineEdit()
+        self.password_edit = QLineEdit()
+        self.again_edit = QLineEdit()
+        for e in (self.password_edit, self.again_edit):
+            e.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText(tr("至少{n}个字符").format(n=MIN_LENGTH))
+        form.addRow(tr("用户名："), self.username_edit)
+        form.addRow(tr("姓名："), self.name_edit)
+        form.addRow(tr("密码："), self.password_edit)
+        form.addRow(tr("再输一次密码："), self.again_edit)
+        self.error = _error_label()
+        form.addRow(self.error)
+
+    def check(self) -> bool:
+        try:
+            username = check_username(self.username_edit.text())
+            required(self.name_edit.text(), "姓名", max_len=40)
+            validate_new_password(self.password_edit.text(), username=username)
+            if self.password_edit.text() != self.again_edit.text():
+                raise ValidationError(field="再输一次密码", reason="两次输入的密码不一致")
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            return False
+        self.error.clear()
+        return True
+
+
+class FirstRunWizard(QWizard):
+    """Accepted once the database is initialised; ``admin_username`` then pre-fills the login dialog."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.admin_username = ""
+        self.setWindowTitle(tr("首次设置") + f" — {APP_TITLE}")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.township_page = TownshipPage()
+        self.villages_page = VillagesPage()
+        self.admin_page = AdminPage()
+        for p in (self.township_page, self.villages_page, self.admin_page):
+            self.addPage(p)
+        for button, text in (
+            (QWizard.WizardButton.BackButton, "上一步"),
+            (QWizard.WizardButton.NextButton, "下一步"),
+            (QWizard.WizardButton.FinishButton, "完成"),
+            (QWizard.WizardButton.CancelButton, "取消"),
+        ):
+            self.setButtonText(button, tr(text))
+        self.resize(720, 520)
+
+    def validateCurrentPage(self) -> bool:
+        if not super().validateCurrentPage():
+            return False
+        if self.currentPage() is self.admin_page:
+            return self.admin_page.check() and self._initialise()
+        return True
+
+    def _initialise(self) -> bool:
+        a = self.admin_page
+        try:
+            setup.initialise(
+                self.ctx,
+                township_name=self.township_page.name_edit.text(),
+                township_code=self.township_page.code_edit.text() or None,
+                villages=self.villages_page.specs(),
+                admin_username=a.username_edit.text(),
+                admin_password=a.password_edit.text(),
+                admin_display_name=a.name_edit.text(),
+            )
+        except QuzhouError as exc:
+            a.error.setText(str(exc))
+            return False
+        self.admin_username = a.username_edit.text().strip()
+        return True

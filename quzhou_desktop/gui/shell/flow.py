@@ -1,0 +1,138 @@
+"""The sequence of windows: first-run wizard or login, forced password change, main window; logout and
+restore (which re-opens the database and asks for a new login). ``finished(code)`` ends the app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from quzhou_desktop.core.errors import QuzhouError
+from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.messages import show_error, show_info
+from quzhou_desktop.gui.shell import crash
+from quzhou_desktop.services.kernel import auth, setup
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.store.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class AppFlow(QObject):
+    finished = Signal(int)
+
+    def __init__(self, ctx: AppContext, *, reopen: Callable[[], Database]) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._reopen = reopen
+        self.wizard: QWidget | None = None
+        self.login: QWidget | None = None
+        self.password_dialog: QWidget | None = None
+        self.main: QWidget | None = None
+        self._leaving_main = False
+
+    def start(self) -> None:
+        if setup.is_initialised(self.ctx):
+            self.show_login()
+        else:
+            self.show_wizard()
+
+    def show_wizard(self) -> None:
+        from quzhou_desktop.gui.shell.first_run import FirstRunWizard
+
+        wiz = FirstRunWizard(self.ctx)
+        self.wizard = wiz
+        wiz.accepted.connect(lambda: self.show_login(wiz.admin_username))
+        wiz.rejected.connect(lambda: self.finished.emit(0))
+        wiz.show()
+
+    def show_login(self, username: str = "") -> None:
+        from quzhou_desktop.gui.shell.login import LoginDialog
+
+        self.ctx.user = None
+        dlg = LoginDialog(self.ctx, username=username)
+        self.login = dlg
+        dlg.accepted.connect(self._logged_in)
+        dlg.rejected.connect(lambda: self.finished.emit(0))
+        dlg.show()
+        dlg.raise_()
+
+    def _logged_in(self) -> None:
+        if auth.must_change_password(self.ctx):
+            from quzhou_desktop.gui.shell.password import ChangePasswordDialog
+
+            dlg = ChangePasswordDialog(self.ctx, forced=True)
+            self.password_dialog = dlg
+            dlg.accepted.connect(self.show_main)
+            dlg.rejected.connect(lambda: self.show_login(self.ctx.user.username if self.ctx.user else ""))
+            dlg.show()
+            return
+        self.show_main()
+
+    def show_main(self) -> None:
+        from quzhou_desktop.gui.shell.main_window import MainWindow
+
+        win = MainWindow(self.ctx)
+        self.main = win
+        win.closed.connect(self._main_closed)
+        win.logoutRequested.connect(self.logout)
+        win.reopenRequested.connect(self.restore_from)
+        win.show()
+
+    def _main_closed(self) -> None:
+        if not self._leaving_main:
+            self.finished.emit(0)
+
+    def _close_main(self) -> None:
+        if self.main is not None:
+            self._leaving_main = True
+            self.main.close()
+            self.main.deleteLater()
+            self.main = None
+            self._leaving_main = False
+
+    def logout(self) -> None:
+        username = self.ctx.user.username if self.ctx.user else ""
+        self.show_login(username)
+        self._close_main()
+
+    def restore_from(self, backup: object) -> None:
+        """Close the window, release the database, restore ``backup`` over it (verified first), re-open."""
+        from quzhou_desktop.gui.tasks import run_task
+        from quzhou_desktop.services.kernel.maintenance import restore_backup
+
+        assert isinstance(backup, Path) and self.ctx.db.path is not None
+        self._close_main()
+        ctx = self.ctx
+
+        def work(_progress: object) -> Path:
+            return restore_backup(ctx, backup)
+
+        def done(safety: Path) -> None:
+            self._swap_database()
+            self.show_login()
+            if self.login is not None:
+                show_info(
+                    self.login,
+                    tr("已从备份恢复数据库，请重新登录。恢复前的数据库另存为：") + f"\n{safety}",
+                    title=tr("恢复完成"),
+                )
+
+        def failed(exc: BaseException) -> None:
+            self._swap_database()
+            self.show_login()
+            if isinstance(exc, QuzhouError):
+                show_error(self.login, exc, title=tr("没有恢复"))
+            else:
+                crash.report_exception(exc)
+
+        run_task(work, parent=None, title=tr("正在恢复数据库"), on_success=done, on_failure=failed)
+
+    def _swap_database(self) -> None:
+        old = self.ctx.db
+        old.dispose()
+        self.ctx.db = self._reopen()
+        self.ctx.user = None

@@ -1,0 +1,230 @@
+"""财务公开: the period's income and spending lines from reviewed vouchers and the imported ledger, with 小写
+and 大写 totals (C24), and the plain data the printing engineer renders (C31: no review, no print)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import select
+
+from quzhou_desktop.core.dates import format_chinese_date, month_of, quarter_of
+from quzhou_desktop.core.errors import NotFound, ValidationError
+from quzhou_desktop.core.money import fen_to_upper, format_fen
+from quzhou_desktop.services.disclosures.disclosure import (
+    DisclosureSpec,
+    ReviewRequired,
+    create_disclosure,
+    review_valid,
+)
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.vouchers.data import finance_lines
+from quzhou_desktop.store.models import Disclosure, Township, Village
+
+
+@dataclass(frozen=True)
+class FinanceLine:
+    """One line of the 财务公开表. ``source`` is "凭证" (reviewed voucher) or "账簿" (ledger)."""
+
+    date: dt.date
+    source: str
+    ref: str  # voucher number
+    summary: str
+    subject: str  # 科目 / 资金来源
+    counterparty: str
+    income_fen: int
+    expense_fen: int
+    review: str = ""  # 村监会审核意见 of the voucher behind the line
+
+
+@dataclass(frozen=True)
+class FinanceTable:
+    start: dt.date
+    end: dt.date
+    lines: tuple[FinanceLine, ...]
+    income_fen: int
+    expense_fen: int
+
+    @property
+    def income_text(self) -> str:
+        return format_fen(self.income_fen)
+
+    @property
+    def expense_text(self) -> str:
+        return format_fen(self.expense_fen)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "lines": [{**asdict(ln), "date": ln.date.isoformat()} for ln in self.lines],
+            "income_fen": self.income_fen,
+            "expense_fen": self.expense_fen,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> FinanceTable:
+        raw = data.get("lines") or []
+        assert isinstance(raw, list)
+        lines = tuple(FinanceLine(**{**r, "date": dt.date.fromisoformat(r["date"])}) for r in raw)
+        return cls(
+            dt.date.fromisoformat(str(data["start"])),
+            dt.date.fromisoformat(str(data["end"])),
+            lines,
+            int(str(data["income_fen"])),
+            int(str(data["expense_fen"])),
+        )
+
+
+def period_lines(ctx: AppContext, village_id: str, start: dt.date, end: dt.date) -> list[FinanceLine]:
+    """The period's lines from ``services.vouchers.data.finance_lines`` (reviewed vouchers and the ledger;
+    a voucher already on the ledger under its number is counted once)."""
+    return [
+        FinanceLine(x.on, x.source, x.number, x.summary, x.funding_source, x.counterparty, x.income_fen,
+                    x.expense_fen, x.review)
+        for x in finance_lines(ctx, village_id, start, end)
+    ]  # fmt: skip
+
+
+def build_finance_table(ctx: AppContext, village_id: str, start: dt.date, end: dt.date) -> FinanceTable:
+    """The period's lines and totals (read-only; nothing is written)."""
+    ctx.require_village(village_id)
+    if end < start:
+        raise ValidationError(field="公开期间", reason="结束日期不能早于开始日期")
+    lines = period_lines(ctx, village_id, start, end)
+    return FinanceTable(
+        start, end, tuple(lines), sum(x.income_fen for x in lines), sum(x.expense_fen for x in lines)
+    )
+
+
+def finance_period_title(village_name: str, start: dt.date, end: dt.date) -> str:
+    for p in (month_of(start), quarter_of(start)):
+        if (p.start, p.end) == (start, end):
+            return f"{village_name}{p.label}财务收支公开"
+    return f"{village_name}{format_chinese_date(start)}至{format_chinese_date(end)}财务收支公开"
+
+
+def upper(fen: int, ctx: AppContext) -> str:
+    return fen_to_upper(fen, small_style=get_rules(ctx).upper_small_style)
+
+
+def create_finance_disclosure(
+    ctx: AppContext,
+    village_id: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    item_id: str | None,
+    title: str | None = None,
+    body: str = "",
+    supersedes_id: str | None = None,
+) -> str:
+    """A draft 财务收支公开 for [start, end] with the table snapshot and totals. Returns its id."""
+    ctx.require(Perm.DISCLOSURE_EDIT, village_id)
+    table = build_finance_table(ctx, village_id, start, end)
+    with ctx.read() as s:
+        v = s.get(Village, village_id)
+        if v is None:
+            raise NotFound(what="这个村")
+        vname = v.name
+    if not body:
+        body = (
+            f"本期收入合计{table.income_text}（{upper(table.income_fen, ctx)}），"
+            f"支出合计{table.expense_text}（{upper(table.expense_fen, ctx)}）。"
+            "如有疑问，请向村务监督委员会反映或投入公开栏旁意见箱。"
+        )
+    spec = DisclosureSpec(
+        village_id=village_id,
+        category="finance",
+        title=title or finance_period_title(vname, start, end),
+        body=body,
+        item_id=item_id,
+        kind="finance_period",
+        period_start=start,
+        period_end=end,
+        table=table.to_json(),
+        total_income_fen=table.income_fen,
+        total_expense_fen=table.expense_fen,
+    )
+    return create_disclosure(ctx, spec, supersedes_id=supersedes_id)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# print data
+
+
+@dataclass(frozen=True)
+class FinanceNoticeData:
+    """Everything the 财务公开表 needs, plain values (mirrors ``printing.documents.FinanceNotice``)."""
+
+    disclosure_id: str
+    organisation: str  # "石梁镇溪口村"
+    issuer: str  # "溪口村村民委员会"
+    title: str
+    date: dt.date  # 成文日期 (posting date, else review date)
+    period: str  # "2026年10月" / "2026年第三季度" / "2026年10月1日至2026年10月15日"
+    lines: tuple[FinanceLine, ...]
+    income_fen: int
+    expense_fen: int
+    income_lower: str  # "¥12,345.60" (C26)
+    expense_lower: str
+    income_upper: str  # C24
+    expense_upper: str
+    reviewers: tuple[str, ...]
+    review_date: dt.date
+    review_opinion: str
+    review_line: str  # "村务监督委员会审核意见：…  审核人：张三  2026年11月3日"
+    channels: tuple[str, ...]
+    posted_from: dt.date | None
+    posted_to: dt.date | None
+
+
+def _period_label(start: dt.date | None, end: dt.date | None) -> str:
+    if start is None or end is None:
+        return ""
+    title = finance_period_title("", start, end)
+    return title.removesuffix("财务收支公开")
+
+
+def finance_notice_data(ctx: AppContext, disclosure_id: str) -> FinanceNoticeData:
+    """Plain data for printing a 财务公开表. C31: raises ``ReviewRequired`` unless a valid 村监会 review is
+    recorded on the disclosure."""
+    from quzhou_desktop.services.disclosures.disclosure import _reviewer_name
+
+    with ctx.read() as s:
+        d = s.get(Disclosure, disclosure_id)
+        if d is None or d.category != "finance":
+            raise NotFound(what="这份财务公开")
+        ctx.require_village(d.village_id)
+        if not review_valid(d) or d.reviewed_at is None:
+            raise ReviewRequired(title=d.title)
+        v = s.get(Village, d.village_id)
+        t = s.scalars(select(Township)).first()
+        reviewer = _reviewer_name(s, d) or ""
+        table = FinanceTable.from_json(json.loads(d.table_json)) if d.table_json else None
+        vname = v.name if v else ""
+        reviewed_on = (d.reviewed_at + dt.timedelta(hours=8)).date()  # UTC → Asia/Shanghai
+        data = dict(
+            disclosure_id=d.id, organisation=f"{t.name if t else ''}{vname}", issuer=f"{vname}村民委员会",
+            title=d.title, date=d.posted_from or reviewed_on,
+            period=_period_label(d.period_start, d.period_end),
+            lines=table.lines if table else (),
+            income_fen=d.total_income_fen or 0, expense_fen=d.total_expense_fen or 0,
+            reviewers=(reviewer,) if reviewer else (), review_date=reviewed_on,
+            review_opinion=d.review_opinion or "",
+            channels=tuple(c for c in (d.channels or "").split("、") if c),
+            posted_from=d.posted_from, posted_to=d.posted_to,
+        )  # fmt: skip
+    income, expense = int(str(data["income_fen"])), int(str(data["expense_fen"]))
+    line = f"村务监督委员会审核意见：{data['review_opinion']}  审核人：{reviewer}  {format_chinese_date(reviewed_on)}"
+    return FinanceNoticeData(
+        **data,  # type: ignore[arg-type]
+        income_lower=format_fen(income),
+        expense_lower=format_fen(expense),
+        income_upper=upper(income, ctx),
+        expense_upper=upper(expense, ctx),
+        review_line=line,
+    )

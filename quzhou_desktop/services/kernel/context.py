@@ -1,0 +1,99 @@
+"""The acting user and the database, passed to every service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from quzhou_desktop.core.errors import PermissionDenied
+from quzhou_desktop.services.kernel.roles import PERM_LABELS, ROLE_LABELS, TOWNSHIP_WIDE, Perm, Role, has_perm
+from quzhou_desktop.store.audit.chain import Actor
+from quzhou_desktop.store.db import Database
+from quzhou_desktop.store.models.base import utcnow
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: str
+    username: str
+    display_name: str
+    role: Role
+    person_id: str | None
+    village_ids: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    @property
+    def township_wide(self) -> bool:
+        return self.role in TOWNSHIP_WIDE or (self.role is Role.READONLY and not self.village_ids)
+
+
+class Clock:
+    """Injectable clock (tests move time)."""
+
+    def now(self) -> datetime:
+        return utcnow()
+
+    def today(self) -> date:
+        from datetime import datetime as _dt
+        from datetime import timedelta, timezone
+
+        return (_dt.now(timezone.utc) + timedelta(hours=8)).date()  # Asia/Shanghai
+
+
+@dataclass
+class AppContext:
+    db: Database
+    user: CurrentUser | None = None
+    clock: Clock = field(default_factory=Clock)
+
+    @property
+    def actor(self) -> Actor:
+        if self.user is None:
+            return Actor(None, "system")
+        return Actor(self.user.id, self.user.username)
+
+    def require_user(self) -> CurrentUser:
+        if self.user is None:
+            raise PermissionDenied("请先登录")
+        return self.user
+
+    def can(self, perm: Perm, village_id: str | None = None) -> bool:
+        u = self.user
+        if u is None or not has_perm(u.role, perm):
+            return False
+        return village_id is None or u.township_wide or village_id in u.village_ids
+
+    def require(self, perm: Perm, village_id: str | None = None) -> CurrentUser:
+        u = self.require_user()
+        if not has_perm(u.role, perm):
+            raise PermissionDenied(f"{u.role_label}「{u.display_name}」不能{PERM_LABELS[perm]}")
+        if village_id is not None and not (u.township_wide or village_id in u.village_ids):
+            raise PermissionDenied(f"「{u.display_name}」不能代表这个村{PERM_LABELS[perm]}")
+        return u
+
+    def require_village(self, village_id: str) -> None:
+        u = self.require_user()
+        if not (u.township_wide or village_id in u.village_ids):
+            raise PermissionDenied(f"「{u.display_name}」无权查看这个村的数据")
+
+    def visible_village_ids(self) -> frozenset[str] | None:
+        """None = every village."""
+        u = self.require_user()
+        return None if u.township_wide else u.village_ids
+
+    @contextmanager
+    def write(self, action: str, *, reason: str | None = None) -> Iterator[Session]:
+        with self.db.write(self.actor, action, reason=reason) as s:
+            yield s
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.db.read() as s:
+            yield s

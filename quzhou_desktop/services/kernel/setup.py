@@ -1,0 +1,77 @@
+"""First-run setup: the township, its villages and the first administrator, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+
+from quzhou_desktop.core.errors import Conflict, ValidationError
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Role
+from quzhou_desktop.services.kernel.users import new_account
+from quzhou_desktop.services.kernel.validate import clean_name, optional, required
+from quzhou_desktop.services.roster.villages import VillageSpec, clean_spec
+from quzhou_desktop.store.audit.chain import Actor
+from quzhou_desktop.store.models import Township, UserAccount, Village
+
+
+def is_initialised(ctx: AppContext) -> bool:
+    with ctx.read() as s:
+        return bool(s.scalar(select(func.count()).select_from(Township)))
+
+
+def initialise(
+    ctx: AppContext,
+    *,
+    township_name: str,
+    villages: Sequence[VillageSpec],
+    admin_username: str,
+    admin_password: str,
+    admin_display_name: str,
+    township_code: str | None = None,
+    rules_json: str | None = None,
+) -> str:
+    """Create township, villages and the administrator. Returns the administrator's user id."""
+    name = clean_name(required(township_name, "乡镇名称", max_len=60))
+    code = optional(township_code, "乡镇代码", max_len=20)
+    specs = [clean_spec(v) for v in villages]
+    if not specs:
+        raise ValidationError(field="村", reason="至少要添加一个村")
+    seen: set[str] = set()
+    for sp in specs:
+        if sp.name in seen:
+            raise ValidationError(field="村名", reason=f"“{sp.name}”重复了")
+        seen.add(sp.name)
+    admin = new_account(
+        username=admin_username,
+        display_name=admin_display_name or admin_username,
+        role=Role.TOWNSHIP_ADMIN,
+        password=admin_password,
+    )
+    if rules_json is None:
+        from quzhou_desktop.services.kernel.settings import default_rules_json
+
+        rules_json = default_rules_json()
+    with ctx.db.write(Actor(None, admin.username), "setup.initialise") as s:
+        if s.scalar(select(func.count()).select_from(Township)):
+            raise Conflict("这个数据库已经完成过首次设置")
+        if s.scalars(select(UserAccount)).first():
+            raise Conflict("这个数据库里已经有用户")
+        t = Township(name=clean_name(name), code=code, rules_json=rules_json)
+        s.add(t)
+        s.flush()
+        for sp in specs:
+            s.add(
+                Village(
+                    township_id=t.id,
+                    name=sp.name,
+                    code=sp.code,
+                    households=int(sp.households),
+                    adults=int(sp.adults),
+                    finance_busy=sp.finance_busy,
+                )
+            )
+        s.add(admin)
+        s.flush()
+        return admin.id

@@ -1,0 +1,350 @@
+"""Printing notices: build the document from the database, issue its 核验码, record the print, render the PDF;
+and ``verify_notice``: which record a printed code is and whether the database still holds what was printed.
+
+A print is one write transaction: the code is ``make_code(kind, record_id, canonical_content(doc), audit head)``,
+a ``NoticePrint`` row (audited) is added, and the PDF is rendered before the commit — a character no font has
+(MissingGlyph) rolls the record back, so no code exists for paper that was never printed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from quzhou_desktop.core.errors import NotFound, QuzhouError, ValidationError
+from quzhou_desktop.printing.documents import Notice, canonical_content
+from quzhou_desktop.printing.render import render_many
+from quzhou_desktop.printing.verification import content_hash, make_code, normalize_code
+from quzhou_desktop.services.kernel.context import AppContext, CurrentUser
+from quzhou_desktop.services.kernel.roles import Perm, Role
+from quzhou_desktop.services.notices.common import NoticeCache
+from quzhou_desktop.services.notices.money import (
+    finance_notice,
+    local_date,
+    review_record_id,
+    review_report,
+    voucher_form,
+)
+from quzhou_desktop.services.notices.register import (
+    plan_notice,
+    register_form,
+    resolution_notice,
+    result_notice,
+)
+from quzhou_desktop.store.audit.chain import chain_head
+from quzhou_desktop.store.models import (
+    Disclosure,
+    Matter,
+    MatterStep,
+    MonthlyReview,
+    NoticePrint,
+    UserAccount,
+    Village,
+    Voucher,
+)
+
+__all__ = [
+    "KIND_LABELS",
+    "IssuedNotice",
+    "NoticeCache",
+    "NoticeCheck",
+    "build_document",
+    "due_items",
+    "print_notices",
+    "review_record_id",
+    "verify_notice",
+]
+
+KIND_LABELS: dict[str, str] = {
+    "plan": "方案公示",
+    "resolution": "决议公告",
+    "result": "实施结果公告",
+    "finance": "财务公开表",
+    "review": "村监会月度审核意见书",
+    "voucher": "支出凭证审批单",
+    "register": "五议两公开登记表",
+}
+PAPERS = ("A4", "A3")
+
+_BUILDERS: dict[str, Callable[[AppContext, str, NoticeCache | None], Notice]] = {
+    "plan": plan_notice,
+    "resolution": resolution_notice,
+    "result": result_notice,
+    "finance": finance_notice,
+    "review": review_report,
+    "voucher": voucher_form,
+    "register": register_form,
+}
+
+
+class UnknownNoticeKind(ValidationError):
+    code = "print_kind"
+    template = "不支持的打印类型“{kind}”。可选：{choices}"
+
+
+class UnknownCode(QuzhouError):
+    code = "notice_code"
+    template = "数据库中没有核验码为 {code} 的打印记录：这张纸不是从本数据库打印的，或核验码抄错了"
+
+
+def _kind(kind: str) -> str:
+    if kind not in _BUILDERS:
+        choices = "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items())
+        raise UnknownNoticeKind(kind=kind, choices=choices)
+    return kind
+
+
+def build_document(ctx: AppContext, kind: str, record_id: str, *, cache: NoticeCache | None = None) -> Notice:
+    """The printable document of ``kind`` for ``record_id`` as the database holds it now (no code yet).
+
+    ``cache``: lookups shared by the documents of one batch (``print_notices`` passes one); the document is the
+    same with or without it.
+    """
+    return _BUILDERS[_kind(kind)](ctx, record_id, cache)
+
+
+def village_of(ctx: AppContext, kind: str, record_id: str) -> str:
+    """The village a record belongs to (permission checks, batch grouping)."""
+    with ctx.read() as s:
+        return _found(kind, record_id, _village_in(s, kind, record_id))
+
+
+def _found(kind: str, record_id: str, vid: str | None) -> str:
+    if vid is None:
+        raise NotFound(what=f"编号为 {record_id} 的{KIND_LABELS.get(kind, '记录')}")
+    return vid
+
+
+def _village_in(s: Session, kind: str, record_id: str) -> str | None:
+    """The record's village id, None when there is no such record."""
+    vid: str | None = None
+    if kind in ("plan", "resolution", "result"):
+        vid = s.scalar(
+            select(Matter.village_id)
+            .join(MatterStep, MatterStep.matter_id == Matter.id)
+            .where(MatterStep.id == record_id)
+        )
+    elif kind == "register":
+        vid = s.scalar(select(Matter.village_id).where(Matter.id == record_id))
+    elif kind == "voucher":
+        vid = s.scalar(select(Voucher.village_id).where(Voucher.id == record_id))
+    elif kind == "finance":
+        vid = s.scalar(select(Disclosure.village_id).where(Disclosure.id == record_id))
+    elif kind == "review":
+        vid = s.scalar(select(MonthlyReview.village_id).where(MonthlyReview.id == record_id))
+    return vid
+
+
+@dataclass(frozen=True)
+class IssuedNotice:
+    kind: str
+    record_id: str
+    code: str
+    document: Notice  # with ``code`` and ``paper`` set, as printed
+    pages: int
+
+
+def print_notices(
+    ctx: AppContext,
+    items: Sequence[tuple[str, str]],
+    out: Path | str | BinaryIO,
+    *,
+    paper: str = "A4",
+    progress: Callable[[int, int], None] | None = None,
+) -> list[IssuedNotice]:
+    """Print (kind, record id) items into ONE PDF at ``out``; each gets its own 核验码 and NoticePrint row.
+
+    Requires Perm.PRINT for every record's village.  ``progress(done, total)`` is called as documents are built
+    (the last step, rendering, reports ``total``).  Nothing is recorded if any document fails to build or render.
+    """
+    from quzhou_desktop.services.notices.fonts import current_fontset
+
+    if paper not in PAPERS:
+        raise ValidationError(field="纸张", reason=f"“{paper}”不支持，可选 A4 或 A3")
+    unique = list(dict.fromkeys((_kind(k), r) for k, r in items))
+    if not unique:
+        raise ValidationError(field="打印内容", reason="没有需要打印的公告")
+    user = ctx.require_user()
+    with ctx.read() as s:  # every record's village in one session; checked in item order below, as before
+        villages = [_village_in(s, kind, rid) for kind, rid in unique]
+    docs: list[Notice] = []
+    total = len(unique) + 1
+    cache = NoticeCache()
+    for n, ((kind, rid), vid) in enumerate(zip(unique, villages, strict=True), 1):
+        ctx.require(Perm.PRINT, _found(kind, rid, vid))
+        docs.append(build_document(ctx, kind, rid, cache=cache))
+        if progress:
+            progress(n, total)
+    fonts = current_fontset()
+    issued: list[IssuedNotice] = []
+    buf = io.BytesIO()
+    with ctx.write("notice.print") as s:
+        seq, head = chain_head(s.connection())
+        now = ctx.clock.now()
+        printed: list[Notice] = []
+        for (kind, rid), doc in zip(unique, docs, strict=True):
+            content = canonical_content(doc)
+            code = make_code(kind, rid, content, head)
+            s.add(
+                NoticePrint(
+                    code=code,
+                    kind=kind,
+                    record_id=rid,
+                    content_hash=content_hash(content),
+                    audit_seq=seq,
+                    audit_hash=head,
+                    printed_at=now,
+                    printed_by=user.id,
+                )
+            )
+            printed.append(dataclasses.replace(doc, code=code, paper=paper))
+        s.flush()
+        pages = render_many(printed, buf, fonts=fonts)  # MissingGlyph here rolls the print records back
+        issued = [
+            IssuedNotice(k, r, d.code, d, p) for (k, r), d, p in zip(unique, printed, pages, strict=True)
+        ]
+    data = buf.getvalue()
+    if isinstance(out, str | Path):
+        Path(out).write_bytes(data)
+    else:
+        out.write(data)
+    if progress:
+        progress(total, total)
+    return issued
+
+
+def print_notice(
+    ctx: AppContext, kind: str, record_id: str, out: Path | str | BinaryIO, *, paper: str = "A4"
+) -> IssuedNotice:
+    """One notice: ``print_notices`` with a single item."""
+    return print_notices(ctx, [(kind, record_id)], out, paper=paper)[0]
+
+
+@dataclass(frozen=True)
+class NoticeCheck:
+    """What a 核验码 says about a printed notice."""
+
+    code: str
+    kind: str
+    kind_label: str
+    record_id: str
+    title: str
+    village: str
+    printed_on: dt.date
+    printed_at: dt.datetime  # UTC
+    printed_by: str
+    unchanged: bool
+    reason: str  # Chinese: why it changed, empty when unchanged
+
+    @property
+    def summary(self) -> str:
+        head = (
+            f"核验码 {self.code}：{self.village}{self.kind_label}《{self.title}》，"
+            f"{self.printed_by or '（未知用户）'}于{self.printed_on.year}年{self.printed_on.month}月"
+            f"{self.printed_on.day}日打印。"
+        )
+        if self.unchanged:
+            return head + "数据库中的记录与打印内容一致（未变更）。"
+        return head + f"已变更：{self.reason}"
+
+
+def _reader(ctx: AppContext) -> AppContext:
+    """A township-wide read-only context: verification only reads, and the paper is public anyway."""
+    ro = CurrentUser(id="", username="verify", display_name="核验", role=Role.READONLY, person_id=None)
+    return AppContext(ctx.db, ro, ctx.clock)
+
+
+def _superseded(ctx: AppContext, kind: str, record_id: str) -> str:
+    with ctx.read() as s:
+        if kind == "voucher":
+            newer = s.scalars(select(Voucher).where(Voucher.supersedes_id == record_id)).first()
+            if newer is not None:
+                return f"这张凭证已被更正为第{newer.version}版（编号 {newer.id}）"
+        if kind == "finance":
+            newer_d = s.scalars(select(Disclosure).where(Disclosure.supersedes_id == record_id)).first()
+            if newer_d is not None:
+                return f"这份财务公开已被更正（新版本编号 {newer_d.id}）"
+    return ""
+
+
+def verify_notice(ctx: AppContext, code: str) -> NoticeCheck:
+    """Look up a printed code and rebuild the document from today's data: unchanged iff the content hash is equal,
+    the code still derives from it, the audit entry the print cited is intact and nothing supersedes the record."""
+    canon = normalize_code(code)
+    with ctx.read() as s:
+        row = s.scalars(select(NoticePrint).where(NoticePrint.code == canon)).first()
+        if row is None:
+            raise UnknownCode(code=canon)
+        kind, rid, stored_hash = row.kind, row.record_id, row.content_hash
+        audit_seq, audit_hash, printed_at = row.audit_seq, row.audit_hash or "", row.printed_at
+        acc = s.get(UserAccount, row.printed_by) if row.printed_by else None
+        printed_by = acc.display_name if acc else ""
+        chain_hash = (
+            s.execute(text("SELECT hash FROM audit_log WHERE seq = :q"), {"q": audit_seq}).scalar()
+            if audit_seq
+            else None
+        )
+    reader = _reader(ctx)
+    title, village, reason = "", "", ""
+    try:
+        village_id = village_of(reader, kind, rid)
+        with reader.read() as s:
+            v = s.get(Village, village_id)
+            village = v.name if v else ""
+        doc = build_document(reader, kind, rid)
+        title = doc.title
+        content = canonical_content(doc)
+        if content_hash(content) != stored_hash:
+            reason = "数据库中的记录在打印后被修改过，与纸面内容不一致"
+        elif make_code(kind, rid, content, audit_hash) != canon:
+            reason = "核验码与打印时的记录对不上"
+    except QuzhouError as exc:
+        reason = f"无法按现有数据重新生成这份公告（{exc}）"
+    if not reason and audit_seq and chain_hash != audit_hash:
+        reason = f"打印时所依据的审计日志第{audit_seq}条已被改写"
+    if not reason:
+        reason = _superseded(reader, kind, rid)
+    return NoticeCheck(
+        code=canon,
+        kind=kind,
+        kind_label=KIND_LABELS.get(kind, kind),
+        record_id=rid,
+        title=title,
+        village=village,
+        printed_on=local_date(printed_at),
+        printed_at=printed_at,
+        printed_by=printed_by,
+        unchanged=not reason,
+        reason=reason,
+    )
+
+
+def due_items(ctx: AppContext, village_ids: Sequence[str], today: dt.date) -> list[tuple[str, str]]:
+    """Every printable notice due this period for the villages, never printed before: the 财务公开 /
+    决议公开 / 实施结果公开 the cadence engine lists (C20, C21, C31), and this month's recorded 村监会月度审核."""
+    from quzhou_desktop.services.disclosures.cadence import due_notices
+
+    ids = list(village_ids)
+    items = [(k, r) for k, r in due_notices(ctx, ids, today) if k in _BUILDERS]
+    start = today.replace(day=1)
+    with ctx.read() as s:
+        printed = set(s.scalars(select(NoticePrint.record_id).where(NoticePrint.kind == "review")))
+        reviews = s.scalars(
+            select(MonthlyReview.id)
+            .where(
+                MonthlyReview.village_id.in_(ids),
+                MonthlyReview.meeting_date >= start,
+                MonthlyReview.meeting_date <= today,
+            )
+            .order_by(MonthlyReview.village_id, MonthlyReview.year, MonthlyReview.month)
+        ).all()
+    items += [("review", rid) for rid in reviews if rid not in printed]
+    return items

@@ -1,0 +1,292 @@
+"""Printable documents of the 五议两公开 register: 方案公示, 决议公告, 实施结果公告 and the 登记表.
+
+Built straight from the store (matters, steps with their amendments applied, vouchers that cite the matter), so
+the printed text is a pure function of the database: ``verify_notice`` rebuilds it and compares hashes.  The
+成文日期 is always a date held in the record (posting start, meeting date), never "today".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quzhou_desktop.core.errors import NotFound, ValidationError
+from quzhou_desktop.core.matters import StepType
+from quzhou_desktop.printing.documents import (
+    AmountLine,
+    Meeting,
+    PlanNotice,
+    RegisterForm,
+    RegisterStep,
+    ResolutionNotice,
+    ResultNotice,
+    Votes,
+)
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.matters.common import StepView, run_steps, step_views
+from quzhou_desktop.services.notices.common import NoticeCache, feedback_text
+from quzhou_desktop.store.models import Matter, MatterStep, Voucher
+
+# Generic posting period when the register holds no posting step (S60: 7 days).
+DEFAULT_POSTING_DAYS = 7
+CONSULT_STEPS = (StepType.CONSULT, StepType.PROPOSE_AND_CONSULT)
+VOTE_METHOD = {"举手": "举手表决", "无记名": "无记名投票"}
+# Vouchers that did not (or no longer) spend money.
+NOT_SPENT = ("draft", "void", "superseded", "rejected")
+# Print order of the spent vouchers on a 实施结果公告 (version and id only break ties the data never has).
+SPENT_ORDER = (Voucher.voucher_date, Voucher.number, Voucher.version, Voucher.id)
+
+
+class NotPrintable(ValidationError):
+    code = "print_source"
+    template = "不能打印{what}：{reason}"
+
+
+def _load(s: Session, step_id: str) -> tuple[Matter, list[StepView]]:
+    st = s.get(MatterStep, step_id)
+    m = s.get(Matter, st.matter_id) if st is not None else None
+    if st is None or m is None:
+        raise NotFound(what="这个五议两公开步骤")
+    return m, step_views(s, run_steps(s, m.id, include_drafts=False), with_attendance=False)
+
+
+def _last(views: list[StepView], *types: StepType) -> StepView | None:
+    found = [v for v in views if v.step in types]
+    return found[-1] if found else None
+
+
+def _meeting(v: StepView) -> Meeting:
+    on = v["meeting_date"]
+    if on is None:
+        raise NotPrintable(what=v.label, reason="没有会议日期")
+    return Meeting(
+        body=v.body_label.removesuffix("（两委会）") or v.label,
+        date=on,
+        place=v["place"] or "",
+        chair=v.chair_name,
+        entitled=v["entitled_count"],
+        present=v["present_count"],
+    )
+
+
+def _posting(
+    v: StepView | None, after: dt.date, days: int, *, next_day: bool = True
+) -> tuple[dt.date, dt.date]:
+    if v is not None and v["posting_from"]:
+        start: dt.date = v["posting_from"]
+        end: dt.date = v["posting_to"] or start + dt.timedelta(days=days - 1)
+        return start, end
+    start = after + dt.timedelta(days=1 if next_day else 0)
+    return start, start + dt.timedelta(days=days - 1)
+
+
+def plan_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None) -> PlanNotice:
+    """方案公示 of the matter the step belongs to: the 商议 meeting and the 方案公示 period (C11)."""
+    with ctx.read() as s:
+        m, views = _load(s, step_id)
+        ctx.require_village(m.village_id)
+        cache = cache or NoticeCache()
+        org = cache.org(s, m.village_id)
+        consult = _last(views, *CONSULT_STEPS)
+        if consult is None:
+            raise NotPrintable(what="方案公示", reason="这个事项还没有已定稿的商议记录")
+        posting = _last(views, StepType.PLAN_POSTING)
+        days = cache.township_rules(ctx).plan_posting_days
+        start, end = _posting(posting, consult["meeting_date"], days)
+        text = (
+            (posting["plan_text"] if posting else None)
+            or consult["plan_text"]
+            or consult["decision_text"]
+            or m.description
+            or m.title
+        )
+        return PlanNotice(
+            organisation=org.full,
+            title=f"{org.village}关于{m.title}方案的公示",
+            date=start,
+            issuer=org.issuer,
+            matter=m.title,
+            plan_text=text,
+            meeting=_meeting(consult),
+            posting_from=start,
+            posting_to=end,
+            feedback=feedback_text(s, org, "公示期内，村民如有意见或建议", on=start, cache=cache),
+        )
+
+
+def resolution_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None) -> ResolutionNotice:
+    """决议公告: the 决议 meeting, attendance against the roster, the vote, the decision and the posting."""
+    with ctx.read() as s:
+        m, views = _load(s, step_id)
+        ctx.require_village(m.village_id)
+        cache = cache or NoticeCache()
+        org = cache.org(s, m.village_id)
+        resolve = _last(views, StepType.RESOLVE)
+        if resolve is None:
+            raise NotPrintable(what="决议公告", reason="这个事项还没有已定稿的决议记录")
+        if resolve["passed"] is not True:
+            raise NotPrintable(what="决议公告", reason="决议未获通过，不能作为决议公告")
+        posting = _last(views, StepType.RESOLUTION_DISCLOSURE)
+        days = max(DEFAULT_POSTING_DAYS, cache.township_rules(ctx).result_posting_days + 1)
+        start, end = _posting(posting, resolve["meeting_date"], days)
+        return ResolutionNotice(
+            organisation=org.full,
+            title=f"{org.village}关于{m.title}的决议公告",
+            date=start,
+            issuer=org.issuer,
+            matter=m.title,
+            meeting=_meeting(resolve),
+            votes=Votes(
+                yes=resolve["votes_for"] or 0,
+                no=resolve["votes_against"] or 0,
+                abstain=resolve["votes_abstain"] or 0,
+                method=VOTE_METHOD.get(resolve["vote_method"] or "", "举手表决"),
+            ),
+            decision_text=resolve["decision_text"] or m.title,
+            posting_from=start,
+            posting_to=end,
+            objection=feedback_text(s, org, "", on=start, short=True, cache=cache),
+        )
+
+
+def _spending(
+    s: Session, m: Matter, step_ids: list[str], cache: NoticeCache | None = None
+) -> tuple[AmountLine, ...]:
+    if step_ids:
+        cited = _cited_vouchers(s, m.village_id, cache)
+        if cited is None:
+            q = (
+                select(Voucher.purpose, Voucher.amount_fen)
+                .where(
+                    # The village narrows the scan to a village index (≈3 ms instead of a ≈40 ms scan of every
+                    # voucher at township scale); a voucher cites only its own village's decisions.
+                    Voucher.village_id == m.village_id,
+                    (Voucher.decision_step_id.in_(step_ids)) | (Voucher.resolution_step_id.in_(step_ids)),
+                    Voucher.status.not_in(NOT_SPENT),
+                )
+                .order_by(*SPENT_ORDER)
+            )
+            rows = [(purpose, fen) for purpose, fen in s.execute(q)]
+        else:
+            ids = set(step_ids)
+            rows = [(purpose, fen) for dec, res, purpose, fen in cited if dec in ids or res in ids]
+        if rows:
+            return tuple(AmountLine(label=purpose, fen=fen) for purpose, fen in rows)
+    if m.amount_fen:
+        return (AmountLine(label="项目资金", fen=m.amount_fen),)
+    return ()
+
+
+def _cited_vouchers(s: Session, village_id: str, cache: NoticeCache | None) -> list[Any] | None:
+    """From the second 实施结果公告 of a village in one batch on: every spent voucher of the village that cites a
+    step, read once ((decision step, resolution step, purpose, 分) in print order); None = query per notice."""
+    if cache is None:
+        return None
+    found = cache.spending.get(village_id)
+    if found is not None:
+        return found
+    asks = cache.spending_asks[village_id] = cache.spending_asks.get(village_id, 0) + 1
+    if asks < 2:  # one notice: the narrow query is cheaper than reading every cited voucher
+        return None
+    q = (
+        select(Voucher.decision_step_id, Voucher.resolution_step_id, Voucher.purpose, Voucher.amount_fen)
+        .where(
+            Voucher.village_id == village_id,
+            Voucher.decision_step_id.is_not(None) | Voucher.resolution_step_id.is_not(None),
+            Voucher.status.not_in(NOT_SPENT),
+        )
+        .order_by(*SPENT_ORDER)
+    )
+    found = cache.spending[village_id] = [tuple(r) for r in s.execute(q)]
+    return found
+
+
+def result_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None) -> ResultNotice:
+    """实施结果公告: what was done, the money spent (vouchers citing the matter's decisions), feedback."""
+    with ctx.read() as s:
+        m, views = _load(s, step_id)
+        ctx.require_village(m.village_id)
+        cache = cache or NoticeCache()
+        org = cache.org(s, m.village_id)
+        implement = _last(views, StepType.IMPLEMENT)
+        if implement is None or implement["meeting_date"] is None:
+            raise NotPrintable(what="实施结果公告", reason="这个事项还没有已定稿的实施记录")
+        posting = _last(views, StepType.RESULT_DISCLOSURE)
+        start, end = _posting(posting, implement["meeting_date"], DEFAULT_POSTING_DAYS)
+        summary = implement["outcome_text"] or implement["minutes"] or f"“{m.title}”已按决议组织实施。"
+        return ResultNotice(
+            organisation=org.full,
+            title=f"{org.village}关于{m.title}实施结果的公告",
+            date=start,
+            issuer=org.issuer,
+            matter=m.title,
+            summary=summary,
+            amounts=_spending(s, m, [v.id for v in views], cache),
+            completed=implement["meeting_date"],
+            feedback=feedback_text(s, org, "村民对实施结果和资金使用如有意见", on=start, cache=cache),
+            posting_from=start,
+            posting_to=end,
+        )
+
+
+def _content(v: StepView) -> str:
+    for key in ("decision_text", "outcome_text", "plan_text", "minutes"):
+        if v[key]:
+            return str(v[key])
+    if v["posting_from"] and v["posting_to"]:
+        a, b = v["posting_from"], v["posting_to"]
+        return f"公示{a.month}月{a.day}日至{b.month}月{b.day}日"
+    return v.result_label if v.step.is_vote else ""
+
+
+def _signatures(v: StepView) -> str:
+    """主持人、记录人 (the column is narrow: names only, chair first)."""
+    return "、".join(dict.fromkeys(n for n in (v.chair_name, v.recorder_name) if n))
+
+
+def register_form(ctx: AppContext, matter_id: str, cache: NoticeCache | None = None) -> RegisterForm:
+    """五议两公开登记表: one matter, every final step with 应到/实到/比例, votes and who signed."""
+    with ctx.read() as s:
+        m = s.get(Matter, matter_id)
+        if m is None:
+            raise NotFound(what="这个事项")
+        ctx.require_village(m.village_id)
+        cache = cache or NoticeCache()
+        org = cache.org(s, m.village_id)
+        views = step_views(s, run_steps(s, m.id, include_drafts=False))
+        steps = tuple(
+            RegisterStep(
+                step=v.label,
+                date=v.on,
+                form=v.body_label or ("张榜公布" if v["posting_from"] else ""),
+                entitled=v["entitled_count"],
+                present=v["present_count"],
+                yes=v["votes_for"],
+                no=v["votes_against"],
+                abstain=v["votes_abstain"],
+                content=_content(v),
+                signatures=_signatures(v),
+            )
+            for v in views
+            if v.on is not None
+        )
+        last = max((st.date for st in steps), default=m.created_at.date())
+        from quzhou_desktop.core.matters import MatterCategory
+
+        try:
+            category = MatterCategory(m.category).label
+        except ValueError:
+            category = m.category
+        run = f"（第{m.run_no}轮）" if m.run_no > 1 else ""
+        return RegisterForm(
+            organisation=org.full,
+            title=f"{org.village}五议两公开登记表",
+            date=last,
+            issuer=org.issuer,
+            matter=m.title + run,
+            category=category,
+            steps=steps,
+        )

@@ -1,0 +1,154 @@
+"""Roster composition checks over the database: 村民代表会议 (C5, C6) and 村务监督委员会 (C19).
+
+``village_findings`` reports the state of a village on a date (工作台, 花名册).  ``check_new_membership`` runs
+inside the transaction that seats someone: what C19 forbids outright (a 村委会 member or a close relative of
+one on the 村监会, a second 主任, a sixth member) rolls the change back; the rest comes back as warnings,
+because a committee is built up one member at a time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+
+from quzhou_desktop.core.errors import RuleViolation
+from quzhou_desktop.core.money import Finding
+from quzhou_desktop.core.rosters import (
+    KinLink as CoreKinLink,
+)
+from quzhou_desktop.core.rosters import (
+    KinRelation,
+    SupervisoryMember,
+    check_representative_composition,
+    check_representative_ratio,
+    check_supervisory_committee,
+)
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.store.models import KinLink, Membership, Person, Village
+
+RELATION_KIND: dict[str, KinRelation] = {
+    "配偶": KinRelation.SPOUSE,
+    "父母": KinRelation.PARENT_CHILD,
+    "子女": KinRelation.PARENT_CHILD,
+    "兄弟姐妹": KinRelation.SIBLING,
+    "祖父母": KinRelation.GRANDPARENT_GRANDCHILD,
+    "外祖父母": KinRelation.GRANDPARENT_GRANDCHILD,
+    "孙子女": KinRelation.GRANDPARENT_GRANDCHILD,
+    "外孙子女": KinRelation.GRANDPARENT_GRANDCHILD,
+    "近姻亲": KinRelation.IN_LAW,
+}
+
+
+class CompositionViolation(RuleViolation):
+    code = "C19"
+    template = "{message}"
+
+
+def _current(on: date) -> Any:
+    return and_(Membership.start_date <= on, or_(Membership.end_date.is_(None), Membership.end_date >= on))
+
+
+def _seats(s: Any, village_id: str, on: date) -> list[tuple[Membership, Person]]:
+    q = (
+        select(Membership, Person)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.village_id == village_id, _current(on))
+    )
+    return list(s.execute(q))
+
+
+def _supervisory_findings(s: Any, village_id: str, on: date) -> list[Finding]:
+    return _supervisory_state(s, village_id, on)[0]
+
+
+def _supervisory_state(s: Any, village_id: str, on: date) -> tuple[list[Finding], int, int]:
+    """(C19 findings, number of 村监会 members, number of 主任)."""
+    seats = _seats(s, village_id, on)
+    sup = [(m, p) for m, p in seats if m.body == "supervisory"]
+    committee = {p.id for m, p in seats if m.body == "village_committee"}
+    secretary = next((p.id for m, p in seats if m.body == "party_branch" and m.role == "secretary"), None)
+    if not sup and not committee:
+        return [], 0, 0
+    ids = {p.id for _, p in sup} | committee
+    links = [
+        CoreKinLink(k.person_a_id, k.person_b_id, RELATION_KIND.get(k.relation, KinRelation.IN_LAW))
+        for k in s.scalars(
+            select(KinLink).where(
+                KinLink.active.is_(True), or_(KinLink.person_a_id.in_(ids), KinLink.person_b_id.in_(ids))
+            )
+        )
+    ]
+    names = {p.id: p.name for _, p in seats}
+    members = [
+        SupervisoryMember(
+            person_id=p.id,
+            name=p.name,
+            is_chair=m.role == "chair",
+            is_party_member=any(mm.body == "party_meeting" and pp.id == p.id for mm, pp in seats),
+            has_finance_skill=True,  # not recorded in the roster; the skills warning is not ours to raise
+        )
+        for m, p in sup
+    ]
+    findings = check_supervisory_committee(members, committee, links, secretary_id=secretary, names=names)
+    return findings, len(members), sum(1 for m in members if m.is_chair)
+
+
+def _representative_findings(s: Any, village: Village, on: date) -> list[Finding]:
+    seats = _seats(s, village.id, on)
+    reps = [p for m, p in seats if m.body == "rep_meeting"]
+    if not reps:
+        return []
+    committee = {p.id for m, p in seats if m.body == "village_committee"}
+    members = len(committee | {p.id for p in reps})
+    women = sum(1 for p in reps if p.gender == "女")
+    rules = _rules_from(s)
+    return check_representative_composition(members, len(reps), women) + check_representative_ratio(
+        village.households, len(reps), rules
+    )
+
+
+def _rules_from(s: Any) -> Any:
+    import json
+
+    from quzhou_desktop.core.rules_config import TownshipRules
+    from quzhou_desktop.store.models import Township
+
+    t = s.scalars(select(Township)).first()
+    return TownshipRules.from_dict(json.loads(t.rules_json)) if t else TownshipRules()
+
+
+def village_findings(ctx: AppContext, village_id: str, *, on: date | None = None) -> list[Finding]:
+    """C5, C6 and C19 findings for a village's roster on ``on`` (today)."""
+    ctx.require_village(village_id)
+    on = on or ctx.clock.today()
+    with ctx.read() as s:
+        village = s.get(Village, village_id)
+        if village is None:
+            return []
+        return _representative_findings(s, village, on) + _supervisory_findings(s, village_id, on)
+
+
+_BLOCKING = {"in_committee", "close_relative"}
+
+
+def check_new_membership(s: Any, village_id: str, m: Membership, *, on: date) -> list[str]:
+    """Inside the seating transaction: raise for what C19 forbids, return warnings otherwise."""
+    warnings: list[str] = []
+    if m.body in ("supervisory", "village_committee"):
+        findings, n_members, n_chairs = _supervisory_state(s, village_id, on)
+        for f in findings:
+            blocking = f.level == "error" and (
+                f.detail in _BLOCKING
+                or (f.detail == "size" and n_members > 5)
+                or (f.detail == "chair_count" and n_chairs > 1)
+            )
+            if blocking:
+                raise CompositionViolation(f.message)
+            warnings.append(f.message)
+    if m.body in ("rep_meeting", "village_committee"):
+        village = s.get(Village, village_id)
+        if village is not None:
+            warnings.extend(f.message for f in _representative_findings(s, village, on))
+    return warnings

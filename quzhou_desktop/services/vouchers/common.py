@@ -1,0 +1,297 @@
+"""Shared pieces of the 村务监督 services: labels, errors, the month lock, content hashes and signatures.
+
+The rules themselves (states, transitions, C16–C18, separation of duties) live in ``core.vouchers``; this
+module only adds what needs the database: loading rows, the month lock and the signature hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quzhou_desktop.core.errors import NotFound, RuleViolation
+from quzhou_desktop.core.money import Finding
+from quzhou_desktop.core.vouchers import VoucherState
+from quzhou_desktop.services.kernel.auth import SignatureFailed, confirm_signature
+from quzhou_desktop.services.kernel.context import AppContext, CurrentUser
+from quzhou_desktop.store.models import Attachment, MonthlyReview, Voucher, VoucherEvent, new_uuid
+
+SUPERSEDED = "superseded"
+"""Status of a voucher replaced by a correction (new version). Not (yet) a ``core.vouchers.VoucherState``."""
+
+OPINION_LABELS = {"agree": "同意", "correct": "需补正", "disagree": "不同意"}
+EVENT_LABELS = {
+    "submit": "提交村监会审核",
+    "review": "村监会审核",
+    "sign_director": "主任（社长）签字",
+    "sign_secretary": "书记签字",
+    "deliver": "报送代理记账中心",
+    "accept": "代理记账中心受理",
+    "return": "代理记账中心退回",
+    "void": "作废",
+    "superseded": "生成更正版本",
+}
+SIGNED_KINDS = frozenset({"review", "sign_director", "sign_secretary"})
+"""Events that are electronic signatures (the user re-entered the password)."""
+
+
+def local_time(utc: datetime) -> datetime:
+    """A stored UTC timestamp as Asia/Shanghai wall-clock time (naive), for display and print."""
+    return utc + timedelta(hours=8)
+
+
+def status_label(status: str) -> str:
+    if status == SUPERSEDED:
+        return "已被更正版本取代"
+    try:
+        return VoucherState(status).label
+    except ValueError:
+        return status
+
+
+def state_of(v: Voucher) -> VoucherState | None:
+    """The core state, or None for a superseded voucher."""
+    return None if v.status == SUPERSEDED else VoucherState(v.status)
+
+
+class MonthLocked(RuleViolation):
+    code = "month_lock"
+    template = (
+        "{year}年{month}月已完成村监会月度审核并锁定，不能{action}。如确需改动，请乡镇管理员先解锁该月份"
+    )
+
+
+class RuleFailed(RuleViolation):
+    """One or more rule findings (C16, C17, C18, separation of duties) refuse the action."""
+
+    template = "{message}"
+
+    def __init__(self, findings: list[Finding]) -> None:
+        errors = [f for f in findings if f.level == "error"] or findings
+        super().__init__("；".join(f.message for f in errors))
+        self.findings = errors
+        self.code = errors[0].code if errors else "rule"  # type: ignore[misc]
+
+
+class ReviewBeforeSign(RuleViolation):
+    code = "C17"
+    template = "先审后签：凭证{number}目前为“{state}”，须经村监会审核同意后才能由{who}签字"
+
+
+class SeparationOfDuties(RuleViolation):
+    code = "SOD"
+    template = "{name}是本凭证的{role}，不能{act}（不相容职务相分离）"
+
+
+def load_voucher(s: Session, voucher_id: str) -> Voucher:
+    v = s.get(Voucher, voucher_id)
+    if v is None:
+        raise NotFound(what="这张凭证")
+    return v
+
+
+def month_review(s: Session, village_id: str, year: int, month: int) -> MonthlyReview | None:
+    return s.scalars(
+        select(MonthlyReview).where(
+            MonthlyReview.village_id == village_id, MonthlyReview.year == year, MonthlyReview.month == month
+        )
+    ).first()
+
+
+def is_month_locked(s: Session, village_id: str, on: date) -> bool:
+    r = month_review(s, village_id, on.year, on.month)
+    return bool(r and r.locked)
+
+
+def check_month_open(s: Session, village_id: str, on: date, action: str) -> None:
+    """Refuse ``action`` on anything dated in a locked month."""
+    if is_month_locked(s, village_id, on):
+        raise MonthLocked(year=on.year, month=on.month, action=action)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# content hashes and signatures
+
+CONTENT_FIELDS = (
+    "id",
+    "village_id",
+    "year",
+    "number",
+    "version",
+    "supersedes_id",
+    "voucher_date",
+    "handler_name",
+    "handler_person_id",
+    "witness_name",
+    "payee",
+    "payee_person_id",
+    "purpose",
+    "amount_fen",
+    "funding_source",
+    "budget_line",
+    "invoice_count",
+    "decision_ref",
+    "decision_step_id",
+    "resolution_ref",
+    "resolution_step_id",
+    "note",
+    "prepared_by",
+)
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def _digest(payload: dict[str, Any]) -> str:
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def scan_hashes(s: Session, voucher_id: str) -> list[str]:
+    return sorted(
+        s.scalars(
+            select(Attachment.sha256).where(
+                Attachment.owner_kind == "voucher",
+                Attachment.owner_id == voucher_id,
+                Attachment.active.is_(True),
+            )
+        )
+    )
+
+
+def content_hash(s: Session, v: Voucher) -> str:
+    """SHA-256 over everything a reviewer or signer vouches for, including the scans' hashes."""
+    payload = {f: _norm(getattr(v, f)) for f in CONTENT_FIELDS}
+    payload["scans"] = scan_hashes(s, v.id)
+    return _digest(payload)
+
+
+def event_signature(content: str, e: VoucherEvent, previous: str | None) -> str:
+    """Hash over the voucher content, the event and the previous event's signature (a per-voucher chain)."""
+    payload = {
+        "content": content,
+        "previous": previous or "",
+        "id": e.id,
+        "voucher_id": e.voucher_id,
+        "kind": e.kind,
+        "opinion": e.opinion,
+        "text": e.text,
+        "user_id": e.user_id,
+        "person_id": e.person_id,
+        "actor_name": e.actor_name,
+        "actor_role": e.actor_role,
+        "at": _norm(e.at),
+    }
+    return _digest(payload)
+
+
+def events_of(s: Session, voucher_id: str) -> list[VoucherEvent]:
+    return list(
+        s.scalars(
+            select(VoucherEvent)
+            .where(VoucherEvent.voucher_id == voucher_id)
+            .order_by(VoucherEvent.at, VoucherEvent.created_at, VoucherEvent.id)
+        )
+    )
+
+
+def add_event(
+    s: Session,
+    v: Voucher,
+    kind: str,
+    *,
+    at: datetime,
+    user_id: str | None,
+    actor_name: str | None,
+    actor_role: str | None,
+    person_id: str | None = None,
+    opinion: str | None = None,
+    text: str | None = None,
+) -> VoucherEvent:
+    """Append an event signed over the voucher's current content and the previous event."""
+    previous = events_of(s, v.id)
+    if previous and at < previous[-1].at:
+        at = previous[-1].at  # a clock that went backwards never reorders the chain
+    e = VoucherEvent(
+        id=new_uuid(),
+        voucher_id=v.id,
+        village_id=v.village_id,
+        kind=kind,
+        opinion=opinion,
+        text=text,
+        user_id=user_id,
+        person_id=person_id,
+        actor_name=actor_name,
+        actor_role=actor_role,
+        at=at,
+    )
+    # Signed before the insert, so the row is written once (and audited with its signature).
+    e.signature = event_signature(content_hash(s, v), e, previous[-1].signature if previous else None)
+    s.add(e)
+    s.flush()
+    return e
+
+
+def verify_events(s: Session, v: Voucher) -> list[str]:
+    """Chinese findings for every event whose signature no longer matches (content changed after it)."""
+    out: list[str] = []
+    content = content_hash(s, v)
+    previous: str | None = None
+    for e in events_of(s, v.id):
+        if e.signature != event_signature(content, e, previous):
+            when = f"{e.at:%Y-%m-%d %H:%M}"
+            out.append(
+                f"{EVENT_LABELS.get(e.kind, e.kind)}（{e.actor_name or ''}，{when}）的签名与凭证现有内容不符"
+            )
+        previous = e.signature
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# electronic signature credentials
+
+
+class SignatureGrant:
+    """Proof that the user re-entered the password a moment ago, for signing a batch (the 例会 goes through
+    the month's vouchers one by one; the chair types the password once).  Only ``grant_signature`` makes one;
+    it is bound to the user and expires after ``GRANT_SECONDS``."""
+
+    __slots__ = ("_expires", "user_id")
+
+    def __init__(self, user_id: str, expires: float) -> None:
+        self.user_id = user_id
+        self._expires = expires
+
+    @property
+    def valid(self) -> bool:
+        return time.monotonic() < self._expires
+
+
+GRANT_SECONDS = 15 * 60
+_GRANTS: dict[int, SignatureGrant] = {}
+
+
+def grant_signature(ctx: AppContext, password: str) -> SignatureGrant:
+    user = confirm_signature(ctx, password)
+    g = SignatureGrant(user.id, time.monotonic() + GRANT_SECONDS)
+    _GRANTS[id(g)] = g
+    return g
+
+
+def check_credential(ctx: AppContext, credential: str | SignatureGrant) -> CurrentUser:
+    """A password (checked now) or a live grant of the same user; else ``SignatureFailed``."""
+    if isinstance(credential, str):
+        return confirm_signature(ctx, credential)
+    user = ctx.require_user()
+    if _GRANTS.get(id(credential)) is not credential or credential.user_id != user.id or not credential.valid:
+        raise SignatureFailed()
+    return user

@@ -1,0 +1,321 @@
+"""村监会月度工作例会 (村财务月度审核) and the month lock.
+
+For one village and month the committee records the meeting (date, place, attendees from the 村监会
+roster), goes through the month's vouchers (totals, per-voucher opinions, open items), records its overall
+opinion and the chair signs with the password.  A signed month can be locked (``core.vouchers.can_lock_month``);
+nothing dated in a locked month can then be entered, edited, submitted, reviewed, corrected or voided.
+Unlocking needs the 乡镇管理员 and a reason, and re-opens the review (the signed state stays in the audit log).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quzhou_desktop.core.errors import PermissionDenied, ValidationError
+from quzhou_desktop.core.vouchers import VoucherState, VoucherSummary, can_lock_month
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.kernel.validate import optional, required
+from quzhou_desktop.services.vouchers.common import (
+    OPINION_LABELS,
+    SUPERSEDED,
+    SignatureGrant,
+    check_credential,
+    month_review,
+)
+from quzhou_desktop.services.vouchers.flow import committee_in
+from quzhou_desktop.services.vouchers.query import row_of
+from quzhou_desktop.services.vouchers.voucher import VoucherRow
+from quzhou_desktop.store.models import MonthlyReview, UserAccount, Village, Voucher, VoucherEvent
+
+__all__ = [
+    "MonthItem",
+    "MonthlyReviewFields",
+    "MonthlyReviewView",
+    "lock_month",
+    "monthly_review",
+    "save_monthly_review",
+    "sign_monthly_review",
+    "unlock_month",
+]
+
+OPEN_STATES = frozenset(
+    {
+        VoucherState.DRAFT.value,
+        VoucherState.SUBMITTED.value,
+        VoucherState.NEEDS_CORRECTION.value,
+        VoucherState.RETURNED.value,
+    }
+)
+NOT_COUNTED = frozenset({VoucherState.VOID.value, VoucherState.REJECTED.value, SUPERSEDED})
+
+
+@dataclass(frozen=True)
+class MonthItem:
+    voucher: VoucherRow
+    reviews: str  # "张三 同意；李四 需补正（缺发票）"
+    opinion: str  # the meeting's note on this voucher
+    open: bool  # still awaits review or correction
+
+
+@dataclass(frozen=True)
+class MonthlyReviewFields:
+    meeting_date: date
+    attendee_ids: tuple[str, ...]
+    overall_opinion: str = ""
+    open_items: str = ""
+    place: str = ""
+    item_opinions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MonthlyReviewView:
+    village_id: str
+    village_name: str
+    year: int
+    month: int
+    review_id: str | None
+    meeting_date: date | None
+    place: str
+    attendee_ids: tuple[str, ...]
+    members: tuple[tuple[str, str, bool], ...]  # (person id, name, is chair) on the meeting date or today
+    items: tuple[MonthItem, ...]
+    overall_opinion: str
+    open_items: str
+    state: str  # none, draft, signed
+    signed_at: datetime | None
+    signed_by: str
+    locked: bool
+    lock_reason: str
+
+    @property
+    def counted(self) -> list[MonthItem]:
+        return [i for i in self.items if i.voucher.status not in NOT_COUNTED]
+
+    @property
+    def total_fen(self) -> int:
+        return sum(i.voucher.amount_fen for i in self.counted)
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for i in self.items if i.open)
+
+    @property
+    def state_label(self) -> str:
+        if self.locked:
+            return "已签署并锁定"
+        return {"none": "尚未记录", "draft": "已记录，未签署", "signed": "已签署，未锁定"}.get(
+            self.state, self.state
+        )
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """First day of the month and first day of the next."""
+    if not 1 <= month <= 12:
+        raise ValidationError(field="月份", reason="应在1到12之间")
+    return date(year, month, 1), date(year + (month == 12), month % 12 + 1, 1)
+
+
+def _month_vouchers(s: Session, village_id: str, year: int, month: int) -> list[Voucher]:
+    start, end = month_bounds(year, month)
+    q = (
+        select(Voucher)
+        .where(
+            Voucher.village_id == village_id,
+            Voucher.voucher_date >= start,
+            Voucher.voucher_date < end,
+            Voucher.status != SUPERSEDED,
+        )
+        .order_by(Voucher.voucher_date, Voucher.number)
+    )
+    return list(s.scalars(q))
+
+
+def _review_texts(s: Session, ids: list[str]) -> dict[str, str]:
+    out: dict[str, list[str]] = {}
+    if not ids:
+        return {}
+    q = (  # columns, not entities: a month's review events are only formatted here
+        select(VoucherEvent.voucher_id, VoucherEvent.actor_name, VoucherEvent.opinion, VoucherEvent.text)
+        .where(VoucherEvent.voucher_id.in_(ids), VoucherEvent.kind == "review")
+        .order_by(VoucherEvent.at)
+    )
+    for voucher_id, actor_name, opinion, note in s.execute(q):
+        text = f"{actor_name} {OPINION_LABELS.get(opinion or '', '')}"
+        out.setdefault(voucher_id, []).append(text + (f"（{note}）" if note else ""))
+    return {k: "；".join(v) for k, v in out.items()}
+
+
+def monthly_review(ctx: AppContext, village_id: str, year: int, month: int) -> MonthlyReviewView:
+    """Everything the one-screen monthly review shows (nothing is created until it is saved)."""
+    ctx.require_village(village_id)
+    month_bounds(year, month)
+    with ctx.read() as s:
+        village = s.get(Village, village_id)
+        name = village.name if village else ""
+        r = month_review(s, village_id, year, month)
+        vs = _month_vouchers(s, village_id, year, month)
+        texts = _review_texts(s, [v.id for v in vs])
+        opinions: dict[str, str] = json.loads(r.item_opinions_json) if r else {}
+        items = tuple(
+            MonthItem(row_of(v, name), texts.get(v.id, ""), opinions.get(v.id, ""), v.status in OPEN_STATES)
+            for v in vs
+        )
+        on = (r.meeting_date if r and r.meeting_date else None) or ctx.clock.today()
+        com = committee_in(s, village_id, on)
+        members = tuple((pid, com.names.get(pid, ""), pid == com.chair_id) for pid in com.member_ids)
+        signer = s.get(UserAccount, r.signed_by) if r and r.signed_by else None
+        return MonthlyReviewView(
+            village_id=village_id,
+            village_name=name,
+            year=year,
+            month=month,
+            review_id=r.id if r else None,
+            meeting_date=r.meeting_date if r else None,
+            place=(r.place or "") if r else "",
+            attendee_ids=tuple(json.loads(r.attendee_ids_json)) if r else (),
+            members=members,
+            items=items,
+            overall_opinion=(r.overall_opinion or "") if r else "",
+            open_items=(r.open_items or "") if r else "",
+            state=r.state if r else "none",
+            signed_at=r.signed_at if r else None,
+            signed_by=signer.display_name if signer else "",
+            locked=bool(r and r.locked),
+            lock_reason=(r.lock_reason or "") if r else "",
+        )
+
+
+def _check_fields(
+    s: Session, ctx: AppContext, village_id: str, year: int, month: int, f: MonthlyReviewFields
+) -> None:
+    start, _ = month_bounds(year, month)
+    if f.meeting_date < start:
+        raise ValidationError(field="例会日期", reason=f"不能早于{year}年{month}月1日")
+    if f.meeting_date > ctx.clock.today():
+        raise ValidationError(field="例会日期", reason="不能晚于今天")
+    com = committee_in(s, village_id, f.meeting_date)
+    outsiders = [a for a in f.attendee_ids if a not in com.member_ids]
+    if outsiders:
+        raise ValidationError(field="出席人员", reason="只能从例会当日在任的村务监督委员会成员中选择")
+
+
+def save_monthly_review(
+    ctx: AppContext, village_id: str, year: int, month: int, fields: MonthlyReviewFields
+) -> str:
+    """Record or update the meeting (draft). Returns the review id."""
+    ctx.require(Perm.MONTH_REVIEW, village_id)
+    with ctx.write("month.review.save") as s:
+        _check_fields(s, ctx, village_id, year, month, fields)
+        r = month_review(s, village_id, year, month)
+        if r is None:
+            r = MonthlyReview(village_id=village_id, year=year, month=month)
+            s.add(r)
+        elif r.locked:
+            raise ValidationError(field="月度审核", reason=f"{year}年{month}月已锁定，不能修改例会记录")
+        elif r.state == "signed":
+            raise ValidationError(field="月度审核", reason="例会记录已签署，不能再修改")
+        r.meeting_date = fields.meeting_date
+        r.place = optional(fields.place, "地点", max_len=100)
+        r.attendee_ids_json = json.dumps(list(dict.fromkeys(fields.attendee_ids)))
+        r.item_opinions_json = json.dumps(
+            {k: v.strip() for k, v in fields.item_opinions.items() if v and v.strip()}, ensure_ascii=False
+        )
+        r.overall_opinion = optional(fields.overall_opinion, "总体意见", max_len=2000)
+        r.open_items = optional(fields.open_items, "遗留问题", max_len=2000)
+        r.state = "draft"
+        s.flush()
+        return r.id
+
+
+def review_signature(r: MonthlyReview, vouchers: list[Voucher]) -> str:
+    payload = {
+        "id": r.id,
+        "village_id": r.village_id,
+        "year": r.year,
+        "month": r.month,
+        "meeting_date": r.meeting_date.isoformat() if r.meeting_date else None,
+        "place": r.place,
+        "attendees": json.loads(r.attendee_ids_json),
+        "items": json.loads(r.item_opinions_json),
+        "overall": r.overall_opinion,
+        "open": r.open_items,
+        "signed_by": r.signed_by,
+        "signed_at": r.signed_at.isoformat() if r.signed_at else None,
+        "vouchers": [[v.id, v.version, v.status, v.amount_fen] for v in vouchers],
+    }
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sign_monthly_review(
+    ctx: AppContext, village_id: str, year: int, month: int, password: str | SignatureGrant
+) -> None:
+    """The chair (or a member holding the meeting) signs the recorded meeting with the password."""
+    user = ctx.require(Perm.MONTH_REVIEW, village_id)
+    check_credential(ctx, password)
+    with ctx.write("month.review.sign") as s:
+        r = month_review(s, village_id, year, month)
+        if r is None or r.meeting_date is None:
+            raise ValidationError(field="月度审核", reason="请先填写并保存例会记录")
+        if r.state == "signed":
+            raise ValidationError(field="月度审核", reason="例会记录已经签署")
+        com = committee_in(s, village_id, r.meeting_date)
+        attendees = json.loads(r.attendee_ids_json)
+        if user.person_id is None or user.person_id not in attendees:
+            raise PermissionDenied("只有出席例会的村务监督委员会成员才能签署例会记录")
+        if 2 * len(attendees) <= len(com.member_ids):
+            raise ValidationError(
+                field="出席人员",
+                reason=f"村务监督委员会共{len(com.member_ids)}人，出席{len(attendees)}人，须过半数出席",
+            )
+        if not r.overall_opinion:
+            raise ValidationError(field="总体意见", reason="签署前请填写总体审核意见")
+        vouchers = _month_vouchers(s, village_id, year, month)
+        r.voucher_count = sum(1 for v in vouchers if v.status not in NOT_COUNTED)
+        r.total_fen = sum(v.amount_fen for v in vouchers if v.status not in NOT_COUNTED)
+        r.state = "signed"
+        r.signed_by = user.id
+        r.signed_at = ctx.clock.now()
+        r.signature = review_signature(r, vouchers)
+
+
+def lock_month(ctx: AppContext, village_id: str, year: int, month: int) -> None:
+    """Lock a month whose review is signed and whose vouchers are all reviewed (``can_lock_month``)."""
+    ctx.require(Perm.MONTH_LOCK, village_id)
+    with ctx.write("month.lock") as s:
+        r = month_review(s, village_id, year, month)
+        if r is not None and r.locked:
+            raise ValidationError(field="月份", reason=f"{year}年{month}月已经锁定")
+        held = r is not None and r.state == "signed"
+        summaries = [
+            VoucherSummary(v.number, VoucherState(v.status))
+            for v in _month_vouchers(s, village_id, year, month)
+        ]
+        check = can_lock_month(summaries, review_meeting_held=held)
+        if not check.ok:
+            raise ValidationError(field=f"{year}年{month}月", reason="不能锁定。" + check.explanation)
+        assert r is not None
+        r.locked = True
+        r.locked_at = ctx.clock.now()
+        r.lock_reason = None
+
+
+def unlock_month(ctx: AppContext, village_id: str, year: int, month: int, reason: str) -> None:
+    """乡镇管理员 only, with a reason. The review goes back to draft and must be signed again."""
+    ctx.require(Perm.MONTH_UNLOCK, village_id)
+    why = required(reason, "解锁原因", max_len=500)
+    with ctx.write("month.unlock", reason=why) as s:
+        r = month_review(s, village_id, year, month)
+        if r is None or not r.locked:
+            raise ValidationError(field="月份", reason=f"{year}年{month}月没有锁定")
+        r.locked = False
+        r.lock_reason = why
+        r.state = "draft"
+        r.signature = None

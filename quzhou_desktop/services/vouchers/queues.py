@@ -1,0 +1,408 @@
+"""工作台 queues for 先审后签 and the 监督台账 (every review and objection, per village and month)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy.orm import Session
+
+from quzhou_desktop.core.money import format_fen
+from quzhou_desktop.core.vouchers import VoucherState
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.vouchers.common import EVENT_LABELS, OPINION_LABELS, events_of, status_label
+from quzhou_desktop.services.vouchers.query import row_of
+from quzhou_desktop.services.vouchers.voucher import VoucherRow
+from quzhou_desktop.store.models import AuditEntry, MonthlyReview, Village, Voucher, VoucherEvent
+
+__all__ = [
+    "STALE_DAYS",
+    "LedgerFilter",
+    "LedgerRow",
+    "OpenMonth",
+    "awaiting_acceptance",
+    "awaiting_delivery",
+    "awaiting_my_review",
+    "awaiting_my_signature",
+    "count_ledger",
+    "ledger_rows",
+    "months_not_reviewed",
+    "returned_to_me",
+    "stale_unreviewed",
+]
+
+STALE_DAYS = 15
+"""Default N for "submitted more than N days ago and still not reviewed" (no township setting exists yet)."""
+_LIMIT = 500
+
+
+def _visible(ctx: AppContext, q: Any) -> Any:
+    ids = ctx.visible_village_ids()
+    return q if ids is None else q.where(Voucher.village_id.in_(ids))
+
+
+def _rows(s: Session, q: Any) -> list[VoucherRow]:
+    return [row_of(v, name) for v, name in s.execute(q)]
+
+
+def _base(ctx: AppContext, *statuses: VoucherState) -> Any:
+    q: Any = select(Voucher, Village.name).join(Village, Village.id == Voucher.village_id)
+    q = q.where(Voucher.status.in_([st.value for st in statuses]))
+    return _visible(ctx, q).order_by(Voucher.voucher_date, Voucher.number).limit(_LIMIT)
+
+
+def awaiting_my_review(ctx: AppContext) -> list[VoucherRow]:
+    """Submitted vouchers the logged-in 村监会 member has not yet reviewed in this round and may review."""
+    user = ctx.require_user()
+    if not ctx.can(Perm.VOUCHER_REVIEW) or user.person_id is None:
+        return []
+    out = []
+    with ctx.read() as s:
+        for v, name in s.execute(_base(ctx, VoucherState.SUBMITTED)):
+            if v.prepared_by == user.id or user.person_id in (v.handler_person_id, v.payee_person_id):
+                continue
+            events = events_of(s, v.id)
+            last_submit = max((i for i, e in enumerate(events) if e.kind == "submit"), default=-1)
+            if any(e.kind == "review" and e.person_id == user.person_id for e in events[last_submit + 1 :]):
+                continue
+            out.append(row_of(v, name))
+    return out
+
+
+def awaiting_my_signature(ctx: AppContext) -> list[VoucherRow]:
+    """主任（社长）: reviewed vouchers; 书记: vouchers the 主任 has signed."""
+    ctx.require_user()
+    if ctx.can(Perm.VOUCHER_SIGN_DIRECTOR):
+        state = VoucherState.REVIEWED
+    elif ctx.can(Perm.VOUCHER_SIGN_SECRETARY):
+        state = VoucherState.DIRECTOR_SIGNED
+    else:
+        return []
+    with ctx.read() as s:
+        return _rows(s, _base(ctx, state))
+
+
+def awaiting_acceptance(ctx: AppContext) -> list[VoucherRow]:
+    """代理记账中心: delivered vouchers to accept or return."""
+    ctx.require_user()
+    if not ctx.can(Perm.VOUCHER_ACCEPT):
+        return []
+    with ctx.read() as s:
+        return _rows(s, _base(ctx, VoucherState.DELIVERED))
+
+
+def returned_to_me(ctx: AppContext) -> list[VoucherRow]:
+    """报账员: vouchers sent back (需补正, 代理中心退回, 不同意)."""
+    ctx.require_user()
+    if not ctx.can(Perm.VOUCHER_EDIT):
+        return []
+    with ctx.read() as s:
+        return _rows(
+            s, _base(ctx, VoucherState.NEEDS_CORRECTION, VoucherState.RETURNED, VoucherState.REJECTED)
+        )
+
+
+def awaiting_delivery(ctx: AppContext) -> list[VoucherRow]:
+    """报账员: fully signed vouchers still to hand to the 代理记账中心."""
+    ctx.require_user()
+    if not ctx.can(Perm.VOUCHER_DELIVER):
+        return []
+    with ctx.read() as s:
+        return _rows(s, _base(ctx, VoucherState.SECRETARY_SIGNED))
+
+
+def stale_unreviewed(ctx: AppContext, days: int = STALE_DAYS) -> list[VoucherRow]:
+    """Submitted more than ``days`` days ago and still not reviewed."""
+    ctx.require_user()
+    limit = ctx.clock.now() - timedelta(days=days)
+    with ctx.read() as s:
+        q = _base(ctx, VoucherState.SUBMITTED).where(Voucher.submitted_at < limit)
+        return _rows(s, q)
+
+
+@dataclass(frozen=True)
+class OpenMonth:
+    village_id: str
+    village_name: str
+    year: int
+    month: int
+    voucher_count: int
+    total_fen: int
+    state: str  # none / draft / signed (signed but not locked is not listed)
+
+    @property
+    def label(self) -> str:
+        what = {"none": "未开例会", "draft": "例会记录未签署"}.get(self.state, "")
+        return f"{self.village_name} {self.year}年{self.month}月：{self.voucher_count}张凭证 {format_fen(self.total_fen)}，{what}"
+
+
+def months_not_reviewed(ctx: AppContext, *, today: date | None = None) -> list[OpenMonth]:
+    """Past months with vouchers whose monthly review is not signed yet, oldest first."""
+    ctx.require_user()
+    today = today or ctx.clock.today()
+    ym = func.strftime("%Y-%m", Voucher.voucher_date)
+    q = (
+        select(Voucher.village_id, Village.name, ym, func.count(), func.sum(Voucher.amount_fen))
+        .join(Village, Village.id == Voucher.village_id)
+        .where(
+            Voucher.status.notin_(["superseded", VoucherState.VOID.value]),
+            Voucher.voucher_date < date(today.year, today.month, 1),
+        )
+        .group_by(Voucher.village_id, Village.name, ym)
+        .order_by(ym, Village.name)
+    )
+    q = _visible(ctx, q)
+    out = []
+    with ctx.read() as s:
+        reviews = {
+            (r.village_id, r.year, r.month): r.state
+            for r in s.scalars(select(MonthlyReview).where(MonthlyReview.state == "signed"))
+        }
+        drafts = {
+            (r.village_id, r.year, r.month)
+            for r in s.scalars(select(MonthlyReview).where(MonthlyReview.state == "draft"))
+        }
+        for vid, name, key, n, total in s.execute(q):
+            y, m = (int(x) for x in str(key).split("-"))
+            if (vid, y, m) in reviews:
+                continue
+            out.append(
+                OpenMonth(
+                    vid, name, y, m, int(n), int(total or 0), "draft" if (vid, y, m) in drafts else "none"
+                )
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 监督台账
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    village_id: str | None = None
+    year: int | None = None
+    month: int | None = None
+    kind: str = ""  # "" all, "agree", "correct", "disagree", "objections" (需补正/不同意/退回)
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    event_id: str
+    village_name: str
+    voucher_id: str
+    number: str
+    version: int
+    voucher_date: date
+    purpose: str
+    payee: str
+    amount_fen: int
+    event_kind: str
+    opinion: str | None
+    text: str | None
+    actor_name: str | None
+    actor_role: str | None
+    at: datetime
+    voucher_status: str
+
+    @property
+    def month_text(self) -> str:
+        return f"{self.voucher_date.year}年{self.voucher_date.month}月"
+
+    @property
+    def opinion_label(self) -> str:
+        if self.event_kind == "review":
+            return OPINION_LABELS.get(self.opinion or "", "")
+        return EVENT_LABELS.get(self.event_kind, self.event_kind)
+
+    @property
+    def amount_text(self) -> str:
+        return format_fen(self.amount_fen)
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.voucher_status)
+
+    @property
+    def number_text(self) -> str:
+        return self.number if self.version == 1 else f"{self.number}（第{self.version}版）"
+
+
+# The rowid is in every index entry, so the page's keys come from the covering indexes; the text id is not.
+_EVENT_ROWID: Any = literal_column("voucher_event.rowid")
+_LEDGER_KINDS = ("review", "return")
+LEDGER_SORTS: dict[str, Any] = {
+    "at": VoucherEvent.at,
+    "date": Voucher.voucher_date,
+    "amount": Voucher.amount_fen,
+}
+
+
+def _ledger_query(ctx: AppContext, flt: LedgerFilter, *columns: Any) -> Any:
+    """``columns`` of the matching review/return events; joins only what the filter needs, so the count and
+    the page's ids are answered from the covering indexes ix_voucher_village_id and ix_voucher_event_voucher."""
+    q = select(*columns).select_from(VoucherEvent).join(Voucher, Voucher.id == VoucherEvent.voucher_id)
+    q = q.where(VoucherEvent.kind.in_(_LEDGER_KINDS))
+    text = flt.text.strip()
+    if flt.village_id:
+        ctx.require_village(flt.village_id)
+        if text:  # the matches are the village's already; SQLite then starts from them, not from the village
+            q = q.where(_EVENT_ROWID.in_(_village_matches(flt.village_id, f"%{text}%")))
+        else:
+            q = q.where(Voucher.village_id == flt.village_id)
+    else:
+        q = _visible(ctx, q)
+    if flt.year:
+        q = q.where(Voucher.year == flt.year)
+        if flt.month:
+            start = date(flt.year, flt.month, 1)
+            end = date(flt.year + (flt.month == 12), flt.month % 12 + 1, 1)
+            q = q.where(Voucher.voucher_date >= start, Voucher.voucher_date < end)
+    if flt.kind in OPINION_LABELS:
+        q = q.where(VoucherEvent.kind == "review", VoucherEvent.opinion == flt.kind)
+    elif flt.kind == "objections":
+        q = q.where(
+            or_(
+                VoucherEvent.kind == "return",
+                and_(VoucherEvent.kind == "review", VoucherEvent.opinion != "agree"),
+            )
+        )
+    if text and not flt.village_id:
+        like = f"%{text}%"
+        q = q.where(
+            or_(
+                Voucher.number.like(like),
+                Voucher.purpose.like(like),
+                VoucherEvent.actor_name.like(like),
+                VoucherEvent.text.like(like),
+            )
+        )
+    return q
+
+
+def _village_matches(village_id: str, like: str) -> Any:
+    """Row ids of a village's review/return events whose reviewer or opinion text matches (one range of
+    ix_voucher_event_village), or whose voucher's number or purpose does (the village's vouchers, then their
+    events): the search reads neither every voucher's events nor every event's row."""
+    e, v = VoucherEvent.__table__, Voucher.__table__
+    by_event = (
+        select(_EVENT_ROWID)
+        .select_from(e)
+        .where(e.c.village_id == village_id, e.c.kind.in_(_LEDGER_KINDS))
+        .where(or_(e.c.actor_name.like(like), e.c.text.like(like)))
+        .correlate(None)
+    )
+    by_voucher = (
+        select(_EVENT_ROWID)
+        .select_from(v.join(e, e.c.voucher_id == v.c.id))
+        .where(v.c.village_id == village_id, or_(v.c.number.like(like), v.c.purpose.like(like)))
+        .where(e.c.kind.in_(_LEDGER_KINDS))
+        .correlate(None)
+    )
+    return by_event.union(by_voucher)
+
+
+# The 监督台账 tab counts and then asks for the first page of the same filter at once. Both have to visit the
+# village's vouchers and their events (no index orders a village's events by time), so for the time order
+# ``count_ledger`` takes page and total from one query (``count(*) OVER ()``) and keeps the page's event ids for the ``ledger_rows``
+# call that follows: one slot, used once, within a few seconds, and only while the newest audit_log seq (every
+# write appends to the audit chain) is the one seen when counting.
+PREFETCH_PAGE = 200  # PagedTableModel's page size
+_PREFETCH_SECONDS = 3.0
+_prefetch_lock = threading.Lock()
+_prefetched: tuple[tuple[Any, ...], list[int], float] | None = None
+_last_sort: tuple[str, bool] = ("at", True)  # the sort of the latest page asked for (the table's sort)
+
+
+def _page_key(ctx: AppContext, flt: LedgerFilter, sort: str, descending: bool, token: Any) -> tuple[Any, ...]:
+    user = ctx.user.id if ctx.user is not None else None
+    visible = ctx.visible_village_ids()
+    return (id(ctx), user, None if visible is None else frozenset(visible), flt, sort, descending, token)
+
+
+def _change_token(s: Session) -> Any:
+    return s.scalar(select(func.max(AuditEntry.seq)))
+
+
+def _order(sort: str, descending: bool) -> list[Any]:
+    col = LEDGER_SORTS.get(sort, VoucherEvent.at)
+    return [col.desc(), _EVENT_ROWID.desc()] if descending else [col.asc(), _EVENT_ROWID.asc()]
+
+
+def count_ledger(ctx: AppContext, flt: LedgerFilter) -> int:
+    """Number of matching events; the first page in the latest sort is kept for ``ledger_rows``."""
+    global _prefetched
+    ctx.require_user()
+    sort, descending = _last_sort
+    if sort != "at" or not flt.village_id:
+        # a page in voucher date or amount order is read in index order and stops after the page, and the
+        # township-wide window costs more than it saves: a plain count then
+        with ctx.read() as s:
+            return int(s.scalar(_ledger_query(ctx, flt, func.count())) or 0)
+    q = _ledger_query(ctx, flt, _EVENT_ROWID, func.count().over())
+    q = q.order_by(*_order(sort, descending)).limit(PREFETCH_PAGE)
+    with ctx.read() as s:
+        token = _change_token(s)
+        rows = s.execute(q).all()
+    total = int(rows[0][1]) if rows else 0
+    key = _page_key(ctx, flt, sort, descending, token)
+    with _prefetch_lock:  # no match is an answer too: the page that follows needs no second search
+        _prefetched = (key, [r[0] for r in rows], time.monotonic())
+    return total
+
+
+def _take_prefetched(key: tuple[Any, ...], limit: int) -> list[int] | None:
+    global _prefetched
+    with _prefetch_lock:
+        slot, _prefetched = _prefetched, None
+    if slot is None or slot[0] != key or time.monotonic() - slot[2] > _PREFETCH_SECONDS:
+        return None
+    ids = slot[1]
+    if limit <= len(ids):
+        return ids[:limit]
+    return ids if len(ids) < PREFETCH_PAGE else None  # fewer than a page: that is every match
+
+
+def ledger_rows(
+    ctx: AppContext,
+    flt: LedgerFilter,
+    *,
+    offset: int = 0,
+    limit: int = 200,
+    sort: str = "at",
+    descending: bool = True,
+) -> list[LedgerRow]:
+    """One page of the 监督台账: first the page's event ids over the covering indexes (no voucher or event row
+    is read for the rows skipped or sorted; the first page may come from ``count_ledger``), then the full rows
+    of those ids only."""
+    global _last_sort
+    ctx.require_user()
+    if sort not in LEDGER_SORTS:
+        sort = "at"
+    _last_sort = (sort, descending)
+    with ctx.read() as s:
+        ids: list[int] | None = None
+        if offset == 0:
+            ids = _take_prefetched(_page_key(ctx, flt, sort, descending, _change_token(s)), limit)
+        if ids is None:
+            ids_q = _ledger_query(ctx, flt, _EVENT_ROWID).order_by(*_order(sort, descending))
+            ids = list(s.scalars(ids_q.offset(offset).limit(limit)))
+        if not ids:
+            return []
+        e, v = VoucherEvent, Voucher
+        rows_q = (  # plain columns in LedgerRow's order (Core rows: no ORM object per event and voucher)
+            select(_EVENT_ROWID, e.id, Village.name, v.id, v.number, v.version, v.voucher_date, v.purpose,
+                   v.payee, v.amount_fen, e.kind, e.opinion, e.text, e.actor_name, e.actor_role, e.at, v.status)
+            .select_from(e)
+            .join(v, v.id == e.voucher_id)
+            .join(Village, Village.id == v.village_id)
+            .where(_EVENT_ROWID.in_(ids))
+        )  # fmt: skip
+        by_id = {r[0]: r for r in s.connection().execute(rows_q)}
+        return [LedgerRow(*by_id[i][1:]) for i in ids if i in by_id]

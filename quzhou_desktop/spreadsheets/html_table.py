@@ -1,0 +1,239 @@
+"""HTML tables as sheet rows: what web systems, bookkeeping software and Excel's “网页” format save as .xls.
+
+Every ``<tr>`` of a table is one row, in document order, with its ``<td>``/``<th>`` cells placed the way a
+browser lays them out (cells skip the columns that a ``rowspan`` from above still covers); ``rowspan`` and
+``colspan`` become merged ranges with the value in the top-left cell, as the other readers give them.
+Text outside tables (a title in ``<h2>``, a “单位：元” paragraph) becomes a one-cell row of its own, so row
+numbers match a sheet that has its title above the table. ``<br>`` is a line break inside the cell, entities
+such as ``&nbsp;`` are decoded, and script, style and the page title are ignored. A table nested in a cell
+adds its text to that cell. A single-file web page (.mht) is unpacked to its HTML part first.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from html.parser import HTMLParser
+
+from quzhou_desktop.spreadsheets.sheetrows import MergedRange, SheetRows
+from quzhou_desktop.spreadsheets.sniff import decode_markup
+
+_BLOCKS = frozenset(
+    {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "pre", "center",
+     "section", "article", "header", "footer", "form", "hr", "caption", "blockquote", "address"}
+)  # fmt: skip
+_SKIPPED = frozenset({"script", "style", "title", "noscript", "template", "xml"})
+_SPACE = re.compile(r"[ \t\n\r\f]+")
+_SHEET_NAME = re.compile(r"<x:Name>([^<>]{1,31})</x:Name>", re.IGNORECASE)
+_DIGITS = re.compile(r"\s*(\d+)")
+MAX_SPAN = 1000
+
+
+def _span(value: str | None) -> int:
+    if value is None:
+        return 1
+    m = _DIGITS.match(value)
+    return max(1, min(int(m.group(1)), MAX_SPAN)) if m else 1
+
+
+class _TableParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self.merged: list[MergedRange] = []
+        self.depth = 0  # table nesting
+        self.tables = 0  # tables seen
+        self.skip = 0  # inside script/style/head …
+        self.row: dict[int, str] | None = None  # current row of the outermost table: column → text
+        self.row_index = 0
+        self.cursor = 0
+        self.covered: dict[int, set[int]] = {}  # row index → columns a rowspan from above covers
+        self.cell: list[str] | None = None
+        self.cell_col = 0
+        self.loose: list[str] = []  # text outside any table (or in a table's <caption>)
+        self.caption = False
+        self.table_merges = 0  # index into ``merged`` where the current table's ranges start
+
+    # -- text ---------------------------------------------------------------------------------------
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if self.cell is not None:
+            self.cell.append(_SPACE.sub(" ", data))
+        elif self.depth == 0 or self.caption:
+            self.loose.append(_SPACE.sub(" ", data))
+
+    def _flush_loose(self) -> None:
+        text = _clean("".join(self.loose))
+        self.loose = []
+        if text:
+            self.rows.append([text])
+
+    # -- tags ---------------------------------------------------------------------------------------
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            self.skip += 1
+            return
+        if tag == "table":
+            if self.depth == 0:
+                self.tables += 1
+                self._flush_loose()
+                self.covered = {}
+                self.table_merges = len(self.merged)
+            elif self.cell is not None:
+                self.cell.append("\n")
+            self.depth += 1
+        elif self.depth == 0:
+            if tag in _BLOCKS or tag == "br":
+                self._flush_loose()
+        elif self.depth > 1:
+            if self.cell is not None and tag in ("td", "th", "tr", "br"):
+                self.cell.append("\n" if tag in ("tr", "br") else " ")
+        elif tag == "caption":
+            self._end_row()
+            self.caption = True
+        elif tag == "tr":
+            self._end_row()
+            self._start_row()
+        elif tag in ("td", "th"):
+            self._start_cell(dict(attrs))
+        elif self.cell is not None and (tag == "br" or tag in _BLOCKS):
+            self.cell.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            return  # <xml/>, <script/>: nothing inside
+        self.handle_starttag(tag, attrs)
+        if tag in ("td", "th", "table"):
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self.skip = max(0, self.skip - 1)
+            return
+        if tag == "table" and self.depth:
+            self.depth -= 1
+            if self.depth == 0:
+                self._end_row()
+                self._clip_merges()
+            elif self.cell is not None:
+                self.cell.append("\n")
+        elif self.depth == 0:
+            if tag in _BLOCKS:
+                self._flush_loose()
+        elif self.depth == 1:
+            if tag == "caption" and self.caption:
+                self.caption = False
+                self._flush_loose()
+            elif tag in ("td", "th"):
+                self._end_cell()
+            elif tag in ("tr", "thead", "tbody", "tfoot"):
+                self._end_row()
+            elif tag in _BLOCKS and self.cell is not None:
+                self.cell.append("\n")
+
+    # -- layout -------------------------------------------------------------------------------------
+    def _start_row(self) -> None:
+        self.row = {}
+        self.row_index = len(self.rows)
+        self.rows.append([])
+        self.cursor = 0
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        if self.row is None:
+            return
+        width = max(self.row, default=-1) + 1
+        self.rows[self.row_index] = [self.row.get(c, "") for c in range(width)]
+        self.row = None
+
+    def _start_cell(self, attrs: dict[str, str | None]) -> None:
+        self._end_cell()
+        if self.row is None:
+            self._start_row()
+        assert self.row is not None
+        taken = self.covered.get(self.row_index, set())
+        col = self.cursor
+        while col in taken or col in self.row:
+            col += 1
+        rows, cols = _span(attrs.get("rowspan")), _span(attrs.get("colspan"))
+        for c in range(col, col + cols):
+            self.row[c] = ""
+        for r in range(self.row_index + 1, self.row_index + rows):
+            self.covered.setdefault(r, set()).update(range(col, col + cols))
+        if rows > 1 or cols > 1:
+            self.merged.append((self.row_index, col, self.row_index + rows - 1, col + cols - 1))
+        self.cursor = col + cols
+        self.cell = []
+        self.cell_col = col
+
+    def _end_cell(self) -> None:
+        if self.cell is None or self.row is None:
+            self.cell = None
+            return
+        self.row[self.cell_col] = _clean("".join(self.cell))
+        self.cell = None
+
+    def _clip_merges(self) -> None:
+        """A rowspan reaching past its table's last row ends there."""
+        last = len(self.rows) - 1
+        for i in range(self.table_merges, len(self.merged)):
+            r1, c1, r2, c2 = self.merged[i]
+            self.merged[i] = (r1, c1, min(r2, last), c2)
+
+    def finish(self) -> None:
+        self.close()
+        if self.depth:
+            self.depth = 1
+            self._end_row()
+            self._clip_merges()
+            self.depth = 0
+        self._flush_loose()
+
+
+def _clean(text: str) -> str:
+    """Cell text: non-breaking spaces as spaces, each line trimmed, no blank lines."""
+    if "\n" not in text and "\xa0" not in text:
+        return text.strip()
+    lines = (line.strip() for line in text.replace("\xa0", " ").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _parsed(text: str) -> _TableParser:
+    parser = _TableParser()
+    parser.feed(text)
+    parser.finish()
+    return parser
+
+
+def html_rows(text: str) -> tuple[list[list[str]], list[MergedRange]]:
+    """Rows (lists of cell texts) and merged ranges of an HTML page."""
+    parser = _parsed(text)
+    return parser.rows, parser.merged
+
+
+def read_html(data: bytes, default_name: str) -> list[SheetRows]:
+    """The page as one sheet, named as Excel names it (``<x:Name>`` of an Excel page, else the file name);
+    no sheet at all when the page holds no table (a web system's “please log in again” page saved as .xls)."""
+    text = decode_markup(data)
+    parser = _parsed(text)
+    if not parser.tables:
+        return []
+    names = set(_SHEET_NAME.findall(text[:65536]))
+    name = names.pop() if len(names) == 1 else default_name
+    return [SheetRows(name, list(parser.rows), parser.merged)]
+
+
+def read_mht(data: bytes, default_name: str) -> list[SheetRows]:
+    """A single-file web page (MIME, as Excel's “单个文件网页”): its first HTML part."""
+    msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                charset = part.get_content_charset()
+                if charset and not re.search(rb"charset", payload[:4096], re.IGNORECASE):
+                    payload = f'<meta charset="{charset}">'.encode("ascii", errors="ignore") + payload
+                return read_html(payload, default_name)
+    return []

@@ -1,0 +1,241 @@
+"""Open a spreadsheet and stream its rows as raw cell values.
+
+The file is opened by what it contains, not by its extension (see :mod:`~quzhou_desktop.spreadsheets.sniff`):
+Excel/WPS workbooks (.xlsx/.xlsm/.xlsb, .xls and WPS .et/.ett, .ods) go through python-calamine; an HTML
+table or a SpreadsheetML 2003 XML file saved as .xls through :mod:`~quzhou_desktop.spreadsheets.html_table` and
+:mod:`~quzhou_desktop.spreadsheets.xml2003`; CSV and tab-separated text (also when saved as .xls) through the
+csv module with encoding detection (UTF-8 with or without BOM, UTF-16, else GB18030) and delimiter sniffing.
+Rows are lists of raw values indexed from column A; blank cells are ``""``. Row numbers are 1-based, as the
+user sees them in Excel/WPS.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+from quzhou_desktop.spreadsheets import sniff
+from quzhou_desktop.spreadsheets.errors import (
+    EmptyWorkbook,
+    EncryptedWorkbook,
+    FileMissing,
+    NotASpreadsheet,
+    SheetNotFound,
+)
+from quzhou_desktop.spreadsheets.sheetrows import MergedRange, Row, SheetRows
+from quzhou_desktop.spreadsheets.sniff import decode_text
+
+__all__ = ["MergedRange", "Row", "SheetData", "Workbook", "column_letter", "decode_text", "open_workbook"]
+
+SPREADSHEET_SUFFIXES = frozenset(
+    {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".xltx", ".xltm", ".xla", ".xlt", ".et", ".ett"}
+)
+MARKUP_SUFFIXES = frozenset({".xml", ".htm", ".html", ".mht", ".mhtml"})
+TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".prn"})
+SUFFIXES = SPREADSHEET_SUFFIXES | MARKUP_SUFFIXES | TEXT_SUFFIXES
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → spreadsheet letters (0 → A, 25 → Z, 26 → AA)."""
+    if index < len(_LETTERS):
+        return _LETTERS[index]
+    return _letter(index)
+
+
+def _letter(index: int) -> str:
+    out = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+_LETTERS = [_letter(i) for i in range(256)]
+
+
+@dataclass
+class SheetData:
+    """One sheet's rows, streamed. ``rows`` yields (row_number, values) with 1-based row numbers."""
+
+    file: Path
+    name: str
+    rows: Iterator[tuple[int, Row]]
+    total_rows: int  # rows the iterator will yield at most (for progress)
+    merged: list[MergedRange] = field(default_factory=list)
+
+
+class Workbook:
+    """A readable spreadsheet. Use :func:`open_workbook`.
+
+    ``sheet_names`` lists the data sheets in workbook order (chart sheets are never data); ``hidden`` those
+    of them hidden in Excel/WPS (hidden or very hidden).
+    """
+
+    def __init__(self, path: Path, sheet_names: list[str], hidden: frozenset[str] = frozenset()) -> None:
+        self.path = path
+        self.sheet_names = sheet_names
+        self.hidden = hidden
+
+    @property
+    def search_order(self) -> list[str]:
+        """Where to look for the data when no sheet is named: visible sheets first, hidden ones after."""
+        return [n for n in self.sheet_names if n not in self.hidden] + [
+            n for n in self.sheet_names if n in self.hidden
+        ]
+
+    def sheet(self, name: str | None = None) -> SheetData:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _check_name(self, name: str | None) -> str:
+        if name is None:
+            return self.search_order[0]
+        if name not in self.sheet_names:
+            raise SheetNotFound(name=self.path.name, sheet=name, sheets="、".join(self.sheet_names))
+        return name
+
+
+class _CalamineBook(Workbook):
+    def __init__(
+        self, path: Path, book: CalamineWorkbook, sheet_names: list[str], hidden: frozenset[str]
+    ) -> None:
+        super().__init__(path, sheet_names, hidden)
+        self._book = book
+
+    def sheet(self, name: str | None = None) -> SheetData:
+        name = self._check_name(name)
+        try:
+            sh = self._book.get_sheet_by_name(name)
+            merged_raw = sh.merged_cell_ranges or []
+            start = sh.start
+            end = sh.end
+        except (CalamineError, ValueError) as exc:
+            raise NotASpreadsheet(name=self.path.name, detail=str(exc)) from exc
+        merged = [(a[0], a[1], b[0], b[1]) for a, b in merged_raw]
+        if start is None or end is None:
+            return SheetData(self.path, name, iter(()), 0, merged)
+        # iter_rows() starts at row 1 but at the first used column: put the leading empty columns back.
+        col_off = start[1]
+        total = end[0] + 1
+
+        if col_off == 0:
+            return SheetData(self.path, name, zip(count(1), sh.iter_rows()), total, merged)
+        pad = [""] * col_off
+        padded = (pad + values for values in sh.iter_rows())
+        return SheetData(self.path, name, zip(count(1), padded), total, merged)
+
+
+class _MemoryBook(Workbook):
+    """Sheets read whole into memory (HTML tables, SpreadsheetML)."""
+
+    def __init__(self, path: Path, sheets: list[SheetRows]) -> None:
+        super().__init__(path, [s.name for s in sheets], frozenset(s.name for s in sheets if s.hidden))
+        self._sheets = {s.name: s for s in sheets}
+
+    def sheet(self, name: str | None = None) -> SheetData:
+        sh = self._sheets[self._check_name(name)]
+        return SheetData(self.path, sh.name, zip(count(1), sh.rows), len(sh.rows), list(sh.merged))
+
+
+class _CsvBook(Workbook):
+    def __init__(self, path: Path, text: str) -> None:
+        super().__init__(path, [path.stem])
+        self._text = text
+
+    def sheet(self, name: str | None = None) -> SheetData:
+        name = self._check_name(name)
+        lines = self._text.splitlines()
+        sample = "\n".join(lines[:50])
+        delimiter = max((",", "\t", ";"), key=sample.count) if sample else ","
+        reader = csv.reader(io.StringIO(self._text), delimiter=delimiter)
+
+        def rows() -> Iterator[tuple[int, Row]]:
+            for n, values in enumerate(reader, 1):
+                yield n, [_csv_cell(v) for v in values]
+
+        return SheetData(self.path, name, rows(), len(lines))
+
+
+def _csv_cell(value: str) -> str:
+    # Excel's trick to keep leading zeros / long numbers as text: ="0123"
+    if value.startswith('="') and value.endswith('"') and len(value) >= 3:
+        return value[2:-1]
+    return value
+
+
+def open_workbook(path: str | Path) -> Workbook:
+    """Open a spreadsheet or CSV file; raise an :class:`ImportFileError` subclass when it cannot be read."""
+    p = Path(path)
+    if not p.is_file():
+        raise FileMissing(path=str(p))
+    if p.suffix.lower() not in SUFFIXES:
+        raise NotASpreadsheet(name=p.name, detail=f"不支持扩展名“{p.suffix or '（无）'}”")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise NotASpreadsheet(name=p.name, detail=_short(str(exc))) from exc
+    if not data or (len(data) < 4096 and not data.strip(b" \t\r\n\x00")):
+        raise EmptyWorkbook(name=p.name)
+    kind = sniff.content_kind(data)
+    if kind in ("ole", "zip"):
+        return _calamine(p, data, kind)
+    if kind in ("html", "mht"):
+        from quzhou_desktop.spreadsheets.html_table import read_html, read_mht
+
+        sheets = (read_html if kind == "html" else read_mht)(data, p.stem)
+        if not sheets:
+            raise NotASpreadsheet(
+                name=p.name, detail="这是网页文件，其中没有表格（可能是导出失败时保存下来的提示页面）"
+            )
+        return _memory(p, sheets)
+    if kind == "xml2003":
+        from quzhou_desktop.spreadsheets.xml2003 import read_spreadsheetml
+
+        return _memory(p, read_spreadsheetml(data, p.name))
+    if kind == "text":
+        text = decode_text(data)
+        if p.suffix.lower() in TEXT_SUFFIXES or sniff.looks_delimited(text):
+            if not text.strip():
+                raise EmptyWorkbook(name=p.name)
+            return _CsvBook(p, text)
+    raise NotASpreadsheet(name=p.name, detail=sniff.describe_unknown(data, p.suffix.lower()))
+
+
+def _memory(p: Path, sheets: list[SheetRows]) -> Workbook:
+    if not sheets or not any(any(v != "" for v in r) for s in sheets for r in s.rows):
+        raise EmptyWorkbook(name=p.name)
+    return _MemoryBook(p, sheets)
+
+
+def _calamine(p: Path, data: bytes, kind: str) -> Workbook:
+    """An OLE (.xls/.et) or ZIP (.xlsx/.xlsb/.ods) workbook, read from its bytes so that calamine picks the
+    reader by content whatever the extension says."""
+    if kind == "zip" and (other := sniff.zip_document(data)) is not None:
+        raise NotASpreadsheet(name=p.name, detail=other)
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        meta = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]  # no chart sheets
+        names = [m.name for m in meta]
+        hidden = frozenset(m.name for m in meta if m.visible != SheetVisibleEnum.Visible)
+    except PasswordError as exc:
+        raise EncryptedWorkbook(name=p.name) from exc
+    except (CalamineError, ValueError, OSError) as exc:
+        text = str(exc).lower()
+        if "password" in text or "encrypt" in text or (kind == "ole" and sniff.ole_encrypted(data, p.suffix)):
+            raise EncryptedWorkbook(name=p.name) from exc
+        if kind == "ole" and (other := sniff.ole_document(data)) is not None:
+            raise NotASpreadsheet(name=p.name, detail=other) from exc
+        raise NotASpreadsheet(name=p.name, detail=_short(str(exc))) from exc
+    if not names:
+        raise EmptyWorkbook(name=p.name)
+    return _CalamineBook(p, book, names, hidden)
+
+
+def _short(detail: str) -> str:
+    return detail if len(detail) <= 120 else detail[:117] + "…"

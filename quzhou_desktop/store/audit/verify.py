@@ -1,0 +1,184 @@
+"""``verify``: the audit chain recomputed, every audited record against its latest recorded state, and the
+attachments against their digests. A rewritten, removed or reordered entry breaks the chain; a row edited or
+deleted behind the app's back no longer equals the after-state its latest entry recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Table, select, text
+
+from quzhou_desktop.store.audit.batch import batch_states
+from quzhou_desktop.store.audit.chain import GENESIS, canonical, entry_hash, norm_value, row_state
+from quzhou_desktop.store.models import AttachmentBlob, Audited, Base
+
+_norm = norm_value
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # integrity, chain, record_changed, record_deleted, record_unaudited, attachment
+    message: str  # Chinese, names the record
+    entity: str | None = None
+    entity_id: str | None = None
+    seq: int | None = None
+
+
+def audited_tables() -> list[Table]:
+    tables = []
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        if issubclass(cls, Audited) and isinstance(mapper.local_table, Table):
+            tables.append(mapper.local_table)
+    return sorted(tables, key=lambda t: t.name)
+
+
+def verify_chain(conn: Connection) -> Iterator[Problem]:
+    expected_seq = 0
+    prev = GENESIS
+    result = conn.execute(
+        text(
+            "SELECT seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, "
+            "reason, prev_hash, hash FROM audit_log ORDER BY seq"
+        )
+    )
+    for r in result:
+        expected_seq += 1
+        ts = r.ts if isinstance(r.ts, str) else _norm(r.ts)
+        where = f"审计日志第{r.seq}条（{r.entity} {r.entity_id}，{r.action}）"
+        if r.seq != expected_seq:
+            yield Problem(
+                "chain",
+                f"审计日志缺少第{expected_seq}条（下一条是第{r.seq}条）：日志被删改",
+                r.entity,
+                r.entity_id,
+                r.seq,
+            )
+            return
+        if r.prev_hash != prev:
+            yield Problem("chain", f"{where}与前一条不衔接：日志被删改", r.entity, r.entity_id, r.seq)
+            return
+        h = entry_hash(
+            seq=r.seq,
+            ts=ts,
+            user_id=r.user_id,
+            username=r.username,
+            action=r.action,
+            entity=r.entity,
+            entity_id=r.entity_id,
+            before_json=r.before_json,
+            after_json=r.after_json,
+            reason=r.reason,
+            prev_hash=r.prev_hash,
+        )
+        if h != r.hash:
+            yield Problem("chain", f"{where}的内容与其校验值不符：日志被篡改", r.entity, r.entity_id, r.seq)
+            return
+        prev = r.hash
+
+
+def _latest_after(conn: Connection, entity: str) -> Iterator[tuple[str, str | None, int]]:
+    """(record id, after-state JSON, seq) of each record's latest entry, in id order: its own entries merged
+    with the import batches that created records (the later entry wins)."""
+    own = iter(
+        conn.execute(
+            text(
+                "SELECT a.entity_id, a.after_json, a.seq FROM audit_log a JOIN "
+                "(SELECT entity_id, max(seq) AS m FROM audit_log WHERE entity = :e GROUP BY entity_id) l "
+                "ON a.seq = l.m ORDER BY a.entity_id"
+            ),
+            {"e": entity},
+        )
+    )
+    batched = batch_states(conn, entity)
+    a = next(own, None)
+    b = next(batched, None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a[0] < b[0]):
+            assert a is not None
+            yield a[0], a[1], a[2]
+            a = next(own, None)
+        elif a is None or b[0] < a[0]:
+            yield b[0], b[2], b[1]
+            b = next(batched, None)
+        else:  # both: the later entry is the record's latest state
+            yield (a[0], a[1], a[2]) if a[2] > b[1] else (b[0], b[2], b[1])
+            a, b = next(own, None), next(batched, None)
+
+
+def _deleted(table: Table, latest: tuple[str, str | None, int]) -> Problem:
+    rid, _after, seq = latest
+    return Problem(
+        "record_deleted",
+        f"记录 {table.name} {rid} 已不在数据库中（审计日志第{seq}条记录过它）：数据被删除",
+        table.name,
+        rid,
+        seq,
+    )
+
+
+def verify_records(conn: Connection, tables: Sequence[Table] | None = None) -> Iterator[Problem]:
+    """Merge-walk each audited table against the latest audit state of each of its records."""
+    for table in tables or audited_tables():
+        rows = conn.execute(select(table).order_by(table.c.id)).mappings()
+        audit_iter = _latest_after(conn, table.name)
+        a = next(audit_iter, None)
+        for row in rows:
+            rid = row["id"]
+            while a is not None and a[0] < rid:
+                if a[1] is not None:
+                    yield _deleted(table, a)
+                    return
+                a = next(audit_iter, None)
+            if a is None or a[0] != rid:
+                yield Problem(
+                    "record_unaudited",
+                    f"记录 {table.name} {rid} 没有任何审计记录：数据是绕过本程序写入的",
+                    table.name,
+                    rid,
+                )
+                return
+            if canonical(row_state(table, dict(row))) != a[1]:
+                yield Problem(
+                    "record_changed",
+                    f"记录 {table.name} {rid} 与审计日志第{a[2]}条记录的状态不符：数据在本程序之外被修改",
+                    table.name,
+                    rid,
+                    a[2],
+                )
+                return
+            a = next(audit_iter, None)
+        while a is not None:
+            if a[1] is not None:
+                yield _deleted(table, a)
+                return
+            a = next(audit_iter, None)
+
+
+def verify_attachments(conn: Connection) -> Iterator[Problem]:
+    t = AttachmentBlob.__table__
+    for sha, size, data in conn.execute(select(t.c.sha256, t.c.size, t.c.data)):
+        if hashlib.sha256(data).hexdigest() != sha or len(data) != size:
+            yield Problem(
+                "attachment",
+                f"附件内容 {sha[:12]}… 与登记的校验值不符：附件被修改或损坏",
+                "attachment_blob",
+                sha,
+            )
+            return
+
+
+def verify_all(conn: Connection) -> list[Problem]:
+    """Integrity check, chain, records and attachments. Empty list = clean."""
+    problems: list[Problem] = []
+    res = [r[0] for r in conn.execute(text("PRAGMA integrity_check")).all()]
+    if res != ["ok"]:
+        problems.append(Problem("integrity", "SQLite 完整性检查失败：" + "；".join(str(x) for x in res[:5])))
+        return problems
+    problems.extend(verify_chain(conn))
+    problems.extend(verify_records(conn))
+    problems.extend(verify_attachments(conn))
+    return problems

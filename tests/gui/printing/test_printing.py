@@ -1,0 +1,130 @@
+"""Printing GUI: preview of a real notice (QPdfView), printing its pages into a PDF printer, 另存为, the 核验 dialog,
+the 设置 → 打印 font tab (choice persisted per PC) and batch printing in the background."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from PySide6.QtPrintSupport import QPrinter
+from pytestqt.qtbot import QtBot
+
+from quzhou_desktop.gui.printing.actions import batch_print, preview_notice
+from quzhou_desktop.gui.printing.settings_tab import AUTO, PrintSettingsTab
+from quzhou_desktop.gui.printing.verify_dialog import VerifyDialog
+from quzhou_desktop.services.notices.fonts import load_choices, role_faces, settings_path
+from tests.services.notices.test_notices_world import NoticeWorld, make_notice_world
+
+pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
+
+
+@pytest.fixture
+def nw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[NoticeWorld]:
+    monkeypatch.setenv("QUZHOU_DATA_DIR", str(tmp_path / "data"))
+    w = make_notice_world(tmp_path / "g.sqlite3")
+    yield w
+    w.world.db.dispose()
+
+
+def test_preview_prints_every_page_and_saves(qtbot: QtBot, nw: NoticeWorld, tmp_path: Path) -> None:
+    dialog = preview_notice(None, nw.ctx, "register", nw.matter_id)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert dialog.page_count == 2 and "核验码" in dialog.info.text()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert dialog.print_to(printer) == ""
+    with pdfplumber.open(tmp_path / "printed.pdf") as pdf:
+        assert len(pdf.pages) == 2
+    saved = dialog.save_to(tmp_path / "另存")
+    assert saved.suffix == ".pdf" and saved.read_bytes() == dialog.pdf_bytes
+
+
+def test_preview_of_a_missing_record_is_a_message_not_a_crash(
+    qtbot: QtBot, nw: NoticeWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr("quzhou_desktop.gui.messages.show_error", lambda _p, e, **_k: shown.append(str(e)))
+    assert preview_notice(None, nw.ctx, "voucher", "no-such-id") is None
+    assert shown and "找不到" in shown[0]
+
+
+@pytest.mark.parametrize(
+    "typed,verdict", [(None, "未变更"), ("2222-3333-4444", "无法核验"), ("abc", "无法核验")]
+)
+def test_verify_dialog(qtbot: QtBot, nw: NoticeWorld, typed: str | None, verdict: str) -> None:
+    if typed is None:
+        d = preview_notice(None, nw.ctx, "voucher", nw.voucher_id)
+        assert d is not None
+        qtbot.addWidget(d)
+        typed = d.info.text()[4:18].lower()
+    dialog = VerifyDialog(nw.ctx)
+    qtbot.addWidget(dialog)
+    dialog.code_edit.setText(typed)
+    dialog.run()
+    assert verdict in dialog.verdict.text() + dialog.details.text()
+
+
+def test_settings_tab_shows_each_role_and_persists_a_choice(qtbot: QtBot, nw: NoticeWorld) -> None:
+    tab = PrintSettingsTab(nw.ctx)
+    qtbot.addWidget(tab)
+    assert set(tab.combos) == {"title", "body", "heading", "kai", "number"}
+    assert all("（自动）" in label.text() for label in tab.current.values())
+    combo = tab.combos["body"]
+    assert combo.itemText(0) == AUTO and combo.count() == len(tab.faces) + 1
+    combo.setCurrentIndex(combo.count() - 1)  # the last installed face
+    chosen = tab.faces[-1]
+    assert load_choices()["body"] == (str(chosen.path), chosen.index) and settings_path().is_file()
+    assert next(r for r in role_faces() if r.role == "body").face == chosen
+    assert "（已指定）" in tab.current["body"].text()
+    combo.setCurrentIndex(0)
+    assert "body" not in load_choices()
+
+
+def test_batch_print_runs_in_the_background_and_opens_the_preview(qtbot: QtBot, nw: NoticeWorld) -> None:
+    opened: list[object] = []
+    import quzhou_desktop.gui.printing.actions as actions
+
+    original = actions.open_preview
+
+    def spy(parent, pdf, issued):  # type: ignore[no-untyped-def]
+        d = original(parent, pdf, issued)
+        qtbot.addWidget(d)
+        opened.append(d)
+        return d
+
+    actions.open_preview = spy  # type: ignore[assignment]
+    try:
+        task = batch_print(None, nw.ctx, [nw.village_id])
+        assert task is not None
+        qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
+    finally:
+        actions.open_preview = original  # type: ignore[assignment]
+    assert "2 份公告" in opened[0].info.text()  # type: ignore[attr-defined]
+
+
+def test_settings_tab_loads_the_font_machinery_only_when_used() -> None:
+    """Building the 设置 page's 打印 tab does not import reportlab / fontTools; showing it does."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from quzhou_desktop.gui.printing.settings_tab import PrintSettingsTab\n"
+        "from quzhou_desktop.services.kernel.context import AppContext\n"
+        "from quzhou_desktop.store.db import Database\n"
+        "tab = PrintSettingsTab(AppContext(Database(None)))\n"
+        "heavy = [m for m in ('reportlab', 'fontTools') if m in sys.modules]\n"
+        "if heavy: sys.exit(f'built: {heavy}')\n"
+        "tab.show(); app.processEvents()\n"
+        "if 'reportlab' not in sys.modules or not tab.combos: sys.exit('shown: no fonts')\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]

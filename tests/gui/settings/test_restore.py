@@ -1,0 +1,79 @@
+"""Restore from 设置 → 备份与恢复: verified first, the app re-opens the database and asks for a new login."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from quzhou_desktop.gui.settings.page import SettingsPage
+from quzhou_desktop.gui.shell.flow import AppFlow
+from quzhou_desktop.gui.shell.login import LoginDialog
+from quzhou_desktop.gui.shell.main_window import MainWindow
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.roster import people as people_svc
+from quzhou_desktop.services.roster.villages import list_villages
+from quzhou_desktop.store.backup import make_backup
+from quzhou_desktop.store.db import Database
+from tests.gui import demo_data
+from tests.gui.conftest import close_message_boxes, message_boxes
+
+
+def _main(qtbot: QtBot, ctx: AppContext) -> tuple[AppFlow, MainWindow]:
+    assert ctx.db.path is not None
+    path = ctx.db.path
+    flow = AppFlow(ctx, reopen=lambda: Database(path))
+    flow.show_main()
+    assert isinstance(flow.main, MainWindow)
+    return flow, flow.main
+
+
+def test_restore_replaces_data_and_asks_for_login(qtbot: QtBot, demo_ctx: AppContext) -> None:
+    assert demo_ctx.db.path is not None
+    vid = list_villages(demo_ctx)[0].id
+    before = people_svc.count_people(demo_ctx, vid)
+    backup = make_backup(demo_ctx.db.path, reason="manual")
+    people_svc.add_person(demo_ctx, vid, people_svc.PersonFields(name="后来者"))
+    flow, win = _main(qtbot, demo_ctx)
+    page = win.show_section("settings")
+    assert isinstance(page, SettingsPage)
+    page.backup.refresh()
+    row = page.backup.backups.index(backup)
+    page.backup.table.selectRow(row)
+
+    # When the user confirms the restore
+    page.backup.restore_selected()
+    boxes = message_boxes()
+    assert len(boxes) == 1 and "恢复后需要重新登录" in boxes[0].text()
+    boxes[0].buttons()[0].click()  # 恢复
+    qtbot.waitUntil(lambda: isinstance(flow.login, LoginDialog), timeout=15_000)
+
+    # Then the database was re-opened, the user logged out, and the later person is gone
+    login = flow.login
+    assert isinstance(login, LoginDialog)
+    qtbot.addWidget(login)
+    assert flow.main is None and demo_ctx.user is None
+    assert any("已从备份恢复数据库" in t for t in close_message_boxes())
+    assert login.try_login(demo_data.ADMIN, demo_data.ADMIN_PASSWORD)
+    assert people_svc.count_people(demo_ctx, vid) == before
+    assert isinstance(flow.main, MainWindow)
+    qtbot.addWidget(flow.main)
+
+
+def test_damaged_backup_is_refused(qtbot: QtBot, demo_ctx: AppContext, tmp_path: Path) -> None:
+    bad = tmp_path / "quzhou-20260101-000000-manual.sqlite3"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)
+    flow, _win = _main(qtbot, demo_ctx)
+    flow.restore_from(bad)
+    qtbot.waitUntil(lambda: isinstance(flow.login, LoginDialog), timeout=15_000)
+    qtbot.addWidget(flow.login)
+    texts = close_message_boxes()
+    print(texts)
+    assert len(texts) == 1 and "程序遇到了意外错误" not in texts[0]
+    assert "备份文件未通过校验，没有恢复" in texts[0] or "不是本系统的数据库" in texts[0]
+    # the current database is untouched and still opens
+    assert isinstance(flow.login, LoginDialog)
+    assert flow.login.try_login(demo_data.ADMIN, demo_data.ADMIN_PASSWORD)
+    assert people_svc.count_people(demo_ctx, list_villages(demo_ctx)[0].id) == 30
+    assert isinstance(flow.main, MainWindow)
+    qtbot.addWidget(flow.main)

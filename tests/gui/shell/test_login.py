@@ -1,0 +1,116 @@
+"""Login dialog: Chinese errors from services.auth (attempts left, lockout) and the forced password change."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from quzhou_desktop.gui.shell.flow import AppFlow
+from quzhou_desktop.gui.shell.login import LoginDialog
+from quzhou_desktop.gui.shell.main_window import MainWindow
+from quzhou_desktop.gui.shell.password import ChangePasswordDialog
+from quzhou_desktop.services.kernel import auth, users
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Role
+from tests.gui import demo_data
+
+
+@pytest.mark.parametrize(
+    ("wrong_tries", "expected"),
+    [
+        (1, "还可尝试4次"),
+        (4, "还可尝试1次"),
+        (5, "账号已锁定，请在15分钟后再试"),
+    ],
+)
+def test_wrong_password_messages(qtbot: QtBot, demo_ctx: AppContext, wrong_tries: int, expected: str) -> None:
+    demo_ctx.user = None
+    dlg = LoginDialog(demo_ctx, username=demo_data.ADMIN)
+    qtbot.addWidget(dlg)
+    for _ in range(wrong_tries):
+        assert not dlg.try_login(password="not-the-password")
+    assert expected in dlg.error_text()
+    assert dlg.ui.passwordEdit.text() == ""
+
+
+def test_locked_account_refuses_even_the_right_password(qtbot: QtBot, demo_ctx: AppContext) -> None:
+    demo_ctx.user = None
+    dlg = LoginDialog(demo_ctx, username=demo_data.ADMIN)
+    qtbot.addWidget(dlg)
+    for _ in range(5):
+        dlg.try_login(password="nope-nope-nope")
+    assert not dlg.try_login(password=demo_data.ADMIN_PASSWORD)
+    assert "已锁定" in dlg.error_text() and "分钟" in dlg.error_text()
+    assert demo_ctx.user is None
+
+
+def test_empty_fields_are_named(qtbot: QtBot, demo_ctx: AppContext) -> None:
+    dlg = LoginDialog(demo_ctx)
+    qtbot.addWidget(dlg)
+    assert not dlg.try_login("", "")
+    assert dlg.error_text() == "请输入用户名"
+    assert not dlg.try_login("admin", "")
+    assert dlg.error_text() == "请输入密码"
+
+
+def test_must_change_password_before_main_window(qtbot: QtBot, demo_ctx: AppContext) -> None:
+    # Given a clerk created by the administrator (temporary password, must change it)
+    village = demo_ctx.visible_village_ids()
+    assert village is None
+    from quzhou_desktop.services.roster.villages import list_villages
+
+    vid = list_villages(demo_ctx)[0].id
+    users.create_user(demo_ctx, username="wenshu", display_name="方文斌", role=Role.CLERK,
+                      password="Temp-pass-1", village_ids=[vid])  # fmt: skip
+    flow = AppFlow(demo_ctx, reopen=lambda: demo_ctx.db)
+    flow.show_login("wenshu")
+    login = flow.login
+    assert isinstance(login, LoginDialog)
+    qtbot.addWidget(login)
+    assert login.try_login(password="Temp-pass-1")
+
+    # Then the password dialog comes first, and refuses a mismatch and a short password
+    dlg = flow.password_dialog
+    assert isinstance(dlg, ChangePasswordDialog)
+    qtbot.addWidget(dlg)
+    assert flow.main is None
+    dlg.form.fill("Temp-pass-1", "New-pass-123", "New-pass-999")
+    dlg.accept()
+    assert "不一致" in dlg.form.error_label.text()
+    dlg.form.fill("Temp-pass-1", "short")
+    dlg.accept()
+    assert "至少需要8个字符" in dlg.form.error_label.text()
+    dlg.form.fill("wrong-old-pass", "New-pass-123")
+    dlg.accept()
+    assert "原密码" in dlg.form.error_label.text()
+    dlg.form.fill("Temp-pass-1", "New-pass-123")
+    dlg.accept()
+    assert isinstance(flow.main, MainWindow)
+    qtbot.addWidget(flow.main)
+    assert not auth.must_change_password(demo_ctx)
+    assert "报账员/文书" in flow.main.user_label.text()
+    # A clerk sees only their village, and the settings page has no user or village management
+    assert flow.main.village_combo.count() == 1
+    settings = flow.main.show_section("settings")
+    assert "用户管理" not in settings.tab_titles()  # type: ignore[attr-defined]
+    assert "村" not in settings.tab_titles()  # type: ignore[attr-defined]
+
+
+def test_cancelling_forced_change_returns_to_login(qtbot: QtBot, demo_ctx: AppContext) -> None:
+    from quzhou_desktop.services.roster.villages import list_villages
+
+    users.create_user(demo_ctx, username="jianshi", display_name="吴根土", role=Role.SUPERVISOR,
+                      password="Temp-pass-1", village_ids=[list_villages(demo_ctx)[0].id])  # fmt: skip
+    flow = AppFlow(demo_ctx, reopen=lambda: demo_ctx.db)
+    flow.show_login("jianshi")
+    first = flow.login
+    assert isinstance(first, LoginDialog)
+    qtbot.addWidget(first)
+    first.try_login(password="Temp-pass-1")
+    assert isinstance(flow.password_dialog, ChangePasswordDialog)
+    qtbot.addWidget(flow.password_dialog)
+    flow.password_dialog.reject()
+    assert flow.main is None
+    assert flow.login is not first and isinstance(flow.login, LoginDialog)
+    qtbot.addWidget(flow.login)
+    assert demo_ctx.user is None

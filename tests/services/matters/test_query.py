@@ -1,0 +1,121 @@
+"""Register list filters, sort and search; the 工作台 lists; print and export data — over the demo matters."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from quzhou_desktop.services.demo import DemoState, rosters
+from quzhou_desktop.services.demo import matters as demo_matters
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.matters import matter as M
+from quzhou_desktop.services.matters.export import (
+    EXPORT_COLUMNS,
+    export_rows,
+    plan_notice_data,
+    register_data,
+    result_notice_data,
+)
+from quzhou_desktop.services.matters.query import (
+    MatterFilter,
+    count_matters,
+    dashboard,
+    list_matters,
+    matter_years,
+)
+from quzhou_desktop.store.db import Database
+from tests.services.matters.test_matters import TODAY, FixedClock
+
+
+@pytest.fixture(scope="module")
+def demo() -> DemoState:
+    ctx = AppContext(Database(None), clock=FixedClock(TODAY))
+    state = DemoState(ctx=ctx, rng=random.Random(3), today=TODAY)
+    rosters.build(state)
+    demo_matters.build(state)
+    return state
+
+
+@pytest.mark.parametrize(
+    ("flt", "expected"),
+    [
+        (MatterFilter(), 13),  # 12 demo matters + the second run of the failed one
+        (MatterFilter(failed=True), 1),
+        (MatterFilter(status="completed"), 2),
+        (MatterFilter(category="public_welfare"), 3),
+        (MatterFilter(current_step="plan_posting"), 1),
+        (MatterFilter(search="光伏"), 2),
+        (MatterFilter(search="不存在的事项"), 0),
+        (MatterFilter(overdue=True), 2),  # two resolutions not disclosed by the day after
+    ],
+)
+def test_register_filters(demo: DemoState, flt: MatterFilter, expected: int) -> None:
+    admin = demo.login("admin")
+    assert count_matters(admin, flt) == expected
+    assert len(list_matters(admin, flt, limit=50)) == expected
+
+
+def test_register_is_scoped_to_the_clerks_villages(demo: DemoState) -> None:
+    clerk = demo.login("wenshu")  # linked to the first two villages
+    rows = list_matters(clerk, MatterFilter(), limit=50)
+    assert {r.village_name for r in rows} == {"溪口村", "上洋村"}
+    assert count_matters(clerk, MatterFilter()) == len(rows) == 9
+
+
+@pytest.mark.parametrize(
+    ("sort", "desc"), [("title", False), ("village", True), ("next_due", False), ("amount", True)]
+)
+def test_register_sorts_in_sql_and_pages(demo: DemoState, sort: str, desc: bool) -> None:
+    admin = demo.login("admin")
+    whole = list_matters(admin, MatterFilter(), sort=sort, descending=desc, limit=50)
+    paged = list_matters(admin, MatterFilter(), sort=sort, descending=desc, offset=0, limit=5) + list_matters(
+        admin, MatterFilter(), sort=sort, descending=desc, offset=5, limit=50
+    )
+    assert [r.id for r in paged] == [r.id for r in whole]
+    if sort == "title":
+        assert [r.title for r in whole] == sorted(r.title for r in whole)
+
+
+def test_years(demo: DemoState) -> None:
+    assert matter_years(demo.login("admin")) == [2026]
+
+
+def test_dashboard_lists(demo: DemoState) -> None:
+    d = dashboard(demo.login("admin"))
+    assert any("方案公示于" in i.text and "期满" in i.text for i in d.postings_ending)
+    assert {i.title for i in d.undisclosed if i.overdue} == {"山塘清淤及灌溉渠修复", "土地承包经营权流转方案"}
+    assert any("实施结果尚未公开" in i.text for i in d.undisclosed)
+    assert any(i.title == "光伏发电项目入股（第2轮）" for i in d.waiting)
+    assert all(i.title != "光伏发电项目入股" for i in d.waiting)  # the failed run waits for nothing
+
+
+def test_demo_has_a_failed_vote_and_an_amendment(demo: DemoState) -> None:
+    admin = demo.login("admin")
+    failed = list_matters(admin, MatterFilter(failed=True))[0]
+    detail = M.get_matter(admin, failed.id)
+    assert detail.later_run_id is not None and detail.final_steps[-1].result_label == "未通过"
+    road = list_matters(admin, MatterFilter(search="主干道"))[0]
+    consult = M.get_matter(admin, road.id).final_steps[2]
+    assert consult.amendments and "漏录" in consult.amendments[0].reason
+
+
+def test_print_data_and_export(demo: DemoState) -> None:
+    admin = demo.login("admin")
+    road = list_matters(admin, MatterFilter(search="主干道"))[0]
+    steps = {s.step.value: s for s in M.get_matter(admin, road.id).final_steps}
+    plan = plan_notice_data(admin, steps["plan_posting"].id)
+    assert plan.title == "溪口村关于溪口村主干道硬化及路灯安装工程方案的公示"
+    assert plan.meeting is not None and plan.meeting.body == "村务联席会议（两委会）"
+    assert (plan.posting_to - plan.posting_from).days == 16
+    result = result_notice_data(admin, steps["result_disclosure"].id)
+    assert result.amount_fen == 38_600_000 and result.public_review.startswith("公示期间")
+    reg = register_data(admin, road.id)
+    assert [s.step for s in reg.steps][:2] == ["党员群众建议", "村党组织提议"]
+    assert reg.steps[1].ratio == "100.0%"
+    rows = export_rows(admin)
+    assert rows and set(rows[0]) == {k for k, _ in EXPORT_COLUMNS}
+    village_rows = export_rows(admin, village_id=demo.village_ids[0])
+    assert {r["village"] for r in village_rows} == {"溪口村"}
+    with pytest.raises(Exception, match="须从"):
+        plan_notice_data(admin, steps["resolve"].id)
