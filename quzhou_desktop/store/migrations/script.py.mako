@@ -1,5 +1,10 @@
 """${message}
 
+What it changes, and why.
+
+Frozen: databases of every later release are upgraded through this file, so it imports nothing from
+``quzhou_desktop`` (copy any helper it needs in here). Add its fixture database: tests/store/test_schema_fixtures.py.
+
 Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
 Create Date: ${create_date}

@@ -4,6 +4,9 @@ Imports no longer write ``voucher.import_key`` (a hash of village + year + å‡­è¯
 constraint ``uq_voucher_number_version`` already identifies); the index only cost every voucher insert.
 The column stays for vouchers imported before this revision.
 
+Frozen: databases of every later release are upgraded through this file, so it imports nothing from
+``quzhou_desktop`` and names the index and table outright; a later change is a new migration.
+
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-04 15:40:00.000000

@@ -1,0 +1,377 @@
+"""The township every fixture holds: a setup, a roster, users, a 五议两公开 matter, vouchers reviewed before
+signing (with a scan, an import and the month's review), a finance disclosure reviewed by the 村监会 with one
+question answered, and a printed notice: a few rows in every table.
+
+``build`` writes it into a database at a given revision; where a revision stores something differently, the
+story says so (``revision == "0001"``, ``revision >= "0003"``), so an older fixture always comes out the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from tests.store.schema_fixtures.formats import (
+    disclosure_review_signature,
+    event_signature,
+    id_number,
+    monthly_review_signature,
+    notice_code,
+    password_hash,
+    tiny_png,
+    voucher_content_hash,
+)
+from tests.store.schema_fixtures.writer import Writer, record, uid
+
+# Every user of the fixtures has this password; tests log in as ADMIN.
+PASSWORD = "Quzhou-2026"
+ADMIN, CLERK, CHAIR = "admin", "wenshu", "jianwei_zr"
+TOWNSHIP = "石梁镇"
+VILLAGES = ("余东村", "后溪村")
+
+RULES_JSON = json.dumps(
+    {
+        "disclosure_deadline_day": 20, "finance_monthly_if_busy": True, "include_plan_posting": True,
+        "include_suggest": True, "include_supervisory_review": False, "merge_propose_consult": False,
+        "notice_days_representatives": 3, "notice_days_villagers": 10, "party_two_thirds_attendance": True,
+        "plan_posting_days": 15, "rep_pass_base_all_members": False, "rep_ratio_mode": "households",
+        "reply_days": 10, "result_posting_days": 3, "review_chair_threshold_fen": 200000,
+        "review_min_concurring": 0, "review_mode": "chair_above", "spending_t1_fen": 500000,
+        "spending_t2_fen": 5000000, "upper_small_style": "short",
+    },
+    sort_keys=True,
+)  # fmt: skip
+
+# name, gender, birth date, phone, group, household head, village index, id-number serial
+PEOPLE = [
+    ("王建国", "男", date(1966, 3, 7), "13857001001", "第一村民小组", True, 0, 101),
+    ("李秀英", "女", date(1972, 8, 19), "13857001002", "第二村民小组", False, 0, 102),
+    ("张海军", "男", date(1963, 11, 2), "13857001003", "第一村民小组", True, 0, 103),
+    ("刘丽华", "女", date(1978, 5, 24), "13857001004", "第三村民小组", False, 0, 104),
+    ("陈志强", "男", date(1969, 1, 30), "13857001005", "第二村民小组", True, 0, 105),
+    ("黄德明", "男", date(1975, 6, 6), None, "第一村民小组", True, 0, 107),
+    ("吴美玲", "女", date(1970, 2, 14), "13857002001", "第一村民小组", False, 1, 201),
+]
+# person, body, role, party status
+SEATS = [
+    ("王建国", "party_branch", "secretary", None),
+    ("李秀英", "party_branch", "member", None),
+    ("李秀英", "village_committee", "director", None),
+    ("张海军", "supervisory", "chair", None),
+    ("刘丽华", "supervisory", "member", None),
+    ("陈志强", "supervisory", "member", None),
+    ("黄德明", "rep_meeting", "rep", None),
+    ("吴美玲", "party_branch", "secretary", None),
+]
+
+
+def build(con: sqlite3.Connection, revision: str) -> None:
+    """Write the township into a database at ``revision`` (the schema the migrations left)."""
+    w = Writer(con)
+    t = datetime(2026, 10, 8, 1, 0, 0)
+
+    def at(days: float, hours: float = 0) -> datetime:
+        return t + timedelta(days=days, hours=hours)
+
+    setup = (None, ADMIN)
+    admin = (uid("user:admin"), ADMIN)
+    clerk = (uid("user:wenshu"), CLERK)
+    chair = (uid("user:jianwei_zr"), CHAIR)
+    v1, v2 = uid("village:0"), uid("village:1")
+
+    # setup: township, administrator, villages (one transaction, one time)
+    now = at(0)
+    w.insert(setup, "setup.initialise", now, "township",
+             record("township", now, name=TOWNSHIP, code="330802100", rules_json=RULES_JSON))  # fmt: skip
+    w.insert(setup, "setup.initialise", now, "user_account", record(
+        "user:admin", now, username=ADMIN, display_name="徐丽华", role="township_admin", person_id=None,
+        password_hash=password_hash(PASSWORD, b"fixture-salt-adm"), failed_logins=0, locked_until=None,
+        last_login_at=None, password_changed_at=None, must_change_password=False, active=True,
+    ))  # fmt: skip
+    for i, (name, code, households, adults, busy) in enumerate(
+        [(VILLAGES[0], "330802100201", 412, 1130, True), (VILLAGES[1], "330802100202", 268, 745, False)]
+    ):
+        w.insert(setup, "setup.initialise", now, "village", record(
+            f"village:{i}", now, township_id=uid("township"), name=name, code=code, households=households,
+            adults=adults, finance_busy=busy, active=True,
+        ))  # fmt: skip
+
+    # roster: people, their seats, one family link
+    now = at(1)
+    pid = {p[0]: uid(f"person:{p[0]}") for p in PEOPLE}
+    for name, gender, born, phone, group, head, vi, serial in PEOPLE:
+        number = id_number(f"330802{born:%Y%m%d}{serial:03d}")
+        w.insert(admin, "person.add", now, "person", record(
+            f"person:{name}", now, village_id=(v1, v2)[vi], name=name, gender=gender, id_number=number,
+            phone=phone, group_name=group, household_head=head, note=None, active=True,
+        ))  # fmt: skip
+    village_of = {p[0]: (v1, v2)[p[6]] for p in PEOPLE}
+    for name, body, role, party in SEATS:
+        w.insert(admin, "roster.seat", now, "membership", record(
+            f"seat:{name}:{body}", now, village_id=village_of[name], person_id=pid[name], body=body, role=role,
+            party_status=party, group_name=None, start_date=date(2025, 3, 1), end_date=None, end_reason=None,
+        ))  # fmt: skip
+    w.insert(admin, "roster.kin", now, "kin_link", record(
+        "kin:陈志强:黄德明", now, person_a_id=pid["陈志强"], person_b_id=pid["黄德明"], relation="兄弟姐妹", active=True
+    ))  # fmt: skip
+
+    # users for the first village
+    now = at(1, 2)
+    for key, display, role, person in [
+        ("wenshu", "黄德明", "clerk", None),
+        ("jianwei_zr", "张海军", "supervisor_chair", pid["张海军"]),
+    ]:
+        w.insert(admin, "user.create", now, "user_account", record(
+            f"user:{key}", now, username=key, display_name=display, role=role, person_id=person,
+            password_hash=password_hash(PASSWORD, f"fixture-salt-{key[:3]}".encode()), failed_logins=0,
+            locked_until=None, last_login_at=None, password_changed_at=now, must_change_password=False,
+            active=True,
+        ))  # fmt: skip
+        w.insert(admin, "user.create", now, "user_village", record(
+            f"user_village:{key}", now, user_id=uid(f"user:{key}"), village_id=v1, active=True
+        ))  # fmt: skip
+
+    # the disclosure catalogue (township-wide items)
+    now = at(1, 3)
+    items = [
+        ("item:finance", "finance", "财务收支情况（财务计划、收入、支出、资产、资源、债权债务、收益分配、其他）",
+         "quarterly", "每季度（S27）"),
+        ("item:party", "party", "党员党费缴纳情况", "quarterly", "每季度（S27）"),
+    ]  # fmt: skip
+    for key, category, name, cadence, basis in items:
+        w.insert(admin, "disclosure.catalogue_defaults", now, "disclosure_item", record(
+            key, now, village_id=None, category=category, name=name, cadence=cadence, basis=basis, active=True
+        ))  # fmt: skip
+
+    _matter(w, clerk, at, v1, pid)
+    _vouchers(w, clerk, chair, at, v1, pid, revision)
+    _disclosures(w, clerk, chair, at, v1, pid)
+
+
+def _matter(w: Writer, clerk: tuple[str | None, str], at: Any, v1: str, pid: dict[str, str]) -> None:
+    """A 五议两公开 matter in progress: suggested, proposed by the party branch (one amendment)."""
+    mid = uid("matter:路灯")
+    now = at(2)
+    w.insert(clerk, "matter.create", now, "matter", record(
+        "matter:路灯", now, village_id=v1, title="余东村村道路灯改造", category="public_welfare",
+        amount_fen=12_600_000, source="村干部提议", suggested_by=None,
+        description="更换主干道路灯42盏，资金来源：村集体收入。", year=2026, status="in_progress",
+        current_step=None, next_due_date=date(2026, 10, 20), next_deadline=None, run_no=1, previous_run_id=None,
+        created_by=clerk[0],
+    ))  # fmt: skip
+    blank = dict.fromkeys(
+        ["body", "place", "notice_date", "chair_person_id", "recorder_person_id", "roster_count", "entitled_count",
+         "present_count", "households_count", "household_reps_present", "votes_for", "votes_against",
+         "votes_abstain", "vote_method", "township_attendees", "plan_text", "minutes", "decision_text",
+         "posting_from", "posting_to", "posting_place", "valid", "passed", "outcome_text", "finalized_at",
+         "finalized_by"]
+    )  # fmt: skip
+    now = at(2, 1)
+    w.insert(clerk, "matter.finalize_step", now, "matter_step", record(
+        "step:suggest", now, **{**blank, "matter_id": mid, "seq": 1, "step_type": "suggest",
+        "meeting_date": date(2026, 10, 10), "urgent": False, "plan_text": "建议：余东村村道路灯改造。",
+        "state": "final", "finalized_at": now, "finalized_by": clerk[0]},
+    ))  # fmt: skip
+
+    now = at(5)
+    minutes = "会议讨论了“余东村村道路灯改造”，与会党员逐一发表意见。"
+    w.insert(clerk, "matter.finalize_step", now, "matter_step", record(
+        "step:propose", now, **{**blank, "matter_id": mid, "seq": 2, "step_type": "propose", "body": "branch",
+        "meeting_date": date(2026, 10, 13), "place": "村委会二楼会议室", "urgent": False,
+        "chair_person_id": pid["王建国"], "recorder_person_id": pid["李秀英"], "roster_count": 2,
+        "entitled_count": 2, "present_count": 2, "votes_for": 2, "votes_against": 0, "votes_abstain": 0,
+        "vote_method": "举手", "plan_text": "余东村村道路灯改造：更换主干道路灯42盏，资金来源：村集体收入。",
+        "minutes": minutes, "decision_text": "同意余东村村道路灯改造方案。", "valid": True, "passed": True,
+        "outcome_text": "应到2人，实到2人，会议有效\n赞成2人，通过", "state": "final", "finalized_at": now,
+        "finalized_by": clerk[0]},
+    ))  # fmt: skip
+    for name in ("王建国", "李秀英"):
+        w.insert(clerk, "matter.finalize_step", now, "step_attendance", record(
+            f"attendance:{name}", now, step_id=uid("step:propose"), person_id=pid[name], status="present",
+            reason=None, party_status="full",
+        ))  # fmt: skip
+    w.update(clerk, "matter.finalize_step", now, "matter", mid, current_step="propose",
+             next_due_date=date(2026, 10, 28), next_deadline=date(2027, 1, 11))  # fmt: skip
+    now = at(6)
+    amended = minutes + "\n补记：村监会主任列席会议，无异议。"
+    w.update(clerk, "matter.amend_step", now, "matter_step", uid("step:propose"), minutes=amended)
+    w.insert(clerk, "matter.amend_step", now, "step_amendment", record(
+        "amendment:propose", now, step_id=uid("step:propose"), reason="原始记录漏录村监会主任的列席意见，据手写记录补正",
+        changes_json=json.dumps({"minutes": {"new": amended, "old": minutes}}, ensure_ascii=False, sort_keys=True),
+        amended_by=clerk[0],
+    ))  # fmt: skip
+
+
+def _event(
+    w: Writer,
+    who: tuple[str | None, str],
+    action: str,
+    now: datetime,
+    v: dict[str, Any],
+    scans: list[str],
+    revision: str,
+    name: str,
+    **fields: Any,
+) -> None:
+    previous = [
+        e for (table, _), e in w.rows.items() if table == "voucher_event" and e["voucher_id"] == v["id"]
+    ]
+    e = record(f"event:{name}", now, voucher_id=v["id"], **fields, at=now, signature=None)
+    if revision >= "0003":
+        e["village_id"] = v["village_id"]
+    e["signature"] = event_signature(
+        voucher_content_hash(v, scans), e, previous[-1]["signature"] if previous else None
+    )
+    w.insert(who, action, now, "voucher_event", e)
+
+
+def _vouchers(
+    w: Writer,
+    clerk: tuple[str | None, str],
+    chair: tuple[str | None, str],
+    at: Any,
+    v1: str,
+    pid: dict[str, str],
+    revision: str,
+) -> None:
+    """A voucher reviewed before signing (先审后签, with a scan), an import of two more and three ledger lines,
+    and the month's supervisory review, signed."""
+    now = at(10)
+    v = record("voucher:001", now, village_id=v1, year=2026, number="001", version=1, supersedes_id=None,
+               voucher_date=date(2026, 10, 16), handler_name="黄德明", handler_person_id=pid["黄德明"],
+               witness_name=None, payee="柯城区文具店", payee_person_id=None, purpose="村委会办公用品",
+               amount_fen=48_700, funding_source="村集体经营收入", budget_line="办公经费", invoice_count=2,
+               decision_ref=None, decision_step_id=None, resolution_ref=None, resolution_step_id=None,
+               submitted_at=now, note=None, status="submitted", prepared_by=clerk[0], import_key=None)  # fmt: skip
+    w.insert(clerk, "voucher.submit", now, "voucher", v)
+    png = tiny_png()
+    sha = hashlib.sha256(png).hexdigest()
+    w.con.execute("INSERT INTO attachment_blob (sha256, size, data) VALUES (?, ?, ?)", (sha, len(png), png))
+    w.insert(clerk, "voucher.submit", now, "attachment", record(
+        "attachment:001", now, owner_kind="voucher", owner_id=v["id"], sha256=sha, filename="发票扫描.png",
+        mime="image/png", size=len(png), caption="增值税普通发票", active=True,
+    ))  # fmt: skip
+    _event(w, clerk, "voucher.submit", now, v, [sha], revision, "submit", kind="submit", opinion=None,
+           text=None, user_id=clerk[0], person_id=None, actor_name="黄德明", actor_role="报账员/文书")  # fmt: skip
+    now = at(12)
+    v = w.update(chair, "voucher.review.agree", now, "voucher", v["id"], status="reviewed")
+    _event(w, chair, "voucher.review.agree", now, v, [sha], revision, "review", kind="review", opinion="agree",
+           text="票据真实，用途清楚", user_id=chair[0], person_id=pid["张海军"], actor_name="张海军",
+           actor_role="村监会主任")  # fmt: skip
+
+    # an import from the bookkeeping software: two draft vouchers and three ledger lines
+    now = at(14)
+    imported = [
+        {"id": uid("voucher:002"), "village_id": v1, "year": 2026, "number": "002", "voucher_date": date(2026, 10, 20),
+         "handler_name": "黄德明", "handler_person_id": pid["黄德明"], "payee": "第三村民小组", "payee_person_id": None,
+         "purpose": "水渠清淤人工费", "amount_fen": 206_700, "funding_source": "村集体经营收入", "invoice_count": 1,
+         "note": None},
+        {"id": uid("voucher:003"), "village_id": v1, "year": 2026, "number": "003", "voucher_date": date(2026, 10, 27),
+         "handler_name": "黄德明", "handler_person_id": pid["黄德明"], "payee": "村保洁员", "payee_person_id": None,
+         "purpose": "保洁员工资", "amount_fen": 171_300, "funding_source": "上级补助", "invoice_count": 1,
+         "note": "十月份"},
+    ]  # fmt: skip
+    for r in imported:  # until 0002 an import stored a key of village, year and 凭证号
+        key = hashlib.sha256(f"{v1}|2026|{r['number']}".encode()).hexdigest() if revision == "0001" else None
+        r["import_key"] = key
+    constants = {
+        "created_at": now, "row_version": 1, "version": 1, "supersedes_id": None, "witness_name": None,
+        "budget_line": None, "decision_ref": None, "decision_step_id": None, "resolution_ref": None,
+        "resolution_step_id": None, "submitted_at": None, "status": "draft", "prepared_by": clerk[0],
+    }  # fmt: skip
+    reason = "从“十月凭证.xlsx”导入（第2–3行）"
+    w.insert_batch(clerk, "import.vouchers", now, "voucher", imported, constants, [2, 3], reason)
+    lines = [
+        (date(2026, 10, 9), "J1009", "上级转移支付", "经营收入", 2_505_200, 0, None),
+        (date(2026, 10, 16), "Z1016", "村委会办公用品", "管理费用", 0, 48_700, "柯城区文具店"),
+        (date(2026, 10, 26), "J1026", "农家乐管理费", "经营收入", 124_900, 0, None),
+    ]
+    ledger = [
+        {"id": uid(f"ledger:{number}"), "village_id": v1, "entry_date": day, "voucher_no": number, "summary": summary,
+         "subject": subject, "income_fen": income, "expense_fen": expense, "counterparty": party,
+         "import_key": hashlib.sha256(f"{v1}|{day}|{number}".encode()).hexdigest()}
+        for day, number, summary, subject, income, expense, party in lines
+    ]  # fmt: skip
+    w.insert_batch(clerk, "import.ledger", now, "ledger_line", ledger, {"created_at": now, "row_version": 1},
+                   [3, 4, 5], "从“十月明细账.xlsx”导入（第3–5行）")  # fmt: skip
+
+    # the supervisory committee's monthly review of October, signed by the chair
+    now = at(30)
+    attendees = [pid["张海军"], pid["刘丽华"], pid["陈志强"]]
+    review = record("review:2026-10", now, village_id=v1, year=2026, month=10, meeting_date=date(2026, 11, 6),
+                    place="村委会会议室", attendee_ids_json=json.dumps(attendees), voucher_count=0, total_fen=0,
+                    item_opinions_json="{}", overall_opinion="经逐笔审核，本月支出票据真实、手续齐全、用途清楚。",
+                    open_items="002号、003号凭证尚未提交审核", state="draft", signed_at=None, signed_by=None,
+                    signature=None, locked=False, locked_at=None, lock_reason=None)  # fmt: skip
+    w.insert(chair, "month.review.save", now, "monthly_review", review)
+    now = at(30, 1)
+    month = [w.rows[("voucher", uid(f"voucher:{n}"))] for n in ("001", "002", "003")]
+    counted = [m for m in month if m["status"] != "draft"]
+    signed = {**review, "voucher_count": len(counted), "total_fen": sum(m["amount_fen"] for m in counted),
+              "state": "signed", "signed_at": now, "signed_by": chair[0]}  # fmt: skip
+    w.update(chair, "month.review.sign", now, "monthly_review", review["id"],
+             voucher_count=signed["voucher_count"], total_fen=signed["total_fen"], state="signed", signed_at=now,
+             signed_by=chair[0], signature=monthly_review_signature(signed, month))  # fmt: skip
+
+    # the voucher's notice printed
+    now = at(31)
+    content = hashlib.sha256(f"voucher|{v['id']}|{v['amount_fen']}".encode()).hexdigest()
+    w.insert(clerk, "notice.print", now, "notice_print", record(
+        "print:001", now, code=notice_code("voucher", v["id"], content, w.head), kind="voucher", record_id=v["id"],
+        content_hash=content, audit_seq=w.seq, audit_hash=w.head, printed_at=now, printed_by=clerk[0],
+    ))  # fmt: skip
+
+
+def _disclosures(
+    w: Writer,
+    clerk: tuple[str | None, str],
+    chair: tuple[str | None, str],
+    at: Any,
+    v1: str,
+    pid: dict[str, str],
+) -> None:
+    """October's finance disclosure (reviewed by the chair, posted, one question answered) and a party one."""
+    lines = [
+        {"counterparty": "", "date": "2026-10-09", "expense_fen": 0, "income_fen": 2_505_200, "ref": "J1009",
+         "review": "", "source": "账簿", "subject": "经营收入", "summary": "上级转移支付"},
+        {"counterparty": "柯城区文具店", "date": "2026-10-16", "expense_fen": 48_700, "income_fen": 0, "ref": "Z1016",
+         "review": "同意", "source": "账簿", "subject": "管理费用", "summary": "村委会办公用品"},
+        {"counterparty": "", "date": "2026-10-26", "expense_fen": 0, "income_fen": 124_900, "ref": "J1026",
+         "review": "", "source": "账簿", "subject": "经营收入", "summary": "农家乐管理费"},
+    ]  # fmt: skip
+    table = {
+        "end": "2026-10-31",
+        "expense_fen": 48_700,
+        "income_fen": 2_630_100,
+        "lines": lines,
+        "start": "2026-10-01",
+    }
+    now = at(33)
+    d = record("disclosure:finance-2026-10", now, village_id=v1, category="finance", item_id=uid("item:finance"),
+               kind="finance_period", period_start=date(2026, 10, 1), period_end=date(2026, 10, 31),
+               due_on=date(2026, 11, 20), title="余东村2026年10月财务收支公开",
+               body="本期收支明细见下表，如有疑问请向村务监督委员会反映。",
+               table_json=json.dumps(table, ensure_ascii=False, sort_keys=True), total_income_fen=2_630_100,
+               total_expense_fen=48_700, channels=None, posted_from=None, posted_to=None, status="draft",
+               reviewed_by_person_id=None, reviewed_by_user=None, reviewed_at=None, review_opinion=None,
+               review_signature=None, matter_id=None, step_id=None, supersedes_id=None, created_by=clerk[0])  # fmt: skip
+    w.insert(clerk, "disclosure.create", now, "disclosure", d)
+    now = at(34)
+    reviewed = {
+        **d,
+        "reviewed_by_user": chair[0],
+        "reviewed_at": now,
+        "review_opinion": "经审核，以上收支真实、完整，同意公开。",
+    }
+    w.update(chair, "disclosure.review", now, "disclosure", d["id"], status="reviewed",
+             reviewed_by_person_id=pid["张海军"], reviewed_by_user=chair[0], reviewed_at=now,
+             review_opinion=reviewed["review_opinion"], review_signature=disclosure_review_signature(reviewed))  # fmt: skip
+    now = at(38)
+    w.insert(clerk, "disclosure.feedback", now, "disclosure_feedback", record(
+        "feedback:1", now, disclosure_id=d["id"], received_on=date(2026, 11, 14), from_name="王秀英", channel="意见箱",
+        kind="question", content="农家乐管理费是按什么标准收的？", reply="按2025年村民代表会议决议，每户每年1000元。",
+        replied_on=date(2026, 11, 16), replied_by=clerk[0],
+    ))  # fmt: skip
