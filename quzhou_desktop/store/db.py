@@ -1,5 +1,8 @@
 """Open the SQLite file: checks with clear messages, pragmas, migrations, sessions for reads and writes.
 
+A ``postgresql://`` address instead of a path opens a server database the same way (engines, lock and errors
+in ``store.dialects.postgres``); everything above this module works the same on both.
+
 Two engines over one file: reads use ordinary deferred transactions; writes use ``BEGIN IMMEDIATE`` so a
 second app instance on the same file waits (busy timeout) instead of failing half-way with a stale snapshot.
 Every write goes through ``Database.write`` which tags the session with the acting user and action; the audit
@@ -18,12 +21,14 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from quzhou_desktop.store.audit.chain import Actor
 from quzhou_desktop.store.audit.hooks import install_hooks
+from quzhou_desktop.store.dialects import is_server_url
 from quzhou_desktop.store.errors import (
     DatabaseBusy,
     DatabaseDirMissing,
@@ -31,6 +36,7 @@ from quzhou_desktop.store.errors import (
     DatabaseReadOnly,
     DiskFull,
     NotADatabase,
+    RecordChanged,
 )
 from quzhou_desktop.store.schema import ensure_schema, precheck_file
 
@@ -95,7 +101,12 @@ def check_path(path: Path, *, create: bool) -> None:
 
 def translate_error(exc: BaseException, path: str) -> Exception | None:
     """Map a driver error to a Chinese ``DatabaseError`` (None if it is not one we know)."""
-    msg = str(getattr(exc, "orig", exc)).lower()
+    orig = getattr(exc, "orig", exc)
+    if type(orig).__module__.startswith("psycopg"):
+        from quzhou_desktop.store.dialects.postgres import translate
+
+        return translate(exc)
+    msg = str(orig).lower()
     if "database or disk is full" in msg or "disk i/o error" in msg:
         return DiskFull(path=path)
     if "readonly" in msg or "read-only" in msg:
@@ -110,7 +121,22 @@ def translate_error(exc: BaseException, path: str) -> Exception | None:
 class Database:
     """One open database file (or ``:memory:``)."""
 
-    def __init__(self, path: Path | None, *, create: bool = False, migrate: bool = True) -> None:
+    def __init__(
+        self,
+        path: Path | str | None,
+        *,
+        create: bool = False,
+        migrate: bool = True,
+        password: str | None = None,
+    ) -> None:
+        self.server_url: str | None = None
+        self.dialect = "sqlite"
+        if is_server_url(path):
+            assert isinstance(path, str)
+            self._open_server(path, create=create, migrate=migrate, password=password)
+            return
+        if isinstance(path, str):
+            path = Path(path)
         self.path = path
         self.memory = path is None
         label = ":memory:" if path is None else str(path)
@@ -148,6 +174,35 @@ class Database:
         self._reader = sessionmaker(self.read_engine, class_=Session, expire_on_commit=False)
         self._writer = sessionmaker(self.write_engine, class_=AuditedSession, expire_on_commit=False)
 
+    def _open_server(self, address: str, *, create: bool, migrate: bool, password: str | None) -> None:
+        from quzhou_desktop.store.dialects import postgres
+
+        self.path = None
+        self.memory = False
+        self.dialect = "postgresql"
+        self.server_url = postgres.display_url(address)
+        self.label = self.server_url
+        try:
+            self.write_engine, self.read_engine = postgres.make_engines(
+                postgres.server_url(address, password=password)
+            )
+            if migrate:
+                postgres.ensure_schema(self, create=create)
+            else:
+                with self.read_engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+        except SADatabaseError as exc:
+            self.dispose()
+            mapped = translate_error(exc, self.label)
+            if mapped is not None:
+                raise mapped from exc
+            raise
+        except Exception:
+            self.dispose()
+            raise
+        self._reader = sessionmaker(self.read_engine, class_=Session, expire_on_commit=False)
+        self._writer = sessionmaker(self.write_engine, class_=AuditedSession, expire_on_commit=False)
+
     def dispose(self) -> None:
         for name in ("write_engine", "read_engine"):
             eng = getattr(self, name, None)
@@ -159,7 +214,7 @@ class Database:
         with self._reader() as s:
             try:
                 yield s
-            except OperationalError as exc:
+            except (OperationalError, ProgrammingError) as exc:
                 mapped = translate_error(exc, self.label)
                 if mapped is not None:
                     raise mapped from exc
@@ -175,7 +230,9 @@ class Database:
             try:
                 with s.begin():
                     yield s
-            except OperationalError as exc:
+            except StaleDataError as exc:  # a guard the services did not check: same message as theirs
+                raise RecordChanged() from exc
+            except (OperationalError, ProgrammingError) as exc:
                 mapped = translate_error(exc, self.label)
                 if mapped is not None:
                     raise mapped from exc
@@ -187,7 +244,7 @@ class Database:
         try:
             with self.write_engine.begin() as conn:
                 yield conn
-        except OperationalError as exc:
+        except (OperationalError, ProgrammingError) as exc:
             mapped = translate_error(exc, self.label)
             if mapped is not None:
                 raise mapped from exc

@@ -50,3 +50,8 @@ class DatabaseTooNew(DatabaseError):
 class DatabaseNotInitialised(DatabaseError):
     code = "db.not_initialised"
     template = "数据库还没有初始化（没有乡镇信息）：{path}。请先运行首次设置。"
+
+
+class RecordChanged(DatabaseError):
+    code = "db.record_changed"
+    template = "这条记录已被其他人修改，您的修改没有保存。请刷新后再改。"

@@ -26,8 +26,10 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 def current_revision(db: Database) -> tuple[str | None, bool]:
     """(revision, has_tables)."""
+    from sqlalchemy import inspect
+
     with db.write_engine.connect() as conn:
-        names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+        names = set(inspect(conn).get_table_names())
         conn.rollback()
         if "alembic_version" not in names:
             return None, bool(names - {"sqlite_sequence"})

@@ -8,13 +8,14 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, literal_column, or_, select, tuple_
+from sqlalchemy import Select, or_, select, tuple_
 
 from quzhou_desktop.services.exports.stream import json_page, read_ahead, trail_sql
 from quzhou_desktop.services.imports.people import ROLE_SEATS
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster.bodies import PARTY_STATUS_LABELS, body_label, role_label
 from quzhou_desktop.services.vouchers.common import status_label
+from quzhou_desktop.store.dialects.sql import RowKey
 from quzhou_desktop.store.models import Membership, Person, Village, Voucher
 
 _CHUNK = 2000  # rows handed to the writer at a time
@@ -69,7 +70,7 @@ def voucher_rows(
     sort), the trail concatenated by SQLite (``trail_sql``), each page one JSON row (``json_page``), all read
     ahead on a thread while the caller writes."""
     t, v = Voucher.__table__, Village.__table__
-    rowid: Any = literal_column("voucher.rowid")
+    rowid: Any = RowKey("voucher")
     keys = (t.c.voucher_date, t.c.number, t.c.version, rowid)
     vq: Select[Any] = select(v.c.id, v.c.name).order_by(v.c.name, v.c.id)
     q: Select[Any] = select(

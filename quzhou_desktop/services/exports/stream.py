@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import String, case, func, literal, select
 
 from quzhou_desktop.services.vouchers.common import EVENT_LABELS, OPINION_LABELS
+from quzhou_desktop.store.dialects.sql import JsonRows, LocalMinute, StringAgg
 from quzhou_desktop.store.models import VoucherEvent
 
 __all__ = ["TRAIL_SEPARATOR", "json_page", "read_ahead", "trail_sql"]
@@ -37,7 +38,7 @@ def trail_sql(voucher_id: Any) -> Any:
     opinion = case({k: f"：{v}" for k, v in OPINION_LABELS.items()}, value=e.c.opinion, else_="")
     text = case((e.c.text != "", literal("（", String) + e.c.text + "）"), else_="")
     part = (
-        func.strftime("%Y-%m-%d %H:%M", e.c.at, "+8 hours", type_=String)
+        LocalMinute(e.c.at)
         + " "
         + func.coalesce(e.c.actor_name, "")
         + kind_label
@@ -52,7 +53,7 @@ def trail_sql(voucher_id: Any) -> Any:
         .subquery("trail_parts")
     )
     return (
-        select(func.coalesce(func.group_concat(parts.c.part, TRAIL_SEPARATOR), ""))
+        select(func.coalesce(StringAgg(parts.c.part, TRAIL_SEPARATOR), ""))
         .select_from(parts)
         .scalar_subquery()
     )
@@ -67,7 +68,7 @@ def json_page(q: Any) -> Any:
     GIL released, and ``json.loads`` (C) unpacks it. Values come back as JSON gives them (TEXT dates stay
     text, integers stay int)."""
     sub = q.subquery("page")
-    return select(func.json_group_array(func.json_array(*sub.c)))
+    return select(JsonRows(*sub.c))
 
 
 class _Failed:

@@ -1,4 +1,4 @@
-"""Bulk insert with audit for imports: rows go to SQLite by ``executemany``, their states to batch entries.
+"""Bulk insert with audit for imports: rows go to the database by ``executemany``, their states to batch entries.
 
 An import writes thousands of rows. Each batch of up to ``BATCH`` rows is inserted with one plain
 ``executemany`` (values already in the form SQLite stores) and recorded by ONE chained audit entry holding
@@ -26,6 +26,7 @@ from sqlalchemy import Connection
 
 from quzhou_desktop.store.audit.batch import append_batch, batch_json
 from quzhou_desktop.store.audit.chain import Actor, norm_value
+from quzhou_desktop.store.dialects import driver_insert
 
 BATCH = 5000  # rows per executemany and per audit entry
 
@@ -65,25 +66,6 @@ class TableRows:
             raise ValueError(f"{self.table.name}: columns {sorted(given ^ names)} missing or repeated")
 
 
-def _literal(value: Any) -> str:
-    """An SQL literal for one of our own constants (never user text of unknown shape)."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str) and "\x00" not in value:
-        return "'" + value.replace("'", "''") + "'"
-    raise TypeError(f"no literal for {value!r}")
-
-
-def insert_sql(t: TableRows) -> str:
-    names = [*t.columns, *t.constants]
-    values = ["?"] * len(t.columns) + [_literal(v) for v in t.constants.values()]
-    return f"INSERT INTO {t.table.name} ({', '.join(names)}) VALUES ({', '.join(values)})"
-
-
 def insert_audited(
     conn: Connection,
     actor: Actor,
@@ -101,7 +83,7 @@ def insert_audited(
         return 0
     constants: Mapping[str, Any] = {k: norm_value(v) for k, v in t.constants.items()}
     t = TableRows(t.table, t.columns, t.rows, t.source_rows, dict(constants))
-    sql = insert_sql(t)
+    sql = driver_insert(conn, t.table.name, t.columns, dict(constants))
     id_at = t.columns.index("id")
     for i in range(0, len(t.rows), BATCH):
         part = t.rows[i : i + BATCH]

@@ -23,11 +23,10 @@ from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.spreadsheets.errors import ImportCancelled
 from quzhou_desktop.spreadsheets.result import ParseResult
 from quzhou_desktop.spreadsheets.schemas import LedgerRecord, PersonRecord, VoucherRecord
+from quzhou_desktop.store.dialects import bulk_tuning
 from quzhou_desktop.store.models import LedgerLine, Membership, Person, Voucher
 from quzhou_desktop.store.models.base import utcnow
 
-IMPORT_CACHE_KIB = 131072  # SQLite page cache while importing (grows only as needed)
-DEFAULT_CACHE = -2000  # SQLite's default
 ProgressFn = Callable[[int, int, str], None]
 _iso = date.isoformat
 
@@ -76,14 +75,11 @@ def write_rows(
     def reason(rows: Sequence[int]) -> str:
         return f"导入“{name}”第{min(rows)}至{max(rows)}行（{len(rows)}条）"
 
-    conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")  # index pages stay in memory
-    try:
+    with bulk_tuning(conn):  # SQLite: index pages stay in memory
         for t in tables:
             insert_audited(conn, ctx.actor, t, action=action, reason=reason, when=now, progress=step)
         if result.kind == "people":
             _recheck_composition(conn, {vid for _, vid in new}, tables[1], today)
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {DEFAULT_CACHE}")
     return len(new)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.money import format_fen
@@ -18,6 +18,7 @@ from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.vouchers.common import EVENT_LABELS, OPINION_LABELS, events_of, status_label
 from quzhou_desktop.services.vouchers.query import row_of
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
+from quzhou_desktop.store.dialects.sql import RowKey, YearMonth
 from quzhou_desktop.store.models import AuditEntry, MonthlyReview, Village, Voucher, VoucherEvent
 
 __all__ = [
@@ -145,7 +146,7 @@ def months_not_reviewed(ctx: AppContext, *, today: date | None = None) -> list[O
     """Past months with vouchers whose monthly review is not signed yet, oldest first."""
     ctx.require_user()
     today = today or ctx.clock.today()
-    ym = func.strftime("%Y-%m", Voucher.voucher_date)
+    ym = YearMonth(Voucher.voucher_date)
     q = (
         select(Voucher.village_id, Village.name, ym, func.count(), func.sum(Voucher.amount_fen))
         .join(Village, Village.id == Voucher.village_id)
@@ -235,7 +236,7 @@ class LedgerRow:
 
 
 # The rowid is in every index entry, so the page's keys come from the covering indexes; the text id is not.
-_EVENT_ROWID: Any = literal_column("voucher_event.rowid")
+_EVENT_ROWID: Any = RowKey("voucher_event")  # the id on PostgreSQL
 _LEDGER_KINDS = ("review", "return")
 LEDGER_SORTS: dict[str, Any] = {
     "at": VoucherEvent.at,

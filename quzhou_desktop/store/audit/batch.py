@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from quzhou_desktop.store.audit.chain import Actor, canonical, chain_head, entry_hash, norm_value
+from quzhou_desktop.store.dialects import lock_chain
 
 BATCH_SUFFIX = "#batch"
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -68,6 +69,7 @@ def append_batch(
     """Append one batch entry to the chain on ``conn`` (the caller's transaction); returns its ``seq``.
 
     ``when`` (naive UTC) is stored as its canonical text, which is also what SQLite stores for a DateTime."""
+    lock_chain(conn)
     seq, prev = chain_head(conn)
     seq += 1
     entity = batch_entity(table)
@@ -85,11 +87,18 @@ def append_batch(
         reason=reason,
         prev_hash=prev,
     )
-    conn.exec_driver_sql(
-        "INSERT INTO audit_log (seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, "
-        "reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
-        (seq, ts, actor.user_id, actor.username, action, entity, first_id, after_json, reason, prev, h),
-    )
+    conn.execute(
+        text(
+            "INSERT INTO audit_log (seq, ts, user_id, username, action, entity, entity_id, before_json, "
+            "after_json, reason, prev_hash, hash) VALUES (:seq, :ts, :user_id, :username, :action, :entity, "
+            ":entity_id, NULL, :after_json, :reason, :prev_hash, :hash)"
+        ),
+        {
+            "seq": seq, "ts": ts, "user_id": actor.user_id, "username": actor.username, "action": action,
+            "entity": entity, "entity_id": first_id, "after_json": after_json, "reason": reason,
+            "prev_hash": prev, "hash": h,
+        },
+    )  # fmt: skip
     return seq
 
 

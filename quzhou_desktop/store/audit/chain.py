@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, text
 
+from quzhou_desktop.store.dialects import lock_chain
 from quzhou_desktop.store.models import AuditEntry
 from quzhou_desktop.store.models.base import utcnow
 
@@ -98,6 +99,7 @@ def append_entries(
     conn: Connection, actor: Actor, changes: Iterable[Change], *, ts: datetime | None = None
 ) -> int:
     """Append ``changes`` to the chain on ``conn`` (inside the caller's transaction). Returns the count."""
+    lock_chain(conn)
     seq, prev = chain_head(conn)
     when = ts or utcnow()
     ts_text = norm_value(when)

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Table, select, text
 
 from quzhou_desktop.store.audit.batch import batch_states
 from quzhou_desktop.store.audit.chain import GENESIS, canonical, entry_hash, norm_value, row_state
+from quzhou_desktop.store.dialects import integrity_problems
 from quzhou_desktop.store.models import AttachmentBlob, Audited, Base
 
 _norm = norm_value
@@ -174,9 +175,9 @@ def verify_attachments(conn: Connection) -> Iterator[Problem]:
 def verify_all(conn: Connection) -> list[Problem]:
     """Integrity check, chain, records and attachments. Empty list = clean."""
     problems: list[Problem] = []
-    res = [r[0] for r in conn.execute(text("PRAGMA integrity_check")).all()]
-    if res != ["ok"]:
-        problems.append(Problem("integrity", "SQLite 完整性检查失败：" + "；".join(str(x) for x in res[:5])))
+    broken = integrity_problems(conn)
+    if broken:
+        problems.extend(Problem("integrity", message) for message in broken)
         return problems
     problems.extend(verify_chain(conn))
     problems.extend(verify_records(conn))

@@ -1,7 +1,7 @@
 """The first schema: township, rosters, users, the audit log, attachments, matters, vouchers, disclosures.
 
 Creates every table of the first release with its keys, foreign keys and indexes, and the two triggers that
-make ``audit_log`` append-only. Names of constraints and indexes are written out in full (the naming
+make ``audit_log`` append-only (on PostgreSQL: three, TRUNCATE too, and money columns as BIGINT). Names of constraints and indexes are written out in full (the naming
 convention of the models produced them once; this file does not depend on it).
 
 Frozen: this file is the schema as the first release shipped it, and databases made by that release are
@@ -521,6 +521,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_voucher_event_voucher", "voucher_event", ["voucher_id", "kind", "opinion", "at"])
 
+    if op.get_bind().dialect.name == "postgresql":
+        _postgresql_upgrade()
+        return
     # The audit log is append-only: refuse UPDATE and DELETE from any client that keeps the triggers.
     op.execute(
         "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
@@ -532,7 +535,47 @@ def upgrade() -> None:
     )
 
 
+# PostgreSQL (a township or county server): money in 分 as BIGINT (SQLite's INTEGER is 64-bit already; a
+# 4-byte integer stops at 21,474,836.47 元), and the same append-only rule for audit_log as triggers over
+# one function, TRUNCATE included. The app's login role can neither drop nor disable them: only the owner of
+# audit_log can, and ``server init`` keeps that a separate role.
+MONEY_COLUMNS = (
+    ("ledger_line", "income_fen"),
+    ("ledger_line", "expense_fen"),
+    ("matter", "amount_fen"),
+    ("monthly_review", "total_fen"),
+    ("disclosure", "total_income_fen"),
+    ("disclosure", "total_expense_fen"),
+    ("voucher", "amount_fen"),
+)
+
+
+def _postgresql_upgrade() -> None:
+    for table, column in MONEY_COLUMNS:
+        op.alter_column(table, column, type_=sa.BigInteger(), existing_type=sa.Integer())
+    op.execute(
+        "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege'; END $$"
+    )
+    for name, event, each in (
+        ("audit_log_no_update", "UPDATE", "ROW"),
+        ("audit_log_no_delete", "DELETE", "ROW"),
+        ("audit_log_no_truncate", "TRUNCATE", "STATEMENT"),
+    ):
+        op.execute(
+            f"CREATE TRIGGER {name} BEFORE {event} ON audit_log "
+            f"FOR EACH {each} EXECUTE FUNCTION audit_log_append_only()"
+        )
+
+
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for name in ("audit_log_no_update", "audit_log_no_delete", "audit_log_no_truncate"):
+            op.execute(f"DROP TRIGGER IF EXISTS {name} ON audit_log")
+        op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
+        for table in reversed(TABLES):
+            op.drop_table(table)
+        return
     op.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
     op.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
     for table in reversed(TABLES):  # a table's indexes go with it

@@ -1,0 +1,214 @@
+"""PostgreSQL engines for ``store.db.Database``: connection settings, the write lock, errors in Chinese,
+the schema check and the integrity check.
+
+Reads run in REPEATABLE READ (one snapshot per read session, as a deferred SQLite transaction gives); writes
+run in READ COMMITTED and take the audit chain's advisory lock as their first statement, so writers from
+several PCs queue one after another exactly as ``BEGIN IMMEDIATE`` makes them queue on a SQLite file. Each
+write therefore sees every earlier commit, and the optimistic ``row_version`` checks of the services hold
+across PCs. A writer that waits longer than ``LOCK_TIMEOUT_MS`` gets the usual 数据库正忙 message.
+
+Passwords never come from the app's settings: libpq reads the standard password file (``~/.pgpass``, or
+``PGPASSFILE``), or the caller passes one typed at a prompt (kept in memory only). TLS settings (``sslmode``,
+``sslrootcert``, ``sslcert``, ``sslkey``) are libpq's own parameters in the address and pass through.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+
+from quzhou_desktop.store.dialects import CHAIN_LOCK_KEY
+from quzhou_desktop.store.errors import (
+    DatabaseBusy,
+    DatabaseError,
+    DatabaseTooNew,
+)
+
+if TYPE_CHECKING:
+    from quzhou_desktop.store.db import Database
+
+LOCK_TIMEOUT_MS = 15000
+CONNECT_TIMEOUT_S = 10
+APP_NAME = "quzhou-desktop"
+
+
+class ServerUnreachable(DatabaseError):
+    code = "db.server_unreachable"
+    template = "无法连接单位服务器：{detail}。请检查网络和服务器地址，或联系单位的系统管理员。"
+
+
+class ServerLoginFailed(DatabaseError):
+    code = "db.server_login"
+    template = "单位服务器拒绝登录（用户 {user}）：密码不对，或没有密码。请在密码文件中填写密码，或在提示时输入。"
+
+
+class ServerPasswordNeeded(ServerLoginFailed):
+    code = "db.server_password_needed"
+
+
+class ServerNotInitialised(DatabaseError):
+    code = "db.server_not_initialised"
+    template = "服务器上的数据库 {database} 还没有建好。请单位的系统管理员先运行 quzhou-desktop server init。"
+
+
+class ServerNeedsUpgrade(DatabaseError):
+    code = "db.server_upgrade"
+    template = (
+        "服务器上的数据库结构是旧版本（{found}），本程序需要 {supported}。"
+        "请单位的系统管理员运行 quzhou-desktop server upgrade 后再打开，数据未作任何修改。"
+    )
+
+
+class ServerPermission(DatabaseError):
+    code = "db.server_permission"
+    template = "服务器拒绝了这项操作（权限不足）：{detail}"
+
+
+def server_url(target: str, *, password: str | None = None) -> URL:
+    """The SQLAlchemy URL for a ``postgresql://`` address (the psycopg 3 driver), with ``password`` when one
+    was typed at a prompt."""
+    url = make_url(target)
+    url = url.set(drivername="postgresql+psycopg")
+    if password is not None:
+        url = url.set(password=password)
+    return url
+
+
+def display_url(target: str | URL) -> str:
+    """The address for messages and logs: never the password."""
+    url = make_url(target) if isinstance(target, str) else target
+    return url.set(drivername="postgresql").render_as_string(hide_password=True)
+
+
+def make_engines(url: URL) -> tuple[Engine, Engine]:
+    """(write engine, read engine)."""
+    common: dict[str, Any] = {
+        "connect_args": {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": APP_NAME},
+        "pool_pre_ping": True,
+        "pool_size": 2,
+        "max_overflow": 4,
+    }
+    write = create_engine(url, isolation_level="READ COMMITTED", **common)
+    read = create_engine(url, isolation_level="REPEATABLE READ", **common)
+
+    @event.listens_for(write, "connect")
+    def _on_connect(dbapi_conn: Any, _rec: Any) -> None:
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+        dbapi_conn.commit()
+
+    @event.listens_for(write, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY})")
+
+    return write, read
+
+
+def translate(exc: BaseException) -> Exception | None:
+    """A psycopg error as a Chinese ``DatabaseError`` (None if it is not one we know)."""
+    orig = getattr(exc, "orig", exc)
+    state = getattr(orig, "sqlstate", None) or ""
+    msg = str(orig)
+    low = msg.lower()
+    if state == "55P03" or "lock timeout" in low:
+        return DatabaseBusy()
+    if state == "42501":
+        return ServerPermission(detail=msg.splitlines()[0] if msg else "")
+    if state in ("28P01", "28000") or "password authentication failed" in low:
+        user = _user_in(low)
+        return ServerLoginFailed(user=user)
+    if "no password supplied" in low or "fe_sendauth" in low:
+        return ServerPasswordNeeded(user=_user_in(low))
+    if state == "3D000":
+        return ServerNotInitialised(database=msg.split('"')[1] if '"' in msg else "")
+    if state.startswith("08") or "connection" in low and ("refused" in low or "failed" in low or "closed" in low):
+        return ServerUnreachable(detail=msg.splitlines()[0] if msg else "")
+    return None
+
+
+def _user_in(low: str) -> str:
+    if 'user "' in low:
+        return low.split('user "', 1)[1].split('"', 1)[0]
+    return ""
+
+
+def current_revision(conn: Connection) -> tuple[str | None, bool]:
+    names = set(inspect(conn).get_table_names())
+    if "alembic_version" not in names:
+        return None, bool(names)
+    row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return (row[0] if row else None), True
+
+
+def ensure_schema(db: Database, *, create: bool) -> None:
+    """At head: nothing to do. Empty and ``create``: build the schema (a superuser or the owner role does
+    this, through ``server init``). Older: the app role cannot migrate; refused with what to do."""
+    from quzhou_desktop.store.schema import SCHEMA_HEAD, known_revisions, upgrade
+
+    with db.read_engine.connect() as conn:
+        rev, has_tables = current_revision(conn)
+        database = conn.exec_driver_sql("SELECT current_database()").scalar()
+        conn.rollback()
+    if rev == SCHEMA_HEAD:
+        return
+    if rev is None:
+        if has_tables:
+            from quzhou_desktop.store.errors import NotADatabase
+
+            raise NotADatabase(path=db.label)
+        if not create:
+            raise ServerNotInitialised(database=str(database))
+        upgrade(db)
+        return
+    if rev not in known_revisions():
+        raise DatabaseTooNew(found=rev, supported=SCHEMA_HEAD)
+    raise ServerNeedsUpgrade(found=rev, supported=SCHEMA_HEAD)
+
+
+# -- integrity ---------------------------------------------------------------------------------------------
+
+AUDIT_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete", "audit_log_no_truncate")
+
+
+def integrity_problems(conn: Connection) -> list[str]:
+    """What ``PRAGMA integrity_check`` covers on SQLite, as far as the server lets the app see it:
+
+    - the database sorts text byte by byte (collation C), as SQLite does and ``verify`` assumes;
+    - the triggers that keep ``audit_log`` append-only are present and enabled;
+    - with the ``amcheck`` extension (``server init`` installs it and lets the app role use it), every
+      B-tree index of the app's tables is checked against its table."""
+    problems: list[str] = []
+    collate = conn.exec_driver_sql(
+        "SELECT datcollate FROM pg_database WHERE datname = current_database()"
+    ).scalar()
+    if collate not in ("C", "POSIX"):
+        problems.append(f"数据库的排序规则是 {collate}，应为 C：请用 quzhou-desktop server init 建库")
+    found = {
+        name: enabled
+        for name, enabled in conn.exec_driver_sql(
+            "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal"
+        )
+    }
+    for name in AUDIT_TRIGGERS:
+        if name not in found:
+            problems.append(f"审计日志的保护触发器 {name} 不见了：日志可能被删改过")
+        elif found[name] == "D":
+            problems.append(f"审计日志的保护触发器 {name} 被停用了：日志可能被删改过")
+    has_amcheck = conn.exec_driver_sql(
+        "SELECT count(*) FROM pg_proc WHERE proname = 'bt_index_check' AND has_function_privilege(oid, 'EXECUTE')"
+    ).scalar()
+    if has_amcheck:
+        indexes = conn.exec_driver_sql(
+            "SELECT c.oid::regclass::text, c.oid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE a.amname = 'btree' AND n.nspname = current_schema() ORDER BY 1"
+        ).all()
+        for name, oid in indexes:
+            try:
+                with conn.begin_nested():
+                    conn.execute(text("SELECT bt_index_check(CAST(:o AS oid)::regclass, true)"), {"o": oid})
+            except Exception as exc:  # amcheck reports corruption as an error
+                problems.append(f"索引 {name} 与数据不一致：{str(getattr(exc, 'orig', exc)).splitlines()[0]}")
+    return problems

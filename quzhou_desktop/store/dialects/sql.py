@@ -1,0 +1,112 @@
+"""SQL expressions that each engine spells its own way, as constructs compiled per dialect.
+
+Services build queries once (often at import time) without knowing the engine; the expression is written
+out for SQLite or PostgreSQL only when the statement is compiled for a connection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import String, Text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnClause, FunctionElement
+from sqlalchemy.types import Integer
+
+__all__ = ["JsonRows", "LocalMinute", "RowKey", "StringAgg", "YearMonth"]
+
+
+class RowKey(ColumnClause[Any]):
+    """A table's physical row key for keyset paging and ``IN`` lists: SQLite's ``rowid`` (in every index
+    entry, so covering indexes answer it); PostgreSQL has no stable row number, so the primary key ``id``."""
+
+    inherit_cache = True
+
+    def __init__(self, table: str) -> None:
+        super().__init__(f"{table}.rowid", type_=Integer())
+        self.table_name = table
+
+
+@compiles(RowKey)
+def _row_key_sqlite(element: RowKey, compiler: Any, **kw: Any) -> str:
+    return f"{element.table_name}.rowid"
+
+
+@compiles(RowKey, "postgresql")
+def _row_key_pg(element: RowKey, compiler: Any, **kw: Any) -> str:
+    return f"{element.table_name}.id"
+
+
+class YearMonth(FunctionElement[str]):
+    """``YYYY-MM`` of a date column."""
+
+    type = String()
+    inherit_cache = True
+    name = "year_month"
+
+
+@compiles(YearMonth)
+def _ym_sqlite(element: YearMonth, compiler: Any, **kw: Any) -> str:
+    return "strftime('%%Y-%%m', %s)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(YearMonth, "postgresql")
+def _ym_pg(element: YearMonth, compiler: Any, **kw: Any) -> str:
+    return "to_char(%s, 'YYYY-MM')" % compiler.process(element.clauses, **kw)
+
+
+class LocalMinute(FunctionElement[str]):
+    """``YYYY-MM-DD HH:MM`` of a UTC timestamp column in Asia/Shanghai (UTC + 8 h, no daylight saving)."""
+
+    type = String()
+    inherit_cache = True
+    name = "local_minute"
+
+
+@compiles(LocalMinute)
+def _lm_sqlite(element: LocalMinute, compiler: Any, **kw: Any) -> str:
+    return "strftime('%%Y-%%m-%%d %%H:%%M', %s, '+8 hours')" % compiler.process(element.clauses, **kw)
+
+
+@compiles(LocalMinute, "postgresql")
+def _lm_pg(element: LocalMinute, compiler: Any, **kw: Any) -> str:
+    arg = compiler.process(element.clauses, **kw)
+    return f"to_char({arg} + interval '8 hours', 'YYYY-MM-DD HH24:MI')"
+
+
+class StringAgg(FunctionElement[str]):
+    """The group's values joined with a separator, in the order the rows arrive (from an ordered derived
+    table: neither engine reorders it before aggregating)."""
+
+    type = Text()
+    inherit_cache = True
+    name = "string_agg_in_order"
+
+
+@compiles(StringAgg)
+def _agg_sqlite(element: StringAgg, compiler: Any, **kw: Any) -> str:
+    return "group_concat(%s)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(StringAgg, "postgresql")
+def _agg_pg(element: StringAgg, compiler: Any, **kw: Any) -> str:
+    return "string_agg(%s)" % compiler.process(element.clauses, **kw)
+
+
+class JsonRows(FunctionElement[str]):
+    """All rows of the query as one JSON text: an array of arrays (``[]`` without rows)."""
+
+    type = Text()
+    inherit_cache = True
+    name = "json_rows"
+
+
+@compiles(JsonRows)
+def _json_sqlite(element: JsonRows, compiler: Any, **kw: Any) -> str:
+    return "json_group_array(json_array(%s))" % compiler.process(element.clauses, **kw)
+
+
+@compiles(JsonRows, "postgresql")
+def _json_pg(element: JsonRows, compiler: Any, **kw: Any) -> str:
+    args = compiler.process(element.clauses, **kw)
+    return f"CAST(coalesce(json_agg(json_build_array({args})), '[]') AS TEXT)"
