@@ -8,18 +8,36 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 import pytest
 
+from tests import pg
+
 
 @pytest.fixture
-def world(tmp_path):  # type: ignore[no-untyped-def]
-    """A real temporary SQLite file with a township (石梁镇), two villages and an administrator."""
+def db_engine(request: pytest.FixtureRequest) -> str:
+    """"sqlite", or "postgresql" for the suites that run on both engines (tests/pg.py)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def world(request, tmp_path, db_engine):  # type: ignore[no-untyped-def]
+    """A real temporary database with a township (石梁镇), two villages and an administrator: a SQLite file,
+    or a PostgreSQL database reached as the application role."""
     from tests.factories import make_world
 
-    w = make_world(tmp_path / "test.sqlite3")
+    w = make_world(pg.db_target(request, tmp_path, db_engine))
     yield w
     w.db.dispose()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    pg.parametrize_engines(metafunc)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    pg.stop_cluster()
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: the test handles the SQLite file itself")
     # The app applies this guard when it makes its QApplication; GUI tests make theirs through pytest-qt.
     from quzhou_desktop.gui.refguard import ensure_none_headroom
 

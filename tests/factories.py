@@ -57,7 +57,7 @@ class World:
         return self.as_user(info.id)
 
 
-def make_world(path: Path | None, *, now: datetime | None = None) -> World:
+def make_world(path: Path | str | None, *, now: datetime | None = None) -> World:
     db = Database(path, create=True)
     clock = FixedClock(now or datetime(2026, 11, 24, 2, 0, 0))
     ctx = AppContext(db, clock=clock)

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from quzhou_desktop.store.errors import DatabaseTooNew, NotADatabase
 
@@ -46,14 +46,20 @@ def known_revisions() -> list[str]:
 
 
 def upgrade(db: Database, target: str = "head") -> None:
+    with db.write_engine.begin() as conn:
+        migrate_connection(conn, target)
+
+
+def migrate_connection(conn: Connection, target: str = "head") -> None:
+    """Run the migrations up to ``target`` on ``conn``, inside its transaction (``server init`` and
+    ``server upgrade`` run them as the database's owner role)."""
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with db.write_engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, target)
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, target)
 
 
 def precheck_file(path: Path) -> None:

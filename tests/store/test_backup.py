@@ -13,6 +13,9 @@ from quzhou_desktop.store import backup
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.db import Database
 
+pytestmark = pytest.mark.sqlite_only  # SQLite files; the server's own: tests/server
+
+
 
 def test_backup_and_restore_round_trip(world) -> None:  # type: ignore[no-untyped-def]
     vid = world.village_ids[0]

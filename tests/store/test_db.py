@@ -83,6 +83,7 @@ def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
     assert f.read_bytes() == before
 
 
+@pytest.mark.sqlite_only  # several PCs on a server: tests/server/test_concurrency.py
 def test_two_instances_on_one_file_lose_no_write(world) -> None:  # type: ignore[no-untyped-def]
     """A second app instance writing at the same time waits for the lock; every write lands."""
     from quzhou_desktop.services.kernel.context import AppContext

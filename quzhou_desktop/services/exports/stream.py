@@ -37,14 +37,7 @@ def trail_sql(voucher_id: Any) -> Any:
     kind_label = case(EVENT_LABELS, value=e.c.kind, else_=e.c.kind)
     opinion = case({k: f"：{v}" for k, v in OPINION_LABELS.items()}, value=e.c.opinion, else_="")
     text = case((e.c.text != "", literal("（", String) + e.c.text + "）"), else_="")
-    part = (
-        LocalMinute(e.c.at)
-        + " "
-        + func.coalesce(e.c.actor_name, "")
-        + kind_label
-        + opinion
-        + text
-    )
+    part = LocalMinute(e.c.at) + " " + func.coalesce(e.c.actor_name, "") + kind_label + opinion + text
     parts = (
         select(part.label("part"))
         .where(e.c.voucher_id == voucher_id)

@@ -41,7 +41,9 @@ class ServerUnreachable(DatabaseError):
 
 class ServerLoginFailed(DatabaseError):
     code = "db.server_login"
-    template = "单位服务器拒绝登录（用户 {user}）：密码不对，或没有密码。请在密码文件中填写密码，或在提示时输入。"
+    template = (
+        "单位服务器拒绝登录（用户 {user}）：密码不对，或没有密码。请在密码文件中填写密码，或在提示时输入。"
+    )
 
 
 class ServerPasswordNeeded(ServerLoginFailed):
@@ -123,7 +125,9 @@ def translate(exc: BaseException) -> Exception | None:
         return ServerPasswordNeeded(user=_user_in(low))
     if state == "3D000":
         return ServerNotInitialised(database=msg.split('"')[1] if '"' in msg else "")
-    if state.startswith("08") or "connection" in low and ("refused" in low or "failed" in low or "closed" in low):
+    if state.startswith("08") or (
+        "connection" in low and ("refused" in low or "failed" in low or "closed" in low)
+    ):
         return ServerUnreachable(detail=msg.splitlines()[0] if msg else "")
     return None
 

@@ -1,5 +1,7 @@
 """SQL expressions that each engine spells its own way, as constructs compiled per dialect.
 
+(The SQLite spellings carry ``%`` as such: pysqlite's parameter style is ``?``, so nothing escapes it.)
+
 Services build queries once (often at import time) without knowing the engine; the expression is written
 out for SQLite or PostgreSQL only when the statement is compiled for a connection.
 """
@@ -47,12 +49,12 @@ class YearMonth(FunctionElement[str]):
 
 @compiles(YearMonth)
 def _ym_sqlite(element: YearMonth, compiler: Any, **kw: Any) -> str:
-    return "strftime('%%Y-%%m', %s)" % compiler.process(element.clauses, **kw)
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
 
 
 @compiles(YearMonth, "postgresql")
 def _ym_pg(element: YearMonth, compiler: Any, **kw: Any) -> str:
-    return "to_char(%s, 'YYYY-MM')" % compiler.process(element.clauses, **kw)
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
 
 
 class LocalMinute(FunctionElement[str]):
@@ -65,7 +67,7 @@ class LocalMinute(FunctionElement[str]):
 
 @compiles(LocalMinute)
 def _lm_sqlite(element: LocalMinute, compiler: Any, **kw: Any) -> str:
-    return "strftime('%%Y-%%m-%%d %%H:%%M', %s, '+8 hours')" % compiler.process(element.clauses, **kw)
+    return f"strftime('%Y-%m-%d %H:%M', {compiler.process(element.clauses, **kw)}, '+8 hours')"
 
 
 @compiles(LocalMinute, "postgresql")
@@ -85,12 +87,12 @@ class StringAgg(FunctionElement[str]):
 
 @compiles(StringAgg)
 def _agg_sqlite(element: StringAgg, compiler: Any, **kw: Any) -> str:
-    return "group_concat(%s)" % compiler.process(element.clauses, **kw)
+    return f"group_concat({compiler.process(element.clauses, **kw)})"
 
 
 @compiles(StringAgg, "postgresql")
 def _agg_pg(element: StringAgg, compiler: Any, **kw: Any) -> str:
-    return "string_agg(%s)" % compiler.process(element.clauses, **kw)
+    return f"string_agg({compiler.process(element.clauses, **kw)})"
 
 
 class JsonRows(FunctionElement[str]):
@@ -103,7 +105,7 @@ class JsonRows(FunctionElement[str]):
 
 @compiles(JsonRows)
 def _json_sqlite(element: JsonRows, compiler: Any, **kw: Any) -> str:
-    return "json_group_array(json_array(%s))" % compiler.process(element.clauses, **kw)
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
 
 
 @compiles(JsonRows, "postgresql")

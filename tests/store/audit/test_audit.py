@@ -10,6 +10,7 @@ from sqlalchemy import select
 from quzhou_desktop.services.roster.people import PersonFields, add_person, update_person
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import AttachmentBlob, AuditEntry, Person
+from tests.pg import raw_connection
 
 
 def _problems(world):  # type: ignore[no-untyped-def]
@@ -18,7 +19,7 @@ def _problems(world):  # type: ignore[no-untyped-def]
 
 
 def _raw(world):  # type: ignore[no-untyped-def]
-    return sqlite3.connect(world.db.path)
+    return raw_connection(world.db)  # the file, or the server as superuser
 
 
 def test_every_change_is_chained_with_before_and_after(world) -> None:  # type: ignore[no-untyped-def]
@@ -62,7 +63,7 @@ def test_row_inserted_behind_the_apps_back_is_named(world) -> None:  # type: ign
     con = _raw(world)
     con.execute(
         "INSERT INTO person (id, village_id, name, household_head, active, created_at, row_version) "
-        "VALUES ('ffffffff-0000-0000-0000-000000000000', ?, '冒名', 0, 1, '2026-01-01 00:00:00', 1)",
+        "VALUES ('ffffffff-0000-0000-0000-000000000000', ?, '冒名', FALSE, TRUE, '2026-01-01 00:00:00', 1)",
         (world.village_ids[0],),
     )
     con.commit()
@@ -71,6 +72,7 @@ def test_row_inserted_behind_the_apps_back_is_named(world) -> None:  # type: ign
     assert problems and problems[0].kind == "record_unaudited"
 
 
+@pytest.mark.sqlite_only  # the server's roles and triggers: tests/server/test_roles.py
 def test_log_is_append_only_for_ordinary_clients(world) -> None:  # type: ignore[no-untyped-def]
     con = _raw(world)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
