@@ -31,21 +31,68 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def database_path(arg: str | None) -> tuple[Path, bool]:
-    """(path, create): the default path is created on first run; an explicit --db must exist."""
+def database_path(arg: str | None) -> tuple[Path | str, bool]:
+    """(path or server address, create): ``--db`` (a file, which must exist, or ``postgresql://…``), else
+    the unit's server this PC was connected to (连接单位服务器), else the default file, created on first run."""
     from quzhou_desktop.paths import default_db_path, ensure_private_dir
 
     if arg:
+        if arg.startswith(("postgresql://", "postgres://")):
+            return arg, False
         return Path(arg).expanduser().resolve(), False
+    from quzhou_desktop.services.kernel.server import saved_address
+
+    saved = saved_address()
+    if saved:
+        return saved, False
     path = default_db_path()
     ensure_private_dir(path.parent)
     return path, True
 
 
-def open_database(path: Path, *, create: bool) -> Database:
+def open_database(target: Path | str, *, create: bool) -> Database:
     from quzhou_desktop.store.db import Database
 
-    return Database(path, create=create)
+    if isinstance(target, str):
+        return open_server(target)
+    return Database(target, create=create)
+
+
+def open_server(address: str) -> Database:
+    """The unit's server; asks for the password when the PostgreSQL password file has none (kept in memory
+    for this run only)."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from quzhou_desktop.gui.i18n import tr
+    from quzhou_desktop.services.kernel.server import ServerPasswordNeeded, connect
+
+    try:
+        return connect(address)
+    except ServerPasswordNeeded as exc:
+        user = exc.params.get("user") or ""
+        password, ok = QInputDialog.getText(
+            None,
+            tr("连接单位服务器"),
+            tr("服务器用户 ") + user + tr(" 的密码："),
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok:
+            raise
+        db = connect(address, password=password)
+        global _server_password
+        _server_password = password
+        return db
+
+
+_server_password: str | None = None  # typed at start-up, reused when the flow re-opens the database
+
+
+def reopen(target: Path | str) -> Database:
+    if isinstance(target, str):
+        from quzhou_desktop.services.kernel.server import connect
+
+        return connect(target, password=_server_password)
+    return open_database(target, create=False)
 
 
 def make_application(argv: Sequence[str]) -> QApplication:
@@ -141,12 +188,13 @@ def run_gui(argv: Sequence[str]) -> int:
         from quzhou_desktop.services.kernel.context import AppContext
 
         ctx = AppContext(db)
-        flow = AppFlow(ctx, reopen=lambda: open_database(path, create=False))
+        flow = AppFlow(ctx, reopen=lambda: reopen(path))
         flow.finished.connect(app.exit)
         flow.start()
         splash.close()
         flows.append(flow)
-        start_daily_backup(path)
+        if isinstance(path, Path):  # a server is backed up on the server (docs/SERVER.md)
+            start_daily_backup(path)
 
     QTimer.singleShot(0, boot)
     try:

@@ -26,8 +26,32 @@ def db_path(args: argparse.Namespace) -> Path:
     return Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
 
 
+def db_target(args: argparse.Namespace) -> Path | str:
+    """The ``--db`` file path, or a ``postgresql://`` server address as given."""
+    from quzhou_desktop.store.dialects import is_server_url
+
+    given = getattr(args, "db", None)
+    return str(given) if is_server_url(given) else db_path(args)
+
+
 def open_context(args: argparse.Namespace, *, create: bool = False) -> AppContext:
-    return AppContext(Database(db_path(args), create=create))
+    target = db_target(args)
+    if isinstance(target, str):
+        return AppContext(open_server(target))
+    return AppContext(Database(target, create=create))
+
+
+def open_server(address: str) -> Database:
+    """A server database; asks for the password at the terminal when the password file has none."""
+    from quzhou_desktop.store.dialects.postgres import ServerPasswordNeeded
+
+    try:
+        return Database(address)
+    except ServerPasswordNeeded as exc:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise
+        user = exc.params.get("user") or "程序角色"
+        return Database(address, password=getpass.getpass(f"服务器用户 {user} 的密码："))
 
 
 def add_user_arg(p: argparse.ArgumentParser) -> None:

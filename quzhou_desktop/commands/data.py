@@ -10,6 +10,7 @@ from quzhou_desktop.commands.common import (
     CommandError,
     add_user_arg,
     db_path,
+    db_target,
     login,
     open_context,
 )
@@ -24,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     r = sub.add_parser("restore", help="从备份恢复数据库（先校验备份，原库另存一份）")
     r.add_argument("backup", help="备份文件")
     r.add_argument("--db", help="要恢复到的数据库文件路径")
+    r.add_argument("--owner", help="服务器：数据库所有者角色名（默认 数据库名_owner）")
+    r.add_argument("--app-user", help="服务器：程序角色名（默认 数据库名_app）")
     add_user_arg(r)
     r.set_defaults(handler=cmd_restore)
 
@@ -38,6 +41,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_backup(args: argparse.Namespace) -> int:
     from quzhou_desktop.store.backup import make_backup
 
+    target = db_target(args)
+    if isinstance(target, str):  # a server: pg_dump, custom format
+        from quzhou_desktop.store.server.dump import backup
+
+        open_context(args).db.dispose()  # checks the address, the login and the schema first
+        dest_file = backup(target, Path(args.out).expanduser() if args.out else None)
+        print(f"已备份到 {dest_file}")
+        return 0
     path = db_path(args)
     ctx = open_context(args)  # checks the file is ours and up to date
     ctx.db.dispose()
@@ -49,6 +60,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from quzhou_desktop.services.kernel.maintenance import restore_backup
 
+    target = db_target(args)
+    if isinstance(target, str):
+        return _restore_server(args, target)
     ctx = open_context(args)
     try:
         login(ctx, args)
@@ -56,6 +70,24 @@ def cmd_restore(args: argparse.Namespace) -> int:
     finally:
         ctx.db.dispose()
     print(f"已从 {args.backup} 恢复。恢复前的数据库另存为 {safety}")
+    return 0
+
+
+def _restore_server(args: argparse.Namespace, address: str) -> int:
+    """Into a fresh database, verified, then switched; ``address`` is the server administrator's login."""
+    from quzhou_desktop.services.kernel.maintenance import check_restore_right
+    from quzhou_desktop.store.server.dump import restore
+    from quzhou_desktop.store.server.roles import ServerNames, database_of
+
+    ctx = open_context(args)
+    try:
+        login(ctx, args)
+        check_restore_right(ctx)
+    finally:
+        ctx.db.dispose()
+    names = ServerNames.for_database(database_of(address), args.owner, args.app_user)
+    safety = restore(Path(args.backup).expanduser(), address, names)
+    print(f"已从 {args.backup} 恢复。恢复前的数据库保留为 {safety}")
     return 0
 
 
@@ -70,11 +102,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     finally:
         ctx.db.dispose()
     if problems:
-        print(f"校验未通过：{db_path(args)}")
+        print(f"校验未通过：{ctx.db.label}")
         for p in problems:
             print(f"  - {p.message}")
         return EXIT_PROBLEM
-    print(f"校验通过：{db_path(args)}（完整性正常，审计日志 {entries} 条，记录与日志一致，附件完好）")
+    print(f"校验通过：{ctx.db.label}（完整性正常，审计日志 {entries} 条，记录与日志一致，附件完好）")
     return 0
 
 

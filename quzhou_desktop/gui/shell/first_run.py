@@ -1,8 +1,13 @@
-"""First-run wizard: township, villages, first administrator; one call to ``services.setup.initialise``."""
+"""First-run wizard: township, villages, first administrator; one call to ``services.setup.initialise``.
+
+Or, on an office PC of a unit that shares a server database: 连接单位服务器 (``serverChosen`` with the
+opened database; the township was set up on the server by ``quzhou-desktop server init``)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -192,7 +197,10 @@ class AdminPage(QWizardPage):
 
 
 class FirstRunWizard(QWizard):
-    """Accepted once the database is initialised; ``admin_username`` then pre-fills the login dialog."""
+    """Accepted once the database is initialised; ``admin_username`` then pre-fills the login dialog.
+    ``serverChosen(database)`` instead when the user connects to the unit's server."""
+
+    serverChosen = Signal(object)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -212,7 +220,29 @@ class FirstRunWizard(QWizard):
             (QWizard.WizardButton.CancelButton, "取消"),
         ):
             self.setButtonText(button, tr(text))
+        self.setButtonText(QWizard.WizardButton.CustomButton1, tr("连接单位服务器…"))
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
+        self.customButtonClicked.connect(self._custom_button)
+        self.server_dialog: Any = None
         self.resize(720, 520)
+
+    def _custom_button(self, which: int) -> None:
+        if which == QWizard.WizardButton.CustomButton1.value:
+            self.connect_server()
+
+    def connect_server(self) -> None:
+        """Ask for the server's address; on a working connection hand the database to the flow."""
+        from quzhou_desktop.gui.shell.server_dialog import ServerDialog
+
+        dlg = ServerDialog(self)
+        self.server_dialog = dlg
+
+        def chosen() -> None:
+            self.serverChosen.emit(dlg.database)
+            self.hide()
+
+        dlg.accepted.connect(chosen)
+        dlg.open()
 
     def validateCurrentPage(self) -> bool:
         if not super().validateCurrentPage():

@@ -47,7 +47,24 @@ class AppFlow(QObject):
         self.wizard = wiz
         wiz.accepted.connect(lambda: self.show_login(wiz.admin_username))
         wiz.rejected.connect(lambda: self.finished.emit(0))
+        wiz.serverChosen.connect(self.use_server)
         wiz.show()
+
+    def use_server(self, database: Database) -> None:
+        """From now on the unit's server database: this PC's file stays as it is, unused."""
+        old = self.ctx.db
+        self.ctx.db = database
+        self.ctx.user = None
+        old.dispose()
+        self._reopen = lambda: database
+        if self.wizard is not None:
+            self.wizard.deleteLater()
+            self.wizard = None
+        if setup.is_initialised(self.ctx):
+            self.show_login()
+        else:
+            show_error(None, tr("服务器上的数据库还没有完成首次设置，请联系单位的系统管理员。"))
+            self.finished.emit(0)
 
     def show_login(self, username: str = "") -> None:
         from quzhou_desktop.gui.shell.login import LoginDialog

@@ -12,6 +12,8 @@ from quzhou_desktop.store.audit.verify import Problem, verify_all
 
 
 def _db_path(ctx: AppContext) -> Path:
+    if ctx.db.server_url is not None:
+        raise ValidationError(field="数据库", reason="单位服务器上的数据库由系统管理员在服务器上备份和恢复")
     if ctx.db.path is None:
         raise ValidationError(field="数据库", reason="内存数据库不能备份或恢复")
     return ctx.db.path
@@ -25,6 +27,11 @@ def backup_now(ctx: AppContext, *, dest: Path | None = None) -> Path:
 def list_backups(ctx: AppContext) -> list[store_backup.BackupInfo]:
     ctx.require_user()
     return store_backup.list_backups(ctx.db.path) if ctx.db.path else []
+
+
+def check_restore_right(ctx: AppContext) -> None:
+    """The logged-in user may restore (a server restore is run by its administrator, after this check)."""
+    ctx.require(Perm.RESTORE)
 
 
 def restore_backup(ctx: AppContext, backup: Path) -> Path:

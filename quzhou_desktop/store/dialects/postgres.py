@@ -84,6 +84,12 @@ def display_url(target: str | URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=True)
 
 
+def without_password(address: str) -> str:
+    """``address`` as it may be written down: any password removed."""
+    url = make_url(address)
+    return url.set(password=None).render_as_string(hide_password=False)
+
+
 def make_engines(url: URL) -> tuple[Engine, Engine]:
     """(write engine, read engine)."""
     common: dict[str, Any] = {
