@@ -9,6 +9,7 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 import pytest
 
 from tests import pg
+from tests.pg import pg_database  # noqa: F401  (a fixture)
 
 
 @pytest.fixture
