@@ -62,7 +62,9 @@ class Cluster:
             return
         with admin_connection(self.url) as conn:
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {q(TEMPLATE.database)} WITH (FORCE)")
-            for (name,) in conn.exec_driver_sql("SELECT datname FROM pg_database WHERE starts_with(datname, 'qz_t')"):
+            for (name,) in conn.exec_driver_sql(
+                "SELECT datname FROM pg_database WHERE starts_with(datname, 'qz_t')"
+            ):
                 conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {q(name)} WITH (FORCE)")
         create_server_database(self.url, TEMPLATE, app_password="qz-app-pass-1")
         self.template_ready = True
@@ -91,7 +93,9 @@ class Cluster:
 
     def stop(self) -> None:
         if self.own_dir is not None:
-            subprocess.run([str(ROOT / "scripts" / "pg-test-cluster"), "stop", str(self.own_dir)], check=False)
+            subprocess.run(
+                [str(ROOT / "scripts" / "pg-test-cluster"), "stop", str(self.own_dir)], check=False
+            )
             shutil.rmtree(self.own_dir, ignore_errors=True)
 
 

@@ -58,7 +58,9 @@ def test_eight_writers_in_mixed_and_same_villages_lose_nothing(server_world) -> 
     assert sorted(tag for tag, _s, _t in results) == sorted(f"W{k}" for k in range(WRITERS))
     with w.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Voucher)) == WRITERS * EACH
-        per_village = dict(s.execute(select(Voucher.village_id, func.count()).group_by(Voucher.village_id)).all())
+        per_village = dict(
+            s.execute(select(Voucher.village_id, func.count()).group_by(Voucher.village_id)).all()
+        )
         seqs = list(s.scalars(select(AuditEntry.seq).order_by(AuditEntry.seq)))
     assert per_village == {w.village_ids[0]: WRITERS // 2 * EACH, w.village_ids[1]: WRITERS // 2 * EACH}
     assert seqs == list(range(1, len(seqs) + 1))  # one unbroken line
@@ -71,7 +73,9 @@ def test_a_record_changed_under_someone_is_refused_with_a_message(server_world) 
     p = add_person(w.admin, w.village_ids[0], PersonFields(name="赵大山", gender="男"))
     start, out = SPAWN.Event(), SPAWN.Queue()
     procs = [
-        SPAWN.Process(target=writers.update_same_person, args=(url, admin, p.id, f"1380000{k:04d}", start, out))
+        SPAWN.Process(
+            target=writers.update_same_person, args=(url, admin, p.id, f"1380000{k:04d}", start, out)
+        )
         for k in range(WRITERS)
     ]
     for proc in procs:

@@ -49,7 +49,9 @@ def test_application_role_may_append_and_read(app_conn) -> None:  # type: ignore
     assert app_conn.execute("SELECT current_user").fetchone() == (TEMPLATE.app,)
 
 
-@pytest.mark.parametrize("sql", ["UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"])
+@pytest.mark.parametrize(
+    "sql", ["UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"]
+)
 def test_triggers_refuse_even_the_owner(pg_database: tuple[Cluster, str], sql: str) -> None:
     c, name = pg_database
     with psycopg.connect(c.admin_url(name)) as conn:

@@ -17,7 +17,9 @@ def _ctx(url: str, user_id: str) -> Any:
     return ctx
 
 
-def enter_vouchers(url: str, user_id: str, village_id: str, tag: str, count: int, start: Any, out: Any) -> None:
+def enter_vouchers(
+    url: str, user_id: str, village_id: str, tag: str, count: int, start: Any, out: Any
+) -> None:
     """Enter ``count`` vouchers for one village; report (tag, seconds of the slowest write, total seconds)."""
     from quzhou_desktop.services.vouchers.voucher import VoucherFields, create_voucher
 
@@ -49,7 +51,9 @@ def update_same_person(url: str, user_id: str, person_id: str, phone: str, start
     ctx = _ctx(url, user_id)
     start.wait()
     try:
-        update_person(ctx, person_id, PersonFields(name="赵大山", gender="男", phone=phone), expected_version=1)
+        update_person(
+            ctx, person_id, PersonFields(name="赵大山", gender="男", phone=phone), expected_version=1
+        )
         out.put(("ok", phone))
     except QuzhouError as exc:
         out.put(("refused", str(exc)))
