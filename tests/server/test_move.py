@@ -16,6 +16,7 @@ from quzhou_desktop.services.roster.people import PersonFields, add_person, upda
 from quzhou_desktop.store.audit.chain import chain_head
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.db import Database
+from quzhou_desktop.store.dialects.postgres import ServerPasswordNeeded
 from quzhou_desktop.store.models import AuditEntry, Person, Voucher
 from tests.factories import PASSWORD, make_world
 from tests.pg import TEMPLATE, Cluster, cluster, raw_connection
@@ -145,7 +146,7 @@ def test_server_init_creates_roles_database_and_first_administrator(
     # the password file is what office PCs use: a TCP login with it works, without it is refused
     port = c.url.split("port=")[1]
     tcp = f"postgresql://qz_init_app@127.0.0.1:{port}/{new_name}"
-    with pytest.raises(Exception, match="密码|password"):
+    with pytest.raises(ServerPasswordNeeded):
         Database(tcp)
     pgpass = tmp_path / "pgpass"
     pgpass.write_text(f"127.0.0.1:{port}:{new_name}:qz_init_app:app-pass-12345\n")
