@@ -38,7 +38,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "sqlite_only: the test handles the SQLite file itself")
     # The app applies this guard when it makes its QApplication; GUI tests make theirs through pytest-qt.
     from quzhou_desktop.gui.refguard import ensure_none_headroom
 

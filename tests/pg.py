@@ -36,7 +36,9 @@ from quzhou_desktop.store.server.roles import (
 ROOT = Path(__file__).resolve().parent.parent
 BOTH_ENGINES = ("tests/store", "tests/services", "tests/spreadsheets", "tests/server")
 ENGINES = ("sqlite", "postgresql")
-TEMPLATE = ServerNames("qz_template", "qz_owner", "qz_app")
+TEMPLATE = ServerNames(
+    f"qz_tmpl_{os.getpid()}", "qz_owner", "qz_app"
+)  # per session: sessions may share a cluster
 _counter = itertools.count(1)
 
 
@@ -60,12 +62,7 @@ class Cluster:
     def ensure_template(self) -> None:
         if self.template_ready:
             return
-        with admin_connection(self.url) as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {q(TEMPLATE.database)} WITH (FORCE)")
-            for (name,) in conn.exec_driver_sql(
-                "SELECT datname FROM pg_database WHERE starts_with(datname, 'qz_t')"
-            ):
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {q(name)} WITH (FORCE)")
+        self.drop(TEMPLATE.database)
         create_server_database(self.url, TEMPLATE, app_password="qz-app-pass-1")
         self.template_ready = True
 
@@ -92,6 +89,8 @@ class Cluster:
         return with_database(self.url, name)
 
     def stop(self) -> None:
+        if self.template_ready:
+            self.drop(TEMPLATE.database)
         if self.own_dir is not None:
             subprocess.run(
                 [str(ROOT / "scripts" / "pg-test-cluster"), "stop", str(self.own_dir)], check=False
