@@ -8,24 +8,26 @@ out for SQLite or PostgreSQL only when the statement is compiled for a connectio
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import String, Text
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnClause, FunctionElement
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Integer
 
 __all__ = ["JsonRows", "LocalMinute", "RowKey", "StringAgg", "YearMonth"]
 
 
-class RowKey(ColumnClause[Any]):
+class RowKey(ColumnElement[int]):
     """A table's physical row key for keyset paging and ``IN`` lists: SQLite's ``rowid`` (in every index
     entry, so covering indexes answer it); PostgreSQL has no stable row number, so the primary key ``id``."""
 
     inherit_cache = True
+    _traverse_internals: ClassVar[list[tuple[str, Any]]] = [("table_name", InternalTraversal.dp_string)]
+    type = Integer()
 
     def __init__(self, table: str) -> None:
-        super().__init__(f"{table}.rowid", type_=Integer())
         self.table_name = table
 
 

@@ -29,7 +29,8 @@ CHILD = textwrap.dedent(
     from quzhou_desktop.services.imports.plan import run_import
     from quzhou_desktop.store.db import Database
 
-    ctx = AppContext(Database(Path(sys.argv[1])))
+    target = sys.argv[1]  # a file, or a server database
+    ctx = AppContext(Database(target if target.startswith("postgresql") else Path(target)))
     ctx.user = load_current_user(ctx, sys.argv[2])
 
     def progress(done, total, text):
@@ -64,7 +65,7 @@ def test_sigkill_mid_import_leaves_the_database_unchanged(world, tmp_path):  # t
     world.db.dispose()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(world.db.path), world.admin.user.id, str(big)],
+        [sys.executable, "-c", CHILD, world.db.server_url or str(world.db.path), world.admin.user.id, str(big)],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
