@@ -202,7 +202,7 @@ class _Emitting(list):  # type: ignore[type-arg]
 
 
 def measure_in_process(
-    db_path: Path, keys: tuple[str, ...], repeat: int, *, service: bool, emit: bool = False
+    db_path: Path | str, keys: tuple[str, ...], repeat: int, *, service: bool, emit: bool = False
 ) -> list[Measurement]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QAbstractItemModel
@@ -299,7 +299,8 @@ def _sort_filter(
 
 
 def _child(argv: list[str]) -> int:
-    db, key, repeat = Path(argv[0]), argv[1], int(argv[2])
+    db: Path | str = argv[0] if argv[0].startswith("postgresql") else Path(argv[0])  # a file or a server
+    key, repeat = argv[1], int(argv[2])
     keys = () if key == "service" else (key,)
     measure_in_process(db, keys, repeat, service=key == "service", emit=True)
     return 0

@@ -1,8 +1,10 @@
 """The first schema: township, rosters, users, the audit log, attachments, matters, vouchers, disclosures.
 
 Creates every table of the first release with its keys, foreign keys and indexes, and the two triggers that
-make ``audit_log`` append-only (on PostgreSQL: three, TRUNCATE too, and money columns as BIGINT). Names of constraints and indexes are written out in full (the naming
-convention of the models produced them once; this file does not depend on it).
+make ``audit_log`` append-only. Names of constraints and indexes are written out in full (the naming
+convention of the models produced them once; this file does not depend on it). On PostgreSQL (a unit's
+server) three triggers, TRUNCATE too; money columns as BIGINT and text columns without a length limit, as
+SQLite keeps them.
 
 Frozen: this file is the schema as the first release shipped it, and databases made by that release are
 upgraded from exactly this. It imports nothing from ``quzhou_desktop`` (no models, no helpers); a later change
@@ -553,6 +555,15 @@ MONEY_COLUMNS = (
 def _postgresql_upgrade() -> None:
     for table, column in MONEY_COLUMNS:
         op.alter_column(table, column, type_=sa.BigInteger(), existing_type=sa.Integer())
+    # SQLite never enforces a VARCHAR length and the app's own codes rely on it (党员大会's party_status
+    # "probationary" in a String(10)); user text is length-checked by the app. So on PostgreSQL the same
+    # columns are TEXT (a change of type that rewrites nothing), and the two engines accept the same rows.
+    bind = op.get_bind()
+    for table, column in bind.exec_driver_sql(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND data_type = 'character varying' ORDER BY 1, 2"
+    ).all():
+        op.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE text')
     op.execute(
         "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
         "BEGIN RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege'; END $$"
