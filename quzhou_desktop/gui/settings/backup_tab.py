@@ -39,6 +39,9 @@ def start_backup(
         show_error(parent, PermissionDenied(f"当前用户不能{PERM_LABELS[Perm.BACKUP]}"))
         return None
     path = ctx.db.path
+    if getattr(ctx.db, "server_url", None) is not None:
+        show_error(parent, tr("单位服务器上的数据库由系统管理员在服务器上备份和恢复。"))
+        return None
     if path is None:
         show_error(parent, tr("内存数据库无法备份"))
         return None

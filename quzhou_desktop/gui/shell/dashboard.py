@@ -165,6 +165,7 @@ class DashboardPage(QWidget):
         t = villages_svc.township(self.ctx)
         self.heading.setText(f"<h2>{t.name if t else ''} {tr('工作台')}</h2>")
         vs = villages_svc.list_villages(self.ctx)
+        people = people_svc.count_active_people_by_village(self.ctx)
         self.villages_table.setRowCount(len(vs))
         for r, v in enumerate(vs):
             cells = [
@@ -173,7 +174,7 @@ class DashboardPage(QWidget):
                 str(v.households),
                 str(v.adults),
                 tr("是") if v.finance_busy else tr("否"),
-                str(people_svc.count_people(self.ctx, v.id)),
+                str(people.get(v.id, 0)),
             ]
             for c, text in enumerate(cells):
                 self.villages_table.setItem(r, c, QTableWidgetItem(text))

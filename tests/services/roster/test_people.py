@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from quzhou_desktop.core.errors import Conflict, ValidationError
+from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.roster import people
 from quzhou_desktop.services.roster.composition import CompositionViolation, village_findings
 from quzhou_desktop.services.roster.people import PersonFields
@@ -165,3 +166,14 @@ def test_c5_c6_findings_for_the_village(world) -> None:  # type: ignore[no-untyp
     assert any("全村300户，村民代表18人，少于每15户1人（应为20至60人）" in m for m in msgs)
     assert any("妇女村民代表7人，不足三分之一（需8人）" in m for m in msgs)
     assert any("村民代表18人，不足五分之四（需19人）" in m for m in msgs)
+
+
+def test_people_counted_per_village_in_one_query_match_the_per_village_count(world) -> None:  # type: ignore[no-untyped-def]
+    a, b = world.village_ids
+    for name in ("甲一", "甲二", "甲三"):
+        people.add_person(world.admin, a, PersonFields(name=name, gender="男"))
+    people.add_person(world.admin, b, PersonFields(name="乙一", gender="女"))
+    counts = people.count_active_people_by_village(world.admin)
+    assert counts == {vid: people.count_people(world.admin, vid) for vid in (a, b)} == {a: 3, b: 1}
+    clerk = world.new_user("clerk_a", Role.CLERK, villages=[a])
+    assert people.count_active_people_by_village(clerk) == {a: 3}  # only the villages the user may see
