@@ -14,7 +14,7 @@ from tests.pg import pg_database  # noqa: F401  (a fixture)
 
 @pytest.fixture
 def db_engine(request: pytest.FixtureRequest) -> str:
-    """"sqlite", or "postgresql" for the suites that run on both engines (tests/pg.py)."""
+    """ "sqlite", or "postgresql" for the suites that run on both engines (tests/pg.py)."""
     return str(getattr(request, "param", "sqlite"))
 
 

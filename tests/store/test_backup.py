@@ -16,7 +16,6 @@ from quzhou_desktop.store.db import Database
 pytestmark = pytest.mark.sqlite_only  # SQLite files; the server's own: tests/server
 
 
-
 def test_backup_and_restore_round_trip(world) -> None:  # type: ignore[no-untyped-def]
     vid = world.village_ids[0]
     add_person(world.admin, vid, PersonFields(name="方海军"))

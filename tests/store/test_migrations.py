@@ -35,7 +35,6 @@ ALLOWED = {"__future__", "alembic", "sqlalchemy"} | set(sys.stdlib_module_names)
 pytestmark = pytest.mark.sqlite_only  # SQLite files; the server's own: tests/server
 
 
-
 def test_schema_head_constant_matches_alembic_head() -> None:
     assert ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() == SCHEMA_HEAD
 

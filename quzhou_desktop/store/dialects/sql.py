@@ -8,7 +8,7 @@ out for SQLite or PostgreSQL only when the statement is compiled for a connectio
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import String, Text
 from sqlalchemy.ext.compiler import compiles
@@ -24,7 +24,7 @@ class RowKey(ColumnElement[int]):
     entry, so covering indexes answer it); PostgreSQL has no stable row number, so the primary key ``id``."""
 
     inherit_cache = True
-    _traverse_internals: ClassVar[list[tuple[str, Any]]] = [("table_name", InternalTraversal.dp_string)]
+    _traverse_internals = [("table_name", InternalTraversal.dp_string)]  # noqa: RUF012
     type = Integer()
 
     def __init__(self, table: str) -> None:

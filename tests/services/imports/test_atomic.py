@@ -65,7 +65,14 @@ def test_sigkill_mid_import_leaves_the_database_unchanged(world, tmp_path):  # t
     world.db.dispose()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, world.db.server_url or str(world.db.path), world.admin.user.id, str(big)],
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            world.db.server_url or str(world.db.path),
+            world.admin.user.id,
+            str(big),
+        ],
         stdout=subprocess.PIPE,
         text=True,
         env=env,

@@ -11,7 +11,6 @@ from quzhou_desktop.services.kernel.roles import Role
 pytestmark = pytest.mark.sqlite_only  # backups of the SQLite file; a server's: tests/server
 
 
-
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.DIRECTOR, Role.SECRETARY, Role.READONLY])
 def test_backup_refused_without_the_right(world, role: Role) -> None:  # type: ignore[no-untyped-def]
     ctx = world.new_user("u1", role, villages=[] if role is Role.READONLY else None)

@@ -154,7 +154,8 @@ def _rows(world, n: int, ids: list[str]) -> TableRows:  # type: ignore[no-untype
         "amount_fen",
     ]
     rows = [
-        (i, vid, 2026, f"批-{i[-17:]}", "2026-10-01", "李四", "某店", "材料", 100 + k) for k, i in enumerate(ids)
+        (i, vid, 2026, f"批-{i[-17:]}", "2026-10-01", "李四", "某店", "材料", 100 + k)
+        for k, i in enumerate(ids)
     ]
     return TableRows(Voucher.__table__, columns, rows, list(range(2, 2 + n)), _CONSTANTS)
 
