@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"quzhou-desktop {__version__}")
     # its own dest: a subcommand's --db (default None) would otherwise overwrite one given before the command
-    p.add_argument("--db", dest="global_db", metavar="DB", help="数据库文件路径（默认在用户数据目录）")
+    p.add_argument("--db", dest="global_db", metavar="DB", help="数据库文件路径（默认在用户数据目录），或单位服务器地址 postgresql://…")
     p.add_argument("-v", "--verbose", action="store_true", help="在终端显示日志")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
     import quzhou_desktop.commands as pkg

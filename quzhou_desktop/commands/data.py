@@ -18,7 +18,7 @@ from quzhou_desktop.commands.common import (
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     b = sub.add_parser("backup", help="备份数据库（含附件）")
-    b.add_argument("--db", help="数据库文件路径")
+    b.add_argument("--db", help="数据库文件路径，或单位服务器地址 postgresql://…")
     b.add_argument("--out", help="备份到此文件（默认放在数据库旁的备份文件夹，自动轮换）")
     b.set_defaults(handler=cmd_backup)
 
@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     r.set_defaults(handler=cmd_restore)
 
     v = sub.add_parser("verify", help="校验数据库：完整性、审计链、每条记录与审计日志是否一致、附件")
-    v.add_argument("--db", help="数据库文件路径")
+    v.add_argument("--db", help="数据库文件路径，或单位服务器地址 postgresql://…")
     v.set_defaults(handler=cmd_verify)
 
     s = sub.add_parser("selftest", help="自检：在内存数据库中演练存储层，成功则退出码为 0")

@@ -32,13 +32,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--month", help="审核月份 YYYY-MM（review 时必填）")
     p.add_argument("--out", required=True, help="输出 PDF 文件")
     p.add_argument("--paper", default="A4", choices=("A4", "A3"), help="纸张（默认 A4，公开栏可用 A3）")
-    p.add_argument("--db", help="数据库文件路径")
+    p.add_argument("--db", help="数据库文件路径，或单位服务器地址 postgresql://…")
     add_user_arg(p)
     p.set_defaults(handler=cmd_print)
 
     v = sub.add_parser("verify-notice", help="核验打印的公告：是哪条记录、数据库中的内容是否仍与纸面一致")
     v.add_argument("code", metavar="CODE", help="公告页脚的核验码，如 7K4M-2P9X-QZ3H")
-    v.add_argument("--db", help="数据库文件路径")
+    v.add_argument("--db", help="数据库文件路径，或单位服务器地址 postgresql://…")
     v.set_defaults(handler=cmd_verify_notice)
 
 

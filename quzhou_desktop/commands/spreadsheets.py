@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     i.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
     i.add_argument("--clean-rows-only", action="store_true", help="有问题的行跳过，只导入无误的行")
     i.add_argument("--json", action="store_true", help="以 JSON 输出结果")
-    i.add_argument("--db", help="数据库文件路径")
+    i.add_argument("--db", help="数据库文件路径，或单位服务器地址 postgresql://…")
     add_user_arg(i)
     i.set_defaults(handler=cmd_import)
 
@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     e.add_argument("--from", dest="date_from", help="开始日期，如 2026-01-01")
     e.add_argument("--to", dest="date_to", help="结束日期，如 2026-12-31")
     e.add_argument("--with-id-numbers", action="store_true", help="导出完整身份证号（需相应权限）")
-    e.add_argument("--db", help="数据库文件路径")
+    e.add_argument("--db", help="数据库文件路径，或单位服务器地址 postgresql://…")
     add_user_arg(e)
     e.set_defaults(handler=cmd_export)
 
