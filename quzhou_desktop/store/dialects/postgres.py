@@ -96,7 +96,7 @@ def make_engines(url: URL) -> tuple[Engine, Engine]:
         "connect_args": {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": APP_NAME},
         "pool_pre_ping": True,
         "pool_size": 2,
-        "max_overflow": 4,
+        "max_overflow": 2,  # at most 8 connections per PC (two engines): docs/SERVER.md
     }
     write = create_engine(url, isolation_level="READ COMMITTED", **common)
     read = create_engine(url, isolation_level="REPEATABLE READ", **common)
