@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -279,6 +279,37 @@ def run(a: Assets, repeat: int, county: int, keep: bool) -> list[Measurement]:
     return rows
 
 
+def write_section(
+    rows: list[Measurement], args: argparse.Namespace, started: datetime, seconds: float
+) -> None:
+    from benchmarks.results import machine, write_server_section
+
+    version = subprocess.run(
+        [str(ROOT / "scripts" / "pg-test-cluster"), "version", "-"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    lines = [
+        "## PostgreSQL (单位服务器)",
+        "",
+        f"Latest run: {started:%Y-%m-%d %H:%M}, scale **{args.scale}**, county {args.county}×, {args.repeat} repetitions, "
+        f"{seconds / 60:.0f} min in all. Written by `python -m benchmarks.bench_server`; never hand-edited. "
+        f"{version or 'PostgreSQL'} on this machine (a throwaway cluster: 1 GB shared buffers, fsync off), "
+        "psycopg 3, the app connected as the application role over the local socket.",
+        "",
+        *[f"{m}" for m in machine()[:3] if m],
+        "",
+        *table(rows),
+        "",
+        *SERVER_NOTES,
+    ]
+    write_server_section(lines)
+
+
+SERVER_NOTES: list[str] = []
+
+
 def main(argv: list[str] | None = None) -> int:
     from benchmarks import assets as assets_mod
 
@@ -287,11 +318,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--county", type=int, default=5, help="county size in townships (1: no county database)")
     ap.add_argument("--keep", action="store_true", help="leave the cluster running")
+    ap.add_argument("--no-write", action="store_true", help="do not write the section of RESULTS.md")
     args = ap.parse_args(argv)
     a = assets_mod.ensure(SCALES[args.scale])
+    started = datetime.now()
     t = time.perf_counter()
     rows = run(a, args.repeat, args.county, args.keep)
     print("\n".join(table(rows)))
+    if not args.no_write:
+        write_section(rows, args, started, time.perf_counter() - t)
     RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
     RESULTS_JSON.write_text(
         json.dumps({"scale": args.scale, "seconds": time.perf_counter() - t, "rows": [asdict(m) for m in rows]},

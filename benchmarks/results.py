@@ -68,7 +68,32 @@ def write(rows: list[Measurement], *, scale: str, gen: dict[str, Any], notes: li
     lines += ["## Reference database", "", *gen_lines(gen), ""]
     if notes:
         lines += ["## Findings", "", *notes, ""]
+    lines += server_section(path)  # written by `python -m benchmarks.bench_server`, kept across runs
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+SERVER_BEGIN, SERVER_END = "<!-- server:begin -->", "<!-- server:end -->"
+
+
+def server_section(path: Path = RESULTS) -> list[str]:
+    """The PostgreSQL section of ``path`` as it stands (empty if none)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if SERVER_BEGIN not in text or SERVER_END not in text:
+        return []
+    start, end = text.index(SERVER_BEGIN), text.index(SERVER_END) + len(SERVER_END)
+    return [*text[start:end].splitlines(), ""]
+
+
+def write_server_section(section: list[str], path: Path = RESULTS) -> None:
+    """Replace (or add at the end) the PostgreSQL section of ``path``."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = "\n".join([SERVER_BEGIN, *section, SERVER_END])
+    if SERVER_BEGIN in text and SERVER_END in text:
+        start, end = text.index(SERVER_BEGIN), text.index(SERVER_END) + len(SERVER_END)
+        text = text[:start] + block + text[end:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def gen_lines(gen: dict[str, Any]) -> list[str]:
