@@ -86,8 +86,8 @@ def display_url(target: str | URL) -> str:
 
 def without_password(address: str) -> str:
     """``address`` as it may be written down: any password removed."""
-    url = make_url(address)
-    return url.set(password=None).render_as_string(hide_password=False)
+    url = make_url(address)._replace(password=None)  # (URL.set treats None as "unchanged")
+    return url.render_as_string(hide_password=False)
 
 
 def make_engines(url: URL) -> tuple[Engine, Engine]:

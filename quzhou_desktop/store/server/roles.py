@@ -73,7 +73,7 @@ def with_database(address: str, database: str, *, user: str | None = None) -> st
     """The same server and options, another database (and optionally another login)."""
     url = make_url(address).set(database=database)
     if user is not None:
-        url = url.set(username=user, password=None)
+        url = url.set(username=user)._replace(password=None)  # (URL.set treats None as "unchanged")
     return url.render_as_string(hide_password=False)
 
 
