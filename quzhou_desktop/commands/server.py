@@ -144,7 +144,15 @@ def cmd_migrate_from(args: argparse.Namespace) -> int:
         raise CommandError(f"数据库文件不存在：{source}")
     names = _names(args)
     app_password = _app_password(args, names.app)
-    report = migrate_from(source, args.address, names, app_password=app_password)
+    shown: dict[str, int] = {}
+
+    def progress(table: str, rows: int) -> None:
+        if rows - shown.get(table, 0) >= 50_000:
+            shown[table] = rows
+            print(f"  正在复制 {table}：{rows} 行", file=sys.stderr, flush=True)
+
+    print(f"正在把 {source} 复制到服务器……", file=sys.stderr, flush=True)
+    report = migrate_from(source, args.address, names, app_password=app_password, progress=progress)
     rows = sum(report.tables.values())
     print(f"已把 {source} 复制到服务器数据库 {names.database}：{rows} 行，审计日志 {report.audit_entries} 条")
     print("核对通过：两边的每张表逐行一致，审计链的最后一条相同，服务器上校验通过")
