@@ -220,3 +220,52 @@ def test_restore_of_a_backup_that_fails_verification_changes_nothing(
             "SELECT count(*) FROM pg_database WHERE datname LIKE %s", (f"{name}\\_restore%",)
         ).fetchone()
     assert left == (0,)
+
+
+def test_server_upgrade_backs_up_migrates_as_owner_and_renews_grants(
+    new_name: str, tmp_path: Path, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """A server left at an older schema (here 0002) is refused to the office PCs until `server upgrade`."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from quzhou_desktop.store.dialects.postgres import ServerNeedsUpgrade, server_url
+    from quzhou_desktop.store.schema import SCHEMA_HEAD, migrate_connection
+    from quzhou_desktop.store.server.roles import (
+        ServerNames,
+        admin_connection,
+        apply_grants,
+        create_database,
+        create_roles,
+        prepare_schema,
+    )
+
+    c = cluster()
+    names = ServerNames(new_name, TEMPLATE.owner, TEMPLATE.app)
+    with admin_connection(c.url) as conn:
+        create_roles(conn, names, None)
+        create_database(conn, names)
+    with admin_connection(c.url, new_name) as conn:
+        prepare_schema(conn, names)
+    engine = create_engine(server_url(c.admin_url(new_name)), poolclass=NullPool)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"SET LOCAL ROLE {TEMPLATE.owner}")
+        migrate_connection(conn, "0002")
+        conn.exec_driver_sql("RESET ROLE")
+        apply_grants(conn, names)
+    engine.dispose()
+    with pytest.raises(ServerNeedsUpgrade):
+        Database(c.app_url(new_name))
+
+    monkeypatch.setenv("QUZHOU_DATA_DIR", str(tmp_path / "data"))
+    assert main(["server", "upgrade", c.admin_url(new_name), *ROLES]) == 0
+    out = capsys.readouterr().out
+    assert "升级前已备份到" in out and list((tmp_path / "data" / "server-backups").glob(f"{new_name}-*.dump"))
+    make_world(c.app_url(new_name)).db.dispose()  # the app role works on the new schema
+    with psycopg.connect(c.admin_url(new_name)) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (SCHEMA_HEAD,)
+        owners = {
+            r[0]
+            for r in conn.execute("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")
+        }
+    assert owners == {TEMPLATE.owner}
