@@ -341,9 +341,7 @@ def require_step(
     findings = check_step(existing, new, rules, category)
     if has_errors(findings):
         first = next(f for f in findings if f.is_error)
-        raise StepNotAllowed(
-            rule=first.code, explanation="；".join(f.shown for f in findings if f.is_error)
-        )
+        raise StepNotAllowed(rule=first.code, explanation="；".join(f.shown for f in findings if f.is_error))
     return findings
 
 

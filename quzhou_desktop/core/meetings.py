@@ -127,7 +127,7 @@ class MeetingOutcome:
 
     @property
     def basis(self) -> str:
-        """"依据…" with the legal sources of ``rules`` (the ids stay for developers and tests)."""
+        """The legal sources of ``rules`` as "依据…" (the ids stay for developers and tests)."""
         return basis(self.rules)
 
     def raise_if_not_valid(self) -> None:

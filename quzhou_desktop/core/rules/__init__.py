@@ -54,7 +54,7 @@ def rules_for_setting(key: str) -> tuple[Rule, ...]:
 
 
 def basis(rule_ids: str | Iterable[str]) -> str:
-    """"依据…" for one id or several (sources joined with "；", each once); "" when none is a rule id."""
+    """The sources of one rule id or several as "依据…" (joined with "；", each once); "" for none."""
     ids = [rule_ids] if isinstance(rule_ids, str) else list(rule_ids)
     sources = list(dict.fromkeys(_BY_ID[i].source for i in ids if i in _BY_ID))
     return "依据" + "；".join(sources) if sources else ""
