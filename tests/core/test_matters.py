@@ -279,7 +279,10 @@ def test_c14_on_implement_step() -> None:
 def test_categories_have_labels_and_flags() -> None:
     labels = {c.label for c in MatterCategory}
     assert len(labels) == len(MatterCategory)
-    assert sum(c.source.startswith("《中华人民共和国村民委员会组织法》第二十四条（") for c in MatterCategory) == 9
+    assert (
+        sum(c.source.startswith("《中华人民共和国村民委员会组织法》第二十四条（") for c in MatterCategory)
+        == 9
+    )
     assert {c for c in MatterCategory if c.villagers_meeting_only} == {
         MatterCategory.RECALL_COMMITTEE,
         MatterCategory.CHARTER,
