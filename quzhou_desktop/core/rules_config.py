@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from quzhou_desktop.core.errors import ValidationError
 
-__all__ = ["FIELDS", "FieldSpec", "TownshipRules"]
+__all__ = ["FIELDS", "FieldSpec", "TownshipRules", "format_value", "unit_of"]
 
 FieldKind = Literal["int", "fen", "bool", "choice"]
 
@@ -127,6 +127,32 @@ class TownshipRules:
 
     def with_changes(self, **changes: Any) -> TownshipRules:
         return replace(self, **changes)
+
+
+def unit_of(spec: FieldSpec) -> str:
+    """The unit a number is shown with: 元, 天, 日 (a day of the month), 人, or nothing."""
+    if spec.kind == "fen":
+        return "元"
+    if spec.key.endswith("_days") or spec.key.startswith("notice_days"):
+        return "天"
+    if spec.key == "disclosure_deadline_day":
+        return "日"
+    if spec.key == "review_min_concurring":
+        return "人"
+    return ""
+
+
+def format_value(spec: FieldSpec, value: Any) -> str:
+    """A setting's value as users read it: 是/否, the choice's label, "5,000.00元", "15天"."""
+    if spec.kind == "bool":
+        return "是" if value else "否"
+    if spec.kind == "choice":
+        return dict(spec.choices).get(str(value), str(value))
+    if spec.kind == "fen":
+        return _show(spec, int(value))
+    if spec.key == "review_min_concurring" and value == 0:
+        return "过半数成员"
+    return f"{value}{unit_of(spec)}"
 
 
 def _check_value(spec: FieldSpec, value: object) -> None:

@@ -1,4 +1,4 @@
-"""GB/T 9704-2012 page geometry and a direct-to-canvas composer (DOMAIN.md §6, rules C29, C30).
+"""GB/T 9704-2012 page geometry and a direct-to-canvas composer (rules C29, C30).
 
 Everything is laid out in A4 points.  A3 (the notice-board option) uses the same proportions: the page is
 set to A3 and the canvas is scaled by 297/210, so an A3 notice is the A4 one magnified (same 22 lines × 28 chars).

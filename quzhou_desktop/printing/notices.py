@@ -1,4 +1,4 @@
-"""The three 公开栏 notices of the 五议两公开 register: 方案公示, 决议公告, 实施结果公告 (DOMAIN.md §6.3)."""
+"""The three 公开栏 notices of the 五议两公开 register: 方案公示, 决议公告, 实施结果公告 (layout after GB/T 9704, C27–C30)."""
 
 from __future__ import annotations
 

@@ -293,7 +293,12 @@ def test_categories_have_labels_and_flags() -> None:
 def test_require_step_raises_with_rule_id() -> None:
     with pytest.raises(StepNotAllowed) as info:
         require_step(UP_TO_POSTING, rec(S.DELIBERATE, "2024-05-16", body=Body.PARTY), RULES)
-    assert info.value.params["rule"] == "C11"
+    assert info.value.params["rule"] == "C11" and info.value.code == "C11"
+    # the dates and period, then the source — local practice said to be local practice, no rule id
+    assert "须公示满15日，2024年5月17日起方可审议" in str(info.value)
+    assert "，依据浙江省宁海县村级小微权力清单（地方做法）" in str(info.value) and "C11" not in str(
+        info.value
+    )
     warnings = require_step(UP_TO_DELIBERATE, rec(S.RESOLVE, "2024-06-20", body=Body.REPRESENTATIVES), RULES)
     assert [w.level for w in warnings] == ["warning"]
 

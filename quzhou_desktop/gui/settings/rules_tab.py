@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from quzhou_desktop.core.errors import QuzhouError, ValidationError
 from quzhou_desktop.core.money import fen_to_yuan_str, parse_amount
 from quzhou_desktop.core.rules import basis, rules_for_setting
-from quzhou_desktop.core.rules_config import FIELDS, FieldSpec
+from quzhou_desktop.core.rules_config import FIELDS, FieldSpec, unit_of
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import error_label
 from quzhou_desktop.services.kernel import settings as settings_svc
@@ -44,15 +44,8 @@ def rules_tooltip(spec: FieldSpec) -> str:
 
 
 def unit(spec: FieldSpec) -> str:
-    if spec.kind == "fen":
-        return tr("元")
-    if spec.key.endswith("_days") or spec.key.startswith("notice_days"):
-        return tr("天")
-    if spec.key == "disclosure_deadline_day":
-        return tr("日")
-    if spec.key == "review_min_concurring":
-        return tr("人")
-    return ""
+    u = unit_of(spec)
+    return tr(u) if u else ""
 
 
 class FieldEditor:
