@@ -313,7 +313,7 @@ class Composer:
         self._carry(held[start:])
 
     def signature(self, issuer: str, date_text: str) -> None:
-        """署名 and 成文日期 without seal (§6.2): one blank line, 署名 右空二字, date below it starting two
+        """署名 and 成文日期 without seal (GB/T 9704-2012 §7.3.5): one blank line, 署名 右空二字, date below it starting two
         characters to the right of the 署名's first character; a longer date is 右空二字 and shifts the 署名."""
         cs = BODY_CHAR_SPACE
         w_issuer = self.text_width(issuer, field="署名", cs=cs)
