@@ -1,4 +1,4 @@
-"""Layer rule (DESIGN.md Architecture): Qt-free layers never import PySide6; gui never imports sqlalchemy."""
+"""Layer rule (README: Layout): Qt-free layers never import PySide6; gui never imports sqlalchemy."""
 
 from __future__ import annotations
 

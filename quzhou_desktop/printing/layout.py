@@ -1,4 +1,4 @@
-"""GB/T 9704-2012 page geometry and a direct-to-canvas composer (DOMAIN.md §6, rules C29, C30).
+"""GB/T 9704-2012 page geometry and a direct-to-canvas composer (rules C29, C30).
 
 Everything is laid out in A4 points.  A3 (the notice-board option) uses the same proportions: the page is
 set to A3 and the canvas is scaled by 297/210, so an A3 notice is the A4 one magnified (same 22 lines × 28 chars).
@@ -313,7 +313,7 @@ class Composer:
         self._carry(held[start:])
 
     def signature(self, issuer: str, date_text: str) -> None:
-        """署名 and 成文日期 without seal (§6.2): one blank line, 署名 右空二字, date below it starting two
+        """署名 and 成文日期 without seal (GB/T 9704-2012 §7.3.5): one blank line, 署名 右空二字, date below it starting two
         characters to the right of the 署名's first character; a longer date is 右空二字 and shifts the 署名."""
         cs = BODY_CHAR_SPACE
         w_issuer = self.text_width(issuer, field="署名", cs=cs)

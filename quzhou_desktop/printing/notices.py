@@ -1,4 +1,4 @@
-"""The three 公开栏 notices of the 五议两公开 register: 方案公示, 决议公告, 实施结果公告 (DOMAIN.md §6.3)."""
+"""The three 公开栏 notices of the 五议两公开 register: 方案公示, 决议公告, 实施结果公告 (layout after GB/T 9704, C27–C30)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def paragraphs(comp: Composer, text: str, field: str) -> None:
 
 
 def heading(comp: Composer, n: int, text: str) -> None:
-    """First-level heading "一、…" in 黑体, indented two characters like body text (§6.2)."""
+    """First-level heading "一、…" in 黑体, indented two characters like body text (GB/T 9704-2012 §7.3.3)."""
     comp.paragraph(f"{NUMERALS[n - 1]}、{text}", field="标题", role="heading", keep_with_next=True)
 
 

@@ -81,7 +81,7 @@ def composition_findings(ctx: AppContext, village_id: str) -> list[str] | None:
     for f in fn(ctx, village_id):
         level = getattr(f, "level", "warning")
         prefix = tr("错误") if level == "error" else tr("提醒")
-        out.append(f"{prefix}（{getattr(f, 'code', '')}）：{getattr(f, 'message', f)}")
+        out.append(f"{prefix}：{getattr(f, 'shown', getattr(f, 'message', f))}")
     return out
 
 
@@ -121,7 +121,7 @@ class DashboardPage(QWidget):
         QVBoxLayout(self.bodies_box).addWidget(self.bodies_label)
         self.layout_.addWidget(self.bodies_box)
 
-        self.checks_box = QGroupBox(tr("组成检查（C5、C6、C19）"))
+        self.checks_box = QGroupBox(tr("组成检查（村民代表会议、村务监督委员会）"))
         self.checks_label = QLabel()
         self.checks_label.setWordWrap(True)
         QVBoxLayout(self.checks_box).addWidget(self.checks_label)

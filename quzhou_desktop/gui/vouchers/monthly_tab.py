@@ -344,5 +344,5 @@ class MonthlyTab(QWidget):
 
 
 def _twentieth_after(year: int, month: int) -> date:
-    """后陈 practice: the committee meets on the 20th of the next month (DOMAIN.md §4.2)."""
+    """后陈 practice: the committee meets on the 20th of the next month (C38)."""
     return date(year + (month == 12), month % 12 + 1, 20)

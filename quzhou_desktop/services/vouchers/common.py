@@ -1,6 +1,6 @@
 """Shared pieces of the 村务监督 services: labels, errors, the month lock, content hashes and signatures.
 
-The rules themselves (states, transitions, C16–C18, separation of duties) live in ``core.vouchers``; this
+The rules themselves (states, transitions, C16–C18, C32 separation of duties) live in ``core.vouchers``; this
 module only adds what needs the database: loading rows, the month lock and the signature hashes.
 """
 
@@ -61,20 +61,21 @@ def state_of(v: Voucher) -> VoucherState | None:
 
 
 class MonthLocked(RuleViolation):
-    code = "month_lock"
+    code = "C38"
     template = (
         "{year}年{month}月已完成村监会月度审核并锁定，不能{action}。如确需改动，请乡镇管理员先解锁该月份"
     )
 
 
 class RuleFailed(RuleViolation):
-    """One or more rule findings (C16, C17, C18, separation of duties) refuse the action."""
+    """One or more rule findings (C16, C17, C18, C32) refuse the action; each cites its own rule."""
 
     template = "{message}"
+    cites = False
 
     def __init__(self, findings: list[Finding]) -> None:
         errors = [f for f in findings if f.level == "error"] or findings
-        super().__init__("；".join(f.message for f in errors))
+        super().__init__("；".join(f.shown for f in errors))
         self.findings = errors
         self.code = errors[0].code if errors else "rule"  # type: ignore[misc]
 
@@ -85,8 +86,8 @@ class ReviewBeforeSign(RuleViolation):
 
 
 class SeparationOfDuties(RuleViolation):
-    code = "SOD"
-    template = "{name}是本凭证的{role}，不能{act}（不相容职务相分离）"
+    code = "C32"
+    template = "{name}是本凭证的{role}，不能{act}"
 
 
 def load_voucher(s: Session, voucher_id: str) -> Voucher:

@@ -134,6 +134,10 @@ def test_c16_decision_reference_required_to_submit(
             submit_voucher(v.clerk, vid)
         assert exc.value.code == "C16"
         assert "须关联" in str(exc.value)
+        assert "依据浙江省有关地方规定（数额标准由乡镇确定）" in str(exc.value) and "C16" not in str(
+            exc.value
+        )
+        assert all("依据浙江省有关地方规定" in w for w in warnings)
         assert _status(v, vid) == "draft"
 
 
@@ -143,6 +147,7 @@ def test_signature_before_review_is_refused(v: Village) -> None:
         sign_voucher(v.director, vid, PASSWORD)
     assert exc.value.code == "C17"
     assert "先审后签" in str(exc.value) and "村监会审核" in str(exc.value)
+    assert "依据浙江省有关地方规定（财务支出事项应经村务监督委员会审查）" in str(exc.value)
     review_voucher(v.chair, vid, "agree", "", PASSWORD)
     review_voucher(v.member1, vid, "agree", "", PASSWORD)
     _tick(v)
