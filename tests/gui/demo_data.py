@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 
 from quzhou_desktop.core.idcard import check_digit
@@ -47,10 +46,6 @@ def id_number(i: int, female: bool, born: date) -> str:
     return first17 + check_digit(first17)
 
 
-def has_composition() -> bool:
-    return importlib.util.find_spec("quzhou_desktop.services.roster.composition") is not None
-
-
 def build(ctx: AppContext, *, people_per_village: int = 30) -> None:
     setup.initialise(
         ctx, township_name="石梁镇", township_code="330802100", villages=VILLAGES,
@@ -77,7 +72,7 @@ def build(ctx: AppContext, *, people_per_village: int = 30) -> None:
                 ),
             )  # fmt: skip
             ids.append(row.id)
-        if vi == 0 and has_composition():
+        if vi == 0:
             seat(ctx, ids)
 
 

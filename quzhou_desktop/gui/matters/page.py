@@ -30,6 +30,7 @@ from quzhou_desktop.gui.messages import show_error, show_warnings
 from quzhou_desktop.gui.printing.menu import PrintButton
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
+from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
@@ -55,7 +56,7 @@ COLUMNS: list[Column[MatterRow]] = [
 ]
 
 
-class MattersPage(QWidget):
+class MattersPage(SectionPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from quzhou_desktop.services.demo import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.demo.names import birth_date, id_number, mobile, person_name
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.kernel.setup import initialise
 from quzhou_desktop.services.kernel.users import new_account
 from quzhou_desktop.services.roster.villages import VillageSpec
 from quzhou_desktop.store.models import KinLink, Membership, Person, UserVillage
-
-ORDER = 10
 
 VILLAGES = [
     VillageSpec(name="溪口村", code="330802101201", households=420, adults=1130, finance_busy=True),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from quzhou_desktop.core.errors import QuzhouError
-from quzhou_desktop.services.demo import DEMO_PASSWORD, DemoState
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.kernel.context import AppContext, Clock
 from quzhou_desktop.services.vouchers.common import SignatureGrant, grant_signature
 from quzhou_desktop.services.vouchers.flow import (
@@ -37,8 +37,6 @@ from quzhou_desktop.services.vouchers.voucher import (
     create_voucher,
     submit_voucher,
 )
-
-ORDER = 30
 
 # (purpose, payee, yuan range, funding source, budget line)
 SPENDING = [
