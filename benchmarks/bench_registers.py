@@ -144,8 +144,9 @@ def _service_registers(ctx: Any, village_id: str) -> dict[str, tuple[Any, list[O
         Column(k, (lambda r, k=k: getattr(r, k if k != "date" else "voucher_date", "")), sort=k)
         for k in qsvc.LEDGER_SORTS
     ]
-    lmodel = PagedTableModel(lcols, lambda o, n, s, d: qsvc.ledger_rows(ctx, lstate["f"], offset=o, limit=n, sort=s or "at",
-                             descending=d), lambda: qsvc.count_ledger(ctx, lstate["f"]), sort="at", descending=True)  # fmt: skip
+    lpages = qsvc.LedgerPages(ctx)  # as the 监督台账 tab holds one
+    lmodel = PagedTableModel(lcols, lambda o, n, s, d: lpages.rows(lstate["f"], offset=o, limit=n, sort=s or "at",
+                             descending=d), lambda: lpages.count(lstate["f"]), sort="at", descending=True)  # fmt: skip
 
     def set_l(**kw: Any) -> Callable[[], None]:
         def run() -> None:

@@ -93,13 +93,10 @@ def _clear_known(session: Session, *_: Any) -> None:
     session.info.pop("audit_states", None)
 
 
-_HOOKED: set[int] = set()
-
-
 def install_hooks(session_class: type[Session]) -> None:
-    if id(session_class) in _HOOKED:
+    """Audit every flush of ``session_class`` (once: SQLAlchemy's own registry says whether it is done)."""
+    if event.contains(session_class, "after_flush", _after_flush):
         return
     event.listen(session_class, "after_flush", _after_flush)
     event.listen(session_class, "after_commit", _clear_known)
     event.listen(session_class, "after_rollback", _clear_known)
-    _HOOKED.add(id(session_class))
