@@ -36,7 +36,7 @@ def _split_villages(text: str) -> list[str]:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from quzhou_desktop.services.kernel.setup import initialise, is_initialised
+    from quzhou_desktop.services.roster.setup import initialise, is_initialised
 
     path = db_path(args)
     names = _split_villages(args.villages)

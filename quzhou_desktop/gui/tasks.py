@@ -24,7 +24,9 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from quzhou_desktop.core.errors import QuzhouError
+from quzhou_desktop.gui import crash
 from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.messages import show_error
 
 T = TypeVar("T")
 _pool: QThreadPool | None = None
@@ -153,9 +155,6 @@ def worker_pool() -> QThreadPool:
 
 
 def default_failure(parent: QWidget | None, exc: BaseException) -> None:
-    from quzhou_desktop.gui.messages import show_error
-    from quzhou_desktop.gui.shell import crash
-
     if isinstance(exc, QuzhouError):
         show_error(parent, exc)
     else:

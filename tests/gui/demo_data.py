@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from quzhou_desktop.core.idcard import check_digit
-from quzhou_desktop.services.kernel import auth, setup
+from quzhou_desktop.services.kernel import auth
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import people as people_svc
+from quzhou_desktop.services.roster import setup
 from quzhou_desktop.services.roster.villages import VillageSpec, list_villages
 
 ADMIN, ADMIN_PASSWORD = "admin", "Quzhou-2026"

@@ -7,10 +7,10 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.printing.settings_tab import PrintSettingsTab
 from quzhou_desktop.gui.settings.backup_tab import BackupTab
+from quzhou_desktop.gui.settings.password import PasswordTab
 from quzhou_desktop.gui.settings.rules_tab import RulesTab
 from quzhou_desktop.gui.settings.users_tab import UsersTab
 from quzhou_desktop.gui.settings.villages_tab import VillagesTab
-from quzhou_desktop.gui.shell.password import PasswordTab
 from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm

@@ -7,8 +7,8 @@ from datetime import date
 from quzhou_desktop.services.demo.names import birth_date, id_number, mobile, person_name
 from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.kernel.roles import Role
-from quzhou_desktop.services.kernel.setup import initialise
 from quzhou_desktop.services.kernel.users import new_account
+from quzhou_desktop.services.roster.setup import initialise
 from quzhou_desktop.services.roster.villages import VillageSpec
 from quzhou_desktop.store.models import KinLink, Membership, Person, UserVillage
 

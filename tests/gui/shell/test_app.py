@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from quzhou_desktop import app
+from quzhou_desktop.gui import crash
 from quzhou_desktop.gui.fonts import pick_faces
-from quzhou_desktop.gui.shell import crash
 from quzhou_desktop.gui.shell.first_run import FirstRunWizard
 from quzhou_desktop.store.backup import list_backups
 from quzhou_desktop.store.db import Database

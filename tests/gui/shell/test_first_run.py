@@ -58,7 +58,7 @@ def walk_wizard(qtbot: QtBot, wiz: FirstRunWizard) -> None:
 
 
 def test_first_run_to_roster(qtbot: QtBot, ctx: AppContext) -> None:
-    flow = AppFlow(ctx, reopen=lambda: ctx.db)
+    flow = AppFlow(ctx)
     flow.start()
     wiz = flow.wizard
     assert isinstance(wiz, FirstRunWizard)

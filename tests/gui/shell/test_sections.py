@@ -11,7 +11,8 @@ import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from quzhou_desktop.gui.shell import crash, sections
+from quzhou_desktop.gui import crash
+from quzhou_desktop.gui.shell import sections
 from quzhou_desktop.gui.shell.dashboard import PANELS
 from quzhou_desktop.gui.shell.main_window import MainWindow
 from quzhou_desktop.gui.widgets.pages import DashboardPanel, SectionPage
