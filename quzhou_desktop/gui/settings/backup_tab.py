@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableWidgetItem
 from quzhou_desktop.core.errors import PermissionDenied
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import ask, show_error, show_info
-from quzhou_desktop.gui.roster.detail import table
 from quzhou_desktop.gui.tasks import Progress, Task, run_task
+from quzhou_desktop.gui.widgets.table import table
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import PERM_LABELS, Perm
 
