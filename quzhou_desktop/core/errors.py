@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 class QuzhouError(Exception):
     """Base of every expected error the user may see."""
 
-    code: ClassVar[str] = "error"
+    code: str = "error"  # per class; an instance may name the rule that refused (``RuleFailed``)
     template: ClassVar[str] = "{message}"
 
     def __init__(self, message: str | None = None, /, **params: Any) -> None:

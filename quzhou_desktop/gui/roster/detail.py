@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtGui import QBrush, QColor
@@ -43,7 +44,7 @@ class PersonDetail(QWidget):
         self.kin: list[KinRow] = []
         self.dialog: QDialog | None = None
         self.warning_box: QMessageBox | None = None
-        self.on_changed = lambda: None
+        self.on_changed: Callable[[], object] = lambda: None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel(tr("在左侧选择一个人"))

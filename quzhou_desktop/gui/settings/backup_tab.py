@@ -115,7 +115,7 @@ class BackupTab(QWidget):
             self.result_label.setText(tr("已备份到：") + str(dest))
             self.refresh()
 
-        self.task = start_backup(self.ctx, self, on_done=done)  # type: ignore[assignment]
+        self.task = start_backup(self.ctx, self, on_done=done)
 
     def verify(self) -> None:
         def done(problems: object) -> None:
@@ -131,7 +131,7 @@ class BackupTab(QWidget):
 
         self.task = run_task(
             lambda p: verify_database(self.ctx, p), parent=self, title=tr("校验数据库"), on_success=done
-        )  # type: ignore[assignment]
+        )
 
     def restore_selected(self) -> None:
         r = self.table.currentRow()

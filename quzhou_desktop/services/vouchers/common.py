@@ -76,7 +76,7 @@ class RuleFailed(RuleViolation):
         errors = [f for f in findings if f.level == "error"] or findings
         super().__init__("；".join(f.message for f in errors))
         self.findings = errors
-        self.code = errors[0].code if errors else "rule"  # type: ignore[misc]
+        self.code = errors[0].code if errors else "rule"
 
 
 class ReviewBeforeSign(RuleViolation):
