@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from quzhou_desktop.gui.shell.flow import AppFlow
     from quzhou_desktop.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -112,14 +113,14 @@ def run_gui(argv: Sequence[str]) -> int:
 
     from PySide6.QtCore import QTimer
 
-    from quzhou_desktop.gui.shell import crash
+    from quzhou_desktop.gui import crash
     from quzhou_desktop.gui.shell.splash import show_splash
 
     uninstall = crash.install_excepthook(log_path)
     app.setQuitOnLastWindowClosed(False)
     splash = show_splash(app)
     opened: list[Database] = []
-    flows: list[object] = []  # keeps the flow alive for the app's lifetime
+    flows: list[AppFlow] = []  # keeps the flow alive for the app's lifetime
 
     def boot() -> None:
         from quzhou_desktop.core.errors import QuzhouError
@@ -141,7 +142,7 @@ def run_gui(argv: Sequence[str]) -> int:
         from quzhou_desktop.services.kernel.context import AppContext
 
         ctx = AppContext(db)
-        flow = AppFlow(ctx, reopen=lambda: open_database(path, create=False))
+        flow = AppFlow(ctx)
         flow.finished.connect(app.exit)
         flow.start()
         splash.close()
@@ -156,7 +157,7 @@ def run_gui(argv: Sequence[str]) -> int:
 
         worker_pool().waitForDone(30_000)
         for flow in flows:
-            flow.ctx.db.dispose()  # type: ignore[attr-defined]  # may differ from opened[0] after a restore
+            flow.ctx.db.dispose()  # may differ from opened[0] after a restore
         for db in opened:
             db.dispose()
         uninstall()

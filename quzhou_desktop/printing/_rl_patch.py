@@ -8,9 +8,12 @@ same CMap with UTF-16BE values; for BMP characters the output is byte-identical 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reportlab.pdfbase import ttfonts
 
-_original = ttfonts.makeToUnicodeCMap
+# reportlab has no type information: its function, under the signature it has
+_original: Callable[[str, list[int]], str] = ttfonts.makeToUnicodeCMap
 
 
 def _utf16_hex(cp: int) -> str:
@@ -29,4 +32,4 @@ def make_to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 def apply() -> None:
     if ttfonts.makeToUnicodeCMap is not make_to_unicode_cmap:
-        ttfonts.makeToUnicodeCMap = make_to_unicode_cmap  # type: ignore[assignment]
+        ttfonts.makeToUnicodeCMap = make_to_unicode_cmap

@@ -3,6 +3,7 @@ meeting's note, totals and open items, the overall opinion, the chair's signatur
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -46,7 +47,9 @@ OPINION_COL = 7
 
 
 class PasswordDialog(ServiceDialog):
-    def __init__(self, title: str, text: str, action: object, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, text: str, action: Callable[[str], object], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.action = action
@@ -63,7 +66,7 @@ class PasswordDialog(ServiceDialog):
         lay.addWidget(buttons)
 
     def save(self) -> None:
-        self.action(self.password.text())  # type: ignore[operator]
+        self.action(self.password.text())
 
 
 class MonthlyTab(QWidget):

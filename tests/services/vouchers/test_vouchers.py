@@ -344,3 +344,33 @@ def test_signature_grant_is_personal(v: Village) -> None:
     with pytest.raises(SignatureFailed):
         review_voucher(v.member1, vid, "agree", "", chair_grant)  # another member's grant is worthless
     assert review_voucher(v.chair, vid, "agree", "", chair_grant) == "submitted"
+
+
+@pytest.mark.parametrize("ended_by", ["logging in again", "logging out", "expiry"])
+def test_signature_grant_ends_with_its_login(
+    v: Village, ended_by: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quzhou_desktop.services.kernel.auth import login
+    from quzhou_desktop.services.vouchers import common
+
+    vid = v.submitted()
+    if ended_by == "expiry":
+        monkeypatch.setattr(common, "GRANT_SECONDS", -1)
+    grant = common.grant_signature(v.chair, PASSWORD)
+    if ended_by == "logging in again":
+        login(v.chair, "jianwei_zr", PASSWORD)
+    elif ended_by == "logging out":
+        v.chair.user = None
+        with pytest.raises(PermissionDenied):
+            review_voucher(v.chair, vid, "agree", "", grant)
+        login(v.chair, "jianwei_zr", PASSWORD)
+    with pytest.raises(SignatureFailed):
+        review_voucher(v.chair, vid, "agree", "", grant)
+    assert review_voucher(v.chair, vid, "agree", "", PASSWORD) == "submitted"
+
+
+def test_only_grant_signature_makes_a_grant(v: Village) -> None:
+    from quzhou_desktop.services.vouchers.common import SignatureGrant
+
+    with pytest.raises(TypeError):
+        SignatureGrant(v.chair.require_user(), float("inf"))
