@@ -17,4 +17,3 @@ def world(tmp_path):  # type: ignore[no-untyped-def]
     w = make_world(tmp_path / "test.sqlite3")
     yield w
     w.db.dispose()
-
