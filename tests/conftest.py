@@ -17,10 +17,3 @@ def world(tmp_path):  # type: ignore[no-untyped-def]
     w = make_world(tmp_path / "test.sqlite3")
     yield w
     w.db.dispose()
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # The app applies this guard when it makes its QApplication; GUI tests make theirs through pytest-qt.
-    from quzhou_desktop.gui.refguard import ensure_none_headroom
-
-    ensure_none_headroom()

@@ -33,7 +33,6 @@ from quzhou_desktop.core.money import format_fen
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import show_error, show_info
 from quzhou_desktop.gui.printing.menu import PrintButton
-from quzhou_desktop.gui.refguard import ensure_none_headroom
 from quzhou_desktop.gui.vouchers.sign_dialogs import password_edit
 from quzhou_desktop.gui.vouchers.voucher_dialog import pydate, qdate
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog, ServiceDialog, button_box
@@ -72,7 +71,6 @@ class PasswordDialog(ServiceDialog):
 class MonthlyTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        ensure_none_headroom()  # each reload makes ≈5,000 void Qt calls: see gui/refguard.py
         self.ctx = ctx
         self.village_id: str | None = None
         self.view_: MonthlyReviewView | None = None
