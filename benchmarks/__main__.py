@@ -1,4 +1,4 @@
-"""`python -m benchmarks`: measure every DESIGN.md performance budget against same-run baselines.
+"""`python -m benchmarks`: measure every performance budget (README: Performance) against same-run baselines.
 
     python -m benchmarks [--quick] [--only NAME[,NAME…]] [--repeat N] [--regen] [--no-write]
 
@@ -45,7 +45,7 @@ def _runners(
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m benchmarks", description="性能基准（DESIGN.md Performance budgets）"
+        prog="python -m benchmarks", description="性能基准（各项预算见 README 的 Performance 一节）"
     )
     ap.add_argument(
         "--quick", action="store_true", help="reduced scale, fewer repetitions (under two minutes)"

@@ -38,7 +38,7 @@ def _fresh_township(folder: Path, villages: list[str], n: int) -> Any:
     """A new database with the workbook's villages and an administrator, logged in (not timed)."""
     from quzhou_desktop.services.kernel import auth
     from quzhou_desktop.services.kernel.context import AppContext
-    from quzhou_desktop.services.kernel.setup import initialise
+    from quzhou_desktop.services.roster.setup import initialise
     from quzhou_desktop.services.roster.villages import VillageSpec
     from quzhou_desktop.store.db import Database
 

@@ -17,7 +17,7 @@ def startup(assets: Assets, repeat: int) -> list[Measurement]:
     login_args = ["benchmarks.children.launch_app", "login", str(assets.db)]
     main_args = ["benchmarks.children.launch_app", "main", str(assets.db), ADMIN_USERNAME, BENCH_PASSWORD]
     bare_args = ["benchmarks.children.bare_window"]
-    # Warm the OS file cache once for each (the budget is about a warm start, like the DESIGN.md baseline).
+    # Warm the OS file cache once for each (the budget is about a warm start, like its baseline).
     for args in (bare_args, first_args, login_args):
         run_child(args, env)
     bare, first, login, login_paint, main_paint = [], [], [], [], []

@@ -1,7 +1,7 @@
 """Measurements, budgets and the results table.
 
 A ``Measurement`` holds the samples of our code path and (where the budget is a ratio) of the baseline, both
-measured in the same run. ``verdict`` compares medians with the DESIGN.md budget.
+measured in the same run. ``verdict`` compares medians with the budget.
 """
 
 from __future__ import annotations

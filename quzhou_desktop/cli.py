@@ -1,19 +1,19 @@
 """`quzhou-desktop` entry point: the GUI by default, headless subcommands otherwise.
 
-Subcommands live in ``quzhou_desktop.commands``: every module there with a ``register(subparsers)``
-function is discovered, so a command group is added by adding a module.  Each command prints a Chinese
-error and exits non-zero on bad input.
+Subcommands live in ``quzhou_desktop.commands``: each module's ``register(subparsers)`` adds its group, and
+``command_groups`` names them (imported only when a subcommand is parsed, so the GUI starts without them).
+Each command prints a Chinese error and exits non-zero on bad input.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from quzhou_desktop import APP_TITLE, __version__
+from quzhou_desktop.commands import Subcommands
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -31,11 +31,25 @@ _TRANSLATIONS = (
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         for en, zh in _TRANSLATIONS:
             message = message.replace(en, zh)
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"参数错误：{message}\n（用 --help 查看用法）\n")
+
+
+def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
+    """Each command module's ``register``, in the order the groups appear in ``--help``."""
+    from quzhou_desktop.commands import data, printing, rules, setup, smoke, spreadsheets
+
+    return (
+        data.register,
+        printing.register,
+        rules.register,
+        setup.register,
+        smoke.register,
+        spreadsheets.register,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,16 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     # its own dest: a subcommand's --db (default None) would otherwise overwrite one given before the command
     p.add_argument("--db", dest="global_db", metavar="DB", help="数据库文件路径（默认在用户数据目录），或单位服务器地址 postgresql://…")
     p.add_argument("-v", "--verbose", action="store_true", help="在终端显示日志")
-    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
-    import quzhou_desktop.commands as pkg
-
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if info.name.startswith("_") or info.name == "common":
-            continue
-        mod = importlib.import_module(f"quzhou_desktop.commands.{info.name}")
-        register = getattr(mod, "register", None)
-        if register is not None:
-            register(sub)
+    sub: Subcommands = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
+    for register in command_groups():
+        register(sub)
     return p
 
 

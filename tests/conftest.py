@@ -35,10 +35,3 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     pg.stop_cluster()
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # The app applies this guard when it makes its QApplication; GUI tests make theirs through pytest-qt.
-    from quzhou_desktop.gui.refguard import ensure_none_headroom
-
-    ensure_none_headroom()

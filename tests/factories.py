@@ -8,7 +8,7 @@ from pathlib import Path
 
 from quzhou_desktop.services.kernel.context import AppContext, Clock
 from quzhou_desktop.services.kernel.roles import Role
-from quzhou_desktop.services.kernel.setup import initialise
+from quzhou_desktop.services.roster.setup import initialise
 from quzhou_desktop.services.roster.villages import VillageSpec
 from quzhou_desktop.store.db import Database
 

@@ -19,7 +19,7 @@ ADMIN_USERNAME = "admin"
 
 @dataclass(frozen=True)
 class Scale:
-    """How much to generate. ``full`` is the DESIGN.md reference township."""
+    """How much to generate. ``full`` is the reference township (README: Performance)."""
 
     name: str
     villages: int

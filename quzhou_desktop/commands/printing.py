@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quzhou_desktop.commands import Subcommands
 from quzhou_desktop.commands.common import EXIT_PROBLEM, CommandError, add_user_arg, login, open_context
 
 if TYPE_CHECKING:
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 KINDS = ("plan", "resolution", "result", "finance", "review", "voucher", "register")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     p = sub.add_parser(
         "print",
         help="打印公告为 PDF（方案公示、决议公告、实施结果公告、财务公开表、月度审核意见书、支出凭证审批单、登记表）",

@@ -91,7 +91,7 @@ def _print_next_steps(args: argparse.Namespace, names) -> None:  # type: ignore[
 
 def cmd_init(args: argparse.Namespace) -> int:
     from quzhou_desktop.services.kernel.context import AppContext
-    from quzhou_desktop.services.kernel.setup import initialise
+    from quzhou_desktop.services.roster.setup import initialise
     from quzhou_desktop.services.roster.villages import VillageSpec
     from quzhou_desktop.store.db import Database
     from quzhou_desktop.store.server.roles import create_server_database, with_database

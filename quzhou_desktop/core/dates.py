@@ -1,7 +1,7 @@
-"""Dates: counted-day periods (民法典, S62), 成文日期 (C27), 发文字号 (C28), months and quarters.
+"""Dates: counted-day periods (C39), 成文日期 (C27), 发文字号 (C28), months and quarters.
 
-Periods in days start the day after the triggering day (开始的当日不计入, S62); "以上/以内" include the
-number itself (S61).  So a 15-day posting started on 05-01 runs 05-02…05-16 and the next step may be held
+Periods in days start the day after the triggering day (开始的当日不计入, 民法典 第二百零一条); "以上/以内"
+include the number itself (民法典 第一千二百五十九条).  So a 15-day posting started on 05-01 runs 05-02…05-16 and the next step may be held
 on 05-17 (C11).
 """
 
@@ -200,23 +200,23 @@ def months_between(start: date, end: date, *, quarterly: bool = False) -> list[P
 
 
 # ---------------------------------------------------------------------------------------------------------
-# bill dates (出票日期) in uppercase, §5.1
+# bill dates (出票日期) in uppercase, after the 基本规定 of the 支付结算办法
 
 _UP = "零壹贰叁肆伍陆柒捌玖"
 
 
 def _upper_month_day(n: int, *, is_day: bool) -> str:
     if n < 10:
-        # months 壹/贰 and days 壹–玖 get a leading 零 (S45)
+        # months 壹/贰 and days 壹–玖 get a leading 零 (the 基本规定 of the 支付结算办法)
         return ("零" if is_day or n <= 2 else "") + _UP[n]
     tens, ones = divmod(n, 10)
     text = _UP[tens] + "拾" + (_UP[ones] if ones else "")
-    if ones == 0:  # 壹拾/贰拾/叁拾 get a leading 零 (S45); 拾壹–拾玖 are written 壹拾壹…
+    if ones == 0:  # 壹拾/贰拾/叁拾 get a leading 零; 拾壹–拾玖 are written 壹拾壹…
         text = "零" + text
     return text
 
 
 def bill_date_upper(d: date) -> str:
-    """Uppercase bill date (S45): 2024-01-15 → "贰零贰肆年零壹月壹拾伍日"; 10月20日 → "零壹拾月零贰拾日"."""
+    """Uppercase bill date (the 基本规定 of the 支付结算办法): 2024-01-15 → "贰零贰肆年零壹月壹拾伍日"; 10月20日 → "零壹拾月零贰拾日"."""
     year = "".join(_UP[int(ch)] for ch in str(d.year))
     return f"{year}年{_upper_month_day(d.month, is_day=False)}月{_upper_month_day(d.day, is_day=True)}日"

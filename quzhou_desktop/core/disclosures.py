@@ -1,4 +1,4 @@
-"""三务公开: catalogue defaults (DOMAIN.md §3), cadence and deadlines (C20, C21), 民主评议 (C22),
+"""三务公开: the default 公开目录, cadence and deadlines (C20, C21), 民主评议 (C22),
 reply deadlines (C23) and the pre-review of financial notices (C31)."""
 
 from __future__ import annotations
@@ -62,26 +62,34 @@ class CatalogueItem:
     source: str
 
 
+# Where each default item comes from, as a clerk would quote it (shown in the 公开目录's 依据 column).
+_ART30 = "《中华人民共和国村民委员会组织法》第三十条"
+_ZJ_CATALOGUE = "浙江省县级村务公开目录（地方做法）"
+_ART30_ZJ = f"{_ART30}；{_ZJ_CATALOGUE}"
+_PARTY_PRACTICE = "外地党务公开的做法（参考）"
+_FIVE_STEPS = "“四议两公开”工作法；浙江省宁海县村级小微权力清单（地方做法）"
+_FINANCE = "《农村集体经济组织财务公开规定》"
+
 _P, _V, _F = DisclosureCategory.PARTY, DisclosureCategory.VILLAGE, DisclosureCategory.FINANCE
 _FX, _RG, _IM = DisclosureKind.FIXED, DisclosureKind.REGULAR, DisclosureKind.IMMEDIATE
 CATALOGUE: tuple[CatalogueItem, ...] = (
-    CatalogueItem(_P, _FX, "党组织设置及成员、任期目标、后备干部、年度目标", "每年", "S27"),
-    CatalogueItem(_P, _RG, "党员党费缴纳情况", "每季度", "S27"),
-    CatalogueItem(_P, _RG, "党员荣辱档案、党组织财务报表、村务工作完成情况", "每季度", "S27"),
-    CatalogueItem(_P, _IM, "发展党员、预备党员转正等", "随时", "S27"),
-    CatalogueItem(_V, _RG, "村民代表会议决议事项清单及执行情况", "每季度首月20日前", "S6, S26"),
-    CatalogueItem(_V, _RG, "宅基地审批", "每季度首月20日前", "S26"),
-    CatalogueItem(_V, _RG, "农业补贴、低保名单、残疾人补贴、救助慰问等", "每季度首月20日前", "S6, S26"),
-    CatalogueItem(_V, _RG, "政府拨付和社会捐赠的救灾救助、补贴补助资金物资管理使用", "每季度", "S6"),
-    CatalogueItem(_V, _RG, "协助政府开展工作的情况", "每季度", "S6"),
-    CatalogueItem(_V, _IM, "涉及村民利益的重大事项（投入资金5万元以上等）", "随时", "S6, S26"),
-    CatalogueItem(_V, _IM, "五议两公开决议公开、实施结果公开", "随时", "S14, S36"),
+    CatalogueItem(_P, _FX, "党组织设置及成员、任期目标、后备干部、年度目标", "每年", _PARTY_PRACTICE),
+    CatalogueItem(_P, _RG, "党员党费缴纳情况", "每季度", _PARTY_PRACTICE),
+    CatalogueItem(_P, _RG, "党员荣辱档案、党组织财务报表、村务工作完成情况", "每季度", _PARTY_PRACTICE),
+    CatalogueItem(_P, _IM, "发展党员、预备党员转正等", "随时", _PARTY_PRACTICE),
+    CatalogueItem(_V, _RG, "村民代表会议决议事项清单及执行情况", "每季度首月20日前", _ART30_ZJ),
+    CatalogueItem(_V, _RG, "宅基地审批", "每季度首月20日前", _ZJ_CATALOGUE),
+    CatalogueItem(_V, _RG, "农业补贴、低保名单、残疾人补贴、救助慰问等", "每季度首月20日前", _ART30_ZJ),
+    CatalogueItem(_V, _RG, "政府拨付和社会捐赠的救灾救助、补贴补助资金物资管理使用", "每季度", _ART30),
+    CatalogueItem(_V, _RG, "协助政府开展工作的情况", "每季度", _ART30),
+    CatalogueItem(_V, _IM, "涉及村民利益的重大事项（投入资金5万元以上等）", "随时", _ART30_ZJ),
+    CatalogueItem(_V, _IM, "五议两公开决议公开、实施结果公开", "随时", _FIVE_STEPS),
     CatalogueItem(_F, _RG, "财务收支情况（财务计划、收入、支出、资产、资源、债权债务、收益分配、其他）",
-                  "每季度；往来较多的每月", "S23"),
-    CatalogueItem(_F, _IM, "土地征占补偿及分配", "专项、随时", "S23"),
-    CatalogueItem(_F, _IM, "集体资产资源发包、租赁、出让、投资及收益", "专项、随时", "S23"),
-    CatalogueItem(_F, _IM, "工程招投标及预决算", "专项、随时", "S23"),
-    CatalogueItem(_F, _IM, "一事一议筹资筹劳", "专项、随时", "S23"),
+                  "每季度；往来较多的每月", _FINANCE),
+    CatalogueItem(_F, _IM, "土地征占补偿及分配", "专项、随时", _FINANCE),
+    CatalogueItem(_F, _IM, "集体资产资源发包、租赁、出让、投资及收益", "专项、随时", _FINANCE),
+    CatalogueItem(_F, _IM, "工程招投标及预决算", "专项、随时", _FINANCE),
+    CatalogueItem(_F, _IM, "一事一议筹资筹劳", "专项、随时", _FINANCE),
 )  # fmt: skip
 
 
@@ -261,7 +269,7 @@ def reply_status(
 
 def check_can_post(category: DisclosureCategory, *, reviewed: bool) -> list[Finding]:
     """C31: a 财务公开 cannot be posted (or printed) without a 村监会 review signature; other items get a
-    warning (S17: 村监会对村务公开事项进行事先审查)."""
+    warning (浙江: 村监会对村务公开事项进行事先审查)."""
     if reviewed:
         return []
     if category is DisclosureCategory.FINANCE:

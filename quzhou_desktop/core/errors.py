@@ -1,19 +1,21 @@
 """Typed errors that carry a code, parameters and a Chinese sentence.
 
 Core and services raise these; the GUI and CLI show ``str(err)`` (the Chinese message) and may use
-``code``/``params`` for logic.  Each subclass sets ``code`` (a DOMAIN.md rule id such as ``"C3"`` where one
-applies) and ``template``, a ``str.format`` pattern over ``params``.
+``code``/``params`` for logic.  Each subclass sets ``code`` (a rule id of ``core.rules`` such as ``"C3"`` where
+one applies) and ``template``, a ``str.format`` pattern over ``params``.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from quzhou_desktop.core.rules import is_rule_id, with_basis
+
 
 class QuzhouError(Exception):
     """Base of every expected error the user may see."""
 
-    code: ClassVar[str] = "error"
+    code: str = "error"  # per class; an instance may name the rule that refused (``RuleFailed``)
     template: ClassVar[str] = "{message}"
 
     def __init__(self, message: str | None = None, /, **params: Any) -> None:
@@ -34,9 +36,26 @@ class QuzhouError(Exception):
 
 
 class RuleViolation(QuzhouError):
-    """A DOMAIN.md §7 rule refuses the action."""
+    """A rule of the catalogue (``core.rules``) refuses the action.
+
+    ``code`` is the rule id: set by the subclass, or taken from a ``rule`` parameter for errors that several
+    rules raise (quorum: C1, C3, C7, C8 or C37).  The message ends with the rule's legal source
+    ("…，依据《中华人民共和国村民委员会组织法》第二十六条"), unless ``cites`` is False because the message is
+    made of findings that cite their own rules.
+    """
 
     code = "rule"
+    cites: ClassVar[bool] = True
+
+    def __init__(self, message: str | None = None, /, **params: Any) -> None:
+        if is_rule_id(params.get("rule")):
+            self.code = params["rule"]
+        super().__init__(message, **params)
+
+    @property
+    def message(self) -> str:
+        text = super().message
+        return with_basis(text, self.code) if self.cites else text
 
 
 class ValidationError(QuzhouError):

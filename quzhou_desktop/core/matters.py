@@ -1,4 +1,4 @@
-"""Matters and the 五议两公开 step sequence (DOMAIN.md §1; C10–C15).
+"""Matters and the 五议两公开 step sequence (C10–C15 in ``core.rules``).
 
 ``check_step`` says whether a new step record may follow the existing ones; ``next_step_due`` tells a
 工作台 what is due next and from which date.  Findings carry the rule id and a Chinese sentence with dates.
@@ -32,7 +32,7 @@ __all__ = [
 
 
 class MatterCategory(Enum):
-    """Matter categories: 组织法 第24条 (S9), Zhejiang S17, other 村民会议 powers (S1), 其他."""
+    """Matter categories: 组织法 第二十四条, Zhejiang local rules, other 村民会议 powers (地方实施办法), 其他."""
 
     SUBSIDY_STAFF = "subsidy_staff"
     COLLECTIVE_INCOME_USE = "collective_income_use"
@@ -71,23 +71,26 @@ class MatterCategory(Enum):
         return self in _VILLAGERS_ONLY
 
 
+_ART24 = "《中华人民共和国村民委员会组织法》第二十四条"
+_ZJ = "浙江省有关地方规定"
+_LOCAL = "村民委员会组织法的地方实施办法"
 _CATEGORY_INFO: dict[MatterCategory, tuple[str, str]] = {
-    MatterCategory.SUBSIDY_STAFF: ("享受误工补贴的人员及补贴标准", "组织法第24条(一)"),
-    MatterCategory.COLLECTIVE_INCOME_USE: ("从村集体经济所得收益的使用", "组织法第24条(二)"),
-    MatterCategory.PUBLIC_WELFARE: ("公益事业的兴办和筹资筹劳方案及建设承包方案", "组织法第24条(三)"),
-    MatterCategory.LAND_CONTRACT: ("土地承包经营方案", "组织法第24条(四)"),
-    MatterCategory.COLLECTIVE_PROJECT: ("村集体经济项目的立项、承包方案", "组织法第24条(五)"),
-    MatterCategory.HOMESTEAD: ("宅基地的使用方案", "组织法第24条(六)"),
-    MatterCategory.EXPROPRIATION_COMPENSATION: ("征地补偿费的使用、分配方案", "组织法第24条(七)"),
-    MatterCategory.ASSET_DISPOSAL: ("以借贷、租赁或者其他方式处分村集体财产", "组织法第24条(八)"),
-    MatterCategory.VILLAGERS_OTHER: ("村民会议认为应当由其决定的其他事项", "组织法第24条(九)"),
-    MatterCategory.EXTERNAL_INVESTMENT: ("村集体资金对外投资经营", "浙江S17"),
-    MatterCategory.ASSET_TRANSFER: ("集体资产拍卖、转让、承包租赁", "浙江S17"),
-    MatterCategory.MAJOR_WORKS: ("重大工程建设", "浙江S17"),
-    MatterCategory.PLAN_BUDGET: ("发展规划、年度计划和财务收支计划", "实施办法S1"),
-    MatterCategory.RECALL_COMMITTEE: ("罢免、补选村民委员会成员", "实施办法S1"),
-    MatterCategory.CHARTER: ("制定、修改村民自治章程", "实施办法S1"),
-    MatterCategory.VILLAGE_RULES: ("制定、修改村规民约", "实施办法S1"),
+    MatterCategory.SUBSIDY_STAFF: ("享受误工补贴的人员及补贴标准", f"{_ART24}（一）"),
+    MatterCategory.COLLECTIVE_INCOME_USE: ("从村集体经济所得收益的使用", f"{_ART24}（二）"),
+    MatterCategory.PUBLIC_WELFARE: ("公益事业的兴办和筹资筹劳方案及建设承包方案", f"{_ART24}（三）"),
+    MatterCategory.LAND_CONTRACT: ("土地承包经营方案", f"{_ART24}（四）"),
+    MatterCategory.COLLECTIVE_PROJECT: ("村集体经济项目的立项、承包方案", f"{_ART24}（五）"),
+    MatterCategory.HOMESTEAD: ("宅基地的使用方案", f"{_ART24}（六）"),
+    MatterCategory.EXPROPRIATION_COMPENSATION: ("征地补偿费的使用、分配方案", f"{_ART24}（七）"),
+    MatterCategory.ASSET_DISPOSAL: ("以借贷、租赁或者其他方式处分村集体财产", f"{_ART24}（八）"),
+    MatterCategory.VILLAGERS_OTHER: ("村民会议认为应当由其决定的其他事项", f"{_ART24}（九）"),
+    MatterCategory.EXTERNAL_INVESTMENT: ("村集体资金对外投资经营", _ZJ),
+    MatterCategory.ASSET_TRANSFER: ("集体资产拍卖、转让、承包租赁", _ZJ),
+    MatterCategory.MAJOR_WORKS: ("重大工程建设", _ZJ),
+    MatterCategory.PLAN_BUDGET: ("发展规划、年度计划和财务收支计划", _LOCAL),
+    MatterCategory.RECALL_COMMITTEE: ("罢免、补选村民委员会成员", _LOCAL),
+    MatterCategory.CHARTER: ("制定、修改村民自治章程", _LOCAL),
+    MatterCategory.VILLAGE_RULES: ("制定、修改村规民约", _LOCAL),
     MatterCategory.OTHER: ("其他事项", ""),
 }
 _VILLAGERS_ONLY = frozenset(
@@ -114,7 +117,7 @@ class StepType(Enum):
 
     @property
     def is_vote(self) -> bool:
-        """Steps decided by a vote; a failed vote closes the run (§1.6)."""
+        """Steps decided by a vote; a failed vote closes the run (C10)."""
         return self in _VOTE_STEPS
 
     @property
@@ -199,10 +202,11 @@ class StepRecord:
 
 
 class StepNotAllowed(RuleViolation):
-    """Params: rule (C10…C15), explanation."""
+    """Params: rule (C10…C15, also the ``code``), explanation (the findings, each citing its own rule)."""
 
     code = "step"
     template = "{explanation}"
+    cites = False
 
 
 def _d(d: date) -> str:
@@ -337,9 +341,7 @@ def require_step(
     findings = check_step(existing, new, rules, category)
     if has_errors(findings):
         first = next(f for f in findings if f.is_error)
-        raise StepNotAllowed(
-            rule=first.code, explanation="；".join(f.message for f in findings if f.is_error)
-        )
+        raise StepNotAllowed(rule=first.code, explanation="；".join(f.shown for f in findings if f.is_error))
     return findings
 
 

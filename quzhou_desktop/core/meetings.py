@@ -1,4 +1,4 @@
-"""Meeting bodies, quorum and pass rules (DOMAIN.md §2; C1–C4, C7–C9, S37).
+"""Meeting bodies, quorum and pass rules (C1–C4, C7–C9, C37 in ``core.rules``).
 
 Every rule is integer arithmetic ("过半数" = strictly more than half, "三分之二以上" includes two thirds).
 ``evaluate_meeting`` returns a ``MeetingOutcome`` with the numbers and Chinese explanation lines such as
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from quzhou_desktop.core.errors import RuleViolation, ValidationError
+from quzhou_desktop.core.rules import basis
 from quzhou_desktop.core.rules_config import TownshipRules
 
 __all__ = [
@@ -53,14 +54,14 @@ _BODY_LABELS = {
 
 
 class QuorumNotMet(RuleViolation):
-    """Params: body, entitled, present, required, rule (C1/C3/C7/C8/S37), explanation."""
+    """Params: body, entitled, present, required, rule (C1/C3/C7/C8/C37, also the ``code``), explanation."""
 
     code = "quorum"
     template = "{explanation}"
 
 
 class MotionNotPassed(RuleViolation):
-    """Params: body, base, yes, required, rule (C2/C4/C7/C8/S37), explanation."""
+    """Params: body, base, yes, required, rule (C2/C4/C7/C8/C37, also the ``code``), explanation."""
 
     code = "not_passed"
     template = "{explanation}"
@@ -72,7 +73,7 @@ class RosterCounts:
 
     ``members``: 村民会议 adults (18+); 代表会议 组成人员 (村委会成员 + 代表); 党员大会 正式党员 (预备党员 not
     counted, C9); other bodies their members.  ``households``: 村民会议 only.  ``excluded``: 党员大会 members
-    excluded from 应到 with 上级党组织 approval (C7, S11).
+    excluded from 应到 with 上级党组织 approval (C7).
     """
 
     members: int
@@ -123,6 +124,11 @@ class MeetingOutcome:
     @property
     def explanation(self) -> str:
         return "；".join(self.explanation_lines)
+
+    @property
+    def basis(self) -> str:
+        """The legal sources of ``rules`` as "依据…" (the ids stay for developers and tests)."""
+        return basis(self.rules)
 
     def raise_if_not_valid(self) -> None:
         if not self.valid:
@@ -264,12 +270,12 @@ def evaluate_meeting(
         )
         lines.append(prefix + _quorum_line(entitled, present, required, valid, words))
         base_label, base, pass_rule = "应到", entitled, rules_used[-1]
-    else:  # JOINT, BRANCH, SUPERVISORY: more than half of members (S37; quorum unsourced)
+    else:  # JOINT, BRANCH, SUPERVISORY: more than half of members (C37; the quorum is the app's default)
         required = more_than_half(entitled)
         valid = present >= required
         lines.append(_quorum_line(entitled, present, required, valid, "半数以上"))
-        rules_used.append("S37")
-        base_label, base, pass_rule = "全体成员", entitled, "S37"
+        rules_used.append("C37")
+        base_label, base, pass_rule = "全体成员", entitled, "C37"
 
     passed: bool | None = None
     yes: int | None = None

@@ -2,7 +2,8 @@
 
 All arithmetic is on ``int`` fen.  ``Decimal`` is used only to read what people type or spreadsheets hold.
 
-Uppercase rules follow DOMAIN.md §5: ``fen_to_upper`` writes the canonical form of the §5.2 table,
+Uppercase rules follow 《会计基础工作规范》第五十二条 and the 基本规定 of the 支付结算办法 (C24, C25 in
+``core.rules``): ``fen_to_upper`` writes the canonical form of the worked examples in ``tests/core/test_money.py``,
 ``validate_upper`` accepts the canonical form and the listed also-acceptable variants (optional 零 of
 zero rule 3, 正 for 整, 角 ending with or without 整, traditional 貳/陸/億/萬/圓/圆, with or without 人民币).
 """
@@ -17,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
 
 from quzhou_desktop.core.errors import ValidationError
+from quzhou_desktop.core.rules import with_basis
 
 __all__ = [
     "MAX_FEN",
@@ -47,8 +49,8 @@ _SMALL_STYLES = ("short", "full")
 class Finding:
     """One problem found by a rule check.
 
-    ``code`` is the DOMAIN.md rule id (e.g. ``"C25"``); ``detail`` a stable machine key for the case;
-    ``message`` the Chinese sentence shown to the user.
+    ``code`` is the rule id of ``core.rules`` (e.g. ``"C25"``); ``detail`` a stable machine key for the case;
+    ``message`` the Chinese sentence; ``shown`` that sentence with the rule's legal source, for the user.
     """
 
     level: Level
@@ -59,6 +61,11 @@ class Finding:
     @property
     def is_error(self) -> bool:
         return self.level == "error"
+
+    @property
+    def shown(self) -> str:
+        """``message`` followed by the legal source of its rule: "…，依据《会计基础工作规范》第五十二条"."""
+        return with_basis(self.message, self.code)
 
 
 def has_errors(findings: list[Finding] | tuple[Finding, ...]) -> bool:
@@ -103,7 +110,7 @@ def _integer_variants(yuan: int) -> list[str]:
     """All acceptable spellings of the integer part (canonical first); ``yuan`` > 0.
 
     A 零 before a group whose 仟 digit is non-zero but which follows zeros (the higher group's 个 digit is
-    0, or whole groups are zero) is optional (zero rule 3, S47 "壹拾万零柒仟"); the canonical form omits it.
+    0, or whole groups are zero) is optional (zero rule 3, e.g. "壹拾万零柒仟"); the canonical form omits it.
     """
     groups = [(yuan // 10 ** (4 * g)) % 10000 for g in range(4)]
     top = max(g for g in range(4) if groups[g])
@@ -178,7 +185,7 @@ def upper_variants(fen: int, *, small_style: str = "short") -> list[str]:
 
 
 def fen_to_upper(fen: int, *, small_style: str = "short") -> str:
-    """Canonical uppercase amount (C24, DOMAIN.md §5.2), e.g. 100005 → "人民币壹仟元零伍分".
+    """Canonical uppercase amount (C24), e.g. 100005 → "人民币壹仟元零伍分".
 
     ``small_style`` chooses the form of amounts below one 元: "short" → "人民币柒分",
     "full" → "人民币零元零角柒分".  Negative amounts raise ``ValidationError``.

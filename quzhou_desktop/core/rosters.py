@@ -78,7 +78,7 @@ class KinRelation(Enum):
     PARENT_CHILD = "parent_child"
     SIBLING = "sibling"
     GRANDPARENT_GRANDCHILD = "grandparent_grandchild"
-    IN_LAW = "in_law"  # 近姻亲: not 近亲属 in law; barred by some templates (S72) → warning
+    IN_LAW = "in_law"  # 近姻亲: not 近亲属 in law; barred by some local templates → warning (C19)
 
     @property
     def label(self) -> str:
@@ -109,7 +109,7 @@ class SupervisoryMember:
     is_chair: bool = False
     is_party_member: bool = False
     has_finance_skill: bool = False  # 会计/管理 knowledge (组织法 第32条)
-    is_village_staff: bool = False  # 村文书、报账员等聘用人员 (S72, template)
+    is_village_staff: bool = False  # 村文书、报账员等聘用人员 (barred by some local templates, C19)
 
 
 def check_supervisory_committee(

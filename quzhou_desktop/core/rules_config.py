@@ -1,7 +1,8 @@
-"""Per-township rule configuration (DOMAIN.md: every threshold, period and step list is configuration).
+"""Per-township rule configuration: every threshold, period and step list of ``core.rules`` that townships set.
 
 ``TownshipRules`` is immutable and validated on construction; ``FIELDS`` describes every setting so a settings
-screen can be generic.  Defaults are the DOMAIN.md defaults; the spending tiers are examples only (C16).
+screen can be generic; ``help`` says what the setting does, and the rules tab adds the rules it changes
+(``core.rules.rules_for_setting``) with their sources.  The spending tiers are examples only (C16).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any, Literal
 
 from quzhou_desktop.core.errors import ValidationError
 
-__all__ = ["FIELDS", "FieldSpec", "TownshipRules"]
+__all__ = ["FIELDS", "FieldSpec", "TownshipRules", "format_value", "unit_of"]
 
 FieldKind = Literal["int", "fen", "bool", "choice"]
 
@@ -31,50 +32,50 @@ class FieldSpec:
 
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("rep_pass_base_all_members", "代表会议按全体组成人员过半数通过", "bool",
-              "C4：勾选后村民代表会议须经全体组成人员过半数赞成（部分地方的更严规定）；不勾选则为到会人员过半数（法定）。"),
+              "勾选后村民代表会议须经全体组成人员过半数赞成（部分地方的更严规定）；不勾选则为到会人员过半数（法定）。"),
     FieldSpec("party_two_thirds_attendance", "党员大会执行三分之二到会规定", "bool",
-              "C8：四议两公开实践要求到会党员占三分之二以上；C7 的半数到会、超过应到半数赞成始终作为底线执行。"),
+              "四议两公开实践要求到会党员占三分之二以上；不勾选时仍执行支部工作条例的半数到会、超过应到半数赞成。"),
     FieldSpec("rep_ratio_mode", "村民代表推选方式", "choice",
-              "C6：按户推选时每5至15户推选1人；按村民小组推选时不检查户数比例。",
+              "按户推选时每5至15户推选1人；按村民小组推选时不检查户数比例。",
               choices=(("households", "按户推选（5至15户1人）"), ("groups", "按村民小组推选"))),
     FieldSpec("plan_posting_days", "方案公示天数", "int",
-              "C11：商议后方案公示的天数，自公示次日起算，期满后方可召开党员大会审议（宁海为15日）。", 0, 90),
+              "商议后方案公示的天数，自公示次日起算，期满后方可召开党员大会审议（宁海为15日）。", 0, 90),
     FieldSpec("result_posting_days", "决议公示天数", "int",
-              "C12：决议公开的天数，自张贴次日起算（宁海为3日）。", 0, 90),
+              "决议公开的天数，自张贴次日起算（宁海为3日）。", 0, 90),
     FieldSpec("notice_days_villagers", "村民会议提前通知天数", "int",
-              "C13：村民会议应提前通知的天数（紧急情况除外），默认10日。", 0, 60),
+              "村民会议应提前通知的天数（紧急情况除外），默认10日。", 0, 60),
     FieldSpec("notice_days_representatives", "村民代表会议提前通知天数", "int",
-              "C13：村民代表会议应提前送达议题和材料的天数，默认3日。", 0, 60),
+              "村民代表会议应提前送达议题和材料的天数，默认3日。", 0, 60),
     FieldSpec("spending_t1_fen", "数额较大起点（元）", "fen",
-              "C16：达到此金额的支出须先经村务联席会议商议同意。默认5,000元仅为示例，请按乡镇规定设置。",
+              "达到此金额的支出须先经村务联席会议商议同意。默认5,000元仅为示例，请按乡镇规定设置。",
               1, 10**14),
     FieldSpec("spending_t2_fen", "数额巨大起点（元）", "fen",
-              "C16：达到此金额的支出还须经村民（代表）会议决定。默认50,000元仅为示例，请按乡镇规定设置。",
+              "达到此金额的支出还须经村民（代表）会议决定。默认50,000元仅为示例，请按乡镇规定设置。",
               1, 10**14),
     FieldSpec("review_mode", "村监会审核签字方式", "choice",
-              "C18：全体成员签字（武义后村做法），或超过一定金额须村监会主任签字（后陈村做法）。",
+              "全体成员签字（武义后村做法），或超过一定金额须村监会主任签字（后陈村做法）。",
               choices=(("chair_above", "超过限额须主任签字"), ("all_members", "全体成员签字"))),
     FieldSpec("review_chair_threshold_fen", "须村监会主任签字的金额（元，超过）", "fen",
-              "C18：支出超过此金额时须村监会主任签字（后陈村为2,000元）。", 0, 10**14),
+              "支出超过此金额时须村监会主任签字（后陈村为2,000元）。", 0, 10**14),
     FieldSpec("review_min_concurring", "须同意的村监会成员人数", "int",
-              "C18：审核同意须签字的村监会成员最少人数；0 表示过半数成员。", 0, 5),
+              "审核同意须签字的村监会成员最少人数；0 表示过半数成员。", 0, 5),
     FieldSpec("finance_monthly_if_busy", "财务往来较多的村每月公开", "bool",
-              "C20：财务往来较多的村，财务收支每月公开一次；否则至少每季度一次。"),
+              "财务往来较多的村，财务收支每月公开一次；否则至少每季度一次。"),
     FieldSpec("disclosure_deadline_day", "定期公开截止日", "int",
-              "C21：每季度（或每月）第一个月的此日前完成定期公开，默认20日。", 1, 28),
+              "每季度（或每月）第一个月的此日前完成定期公开，默认20日。", 1, 28),
     FieldSpec("reply_days", "意见答复期限（天）", "int",
-              "C23：对群众意见、质询应在此天数内答复，默认10日。", 1, 60),
+              "对群众意见、质询应在此天数内答复，默认10日。", 1, 60),
     FieldSpec("upper_small_style", "不足一元的大写写法", "choice",
-              "C24：不足一元的金额大写，如0.07元写作“人民币柒分”或“人民币零元零角柒分”。",
+              "不足一元的金额大写，如0.07元写作“人民币柒分”或“人民币零元零角柒分”。",
               choices=(("short", "人民币柒分"), ("full", "人民币零元零角柒分"))),
     FieldSpec("include_suggest", "设“党员群众建议”步骤", "bool",
-              "C10：五议两公开是否以党员群众建议为第一步（可跳过）。"),
+              "五议两公开是否以党员群众建议为第一步（可跳过）。"),
     FieldSpec("include_plan_posting", "设“方案公示”步骤", "bool",
-              "C10/C11：商议后、审议前是否须公示方案（宁海做法）。"),
+              "商议后、审议前是否须公示方案（宁海做法）。"),
     FieldSpec("include_supervisory_review", "设“村监会核议”步骤", "bool",
-              "C10：商议后是否须经村务监督委员会核议。"),
+              "商议后是否须经村务监督委员会核议。"),
     FieldSpec("merge_propose_consult", "“一肩挑”村提议、商议合并进行", "bool",
-              "C10：书记、主任“一肩挑”的村可将提议和商议合并为一次会议。"),
+              "书记、主任“一肩挑”的村可将提议和商议合并为一次会议。"),
 )  # fmt: skip
 
 _BY_KEY = {f.key: f for f in FIELDS}
@@ -102,7 +103,7 @@ class TownshipRules:
     upper_small_style: str = "short"  # C24
     include_suggest: bool = True  # C10 (Quzhou wording starts with 建议)
     include_plan_posting: bool = True  # C10/C11
-    include_supervisory_review: bool = False  # C10 (S37 variant)
+    include_supervisory_review: bool = False  # C10 (村监会核议 variant)
     merge_propose_consult: bool = False  # C10 (一肩挑)
 
     def __post_init__(self) -> None:
@@ -126,6 +127,32 @@ class TownshipRules:
 
     def with_changes(self, **changes: Any) -> TownshipRules:
         return replace(self, **changes)
+
+
+def unit_of(spec: FieldSpec) -> str:
+    """The unit a number is shown with: 元, 天, 日 (a day of the month), 人, or nothing."""
+    if spec.kind == "fen":
+        return "元"
+    if spec.key.endswith("_days") or spec.key.startswith("notice_days"):
+        return "天"
+    if spec.key == "disclosure_deadline_day":
+        return "日"
+    if spec.key == "review_min_concurring":
+        return "人"
+    return ""
+
+
+def format_value(spec: FieldSpec, value: Any) -> str:
+    """A setting's value as users read it: 是/否, the choice's label, "5,000.00元", "15天"."""
+    if spec.kind == "bool":
+        return "是" if value else "否"
+    if spec.kind == "choice":
+        return dict(spec.choices).get(str(value), str(value))
+    if spec.kind == "fen":
+        return _show(spec, int(value))
+    if spec.key == "review_min_concurring" and value == 0:
+        return "过半数成员"
+    return f"{value}{unit_of(spec)}"
 
 
 def _check_value(spec: FieldSpec, value: object) -> None:

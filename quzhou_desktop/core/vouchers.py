@@ -1,4 +1,4 @@
-"""Vouchers and 先审后签 (DOMAIN.md §4.3; C16, C17, C18, separation of duties, month lock)."""
+"""Vouchers and 先审后签 (C16, C17, C18, C32 separation of duties, C38 month lock in ``core.rules``)."""
 
 from __future__ import annotations
 
@@ -270,7 +270,7 @@ def check_separation(
     secretary_id: str | None = None,
     names: dict[str, str] | None = None,
 ) -> list[Finding]:
-    """Nobody reviews or signs a voucher they prepared (经手) or are paid by."""
+    """C32: nobody reviews or signs a voucher they prepared (经手) or are paid by."""
     names = names or {}
     involved = {p: role for p, role in ((preparer_id, "经手人"), (payee_id, "收款人")) if p}
     out: list[Finding] = []
@@ -280,7 +280,7 @@ def check_separation(
             out.append(
                 Finding(
                     "error",
-                    "SOD",
+                    "C32",
                     f"{names.get(person, person)}是本凭证的{involved[person]}，不能{act}",
                     "separation",
                 )
@@ -314,7 +314,7 @@ _OPEN_STATES = frozenset({_S.DRAFT, _S.SUBMITTED, _S.NEEDS_CORRECTION, _S.RETURN
 
 
 def can_lock_month(vouchers: Iterable[VoucherSummary], *, review_meeting_held: bool = True) -> MonthLockCheck:
-    """A month can be locked when the monthly review was held and no voucher still awaits review."""
+    """C38: a month can be locked when the monthly review was held and no voucher still awaits review."""
     blocking = [(v.number, v.state.label) for v in vouchers if v.state in _OPEN_STATES]
     if not review_meeting_held:
         blocking.insert(0, ("—", "本月村监会月度审核例会尚未记录"))

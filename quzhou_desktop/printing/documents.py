@@ -1,4 +1,4 @@
-"""Plain input records for the printable notices (DESIGN.md capability 5).
+"""Plain input records for the printable notices (五议两公开 notices, 财务公开表, 审核意见书, 审批单, 登记表).
 
 Services fill these from the database; printing never reads the database.  Money is integer 分; dates are
 ``datetime.date``.  Every text field is checked glyph by glyph when drawn (MissingGlyph names the field).

@@ -1,4 +1,4 @@
-"""The three 公开栏 notices of the 五议两公开 register: 方案公示, 决议公告, 实施结果公告 (DOMAIN.md §6.3)."""
+"""The three 公开栏 notices of the 五议两公开 register: 方案公示, 决议公告, 实施结果公告 (layout after GB/T 9704, C27–C30)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from quzhou_desktop.core.dates import format_chinese_date
 from quzhou_desktop.core.money import fen_to_upper, format_fen
-from quzhou_desktop.printing.documents import Meeting, PlanNotice, ResolutionNotice, ResultNotice
+from quzhou_desktop.printing.documents import AmountLine, Meeting, PlanNotice, ResolutionNotice, ResultNotice
 from quzhou_desktop.printing.layout import Composer
 from quzhou_desktop.printing.tables import Row, columns, table
 
@@ -39,7 +39,7 @@ def paragraphs(comp: Composer, text: str, field: str) -> None:
 
 
 def heading(comp: Composer, n: int, text: str) -> None:
-    """First-level heading "一、…" in 黑体, indented two characters like body text (§6.2)."""
+    """First-level heading "一、…" in 黑体, indented two characters like body text (GB/T 9704-2012 §7.3.3)."""
     comp.paragraph(f"{NUMERALS[n - 1]}、{text}", field="标题", role="heading", keep_with_next=True)
 
 
@@ -105,7 +105,7 @@ def render_resolution(comp: Composer, doc: ResolutionNotice) -> None:
 AMOUNT_WEIGHTS = (5.0, 3.2, 6.8)
 
 
-def amount_rows(lines: tuple, total_label: str = "合计") -> tuple[Row, list[Row]]:
+def amount_rows(lines: tuple[AmountLine, ...], total_label: str = "合计") -> tuple[Row, list[Row]]:
     aligns = ("left", "right", "left")
     head = columns(
         AMOUNT_WEIGHTS, ("项目", "金额（小写）", "金额（大写）"), aligns=("center",) * 3, role="heading"

@@ -13,6 +13,7 @@ from typing import Any
 from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.core.idcard import validate_id
 from quzhou_desktop.core.money import fen_to_upper, fen_to_yuan_str, parse_amount, validate_upper
+from quzhou_desktop.core.rules import with_basis
 from quzhou_desktop.spreadsheets import values as V
 from quzhou_desktop.spreadsheets.schemas import FieldType
 from quzhou_desktop.spreadsheets.units import YUAN, to_fen_in
@@ -209,13 +210,13 @@ def upper_problem(upper: str, fen: int) -> str | None:
     if not errors:
         return None
     first = errors[0]
-    if first.detail == "mismatch":  # “大写金额为100.00元，与小写金额120.00元不符”
-        return f"有误：{first.message}（{first.code}）"
+    if first.detail == "mismatch":  # “大写金额为100.00元，与小写金额120.00元不符”: no rule to quote
+        return f"有误：{first.message}"
     yuan = fen_to_yuan_str(fen)
     if first.detail == "nonstandard":
-        return f"有误：{first.message}（小写金额为{yuan}元，{first.code}）"
+        return with_basis(f"有误：{first.message}（小写金额为{yuan}元）", first.code)
     said = "；".join(f.message for f in errors)
-    return f"有误：{said}（小写金额为{yuan}元，大写应写作“{fen_to_upper(fen)}”，{first.code}）"
+    return with_basis(f"有误：{said}（小写金额为{yuan}元，大写应写作“{fen_to_upper(fen)}”）", first.code)
 
 
 def check_ledger(rec: dict[str, Any]) -> list[Problem]:

@@ -15,6 +15,7 @@ from typing import Any
 from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.core.idcard import InvalidIdNumber, validate_id
 from quzhou_desktop.core.money import fen_to_upper, parse_amount
+from quzhou_desktop.core.rules import with_basis
 
 
 class BadValue(Exception):
@@ -323,5 +324,5 @@ def to_roles(value: Any) -> tuple[str, ...]:
         raise BadValue("同时写了正式党员和预备党员，只能是其中之一")
     if "村监会" in out and "村委会" in out:
         # C19: nobody on the 村委会 may sit on the 村监会.
-        raise BadValue("同时是村委会和村监会成员，村委会成员不得担任村监会成员（C19）")
+        raise BadValue(with_basis("同时是村委会和村监会成员，村委会成员不得担任村监会成员", "C19"))
     return tuple(out)

@@ -1,4 +1,4 @@
-"""Counted days (S62), C11–C13 periods, C27 成文日期, C28 发文字号, months and quarters."""
+"""Counted days (C39), C11–C13 periods, C27 成文日期, C28 发文字号, months and quarters."""
 
 from __future__ import annotations
 
@@ -31,13 +31,13 @@ from quzhou_desktop.core.errors import ValidationError
         pytest.param(date(2024, 5, 1), 15, date(2024, 5, 16), date(2024, 5, 17), id="C11-0501-15d-0517"),
         pytest.param(date(2024, 6, 3), 3, date(2024, 6, 6), date(2024, 6, 7), id="C12-0603-3d-0607"),
         pytest.param(
-            date(2024, 1, 31), 1, date(2024, 2, 1), date(2024, 2, 2), id="S62-next-day-31-day-month"
+            date(2024, 1, 31), 1, date(2024, 2, 1), date(2024, 2, 2), id="C39-next-day-31-day-month"
         ),
-        pytest.param(date(2028, 2, 20), 15, date(2028, 3, 6), date(2028, 3, 7), id="S62-leap-2028"),
-        pytest.param(date(2027, 2, 20), 15, date(2027, 3, 7), date(2027, 3, 8), id="S62-non-leap-2027"),
-        pytest.param(date(2028, 2, 29), 3, date(2028, 3, 3), date(2028, 3, 4), id="S62-from-0229"),
-        pytest.param(date(2024, 12, 25), 15, date(2025, 1, 9), date(2025, 1, 10), id="S62-year-end"),
-        pytest.param(date(2024, 5, 1), 0, date(2024, 5, 1), date(2024, 5, 2), id="S62-zero-days"),
+        pytest.param(date(2028, 2, 20), 15, date(2028, 3, 6), date(2028, 3, 7), id="C39-leap-2028"),
+        pytest.param(date(2027, 2, 20), 15, date(2027, 3, 7), date(2027, 3, 8), id="C39-non-leap-2027"),
+        pytest.param(date(2028, 2, 29), 3, date(2028, 3, 3), date(2028, 3, 4), id="C39-from-0229"),
+        pytest.param(date(2024, 12, 25), 15, date(2025, 1, 9), date(2025, 1, 10), id="C39-year-end"),
+        pytest.param(date(2024, 5, 1), 0, date(2024, 5, 1), date(2024, 5, 2), id="C39-zero-days"),
     ],
 )
 def test_counted_days(start: date, days: int, last: date, earliest: date) -> None:
@@ -193,13 +193,13 @@ def test_months_between_crosses_year() -> None:
 @pytest.mark.parametrize(
     ("d", "text"),
     [
-        pytest.param(date(2024, 1, 15), "贰零贰肆年零壹月壹拾伍日", id="S45-0115"),
-        pytest.param(date(2024, 10, 20), "贰零贰肆年零壹拾月零贰拾日", id="S45-1020"),
-        pytest.param(date(2024, 3, 9), "贰零贰肆年叁月零玖日", id="S45-0309"),
-        pytest.param(date(2024, 2, 30 - 1), "贰零贰肆年零贰月贰拾玖日", id="S45-0229"),
-        pytest.param(date(2024, 12, 31), "贰零贰肆年壹拾贰月叁拾壹日", id="S45-1231"),
-        pytest.param(date(2024, 11, 30), "贰零贰肆年壹拾壹月零叁拾日", id="S45-1130"),
-        pytest.param(date(2024, 11, 10), "贰零贰肆年壹拾壹月零壹拾日", id="S45-1110"),
+        pytest.param(date(2024, 1, 15), "贰零贰肆年零壹月壹拾伍日", id="bill-date-0115"),
+        pytest.param(date(2024, 10, 20), "贰零贰肆年零壹拾月零贰拾日", id="bill-date-1020"),
+        pytest.param(date(2024, 3, 9), "贰零贰肆年叁月零玖日", id="bill-date-0309"),
+        pytest.param(date(2024, 2, 30 - 1), "贰零贰肆年零贰月贰拾玖日", id="bill-date-0229"),
+        pytest.param(date(2024, 12, 31), "贰零贰肆年壹拾贰月叁拾壹日", id="bill-date-1231"),
+        pytest.param(date(2024, 11, 30), "贰零贰肆年壹拾壹月零叁拾日", id="bill-date-1130"),
+        pytest.param(date(2024, 11, 10), "贰零贰肆年壹拾壹月零壹拾日", id="bill-date-1110"),
     ],
 )
 def test_bill_date_upper(d: date, text: str) -> None:

@@ -258,8 +258,8 @@ def test_c15_reserved_to_villagers_meeting(category: MatterCategory, body: Body,
         pytest.param(MatterCategory.HOMESTEAD, [rec(S.RESOLVE, "2024-05-01", passed=False)], True,
                      id="C14-failed-resolution-block"),
         pytest.param(MatterCategory.HOMESTEAD, [rec(S.RESOLVE, "2024-05-01")], False, id="C14-resolved-ok"),
-        pytest.param(MatterCategory.ASSET_TRANSFER, [], True, id="C14-S17-asset-transfer-block"),
-        pytest.param(MatterCategory.EXTERNAL_INVESTMENT, [], True, id="C14-S17-investment-block"),
+        pytest.param(MatterCategory.ASSET_TRANSFER, [], True, id="C14-zhejiang-asset-transfer-block"),
+        pytest.param(MatterCategory.EXTERNAL_INVESTMENT, [], True, id="C14-zhejiang-investment-block"),
         pytest.param(MatterCategory.OTHER, [], False, id="C14-other-not-required"),
     ],
 )  # fmt: skip
@@ -279,7 +279,10 @@ def test_c14_on_implement_step() -> None:
 def test_categories_have_labels_and_flags() -> None:
     labels = {c.label for c in MatterCategory}
     assert len(labels) == len(MatterCategory)
-    assert sum(c.source.startswith("组织法第24条") for c in MatterCategory) == 9
+    assert (
+        sum(c.source.startswith("《中华人民共和国村民委员会组织法》第二十四条（") for c in MatterCategory)
+        == 9
+    )
     assert {c for c in MatterCategory if c.villagers_meeting_only} == {
         MatterCategory.RECALL_COMMITTEE,
         MatterCategory.CHARTER,
@@ -290,7 +293,12 @@ def test_categories_have_labels_and_flags() -> None:
 def test_require_step_raises_with_rule_id() -> None:
     with pytest.raises(StepNotAllowed) as info:
         require_step(UP_TO_POSTING, rec(S.DELIBERATE, "2024-05-16", body=Body.PARTY), RULES)
-    assert info.value.params["rule"] == "C11"
+    assert info.value.params["rule"] == "C11" and info.value.code == "C11"
+    # the dates and period, then the source — local practice said to be local practice, no rule id
+    assert "须公示满15日，2024年5月17日起方可审议" in str(info.value)
+    assert "，依据浙江省宁海县村级小微权力清单（地方做法）" in str(info.value) and "C11" not in str(
+        info.value
+    )
     warnings = require_step(UP_TO_DELIBERATE, rec(S.RESOLVE, "2024-06-20", body=Body.REPRESENTATIVES), RULES)
     assert [w.level for w in warnings] == ["warning"]
 

@@ -1,4 +1,4 @@
-"""Quorum and pass rules: C1–C4, C7–C9, S37 (DOMAIN.md §2, §7)."""
+"""Quorum and pass rules: C1–C4, C7–C9, C37 (docs/RULES.md)."""
 
 from __future__ import annotations
 
@@ -199,7 +199,7 @@ def test_c9_bad_probationary(probationary: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [Body.JOINT, Body.BRANCH, Body.SUPERVISORY], ids=["S37-joint", "S37-branch", "S37-jw"]
+    "body", [Body.JOINT, Body.BRANCH, Body.SUPERVISORY], ids=["C37-joint", "C37-branch", "C37-jw"]
 )
 @pytest.mark.parametrize(
     ("members", "present", "yes", "valid", "passed"),

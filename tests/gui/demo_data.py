@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 
 from quzhou_desktop.core.idcard import check_digit
-from quzhou_desktop.services.kernel import auth, setup
+from quzhou_desktop.services.kernel import auth
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import people as people_svc
+from quzhou_desktop.services.roster import setup
 from quzhou_desktop.services.roster.villages import VillageSpec, list_villages
 
 ADMIN, ADMIN_PASSWORD = "admin", "Quzhou-2026"
@@ -47,10 +47,6 @@ def id_number(i: int, female: bool, born: date) -> str:
     return first17 + check_digit(first17)
 
 
-def has_composition() -> bool:
-    return importlib.util.find_spec("quzhou_desktop.services.roster.composition") is not None
-
-
 def build(ctx: AppContext, *, people_per_village: int = 30) -> None:
     setup.initialise(
         ctx, township_name="石梁镇", township_code="330802100", villages=VILLAGES,
@@ -77,7 +73,7 @@ def build(ctx: AppContext, *, people_per_village: int = 30) -> None:
                 ),
             )  # fmt: skip
             ids.append(row.id)
-        if vi == 0 and has_composition():
+        if vi == 0:
             seat(ctx, ids)
 
 

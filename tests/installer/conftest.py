@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from installer import qtprune
+from installer import interpreter, qtprune
 from installer.project import BUNDLED_FONTS, INSTALLER
 
 SPEC = INSTALLER / "quzhou-desktop.spec"
@@ -47,6 +47,7 @@ class SpecRun:
     collect: dict[str, Any] = field(default_factory=dict)
     submodule_packages: list[str] = field(default_factory=list)
     workpath: Path = Path()
+    python_checked: int = 0  # calls of interpreter.require_bundle_python (the real one stops CPython 3.11)
 
 
 def fake_font_tree(root: Path) -> tuple[Path, Path]:
@@ -85,6 +86,11 @@ def run_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str],
         monkeypatch.setitem(sys.modules, "PyInstaller.utils.hooks", hooks)
         monkeypatch.setitem(sys.modules, "PyInstaller.depend.bindepend", bindepend)
         monkeypatch.setattr(qtprune, "elf_needed", lambda src: FAKE_IMPORTS.get(src, []))
+
+        def require_bundle_python() -> None:
+            rec.python_checked += 1
+
+        monkeypatch.setattr(interpreter, "require_bundle_python", require_bundle_python)
 
         class Analysis:
             def __init__(self, scripts: list[str], **kw: Any) -> None:

@@ -1,4 +1,4 @@
-"""Icons in every size the platforms need, and the bundled-font staging with licences (issue 8, DESIGN Fonts)."""
+"""Icons in every size the platforms need, and the bundled-font staging with licences (issue 8)."""
 
 from __future__ import annotations
 

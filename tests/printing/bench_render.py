@@ -1,4 +1,4 @@
-"""Benchmark (not a test): our renderer vs reportlab drawing the same content raw (DESIGN.md budgets).
+"""Benchmark (not a test): our renderer vs reportlab drawing the same content raw (the ≤ 2× notice budget in README).
 
 Run: .venv/bin/python -m tests.printing.bench_render
 "Raw" replays exactly the strings, fonts, sizes, positions and rules our renderer drew, with plain

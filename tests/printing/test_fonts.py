@@ -1,4 +1,4 @@
-"""Font discovery, role choice, embedding and per-character fallback (DESIGN.md Fonts)."""
+"""Font discovery, role choice, embedding and per-character fallback (printing.fonts)."""
 
 from __future__ import annotations
 

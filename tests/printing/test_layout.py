@@ -1,4 +1,4 @@
-"""Page geometry (C29), page numbers (C30), tables across pages and 禁则 line breaking (DOMAIN.md §6)."""
+"""Page geometry (C29), page numbers (C30), tables across pages and 禁则 line breaking (GB/T 9704-2012)."""
 
 from __future__ import annotations
 

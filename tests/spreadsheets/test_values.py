@@ -151,7 +151,13 @@ def test_roles(raw: str, expected: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "reason_part"),
-    [("村委会、村监会", "C19"), ("正式党员、预备党员", "只能是其中之一"), ("会计", "“会计”不是可识别的身份")],
+    [
+        pytest.param(
+            "村委会、村监会", "不得担任村监会成员，依据《中华人民共和国村民委员会组织法》第三十二条", id="C19"
+        ),
+        ("正式党员、预备党员", "只能是其中之一"),
+        ("会计", "“会计”不是可识别的身份"),
+    ],
 )
 def test_bad_roles(raw: str, reason_part: str) -> None:
     with pytest.raises(V.BadValue) as exc:

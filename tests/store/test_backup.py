@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from quzhou_desktop.services.roster.people import PersonFields, add_person, list_people
-from quzhou_desktop.store import backup
+from quzhou_desktop.store import backup, restore
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.db import Database
 
@@ -22,7 +22,7 @@ def test_backup_and_restore_round_trip(world) -> None:  # type: ignore[no-untype
     copy = backup.make_backup(world.db.path, reason="manual")
     add_person(world.admin, vid, PersonFields(name="备份之后"))
     world.db.dispose()
-    safety = backup.restore(copy, world.db.path)
+    safety = restore.restore(copy, world.db.path)
     assert safety.exists()
     db = Database(world.db.path)
     with db.read_engine.connect() as conn:
@@ -59,11 +59,11 @@ def test_tampered_backup_is_refused_and_database_untouched(world, tmp_path: Path
     con.commit()
     con.close()
     before = [p.name for p in list_people(world.admin, world.village_ids[0])]
-    with pytest.raises(backup.RestoreRefused, match="未通过校验"):
-        backup.restore(copy, world.db.path)
+    with pytest.raises(restore.RestoreRefused, match="未通过校验"):
+        restore.restore(copy, world.db.path)
     assert [p.name for p in list_people(world.admin, world.village_ids[0])] == before
 
 
 def test_restore_of_missing_file(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(backup.BackupError, match="不存在"):
-        backup.restore(tmp_path / "nothing.sqlite3", world.db.path)
+        restore.restore(tmp_path / "nothing.sqlite3", world.db.path)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from quzhou_desktop.core.disclosures import DueState
 from quzhou_desktop.core.errors import QuzhouError
+from quzhou_desktop.core.rules import with_basis
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.services.disclosures import cadence as cad
 from quzhou_desktop.services.disclosures.disclosure import CATEGORY_LABELS
@@ -150,8 +151,9 @@ class CadenceTab(QWidget):
         if rows:
             r0 = rows[0]
             self.rule.setText(
-                tr("财务往来较多的村每月公开财务收支，其他村至少每季度公开一次；定期公开须在每季度（或每月）"
-                   "第一个月的规定日期前完成（C20、C21）。")
+                with_basis(tr("财务往来较多的村每月公开财务收支，其他村至少每季度公开一次；定期公开须在每季度"
+                              "（或每月）第一个月的规定日期前完成"), ("C20", "C21"))
+                + "。"
                 + f"{tr('统计自')}{r0.since.isoformat()}{tr('至')}{r0.today.isoformat()}。"
             )  # fmt: skip
         self.town.setSortingEnabled(False)

@@ -1,4 +1,4 @@
-"""公开目录: the township defaults (DOMAIN.md §3) and the village's own items; add or retire items."""
+"""公开目录: the township defaults (``core.disclosures.CATALOGUE``) and the village's own items; add or retire items."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from quzhou_desktop.core.errors import QuzhouError
+from quzhou_desktop.core.rules import with_basis
 from quzhou_desktop.gui.disclosures.dialogs import (
     DisclosureDialog,
     FeedbackDialog,
@@ -162,7 +163,7 @@ class DisclosureDetail(QDialog):
             )
         elif info.category == "finance":
             self.review_line.setText(
-                tr("尚未经村务监督委员会审核：财务公开须审核签字后方可公开、打印（C31）。")
+                with_basis(tr("尚未经村务监督委员会审核：财务公开须审核签字后方可公开、打印"), "C31") + "。"
             )
         else:
             self.review_line.setText(tr("尚未经村务监督委员会事先审查。"))

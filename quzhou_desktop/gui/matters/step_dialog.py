@@ -539,7 +539,7 @@ class StepDialog(QDialog):
         if check.outcome is not None:
             color = ok if check.outcome.valid and check.outcome.passed is not False else bad
             parts += [(color, line) for line in check.outcome.explanation_lines]
-            parts.append((color, tr("（依据：") + "、".join(check.outcome.rules) + "）"))
+            parts.append((color, f"（{check.outcome.basis}）"))
         if check.errors:
             parts.append((bad, tr("尚不能定稿：")))
             parts += [(bad, f"• {e}") for e in check.errors]

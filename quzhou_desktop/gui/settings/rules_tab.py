@@ -1,4 +1,7 @@
-"""规则设置: a form generated from ``core.rules_config.FIELDS``; only 乡镇管理员 may change it."""
+"""规则设置: a form generated from ``core.rules_config.FIELDS``; only 乡镇管理员 may change it.
+
+Under each setting: what it does (``FieldSpec.help``) and the rules it changes with their legal sources, from
+the catalogue (``core.rules``); the tooltip holds the rules' statements."""
 
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from quzhou_desktop.core.errors import QuzhouError, ValidationError
 from quzhou_desktop.core.money import fen_to_yuan_str, parse_amount
-from quzhou_desktop.core.rules_config import FIELDS, FieldSpec
+from quzhou_desktop.core.rules import basis, rules_for_setting
+from quzhou_desktop.core.rules_config import FIELDS, FieldSpec, unit_of
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import error_label
 from quzhou_desktop.services.kernel import settings as settings_svc
@@ -29,16 +33,19 @@ from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 
 
+def rules_line(key: str) -> str:
+    """The rules the setting ``key`` changes, e.g. 影响的规则：村民代表会议表决（依据《…》第二十六条）."""
+    found = rules_for_setting(key)
+    return tr("影响的规则：") + "；".join(f"{r.title}（{basis(r.id)}）" for r in found) if found else ""
+
+
+def rules_tooltip(spec: FieldSpec) -> str:
+    return "\n\n".join([spec.help, *(f"{r.title}：{r.statement}" for r in rules_for_setting(spec.key))])
+
+
 def unit(spec: FieldSpec) -> str:
-    if spec.kind == "fen":
-        return tr("元")
-    if spec.key.endswith("_days") or spec.key.startswith("notice_days"):
-        return tr("天")
-    if spec.key == "disclosure_deadline_day":
-        return tr("日")
-    if spec.key == "review_min_concurring":
-        return tr("人")
-    return ""
+    u = unit_of(spec)
+    return tr(u) if u else ""
 
 
 class FieldEditor:
@@ -101,7 +108,9 @@ class RulesTab(QWidget):
         self.editable = ctx.can(Perm.SETTINGS_EDIT)
         outer = QVBoxLayout(self)
         note = QLabel(
-            tr("以下规则按 DOMAIN.md 的默认值（浙江通行做法）预设，括号中的 C 编号对应规则条目。")
+            tr(
+                "以下设置的默认值按法律法规和浙江各地的通行做法预设，乡镇可按本地规定调整；每项下注明它影响的规则和依据。"
+            )
             + ("" if self.editable else tr("只有乡镇管理员可以修改，您只能查看。"))
         )
         note.setWordWrap(True)
@@ -119,11 +128,11 @@ class RulesTab(QWidget):
         for spec in FIELDS:
             ed = FieldEditor(spec)
             ed.widget.setEnabled(self.editable)
-            ed.widget.setToolTip(spec.help)
+            ed.widget.setToolTip(rules_tooltip(spec))
             ed.widget.setMinimumWidth(240)
             label = QLabel(spec.label + "：")
             label.setBuddy(ed.widget)
-            help_label = QLabel(spec.help)
+            help_label = QLabel("\n".join(t for t in (spec.help, rules_line(spec.key)) if t))
             help_label.setWordWrap(True)
             help_label.setStyleSheet("color: #555555;")
             grid.addWidget(label, r, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

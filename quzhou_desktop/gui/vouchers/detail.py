@@ -1,4 +1,4 @@
-"""The selected voucher: fields, 大写, C16 tier, review progress (C18), the signed trail and versions."""
+"""The selected voucher: fields, 大写, spending tier (C16), review progress (C18), the signed trail and versions."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ class VoucherDetailView(QTextBrowser):
         ]
         parts.append("</table>")
         for p in d.decision_problems:
-            parts.append(f"<p style='color:{AMBER}'>C16：{escape(p)}</p>")
+            parts.append(f"<p style='color:{AMBER}'>{escape(p)}</p>")
         if d.review_progress:
             parts.append(
                 f"<p style='color:{AMBER}'>{tr('村监会审核尚未完成')}：{escape('；'.join(d.review_progress))}</p>"

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from quzhou_desktop.core.errors import QuzhouError, ValidationError
 from quzhou_desktop.core.money import fen_to_upper, parse_amount
+from quzhou_desktop.core.rules import with_basis
 from quzhou_desktop.core.vouchers import DecisionKind, required_decisions
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
@@ -215,9 +216,8 @@ class VoucherDialog(ServiceDialog):
             self.tier_label.setText(tr("数额较小，按一般财务制度办理"))
         else:
             what = "、".join(k.label for k in needs)
-            self.tier_label.setText(
-                f"<span style='color:#8a5a00'>{tr('须关联')}{what}{tr('，否则不能提交审核')}</span>"
-            )
+            text = with_basis(tr("须关联") + what + tr("，否则不能提交审核"), "C16")
+            self.tier_label.setText(f"<span style='color:#8a5a00'>{text}</span>")
         self.resolution_combo.setEnabled(
             DecisionKind.VILLAGERS_RESOLUTION in needs or bool(self.resolution_combo.currentText())
         )

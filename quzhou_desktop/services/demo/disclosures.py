@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from quzhou_desktop.core.dates import Period, month_of, quarter_of
 from quzhou_desktop.core.disclosures import period_deadline
 from quzhou_desktop.core.rules_config import TownshipRules
-from quzhou_desktop.services.demo import DEMO_PASSWORD, DemoState
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.disclosures.catalogue import ItemInfo, ensure_default_catalogue, list_items
 from quzhou_desktop.services.disclosures.disclosure import due_date_for, sign_review
 from quzhou_desktop.services.disclosures.finance import (
@@ -39,8 +39,6 @@ from quzhou_desktop.store.models import (
     UserVillage,
     Village,
 )
-
-ORDER = 40
 
 BEHIND = {2: 2, 4: 1}  # village index → number of latest periods not posted
 LATE_DAYS = {4: (3, 12)}  # village index → range of days late for its postings

@@ -1,13 +1,15 @@
-"""三务公开: each village's 公开目录 — the township defaults from DOMAIN.md §3 (组织法 第30条, 财务公开规定,
-Zhejiang practice) plus township changes and a village's own items.  Nothing is deleted: items are retired."""
+"""三务公开: each village's 公开目录 — the township defaults (``core.disclosures.CATALOGUE``: 组织法 第三十条,
+财务公开规定, Zhejiang practice) plus township changes and a village's own items.  Nothing is deleted: items are
+retired."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from quzhou_desktop.core.disclosures import CATALOGUE, DisclosureKind
+from quzhou_desktop.core.disclosures import CATALOGUE, CatalogueItem, DisclosureKind
 from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
 from quzhou_desktop.services.disclosures.disclosure import CADENCE_LABELS, check_category
 from quzhou_desktop.services.kernel.context import AppContext
@@ -39,11 +41,24 @@ class ItemInfo:
 _CADENCE_OF = {DisclosureKind.FIXED: "fixed", DisclosureKind.IMMEDIATE: "immediate"}
 
 
+# Default items written by earlier versions end their 依据 with source codes no user can read, e.g.
+# "每季度（S6, S26）"; they are restated with the source as a clerk would quote it.
+_OLD_SOURCE_CODES = re.compile(r"（S\d+(?:, S\d+)*）$")
+
+
+def _basis(c: CatalogueItem) -> str:
+    return f"{c.cadence}（{c.source}）"
+
+
 def ensure_default_catalogue(ctx: AppContext) -> int:
-    """Create the township-default 公开目录 from DOMAIN.md §3 once (village_id None). Returns rows added."""
+    """Create the township-default 公开目录 once (village_id None). Returns rows added.
+
+    When the defaults exist, restates (audited) the 依据 of default items still written with source codes."""
     with ctx.read() as s:
-        if s.scalars(select(DisclosureItem.id).where(DisclosureItem.village_id.is_(None))).first():
-            return 0
+        defaults = list(s.scalars(select(DisclosureItem).where(DisclosureItem.village_id.is_(None))))
+    if defaults:
+        _restate_old_sources(ctx, [d.id for d in defaults if _OLD_SOURCE_CODES.search(d.basis or "")])
+        return 0
     with ctx.write("disclosure.catalogue_defaults") as s:
         for c in CATALOGUE:
             s.add(
@@ -52,11 +67,24 @@ def ensure_default_catalogue(ctx: AppContext) -> int:
                     category=c.category.value,
                     name=c.title,
                     cadence=_CADENCE_OF.get(c.kind, "quarterly"),
-                    basis=f"{c.cadence}（{c.source}）",
+                    basis=_basis(c),
                     active=True,
                 )
             )
     return len(CATALOGUE)
+
+
+def _restate_old_sources(ctx: AppContext, item_ids: list[str]) -> None:
+    if not item_ids:
+        return
+    by_name = {(c.category.value, c.title): c for c in CATALOGUE}
+    with ctx.write("disclosure.catalogue_sources") as s:
+        for i in s.scalars(select(DisclosureItem).where(DisclosureItem.id.in_(item_ids))):
+            c = by_name.get((i.category, i.name))
+            if c is not None:
+                i.basis = _basis(c)
+            else:  # an item since renamed: keep what it says, without the codes
+                i.basis = _OLD_SOURCE_CODES.sub("", i.basis or "") or None
 
 
 def _item(i: DisclosureItem) -> ItemInfo:

@@ -347,7 +347,7 @@ def post_disclosure(
         for f in check_can_post(DisclosureCategory(d.category), reviewed=reviewed):
             if f.is_error:
                 raise ReviewRequired(title=d.title)
-            warnings.append(f.message)
+            warnings.append(f.shown)
         spec = _clean(DisclosureSpec(d.village_id, d.category, d.title, channels=channels,
                                      posted_from=posted_from, posted_to=posted_to))  # fmt: skip
         d.channels = "、".join(spec.channels)

@@ -207,24 +207,19 @@ def finance_notice_data(ctx: AppContext, disclosure_id: str) -> FinanceNoticeDat
         table = FinanceTable.from_json(json.loads(d.table_json)) if d.table_json else None
         vname = v.name if v else ""
         reviewed_on = (d.reviewed_at + dt.timedelta(hours=8)).date()  # UTC → Asia/Shanghai
-        data = dict(
+        income, expense = d.total_income_fen or 0, d.total_expense_fen or 0
+        opinion = d.review_opinion or ""
+        line = f"村务监督委员会审核意见：{opinion}  审核人：{reviewer}  {format_chinese_date(reviewed_on)}"
+        return FinanceNoticeData(
             disclosure_id=d.id, organisation=f"{t.name if t else ''}{vname}", issuer=f"{vname}村民委员会",
             title=d.title, date=d.posted_from or reviewed_on,
             period=_period_label(d.period_start, d.period_end),
             lines=table.lines if table else (),
-            income_fen=d.total_income_fen or 0, expense_fen=d.total_expense_fen or 0,
+            income_fen=income, expense_fen=expense,
+            income_lower=format_fen(income), expense_lower=format_fen(expense),
+            income_upper=upper(income, ctx), expense_upper=upper(expense, ctx),
             reviewers=(reviewer,) if reviewer else (), review_date=reviewed_on,
-            review_opinion=d.review_opinion or "",
+            review_opinion=opinion, review_line=line,
             channels=tuple(c for c in (d.channels or "").split("、") if c),
             posted_from=d.posted_from, posted_to=d.posted_to,
         )  # fmt: skip
-    income, expense = int(str(data["income_fen"])), int(str(data["expense_fen"]))
-    line = f"村务监督委员会审核意见：{data['review_opinion']}  审核人：{reviewer}  {format_chinese_date(reviewed_on)}"
-    return FinanceNoticeData(
-        **data,  # type: ignore[arg-type]
-        income_lower=format_fen(income),
-        expense_lower=format_fen(expense),
-        income_upper=upper(income, ctx),
-        expense_upper=upper(expense, ctx),
-        review_line=line,
-    )

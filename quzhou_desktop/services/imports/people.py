@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, or_, select
 
 from quzhou_desktop.core.idcard import mask_id
+from quzhou_desktop.core.rules import with_basis
 from quzhou_desktop.spreadsheets.schemas import PersonRecord
 from quzhou_desktop.store.models import Membership, Person, Village
 
@@ -157,7 +158,10 @@ def check_people(
                     rec.row,
                     "roles",
                     rec.roles,
-                    f"：{village_names.get(vid, '')}村务监督委员会已有{n}名成员，不能超过{MAX_SUPERVISORS}人（C19）",
+                    with_basis(
+                        f"：{village_names.get(vid, '')}村务监督委员会已有{n}名成员，不能超过{MAX_SUPERVISORS}人",
+                        "C19",
+                    ),
                 )
                 continue
             if bodies[0][1] == "chair" and chairs:
@@ -165,7 +169,7 @@ def check_people(
                     rec.row,
                     "roles",
                     rec.roles,
-                    f"：村务监督委员会只能设主任1名，已有主任{'、'.join(chairs)}（C19）",
+                    with_basis(f"：村务监督委员会只能设主任1名，已有主任{'、'.join(chairs)}", "C19"),
                 )
                 continue
             sup_members[vid] = n + 1

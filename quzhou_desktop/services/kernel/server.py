@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode
 
 from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.paths import config_dir, ensure_private_dir
+from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.dialects import is_server_url
 from quzhou_desktop.store.dialects.postgres import ServerPasswordNeeded, without_password
@@ -57,6 +58,17 @@ def connect(address: str, *, password: str | None = None) -> Database:
     if not is_server_url(address):
         raise ValidationError(field="服务器地址", reason="应以 postgresql:// 开头")
     return Database(address, password=password)
+
+
+def switch_to(ctx: AppContext, database: object) -> None:
+    """Work on ``database`` (a server database ``connect`` opened) from now on, nobody logged in; the
+    database used until now is released (this PC's file stays as it is)."""
+    if not isinstance(database, Database):
+        raise TypeError("not a database")
+    old = ctx.db
+    ctx.db = database
+    ctx.user = None
+    old.dispose()
 
 
 def _address_file() -> Path:

@@ -1,4 +1,4 @@
-"""Township rule settings (DOMAIN.md §7 thresholds and periods), editable by an administrator, audited."""
+"""Township rule settings (the thresholds and periods of ``core.rules``), editable by an administrator, audited."""
 
 from __future__ import annotations
 

@@ -38,8 +38,8 @@ JOINT_FALLBACK = ("party_branch", "village_committee")
 POSTING_STEPS = frozenset({StepType.PLAN_POSTING, StepType.RESOLUTION_DISCLOSURE, StepType.RESULT_DISCLOSURE})
 DATED_STEPS = frozenset({StepType.SUGGEST, StepType.IMPLEMENT})
 
-# Overdue policy (unsourced; township practice): when the next step counts as late.
-# 决议公开: "会议情况和表决结果当日或次日公布" (S68 template) → the day after the 决议.
+# Overdue policy (C41: the app's reminders, not law): when the next step counts as late.
+# 决议公开: "会议情况和表决结果当日或次日公布" (a 重大村务票决制度 template) → the day after the 决议.
 RESOLUTION_DISCLOSURE_DAYS = 1
 # 实施结果公开 after the implementation is recorded as done.
 RESULT_DISCLOSURE_DAYS = 30

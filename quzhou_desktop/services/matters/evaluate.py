@@ -20,6 +20,7 @@ from quzhou_desktop.core.meetings import (
     evaluate_meeting,
 )
 from quzhou_desktop.core.money import Finding
+from quzhou_desktop.core.rules import with_basis
 from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.settings import get_rules
@@ -129,11 +130,11 @@ class StepCheck:
 
     @property
     def errors(self) -> tuple[str, ...]:
-        return self.problems + tuple(f"{f.message}（{f.code}）" for f in self.findings if f.is_error)
+        return self.problems + tuple(f.shown for f in self.findings if f.is_error)
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return tuple(f"{f.message}（{f.code}）" for f in self.findings if not f.is_error)
+        return tuple(f.shown for f in self.findings if not f.is_error)
 
     @property
     def can_finalize(self) -> bool:
@@ -192,7 +193,7 @@ def _counts(
             elif not by_id[a.person_id].votes:
                 problems.append(f"{name}是预备党员，本来就不计入应到人数")
             elif not (a.reason or "").strip():
-                problems.append(f"{name}不计入应到人数，须写明原因（如外出半年以上、卧床，C7）")
+                problems.append(with_basis(f"{name}不计入应到人数，须写明原因（如外出半年以上、卧床）", "C7"))
         ticks[a.person_id] = a
     entries = [ticks.get(e.person_id, AttendanceEntry(e.person_id, "absent")) for e in roster.entries]
     voting = {e.person_id for e in roster.entries if e.votes}
@@ -284,7 +285,7 @@ def evaluate_input(
         except ValidationError as exc:
             problems.append(str(exc))
         if outcome is not None and prob_present:
-            line = f"另有预备党员{prob_present}人到会，不参加表决、不计入实到人数（C9）"
+            line = with_basis(f"另有预备党员{prob_present}人到会，不参加表决、不计入实到人数", "C9")
             outcome = replace(outcome, explanation_lines=(*outcome.explanation_lines, line))
     findings: list[Finding] = []
     on = inp.posting_from if st in POSTING_STEPS else inp.meeting_date
@@ -310,12 +311,12 @@ def evaluate_input(
                 Finding(
                     "error",
                     "C11",
-                    PostingTooShort(
+                    PostingTooShort.template.format(
                         start=fmt_date(inp.posting_from),
                         days=rules.plan_posting_days,
                         earliest=fmt_date(earliest),
                         end=fmt_date(inp.posting_to),
-                    ).message,
+                    ),
                     "posting_period",
                 )
             )

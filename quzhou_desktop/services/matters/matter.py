@@ -1,4 +1,4 @@
-"""五议两公开 register: matters (事项) and their runs (DOMAIN.md §1).
+"""五议两公开 register: matters (事项) and their runs (C10–C15).
 
 A matter goes through the configured step sequence (``core.matters.step_sequence``).  Steps are recorded and
 finalised in ``services.matters.steps``; the register list and 工作台 queries live in ``services.matters.query``; plain

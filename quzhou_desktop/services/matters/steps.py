@@ -110,7 +110,7 @@ def save_step(
             check.outcome.raise_if_not_valid()
         errors = [f for f in check.findings if f.is_error]
         if errors:  # C10–C15 from core.matters.check_step, plus the plan posting's own period (C11)
-            raise StepNotAllowed(rule=errors[0].code, explanation="；".join(f.message for f in errors))
+            raise StepNotAllowed(rule=errors[0].code, explanation="；".join(f.shown for f in errors))
     action = "matter.finalize_step" if final else "matter.save_draft"
     with ctx.write(action) as s:
         matter = load_matter(s, matter_id)

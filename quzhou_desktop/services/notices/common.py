@@ -1,4 +1,4 @@
-"""Shared pieces of notice building: the issuing organisation and the feedback channel (DOMAIN.md §6.3), and
+"""Shared pieces of notice building: the issuing organisation and the feedback channel a 公开栏 notice names, and
 ``NoticeCache``, the lookups one print batch shares (names, township rules, 村监会 rosters, cited vouchers).
 
 A cache lives for one call (``print_notices``, one ``build_document``): the documents of a batch read the same

@@ -30,7 +30,7 @@ from quzhou_desktop.services.matters.common import StepView, run_steps, step_vie
 from quzhou_desktop.services.notices.common import NoticeCache, feedback_text
 from quzhou_desktop.store.models import Matter, MatterStep, Voucher
 
-# Generic posting period when the register holds no posting step (S60: 7 days).
+# Generic posting period when the register holds no posting step (a common 7 days; no source sets it).
 DEFAULT_POSTING_DAYS = 7
 CONSULT_STEPS = (StepType.CONSULT, StepType.PROPOSE_AND_CONSULT)
 VOTE_METHOD = {"举手": "举手表决", "无记名": "无记名投票"}

@@ -145,10 +145,10 @@ def check_new_membership(s: Any, village_id: str, m: Membership, *, on: date) ->
                 or (f.detail == "chair_count" and n_chairs > 1)
             )
             if blocking:
-                raise CompositionViolation(f.message)
-            warnings.append(f.message)
+                raise CompositionViolation(f.message)  # the violation cites C19 itself
+            warnings.append(f.shown)
     if m.body in ("rep_meeting", "village_committee"):
         village = s.get(Village, village_id)
         if village is not None:
-            warnings.extend(f.message for f in _representative_findings(s, village, on))
+            warnings.extend(f.shown for f in _representative_findings(s, village, on))
     return warnings

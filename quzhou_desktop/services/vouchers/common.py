@@ -1,6 +1,6 @@
 """Shared pieces of the 村务监督 services: labels, errors, the month lock, content hashes and signatures.
 
-The rules themselves (states, transitions, C16–C18, separation of duties) live in ``core.vouchers``; this
+The rules themselves (states, transitions, C16–C18, C32 separation of duties) live in ``core.vouchers``; this
 module only adds what needs the database: loading rows, the month lock and the signature hashes.
 """
 
@@ -61,22 +61,23 @@ def state_of(v: Voucher) -> VoucherState | None:
 
 
 class MonthLocked(RuleViolation):
-    code = "month_lock"
+    code = "C38"
     template = (
         "{year}年{month}月已完成村监会月度审核并锁定，不能{action}。如确需改动，请乡镇管理员先解锁该月份"
     )
 
 
 class RuleFailed(RuleViolation):
-    """One or more rule findings (C16, C17, C18, separation of duties) refuse the action."""
+    """One or more rule findings (C16, C17, C18, C32) refuse the action; each cites its own rule."""
 
     template = "{message}"
+    cites = False
 
     def __init__(self, findings: list[Finding]) -> None:
         errors = [f for f in findings if f.level == "error"] or findings
-        super().__init__("；".join(f.message for f in errors))
+        super().__init__("；".join(f.shown for f in errors))
         self.findings = errors
-        self.code = errors[0].code if errors else "rule"  # type: ignore[misc]
+        self.code = errors[0].code if errors else "rule"
 
 
 class ReviewBeforeSign(RuleViolation):
@@ -85,8 +86,8 @@ class ReviewBeforeSign(RuleViolation):
 
 
 class SeparationOfDuties(RuleViolation):
-    code = "SOD"
-    template = "{name}是本凭证的{role}，不能{act}（不相容职务相分离）"
+    code = "C32"
+    template = "{name}是本凭证的{role}，不能{act}"
 
 
 def load_voucher(s: Session, voucher_id: str) -> Voucher:
@@ -262,36 +263,48 @@ def verify_events(s: Session, v: Voucher) -> list[str]:
 
 class SignatureGrant:
     """Proof that the user re-entered the password a moment ago, for signing a batch (the 例会 goes through
-    the month's vouchers one by one; the chair types the password once).  Only ``grant_signature`` makes one;
-    it is bound to the user and expires after ``GRANT_SECONDS``."""
+    the month's vouchers one by one; the chair types the password once).
 
-    __slots__ = ("_expires", "user_id")
+    Only ``grant_signature`` makes one, and whoever asked for it holds it: nothing else keeps it, so it is
+    gone when its holder drops it. It is good for ``GRANT_SECONDS``, and only while the login it was made in
+    lasts: it is bound to that login's ``CurrentUser`` (a new object at every login), so logging out or
+    logging in again, as anyone, ends it."""
 
-    def __init__(self, user_id: str, expires: float) -> None:
-        self.user_id = user_id
+    __slots__ = ("_expires", "_login")
+
+    def __init__(self, login: CurrentUser, expires: float, *, _key: object = None) -> None:
+        if _key is not _GRANT_KEY:
+            raise TypeError("SignatureGrant is made by grant_signature()")
+        self._login = login
         self._expires = expires
+
+    @property
+    def user_id(self) -> str:
+        return self._login.id
 
     @property
     def valid(self) -> bool:
         return time.monotonic() < self._expires
 
+    def serves(self, ctx: AppContext) -> bool:
+        """True while unexpired and ``ctx`` is still in the login the grant was made in."""
+        return self.valid and ctx.user is self._login
+
 
 GRANT_SECONDS = 15 * 60
-_GRANTS: dict[int, SignatureGrant] = {}
+_GRANT_KEY = object()  # an immutable token, so that only grant_signature makes grants
 
 
 def grant_signature(ctx: AppContext, password: str) -> SignatureGrant:
     user = confirm_signature(ctx, password)
-    g = SignatureGrant(user.id, time.monotonic() + GRANT_SECONDS)
-    _GRANTS[id(g)] = g
-    return g
+    return SignatureGrant(user, time.monotonic() + GRANT_SECONDS, _key=_GRANT_KEY)
 
 
 def check_credential(ctx: AppContext, credential: str | SignatureGrant) -> CurrentUser:
-    """A password (checked now) or a live grant of the same user; else ``SignatureFailed``."""
+    """A password (checked now) or a live grant of the same login; else ``SignatureFailed``."""
     if isinstance(credential, str):
         return confirm_signature(ctx, credential)
     user = ctx.require_user()
-    if _GRANTS.get(id(credential)) is not credential or credential.user_id != user.id or not credential.valid:
+    if not credential.serves(ctx):
         raise SignatureFailed()
     return user

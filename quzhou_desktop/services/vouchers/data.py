@@ -139,7 +139,7 @@ def voucher_detail(ctx: AppContext, voucher_id: str) -> VoucherDetail:
             agree = [e.person_id for e in events[last + 1 :] if e.kind == "review" and e.opinion == "agree"]
             com = committee_in(s, v.village_id, ctx.clock.today())
             progress = [
-                f.message
+                f.shown
                 for f in check_review_completeness(
                     v.amount_fen, com.member_ids, com.chair_id, [a for a in agree if a], rules, com.names
                 )
@@ -173,7 +173,7 @@ def voucher_detail(ctx: AppContext, voucher_id: str) -> VoucherDetail:
             resolution_ref=v.resolution_ref or ("（已关联五议两公开记录）" if v.resolution_step_id else ""),
             note=v.note or "",
             tier_label=spending_tier(v.amount_fen, rules).label,
-            decision_problems=tuple(f.message for f in check_decisions(v.amount_fen, rules, **refs)),
+            decision_problems=tuple(f.shown for f in check_decisions(v.amount_fen, rules, **refs)),
             review_progress=tuple(progress),
             events=_event_rows(events),
             versions=tuple((x.id, x.version, status_label(x.status)) for x in family),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
 from quzhou_desktop.core.money import fen_to_upper, format_fen
+from quzhou_desktop.core.rules import with_basis
 from quzhou_desktop.core.vouchers import VoucherState, check_decisions, check_transition
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
@@ -199,10 +200,10 @@ def _root(s: Session, v: Voucher) -> str:
 
 
 def warnings_for(f: VoucherFields, ctx: AppContext) -> list[str]:
-    """Saved anyway, but shown: C16 decision missing, no invoice attached (白条)."""
-    out = [x.message for x in check_decisions(f.amount_fen, get_rules(ctx), **_refs(f))]
+    """Saved anyway, but shown: C16 decision missing, no invoice attached (白条, C40)."""
+    out = [x.shown for x in check_decisions(f.amount_fen, get_rules(ctx), **_refs(f))]
     if f.invoice_count == 0:
-        out.append("附单据张数为0：没有发票或收据的支出（白条）村监会一般不予通过")
+        out.append(with_basis("附单据张数为0：没有发票或收据的支出（白条）村监会一般不予通过", "C40"))
     return out
 
 

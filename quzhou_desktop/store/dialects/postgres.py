@@ -27,7 +27,7 @@ from quzhou_desktop.store.errors import (
 )
 
 if TYPE_CHECKING:
-    from quzhou_desktop.store.db import Database
+    from quzhou_desktop.store.schema import Migratable
 
 LOCK_TIMEOUT_MS = 15000
 CONNECT_TIMEOUT_S = 10
@@ -152,12 +152,12 @@ def current_revision(conn: Connection) -> tuple[str | None, bool]:
     return (row[0] if row else None), True
 
 
-def ensure_schema(db: Database, *, create: bool) -> None:
+def ensure_schema(db: Migratable, *, create: bool) -> None:
     """At head: nothing to do. Empty and ``create``: build the schema (a superuser or the owner role does
     this, through ``server init``). Older: the app role cannot migrate; refused with what to do."""
     from quzhou_desktop.store.schema import SCHEMA_HEAD, known_revisions, upgrade
 
-    with db.read_engine.connect() as conn:
+    with db.write_engine.connect() as conn:
         rev, has_tables = current_revision(conn)
         database = conn.exec_driver_sql("SELECT current_database()").scalar()
         conn.rollback()

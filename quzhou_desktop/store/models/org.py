@@ -15,7 +15,7 @@ class Township(Audited, Base):
 
     name: Mapped[str] = mapped_column(String(60), nullable=False)
     code: Mapped[str | None] = mapped_column(String(20))
-    # TownshipRules.to_dict() as JSON text: thresholds, periods, step list options (DOMAIN.md §7 cfg).
+    # TownshipRules.to_dict() as JSON text: thresholds, periods, step list options (``core.rules_config``).
     rules_json: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
 
 

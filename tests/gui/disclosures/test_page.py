@@ -85,7 +85,10 @@ def test_posting_without_review_is_refused_in_the_dialog(qtbot: QtBot, dw: DWorl
     _page, did = _new_finance(qtbot, dw)
     view = DisclosureDetail(dw.clerk, did)
     qtbot.addWidget(view)
-    assert "C31" in view.review_line.text()
+    assert (
+        "财务公开须审核签字后方可公开、打印，依据《农村集体经济组织财务公开规定》" in view.review_line.text()
+    )
+    assert "C31" not in view.review_line.text()
     post = view.post()
     assert isinstance(post, PostDialog)
     post.accept()

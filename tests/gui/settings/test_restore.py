@@ -14,15 +14,13 @@ from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import people as people_svc
 from quzhou_desktop.services.roster.villages import list_villages
 from quzhou_desktop.store.backup import make_backup
-from quzhou_desktop.store.db import Database
 from tests.gui import demo_data
 from tests.gui.conftest import close_message_boxes, message_boxes
 
 
 def _main(qtbot: QtBot, ctx: AppContext) -> tuple[AppFlow, MainWindow]:
     assert ctx.db.path is not None
-    path = ctx.db.path
-    flow = AppFlow(ctx, reopen=lambda: Database(path))
+    flow = AppFlow(ctx)
     flow.show_main()
     assert isinstance(flow.main, MainWindow)
     return flow, flow.main

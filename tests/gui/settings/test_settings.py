@@ -1,13 +1,17 @@
-"""设置: the generated rules form (C-rule ids, refusals next to the field), users, villages, backup/verify."""
+"""设置: the generated rules form (the rules each setting changes, with their sources; refusals next to the
+field), users, villages, backup/verify."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QSpinBox
+import re
+
+from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox
 from pytestqt.qtbot import QtBot
 
+from quzhou_desktop.core.rules import rules_for_setting
 from quzhou_desktop.core.rules_config import FIELDS
-from quzhou_desktop.gui.placeholder import PendingPage
-from quzhou_desktop.gui.settings.page import SettingsPage, printing_tab_class
+from quzhou_desktop.gui.printing.settings_tab import PrintSettingsTab
+from quzhou_desktop.gui.settings.page import SettingsPage
 from quzhou_desktop.gui.settings.rules_tab import RulesTab
 from quzhou_desktop.gui.shell.main_window import MainWindow
 from quzhou_desktop.services.kernel import auth, settings, users
@@ -16,12 +20,25 @@ from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.roster.villages import list_villages
 
 
-def test_rules_form_has_every_field_with_its_rule_id(qtbot: QtBot, demo_ctx: AppContext) -> None:
+def test_rules_form_has_every_field_with_its_rules_and_their_sources(
+    qtbot: QtBot, demo_ctx: AppContext
+) -> None:
     tab = RulesTab(demo_ctx)
     qtbot.addWidget(tab)
     assert list(tab.editors) == [f.key for f in FIELDS]
+    texts = [w.text() for w in tab.findChildren(QLabel)]
     for spec in FIELDS:
-        assert spec.help.startswith("C") and spec.help in tab.editors[spec.key].widget.toolTip()
+        tip = tab.editors[spec.key].widget.toolTip()
+        assert spec.help in tip
+        for r in rules_for_setting(spec.key):
+            assert r.statement in tip
+            assert any(r.title in t and r.source in t for t in texts), (spec.key, r.id)
+    # C4: the law's article, not an internal code, under the 代表会议 setting
+    assert any("村民代表会议表决（依据《中华人民共和国村民委员会组织法》第二十六条）" in t for t in texts)
+    # C16: local practice is said to be local practice
+    assert any("支出数额档次（依据浙江省有关地方规定" in t for t in texts)
+    seen = texts + [e.widget.toolTip() for e in tab.editors.values()]
+    assert not [t for t in seen if re.search(r"\b[CS]\d{1,2}\b", t) or "DOMAIN" in t]
     spin = tab.editors["plan_posting_days"].widget
     assert isinstance(spin, QSpinBox) and spin.suffix() == " 天" and spin.value() == 15
 
@@ -135,5 +152,4 @@ def test_administrator_sees_every_tab(qtbot: QtBot, demo_ctx: AppContext) -> Non
     page = SettingsPage(demo_ctx)
     qtbot.addWidget(page)
     assert page.tab_titles() == ["规则设置", "用户管理", "修改密码", "村", "备份与恢复", "打印"]
-    # the 打印 tab is the printing section's own tab once its module exists, a plain notice before
-    assert isinstance(page.printing, PendingPage) == (printing_tab_class() is None)
+    assert isinstance(page.tabs.widget(5), PrintSettingsTab)

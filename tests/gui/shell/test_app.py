@@ -1,6 +1,5 @@
 """app.run_gui: a bad --db is a Chinese message and a non-zero exit, never a traceback; a fresh default
-database opens the first-run wizard and gets its daily backup. Plus the font choice, the section registry
-and the crash dialog."""
+database opens the first-run wizard and gets its daily backup. Plus the font choice and the crash dialog."""
 
 from __future__ import annotations
 
@@ -15,11 +14,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from quzhou_desktop import app
+from quzhou_desktop.gui import crash
 from quzhou_desktop.gui.fonts import pick_faces
-from quzhou_desktop.gui.placeholder import PENDING_TEXT, PendingPage
-from quzhou_desktop.gui.shell import crash, sections
 from quzhou_desktop.gui.shell.first_run import FirstRunWizard
-from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.store.backup import list_backups
 from quzhou_desktop.store.db import Database
 
@@ -113,31 +110,6 @@ def test_fresh_default_database_opens_the_wizard(
 def test_ui_font_preference(installed: list[str], windows: bool, expected: list[str]) -> None:
     # A Japanese face is never chosen for Chinese text
     assert pick_faces(installed, windows=windows) == expected
-
-
-def test_missing_section_module_gives_a_plain_page(qtbot: QtBot, ctx: AppContext) -> None:
-    sec = sections.Section("future", "未来功能", "quzhou_desktop.gui.no_such_section.page", "FuturePage")
-    page = sections.build_page(sec, ctx, None)
-    qtbot.addWidget(page)
-    assert isinstance(page, PendingPage) and PENDING_TEXT in page.text
-    assert sections.load_class("quzhou_desktop.gui.shell.dashboard", "DashboardPage") is not None
-    # only the section's own module (or package) counts as "not built yet"; a missing dependency of an
-    # existing page is a real bug and is not hidden behind the placeholder
-    page_mod = "quzhou_desktop.gui.spreadsheets.page"
-    assert sections._missing(ModuleNotFoundError(name="quzhou_desktop.gui.spreadsheets"), page_mod)
-    assert sections._missing(ModuleNotFoundError(name=page_mod), page_mod)
-    assert not sections._missing(ModuleNotFoundError(name="openpyxl"), page_mod)
-
-
-def test_register_section_adds_and_replaces() -> None:
-    saved = list(sections.SECTIONS)
-    try:
-        sections.register_section(sections.Section("extra", "额外", "m", "C"), before="settings")
-        assert [s.key for s in sections.SECTIONS][-2:] == ["extra", "settings"]
-        sections.register_section(sections.Section("extra", "额外二", "m", "C"))
-        assert sections.section("extra").title == "额外二" and sections.SECTIONS[-1].key == "extra"
-    finally:
-        sections.SECTIONS[:] = saved
 
 
 def test_one_crash_dialog_with_the_log_path(qtbot: QtBot, tmp_path: Path) -> None:

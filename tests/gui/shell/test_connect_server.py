@@ -33,7 +33,7 @@ def test_wizard_connects_to_the_units_server(
 ) -> None:
     c, name = pg_database
     make_world(c.app_url(name)).db.dispose()  # set up on the server (石梁镇, admin)
-    flow = AppFlow(ctx, reopen=lambda: ctx.db)
+    flow = AppFlow(ctx)
     flow.start()
     wiz = flow.wizard
     assert isinstance(wiz, FirstRunWizard)

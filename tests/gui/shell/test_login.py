@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
+from quzhou_desktop.gui.settings.password import ChangePasswordDialog
 from quzhou_desktop.gui.shell.flow import AppFlow
 from quzhou_desktop.gui.shell.login import LoginDialog
 from quzhou_desktop.gui.shell.main_window import MainWindow
-from quzhou_desktop.gui.shell.password import ChangePasswordDialog
 from quzhou_desktop.services.kernel import auth, users
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Role
@@ -62,7 +62,7 @@ def test_must_change_password_before_main_window(qtbot: QtBot, demo_ctx: AppCont
     vid = list_villages(demo_ctx)[0].id
     users.create_user(demo_ctx, username="wenshu", display_name="方文斌", role=Role.CLERK,
                       password="Temp-pass-1", village_ids=[vid])  # fmt: skip
-    flow = AppFlow(demo_ctx, reopen=lambda: demo_ctx.db)
+    flow = AppFlow(demo_ctx)
     flow.show_login("wenshu")
     login = flow.login
     assert isinstance(login, LoginDialog)
@@ -101,7 +101,7 @@ def test_cancelling_forced_change_returns_to_login(qtbot: QtBot, demo_ctx: AppCo
 
     users.create_user(demo_ctx, username="jianshi", display_name="吴根土", role=Role.SUPERVISOR,
                       password="Temp-pass-1", village_ids=[list_villages(demo_ctx)[0].id])  # fmt: skip
-    flow = AppFlow(demo_ctx, reopen=lambda: demo_ctx.db)
+    flow = AppFlow(demo_ctx)
     flow.show_login("jianshi")
     first = flow.login
     assert isinstance(first, LoginDialog)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDialog
 from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select
 
-from quzhou_desktop.gui.spreadsheets.page import ExchangePage
+from quzhou_desktop.gui.spreadsheets.page import SpreadsheetsPage
 from quzhou_desktop.gui.tasks import worker_pool
 from quzhou_desktop.services.roster.villages import list_villages
 from quzhou_desktop.spreadsheets.schemas import VOUCHERS
@@ -38,8 +38,8 @@ def vouchers_in_db(ctx) -> int:  # type: ignore[no-untyped-def]
         return s.scalar(select(func.count()).select_from(Voucher)) or 0
 
 
-def make_page(qtbot, ctx) -> tuple[ExchangePage, str]:  # type: ignore[no-untyped-def]
-    page = ExchangePage(ctx)
+def make_page(qtbot, ctx) -> tuple[SpreadsheetsPage, str]:  # type: ignore[no-untyped-def]
+    page = SpreadsheetsPage(ctx)
     qtbot.addWidget(page)
     vid = next(v.id for v in list_villages(ctx))
     page.set_village(vid)

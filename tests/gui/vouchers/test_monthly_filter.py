@@ -2,7 +2,7 @@
 
 Regression: the installed shiboken6 leaks a reference of ``None`` on every void Qt call under CPython 3.11,
 and one reload of the tab makes one such call per cell property; a few reloads ended in
-"Fatal Python error: none_dealloc" (gui/refguard.py)."""
+"Fatal Python error: none_dealloc" (gui/refguard.py; tests/gui/test_refguard.py checks the guard itself)."""
 
 from __future__ import annotations
 
@@ -12,20 +12,11 @@ from datetime import date
 import pytest
 from pytestqt.qtbot import QtBot
 
-from quzhou_desktop.gui.refguard import HEADROOM, ensure_none_headroom, none_leak_per_call
 from quzhou_desktop.gui.vouchers.page import VouchersPage
 from quzhou_desktop.services.vouchers.voucher import create_voucher
 from tests.services.vouchers.test_vouchers_world import make_village
 
 VOUCHERS_IN_OCTOBER = 40
-
-
-def test_guard_leaves_headroom_where_the_build_leaks(qtbot: QtBot) -> None:
-    active = ensure_none_headroom()
-    if active:
-        assert sys.getrefcount(None) > HEADROOM // 2
-    else:
-        assert none_leak_per_call() == 0.0
 
 
 @pytest.mark.parametrize("changes", [300])

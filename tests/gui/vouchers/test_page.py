@@ -105,7 +105,8 @@ def test_signature_before_review_is_refused(qtbot: QtBot, world) -> None:  # typ
     assert dlg.isVisible()
     assert (
         dlg.error_text()
-        == "先审后签：凭证001目前为“待村监会审核”，须经村监会审核同意后才能由主任（社长）签字"
+        == "先审后签：凭证001目前为“待村监会审核”，须经村监会审核同意后才能由主任（社长）签字，"
+        "依据浙江省有关地方规定（财务支出事项应经村务监督委员会审查）；武义县后陈村的做法（地方做法）"
     )
 
 

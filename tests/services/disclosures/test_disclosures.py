@@ -4,6 +4,7 @@ audit entries and permission refusals — on a real temporary SQLite file."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -119,6 +120,32 @@ def test_default_catalogue_covers_the_three_categories_and_is_created_once(dw: D
     assert {i.cadence for i in items} == {"fixed", "quarterly", "immediate"}
     assert any("财务收支" in i.name and i.cadence == "quarterly" for i in items)
     assert cat.ensure_default_catalogue(dw.w.admin) == 0
+
+
+def test_default_items_name_their_sources_and_old_source_codes_are_restated(dw: DWorld) -> None:
+    bases = {i.name: i.basis for i in cat.list_items(dw.clerk, None)}
+    assert bases["协助政府开展工作的情况"] == "每季度（《中华人民共和国村民委员会组织法》第三十条）"
+    assert bases["一事一议筹资筹劳"] == "专项、随时（《农村集体经济组织财务公开规定》）"
+    # a database made by an earlier version holds the source codes of a document users never had
+    from quzhou_desktop.store.models import DisclosureItem
+
+    with dw.w.admin.write("test.old_basis") as s:
+        for item in s.scalars(select(DisclosureItem).where(DisclosureItem.village_id.is_(None))):
+            if item.name == "协助政府开展工作的情况":
+                item.basis = "每季度（S6）"
+            if item.name == "宅基地审批":
+                item.basis = "每季度首月20日前（S26）"
+    assert cat.ensure_default_catalogue(dw.w.admin) == 0
+    bases = {i.name: i.basis for i in cat.list_items(dw.clerk, None)}
+    assert bases["协助政府开展工作的情况"] == "每季度（《中华人民共和国村民委员会组织法》第三十条）"
+    assert bases["宅基地审批"] == "每季度首月20日前（浙江省县级村务公开目录（地方做法））"
+    assert not [b for b in bases.values() if b and re.search(r"\bS\d+", b)]
+    with dw.w.admin.read() as s:
+        actions = list(s.scalars(select(AuditEntry.action).order_by(AuditEntry.seq.desc()).limit(1)))
+    assert actions == ["disclosure.catalogue_sources"]
+    assert cat.ensure_default_catalogue(dw.w.admin) == 0  # nothing left to restate: no further entry
+    with dw.w.admin.read() as s:
+        assert s.scalars(select(AuditEntry.action).order_by(AuditEntry.seq.desc())).first() == actions[0]
 
 
 def test_village_item_and_township_change(dw: DWorld) -> None:

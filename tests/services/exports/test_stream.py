@@ -5,16 +5,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import event
 
 from quzhou_desktop.services.exports.registers import export_register
 from quzhou_desktop.services.exports.rows import voucher_rows
 from quzhou_desktop.services.exports.stream import read_ahead
 from quzhou_desktop.services.vouchers.common import EVENT_LABELS, OPINION_LABELS, events_of, local_time
 from quzhou_desktop.services.vouchers.flow import review_voucher
-from quzhou_desktop.services.vouchers.queues import LedgerFilter, count_ledger, ledger_rows
+from quzhou_desktop.services.vouchers.queues import LedgerFilter, LedgerPages, count_ledger, ledger_rows
 from tests.factories import PASSWORD
 from tests.services.vouchers.test_vouchers_world import Village, make_village
 
@@ -131,18 +133,27 @@ def test_export_register_vouchers_writes_the_rows_in_order(
 
 @pytest.mark.parametrize("kind", ["", "objections", "correct", "agree"])
 def test_ledger_page_after_count_sees_a_review_written_in_between(v: Village, kind: str) -> None:
-    """The first page kept by count_ledger is not reused once anything was written (audit seq moved)."""
+    """The first page a reader kept when counting is not reused once anything was written (audit seq moved)."""
     first, second = v.submitted(number="001"), v.submitted(number="002")
     review_voucher(
         v.chair, first, "correct" if kind in ("correct", "objections") else "agree", "缺少验收单", PASSWORD
     )
     flt = LedgerFilter(village_id=v.vid, kind=kind)
-    before = count_ledger(v.clerk, flt)
+    pages = LedgerPages(v.clerk)
+    before = pages.count(flt)
     review_voucher(
         v.chair, second, "correct" if kind in ("correct", "objections") else "agree", "缺少验收单", PASSWORD
     )
-    rows = ledger_rows(v.clerk, flt)
-    assert len(rows) == count_ledger(v.clerk, flt) == before + 1
+    rows = pages.rows(flt)
+    assert len(rows) == pages.count(flt) == count_ledger(v.clerk, flt) == before + 1
+
+
+def _reviewed_four(v: Village) -> None:
+    for i, amount in enumerate((150_000, 90_000, 120_000, 60_000)):
+        vid = v.submitted(amount, number=f"00{i + 1}")
+        review_voucher(v.chair, vid, "agree", "", PASSWORD)
+        review_voucher(v.member1, vid, "correct" if i % 2 else "agree", "请补附件", PASSWORD)
+        v.world.clock.advance(minutes=3)
 
 
 @pytest.mark.parametrize(
@@ -152,14 +163,57 @@ def test_ledger_page_after_count_sees_a_review_written_in_between(v: Village, ki
 def test_ledger_first_page_equals_the_uncounted_page(
     v: Village, kind: str, sort: str, descending: bool
 ) -> None:
-    for i, amount in enumerate((150_000, 90_000, 120_000, 60_000)):
-        vid = v.submitted(amount, number=f"00{i + 1}")
-        review_voucher(v.chair, vid, "agree", "", PASSWORD)
-        review_voucher(v.member1, vid, "correct" if i % 2 else "agree", "请补附件", PASSWORD)
-        v.world.clock.advance(minutes=3)
+    _reviewed_four(v)
     flt = LedgerFilter(village_id=v.vid, kind=kind)
     plain = ledger_rows(v.clerk, flt, sort=sort, descending=descending)
-    total = count_ledger(v.clerk, flt)
-    counted = ledger_rows(v.clerk, flt, sort=sort, descending=descending)
-    assert counted == plain and total == len(plain)
-    assert ledger_rows(v.clerk, flt, limit=2, sort=sort, descending=descending) == plain[:2]
+    pages = LedgerPages(v.clerk)
+    assert pages.rows(flt, sort=sort, descending=descending) == plain  # the reader learns the table's sort
+    total = pages.count(flt)
+    counted = pages.rows(flt, sort=sort, descending=descending)
+    assert counted == plain and total == len(plain) == count_ledger(v.clerk, flt)
+    pages.count(flt)
+    assert pages.rows(flt, limit=2, sort=sort, descending=descending) == plain[:2]
+
+
+@pytest.mark.parametrize("order", ["other reader between", "stateless calls between"])
+def test_ledger_readers_do_not_share_what_they_kept(v: Village, order: str) -> None:
+    """What one table counted is its own: another reader, another filter or the plain functions called in
+    between change nothing either table is given."""
+    _reviewed_four(v)
+    mine, objections = LedgerFilter(village_id=v.vid), LedgerFilter(village_id=v.vid, kind="objections")
+    expected_mine, expected_objections = ledger_rows(v.clerk, mine), ledger_rows(v.clerk, objections)
+    first, second = LedgerPages(v.clerk), LedgerPages(v.clerk)
+    assert first.count(mine) == len(expected_mine)
+    if order == "other reader between":
+        assert second.count(objections) == len(expected_objections)
+        assert second.rows(objections) == expected_objections
+    else:
+        assert count_ledger(v.clerk, objections) == len(expected_objections)
+        assert ledger_rows(v.clerk, objections) == expected_objections
+    assert first.rows(mine) == expected_mine
+
+
+def test_ledger_page_after_count_is_not_searched_again(v: Village) -> None:
+    """The 监督台账 budget: the table's first page after its count reads the rows of the kept ids only."""
+    _reviewed_four(v)
+    flt = LedgerFilter(village_id=v.vid)
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    engine = v.clerk.db.read_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        pages = LedgerPages(v.clerk)
+        pages.count(flt)
+        statements.clear()
+        after_count = pages.rows(flt)
+        searched_after_count = [st for st in statements if "ORDER BY" in st]
+        statements.clear()
+        fresh = LedgerPages(v.clerk).rows(flt)
+        searched_fresh = [st for st in statements if "ORDER BY" in st]
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert after_count == fresh and len(fresh) == 8
+    assert searched_after_count == [] and len(searched_fresh) == 1

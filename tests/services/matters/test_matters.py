@@ -238,6 +238,8 @@ def test_c13_missing_notice_is_a_warning_not_a_refusal(world: World) -> None:
         world.clerk, m.id, meeting(world, "resolve", "representatives", D0 + timedelta(23))
     )
     assert check.can_finalize and any("未记录村民代表会议的通知日期" in w for w in check.warnings)
+    # the warning cites where the notice period comes from, not the rule id
+    assert all("依据" in w and "C13" not in w for w in check.warnings)
 
 
 REFUSALS = [
@@ -311,8 +313,11 @@ def test_c3_quorum_of_the_representatives(world: World, absent: int, valid: bool
     if valid:
         assert S.save_step(world.clerk, m.id, inp, final=True)["valid"] is True
     else:
-        with pytest.raises(QuorumNotMet, match="应到45人，实到29人，不足三分之二（需30人），会议无效"):
+        with pytest.raises(QuorumNotMet, match="应到45人，实到29人，不足三分之二（需30人），会议无效") as exc:
             S.save_step(world.clerk, m.id, inp, final=True)
+        # the id for developers, the law for the user
+        assert exc.value.code == "C3"
+        assert str(exc.value).endswith("表决结果不发生效力，依据《中华人民共和国村民委员会组织法》第二十六条")
         # the invalid meeting may still be kept as a draft
         draft = S.save_step(world.clerk, m.id, inp, final=False)
         assert draft.state == "draft" and draft["valid"] is False

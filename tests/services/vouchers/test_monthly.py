@@ -178,7 +178,7 @@ def test_supervision_ledger(v: Village) -> None:
 def test_print_and_export_data(v: Village) -> None:
     vid = _reviewed(v, 100_005, number="001")
     data = voucher_notice_data(v.clerk, vid)
-    assert data["amount_upper"] == "人民币壹仟元零伍分"  # C24, DOMAIN.md §5.2
+    assert data["amount_upper"] == "人民币壹仟元零伍分"  # C24
     assert data["amount_lower"] == "¥1,000.05"
     assert data["date_text"] == "2026年11月3日"
     assert [r["opinion"] for r in data["reviews"]] == ["同意", "同意"]

@@ -134,6 +134,10 @@ def test_c16_decision_reference_required_to_submit(
             submit_voucher(v.clerk, vid)
         assert exc.value.code == "C16"
         assert "须关联" in str(exc.value)
+        assert "依据浙江省有关地方规定（数额标准由乡镇确定）" in str(exc.value) and "C16" not in str(
+            exc.value
+        )
+        assert all("依据浙江省有关地方规定" in w for w in warnings)
         assert _status(v, vid) == "draft"
 
 
@@ -143,6 +147,7 @@ def test_signature_before_review_is_refused(v: Village) -> None:
         sign_voucher(v.director, vid, PASSWORD)
     assert exc.value.code == "C17"
     assert "先审后签" in str(exc.value) and "村监会审核" in str(exc.value)
+    assert "依据浙江省有关地方规定（财务支出事项应经村务监督委员会审查）" in str(exc.value)
     review_voucher(v.chair, vid, "agree", "", PASSWORD)
     review_voucher(v.member1, vid, "agree", "", PASSWORD)
     _tick(v)
@@ -339,3 +344,33 @@ def test_signature_grant_is_personal(v: Village) -> None:
     with pytest.raises(SignatureFailed):
         review_voucher(v.member1, vid, "agree", "", chair_grant)  # another member's grant is worthless
     assert review_voucher(v.chair, vid, "agree", "", chair_grant) == "submitted"
+
+
+@pytest.mark.parametrize("ended_by", ["logging in again", "logging out", "expiry"])
+def test_signature_grant_ends_with_its_login(
+    v: Village, ended_by: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quzhou_desktop.services.kernel.auth import login
+    from quzhou_desktop.services.vouchers import common
+
+    vid = v.submitted()
+    if ended_by == "expiry":
+        monkeypatch.setattr(common, "GRANT_SECONDS", -1)
+    grant = common.grant_signature(v.chair, PASSWORD)
+    if ended_by == "logging in again":
+        login(v.chair, "jianwei_zr", PASSWORD)
+    elif ended_by == "logging out":
+        v.chair.user = None
+        with pytest.raises(PermissionDenied):
+            review_voucher(v.chair, vid, "agree", "", grant)
+        login(v.chair, "jianwei_zr", PASSWORD)
+    with pytest.raises(SignatureFailed):
+        review_voucher(v.chair, vid, "agree", "", grant)
+    assert review_voucher(v.chair, vid, "agree", "", PASSWORD) == "submitted"
+
+
+def test_only_grant_signature_makes_a_grant(v: Village) -> None:
+    from quzhou_desktop.services.vouchers.common import SignatureGrant
+
+    with pytest.raises(TypeError):
+        SignatureGrant(v.chair.require_user(), float("inf"))
