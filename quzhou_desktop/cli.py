@@ -40,7 +40,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
     """Each command module's ``register``, in the order the groups appear in ``--help``."""
-    from quzhou_desktop.commands import data, printing, rules, setup, smoke, spreadsheets
+    from quzhou_desktop.commands import data, printing, rules, server, setup, smoke, spreadsheets
 
     return (
         data.register,
@@ -49,6 +49,7 @@ def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
         setup.register,
         smoke.register,
         spreadsheets.register,
+        server.register,
     )
 
 
@@ -58,7 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"quzhou-desktop {__version__}")
     # its own dest: a subcommand's --db (default None) would otherwise overwrite one given before the command
-    p.add_argument("--db", dest="global_db", metavar="DB", help="数据库文件路径（默认在用户数据目录），或单位服务器地址 postgresql://…")
+    p.add_argument(
+        "--db",
+        dest="global_db",
+        metavar="DB",
+        help="数据库文件路径（默认在用户数据目录），或单位服务器地址 postgresql://…",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="在终端显示日志")
     sub: Subcommands = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
     for register in command_groups():

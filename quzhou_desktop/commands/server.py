@@ -11,12 +11,17 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from quzhou_desktop.commands import Subcommands
 from quzhou_desktop.commands.common import CommandError, read_password
 from quzhou_desktop.commands.setup import _split_villages
 
+if TYPE_CHECKING:
+    from quzhou_desktop.store.server.roles import ServerNames
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def register(sub: Subcommands) -> None:
     s = sub.add_parser("server", help="单位服务器（PostgreSQL）：建库、升级、从数据库文件迁移")
     ssub = s.add_subparsers(dest="server_command", metavar="操作", required=True)
 
@@ -52,7 +57,7 @@ def _common(p: argparse.ArgumentParser, *, app_password: bool = True) -> None:
         )
 
 
-def _names(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _names(args: argparse.Namespace) -> ServerNames:
     from quzhou_desktop.store.server.roles import ServerNames, database_of
 
     _check_address(args.address)
@@ -82,7 +87,7 @@ def _app_password(args: argparse.Namespace, user: str) -> str | None:
     return first
 
 
-def _print_next_steps(args: argparse.Namespace, names) -> None:  # type: ignore[no-untyped-def]
+def _print_next_steps(args: argparse.Namespace, names: ServerNames) -> None:
     from quzhou_desktop.store.server.roles import app_address
 
     print(f"各办公电脑连接地址：{app_address(args.address, names)}")

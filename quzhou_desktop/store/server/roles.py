@@ -102,9 +102,9 @@ def _role_exists(conn: Connection, name: str) -> bool:
 
 def hashed_password(conn: Connection, user: str, password: str) -> str:
     """The SCRAM verifier of ``password`` computed by libpq on this side."""
-    raw = conn.connection.dbapi_connection
-    pgconn = raw.pgconn  # type: ignore[union-attr]
-    return bytes(pgconn.encrypt_password(password.encode(), user.encode(), b"scram-sha-256")).decode()
+    raw: Any = conn.connection.dbapi_connection  # a psycopg connection
+    verifier: bytes = raw.pgconn.encrypt_password(password.encode(), user.encode(), b"scram-sha-256")
+    return verifier.decode()
 
 
 def create_roles(conn: Connection, names: ServerNames, app_password: str | None) -> None:
