@@ -37,6 +37,7 @@ OVERVIEW_MS = 200.0
 CLIENTS = 8
 VOUCHERS_EACH = 40
 NAMES = ("qz_bench_owner", "qz_bench_app")
+PHASES = ("copy", "sqlite", "township", "county", "clients")
 # Tables copied again for the county: every data table but the township, the users and the audit log.
 NOT_REPLICATED = {
     "township",
@@ -235,48 +236,54 @@ def sqlite_registers(a: Assets, repeat: int) -> list[Measurement]:
     return registers_on(a, str(a.db), repeat, "[SQLite]", REGISTER_KEYS)
 
 
-def run(a: Assets, repeat: int, county: int, keep: bool) -> list[Measurement]:
+def run(a: Assets, repeat: int, county: int, keep: bool, only: set[str]) -> list[Measurement]:
+    """The phases in ``only`` (copy, sqlite, township, county, clients); each phase's rows are saved as soon
+    as it ends (``RESULTS_JSON``), so a long run that is stopped keeps what it measured."""
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix="qz-bench-pg-"))  # the postgres user must reach it (not a home dir)
     url, own = start_cluster(folder)
     rows: list[Measurement] = []
+
+    def phase(name: str, got: list[Measurement]) -> None:
+        rows.extend(got)
+        print("\n".join(table(got)[2:]), flush=True)
+        _save(rows, partial=True)
+
     try:
         from quzhou_desktop.store.server.roles import with_database
 
-        seconds = copy_township(a, url, "qz_bench_township")
-        rows.append(
-            Measurement(
-                "server: migrate-from the reference township (copy, compare every row, verify)",
-                "s",
-                [seconds],
-                "s",
-                0.0,
-            )
-        )
         township = with_database(url, "qz_bench_township", user=NAMES[1])
-        rows += sqlite_registers(a, repeat)
-        rows += registers_on(a, township, repeat, "[PostgreSQL township]", (*REGISTER_KEYS, "dashboard"))
-        if county > 1:
+        if "copy" in only:
+            seconds = copy_township(a, url, "qz_bench_township")
+            what = "server: migrate-from the reference township (copy, compare every row, verify)"
+            phase("copy", [Measurement(what, "s", [seconds], "s", 0.0)])
+        if "sqlite" in only:
+            phase("sqlite", sqlite_registers(a, repeat))
+        if "township" in only:
+            phase(
+                "township",
+                registers_on(a, township, repeat, "[PostgreSQL township]", (*REGISTER_KEYS, "dashboard")),
+            )
+        if "county" in only and county > 1:
             seconds = make_county(url, "qz_bench_township", "qz_bench_county", county)
-            rows.append(
-                Measurement(
-                    f"server: build the county-scale copy ({county}× the township's data rows)",
-                    "s",
-                    [seconds],
-                    "s",
-                    0.0,
-                )
-            )
+            what = f"server: build the county-scale copy ({county}× the township's data rows)"
+            phase("county-build", [Measurement(what, "s", [seconds], "s", 0.0)])
             county_url = with_database(url, "qz_bench_county", user=NAMES[1])
-            rows += registers_on(
-                a, county_url, repeat, f"[PostgreSQL county {county}×]", (*REGISTER_KEYS, "dashboard")
-            )
-        rows += concurrent_clients(township, CLIENTS, VOUCHERS_EACH)
+            label = f"[PostgreSQL county {county}×]"
+            phase("county", registers_on(a, county_url, repeat, label, (*REGISTER_KEYS, "dashboard")))
+        if "clients" in only:
+            phase("clients", concurrent_clients(township, CLIENTS, VOUCHERS_EACH))
     finally:
         if not keep:
             stop_cluster(own)
     return rows
+
+
+def _save(rows: list[Measurement], *, partial: bool, **extra: object) -> None:
+    RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
+    doc = {"partial": partial, **extra, "rows": [asdict(m) for m in rows]}
+    RESULTS_JSON.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def write_section(
@@ -318,21 +325,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--county", type=int, default=5, help="county size in townships (1: no county database)")
     ap.add_argument("--keep", action="store_true", help="leave the cluster running")
+    ap.add_argument("--only", default=",".join(PHASES), help=f"phases: {', '.join(PHASES)}")
     ap.add_argument("--no-write", action="store_true", help="do not write the section of RESULTS.md")
+    ap.add_argument(
+        "--from-saved", action="store_true", help="write RESULTS.md from the saved rows (and these flags)"
+    )
     args = ap.parse_args(argv)
+    if args.from_saved:
+        saved = json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
+        rows = [Measurement(**r) for r in saved["rows"]]
+        write_section(rows, args, datetime.fromisoformat(saved.get("started", datetime.now().isoformat())),
+                      float(saved.get("seconds", 0.0)))  # fmt: skip
+        return 0
     a = assets_mod.ensure(SCALES[args.scale])
     started = datetime.now()
     t = time.perf_counter()
-    rows = run(a, args.repeat, args.county, args.keep)
+    rows = run(a, args.repeat, args.county, args.keep, {p.strip() for p in args.only.split(",")})
+    seconds = time.perf_counter() - t
     print("\n".join(table(rows)))
+    _save(rows, partial=False, scale=args.scale, started=started.isoformat(), seconds=seconds)
     if not args.no_write:
-        write_section(rows, args, started, time.perf_counter() - t)
-    RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS_JSON.write_text(
-        json.dumps({"scale": args.scale, "seconds": time.perf_counter() - t, "rows": [asdict(m) for m in rows]},
-                   ensure_ascii=False, indent=1),
-        encoding="utf-8",
-    )  # fmt: skip
+        write_section(rows, args, started, seconds)
     return 0
 
 
