@@ -14,6 +14,7 @@ from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.matters import files as F
 from quzhou_desktop.services.matters import steps as S
 from quzhou_desktop.store.models import AttachmentBlob
+from tests import pg
 from tests.services.matters.test_matters import D0, World, make_world, meeting, new_matter
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -22,8 +23,9 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 
 @pytest.fixture
-def step(tmp_path: Path) -> tuple[World, str]:
-    w = make_world()
+def step(request: pytest.FixtureRequest, tmp_path: Path, db_engine: str) -> tuple[World, str]:
+    w = make_world(pg.db_target(request, tmp_path, db_engine))
+    request.addfinalizer(w.state.ctx.db.dispose)
     m = new_matter(w)
     v = S.save_step(w.clerk, m.id, meeting(w, "propose", "branch", D0), final=True)
     return w, v.id

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +24,7 @@ from quzhou_desktop.services.matters import steps as S
 from quzhou_desktop.services.matters.export import register_data, resolution_notice_data
 from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.models import AuditEntry
+from tests import pg
 
 TODAY = date(2026, 11, 25)
 D0 = date(2026, 9, 1)  # the matter's first meeting; rosters run from 2025-03-01
@@ -49,8 +52,9 @@ class World:
         return self.state.login(username)
 
 
-def make_world() -> World:
-    ctx = AppContext(Database(None), clock=FixedClock(TODAY))
+def make_world(target: Path | str | None = None) -> World:
+    """A demo village's roster in ``target`` (a file or a server database; in memory without one)."""
+    ctx = AppContext(Database(target, create=True), clock=FixedClock(TODAY))
     state = DemoState(ctx=ctx, rng=random.Random(7), today=TODAY)
     rosters.build(state)
     vid = state.village_ids[0]
@@ -58,8 +62,10 @@ def make_world() -> World:
 
 
 @pytest.fixture
-def world() -> World:
-    return make_world()
+def world(request: pytest.FixtureRequest, tmp_path: Path, db_engine: str) -> Iterator[World]:
+    w = make_world(pg.db_target(request, tmp_path, db_engine))
+    yield w
+    w.state.ctx.db.dispose()
 
 
 def new_matter(w: World, category: str = "public_welfare", title: str = "村道硬化工程") -> M.MatterRow:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,6 +26,7 @@ from quzhou_desktop.services.notices.issue import (
     verify_notice,
 )
 from quzhou_desktop.store.models import NoticePrint, StepAmendment, Voucher
+from tests import pg
 from tests.services.notices.test_notices_world import (
     DECISION,
     MATTER,
@@ -41,8 +41,8 @@ pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWar
 
 
 @pytest.fixture
-def nw(tmp_path: Path) -> Iterator[NoticeWorld]:
-    w = make_notice_world(tmp_path / "n.sqlite3")
+def nw(request: pytest.FixtureRequest, tmp_path: Path, db_engine: str) -> Iterator[NoticeWorld]:
+    w = make_notice_world(pg.db_target(request, tmp_path, db_engine))
     yield w
     w.world.db.dispose()
 
@@ -137,7 +137,7 @@ def _amend_decision(w: NoticeWorld) -> None:
 
 
 def _raw_edit(w: NoticeWorld) -> None:
-    con = sqlite3.connect(str(w.world.db.path))  # behind the app's back
+    con = pg.raw_connection(w.world.db)  # behind the app's back
     con.execute("UPDATE voucher SET amount_fen = 5000100 WHERE number = '2026-031'")
     con.commit()
     con.close()

@@ -53,7 +53,7 @@ def _at(day: dt.date, hour: int = 2) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour)
 
 
-def make_notice_world(path: Path) -> NoticeWorld:
+def make_notice_world(path: Path | str) -> NoticeWorld:
     w = make_world(path)
     ctx, vid = w.admin, w.village_ids[0]
     people: dict[str, str] = {}
