@@ -17,7 +17,7 @@ from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.vouchers.common import EVENT_LABELS, OPINION_LABELS, events_of, status_label
 from quzhou_desktop.services.vouchers.query import row_of
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
-from quzhou_desktop.store.dialects.sql import RowKey, YearMonth
+from quzhou_desktop.store.dialects.sql import RowKey, ServerPlanHint, YearMonth
 from quzhou_desktop.store.models import AuditEntry, MonthlyReview, Village, Voucher, VoucherEvent
 
 __all__ = [
@@ -256,7 +256,12 @@ def _ledger_query(ctx: AppContext, flt: LedgerFilter, *columns: Any) -> Any:
         if text:  # the matches are the village's already; SQLite then starts from them, not from the village
             q = q.where(_EVENT_ROWID.in_(_village_matches(flt.village_id, f"%{text}%")))
         else:
-            q = q.where(Voucher.village_id == flt.village_id)
+            q = q.where(
+                Voucher.village_id == flt.village_id,
+                ServerPlanHint(
+                    VoucherEvent.village_id == flt.village_id
+                ),  # PostgreSQL: from the events' index
+            )
     else:
         q = _visible(ctx, q)
     if flt.year:
