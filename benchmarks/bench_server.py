@@ -305,7 +305,7 @@ def write_section(
         f"{version or 'PostgreSQL'} on this machine (a throwaway cluster: 1 GB shared buffers, fsync off), "
         "psycopg 3, the app connected as the application role over the local socket.",
         "",
-        *[f"{m}" for m in machine()[:3] if m],
+        *[m for m in machine()[:3] if m and not (args.from_saved and "load average" in m)],
         "",
         *table(rows),
         "",
