@@ -26,7 +26,7 @@ def main(out: Path) -> None:
     from quzhou_desktop.gui.shell.main_window import MainWindow
     from quzhou_desktop.services.kernel.context import AppContext
     from quzhou_desktop.store.db import Database
-    from tests.gui import demo_data
+    from tests.support import township
 
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
@@ -51,18 +51,18 @@ def main(out: Path) -> None:
         wiz.next()
         page = wiz.villages_page
         page.table.removeRow(0)
-        for spec in demo_data.VILLAGES:
+        for spec in township.VILLAGES:
             page.add_row(
                 spec.name, spec.code or "", int(spec.households), int(spec.adults), spec.finance_busy
             )
         shot(wiz, "wizard.png")
         wiz.close()
 
-        demo_data.build(ctx)
+        township.build_demo_township(ctx)
         ctx.user = None
-        login = LoginDialog(ctx, username=demo_data.ADMIN)
+        login = LoginDialog(ctx, username=township.ADMIN)
         shot(login, "login.png")
-        login.try_login(demo_data.ADMIN, demo_data.ADMIN_PASSWORD)
+        login.try_login(township.ADMIN, township.ADMIN_PASSWORD)
 
         win = MainWindow(ctx)
         win.resize(1280, 760)

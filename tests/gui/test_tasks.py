@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.gui.tasks import Progress, TaskCancelled, from_generator, run_task
-from tests.gui.conftest import close_message_boxes
+from tests.support.gui import close_message_boxes
 
 
 def test_success_runs_off_the_gui_thread(qtbot: QtBot) -> None:

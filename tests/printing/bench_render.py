@@ -17,8 +17,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 
 from quzhou_desktop.printing.fonts import get_fontset
 from quzhou_desktop.printing.render import render, render_many
-
-from .samples import ALL, RESOLUTION
+from tests.support.printing import ALL, RESOLUTION
 
 
 def record(doc: Any) -> list[list[tuple]]:

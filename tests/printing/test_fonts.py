@@ -22,9 +22,8 @@ from quzhou_desktop.printing.fonts import (
     list_usable_faces,
 )
 from quzhou_desktop.printing.render import render
-
-from .conftest import pdffonts
-from .samples import RESOLUTION
+from tests.support.pdf import pdffonts
+from tests.support.printing import RESOLUTION
 
 RARE = ["\U00020bb7", "\u4dae"]  # 𠮷 (CJK Ext. B), 䶮 (CJK Ext. A)
 

@@ -17,8 +17,7 @@ from quzhou_desktop.printing.fonts import get_fontset
 from quzhou_desktop.printing.layout import MM, PAGE_NO_GAP, PAGE_NO_SIZE, UnknownPaper
 from quzhou_desktop.printing.render import QR_SIZE, QR_Y, render, render_many
 from quzhou_desktop.printing.textflow import NO_LINE_END, NO_LINE_START, break_lines, tokenize, wrap
-
-from .samples import ALL, FINANCE, RESOLUTION
+from tests.support.printing import ALL, FINANCE, RESOLUTION
 
 A4 = (595.28, 841.89)
 TOL = 1 * MM

@@ -85,16 +85,16 @@ def _posting(
 
 def plan_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None) -> PlanNotice:
     """方案公示 of the matter the step belongs to: the 商议 meeting and the 方案公示 period (C11)."""
+    cache = cache or NoticeCache()
+    days = cache.township_rules(ctx).plan_posting_days  # before the session: in memory there is one connection
     with ctx.read() as s:
         m, views = _load(s, step_id)
         ctx.require_village(m.village_id)
-        cache = cache or NoticeCache()
         org = cache.org(s, m.village_id)
         consult = _last(views, *CONSULT_STEPS)
         if consult is None:
             raise NotPrintable(what="方案公示", reason="这个事项还没有已定稿的商议记录")
         posting = _last(views, StepType.PLAN_POSTING)
-        days = cache.township_rules(ctx).plan_posting_days
         start, end = _posting(posting, consult["meeting_date"], days)
         text = (
             (posting["plan_text"] if posting else None)
@@ -119,10 +119,11 @@ def plan_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None)
 
 def resolution_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None) -> ResolutionNotice:
     """决议公告: the 决议 meeting, attendance against the roster, the vote, the decision and the posting."""
+    cache = cache or NoticeCache()
+    days = max(DEFAULT_POSTING_DAYS, cache.township_rules(ctx).result_posting_days + 1)
     with ctx.read() as s:
         m, views = _load(s, step_id)
         ctx.require_village(m.village_id)
-        cache = cache or NoticeCache()
         org = cache.org(s, m.village_id)
         resolve = _last(views, StepType.RESOLVE)
         if resolve is None:
@@ -130,7 +131,6 @@ def resolution_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None =
         if resolve["passed"] is not True:
             raise NotPrintable(what="决议公告", reason="决议未获通过，不能作为决议公告")
         posting = _last(views, StepType.RESOLUTION_DISCLOSURE)
-        days = max(DEFAULT_POSTING_DAYS, cache.township_rules(ctx).result_posting_days + 1)
         start, end = _posting(posting, resolve["meeting_date"], days)
         return ResolutionNotice(
             organisation=org.full,

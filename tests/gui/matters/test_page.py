@@ -13,7 +13,7 @@ from quzhou_desktop.gui.matters.matter_dialog import MatterDialog
 from quzhou_desktop.gui.matters.page import MattersPage
 from quzhou_desktop.gui.matters.panel import MattersPanel
 from quzhou_desktop.gui.matters.step_dialog import StepDialog, qdate
-from tests.gui.conftest import close_message_boxes
+from tests.support.gui import close_message_boxes
 from tests.services.matters.test_matters import D0, World, make_world
 
 

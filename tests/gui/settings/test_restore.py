@@ -15,8 +15,8 @@ from quzhou_desktop.services.roster import people as people_svc
 from quzhou_desktop.services.roster.villages import list_villages
 from quzhou_desktop.store.backup import make_backup
 from quzhou_desktop.store.db import Database
-from tests.gui import demo_data
-from tests.gui.conftest import close_message_boxes, message_boxes
+from tests.support import township
+from tests.support.gui import close_message_boxes, message_boxes
 
 
 def _main(qtbot: QtBot, ctx: AppContext) -> tuple[AppFlow, MainWindow]:
@@ -54,7 +54,7 @@ def test_restore_replaces_data_and_asks_for_login(qtbot: QtBot, demo_ctx: AppCon
     qtbot.addWidget(login)
     assert flow.main is None and demo_ctx.user is None
     assert any("已从备份恢复数据库" in t for t in close_message_boxes())
-    assert login.try_login(demo_data.ADMIN, demo_data.ADMIN_PASSWORD)
+    assert login.try_login(township.ADMIN, township.ADMIN_PASSWORD)
     assert people_svc.count_people(demo_ctx, vid) == before
     assert isinstance(flow.main, MainWindow)
     qtbot.addWidget(flow.main)
@@ -73,7 +73,7 @@ def test_damaged_backup_is_refused(qtbot: QtBot, demo_ctx: AppContext, tmp_path:
     assert "备份文件未通过校验，没有恢复" in texts[0] or "不是本系统的数据库" in texts[0]
     # the current database is untouched and still opens
     assert isinstance(flow.login, LoginDialog)
-    assert flow.login.try_login(demo_data.ADMIN, demo_data.ADMIN_PASSWORD)
+    assert flow.login.try_login(township.ADMIN, township.ADMIN_PASSWORD)
     assert people_svc.count_people(demo_ctx, list_villages(demo_ctx)[0].id) == 30
     assert isinstance(flow.main, MainWindow)
     qtbot.addWidget(flow.main)

@@ -17,7 +17,7 @@ from quzhou_desktop.gui.tasks import worker_pool
 from quzhou_desktop.services.roster.villages import list_villages
 from quzhou_desktop.spreadsheets.schemas import VOUCHERS
 from quzhou_desktop.store.models import Voucher
-from tests.gui.conftest import close_message_boxes
+from tests.support.gui import close_message_boxes
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures"
 SHOTS = os.environ.get("QUZHOU_SHOTS")  # a folder: save the wizard's screens as PNG for a look

@@ -12,7 +12,7 @@ from quzhou_desktop.gui.vouchers.voucher_dialog import VoucherDialog
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.vouchers.data import voucher_detail
 from tests.factories import PASSWORD
-from tests.gui.conftest import close_message_boxes
+from tests.support.gui import close_message_boxes
 from tests.services.vouchers.test_vouchers_world import Village, make_village
 
 
