@@ -65,4 +65,3 @@ def demo_ctx(db_path: Path, demo_template: Path) -> Iterator[AppContext]:
     yield context
     worker_pool().waitForDone(10_000)
     context.db.dispose()
-

@@ -75,10 +75,10 @@ def test_0003_gives_existing_events_their_village_and_audits_the_new_states(worl
     from quzhou_desktop.services.vouchers.flow import review_voucher
     from quzhou_desktop.store.audit.verify import verify_all
     from quzhou_desktop.store.schema import MIGRATIONS_DIR as DIR
-    from tests.factories import PASSWORD
-    from tests.services.vouchers.test_vouchers_world import make_village
+    from tests.support.vouchers import make_voucher_village
+    from tests.support.world import PASSWORD
 
-    v = make_village(world)
+    v = make_voucher_village(world)
     vid = v.submitted(120_000, number="001")
     review_voucher(v.member1, vid, "agree", "票据齐全", PASSWORD)
     cfg = Config()

@@ -9,7 +9,7 @@ from quzhou_desktop.services.kernel import auth
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.passwords import check_password, hash_password
 from quzhou_desktop.services.kernel.roles import Role
-from tests.factories import PASSWORD
+from tests.support.world import PASSWORD
 
 
 def _fresh(world) -> AppContext:  # type: ignore[no-untyped-def]

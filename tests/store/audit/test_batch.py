@@ -9,7 +9,6 @@ before-state.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,22 +19,13 @@ from quzhou_desktop.services.imports.plan import run_import
 from quzhou_desktop.services.vouchers.voucher import submit_voucher
 from quzhou_desktop.store.audit.batch import batch_states, find_batch_state
 from quzhou_desktop.store.audit.chain import canonical
-from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import AuditEntry, Voucher
-from tests.services.imports.test_imports import vouchers
-
-
-def _problems(world):  # type: ignore[no-untyped-def]
-    with world.db.read_engine.connect() as conn:
-        return verify_all(conn)
-
-
-def _raw(world) -> sqlite3.Connection:  # type: ignore[no-untyped-def]
-    return sqlite3.connect(world.db.path)
+from tests.support.spreadsheets import voucher_book
+from tests.support.world import audit_problems, raw_sqlite
 
 
 def _imported(world, tmp_path: Path, n: int = 3) -> list[str]:  # type: ignore[no-untyped-def]
-    rep = run_import(world.admin, vouchers(tmp_path / "v.xlsx", n), "vouchers")
+    rep = run_import(world.admin, voucher_book(tmp_path / "v.xlsx", n), "vouchers")
     assert rep.ok and rep.imported == n
     with world.db.read() as s:
         return list(s.scalars(select(Voucher.id).order_by(Voucher.number)))
@@ -43,7 +33,7 @@ def _imported(world, tmp_path: Path, n: int = 3) -> list[str]:  # type: ignore[n
 
 def test_imported_rows_verify_clean(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _imported(world, tmp_path)
-    assert _problems(world) == []
+    assert audit_problems(world) == []
 
 
 @pytest.mark.parametrize(
@@ -58,11 +48,11 @@ def test_imported_rows_verify_clean(world, tmp_path) -> None:  # type: ignore[no
 def test_imported_row_tampered_behind_the_apps_back_is_named(world, tmp_path, tamper: str, kind: str) -> None:  # type: ignore[no-untyped-def]
     ids = _imported(world, tmp_path)
     victim = ids[1]
-    con = _raw(world)
+    con = raw_sqlite(world)
     con.execute(tamper.replace(":id", "?"), (victim,))
     con.commit()
     con.close()
-    problems = _problems(world)
+    problems = audit_problems(world)
     assert problems and problems[0].kind == kind
     assert problems[0].entity_id == victim and victim in problems[0].message
 
@@ -83,20 +73,20 @@ def test_imported_row_tampered_behind_the_apps_back_is_named(world, tmp_path, ta
 )
 def test_altered_batch_entry_is_caught(world, tmp_path, tamper: str, kind: str) -> None:  # type: ignore[no-untyped-def]
     _imported(world, tmp_path)
-    con = _raw(world)
+    con = raw_sqlite(world)
     con.execute("DROP TRIGGER audit_log_no_update")
     con.execute("DROP TRIGGER audit_log_no_delete")
     con.execute(tamper)
     con.commit()
     con.close()
-    problems = _problems(world)
+    problems = audit_problems(world)
     assert problems and problems[0].kind == kind
 
 
 def test_rewriting_row_and_batch_together_still_breaks_the_chain(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Changing a row and its recorded state consistently is what a forger would do: the hash chain sees it."""
     ids = _imported(world, tmp_path)
-    con = _raw(world)
+    con = raw_sqlite(world)
     con.execute("DROP TRIGGER audit_log_no_update")
     con.execute("UPDATE voucher SET amount_fen = 1 WHERE id = ?", (ids[0],))
     con.execute(
@@ -104,7 +94,7 @@ def test_rewriting_row_and_batch_together_still_breaks_the_chain(world, tmp_path
     )
     con.commit()
     con.close()
-    problems = _problems(world)
+    problems = audit_problems(world)
     assert problems and problems[0].kind == "chain"
 
 
@@ -120,7 +110,7 @@ def test_later_change_to_an_imported_row_has_the_imported_state_as_before(world,
     assert entry.seq > batch_seq
     assert entry.before_json == canonical(imported_state)
     assert json.loads(entry.after_json or "{}")["status"] == "submitted"
-    assert _problems(world) == []  # the row's latest state is now its own entry, not the batch
+    assert audit_problems(world) == []  # the row's latest state is now its own entry, not the batch
 
 
 _CONSTANTS = {
@@ -184,7 +174,7 @@ def test_overlapping_batches_and_many_batches_verify(world) -> None:  # type: ig
         state, _ = find_batch_state(conn, "voucher", odds[3]) or ({}, 0)
         assert state["number"] == f"批-{odds[3]}"
         assert find_batch_state(conn, "voucher", "00000000-0000-7000-8000-999999999999") is None
-    assert _problems(world) == []
+    assert audit_problems(world) == []
 
 
 def test_row_of_an_overlapping_batch_changed_is_named(world) -> None:  # type: ignore[no-untyped-def]
@@ -192,11 +182,11 @@ def test_row_of_an_overlapping_batch_changed_is_named(world) -> None:  # type: i
     odds = [f"00000000-0000-7000-8000-{i:012d}" for i in range(1, 10, 2)]
     _write(world, _rows(world, len(evens), evens))
     _write(world, _rows(world, len(odds), odds))
-    con = _raw(world)
+    con = raw_sqlite(world)
     con.execute("UPDATE voucher SET purpose = '改过' WHERE id = ?", (odds[2],))
     con.commit()
     con.close()
-    problems = _problems(world)
+    problems = audit_problems(world)
     assert problems and problems[0].kind == "record_changed" and problems[0].entity_id == odds[2]
 
 
