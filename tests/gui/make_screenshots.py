@@ -17,10 +17,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main(out: Path) -> None:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from quzhou_desktop.gui.fonts import apply_ui_font
     from quzhou_desktop.gui.i18n import install_qt_translations
+    from quzhou_desktop.gui.roster.page import RosterPage
     from quzhou_desktop.gui.shell.first_run import FirstRunWizard
     from quzhou_desktop.gui.shell.login import LoginDialog
     from quzhou_desktop.gui.shell.main_window import MainWindow
@@ -38,7 +39,7 @@ def main(out: Path) -> None:
         db = Database(Path(tmp) / "quzhou.sqlite3", create=True)
         ctx = AppContext(db)
 
-        def shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
+        def shot(widget: QWidget, name: str) -> None:
             widget.show()
             for _ in range(5):
                 app.processEvents()
@@ -68,7 +69,8 @@ def main(out: Path) -> None:
         win.resize(1280, 760)
         shot(win, "dashboard.png")
         roster = win.show_section("roster")
-        people = roster.people  # type: ignore[attr-defined]
+        assert isinstance(roster, RosterPage)
+        people = roster.people
         people.view.resizeColumnsToContents()
         people.select_person(people.model.row(0).id)
         shot(win, "main-window.png")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Generator
 
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -65,7 +66,7 @@ def test_cancel_and_delayed_progress_dialog(qtbot: QtBot) -> None:
 
 
 def test_generator_jobs_plug_in(qtbot: QtBot) -> None:
-    def job():  # type: ignore[no-untyped-def]
+    def job() -> Generator[tuple[int, int, str], None, str]:
         for i in range(3):
             yield i, 3, f"第{i}步"
         return "完成"

@@ -12,7 +12,7 @@ import pdfplumber
 import pytest
 
 from quzhou_desktop.core.money import fen_to_upper, format_fen
-from quzhou_desktop.printing.documents import FinanceLine
+from quzhou_desktop.printing.documents import FinanceLine, ResolutionNotice
 from quzhou_desktop.printing.fonts import get_fontset
 from quzhou_desktop.printing.layout import MM, PAGE_NO_GAP, PAGE_NO_SIZE, UnknownPaper
 from quzhou_desktop.printing.render import QR_SIZE, QR_Y, render, render_many
@@ -34,7 +34,7 @@ def _lines(page: pdfplumber.page.Page) -> list[str]:
     return [ln["text"] for ln in page.extract_text_lines()]
 
 
-def long_resolution(paragraphs: int = 14):
+def long_resolution(paragraphs: int = 14) -> ResolutionNotice:
     text = "\n".join(
         f"第{i}项：村道硬化工程由村民委员会组织实施，村务监督委员会全程监督，资金使用按月公开，接受村民监督。"
         for i in range(1, paragraphs + 1)

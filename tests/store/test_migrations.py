@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.models import Base
 from quzhou_desktop.store.schema import MIGRATIONS_DIR, SCHEMA_HEAD
+from tests.support.world import World
 
 
 def test_schema_head_constant_matches_alembic_head() -> None:
@@ -64,7 +65,7 @@ def test_a_0001_database_with_data_is_backed_up_and_upgraded(tmp_path: Path) -> 
     assert any(b.reason == "before-migration-0001" for b in list_backups(f))
 
 
-def test_0003_gives_existing_events_their_village_and_audits_the_new_states(world) -> None:  # type: ignore[no-untyped-def]
+def test_0003_gives_existing_events_their_village_and_audits_the_new_states(world: World) -> None:
     """Events written before 0003 get their voucher's village; verify stays clean because the migration records
     every event's new state in chained batch entries."""
     import sqlite3
@@ -87,7 +88,7 @@ def test_0003_gives_existing_events_their_village_and_audits_the_new_states(worl
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0002")
     world.db.dispose()
-    with sqlite3.connect(world.db.path) as con:
+    with sqlite3.connect(world.path) as con:
         assert "village_id" not in [r[1] for r in con.execute("PRAGMA table_info(voucher_event)")]
 
     db = Database(world.db.path)  # opening migrates (after a backup)

@@ -38,11 +38,11 @@ class VoucherVillage:
     secretary: AppContext  # 村党组织书记 书记戊
     persons: dict[str, str]  # roster name -> person id
 
-    def fields(self, amount_fen: int = 150_000, **kw: Any) -> VoucherFields:
-        """A valid voucher (``BASE_FIELDS``) of ``amount_fen`` with ``kw`` replaced."""
-        return replace(BASE_FIELDS, amount_fen=amount_fen, **kw)
+    def fields(self, amount_fen: int = 150_000, /, **kw: Any) -> VoucherFields:
+        """A valid voucher (``BASE_FIELDS``) of ``amount_fen`` with ``kw`` replaced (``kw`` wins)."""
+        return replace(BASE_FIELDS, **{"amount_fen": amount_fen, **kw})
 
-    def submitted(self, amount_fen: int = 150_000, **kw: Any) -> str:
+    def submitted(self, amount_fen: int = 150_000, /, **kw: Any) -> str:
         """A voucher created and submitted by the clerk, five minutes apart; its id."""
         vid, _ = create_voucher(self.clerk, self.vid, self.fields(amount_fen, **kw))
         self.world.clock.advance(minutes=5)

@@ -54,6 +54,12 @@ class World:
     village_ids: list[str]  # 溪口村 (finance-busy), 上洋村
     clock: FixedClock
 
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        assert self.db.path is not None, "an in-memory world has no file"
+        return self.db.path
+
     def as_user(self, user_id: str) -> AppContext:
         ctx = AppContext(self.db, clock=self.clock)
         ctx.user = load_current_user(ctx, user_id)
@@ -110,5 +116,4 @@ def table_counts(world: World) -> dict[str, int]:
 
 def raw_sqlite(world: World) -> sqlite3.Connection:
     """A plain sqlite3 connection to the world's file, to change it behind the app's back."""
-    assert world.db.path is not None, "an in-memory world has no file"
-    return sqlite3.connect(world.db.path)
+    return sqlite3.connect(world.path)

@@ -3,17 +3,22 @@ the 设置 → 打印 font tab (choice persisted per PC) and batch printing in t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pdfplumber
 import pytest
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from quzhou_desktop.gui.printing import actions
 from quzhou_desktop.gui.printing.actions import batch_print, preview_notice
+from quzhou_desktop.gui.printing.preview import PreviewDialog
 from quzhou_desktop.gui.printing.settings_tab import AUTO, PrintSettingsTab
 from quzhou_desktop.gui.printing.verify_dialog import VerifyDialog
 from quzhou_desktop.services.notices.fonts import load_choices, role_faces, settings_path
+from quzhou_desktop.services.notices.issue import IssuedNotice
 from tests.support.notices import Printables
 
 pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
@@ -81,27 +86,22 @@ def test_settings_tab_shows_each_role_and_persists_a_choice(qtbot: QtBot, printa
 
 
 def test_batch_print_runs_in_the_background_and_opens_the_preview(
-    qtbot: QtBot, printables: Printables
+    qtbot: QtBot, printables: Printables, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened: list[object] = []
-    import quzhou_desktop.gui.printing.actions as actions
-
+    opened: list[PreviewDialog] = []
     original = actions.open_preview
 
-    def spy(parent, pdf, issued):  # type: ignore[no-untyped-def]
+    def spy(parent: QWidget | None, pdf: bytes, issued: Sequence[IssuedNotice]) -> PreviewDialog:
         d = original(parent, pdf, issued)
         qtbot.addWidget(d)
         opened.append(d)
         return d
 
-    actions.open_preview = spy  # type: ignore[assignment]
-    try:
-        task = batch_print(None, printables.ctx, [printables.village_id])
-        assert task is not None
-        qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
-    finally:
-        actions.open_preview = original  # type: ignore[assignment]
-    assert "2 份公告" in opened[0].info.text()  # type: ignore[attr-defined]
+    monkeypatch.setattr(actions, "open_preview", spy)
+    task = batch_print(None, printables.ctx, [printables.village_id])
+    assert task is not None
+    qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
+    assert "2 份公告" in opened[0].info.text()
 
 
 def test_settings_tab_loads_the_font_machinery_only_when_used() -> None:

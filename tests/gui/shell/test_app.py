@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from quzhou_desktop import app
@@ -31,7 +31,8 @@ def _answer_later(seen: list[str], pick: Callable[[QWidget], bool]) -> None:
         for w in QApplication.topLevelWidgets():
             if w.isVisible() and pick(w):
                 seen.append(w.text() if isinstance(w, QMessageBox) else type(w).__name__)
-                w.reject() if isinstance(w, FirstRunWizard) else w.done(0)  # type: ignore[attr-defined]
+                assert isinstance(w, QDialog), w
+                w.reject() if isinstance(w, FirstRunWizard) else w.done(0)
                 return
         QTimer.singleShot(20, poll)
 

@@ -92,8 +92,8 @@ def test_must_change_password_before_main_window(qtbot: QtBot, demo_ctx: AppCont
     # A clerk sees only their village, and the settings page has no user or village management
     assert flow.main.village_combo.count() == 1
     settings = flow.main.show_section("settings")
-    assert "用户管理" not in settings.tab_titles()  # type: ignore[attr-defined]
-    assert "村" not in settings.tab_titles()  # type: ignore[attr-defined]
+    assert "用户管理" not in settings.tab_titles()
+    assert "村" not in settings.tab_titles()
 
 
 def test_cancelling_forced_change_returns_to_login(qtbot: QtBot, demo_ctx: AppContext) -> None:

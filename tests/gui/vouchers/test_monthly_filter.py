@@ -16,6 +16,7 @@ from quzhou_desktop.gui.refguard import HEADROOM, ensure_none_headroom, none_lea
 from quzhou_desktop.gui.vouchers.page import VouchersPage
 from quzhou_desktop.services.vouchers.voucher import create_voucher
 from tests.support.vouchers import make_voucher_village
+from tests.support.world import World
 
 VOUCHERS_IN_OCTOBER = 40
 
@@ -29,7 +30,7 @@ def test_guard_leaves_headroom_where_the_build_leaks(qtbot: QtBot) -> None:
 
 
 @pytest.mark.parametrize("changes", [300])
-def test_month_filter_changed_many_times(qtbot: QtBot, world, changes: int) -> None:  # type: ignore[no-untyped-def]
+def test_month_filter_changed_many_times(qtbot: QtBot, world: World, changes: int) -> None:
     v = make_voucher_village(world)
     for i in range(VOUCHERS_IN_OCTOBER):
         create_voucher(

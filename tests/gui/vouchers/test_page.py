@@ -13,7 +13,7 @@ from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.vouchers.data import voucher_detail
 from tests.support.gui import close_message_boxes
 from tests.support.vouchers import VoucherVillage, make_voucher_village
-from tests.support.world import PASSWORD
+from tests.support.world import PASSWORD, World
 
 
 def _page(qtbot: QtBot, ctx: AppContext, village_id: str) -> VouchersPage:
@@ -79,7 +79,7 @@ def _sign(qtbot: QtBot, ctx: AppContext, v: VoucherVillage, voucher_id: str) -> 
     return dlg, voucher_detail(ctx, voucher_id).row.status
 
 
-def test_clerk_submits_committee_reviews_leaders_sign(qtbot: QtBot, world) -> None:  # type: ignore[no-untyped-def]
+def test_clerk_submits_committee_reviews_leaders_sign(qtbot: QtBot, world: World) -> None:
     v = make_voucher_village(world)
     _page_clerk, vid = _enter_voucher(qtbot, v)
     # The 村监会 主任 reviews with the password; one more member completes the review (C18: more than half)
@@ -97,7 +97,7 @@ def test_clerk_submits_committee_reviews_leaders_sign(qtbot: QtBot, world) -> No
     assert trail == ["submit", "review", "review", "sign_director", "sign_secretary"]
 
 
-def test_signature_before_review_is_refused(qtbot: QtBot, world) -> None:  # type: ignore[no-untyped-def]
+def test_signature_before_review_is_refused(qtbot: QtBot, world: World) -> None:
     v = make_voucher_village(world)
     _page_clerk, vid = _enter_voucher(qtbot, v)
     dlg, status = _sign(qtbot, v.director, v, vid)
@@ -109,7 +109,7 @@ def test_signature_before_review_is_refused(qtbot: QtBot, world) -> None:  # typ
     )
 
 
-def test_monthly_tab_and_ledger(qtbot: QtBot, world) -> None:  # type: ignore[no-untyped-def]
+def test_monthly_tab_and_ledger(qtbot: QtBot, world: World) -> None:
     v = make_voucher_village(world)
     _page_clerk, vid = _enter_voucher(qtbot, v)
     _review(qtbot, v.chair, v, vid)
@@ -126,7 +126,7 @@ def test_monthly_tab_and_ledger(qtbot: QtBot, world) -> None:  # type: ignore[no
     assert page.ledger_tab.model.row(0).opinion_label == "同意"
 
 
-def test_dashboard_panel_per_role(qtbot: QtBot, world) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_panel_per_role(qtbot: QtBot, world: World) -> None:
     from quzhou_desktop.gui.vouchers.panel import VouchersPanel
 
     v = make_voucher_village(world)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -259,10 +260,10 @@ def test_permission_refusals(staff: DisclosureStaff) -> None:
         ({"period_start": date(2026, 10, 1), "period_end": date(2026, 9, 30)}, "公开期间"),
     ],
 )
-def test_bad_fields_are_named(staff: DisclosureStaff, kw: dict[str, object], field: str) -> None:
+def test_bad_fields_are_named(staff: DisclosureStaff, kw: dict[str, Any], field: str) -> None:
     base = {"village_id": staff.v0, "category": "village", "title": "测试"}
     with pytest.raises(ValidationError, match=field):
-        svc.create_disclosure(staff.clerk, DisclosureSpec(**{**base, **kw}))  # type: ignore[arg-type]
+        svc.create_disclosure(staff.clerk, DisclosureSpec(**{**base, **kw}))
 
 
 # ---------------------------------------------------------------------------------------------------------

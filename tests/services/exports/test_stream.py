@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
+from types import GeneratorType
 
 import pytest
 from openpyxl import load_workbook
@@ -55,7 +57,8 @@ def test_closing_early_stops_the_reader(taken: int) -> None:
     for i, _row in enumerate(rows):
         if i == taken:
             break
-    rows.close()  # type: ignore[attr-defined]
+    assert isinstance(rows, GeneratorType)
+    rows.close()
     assert _readers() == 0
 
 
@@ -114,8 +117,8 @@ def test_voucher_export_trails_match_the_python_formatting(village: VoucherVilla
     ],
 )
 def test_export_register_vouchers_writes_the_rows_in_order(
-    village: VoucherVillage, tmp_path, date_from: date | None, date_to: date | None, numbers: list[str]
-) -> None:  # type: ignore[no-untyped-def]
+    village: VoucherVillage, tmp_path: Path, date_from: date | None, date_to: date | None, numbers: list[str]
+) -> None:
     ids = _three_vouchers(village)
     path = tmp_path / "vouchers.xlsx"
     n = export_register(

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from quzhou_desktop.services.imports.plan import run_import
 from tests.support.spreadsheets import VOUCHER_HEADER, book
-from tests.support.world import audit_problems, table_counts
+from tests.support.world import World, audit_problems, table_counts
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -43,7 +43,7 @@ CHILD = textwrap.dedent(
 )
 
 
-def test_sigkill_mid_import_leaves_the_database_unchanged(world, tmp_path):  # type: ignore[no-untyped-def]
+def test_sigkill_mid_import_leaves_the_database_unchanged(world: World, tmp_path: Path) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("凭证")
     ws.append(VOUCHER_HEADER)
@@ -65,7 +65,7 @@ def test_sigkill_mid_import_leaves_the_database_unchanged(world, tmp_path):  # t
     world.db.dispose()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(world.db.path), world.admin.user.id, str(big)],
+        [sys.executable, "-c", CHILD, str(world.path), world.admin.require_user().id, str(big)],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
@@ -111,7 +111,9 @@ def sheets(draw: st.DrawFn) -> list[list[object]]:
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=sheets())
-def test_random_bad_rows_never_write_a_partial_import(world, tmp_path, rows):  # type: ignore[no-untyped-def]
+def test_random_bad_rows_never_write_a_partial_import(
+    world: World, tmp_path: Path, rows: list[list[object]]
+) -> None:
     f = book(tmp_path / "fuzz.xlsx", VOUCHER_HEADER, rows)
     before = table_counts(world)
     rep = run_import(world.admin, f, "vouchers")

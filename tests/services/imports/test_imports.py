@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import Table, select, text
 
 from quzhou_desktop.core.errors import PermissionDenied
 from quzhou_desktop.services.imports.audit import ordered_ids
@@ -17,10 +18,12 @@ from quzhou_desktop.store.audit.chain import canonical, row_state
 from quzhou_desktop.store.models import Membership, Person, Voucher
 from tests.fixtures.make_fixtures import FEMALE_ID, MALE_ID
 from tests.support.spreadsheets import VOUCHER_HEADER, book, voucher_book
-from tests.support.world import audit_problems, table_counts
+from tests.support.world import World, audit_problems, table_counts
 
 
-def test_clean_vouchers_import_as_drafts_prepared_by_importer_and_audited(world, tmp_path):  # type: ignore[no-untyped-def]
+def test_clean_vouchers_import_as_drafts_prepared_by_importer_and_audited(
+    world: World, tmp_path: Path
+) -> None:
     before = table_counts(world)
     rep = run_import(world.admin, voucher_book(tmp_path / "v.xlsx"), "vouchers")
     assert rep.ok and rep.imported == 3 and rep.duplicates == 0 and rep.rows_read == 3
@@ -28,7 +31,7 @@ def test_clean_vouchers_import_as_drafts_prepared_by_importer_and_audited(world,
     with world.db.read() as s:
         got = s.scalars(select(Voucher).order_by(Voucher.number)).all()
     assert [v.status for v in got] == ["draft"] * 3  # C17: never imported as reviewed or signed
-    assert {v.prepared_by for v in got} == {world.admin.user.id}
+    assert {v.prepared_by for v in got} == {world.admin.require_user().id}
     assert [v.amount_fen for v in got] == [10050, 20050, 30050]
     assert all(v.import_key is None for v in got)  # matched by village, year and 凭证号 (schema 0002)
     after = table_counts(world)
@@ -36,9 +39,10 @@ def test_clean_vouchers_import_as_drafts_prepared_by_importer_and_audited(world,
     assert audit_problems(world) == []
 
 
-def test_audit_batch_records_each_rows_canonical_state_and_source_row(world, tmp_path):  # type: ignore[no-untyped-def]
+def test_audit_batch_records_each_rows_canonical_state_and_source_row(world: World, tmp_path: Path) -> None:
     run_import(world.admin, voucher_book(tmp_path / "v.xlsx", 2), "vouchers")
     t = Voucher.__table__
+    assert isinstance(t, Table)
     with world.db.read_engine.connect() as conn:
         entry = conn.execute(
             text(
@@ -54,7 +58,7 @@ def test_audit_batch_records_each_rows_canonical_state_and_source_row(world, tmp
             assert canonical(state) == canonical(row_state(t, dict(row)))
 
 
-def test_reimport_changes_nothing_and_counts_duplicates(world, tmp_path):  # type: ignore[no-untyped-def]
+def test_reimport_changes_nothing_and_counts_duplicates(world: World, tmp_path: Path) -> None:
     f = voucher_book(tmp_path / "v.xlsx", 4)
     run_import(world.admin, f, "vouchers")
     before = table_counts(world)
@@ -63,7 +67,9 @@ def test_reimport_changes_nothing_and_counts_duplicates(world, tmp_path):  # typ
     assert table_counts(world) == before
 
 
-def test_row_colliding_with_stored_voucher_but_different_is_an_error_not_an_overwrite(world, tmp_path):  # type: ignore[no-untyped-def]
+def test_row_colliding_with_stored_voucher_but_different_is_an_error_not_an_overwrite(
+    world: World, tmp_path: Path
+) -> None:
     run_import(world.admin, voucher_book(tmp_path / "a.xlsx", 2), "vouchers")
     before = table_counts(world)
     changed = book(
@@ -81,7 +87,9 @@ def test_row_colliding_with_stored_voucher_but_different_is_an_error_not_an_over
 
 
 @pytest.mark.parametrize("clean_only", [False, True])
-def test_bad_rows_block_the_write_unless_clean_rows_only(world, tmp_path, clean_only):  # type: ignore[no-untyped-def]
+def test_bad_rows_block_the_write_unless_clean_rows_only(
+    world: World, tmp_path: Path, clean_only: bool
+) -> None:
     f = book(
         tmp_path / "v.xlsx",
         VOUCHER_HEADER,
@@ -97,7 +105,7 @@ def test_bad_rows_block_the_write_unless_clean_rows_only(world, tmp_path, clean_
     assert audit_problems(world) == []
 
 
-def test_commit_refuses_a_plan_with_errors(world, tmp_path):  # type: ignore[no-untyped-def]
+def test_commit_refuses_a_plan_with_errors(world: World, tmp_path: Path) -> None:
     f = book(
         tmp_path / "v.xlsx", VOUCHER_HEADER, [["记-1", "2026-13-01", "李四", "甲", "摘要", "1", "溪口村"]]
     )
@@ -106,7 +114,7 @@ def test_commit_refuses_a_plan_with_errors(world, tmp_path):  # type: ignore[no-
         commit_import(world.admin, plan)
 
 
-def test_missing_village_column_needs_a_default_village(world, tmp_path):  # type: ignore[no-untyped-def]
+def test_missing_village_column_needs_a_default_village(world: World, tmp_path: Path) -> None:
     f = book(tmp_path / "v.xlsx", VOUCHER_HEADER[:-1], [["记-1", "2026-10-01", "李四", "甲", "摘要", "1"]])
     rep = run_import(world.admin, f, "vouchers", clean_rows_only=True)
     assert rep.imported == 0 and [e.column for e in rep.errors] == ["村名"]
@@ -116,7 +124,9 @@ def test_missing_village_column_needs_a_default_village(world, tmp_path):  # typ
         assert s.scalars(select(Voucher.village_id)).one() == world.village_ids[1]
 
 
-def test_ledger_lines_dedupe_by_content_even_identical_lines_in_one_file(world, tmp_path):  # type: ignore[no-untyped-def]
+def test_ledger_lines_dedupe_by_content_even_identical_lines_in_one_file(
+    world: World, tmp_path: Path
+) -> None:
     header = ["日期", "凭证号", "摘要", "科目", "收入金额", "支出金额", "对方单位"]
     rows: list[list[object]] = [
         ["2026-10-05", "记-1", "收到补助", "补助收入", "50,000.00", "", "镇财政所"],
@@ -134,7 +144,7 @@ def test_ledger_lines_dedupe_by_content_even_identical_lines_in_one_file(world, 
 PEOPLE_HEADER = ["姓名", "性别", "身份证号", "联系电话", "村民小组", "身份", "任职日期"]
 
 
-def test_people_with_roles_become_memberships_from_the_start_date(world, tmp_path):  # type: ignore[no-untyped-def]
+def test_people_with_roles_become_memberships_from_the_start_date(world: World, tmp_path: Path) -> None:
     f = book(
         tmp_path / "p.xlsx",
         PEOPLE_HEADER,
@@ -171,7 +181,9 @@ def test_people_with_roles_become_memberships_from_the_start_date(world, tmp_pat
         (["村委会、村监会"], [3], "村委会成员不得担任村监会成员"),  # C19 within one row
     ],
 )
-def test_c19_refusals_are_row_errors(world, tmp_path, roles, bad_rows, reason):  # type: ignore[no-untyped-def]
+def test_c19_refusals_are_row_errors(
+    world: World, tmp_path: Path, roles: list[str], bad_rows: list[int], reason: str
+) -> None:
     rows = [[f"成员{i}", "男", "", f"1380000{i:04d}", "", r, ""] for i, r in enumerate(roles)]
     f = book(tmp_path / "p.xlsx", PEOPLE_HEADER, rows)
     before = table_counts(world)
@@ -181,7 +193,7 @@ def test_c19_refusals_are_row_errors(world, tmp_path, roles, bad_rows, reason): 
     assert table_counts(world) == before
 
 
-def test_existing_person_with_a_role_they_do_not_hold_is_an_error(world, tmp_path):  # type: ignore[no-untyped-def]
+def test_existing_person_with_a_role_they_do_not_hold_is_an_error(world: World, tmp_path: Path) -> None:
     f1 = book(tmp_path / "a.xlsx", PEOPLE_HEADER, [["张三", "男", MALE_ID, "", "", "", ""]])
     run_import(world.admin, f1, "people", village_id=world.village_ids[0])
     f2 = book(tmp_path / "b.xlsx", PEOPLE_HEADER, [["张三", "男", MALE_ID, "", "", "村民代表", ""]])
@@ -193,7 +205,7 @@ def test_existing_person_with_a_role_they_do_not_hold_is_an_error(world, tmp_pat
     assert MALE_ID not in rep.errors[0].message  # masked in messages
 
 
-def test_locked_month_refuses_vouchers(world, tmp_path):  # type: ignore[no-untyped-def]
+def test_locked_month_refuses_vouchers(world: World, tmp_path: Path) -> None:
     from quzhou_desktop.store.models import MonthlyReview
 
     with world.admin.write("test.lock") as s:
@@ -204,7 +216,7 @@ def test_locked_month_refuses_vouchers(world, tmp_path):  # type: ignore[no-unty
     assert [e.column for e in rep.errors] == ["日期"] and "锁定" in rep.errors[0].message
 
 
-def test_permissions(world, tmp_path):  # type: ignore[no-untyped-def]
+def test_permissions(world: World, tmp_path: Path) -> None:
     reader = world.new_user("reader", Role.READONLY)
     with pytest.raises(PermissionDenied):
         preview_import(reader, voucher_book(tmp_path / "v.xlsx"), "vouchers")

@@ -184,7 +184,9 @@ def test_preparer_cannot_review(village: VoucherVillage) -> None:
         from quzhou_desktop.services.vouchers.flow import _check_separation
 
         with village.world.db.read() as s:
-            _check_separation(s, s.get(Voucher, vid), village.clerk.require_user(), "审核")  # type: ignore[arg-type]
+            voucher = s.get(Voucher, vid)
+            assert voucher is not None
+            _check_separation(s, voucher, village.clerk.require_user(), "审核")
 
 
 def test_wrong_password_writes_nothing(village: VoucherVillage) -> None:

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from quzhou_desktop.services.roster.people import PersonFields, add_person, update_person
 from quzhou_desktop.store.models import AttachmentBlob, AuditEntry, Person
-from tests.support.world import audit_problems, raw_sqlite
+from tests.support.world import World, audit_problems, raw_sqlite
 
 
-def test_every_change_is_chained_with_before_and_after(world) -> None:  # type: ignore[no-untyped-def]
+def test_every_change_is_chained_with_before_and_after(world: World) -> None:
     p = add_person(world.admin, world.village_ids[0], PersonFields(name="徐建国", gender="男"))
     update_person(world.admin, p.id, PersonFields(name="徐建国", gender="男", phone="13800001111"))
     with world.db.read() as s:
@@ -28,7 +28,7 @@ def test_every_change_is_chained_with_before_and_after(world) -> None:  # type: 
     assert audit_problems(world) == []
 
 
-def test_record_edited_behind_the_apps_back_is_named(world) -> None:  # type: ignore[no-untyped-def]
+def test_record_edited_behind_the_apps_back_is_named(world: World) -> None:
     p = add_person(world.admin, world.village_ids[0], PersonFields(name="郑秀英", gender="女"))
     con = raw_sqlite(world)
     con.execute("UPDATE person SET name = '郑秀兰' WHERE id = ?", (p.id,))
@@ -39,7 +39,7 @@ def test_record_edited_behind_the_apps_back_is_named(world) -> None:  # type: ig
     assert problems[0].entity_id == p.id and p.id in problems[0].message
 
 
-def test_record_deleted_behind_the_apps_back_is_named(world) -> None:  # type: ignore[no-untyped-def]
+def test_record_deleted_behind_the_apps_back_is_named(world: World) -> None:
     p = add_person(world.admin, world.village_ids[0], PersonFields(name="吴志强", gender="男"))
     con = raw_sqlite(world)
     con.execute("DELETE FROM person WHERE id = ?", (p.id,))
@@ -49,7 +49,7 @@ def test_record_deleted_behind_the_apps_back_is_named(world) -> None:  # type: i
     assert problems and problems[0].kind == "record_deleted" and problems[0].entity_id == p.id
 
 
-def test_row_inserted_behind_the_apps_back_is_named(world) -> None:  # type: ignore[no-untyped-def]
+def test_row_inserted_behind_the_apps_back_is_named(world: World) -> None:
     con = raw_sqlite(world)
     con.execute(
         "INSERT INTO person (id, village_id, name, household_head, active, created_at, row_version) "
@@ -62,7 +62,7 @@ def test_row_inserted_behind_the_apps_back_is_named(world) -> None:  # type: ign
     assert problems and problems[0].kind == "record_unaudited"
 
 
-def test_log_is_append_only_for_ordinary_clients(world) -> None:  # type: ignore[no-untyped-def]
+def test_log_is_append_only_for_ordinary_clients(world: World) -> None:
     con = raw_sqlite(world)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         con.execute("UPDATE audit_log SET action = 'x' WHERE seq = 1")
@@ -80,7 +80,7 @@ def test_log_is_append_only_for_ordinary_clients(world) -> None:  # type: ignore
     ],
     ids=["rewrite-user", "rewrite-after", "delete-entry"],
 )
-def test_altered_log_entry_breaks_the_chain(world, tamper: str) -> None:  # type: ignore[no-untyped-def]
+def test_altered_log_entry_breaks_the_chain(world: World, tamper: str) -> None:
     con = raw_sqlite(world)
     con.execute("DROP TRIGGER audit_log_no_update")
     con.execute("DROP TRIGGER audit_log_no_delete")
@@ -92,7 +92,7 @@ def test_altered_log_entry_breaks_the_chain(world, tamper: str) -> None:  # type
     assert problems[0].seq in (1, 2, 3)
 
 
-def test_tampered_attachment_is_caught(world) -> None:  # type: ignore[no-untyped-def]
+def test_tampered_attachment_is_caught(world: World) -> None:
     import hashlib
 
     data = b"%PDF-1.4 scanned minutes"
@@ -108,7 +108,7 @@ def test_tampered_attachment_is_caught(world) -> None:  # type: ignore[no-untype
     assert problems and problems[0].kind == "attachment"
 
 
-def test_failed_transaction_leaves_no_trace(world) -> None:  # type: ignore[no-untyped-def]
+def test_failed_transaction_leaves_no_trace(world: World) -> None:
     with world.db.read() as s:
         before = s.scalar(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()))
     with pytest.raises(RuntimeError), world.admin.write("test.fail") as s:
@@ -120,7 +120,7 @@ def test_failed_transaction_leaves_no_trace(world) -> None:  # type: ignore[no-u
         assert s.scalars(select(Person).where(Person.name == "半途")).first() is None
 
 
-def test_row_changed_again_after_its_first_flush_is_audited_both_times(world) -> None:  # type: ignore[no-untyped-def]
+def test_row_changed_again_after_its_first_flush_is_audited_both_times(world: World) -> None:
     """A new row flushed, then given a value in a column never set, in one transaction (the second change
     must be logged with the right before-state, or verify would report the row as changed)."""
     with world.admin.write("test.two_flushes") as s:
@@ -141,7 +141,7 @@ def test_row_changed_again_after_its_first_flush_is_audited_both_times(world) ->
     assert audit_problems(world) == []
 
 
-def test_whole_second_timestamps_verify(world) -> None:  # type: ignore[no-untyped-def]
+def test_whole_second_timestamps_verify(world: World) -> None:
     """An entry written at a time with zero microseconds hashes the same text SQLite gives back."""
     from datetime import datetime
 

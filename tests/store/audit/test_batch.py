@@ -21,17 +21,17 @@ from quzhou_desktop.store.audit.batch import batch_states, find_batch_state
 from quzhou_desktop.store.audit.chain import canonical
 from quzhou_desktop.store.models import AuditEntry, Voucher
 from tests.support.spreadsheets import voucher_book
-from tests.support.world import audit_problems, raw_sqlite
+from tests.support.world import World, audit_problems, raw_sqlite
 
 
-def _imported(world, tmp_path: Path, n: int = 3) -> list[str]:  # type: ignore[no-untyped-def]
+def _imported(world: World, tmp_path: Path, n: int = 3) -> list[str]:
     rep = run_import(world.admin, voucher_book(tmp_path / "v.xlsx", n), "vouchers")
     assert rep.ok and rep.imported == n
     with world.db.read() as s:
         return list(s.scalars(select(Voucher.id).order_by(Voucher.number)))
 
 
-def test_imported_rows_verify_clean(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_imported_rows_verify_clean(world: World, tmp_path: Path) -> None:
     _imported(world, tmp_path)
     assert audit_problems(world) == []
 
@@ -45,7 +45,9 @@ def test_imported_rows_verify_clean(world, tmp_path) -> None:  # type: ignore[no
     ],
     ids=["amount", "forged-status", "deleted"],
 )
-def test_imported_row_tampered_behind_the_apps_back_is_named(world, tmp_path, tamper: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_imported_row_tampered_behind_the_apps_back_is_named(
+    world: World, tmp_path: Path, tamper: str, kind: str
+) -> None:
     ids = _imported(world, tmp_path)
     victim = ids[1]
     con = raw_sqlite(world)
@@ -71,7 +73,7 @@ def test_imported_row_tampered_behind_the_apps_back_is_named(world, tmp_path, ta
     ],
     ids=["rewrite-state", "disguise-as-row-entry", "delete-batch"],
 )
-def test_altered_batch_entry_is_caught(world, tmp_path, tamper: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_altered_batch_entry_is_caught(world: World, tmp_path: Path, tamper: str, kind: str) -> None:
     _imported(world, tmp_path)
     con = raw_sqlite(world)
     con.execute("DROP TRIGGER audit_log_no_update")
@@ -83,7 +85,7 @@ def test_altered_batch_entry_is_caught(world, tmp_path, tamper: str, kind: str) 
     assert problems and problems[0].kind == kind
 
 
-def test_rewriting_row_and_batch_together_still_breaks_the_chain(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_rewriting_row_and_batch_together_still_breaks_the_chain(world: World, tmp_path: Path) -> None:
     """Changing a row and its recorded state consistently is what a forger would do: the hash chain sees it."""
     ids = _imported(world, tmp_path)
     con = raw_sqlite(world)
@@ -98,7 +100,9 @@ def test_rewriting_row_and_batch_together_still_breaks_the_chain(world, tmp_path
     assert problems and problems[0].kind == "chain"
 
 
-def test_later_change_to_an_imported_row_has_the_imported_state_as_before(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_later_change_to_an_imported_row_has_the_imported_state_as_before(
+    world: World, tmp_path: Path
+) -> None:
     ids = _imported(world, tmp_path)
     with world.db.read_engine.connect() as conn:
         imported_state, batch_seq = find_batch_state(conn, "voucher", ids[0]) or ({}, 0)
@@ -129,7 +133,7 @@ _CONSTANTS = {
 }  # fmt: skip
 
 
-def _rows(world, n: int, ids: list[str]) -> TableRows:  # type: ignore[no-untyped-def]
+def _rows(world: World, n: int, ids: list[str]) -> TableRows:
     """Voucher rows with given ids (for batches whose id ranges overlap, as after a PC clock set back)."""
     vid = world.village_ids[0]
     columns = [
@@ -149,7 +153,7 @@ def _rows(world, n: int, ids: list[str]) -> TableRows:  # type: ignore[no-untype
     return TableRows(Voucher.__table__, columns, rows, list(range(2, 2 + n)), _CONSTANTS)
 
 
-def _write(world, t: TableRows) -> None:  # type: ignore[no-untyped-def]
+def _write(world: World, t: TableRows) -> None:
     from quzhou_desktop.store.models.base import utcnow
 
     with world.db.write_connection() as conn:
@@ -158,7 +162,7 @@ def _write(world, t: TableRows) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-def test_overlapping_batches_and_many_batches_verify(world) -> None:  # type: ignore[no-untyped-def]
+def test_overlapping_batches_and_many_batches_verify(world: World) -> None:
     evens = [f"00000000-0000-7000-8000-{i:012d}" for i in range(0, 40, 2)]
     odds = [f"00000000-0000-7000-8000-{i:012d}" for i in range(1, 40, 2)]
     _write(world, _rows(world, len(evens), evens))
@@ -177,7 +181,7 @@ def test_overlapping_batches_and_many_batches_verify(world) -> None:  # type: ig
     assert audit_problems(world) == []
 
 
-def test_row_of_an_overlapping_batch_changed_is_named(world) -> None:  # type: ignore[no-untyped-def]
+def test_row_of_an_overlapping_batch_changed_is_named(world: World) -> None:
     evens = [f"00000000-0000-7000-8000-{i:012d}" for i in range(0, 10, 2)]
     odds = [f"00000000-0000-7000-8000-{i:012d}" for i in range(1, 10, 2)]
     _write(world, _rows(world, len(evens), evens))
@@ -190,6 +194,6 @@ def test_row_of_an_overlapping_batch_changed_is_named(world) -> None:  # type: i
     assert problems and problems[0].kind == "record_changed" and problems[0].entity_id == odds[2]
 
 
-def test_table_rows_must_cover_every_column_once(world) -> None:  # type: ignore[no-untyped-def]
+def test_table_rows_must_cover_every_column_once(world: World) -> None:
     with pytest.raises(ValueError, match="missing or repeated"):
         TableRows(Voucher.__table__, ["id"], [], [], {})
