@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -42,12 +43,10 @@ def test_daily_backup_once_per_day_and_rotation(world: World) -> None:
     assert daily[0].taken_at.date() == (day0 + timedelta(days=19)).date()
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 def test_backup_files_are_private(world: World) -> None:
-    import os
-
     p = backup.make_backup(world.path)
-    if os.name == "posix":
-        assert p.stat().st_mode & 0o077 == 0
+    assert p.stat().st_mode & 0o077 == 0
 
 
 def test_tampered_backup_is_refused_and_database_untouched(world: World, tmp_path: Path) -> None:

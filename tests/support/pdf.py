@@ -6,6 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pdfplumber
+from fontTools.ttLib import TTFont
+
+from quzhou_desktop.printing.fonts import FontFace
 
 
 def pdf_text(path: Path) -> str:
@@ -37,3 +40,18 @@ def cell_texts(path: Path) -> list[str]:
             for tbl in page.extract_tables():
                 cells += [flat(c) for row in tbl for c in row if c]
     return cells
+
+
+def base_font(fontname: str) -> str:
+    """The PostScript name inside an embedded subset's PDF name: "AAAAAA+UMingCN-0" → "UMingCN"."""
+    tag, plus, rest = fontname.partition("+")
+    assert plus and len(tag) == 6 and tag.isupper(), f"not an embedded subset: {fontname}"
+    name, dash, subset = rest.rpartition("-")
+    assert dash and subset.isdigit(), f"not a reportlab subset name: {fontname}"
+    return name
+
+
+def postscript_name(face: FontFace) -> str:
+    """The face's PostScript name (name table ID 6), as a PDF names the font."""
+    with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+        return str(font["name"].getDebugName(6))

@@ -73,6 +73,7 @@ def test_settings_tab_shows_each_role_and_persists_a_choice(qtbot: QtBot, printa
     tab = PrintSettingsTab(printables.ctx)
     qtbot.addWidget(tab)
     assert set(tab.combos) == {"title", "body", "heading", "kai", "number"}
+    assert set(tab.current) == set(tab.combos)
     assert all("（自动）" in label.text() for label in tab.current.values())
     combo = tab.combos["body"]
     assert combo.itemText(0) == AUTO and combo.count() == len(tab.faces) + 1

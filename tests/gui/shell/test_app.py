@@ -5,8 +5,11 @@ and the crash dialog."""
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,15 +77,31 @@ def test_bad_db_is_a_chinese_message(
     assert len(seen) == 1 and expected in seen[0]
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can write read-only files")
+@contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """``path`` cannot be written while inside: mode 0400, and for root (whom modes do not stop) immutable."""
+    path.chmod(0o400)
+    immutable = os.geteuid() == 0
+    chattr = shutil.which("chattr")
+    if immutable and (chattr is None or subprocess.run([chattr, "+i", str(path)]).returncode != 0):
+        pytest.skip("running as root where chattr +i is refused: no file is read-only for root here")
+    try:
+        yield
+    finally:
+        if immutable:
+            subprocess.run([str(chattr), "-i", str(path)], check=True)
+        path.chmod(0o600)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and chattr are POSIX")
 def test_read_only_db_is_a_chinese_message(qtbot: QtBot, db_path: Path, tmp_path: Path) -> None:
     p = tmp_path / "ro.sqlite3"
     Database(p, create=True).dispose()
-    p.chmod(0o400)
     seen: list[str] = []
-    _answer_later(seen, lambda w: isinstance(w, QMessageBox))
-    assert app.run_gui(["--db", str(p)]) == app.EXIT_DB_PROBLEM
-    assert "只读" in seen[0]
+    with read_only(p):
+        _answer_later(seen, lambda w: isinstance(w, QMessageBox))
+        assert app.run_gui(["--db", str(p)]) == app.EXIT_DB_PROBLEM
+    assert len(seen) == 1 and "只读" in seen[0]
 
 
 def test_fresh_default_database_opens_the_wizard(

@@ -37,7 +37,7 @@ def test_bad_person_fields_name_the_field(
 ) -> None:
     with pytest.raises(ValidationError) as exc:
         people.add_person(world.admin, world.village_ids[0], fields)
-    assert exc.value.params.get("field", "") == field or field in str(exc.value)
+    assert str(exc.value).startswith(field)  # the message names the field first
     assert reason in str(exc.value)
     assert people.count_people(world.admin, world.village_ids[0]) == 0
 

@@ -24,7 +24,8 @@ def test_every_change_is_chained_with_before_and_after(world: World) -> None:
     assert '"phone":null' in (entries[1].before_json or "")
     assert '"phone":"13800001111"' in (entries[1].after_json or "")
     assert entries[1].username == "admin"
-    assert entries[1].prev_hash == entries[0].hash or entries[1].seq > entries[0].seq + 1
+    # the update is the next link of the chain: it holds the hash of the entry before it
+    assert entries[1].seq == entries[0].seq + 1 and entries[1].prev_hash == entries[0].hash
     assert audit_problems(world) == []
 
 
