@@ -12,8 +12,6 @@ from quzhou_desktop.cli import main
 from tests.support.notices import Printables
 from tests.support.world import PASSWORD
 
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
-
 
 @pytest.fixture
 def printables(printables: Printables, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Printables:

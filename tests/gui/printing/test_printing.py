@@ -21,8 +21,6 @@ from quzhou_desktop.services.notices.fonts import load_choices, role_faces, sett
 from quzhou_desktop.services.notices.issue import IssuedNotice
 from tests.support.notices import Printables
 
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
-
 
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,9 +31,6 @@ from tests.support.pdf import pdf_text
 from tests.support.world import raw_sqlite
 
 Getter = Callable[[Printables], str]
-# services/matters_common.step_views still calls Result.tuples() (deprecated in SQLAlchemy 2.1); not ours to fix.
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
-
 
 CASES: list[tuple[str, Getter, list[str]]] = [
     (
