@@ -14,6 +14,8 @@ from quzhou_desktop.core.errors import RuleViolation, ValidationError
 from quzhou_desktop.core.rules_config import TownshipRules
 
 __all__ = [
+    "VOTE_METHODS",
+    "VOTE_METHOD_LABELS",
     "Attendance",
     "Body",
     "MeetingOutcome",
@@ -25,6 +27,10 @@ __all__ = [
     "more_than_half",
     "two_thirds",
 ]
+
+# How a vote is taken: the value a step stores, and how notices and forms write it.
+VOTE_METHOD_LABELS: dict[str, str] = {"举手": "举手表决", "无记名": "无记名投票"}
+VOTE_METHODS: tuple[str, ...] = tuple(VOTE_METHOD_LABELS)
 
 
 class Body(Enum):
