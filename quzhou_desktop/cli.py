@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 from quzhou_desktop import APP_TITLE, __version__
 
-EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+# Process exit codes of every command: 0 done, 1 a problem the message explains, 2 a usage error.
+EXIT_PROBLEM, EXIT_USAGE = 1, 2
 
 _TRANSLATIONS = (
     ("the following arguments are required", "缺少必需的参数"),

@@ -19,7 +19,6 @@ __all__ = [
     "Attendance",
     "Body",
     "MeetingOutcome",
-    "MotionNotPassed",
     "QuorumNotMet",
     "RosterCounts",
     "Votes",
@@ -62,13 +61,6 @@ class QuorumNotMet(RuleViolation):
     """Params: body, entitled, present, required, rule (C1/C3/C7/C8/S37), explanation."""
 
     code = "quorum"
-    template = "{explanation}"
-
-
-class MotionNotPassed(RuleViolation):
-    """Params: body, base, yes, required, rule (C2/C4/C7/C8/S37), explanation."""
-
-    code = "not_passed"
     template = "{explanation}"
 
 
@@ -138,17 +130,6 @@ class MeetingOutcome:
                 present=self.present,
                 required=self.required_present,
                 rule=self.rules[0],
-                explanation=self.explanation,
-            )
-
-    def raise_if_not_passed(self) -> None:
-        self.raise_if_not_valid()
-        if self.passed is False:
-            raise MotionNotPassed(
-                body=self.body.label,
-                yes=self.yes,
-                required=self.required_yes,
-                rule=self.rules[-1],
                 explanation=self.explanation,
             )
 

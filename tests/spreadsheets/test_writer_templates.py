@@ -13,7 +13,7 @@ from python_calamine import CalamineWorkbook
 from quzhou_desktop.spreadsheets.parse import parse_workbook
 from quzhou_desktop.spreadsheets.schemas import KINDS
 from quzhou_desktop.spreadsheets.templates import write_template
-from quzhou_desktop.spreadsheets.writer import ColumnSpec, fen_to_decimal, write_register
+from quzhou_desktop.spreadsheets.writer import ColumnSpec, write_register
 from tests.support.spreadsheets import voucher_records
 
 COLUMNS = [
@@ -29,11 +29,6 @@ ROWS = [
     ("记-003", dt.datetime(2026, 1, 12, 9, 30), None, 99999999999, None),
     ("记-004", None, "负数冲红", -5050, 1),
 ]
-
-
-@pytest.mark.parametrize(("fen", "text"), [(123450, "1234.50"), (1, "0.01"), (-5050, "-50.50"), (0, "0.00")])
-def test_fen_to_decimal_is_exact(fen: int, text: str) -> None:
-    assert fen_to_decimal(fen) == Decimal(text)
 
 
 def fen(cell: object) -> int:

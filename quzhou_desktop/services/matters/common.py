@@ -302,10 +302,6 @@ def run_steps(s: Session, matter_id: str, *, include_drafts: bool = True) -> lis
     return list(s.scalars(q))
 
 
-def final_records(s: Session, matter_id: str) -> list[StepRecord]:
-    return [v.record() for v in step_views(s, run_steps(s, matter_id, include_drafts=False))]
-
-
 @dataclass(frozen=True)
 class Due:
     """What the matter waits for: the next step, from when, until when (overdue after), and why."""

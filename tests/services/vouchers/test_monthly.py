@@ -12,7 +12,6 @@ from quzhou_desktop.services.exports.registers import register_columns
 from quzhou_desktop.services.exports.rows import voucher_rows
 from quzhou_desktop.services.vouchers.common import MonthLocked
 from quzhou_desktop.services.vouchers.data import (
-    LEDGER_EXPORT_HEADERS,
     finance_lines,
     ledger_export_rows,
     monthly_review_notice_data,
@@ -168,11 +167,10 @@ def test_supervision_ledger(village: VoucherVillage) -> None:
     for text, numbers in (("招待", ["002"]), ("001", ["001", "001"]), ("监委丙", ["002"]), ("无此内容", [])):
         flt = LedgerFilter(village_id=village.vid, text=text)
         assert count_ledger(village.clerk, flt) == len(numbers)
-        assert (
-            sorted(r.number for r in ledger_rows(village.clerk, flt)) == numbers
-        )  # the page counting kept, or none
+        # the page counting kept, or none
+        assert sorted(r.number for r in ledger_rows(village.clerk, flt)) == numbers
     rows = list(ledger_export_rows(village.clerk, LedgerFilter(village_id=village.vid)))
-    assert len(rows) == 3 and all(len(r) == len(LEDGER_EXPORT_HEADERS) for r in rows)
+    assert len(rows) == 3 and all(len(r) == len(register_columns("supervision")) for r in rows)
     assert rows[0][1] == "2026年11月" and a
 
 
