@@ -8,8 +8,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from quzhou_desktop.commands import Subcommands
-from quzhou_desktop.commands.common import EXIT_PROBLEM, CommandError, add_user_arg, login, open_context
+from quzhou_desktop.commands import EXIT_PROBLEM, Subcommands
+from quzhou_desktop.commands.common import CommandError, add_user_arg, login, open_context
 from quzhou_desktop.services.exports.kinds import EXPORT_KINDS
 
 IMPORT_KINDS = ("people", "vouchers", "ledger")
