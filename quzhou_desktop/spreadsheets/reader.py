@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
@@ -20,16 +21,23 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
+from quzhou_desktop.spreadsheets import limits as L
 from quzhou_desktop.spreadsheets import sniff
 from quzhou_desktop.spreadsheets.errors import (
+    DamagedFile,
     EmptyWorkbook,
     EncryptedWorkbook,
     FileMissing,
+    FileTooLarge,
+    FileUnreadable,
     NotASpreadsheet,
     SheetNotFound,
+    os_reason,
 )
 from quzhou_desktop.spreadsheets.sheetrows import MergedRange, Row, SheetRows
 from quzhou_desktop.spreadsheets.sniff import decode_text
+
+log = logging.getLogger(__name__)
 
 __all__ = ["MergedRange", "Row", "SheetData", "Workbook", "column_letter", "decode_text", "open_workbook"]
 
@@ -116,7 +124,8 @@ class _CalamineBook(Workbook):
             start = sh.start
             end = sh.end
         except (CalamineError, ValueError) as exc:
-            raise NotASpreadsheet(name=self.path.name, detail=str(exc)) from exc
+            log.info("calamine refused sheet %r of %s: %s", name, self.path.name, exc)
+            raise DamagedFile(name=self.path.name, reason=f"工作表“{name}”的内容无法识别") from None
         merged = [(a[0], a[1], b[0], b[1]) for a, b in merged_raw]
         if start is None or end is None:
             return SheetData(self.path, name, iter(()), 0, merged)
@@ -172,14 +181,24 @@ def _csv_cell(value: str) -> str:
 def open_workbook(path: str | Path) -> Workbook:
     """Open a spreadsheet or CSV file; raise an :class:`ImportFileError` subclass when it cannot be read."""
     p = Path(path)
-    if not p.is_file():
-        raise FileMissing(path=str(p))
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise FileMissing(path=str(p)) from None
+    except OSError as exc:
+        raise FileUnreadable(name=p.name, reason=os_reason(exc)) from None
+    if p.is_dir():
+        raise FileUnreadable(name=p.name, reason="这是一个文件夹，不是文件")
     if p.suffix.lower() not in SUFFIXES:
         raise NotASpreadsheet(name=p.name, detail=f"不支持扩展名“{p.suffix or '（无）'}”")
+    if size > L.MAX_FILE_BYTES:
+        raise FileTooLarge(
+            name=p.name, reason=f"文件有{size / L.MiB:,.0f} MB（上限{L.MAX_FILE_BYTES // L.MiB} MB）"
+        )
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise NotASpreadsheet(name=p.name, detail=_short(str(exc))) from exc
+        raise FileUnreadable(name=p.name, reason=os_reason(exc)) from None
     if not data or (len(data) < 4096 and not data.strip(b" \t\r\n\x00")):
         raise EmptyWorkbook(name=p.name)
     kind = sniff.content_kind(data)
@@ -215,9 +234,23 @@ def _memory(p: Path, sheets: list[SheetRows]) -> Workbook:
 
 def _calamine(p: Path, data: bytes, kind: str) -> Workbook:
     """An OLE (.xls/.et) or ZIP (.xlsx/.xlsb/.ods) workbook, read from its bytes so that calamine picks the
-    reader by content whatever the extension says."""
-    if kind == "zip" and (other := sniff.zip_document(data)) is not None:
-        raise NotASpreadsheet(name=p.name, detail=other)
+    reader by content whatever the extension says. Its size is checked first (spreadsheets.limits): calamine
+    aborts the process when an allocation fails."""
+    if kind == "zip":
+        from quzhou_desktop.spreadsheets.guard_zip import check_zip
+
+        check_zip(p.name, data)
+    else:
+        from quzhou_desktop.spreadsheets.guard_ole import check_ole
+
+        try:
+            check_ole(p.name, data)
+        except DamagedFile:
+            if (other := sniff.ole_document(data)) is not None:
+                raise NotASpreadsheet(name=p.name, detail=other) from None
+            if sniff.ole_encrypted(data, p.suffix):
+                raise EncryptedWorkbook(name=p.name) from None
+            raise
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         meta = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]  # no chart sheets
@@ -231,11 +264,8 @@ def _calamine(p: Path, data: bytes, kind: str) -> Workbook:
             raise EncryptedWorkbook(name=p.name) from exc
         if kind == "ole" and (other := sniff.ole_document(data)) is not None:
             raise NotASpreadsheet(name=p.name, detail=other) from exc
-        raise NotASpreadsheet(name=p.name, detail=_short(str(exc))) from exc
+        log.info("calamine refused %s: %s", p.name, exc)
+        raise DamagedFile(name=p.name, reason="Excel 或 WPS 表格的内容无法识别") from None
     if not names:
         raise EmptyWorkbook(name=p.name)
     return _CalamineBook(p, book, names, hidden)
-
-
-def _short(detail: str) -> str:
-    return detail if len(detail) <= 120 else detail[:117] + "…"

@@ -115,8 +115,8 @@ def test_open_by_content(tmp_path: Path, source: str, name: str, reader: str) ->
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504,
             "x.xls",
-            E.NotASpreadsheet,
-            "不是可以读取的表格文件",
+            E.DamagedFile,
+            "已损坏",
         ),
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 200 + "EncryptedPackage".encode("utf-16-le"),
