@@ -119,7 +119,9 @@ class SheetScan:
         it = iter(chunks)
         head = next(it, b"")
         refuse_dtd(name, head)
-        whole = head[: head.rfind(b"<")] if len(head) >= 1 << 20 else head  # a tag may go on in the next chunk
+        whole = (
+            head[: head.rfind(b"<")] if len(head) >= 1 << 20 else head
+        )  # a tag may go on in the next chunk
         if (b"<sheetData" not in head and b":sheetData" in head) or _UNREFERENCED.search(whole):
             _ExpatScan(self, name, strings).run(_prepend(head, it))
             return

@@ -37,6 +37,8 @@ from quzhou_desktop.spreadsheets.errors import (
 from quzhou_desktop.spreadsheets.sheetrows import MergedRange, Row, SheetRows
 from quzhou_desktop.spreadsheets.sniff import decode_text
 
+csv.field_size_limit(L.MAX_CELL_CHARS * 4)  # a longer field is a quote never closed, or no table
+
 log = logging.getLogger(__name__)
 
 __all__ = ["MergedRange", "Row", "SheetData", "Workbook", "column_letter", "decode_text", "open_workbook"]
@@ -86,10 +88,17 @@ class Workbook:
     of them hidden in Excel/WPS (hidden or very hidden).
     """
 
-    def __init__(self, path: Path, sheet_names: list[str], hidden: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        path: Path,
+        sheet_names: list[str],
+        hidden: frozenset[str] = frozenset(),
+        encoding: str | None = None,
+    ) -> None:
         self.path = path
         self.sheet_names = sheet_names
         self.hidden = hidden
+        self.encoding = encoding  # the text encoding chosen (CSV, HTML, XML), None for a binary workbook
 
     @property
     def search_order(self) -> list[str]:
@@ -143,8 +152,9 @@ class _CalamineBook(Workbook):
 class _MemoryBook(Workbook):
     """Sheets read whole into memory (HTML tables, SpreadsheetML)."""
 
-    def __init__(self, path: Path, sheets: list[SheetRows]) -> None:
-        super().__init__(path, [s.name for s in sheets], frozenset(s.name for s in sheets if s.hidden))
+    def __init__(self, path: Path, sheets: list[SheetRows], encoding: str | None = None) -> None:
+        hidden = frozenset(s.name for s in sheets if s.hidden)
+        super().__init__(path, [s.name for s in sheets], hidden, encoding)
         self._sheets = {s.name: s for s in sheets}
 
     def sheet(self, name: str | None = None) -> SheetData:
@@ -153,22 +163,36 @@ class _MemoryBook(Workbook):
 
 
 class _CsvBook(Workbook):
-    def __init__(self, path: Path, text: str) -> None:
-        super().__init__(path, [path.stem])
+    def __init__(self, path: Path, text: str, encoding: str) -> None:
+        super().__init__(path, [path.stem], encoding=encoding)
         self._text = text
 
     def sheet(self, name: str | None = None) -> SheetData:
         name = self._check_name(name)
-        lines = self._text.splitlines()
-        sample = "\n".join(lines[:50])
+        text = self._text
+        sample = "\n".join(text[: 1 << 16].splitlines()[:50])
         delimiter = max((",", "\t", ";"), key=sample.count) if sample else ","
-        reader = csv.reader(io.StringIO(self._text), delimiter=delimiter)
+        total = text.count("\n") + (not text.endswith("\n"))
+        if total > L.MAX_ROWS:
+            raise FileTooLarge(name=self.path.name, reason=f"文件超过{L.MAX_ROWS:,}行")
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        file_name = self.path.name
 
         def rows() -> Iterator[tuple[int, Row]]:
-            for n, values in enumerate(reader, 1):
-                yield n, [_csv_cell(v) for v in values]
+            cells = 0
+            try:
+                for n, values in enumerate(reader, 1):
+                    cells += len(values)
+                    if cells > L.MAX_CELLS or len(values) > L.MAX_COLUMNS:
+                        raise FileTooLarge(name=file_name, reason=f"文件中的单元格超过{L.MAX_CELLS:,}格")
+                    yield n, [_csv_cell(v) for v in values]
+            except csv.Error:  # a field beyond the size limit (a quote never closed swallows the rest)
+                raise FileTooLarge(
+                    name=file_name,
+                    reason=f"有单元格的文字超过{L.MAX_CELL_CHARS:,}个字符（可能是某个引号没有配对）",
+                ) from None
 
-        return SheetData(self.path, name, rows(), len(lines))
+        return SheetData(self.path, name, rows(), total)
 
 
 def _csv_cell(value: str) -> str:
@@ -204,32 +228,36 @@ def open_workbook(path: str | Path) -> Workbook:
     kind = sniff.content_kind(data)
     if kind in ("ole", "zip"):
         return _calamine(p, data, kind)
+    if size > L.MAX_TEXT_FILE_BYTES:
+        raise FileTooLarge(
+            name=p.name, reason=f"文件有{size / L.MiB:,.0f} MB（上限{L.MAX_TEXT_FILE_BYTES // L.MiB} MB）"
+        )
     if kind in ("html", "mht"):
         from quzhou_desktop.spreadsheets.html_table import read_html, read_mht
 
-        sheets = (read_html if kind == "html" else read_mht)(data, p.stem)
+        sheets, encoding = (read_html if kind == "html" else read_mht)(data, p.stem, p.name)
         if not sheets:
             raise NotASpreadsheet(
                 name=p.name, detail="这是网页文件，其中没有表格（可能是导出失败时保存下来的提示页面）"
             )
-        return _memory(p, sheets)
+        return _memory(p, sheets, encoding)
     if kind == "xml2003":
         from quzhou_desktop.spreadsheets.xml2003 import read_spreadsheetml
 
-        return _memory(p, read_spreadsheetml(data, p.name))
+        return _memory(p, *read_spreadsheetml(data, p.name))
     if kind == "text":
-        text = decode_text(data)
+        text, encoding = sniff.decode_text_as(data)
         if p.suffix.lower() in TEXT_SUFFIXES or sniff.looks_delimited(text):
             if not text.strip():
                 raise EmptyWorkbook(name=p.name)
-            return _CsvBook(p, text)
+            return _CsvBook(p, text, encoding)
     raise NotASpreadsheet(name=p.name, detail=sniff.describe_unknown(data, p.suffix.lower()))
 
 
-def _memory(p: Path, sheets: list[SheetRows]) -> Workbook:
+def _memory(p: Path, sheets: list[SheetRows], encoding: str | None = None) -> Workbook:
     if not sheets or not any(any(v != "" for v in r) for s in sheets for r in s.rows):
         raise EmptyWorkbook(name=p.name)
-    return _MemoryBook(p, sheets)
+    return _MemoryBook(p, sheets, encoding)
 
 
 def _calamine(p: Path, data: bytes, kind: str) -> Workbook:
