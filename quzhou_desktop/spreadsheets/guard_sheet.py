@@ -190,9 +190,11 @@ class SheetScan:
 def check_sheet(name: str, scan: SheetScan, strings: SharedStrings, part_bytes: int) -> None:
     """Refuse the workbook when this sheet is beyond the limits (see :mod:`~quzhou_desktop.spreadsheets.limits`)."""
     if scan.max_row > L.MAX_ROWS:
-        raise FileTooLarge(name=name, reason=f"工作表的行数超过{L.MAX_ROWS:,}行")
+        row = f"第{scan.max_row:,}行" if scan.max_row < 1 << 32 else "极远处的行"
+        raise FileTooLarge(name=name, reason=f"工作表{row}有内容，行数超过上限{L.MAX_ROWS:,}行")
     if scan.max_col > L.MAX_COLUMNS:
-        raise FileTooLarge(name=name, reason=f"工作表的列数超过{L.MAX_COLUMNS:,}列")
+        col = f"第{scan.max_col:,}列" if scan.max_col < 1 << 32 else "极远处的列"
+        raise FileTooLarge(name=name, reason=f"工作表{col}有内容，列数超过上限{L.MAX_COLUMNS:,}列")
     rect = scan.max_row * scan.max_col
     if rect > L.MAX_CELLS:
         raise FileTooLarge(

@@ -41,13 +41,13 @@ def _entries(name: str, data: bytes) -> list[zipfile.ZipInfo]:
         size, packed = info.file_size, max(info.compress_size, 1)
         if info.flag_bits & 0x1:
             raise EncryptedWorkbook(name=name)
-        if size > L.MAX_PART_BYTES:
-            raise FileTooLarge(
-                name=name, reason=f"其中一个部件解压后有{mib(size)}（上限{mib(L.MAX_PART_BYTES)}）"
-            )
         if size > L.RATIO_FLOOR and size / packed > L.MAX_RATIO:
             raise FileOvercompressed(
                 name=name, reason=f"{mib(packed)}解压后成为{mib(size)}，约{size // packed}倍"
+            )
+        if size > L.MAX_PART_BYTES:
+            raise FileTooLarge(
+                name=name, reason=f"其中一个部件解压后有{mib(size)}（上限{mib(L.MAX_PART_BYTES)}）"
             )
         total += size
     if total > L.MAX_UNCOMPRESSED_BYTES:

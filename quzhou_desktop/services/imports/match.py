@@ -68,7 +68,9 @@ class Blame:
         letter = column_letter(col) if col is not None else ""
         text = _text(value)
         shown = quote(text)
-        msg = f"第{row}行「{header}」列的值“{shown}”{reason}" if text else f"第{row}行「{header}」列：{reason}"
+        msg = (
+            f"第{row}行「{header}」列的值“{shown}”{reason}" if text else f"第{row}行「{header}」列：{reason}"
+        )
         self.out.append(CellError(self.res.sheet, row, header, letter, quote(text, VALUE_CHARS), msg))
 
 
