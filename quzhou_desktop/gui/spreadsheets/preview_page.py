@@ -175,7 +175,7 @@ class PreviewPage(QWidget):
                 self,
                 tr("导出问题清单"),
                 tr("{name}-问题清单.xlsx").format(name=name),
-                tr("Excel 工作簿 (*.xlsx)"),
+                tr("Excel 工作簿 (*.xlsx);;CSV 文本 (*.csv)"),
             )
         if not path:
             return
