@@ -40,6 +40,20 @@ class BackupInfo:
     size: int
 
 
+def _why(exc: BaseException) -> str:
+    """A Chinese reason for a failed copy (never the English text of SQLite or the operating system)."""
+    if isinstance(exc, PermissionError):
+        return "没有写入权限，或文件正被其他程序占用"
+    if isinstance(exc, OSError):
+        return "磁盘已满或无法写入" if exc.errno == 28 else "无法读写文件"
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "数据库正被其他程序使用"
+    if "full" in text:
+        return "磁盘已满"
+    return "数据库文件无法读取或已损坏"
+
+
 def _copy(src: Path, dest: Path) -> None:
     tmp = dest.with_suffix(".partial")
     if tmp.exists():
@@ -69,7 +83,8 @@ def make_backup(
     try:
         _copy(db_path, dest)
     except (sqlite3.Error, OSError) as exc:
-        raise BackupError(f"备份失败：{exc}（目标：{dest}）") from exc
+        log.warning("backup %s -> %s failed: %s", db_path, dest, exc)
+        raise BackupError(f"备份失败：{_why(exc)}（目标：{dest}）") from exc
     log.info("backup %s -> %s", db_path, dest)
     rotate(db_path)
     return dest
@@ -123,8 +138,9 @@ def restore(backup: Path, db_path: Path) -> Path:
             problems = verify_all(conn)
     except QuzhouError:
         raise
-    except Exception as exc:  # a damaged file
-        raise RestoreRefused(problem=str(exc)) from exc
+    except Exception as exc:  # a damaged file, or no database at all: the details go to the log only
+        log.warning("restore refused %s: %s", backup, exc)
+        raise RestoreRefused(problem="文件已损坏，或者不是本系统的数据库备份") from None
     finally:
         candidate.dispose()
     if problems:
@@ -136,6 +152,7 @@ def restore(backup: Path, db_path: Path) -> Path:
         s.close()
         d.close()
     except sqlite3.Error as exc:
-        raise BackupError(f"恢复失败：{exc}。原数据库的备份在 {safety}") from exc
+        log.warning("restore %s -> %s failed: %s", backup, db_path, exc)
+        raise BackupError(f"恢复失败：{_why(exc)}。原数据库的备份在 {safety}") from exc
     log.info("restored %s from %s (safety copy %s)", db_path, backup, safety)
     return safety

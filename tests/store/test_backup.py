@@ -65,3 +65,23 @@ def test_tampered_backup_is_refused_and_database_untouched(world, tmp_path: Path
 def test_restore_of_missing_file(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(backup.BackupError, match="不存在"):
         backup.restore(tmp_path / "nothing.sqlite3", world.db.path)
+
+
+@pytest.mark.parametrize("what", ["garbage", "zeros", "empty", "other program"])
+def test_restore_of_a_file_that_is_no_backup_is_refused_in_chinese(world, tmp_path: Path, what: str) -> None:  # type: ignore[no-untyped-def]
+    """SQLAlchemy's and SQLite's own text (with the engine URL) stay in the log; the user reads Chinese."""
+    from quzhou_desktop.core.errors import QuzhouError
+
+    bogus = tmp_path / "quzhou-backup.sqlite3"
+    if what == "other program":  # a real SQLite database of some other program
+        con = sqlite3.connect(bogus)
+        con.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        con.commit()
+        con.close()
+    else:
+        bogus.write_bytes({"garbage": b"not a database" * 100, "zeros": b"\x00" * 4096, "empty": b""}[what])
+    with pytest.raises(QuzhouError) as exc:
+        backup.restore(bogus, world.db.path)
+    message = str(exc.value)
+    assert ("未通过校验" in message or "不是本系统的数据库" in message), message
+    assert "sqlalchemy" not in message.lower() and "://" not in message and "sqlite3." not in message
