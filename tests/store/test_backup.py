@@ -67,7 +67,7 @@ def test_restore_of_missing_file(world, tmp_path: Path) -> None:  # type: ignore
         backup.restore(tmp_path / "nothing.sqlite3", world.db.path)
 
 
-@pytest.mark.parametrize("what", ["garbage", "zeros", "empty", "other program"])
+@pytest.mark.parametrize("what", ["garbage", "zeros", "empty", "other program", "damaged schema"])
 def test_restore_of_a_file_that_is_no_backup_is_refused_in_chinese(world, tmp_path: Path, what: str) -> None:  # type: ignore[no-untyped-def]
     """SQLAlchemy's and SQLite's own text (with the engine URL) stay in the log; the user reads Chinese."""
     from quzhou_desktop.core.errors import QuzhouError
@@ -76,6 +76,13 @@ def test_restore_of_a_file_that_is_no_backup_is_refused_in_chinese(world, tmp_pa
     if what == "other program":  # a real SQLite database of some other program
         con = sqlite3.connect(bogus)
         con.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        con.commit()
+        con.close()
+    elif what == "damaged schema":  # looks like ours (alembic version, an audit_log) but is not
+        con = sqlite3.connect(bogus)
+        con.execute("CREATE TABLE audit_log (x)")
+        con.execute("CREATE TABLE alembic_version (version_num TEXT)")
+        con.execute("INSERT INTO alembic_version VALUES ('0003')")
         con.commit()
         con.close()
     else:
