@@ -63,7 +63,11 @@ class FileTooLarge(ImportFileError):
     """The file, or what it would become once read, is beyond the limits of spreadsheets.limits."""
 
     code = "import_too_large"
-    template = "“{name}”太大，不予读取：{reason}。请把数据分成几个文件，或删去多余的行、列后再导入"
+    template = "“{name}”太大，不予读取：{reason}。{advice}"
+
+    def __init__(self, message: str | None = None, /, **params: object) -> None:
+        params.setdefault("advice", "请把数据分成几个文件，或删去多余的行、列后再导入")
+        super().__init__(message, **params)
 
 
 class FileOvercompressed(ImportFileError):

@@ -111,6 +111,7 @@ class SheetScan:
         self.sst_cells = 0
         self.inline = False
         self.text = 0  # bytes the cells copy from the shared strings (indexes=True)
+        self._odd = 0  # references read one by one (out of order, lowercase, zero-padded)
 
     def scan(self, name: str, chunks: Iterable[bytes], strings: SharedStrings) -> None:
         if self.binary:
@@ -151,11 +152,14 @@ class SheetScan:
         tail = _VALUED.findall(buf[-16384:])
         if tail:
             self._raise_to(max((t[0] for t in tail), key=lambda s: (len(s), s.upper())), tail[-1][1])
-        while found := _beyond(self.max_row, self.max_col).findall(buf):
-            for letters, digits in found:
-                self._raise_to(letters, digits)
-            if self.max_row > L.MAX_ROWS or self.max_col > L.MAX_COLUMNS:
-                break
+        # One pass: every reference beyond the largest so far (and every lowercase or zero-padded one) is read
+        # exactly; the largest of them is the largest of the chunk.
+        found = _beyond(self.max_row, self.max_col).findall(buf)
+        self._odd += len(found)
+        if self._odd > L.MAX_CELLS:  # millions of out-of-order references: no office program writes that
+            raise DamagedFile(name=name, reason="单元格的位置编号杂乱无章")
+        for letters, digits in found:
+            self._raise_to(letters, digits)
         if self.max_row:
             self.cells += 1
 

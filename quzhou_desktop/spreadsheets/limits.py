@@ -5,7 +5,7 @@ bounded amount of memory, and never end the process (python-calamine is Rust: a 
 it cannot be caught). Each number is what real office files need with a wide margin; docs/IMPORT-LIMITS.md
 gives the reasons. The readers check them as follows:
 
-- every file: its size on disk, before it is read (``MAX_FILE_BYTES`` / ``MAX_TEXT_FILE_BYTES``);
+- every file: its size on disk, before it is read (``MAX_FILE_BYTES`` and the smaller sizes for text);
 - .xlsx/.xlsm/.xlsb/.ods (ZIP): the central directory (entry count, each entry's declared uncompressed size
   and ratio, the sum), then a streaming scan of the parts that stops at the declared size (a lying header
   cannot inflate more): the largest cell reference of each sheet (the reader allocates the whole rectangle
@@ -22,7 +22,12 @@ MiB = 1 << 20
 # Whole files (size on disk). A 100,000-row .xlsx is ≈5 MB, the same rows as CSV ≈15 MB, as an HTML “xls”
 # ≈50 MB; Excel's own grid filled with short text would be a few hundred MB.
 MAX_FILE_BYTES = 100 * MiB  # .xlsx / .xls / .et / .ods
-MAX_TEXT_FILE_BYTES = 100 * MiB  # CSV, TXT, HTML “xls”, MHT, SpreadsheetML 2003 (decoded whole)
+MAX_TEXT_FILE_BYTES = 100 * MiB  # CSV and TXT (decoded whole, rows streamed by the csv module)
+# Web pages and XML saved as .xls are parsed by Python (html.parser ≈0.5–1 MB/s, ElementTree ≈2–4 MB/s on a
+# 2-core PC): these sizes keep a refusal found at the end of the file under 20 s. A web system's export of one
+# village's year is well under 1 MB; a bigger one opens in Excel or WPS and can be saved as .xlsx.
+MAX_HTML_BYTES = 8 * MiB
+MAX_XML2003_BYTES = 32 * MiB
 
 # The grid. A township's whole voucher history (30 villages × 10 years) is ≈300,000 rows of ≈12 columns.
 MAX_ROWS = 500_000  # rows of one sheet, counted from row 1 to the last row holding a value

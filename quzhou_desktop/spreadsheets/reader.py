@@ -228,9 +228,17 @@ def open_workbook(path: str | Path) -> Workbook:
     kind = sniff.content_kind(data)
     if kind in ("ole", "zip"):
         return _calamine(p, data, kind)
-    if size > L.MAX_TEXT_FILE_BYTES:
+    most = {"html": L.MAX_HTML_BYTES, "mht": L.MAX_HTML_BYTES, "xml2003": L.MAX_XML2003_BYTES}.get(
+        kind, L.MAX_TEXT_FILE_BYTES
+    )
+    if size > most:
+        what = (
+            "网页格式的表格" if kind in ("html", "mht") else "XML 表格" if kind == "xml2003" else "文本文件"
+        )
         raise FileTooLarge(
-            name=p.name, reason=f"文件有{size / L.MiB:,.0f} MB（上限{L.MAX_TEXT_FILE_BYTES // L.MiB} MB）"
+            name=p.name,
+            reason=f"{what}有{size / L.MiB:,.1f} MB（上限{most // L.MiB} MB）",
+            advice="可以用 Excel 或 WPS 打开后另存为 .xlsx 再导入",
         )
     if kind in ("html", "mht"):
         from quzhou_desktop.spreadsheets.html_table import read_html, read_mht

@@ -189,6 +189,18 @@ def html_long_cell(path: Path) -> None:
     )
 
 
+def html_too_big(path: Path) -> None:
+    """9 MB of web page saved as .xls (html.parser reads ≈0.5–1 MB/s)."""
+    row = "<tr>" + "<td>1</td>" * 10 + "</tr>\n"
+    path.write_text("<table>" + row * (9 * MiB // len(row)) + "</table>")
+
+
+def lowercase_references(path: Path) -> None:
+    """References in lowercase (each read one by one), the last one far down."""
+    rows = "".join(f'<row><c r="a{r}"><v>{r}</v></c></row>' for r in range(2, 50_000))
+    xlsx(path, HEADER_ROW + rows + '<row><c r="zz999999"><v>1</v></c></row>')
+
+
 def ods_repeats(path: Path) -> None:
     """One text cell repeated over 1,000 columns and 100,000 rows: 100 million cells from 1 KB."""
     content = (
@@ -276,6 +288,8 @@ CASES = (
     Case("照片压缩包.xlsx", "vouchers", not_a_workbook_zip, ("无法识别",)),
     Case("跨行跨列.xls", "vouchers", html_spans, ("太大",)),
     Case("超长单元格.xls", "vouchers", html_long_cell, ("32,767",)),
+    Case("大网页.xls", "vouchers", html_too_big, ("另存为 .xlsx",)),
+    Case("小写引用.xlsx", "vouchers", lowercase_references, ("第999,999行",)),
     Case("重复单元格.ods", "vouchers", ods_repeats, ("太大",)),
     Case("远处单元格.xls", "vouchers", xls_far_cell, ("第65,536列",)),
     Case("XML跳列.xml", "vouchers", xml2003_wide, ("单元格超过",)),

@@ -90,5 +90,5 @@ def test_restore_of_a_file_that_is_no_backup_is_refused_in_chinese(world, tmp_pa
     with pytest.raises(QuzhouError) as exc:
         backup.restore(bogus, world.db.path)
     message = str(exc.value)
-    assert ("未通过校验" in message or "不是本系统的数据库" in message), message
+    assert "未通过校验" in message or "不是本系统的数据库" in message, message
     assert "sqlalchemy" not in message.lower() and "://" not in message and "sqlite3." not in message
