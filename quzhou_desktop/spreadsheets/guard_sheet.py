@@ -15,6 +15,7 @@ import re
 import struct
 from array import array
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from quzhou_desktop.spreadsheets import limits as L
 from quzhou_desktop.spreadsheets.errors import DamagedFile, FileTooLarge, NotASpreadsheet
@@ -22,6 +23,7 @@ from quzhou_desktop.spreadsheets.errors import DamagedFile, FileTooLarge, NotASp
 MAX_SI_BYTES = 256 * 1024  # XML of one shared string: 32,767 CJK characters take 96 KiB, markup the rest
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY")
 _UNREFERENCED = re.compile(rb'<c(?:>| (?!r="))')
+_REF = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"([^>]*)>')
 _VALUED = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"[^>/]*>')
 _SST_INDEX = re.compile(rb'<c r="[A-Za-z]+[0-9]+"[^>]*?t="s"[^>/]*><v>([0-9]+)</v>')
 
@@ -139,27 +141,26 @@ class SheetScan:
     def _chunk(self, name: str, buf: bytes, strings: SharedStrings) -> None:
         if not buf:
             return
-        if _UNREFERENCED.search(buf):
-            raise DamagedFile(name=name, reason="有单元格没有注明位置")
         if not self.inline and (b'"inlineStr"' in buf or b't="str"' in buf):
             self.inline = True
         if strings.lengths:
             self.sst_cells += buf.count(b't="s"')
             if self.indexes:
                 self.text += strings.text_of(map(int, _SST_INDEX.findall(buf)))
-        # Rows come in order in real files: start from this chunk's last cell holding a value, and one pass
-        # finds nothing beyond it.
+        # Rows come in order in real files: start from this chunk's last cell holding a value, and one regular
+        # expression pass finds nothing beyond it (and no cell without a reference).
         tail = _VALUED.findall(buf[-16384:])
         if tail:
             self._raise_to(max((t[0] for t in tail), key=lambda s: (len(s), s.upper())), tail[-1][1])
-        # One pass: every reference beyond the largest so far (and every lowercase or zero-padded one) is read
-        # exactly; the largest of them is the largest of the chunk.
-        found = _beyond(self.max_row, self.max_col).findall(buf)
-        self._odd += len(found)
-        if self._odd > L.MAX_CELLS:  # millions of out-of-order references: no office program writes that
-            raise DamagedFile(name=name, reason="单元格的位置编号杂乱无章")
-        for letters, digits in found:
-            self._raise_to(letters, digits)
+        for m in _beyond(self.max_row, self.max_col).finditer(buf):
+            ref = _REF.match(buf, m.start())
+            if ref is None:
+                raise DamagedFile(name=name, reason="有单元格没有注明位置")
+            self._odd += 1
+            if self._odd > L.MAX_CELLS:  # millions of out-of-order references: no office program writes that
+                raise DamagedFile(name=name, reason="单元格的位置编号杂乱无章")
+            if not ref.group(3).endswith(b"/"):  # a self-closing tag is a formatted blank cell
+                self._raise_to(ref.group(1), ref.group(2))
         if self.max_row:
             self.cells += 1
 
@@ -358,25 +359,11 @@ def _greater(text: str, digit: bool) -> str:
     return "|".join(alts)
 
 
-def _beyond(max_row: int, max_col: int) -> _Beyond:
-    """Valued cell references whose row or column lies beyond (max_row, max_col)."""
+@lru_cache(maxsize=64)
+def _beyond(max_row: int, max_col: int) -> re.Pattern[bytes]:
+    """Cell tags to read one by one: without a reference, or referring beyond (max_row, max_col), or written in
+    lowercase or with leading zeros (calamine reads those too)."""
     row = _greater(str(max_row) if max_row else "", True)
     col = _greater(column_letters(max_col), False)
-    ref = rf'<c r="(?:({col})([0-9]+)|([A-Z]+)({row})|([A-Za-z]*[a-z][A-Za-z]*)([0-9]+)|([A-Z]+)(0[0-9]*))"[^>/]*>'
-    return _Beyond(re.compile(ref.encode()))
-
-
-class _Beyond:
-    """findall giving (letters, digits) pairs whichever alternative matched."""
-
-    def __init__(self, pattern: re.Pattern[bytes]) -> None:
-        self.pattern = pattern
-
-    def findall(self, buf: bytes) -> list[tuple[bytes, bytes]]:
-        out = []
-        for groups in self.pattern.findall(buf):
-            for i in range(0, 8, 2):
-                if groups[i]:
-                    out.append((groups[i], groups[i + 1]))
-                    break
-        return out
+    ref = rf'<c(?:>| (?:(?!r=")|r="(?:(?:{col})[0-9]|[A-Z]*[a-z]|[A-Z]+(?:{row}|0[0-9]*)")))'
+    return re.compile(ref.encode())
