@@ -44,6 +44,10 @@ def column_number(letters: bytes) -> int:
     return n
 
 
+class NeedsExactScan(Exception):
+    """The quick scan met tags it does not read (``<x:c>``); the caller scans the part again exactly."""
+
+
 class SharedStrings:
     """Byte length of each shared string (an upper bound of its UTF-8 text)."""
 
@@ -115,17 +119,19 @@ class SheetScan:
         self.text = 0  # bytes the cells copy from the shared strings (indexes=True)
         self._odd = 0  # references read one by one (out of order, lowercase, zero-padded)
 
-    def scan(self, name: str, chunks: Iterable[bytes], strings: SharedStrings) -> None:
+    def scan(
+        self, name: str, chunks: Iterable[bytes], strings: SharedStrings, *, exact: bool = False
+    ) -> None:
+        """Measure the part. Raises :class:`NeedsExactScan` when the quick path meets prefixed cell tags late
+        in the part; scan it again with ``exact=True`` (a streaming expat parse)."""
         if self.binary:
             self._scan_bin(name, chunks, strings)
             return
         it = iter(chunks)
         head = next(it, b"")
         refuse_dtd(name, head)
-        whole = (
-            head[: head.rfind(b"<")] if len(head) >= 1 << 20 else head
-        )  # a tag may go on in the next chunk
-        if (b"<sheetData" not in head and b":sheetData" in head) or _UNREFERENCED.search(whole):
+        whole = head[: head.rfind(b"<")] if len(head) >= 1 << 20 else head  # a tag may go on past the chunk
+        if exact or (b"<sheetData" not in head and b":sheetData" in head) or _UNREFERENCED.search(whole):
             _ExpatScan(self, name, strings).run(_prepend(head, it))
             return
         carry = b""
@@ -141,6 +147,8 @@ class SheetScan:
     def _chunk(self, name: str, buf: bytes, strings: SharedStrings) -> None:
         if not buf:
             return
+        if b":c " in buf or b":c>" in buf:  # prefixed cell tags after the first chunk: start again, exactly
+            raise NeedsExactScan
         if not self.inline and (b'"inlineStr"' in buf or b't="str"' in buf):
             self.inline = True
         if strings.lengths:

@@ -23,7 +23,13 @@ from quzhou_desktop.spreadsheets.errors import (
     FileTooLarge,
     NotASpreadsheet,
 )
-from quzhou_desktop.spreadsheets.guard_sheet import SharedStrings, SheetScan, check_sheet, mib
+from quzhou_desktop.spreadsheets.guard_sheet import (
+    NeedsExactScan,
+    SharedStrings,
+    SheetScan,
+    check_sheet,
+    mib,
+)
 
 _CHUNK = 4 * L.MiB  # inflated bytes per step
 _FEED = 1 * L.MiB  # compressed bytes per step
@@ -137,7 +143,11 @@ def check_zip(name: str, data: bytes) -> str:
             strings.scan(name, inflate(name, data, info), binary=binary)
         else:
             scan = SheetScan(binary=binary)
-            scan.scan(name, inflate(name, data, info), strings)
+            try:
+                scan.scan(name, inflate(name, data, info), strings)
+            except NeedsExactScan:
+                scan = SheetScan()
+                scan.scan(name, inflate(name, data, info), strings, exact=True)
             if scan.cells:
                 sheets.append((info, scan))
     for info, scan in sheets:

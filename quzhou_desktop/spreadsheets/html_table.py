@@ -59,6 +59,9 @@ class _TableParser(HTMLParser):
         self.cursor = 0
         # rowspans from rows above still covering later rows: (first column, last column, last row index)
         self.spans: list[tuple[int, int, int]] = []
+        self.cover: list[tuple[int, int]] = []  # (first, last) columns covered in the current row, in order
+        self.cover_at = 0
+        self.area = 0  # cells below their own row that rowspans cover
         self.width = 0  # columns of the current row
         self.cells = 0  # cells of the rows laid out so far (the grid the rows become)
         self.cell_chars = 0
@@ -160,6 +163,9 @@ class _TableParser(HTMLParser):
         self.width = 0
         if self.spans:
             self.spans = [s for s in self.spans if s[2] >= self.row_index]
+        # the columns rowspans from above cover in this row, in order: cells skip them left to right
+        self.cover = sorted((first, last) for first, last, _ in self.spans)
+        self.cover_at = 0
 
     def _end_row(self) -> None:
         self._end_cell()
@@ -175,12 +181,13 @@ class _TableParser(HTMLParser):
             self._start_row()
         assert self.row is not None
         col = self.cursor
-        moved = True
-        while moved:  # skip the columns rowspans from above still cover (cells left of the cursor are placed)
-            moved = False
-            for first, last, _ in self.spans:
-                if first <= col <= last:
-                    col, moved = last + 1, True
+        cover, i = self.cover, self.cover_at
+        while i < len(cover) and cover[i][1] < col:
+            i += 1
+        while i < len(cover) and cover[i][0] <= col:  # skip what rowspans from above cover
+            col = max(col, cover[i][1] + 1)
+            i += 1
+        self.cover_at = i
         rows = _span(attrs.get("rowspan"), L.MAX_ROWSPAN)
         cols = _span(attrs.get("colspan"), L.MAX_COLSPAN)
         width = max(self.width, col + cols)
@@ -191,6 +198,9 @@ class _TableParser(HTMLParser):
         if self.cells > L.MAX_CELLS:
             raise TableTooLarge(f"网页表格展开合并单元格后超过{L.MAX_CELLS:,}格")
         if rows > 1:
+            self.area += (rows - 1) * cols
+            if self.area > L.MAX_MERGED_AREA:
+                raise TableTooLarge(f"网页表格的合并单元格覆盖超过{L.MAX_MERGED_AREA:,}格")
             self.spans.append((col, col + cols - 1, self.row_index + rows - 1))
         if rows > 1 or cols > 1:
             self.merged.append((self.row_index, col, self.row_index + rows - 1, col + cols - 1))

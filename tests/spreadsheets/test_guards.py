@@ -3,6 +3,7 @@ far cells, copies and repetitions are measured as calamine would allocate them."
 
 from __future__ import annotations
 
+import random
 import re
 import struct
 from pathlib import Path
@@ -152,3 +153,33 @@ def test_limits_fit_the_memory_budget() -> None:
     assert L.MAX_READER_BYTES <= 512 * L.MiB
     assert L.MAX_CELLS * 32 < L.MAX_READER_BYTES
     assert issubclass(FileTooLarge, ImportFileError)
+
+
+def test_prefixed_cells_after_a_long_preamble_are_read_exactly(tmp_path: Path) -> None:
+    """Prefixed tags hidden past the first chunk (4 MB of padding) still get measured: the far cell refuses."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    pad = "<!--" + random.Random(1).randbytes(5 << 19).hex() + "-->"  # 5 MB that do not compress
+    doc = (f'<x:worksheet xmlns:x="{ns}">{pad}<x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c>'
+           '<x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>')  # fmt: skip
+    path = tmp_path / "prefixed.xlsx"
+    xlsx(path, deflated("xl/worksheets/sheet1.xml", doc.encode()))
+    with pytest.raises(FileTooLarge, match="1,048,576"):
+        open_workbook(path)
+
+
+def test_html_rowspans_are_bounded_by_the_area_they_cover() -> None:
+    from quzhou_desktop.spreadsheets.html_table import TableTooLarge, html_rows
+
+    wide = '<td rowspan="100000">x</td>' * 100  # 100 × 99,999 covered cells
+    with pytest.raises(TableTooLarge, match="合并单元格"):
+        html_rows(f"<table><tr>{wide}</tr>{'<tr></tr>' * 10}</table>")
+
+
+def test_html_overlapping_spans_never_move_a_cell_left() -> None:
+    from quzhou_desktop.spreadsheets.html_table import html_rows
+
+    rows, _ = html_rows(
+        "<table><tr><td>a</td><td rowspan=3>b</td></tr><tr><td colspan=3 rowspan=2>c</td></tr>"
+        "<tr><td>d</td></tr></table>"
+    )
+    assert rows[2][-1] == "d" and len(rows[2]) >= 4
