@@ -47,7 +47,10 @@ def check_ole(name: str, data: bytes) -> None:
         raise
     except Exception:  # olefile raises many kinds on a broken container
         raise DamagedFile(name=name, reason="文件结构不完整") from None
-    check_biff(name, book)
+    try:
+        check_biff(name, book)
+    except (struct.error, IndexError, ValueError, OverflowError):
+        raise DamagedFile(name=name, reason="工作簿数据不完整") from None
 
 
 def check_biff(name: str, book: bytes) -> None:

@@ -132,8 +132,10 @@ class _CalamineBook(Workbook):
             merged_raw = sh.merged_cell_ranges or []
             start = sh.start
             end = sh.end
-        except (CalamineError, ValueError) as exc:
-            log.info("calamine refused sheet %r of %s: %s", name, self.path.name, exc)
+        except BaseException as exc:  # CalamineError, ValueError, or a Rust panic (a BaseException)
+            if not isinstance(exc, (CalamineError, ValueError)) and not _panic(exc):
+                raise
+            log.info("calamine refused sheet %r of %s: %r", name, self.path.name, exc)
             raise DamagedFile(name=self.path.name, reason=f"工作表“{name}”的内容无法识别") from None
         merged = [(a[0], a[1], b[0], b[1]) for a, b in merged_raw]
         if start is None or end is None:
@@ -302,6 +304,16 @@ def _calamine(p: Path, data: bytes, kind: str) -> Workbook:
             raise NotASpreadsheet(name=p.name, detail=other) from exc
         log.info("calamine refused %s: %s", p.name, exc)
         raise DamagedFile(name=p.name, reason="Excel 或 WPS 表格的内容无法识别") from None
+    except BaseException as exc:  # a Rust panic inside calamine arrives as a BaseException
+        if not _panic(exc):
+            raise
+        log.warning("calamine panicked on %s: %r", p.name, exc)
+        raise DamagedFile(name=p.name, reason="Excel 或 WPS 表格的内容无法识别") from None
     if not names:
         raise EmptyWorkbook(name=p.name)
     return _CalamineBook(p, book, names, hidden)
+
+
+def _panic(exc: BaseException) -> bool:
+    """A panic in python-calamine's Rust code (pyo3's PanicException derives from BaseException)."""
+    return type(exc).__name__ == "PanicException"
