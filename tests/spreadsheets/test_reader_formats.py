@@ -349,3 +349,31 @@ def test_hidden_and_chart_sheets(tmp_path: Path) -> None:
     wb.create_sheet("可见")
     wb.save(tmp_path / "very.xlsx")
     assert open_workbook(tmp_path / "very.xlsx").search_order == ["可见", "Sheet"]
+
+
+def test_a_file_that_cannot_be_read_says_why_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A locked or forbidden file (the tests run as root, who may read anything: the refusal is simulated)."""
+    path = tmp_path / "锁定.xlsx"
+    path.write_bytes(b"PK\x03\x04")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(E.FileUnreadable) as exc:
+        open_workbook(path)
+    assert "锁定.xlsx" in str(exc.value) and "没有读取权限" in str(exc.value)
+    assert "Errno" not in str(exc.value) and "Permission" not in str(exc.value)
+
+
+def test_long_cell_values_are_cut_in_messages(tmp_path: Path) -> None:
+    from quzhou_desktop.spreadsheets.parse import parse_workbook
+
+    path = tmp_path / "长.csv"
+    path.write_text(
+        f"凭证号,日期,经手人,摘要,金额\n记-1,2026-03-01,张三,茶叶,{'9' * 32_000}元\n", encoding="utf-8"
+    )
+    (err,) = parse_workbook(path, "vouchers", village="余东村").errors
+    assert len(err.message) < 120 and "…" in err.message and len(err.value) <= 200
