@@ -25,7 +25,15 @@ from quzhou_desktop.spreadsheets.result import CellError, ParseProgress, ParseRe
 from quzhou_desktop.spreadsheets.schemas import EXAMPLE_MARK, KindSpec
 from quzhou_desktop.spreadsheets.totals import TOTAL, TOTAL_LABELS, total_label
 from quzhou_desktop.spreadsheets.units import YUAN
-from quzhou_desktop.spreadsheets.values import VALUE_CHARS, BadValue, cell_text, quote, to_name
+from quzhou_desktop.spreadsheets.values import (
+    UNDECODABLE,
+    UNDECODABLE_REASON,
+    VALUE_CHARS,
+    BadValue,
+    cell_text,
+    quote,
+    to_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +129,13 @@ class SheetParser:
             return
         if "village" not in self.m.columns and self.village is None:
             self._file_err("村名", "表中没有「村名」列，请指定这些数据属于哪个村")
+        for col, text in sorted(self.m.headers.items()):  # a garbled header hides its column's data
+            if UNDECODABLE in text:
+                letter = column_letter(col)
+                self.res.errors.append(
+                    CellError(self.res.sheet, self.m.header_row, f"{letter}列表头", letter, quote(cell_text(text)),
+                              f"第{self.m.header_row}行（表头）{letter}列{UNDECODABLE_REASON}")
+                )  # fmt: skip
         size = max(1, min(CHUNK, every))
         done = 0
         next_report = every

@@ -377,3 +377,24 @@ def test_long_cell_values_are_cut_in_messages(tmp_path: Path) -> None:
     )
     (err,) = parse_workbook(path, "vouchers", village="余东村").errors
     assert len(err.message) < 120 and "…" in err.message and len(err.value) <= 200
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8"])
+def test_undecodable_bytes_are_errors_at_their_cells_never_replacement_characters(
+    tmp_path: Path, encoding: str
+) -> None:
+    from quzhou_desktop.spreadsheets.parse import parse_workbook
+
+    head = "凭证号,日期,经手人,摘要,金额\n".encode(encoding)
+    good = "记-1,2026-03-01,张三,茶叶,100\n".encode(encoding)
+    bad = "记-2,2026-03-02,李四,".encode(encoding) + b"\xff\x80" + "维修,50\n".encode(encoding)
+    garbled_header = "凭证号,日期,经手人,".encode(encoding) + b"\xff" + "备注,摘要,金额\n".encode(encoding)
+    path = tmp_path / "乱码.csv"
+    path.write_bytes(head + good + bad)
+    res = parse_workbook(path, "vouchers", village="余东村")
+    assert res.encoding == encoding
+    assert [e.message for e in res.errors] == ["第3行「摘要」列含有无法识别的字符"]
+    assert [r.summary for r in res.rows] == ["茶叶"] and "\ufffd" not in res.errors[0].message
+    path.write_bytes(garbled_header + "记-1,2026-03-01,张三,x,茶叶,100\n".encode(encoding))
+    res = parse_workbook(path, "vouchers", village="余东村")
+    assert [e.message for e in res.errors] == ["第1行（表头）D列含有无法识别的字符"]
