@@ -237,6 +237,38 @@ def xls_far_cell(path: Path) -> None:
     ole.close()
 
 
+def _ole_sector(data: bytes, index: int) -> int:
+    return 512 + index * 512  # version 3 compound files: 512-byte sectors after the 512-byte header
+
+
+def xls_fat_loop(path: Path) -> None:
+    """A real .xls whose Workbook stream's sector chain loops back on itself."""
+    data = bytearray((FIX / "libreoffice" / "vouchers_title_merged.xls").read_bytes())
+    fat = _ole_sector(data, struct.unpack_from("<I", data, 0x4C)[0])
+    first = _workbook_entry(data)[1]
+    second = struct.unpack_from("<I", data, fat + 4 * first)[0]
+    struct.pack_into("<I", data, fat + 4 * second, first)
+    path.write_bytes(bytes(data))
+
+
+def xls_stream_size_lie(path: Path) -> None:
+    """A real .xls whose directory says the Workbook stream holds 2 GB."""
+    data = bytearray((FIX / "libreoffice" / "vouchers_title_merged.xls").read_bytes())
+    entry = _workbook_entry(data)[0]
+    struct.pack_into("<I", data, entry + 0x78, 0x7FFFFFFF)
+    path.write_bytes(bytes(data))
+
+
+def _workbook_entry(data: bytearray) -> tuple[int, int]:
+    """(offset of the Workbook directory entry, its first sector)."""
+    directory = _ole_sector(data, struct.unpack_from("<I", data, 0x30)[0])
+    for i in range(4):
+        off = directory + 128 * i
+        if bytes(data[off : off + 16]).decode("utf-16-le", errors="ignore").startswith("Workbook"):
+            return off, struct.unpack_from("<I", data, off + 0x74)[0]
+    raise ValueError("no Workbook stream")
+
+
 def xml2003_wide(path: Path) -> None:
     """SpreadsheetML rows each jumping to column 16,384 (ss:Index): 6.5 million cells from 40 KB."""
     row = '<Row><Cell ss:Index="16384"><Data ss:Type="String">x</Data></Cell></Row>'
@@ -292,6 +324,8 @@ CASES = (
     Case("小写引用.xlsx", "vouchers", lowercase_references, ("第999,999行",)),
     Case("重复单元格.ods", "vouchers", ods_repeats, ("太大",)),
     Case("远处单元格.xls", "vouchers", xls_far_cell, ("第65,536列",)),
+    Case("扇区成环.xls", "vouchers", xls_fat_loop, ("已损坏",)),
+    Case("流长度谎报.xls", "vouchers", xls_stream_size_lie, ("已损坏",)),
     Case("XML跳列.xml", "vouchers", xml2003_wide, ("单元格超过",)),
     Case("引号不配对.csv", "vouchers", csv_unclosed_quote, ("引号",)),
     Case("行数过多.csv", "ledger", csv_too_many_rows, ("500,000",)),
