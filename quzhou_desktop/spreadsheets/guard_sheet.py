@@ -6,7 +6,8 @@ hold a value (a self-closing ``<c r="…" s="1"/>`` is a formatted blank cell an
 shared strings are long, the text the cells copy. The scan works on the XML bytes with a few C-level regular
 expression passes per chunk (same-length digit or letter strings compare like numbers), so a 100,000-row
 sheet costs a fraction of calamine's own read; parts written with prefixed tags or cells without a
-reference fall back to a streaming expat parse. .xlsb parts are walked record by record.
+reference fall back to a streaming expat parse, and .xlsb parts are walked record by record
+(:mod:`~quzhou_desktop.spreadsheets.guard_exact`).
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ class SharedStrings:
                 self._too_long(name)
 
     def _scan_bin(self, name: str, chunks: Iterable[bytes]) -> None:
+        from quzhou_desktop.spreadsheets.guard_exact import biff12_records
+
         lens = [len(payload) for rtype, payload in biff12_records(name, chunks) if rtype == 19]  # BrtSSTItem
         self._add(name, lens)
 
@@ -132,7 +135,9 @@ class SheetScan:
         refuse_dtd(name, head)
         whole = head[: head.rfind(b"<")] if len(head) >= 1 << 20 else head  # a tag may go on past the chunk
         if exact or (b"<sheetData" not in head and b":sheetData" in head) or _UNREFERENCED.search(whole):
-            _ExpatScan(self, name, strings).run(_prepend(head, it))
+            from quzhou_desktop.spreadsheets.guard_exact import ExpatScan
+
+            ExpatScan(self, name, strings).run(_prepend(head, it))
             return
         carry = b""
         for chunk in _prepend(head, it):
@@ -181,6 +186,8 @@ class SheetScan:
     def _scan_bin(self, name: str, chunks: Iterable[bytes], strings: SharedStrings) -> None:
         row = 0
         idx: list[int] = []
+        from quzhou_desktop.spreadsheets.guard_exact import biff12_records
+
         for rtype, payload in biff12_records(name, chunks):
             if rtype == 0 and len(payload) >= 4:  # BrtRowHdr
                 row = struct.unpack_from("<I", payload)[0] + 1
@@ -225,121 +232,6 @@ def check_sheet(name: str, scan: SheetScan, strings: SharedStrings, part_bytes: 
 def _prepend(head: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield head
     yield from rest
-
-
-class _ExpatScan:
-    """The slow, exact path: prefixed tags (``<x:c>``) or cells without ``r`` (positions counted as calamine
-    counts them)."""
-
-    def __init__(self, scan: SheetScan, name: str, strings: SharedStrings) -> None:
-        self.s, self.name, self.strings = scan, name, strings
-        self.row = 0
-        self.col = 0
-        self.cell: tuple[int, int, bool] | None = None  # row, col, shared string
-        self.valued = False
-        self.v: list[str] | None = None
-
-    def run(self, chunks: Iterable[bytes]) -> None:
-        from xml.parsers import expat
-
-        p = expat.ParserCreate()
-        p.StartElementHandler = self.start
-        p.EndElementHandler = self.end
-        p.CharacterDataHandler = self.data
-        p.StartDoctypeDeclHandler = self.doctype
-        try:
-            for chunk in chunks:
-                p.Parse(chunk, False)
-            p.Parse(b"", True)
-        except expat.ExpatError:
-            raise DamagedFile(name=self.name, reason="工作表的 XML 内容损坏") from None
-        self.s.indexes = True
-
-    def doctype(self, *_a: object) -> None:
-        refuse_dtd(self.name, b"<!DOCTYPE")
-
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        local = tag.rpartition(":")[2]
-        if local == "row":
-            r = attrs.get("r")
-            self.row = int(r) if r and r.isdigit() else self.row + 1
-            self.col = 0
-        elif local == "c":
-            ref = attrs.get("r", "")
-            m = re.fullmatch(r"([A-Za-z]+)([0-9]+)", ref)
-            if m:
-                self.row, self.col = int(m.group(2)), column_number(m.group(1).encode())
-            else:
-                self.col += 1
-            self.cell = (self.row, self.col, attrs.get("t") == "s")
-            self.valued = False
-            if attrs.get("t") in ("inlineStr", "str"):
-                self.s.inline = True
-            if self.row > L.MAX_ROWS or self.col > L.MAX_COLUMNS:
-                check_sheet(self.name, self._at(self.row, self.col), self.strings, 0)
-        elif local in ("v", "is", "f") and self.cell is not None:
-            self.valued = True
-            if local == "v":
-                self.v = []
-
-    def _at(self, row: int, col: int) -> SheetScan:
-        s = SheetScan()
-        s.max_row, s.max_col = row, col
-        return s
-
-    def data(self, text: str) -> None:
-        if self.v is not None:
-            self.v.append(text)
-
-    def end(self, tag: str) -> None:
-        local = tag.rpartition(":")[2]
-        if local == "v" and self.v is not None and self.cell is not None and self.cell[2]:
-            value = "".join(self.v).strip()
-            if value.isdigit():
-                self.s.text += self.strings.text_of([int(value)])
-                self.s.sst_cells += 1
-            self.v = None
-        elif local == "c" and self.cell is not None:
-            if self.valued:
-                row, col, _ = self.cell
-                self.s.cells += 1
-                self.s.max_row = max(self.s.max_row, row)
-                self.s.max_col = max(self.s.max_col, col)
-            self.cell = None
-
-
-def biff12_records(name: str, chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
-    """(record type, payload) of an .xlsb part; a record longer than 4 MiB is a damaged file."""
-    buf = b""
-    pos = 0
-    for chunk in chunks:
-        buf = buf[pos:] + chunk
-        pos = 0
-        while True:
-            start = pos
-            rtype, pos = _varint(buf, pos, 2)
-            size, pos = _varint(buf, pos, 4) if pos >= 0 else (0, -1)
-            if pos < 0 or pos + size > len(buf):
-                if size > 4 * L.MiB:
-                    raise DamagedFile(name=name, reason="二进制工作表的记录长度异常")
-                pos = start
-                break
-            yield rtype, buf[pos : pos + size]
-            pos += size
-    if pos < len(buf):
-        raise DamagedFile(name=name, reason="二进制工作表不完整")
-
-
-def _varint(buf: bytes, pos: int, most: int) -> tuple[int, int]:
-    value = 0
-    for i in range(most):
-        if pos + i >= len(buf):
-            return 0, -1
-        b = buf[pos + i]
-        value |= (b & 0x7F) << (7 * i)
-        if not b & 0x80:
-            return value, pos + i + 1
-    return value, pos + most
 
 
 def column_letters(n: int) -> str:
