@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from quzhou_desktop.services.roster.setup import initialise
 from sqlalchemy import func, select
 
 from quzhou_desktop.services.kernel.auth import load_current_user
 from quzhou_desktop.services.kernel.context import AppContext, Clock
 from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.kernel.users import create_user
+from quzhou_desktop.services.roster.setup import initialise
 from quzhou_desktop.services.roster.villages import VillageSpec, list_villages
 from quzhou_desktop.store.audit.verify import Problem, verify_all
 from quzhou_desktop.store.db import Database
