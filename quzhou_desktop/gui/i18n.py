@@ -34,7 +34,7 @@ class _QtGaps(QTranslator):
     ) -> str:
         return QT_GAPS.get((context, source_text), "")
 
-    def isEmpty(self) -> bool:  # noqa: N802 (Qt's name)
+    def isEmpty(self) -> bool:
         return False
 
 
