@@ -154,6 +154,12 @@ class StepView:
         return self.state == "final"
 
     @property
+    def in_run(self) -> bool:
+        """Final and counting for the procedure: an inquorate meeting (会议无效) is on record but the step is
+        still to be done."""
+        return self.is_final and self.values.get("valid") is not False
+
+    @property
     def on(self) -> date | None:
         """The step's date: the meeting, or the first day of the posting."""
         if self.step in POSTING_STEPS:
@@ -304,7 +310,7 @@ def run_steps(s: Session, matter_id: str, *, include_drafts: bool = True) -> lis
 
 
 def final_records(s: Session, matter_id: str) -> list[StepRecord]:
-    return [v.record() for v in step_views(s, run_steps(s, matter_id, include_drafts=False))]
+    return [v.record() for v in step_views(s, run_steps(s, matter_id, include_drafts=False)) if v.in_run]
 
 
 @dataclass(frozen=True)

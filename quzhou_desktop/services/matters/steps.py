@@ -103,14 +103,11 @@ def save_step(
     with ctx.read() as s:
         existing = step_views(s, run_steps(s, matter_id, include_drafts=False))
     check, entries, roster, _ = evaluate_input(ctx, matter0, st, clean, rules, existing)
-    if final:
-        if check.problems:
-            raise ValidationError(field=st.label, reason="；".join(check.problems))
-        if check.outcome is not None:
-            check.outcome.raise_if_not_valid()
+    if final and not check.can_finalize:  # the same words the dialog shows, once
         errors = [f for f in check.findings if f.is_error]
-        if errors:  # C10–C15 from core.matters.check_step, plus the plan posting's own period (C11)
-            raise StepNotAllowed(rule=errors[0].code, explanation="；".join(f.shown for f in errors))
+        if errors and not check.todo and not check.problems:  # C10–C15, and the plan posting's period (C11)
+            raise StepNotAllowed(rule=errors[0].code, explanation=check.refusal)
+        raise ValidationError(field=st.label, reason=check.refusal)
     action = "matter.finalize_step" if final else "matter.save_draft"
     with ctx.write(action) as s:
         matter = load_matter(s, matter_id)
@@ -235,6 +232,10 @@ def _write_attendance(
 def _advance(
     s: Session, matter: Matter, existing: list[StepView], row: MatterStep, rules: TownshipRules, today: date
 ) -> None:
+    """Move the matter on after ``row`` was finalised. An inquorate meeting (会议无效) is kept on record but
+    moves nothing: the step stays due and may be recorded again. A failed vote (未通过) closes the run (C10)."""
+    if row.valid is False:
+        return
     st = StepType(row.step_type)
     matter.current_step = st.value
     if st.is_vote and row.passed is False:
@@ -247,7 +248,7 @@ def _advance(
         matter.next_due_date = None
         matter.next_deadline = None
         return
-    records = [v.record() for v in existing] + [step_views(s, [row])[0].record()]
+    records = [v.record() for v in existing if v.in_run] + [step_views(s, [row])[0].record()]
     due = due_of(records, rules, created=matter.created_at.date())
     matter.next_due_date = due.earliest
     matter.next_deadline = due.deadline
