@@ -32,7 +32,8 @@ class _QtGaps(QTranslator):
     def translate(
         self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1
     ) -> str:
-        return QT_GAPS.get((context, source_text), "")
+        # None is a null QString: "not here, ask the next catalogue" ("" would translate every text to "")
+        return QT_GAPS.get((context, source_text))  # type: ignore[return-value]
 
     def isEmpty(self) -> bool:
         return False

@@ -26,3 +26,11 @@ def test_qt_file_dialog_is_in_chinese(qtbot: QtBot, qapp: QApplication) -> None:
     texts = {label.text() for label in dlg.findChildren(QLabel)}
     assert {"查找范围(&L)：", "文件类型(&T)：", "文件名称(&N)："} <= texts
     assert not [t for t in texts if re.search(r"[A-Za-z]", re.sub(r"\(&\w\)", "", t))]
+
+
+def test_the_fallback_leaves_other_texts_alone(qapp: QApplication) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    install_qt_translations(qapp)
+    assert QCoreApplication.translate("quzhou", "定稿") == "定稿"
+    assert QCoreApplication.translate("QFileDialog", "Files of &type:") == "文件类型(&T)："

@@ -325,7 +325,10 @@ class MattersPage(SectionPage):
             warnings = dlg.last_check.warnings if dlg.last_check else ()
             self.reload(keep=True)
             if dlg.saved is not None and dlg.saved.is_final:
-                if dlg.saved["passed"] is False:
+                if dlg.saved["valid"] is False:
+                    show_error(self, tr("会议无效，已如实记录。事项停留在本步骤，可另行召开会议后再登记本步骤。"),
+                               title=tr("会议无效"))  # fmt: skip
+                elif dlg.saved["passed"] is False:
                     show_error(self, tr("表决未通过，本轮程序终止，事项记为“未通过”。如修改方案，可点“修改方案重新提议”。"),
                                title=tr("未通过"))  # fmt: skip
                 else:
