@@ -72,11 +72,8 @@ class Env:
         from quzhou_desktop.services.vouchers.query import list_vouchers
         from quzhou_desktop.services.vouchers.voucher import VoucherFilter
 
-        flt = VoucherFilter(
-            village_id=self.village_id(), statuses=frozenset({status}) if status else frozenset()
-        )
-        rows = list_vouchers(self.clerk, flt)
-        return rows[0]
+        flt = VoucherFilter(statuses=frozenset({status}) if status else frozenset())
+        return list_vouchers(self.admin, flt)[0]
 
     def disclosure(self):  # type: ignore[no-untyped-def]
         from quzhou_desktop.services.disclosures.disclosure import get_disclosure
@@ -110,7 +107,7 @@ class Env:
         from quzhou_desktop.services.notices.issue import print_notices
 
         buf = io.BytesIO()
-        issued = print_notices(self.clerk, [("voucher", self.voucher("paid").id)], buf)
+        issued = print_notices(self.admin, [("voucher", self.voucher("accepted").id)], buf)
         return buf.getvalue(), list(issued)
 
     def close(self) -> None:

@@ -91,7 +91,7 @@ def text_edit(placeholder: str) -> QPlainTextEdit:
 class StepDialog(QDialog):
     """Record (or continue the draft of) ``step`` of matter ``matter_id``."""
 
-    COL_NAME, COL_ROLE, COL_PRESENT, COL_EXCLUDED, COL_REASON = range(5)
+    COL_PRESENT, COL_NAME, COL_ROLE, COL_EXCLUDED, COL_REASON = range(5)
 
     def __init__(
         self,
@@ -201,14 +201,15 @@ class StepDialog(QDialog):
         top.addStretch(1)
         alay.addLayout(top)
         self.table.setHorizontalHeaderLabels(
-            [tr("姓名"), tr("身份"), tr("到会"), tr("不计入应到"), tr("原因")]
+            [tr("到会"), tr("姓名"), tr("身份"), tr("不计入应到"), tr("原因")]
         )
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setTabKeyNavigation(False)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        hh.setStretchLastSection(True)
+        hh.setSectionResizeMode(self.COL_ROLE, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
         self.table.setMinimumHeight(160)
         alay.addWidget(self.table, 1)
         self.votes_box = QGroupBox(tr("表决"))
@@ -252,6 +253,8 @@ class StepDialog(QDialog):
             line = self.fontMetrics().lineSpacing()
             for edit, lines in ((self.decision_edit, 3), (self.minutes_edit, 5), (self.plan_edit, 3)):
                 edit.setMinimumHeight(line * lines + 12)
+            self.decision_edit.setMaximumHeight(line * 4 + 12)
+            self.plan_edit.setMaximumHeight(line * 5 + 12)
             lay.addLayout(texts, 1)
         else:
             if step is StepType.PLAN_POSTING:
@@ -507,7 +510,7 @@ class StepDialog(QDialog):
             is_excl = old is not None and getattr(old, "status", "") == "excluded"
             excluded.setCheckState(Qt.CheckState.Checked if is_excl else Qt.CheckState.Unchecked)
             reason = QTableWidgetItem((getattr(old, "reason", None) or "") if old else "")
-            for c, item in enumerate((name, role, present, excluded, reason)):
+            for c, item in enumerate((present, name, role, excluded, reason)):
                 self.table.setItem(r, c, item)
         self.table.blockSignals(False)
         self._timer.start()

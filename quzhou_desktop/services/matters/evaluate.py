@@ -20,6 +20,7 @@ from quzhou_desktop.core.meetings import (
     evaluate_meeting,
 )
 from quzhou_desktop.core.money import Finding
+from quzhou_desktop.core.names import pinyin_key
 from quzhou_desktop.core.rules import with_basis
 from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.kernel.context import AppContext
@@ -193,7 +194,7 @@ def meeting_roster(ctx: AppContext, village_id: str, body: str, on: date) -> Ros
             seen[r.person_id] = replace(old, roles=f"{old.roles}、{role}")
         else:
             seen[r.person_id] = RosterEntry(r.person_id, r.person_name, role, r.party_status)
-    entries = sorted(seen.values(), key=lambda e: (not e.votes, e.name))
+    entries = sorted(seen.values(), key=lambda e: (not e.votes, pinyin_key(e.name)))
     return Roster(b, on, tuple(entries))
 
 
