@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from quzhou_desktop import APP_TITLE, __version__
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.widgets.fit import fit_to_screen
 from quzhou_desktop.gui.messages import show_info
 from quzhou_desktop.gui.shell import sections
+from quzhou_desktop.gui.widgets.fit import fit_to_screen
 from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import villages as villages_svc
