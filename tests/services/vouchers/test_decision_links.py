@@ -77,7 +77,7 @@ def test_c16_the_service_refuses_a_wrong_decision(v: Village, slot: str, step: s
     ids = decisions(v)
     with pytest.raises(ValidationError, match=reason) as exc:
         create_voucher(v.clerk, v.vid, v.fields(2_500_000, **{slot: ids[step]}))
-    assert "C16" not in str(exc.value) and "依据" in str(exc.value) or "未获通过" in reason
+    assert ("C16" not in str(exc.value) and "依据" in str(exc.value)) or "未获通过" in reason
 
 
 def test_c16_a_right_decision_is_accepted(v: Village) -> None:
