@@ -100,8 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         size, minimum = widget.size(), widget.minimumSize().expandedTo(widget.minimumSizeHint())
         if widget.layout() is None:
             minimum = widget.minimumSize()
-        limit_w, limit_h = screen.width() - (0 if widget.isMaximized() else FRAME_W), screen.height() - (
-            0 if widget.isMaximized() else FRAME_H
+        limit_w, limit_h = (
+            screen.width() - (0 if widget.isMaximized() else FRAME_W),
+            screen.height() - (0 if widget.isMaximized() else FRAME_H),
         )
         results.append({
             "name": entry.name, "cls": entry.cls, "width": size.width(), "height": size.height(),

@@ -70,7 +70,9 @@ SCREENS = [
 
 
 @pytest.mark.parametrize(("screen", "maximise", "scale"), SCREENS)
-def test_every_window_fits(tmp_path: Path, demo_file: Path, screen: str, maximise: bool, scale: str | None) -> None:
+def test_every_window_fits(
+    tmp_path: Path, demo_file: Path, screen: str, maximise: bool, scale: str | None
+) -> None:
     out = tmp_path / "fit.json"
     env = {**os.environ, "QUZHOU_DATA_DIR": str(tmp_path / "data")}
     env.pop("QT_SCALE_FACTOR", None)

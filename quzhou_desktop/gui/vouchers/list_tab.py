@@ -127,6 +127,11 @@ class VoucherListTab(QWidget):
         self.count_label = QLabel()
         actions.addWidget(self.count_label)
         lay.addLayout(actions)
+        self.sign_reason = QLabel()  # why 签字 is off for this voucher, before any password is typed
+        self.sign_reason.setWordWrap(True)
+        self.sign_reason.setStyleSheet("color: #8a5a00;")
+        self.sign_reason.setVisible(False)
+        lay.addWidget(self.sign_reason)
 
         self.model: PagedTableModel[VoucherRow] = PagedTableModel(
             COLUMNS, self._fetch, self._count, sort="date", descending=True, parent=self
@@ -240,6 +245,19 @@ class VoucherListTab(QWidget):
             "return": st == "delivered",
             "void": st in ("draft", "submitted", "needs_correction", "rejected", "reviewed", "returned"),
         }
+        block = ""
+        sign = self.buttons["sign"]
+        if self.current is not None and not sign.isHidden():
+            block = flow.sign_block(self.ctx, self.current.row.id)
+            enabled["sign"] = not block
+            offices = flow.signing_offices(self.ctx, self.current.row.id)
+            if len(offices) > 1:  # 一肩挑: one act records both offices
+                sign.setText(tr("签字（") + "、".join(offices) + tr("）…"))
+            elif offices:
+                sign.setText(offices[0] + tr("签字…"))
+        sign.setToolTip(block)
+        self.sign_reason.setText(tr("暂不能签字：") + block if block else "")
+        self.sign_reason.setVisible(bool(block))
         for key, b in self.buttons.items():
             b.setEnabled(enabled[key])
 

@@ -106,7 +106,10 @@ class VoucherDialog(ServiceDialog):
         self.resolution_combo = QComboBox()
         self.resolution_combo.setEditable(True)
         for combo, hint in (
-            (self.decision_combo, tr("选择本村联席会议的决定，或直接填写，如：2026年3月12日村务联席会议决定")),
+            (
+                self.decision_combo,
+                tr("选择本村联席会议的决定，或直接填写，如：2026年3月12日村务联席会议决定"),
+            ),
             (self.resolution_combo, tr("选择本村村民（代表）会议的决议，或直接填写")),
         ):
             line = combo.lineEdit()

@@ -178,7 +178,7 @@ DECISION_BODIES: dict[DecisionKind, tuple[str, ...]] = {
 
 
 def decision_label(title: str, body: str | None, on: date | None) -> str:
-    """"村文化礼堂提升改造——2026年12月4日村务联席会议决定"."""
+    """ "村文化礼堂提升改造——2026年12月4日村务联席会议决定"."""
     from quzhou_desktop.core.meetings import Body
 
     name = Body(body).label.split("（")[0] if body else ""
@@ -212,7 +212,9 @@ def decision_choices(
         if on is not None:
             q = q.where(MatterStep.meeting_date <= on)
         return [
-            DecisionChoice(st.id, decision_label(title, st.body, st.meeting_date), st.body, st.meeting_date, title)
+            DecisionChoice(
+                st.id, decision_label(title, st.body, st.meeting_date), st.body, st.meeting_date, title
+            )
             for st, title in s.execute(q)
         ]
 

@@ -18,8 +18,8 @@ from quzhou_desktop.services.demo import DemoState, rosters
 from quzhou_desktop.services.kernel.context import AppContext, Clock
 from quzhou_desktop.services.matters import matter as M
 from quzhou_desktop.services.matters import steps as S
-from quzhou_desktop.services.matters.matter import get_matter
 from quzhou_desktop.services.matters.export import register_data, resolution_notice_data
+from quzhou_desktop.services.matters.matter import get_matter
 from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.models import AuditEntry
 
