@@ -163,7 +163,7 @@ def test_sign_button_is_off_with_its_reason_before_any_password(qtbot: QtBot, wo
 
 def test_monthly_form_is_read_only_for_the_clerk_and_signing_waits(qtbot: QtBot, world) -> None:  # type: ignore[no-untyped-def]
     v = make_village(world)
-    _page_clerk, vid = _enter_voucher(qtbot, v)
+    _page_clerk, _vid = _enter_voucher(qtbot, v)
     clerk = _page(qtbot, v.clerk, v.vid)
     clerk.open_month(2026, 11)
     tab = clerk.monthly_tab
