@@ -28,6 +28,7 @@ from quzhou_desktop.gui.printing.menu import PrintButton
 from quzhou_desktop.gui.vouchers.detail import VoucherDetailView
 from quzhou_desktop.gui.vouchers.sign_dialogs import ReviewDialog, SignDialog
 from quzhou_desktop.gui.vouchers.voucher_dialog import VoucherDialog
+from quzhou_desktop.gui.widgets.columns import arrange_columns
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
@@ -139,8 +140,11 @@ class VoucherListTab(QWidget):
         self.view = register_view(
             self.model, sort_column=1, descending=True
         )  # by date, newest first, as loaded
-        for col, width in enumerate((100, 90, 150, 130, 95, 150)):
-            self.view.setColumnWidth(col, width)
+        user = ctx.user
+        # 凭证号, 日期, 金额, 状态, 经手人 first: in view at 1366 px without scrolling
+        arrange_columns(self.view, "vouchers", user.id if user else None,
+                        widths={0: 70, 1: 86, 2: 150, 3: 130, 4: 90, 5: 104, 6: 64},
+                        order=(0, 1, 4, 5, 6, 2, 3))  # fmt: skip
         self.detail = VoucherDetailView(self)
         split = QSplitter()
         split.addWidget(self.view)
