@@ -97,6 +97,7 @@ class VoucherListTab(QWidget):
             ("new", "录入凭证…", Perm.VOUCHER_EDIT, self.new_voucher),
             ("edit", "修改…", Perm.VOUCHER_EDIT, self.edit_voucher),
             ("submit", "提交村监会审核", Perm.VOUCHER_EDIT, self.submit),
+            ("submit_selected", "提交所选草稿", Perm.VOUCHER_EDIT, self.submit_selected),
             ("correct", "更正…", Perm.VOUCHER_EDIT, self.correct),
             ("scan", "添加扫描件…", Perm.VOUCHER_EDIT, self.add_scan),
             ("review", "村监会审核…", Perm.VOUCHER_REVIEW, self.review),
@@ -140,6 +141,8 @@ class VoucherListTab(QWidget):
         self.view = register_view(
             self.model, sort_column=1, descending=True
         )  # by date, newest first, as loaded
+        # several rows may be selected (Ctrl/Shift) to submit imported drafts together
+        self.view.setSelectionMode(self.view.SelectionMode.ExtendedSelection)
         user = ctx.user
         # 凭证号, 日期, 金额, 状态, 经手人 first: in view at 1366 px without scrolling
         arrange_columns(self.view, "vouchers", user.id if user else None,
@@ -228,6 +231,7 @@ class VoucherListTab(QWidget):
         idx = selected.indexes()
         if idx:
             self._show(self.model.row(idx[0]).id)
+        self._update_buttons()  # 提交所选草稿 follows the number of selected drafts
 
     def _show(self, voucher_id: str) -> None:
         self.current = voucher_detail(self.ctx, voucher_id)
@@ -240,6 +244,7 @@ class VoucherListTab(QWidget):
             "new": self.village_id is not None,
             "edit": st == VoucherState.DRAFT.value,
             "submit": st in ("draft", "needs_correction", "returned"),
+            "submit_selected": len(self.selected_drafts()) > 1,
             "correct": st in ("needs_correction", "returned"),
             "scan": st == VoucherState.DRAFT.value,
             "review": st is not None,
@@ -312,6 +317,32 @@ class VoucherListTab(QWidget):
         if done_text:
             show_info(self, done_text)
         return True
+
+    def selected_drafts(self) -> list[str]:
+        """Ids of the selected rows that are drafts (or sent back), in list order."""
+        sel = self.view.selectionModel()
+        if sel is None:
+            return []
+        rows = sorted({i.row() for i in sel.selectedRows()})
+        out = []
+        for r in rows:
+            row = self.model.row(r)
+            if row.status in ("draft", "needs_correction", "returned"):
+                out.append(row.id)
+        return out
+
+    def submit_selected(self) -> str:
+        """Submit every selected draft (imported vouchers arrive as drafts); reports what was refused."""
+        ids = self.selected_drafts()
+        if not ids:
+            return ""
+        result = svc.submit_vouchers(self.ctx, ids)
+        self.reload()
+        if result.refused:
+            show_error(self, result.summary, title=tr("部分凭证未能提交"))
+        else:
+            show_info(self, result.summary)
+        return result.summary
 
     def submit(self) -> bool:
         d = self.current

@@ -305,6 +305,39 @@ def submit_voucher(ctx: AppContext, voucher_id: str) -> None:
         )
 
 
+@dataclass(frozen=True)
+class BatchResult:
+    submitted: tuple[str, ...]  # voucher numbers sent to the 村监会
+    refused: tuple[tuple[str, str], ...]  # (number, the Chinese reason)
+
+    @property
+    def summary(self) -> str:
+        head = f"已提交{len(self.submitted)}张凭证"
+        if not self.refused:
+            return head + "。"
+        why = "；".join(f"{n}：{r}" for n, r in self.refused)
+        return f"{head}；{len(self.refused)}张未能提交——{why}"
+
+
+def submit_vouchers(ctx: AppContext, voucher_ids: list[str]) -> BatchResult:
+    """Submit several vouchers (say the drafts an import brought in), each in its own transaction: one that
+    the rules refuse (C16, a locked month …) is reported and the others still go."""
+    from quzhou_desktop.core.errors import QuzhouError
+
+    done, refused = [], []
+    for vid in voucher_ids:
+        with ctx.read() as s:
+            v = load_voucher(s, vid)
+            number = v.number if v.version == 1 else f"{v.number}（第{v.version}版）"
+        try:
+            submit_voucher(ctx, vid)
+        except QuzhouError as exc:
+            refused.append((number, str(exc)))
+        else:
+            done.append(number)
+    return BatchResult(tuple(done), tuple(refused))
+
+
 def correct_voucher(ctx: AppContext, voucher_id: str, fields: VoucherFields) -> tuple[str, list[str]]:
     """A correction after 需补正 or 退回: a new draft version; the old voucher is kept as superseded."""
     user = ctx.require_user()

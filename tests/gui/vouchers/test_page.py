@@ -186,3 +186,28 @@ def test_monthly_form_is_read_only_for_the_clerk_and_signing_waits(qtbot: QtBot,
     assert tab.save()
     close_message_boxes()
     assert tab.sign_button.isEnabled() and tab.sign_reason.isHidden()
+
+
+def test_submit_the_selected_imported_drafts_at_once(qtbot: QtBot, world) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QItemSelectionModel
+
+    from quzhou_desktop.services.vouchers.voucher import create_voucher
+
+    v = make_village(world)
+    for n in ("001", "002", "003"):
+        create_voucher(v.clerk, v.vid, v.fields(number=n))
+    create_voucher(v.clerk, v.vid, v.fields(2_500_000, number="004"))  # 数额较大 without a decision: refused
+    page = _page(qtbot, v.clerk, v.vid)
+    tab = page.list_tab
+    assert not tab.buttons["submit_selected"].isEnabled()
+    sel = tab.view.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for r in range(tab.model.rowCount()):
+        sel.select(tab.model.index(r, 0), flags)
+    assert len(tab.selected_drafts()) == 4 and tab.buttons["submit_selected"].isEnabled()
+    qtbot.mouseClick(tab.buttons["submit_selected"], Qt.MouseButton.LeftButton)
+    texts = close_message_boxes()
+    assert len(texts) == 1 and texts[0].startswith("已提交3张凭证；1张未能提交——004：")
+    assert "联席会议" in texts[0]
+    statuses = sorted(tab.model.row(r).status for r in range(tab.model.rowCount()))
+    assert statuses == ["draft", "submitted", "submitted", "submitted"]
