@@ -335,7 +335,11 @@ class StepDialog(QDialog):
             le.textChanged.connect(lambda _t: later())
         for te in (self.plan_edit, self.minutes_edit, self.decision_edit):
             te.textChanged.connect(later)
-        self.table.itemChanged.connect(lambda _it: later())
+        self.table.itemChanged.connect(lambda _it: self._attendance_changed())
+        self._yes_auto = self.draft is None  # 赞成 follows 到会 − 反对 − 弃权 until the clerk types it
+        self.yes_spin.lineEdit().textEdited.connect(lambda _t: setattr(self, "_yes_auto", False))
+        for sp in (self.no_spin, self.abstain_spin, self.present_spin):
+            sp.valueChanged.connect(lambda _v: self._fill_yes())
         self.all_present.clicked.connect(self.mark_all_present)
         self.copy_previous.clicked.connect(self.copy_previous_attendance)
         self.draft_button.clicked.connect(lambda: self.save(final=False))
@@ -462,8 +466,26 @@ class StepDialog(QDialog):
             self._default_people()
 
     def _notice_toggled(self) -> None:
-        self.notice_edit.setEnabled(self.notice_check.isChecked() and not self.urgent_check.isChecked())
+        on = self.notice_check.isChecked() and not self.urgent_check.isChecked()
+        self.notice_edit.setEnabled(on)
+        if on and self.notice_edit.date() >= self.date_edit.date():
+            self._default_notice()
         self._timer.start()
+
+    def _default_notice(self) -> None:
+        """The latest notice date C13 allows for this body (the clerk corrects it if the notice went earlier)."""
+        from quzhou_desktop.core.dates import latest_notice_date
+        from quzhou_desktop.services.kernel.settings import get_rules
+
+        rules = get_rules(self.ctx)
+        days = (
+            rules.notice_days_villagers
+            if self.body() is Body.VILLAGERS
+            else rules.notice_days_representatives
+        )
+        self.notice_edit.blockSignals(True)
+        self.notice_edit.setDate(qdate(latest_notice_date(pydate(self.date_edit.date()), days)))
+        self.notice_edit.blockSignals(False)
 
     def _date_changed(self) -> None:
         self._fill_people()
@@ -526,7 +548,7 @@ class StepDialog(QDialog):
             if self._item(r, self.COL_EXCLUDED).checkState() != Qt.CheckState.Checked:
                 self._item(r, self.COL_PRESENT).setCheckState(Qt.CheckState.Checked)
         self.table.blockSignals(False)
-        self._timer.start()
+        self._attendance_changed()
 
     def set_present(self, count: int) -> None:
         """Tick the first ``count`` people as present and the rest absent (keyboard-free helper for tests)."""
@@ -535,7 +557,25 @@ class StepDialog(QDialog):
             state = Qt.CheckState.Checked if r < count else Qt.CheckState.Unchecked
             self._item(r, self.COL_PRESENT).setCheckState(state)
         self.table.blockSignals(False)
+        self._attendance_changed()
+
+    def _attendance_changed(self) -> None:
+        self._fill_yes()
         self._timer.start()
+
+    def _fill_yes(self) -> None:
+        """Most votes are all in favour: 赞成 = voting members present − 反对 − 弃权, until typed over."""
+        if not self._yes_auto or not self.is_meeting:
+            return
+        if self.body() is Body.VILLAGERS:
+            present = self.present_spin.value()
+        else:
+            voting = {e.person_id for e in self.roster.entries if e.votes} if self.roster else set()
+            present = sum(1 for a in self.attendance() if a.status == "present" and a.person_id in voting)
+        yes = max(present - self.no_spin.value() - self.abstain_spin.value(), 0)
+        self.yes_spin.blockSignals(True)
+        self.yes_spin.setValue(yes)
+        self.yes_spin.blockSignals(False)
 
     def copy_previous_attendance(self) -> bool:
         """Tick whoever came to this body's previous meeting in the village (False if there was none)."""
@@ -566,7 +606,7 @@ class StepDialog(QDialog):
                     Qt.CheckState.Checked if status == "excluded" else Qt.CheckState.Unchecked
                 )
         self.table.blockSignals(False)
-        self._timer.start()
+        self._attendance_changed()
         return True
 
     def suggest_decision(self) -> None:
