@@ -158,6 +158,7 @@ class VoucherForm(Notice):
     review: Signoff = Signoff()  # 村监会审核: opinion, names, date
     director: Signoff = Signoff()  # 主任/社长签字
     secretary: Signoff = Signoff()  # 书记签字
+    joint_note: str = ""  # 一肩挑: one signature recorded as both 主任 and 书记 (C32)
     agency: Signoff = Signoff()  # 代理中心受理
 
 

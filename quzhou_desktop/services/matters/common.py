@@ -153,6 +153,12 @@ class StepView:
         return self.state == "final"
 
     @property
+    def in_run(self) -> bool:
+        """Final and counting for the procedure: an inquorate meeting (会议无效) is on record but the step is
+        still to be done."""
+        return self.is_final and self.values.get("valid") is not False
+
+    @property
     def on(self) -> date | None:
         """The step's date: the meeting, or the first day of the posting."""
         if self.step in POSTING_STEPS:
