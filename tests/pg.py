@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.server.roles import (
     ServerNames,
     admin_connection,
@@ -182,7 +183,7 @@ class RawServerConnection:
         if sql.startswith("DROP TRIGGER "):
             return None  # replica mode has switched them off already (a dropped one is a test of its own)
         sql = sql.replace("%", "%%").replace("?", "%s")
-        return self._conn.execute(sql.encode(), params)  # type: ignore[call-overload]
+        return self._conn.execute(sql.encode(), params)
 
     def commit(self) -> None:
         self._conn.commit()
@@ -191,15 +192,16 @@ class RawServerConnection:
         self._conn.close()
 
 
-def raw_connection(db: object) -> Any:
+def raw_connection(db: Database) -> Any:
     """A connection behind the app's back: the SQLite file itself, or the server as its superuser."""
     import sqlite3
 
     from sqlalchemy.engine import make_url
 
-    server = getattr(db, "server_url", None)
+    server = db.server_url
     if server is None:
-        return sqlite3.connect(db.path)  # type: ignore[attr-defined]
+        assert db.path is not None, "an in-memory database has no file"
+        return sqlite3.connect(db.path)
     name = make_url(server).database
     assert name is not None
     return RawServerConnection(cluster().admin_url(name))

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from quzhou_desktop.core.meetings import VOTE_METHOD_LABELS
+
 
 @dataclass(frozen=True, kw_only=True)
 class Notice:
@@ -41,7 +43,7 @@ class Votes:
     yes: int
     no: int
     abstain: int
-    method: str = "举手表决"  # or 无记名投票
+    method: str = VOTE_METHOD_LABELS["举手"]  # or 无记名投票
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,6 +158,7 @@ class VoucherForm(Notice):
     review: Signoff = Signoff()  # 村监会审核: opinion, names, date
     director: Signoff = Signoff()  # 主任/社长签字
     secretary: Signoff = Signoff()  # 书记签字
+    joint_note: str = ""  # 一肩挑: one signature recorded as both 主任 and 书记 (C32)
     agency: Signoff = Signoff()  # 代理中心受理
 
 

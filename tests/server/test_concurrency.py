@@ -7,6 +7,7 @@ import multiprocessing as mp
 import os
 import signal
 import time
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
@@ -14,9 +15,9 @@ from sqlalchemy import func, select
 from quzhou_desktop.services.roster.people import PersonFields, add_person
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import AuditEntry, Person, Voucher
-from tests.factories import World, make_world
 from tests.pg import Cluster
 from tests.server import writers
+from tests.support.world import World, make_world
 
 WRITERS = 8
 EACH = 12
@@ -24,7 +25,7 @@ SPAWN = mp.get_context("spawn")
 
 
 @pytest.fixture
-def server_world(pg_database: tuple[Cluster, str]):  # type: ignore[no-untyped-def]
+def server_world(pg_database: tuple[Cluster, str]) -> Iterator[tuple[World, str]]:
     c, name = pg_database
     w = make_world(c.app_url(name))
     yield w, c.app_url(name)
@@ -36,7 +37,7 @@ def _problems(w: World) -> list[object]:
         return list(verify_all(conn))
 
 
-def test_eight_writers_in_mixed_and_same_villages_lose_nothing(server_world) -> None:  # type: ignore[no-untyped-def]
+def test_eight_writers_in_mixed_and_same_villages_lose_nothing(server_world: tuple[World, str]) -> None:
     w, url = server_world
     admin = w.admin.require_user().id
     start, out = SPAWN.Event(), SPAWN.Queue()
@@ -67,7 +68,7 @@ def test_eight_writers_in_mixed_and_same_villages_lose_nothing(server_world) -> 
     assert _problems(w) == []
 
 
-def test_a_record_changed_under_someone_is_refused_with_a_message(server_world) -> None:  # type: ignore[no-untyped-def]
+def test_a_record_changed_under_someone_is_refused_with_a_message(server_world: tuple[World, str]) -> None:
     w, url = server_world
     admin = w.admin.require_user().id
     p = add_person(w.admin, w.village_ids[0], PersonFields(name="赵大山", gender="男"))
@@ -95,7 +96,7 @@ def test_a_record_changed_under_someone_is_refused_with_a_message(server_world) 
     assert _problems(w) == []
 
 
-def test_writer_killed_mid_transaction_leaves_no_trace_and_no_lock(server_world) -> None:  # type: ignore[no-untyped-def]
+def test_writer_killed_mid_transaction_leaves_no_trace_and_no_lock(server_world: tuple[World, str]) -> None:
     w, url = server_world
     admin = w.admin.require_user().id
     with w.db.read() as s:

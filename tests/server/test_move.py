@@ -18,9 +18,9 @@ from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.dialects.postgres import ServerPasswordNeeded
 from quzhou_desktop.store.models import AuditEntry, Person, Voucher
-from tests.factories import PASSWORD, make_world
 from tests.pg import TEMPLATE, Cluster, cluster, raw_connection
-from tests.services.imports.test_imports import vouchers
+from tests.support.spreadsheets import voucher_book
+from tests.support.world import PASSWORD, make_world
 
 ROLES = ["--owner", TEMPLATE.owner, "--app-user", TEMPLATE.app]
 
@@ -45,15 +45,15 @@ def _verify(url: str) -> list[object]:
 
 
 def test_migrate_from_copies_everything_and_the_chain_goes_on(
-    tmp_path: Path, new_name: str, monkeypatch, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, new_name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from quzhou_desktop.services.imports.plan import run_import
 
     c = cluster()
     w = make_world(tmp_path / "township.sqlite3")
     p = add_person(w.admin, w.village_ids[0], PersonFields(name="徐建国", gender="男"))
     update_person(w.admin, p.id, PersonFields(name="徐建国", gender="男", phone="13800001111"))
-    assert run_import(w.admin, vouchers(tmp_path / "v.xlsx", 30), "vouchers").ok
+    assert run_import(w.admin, voucher_book(tmp_path / "v.xlsx", 30), "vouchers").ok
     with w.db.read_engine.connect() as conn:
         head = chain_head(conn)
     w.db.dispose()
@@ -79,7 +79,8 @@ def test_migrate_from_copies_everything_and_the_chain_goes_on(
             assert chain_head(conn) == head
         with db.read() as s:
             assert s.scalar(select(func.count()).select_from(Voucher)) == 30
-            assert s.get(Person, p.id).phone == "13800001111"  # type: ignore[union-attr]
+            moved = s.get(Person, p.id)
+            assert moved is not None and moved.phone == "13800001111"
         ctx = AppContext(db)
         login(ctx, "admin", PASSWORD)  # the same users and passwords
         add_person(ctx, w.village_ids[1], PersonFields(name="迁移后", gender="女"))  # the chain goes on
@@ -90,7 +91,9 @@ def test_migrate_from_copies_everything_and_the_chain_goes_on(
     assert _verify(app) == []
 
 
-def test_migrate_from_refuses_a_file_that_fails_verification(tmp_path: Path, new_name: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_migrate_from_refuses_a_file_that_fails_verification(
+    tmp_path: Path, new_name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     import sqlite3
 
     w = make_world(tmp_path / "t.sqlite3")
@@ -118,8 +121,8 @@ def test_migrate_from_refuses_a_file_that_fails_verification(tmp_path: Path, new
 
 
 def test_server_init_creates_roles_database_and_first_administrator(
-    new_name: str, tmp_path: Path, monkeypatch, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    new_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     c = cluster()
     monkeypatch.setenv("QUZHOU_PASSWORD", "admin-pass-123")
     monkeypatch.setenv("QUZHOU_APP_DB_PASSWORD", "app-pass-12345")
@@ -160,8 +163,11 @@ def test_server_init_creates_roles_database_and_first_administrator(
 
 
 def test_backup_restore_and_verify_with_a_server_address(
-    pg_database: tuple[Cluster, str], tmp_path: Path, monkeypatch, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    pg_database: tuple[Cluster, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     c, name = pg_database
     w = make_world(c.app_url(name))
     add_person(w.admin, w.village_ids[0], PersonFields(name="备份前", gender="男"))
@@ -194,8 +200,11 @@ def test_backup_restore_and_verify_with_a_server_address(
 
 
 def test_restore_of_a_backup_that_fails_verification_changes_nothing(
-    pg_database: tuple[Cluster, str], tmp_path: Path, monkeypatch, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    pg_database: tuple[Cluster, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     c, name = pg_database
     w = make_world(c.app_url(name))
     p = add_person(w.admin, w.village_ids[0], PersonFields(name="郑秀英", gender="女"))
@@ -223,8 +232,8 @@ def test_restore_of_a_backup_that_fails_verification_changes_nothing(
 
 
 def test_server_upgrade_backs_up_migrates_as_owner_and_renews_grants(
-    new_name: str, tmp_path: Path, monkeypatch, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    new_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A server left at an older schema (here 0002) is refused to the office PCs until `server upgrade`."""
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool

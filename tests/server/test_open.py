@@ -9,8 +9,8 @@ from quzhou_desktop.services.roster.people import PersonFields, add_person
 from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.dialects import CHAIN_LOCK_KEY, postgres
 from quzhou_desktop.store.errors import DatabaseBusy, DatabaseTooNew
-from tests.factories import make_world
 from tests.pg import TEMPLATE, Cluster, cluster
+from tests.support.world import make_world
 
 
 def test_an_empty_database_asks_for_server_init(request: pytest.FixtureRequest) -> None:

@@ -3,6 +3,9 @@ the triggers that guard it; ``verify`` notices a guard that a superuser removed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import psycopg
 import pytest
 
@@ -12,8 +15,8 @@ from tests.pg import TEMPLATE, Cluster
 
 
 @pytest.fixture
-def app_conn(pg_database: tuple[Cluster, str]):  # type: ignore[no-untyped-def]
-    from tests.factories import make_world
+def app_conn(pg_database: tuple[Cluster, str]) -> Iterator[psycopg.Connection[Any]]:
+    from tests.support.world import make_world
 
     c, name = pg_database
     make_world(c.app_url(name)).db.dispose()  # a township, so audit_log has entries
@@ -37,13 +40,16 @@ def app_conn(pg_database: tuple[Cluster, str]):  # type: ignore[no-untyped-def]
         ("UPDATE alembic_version SET version_num = '9999'", "permission denied"),
     ],
 )
-def test_application_role_cannot_rewrite_history(app_conn, sql: str, refusal: str) -> None:  # type: ignore[no-untyped-def]
+def test_application_role_cannot_rewrite_history(
+    app_conn: psycopg.Connection[Any], sql: str, refusal: str
+) -> None:
     with pytest.raises(psycopg.Error, match=refusal):
         app_conn.execute(sql)
-    assert app_conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] > 0
+    entries = app_conn.execute("SELECT count(*) FROM audit_log").fetchone()
+    assert entries is not None and entries[0] > 0
 
 
-def test_application_role_may_append_and_read(app_conn) -> None:  # type: ignore[no-untyped-def]
+def test_application_role_may_append_and_read(app_conn: psycopg.Connection[Any]) -> None:
     assert app_conn.execute("SELECT has_table_privilege('audit_log', 'INSERT')").fetchone() == (True,)
     assert app_conn.execute("SELECT has_table_privilege('audit_log', 'SELECT')").fetchone() == (True,)
     assert app_conn.execute("SELECT current_user").fetchone() == (TEMPLATE.app,)

@@ -43,13 +43,3 @@ def build_demo(path: Path | None, *, seed: int = 2026, today: date | None = None
             db.dispose()
     order = ["admin", "wenshu", "jianwei_zr", "jianwei", "zhuren", "shuji", "chakan"]
     return sorted(users, key=lambda u: order.index(u.username) if u.username in order else 99)
-
-
-def build_demo_context(*, seed: int = 2026, today: date | None = None) -> tuple[AppContext, DemoState]:
-    """An in-memory demo for tests: the context (not logged in) and the state."""
-    db = Database(None)
-    ctx = AppContext(db)
-    state = DemoState(ctx=ctx, rng=random.Random(seed), today=today or ctx.clock.today())
-    for part in PARTS:
-        part(state)
-    return ctx, state

@@ -86,7 +86,7 @@ def test_rules_form_is_read_only_for_a_clerk(qtbot: QtBot, demo_ctx: AppContext)
     tab = RulesTab(demo_ctx)
     qtbot.addWidget(tab)
     assert tab.save_button.isHidden()
-    assert all(not e.widget.isEnabled() for e in tab.editors.values())
+    assert tab.editors and all(not e.widget.isEnabled() for e in tab.editors.values())
 
 
 def test_users_tab_creates_and_resets(qtbot: QtBot, demo_ctx: AppContext) -> None:
@@ -126,10 +126,11 @@ def test_new_village_reaches_the_selector(qtbot: QtBot, demo_ctx: AppContext) ->
     assert isinstance(page, SettingsPage) and page.villages is not None
     dlg = page.villages.add_village()
     dlg.name_edit.setText("余东村")
+    dlg.households_spin.setValue(150)
+    dlg.adults_spin.setValue(420)
     dlg.accept()
     assert "余东村" in dlg.error_text()  # duplicate name refused
     dlg.name_edit.setText("芳村")
-    dlg.households_spin.setValue(150)
     dlg.accept()
     assert dlg.error_text() == ""
     assert win.village_combo.findText("芳村") >= 0

@@ -13,8 +13,8 @@ from quzhou_desktop.gui.shell.main_window import MainWindow
 from quzhou_desktop.gui.shell.server_dialog import ServerDialog
 from quzhou_desktop.services.kernel import server
 from quzhou_desktop.services.kernel.context import AppContext
-from tests.factories import PASSWORD, make_world
 from tests.pg import TEMPLATE, Cluster
+from tests.support.world import PASSWORD, make_world
 
 APP_PASSWORD = "qz-app-pass-1"  # what tests/pg.py gives the application role
 
