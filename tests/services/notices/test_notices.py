@@ -26,9 +26,9 @@ from quzhou_desktop.services.notices.issue import (
     verify_notice,
 )
 from quzhou_desktop.store.models import NoticePrint, StepAmendment, Voucher
+from tests.pg import raw_connection
 from tests.support.notices import DECISION, MATTER, OUTCOME, Printables
 from tests.support.pdf import pdf_text
-from tests.support.world import raw_sqlite
 
 Getter = Callable[[Printables], str]
 
@@ -117,7 +117,7 @@ def _amend_decision(w: Printables) -> None:
 
 
 def _raw_edit(w: Printables) -> None:
-    con = raw_sqlite(w.world)  # behind the app's back
+    con = raw_connection(w.world.db)  # behind the app's back: the file, or the server as superuser
     con.execute("UPDATE voucher SET amount_fen = 5000100 WHERE number = '2026-031'")
     con.commit()
     con.close()
