@@ -70,17 +70,47 @@ def test_first_line_starts_at_the_type_area_top_and_left(rendered: dict[str, Pat
         assert abs(min(c["x0"] for c in chars) - LEFT) <= 1.5 * MM
 
 
-def test_footer_holds_qr_and_code_below_the_page_number_line(rendered: dict[str, Path]) -> None:
+def _qr_box(page: pdfplumber.page.Page) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) of the QR modules drawn in the bottom margin."""
+    qr = [r for r in page.rects if r["top"] > BOTTOM_EDGE]
+    assert qr
+    return (
+        min(r["x0"] for r in qr),
+        min(r["top"] for r in qr),
+        max(r["x1"] for r in qr),
+        max(r["bottom"] for r in qr),
+    )
+
+
+def test_footer_holds_a_qr_code_of_at_least_20_mm_and_the_code_in_the_bottom_margin(
+    rendered: dict[str, Path],
+) -> None:
     with pdfplumber.open(rendered["resolution"]) as pdf:
         page = pdf.pages[0]
         h = float(page.height)
         foot = "".join(c["text"] for c in page.chars if c["top"] > BOTTOM_EDGE + 2 * MM)
         assert foot == "核验码：" + ALL["resolution"].code
-        qr = [r for r in page.rects if r["top"] > BOTTOM_EDGE]
-        assert qr
-        assert min(h - r["bottom"] for r in qr) >= QR_Y - 0.5
-        assert max(h - r["top"] for r in qr) <= QR_Y + QR_SIZE + 0.5
-        assert max(h - r["top"] for r in qr) < h - BOTTOM_EDGE - PAGE_NO_GAP - PAGE_NO_SIZE
+        x0, top, x1, bottom = _qr_box(page)
+        assert x1 - x0 >= 20 * MM and bottom - top >= 20 * MM  # a phone reads it at arm's length
+        assert h - bottom >= QR_Y - 0.5 and h - top <= QR_Y + QR_SIZE + 0.5
+        assert h - bottom >= 5 * MM  # clear of the printers' unprintable edge
+        assert top > BOTTOM_EDGE + 2 * MM  # below the 版心
+        assert abs((x0 + x1) / 2 - float(page.width) / 2) < 40 * MM  # centred with its text
+
+
+def test_qr_code_keeps_clear_of_the_page_numbers_on_odd_and_even_pages(tmp_path: Path) -> None:
+    out = tmp_path / "long.pdf"
+    assert render(long_resolution(), out) >= 2
+    with pdfplumber.open(out) as pdf:
+        for page in pdf.pages[:2]:
+            x0, top, x1, bottom = _qr_box(page)
+            number = _page_number_chars(page)
+            assert number
+            nx0, nx1 = min(c["x0"] for c in number), max(c["x1"] for c in number)
+            assert nx1 < x0 - 5 * MM or nx0 > x1 + 5 * MM, page.page_number
+            code = [c for c in page.chars if c["top"] > BOTTOM_EDGE + 2 * MM and c not in number]
+            assert code and min(c["x0"] for c in code) > x1
+            assert max(c["x1"] for c in code) < (nx0 if nx0 > x1 else float(page.width))
 
 
 def test_single_page_notice_has_no_page_number(rendered: dict[str, Path]) -> None:
