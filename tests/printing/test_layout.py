@@ -103,7 +103,7 @@ def test_qr_code_keeps_clear_of_the_page_numbers_on_odd_and_even_pages(tmp_path:
     assert render(long_resolution(), out) >= 2
     with pdfplumber.open(out) as pdf:
         for page in pdf.pages[:2]:
-            x0, top, x1, bottom = _qr_box(page)
+            x0, _top, x1, _bottom = _qr_box(page)
             number = _page_number_chars(page)
             assert number
             nx0, nx1 = min(c["x0"] for c in number), max(c["x1"] for c in number)

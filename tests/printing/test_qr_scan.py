@@ -29,7 +29,19 @@ def decoded(pdf: Path, dpi: int, page: int = 1) -> list[str]:
     """The QR payloads zbar finds on ``page`` of ``pdf`` rendered at ``dpi``."""
     stem = pdf.with_name(f"{pdf.stem}-{dpi}-{page}")
     subprocess.run(
-        ["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(stem)],
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            str(dpi),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf),
+            str(stem),
+        ],
         check=True,
     )
     with Image.open(stem.with_suffix(".png")) as img:
