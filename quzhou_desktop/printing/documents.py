@@ -169,6 +169,7 @@ class RegisterStep:
     yes: int | None = None
     no: int | None = None
     abstain: int | None = None
+    result: str = ""  # 通过 / 未通过 / 会议无效 of a vote
     content: str = ""
     signatures: str = ""  # names, or empty for hand signatures
 

@@ -14,6 +14,7 @@ import pdfplumber
 import pytest
 
 from quzhou_desktop.core.errors import PermissionDenied, QuzhouError
+from quzhou_desktop.core.matters import StepType
 from quzhou_desktop.core.money import fen_to_upper, format_fen
 from quzhou_desktop.printing.fonts import MissingGlyph
 from quzhou_desktop.printing.verification import BadVerificationCode
@@ -27,10 +28,14 @@ from quzhou_desktop.services.notices.issue import (
     verify_notice,
 )
 from quzhou_desktop.store.models import NoticePrint, StepAmendment, Voucher
+from tests.printing.conftest import cell_texts
 from tests.services.notices.test_notices_world import (
     DECISION,
     MATTER,
     OUTCOME,
+    PLAN_TEXT,
+    REMARKS,
+    RESULT_TEXT,
     NoticeWorld,
     make_notice_world,
 )
@@ -74,8 +79,8 @@ CASES: list[tuple[str, Getter, list[str]]] = [
     (
         "register",
         lambda w: w.matter_id,
-        ["五议两公开登记表", MATTER, "村集体经济项目", "11/10", "90.9%", "45/42", "93.3%", "39/2/1",
-         "2026年10月28日", "张榜公布"],
+        ["五议两公开登记表", MATTER, "村集体经济项目", "11/10", "90.9%", "45/42", "93.3%", "39/2/1", "通过",
+         "2026年10月28日", "张榜公布", "组织实施"],
     ),
     (
         "voucher",
@@ -259,3 +264,40 @@ def test_a_shared_batch_cache_builds_the_same_documents(nw: NoticeWorld) -> None
             alone = canonical_content(build_document(nw.ctx, kind, get(nw)))
             assert canonical_content(build_document(nw.ctx, kind, get(nw), cache=cache)) == alone, kind
     assert cache.spending and cache.seats and cache.orgs and cache.rules is not None
+
+
+def test_register_rows_print_what_was_entered_for_each_step(nw: NoticeWorld, tmp_path: Path) -> None:
+    """The 组织实施 row prints the 实施情况 entered, not the plan text the record carries over unseen; every other
+    row prints the field its step's form shows (decision or plan of a meeting, where and when a posting was up)."""
+    from quzhou_desktop.services.notices.register import register_form
+
+    form = register_form(nw.ctx, nw.matter_id)
+    labels = {t.value: t.label for t in StepType}
+    rows = {next(k for k, v in labels.items() if v == st.step): st for st in form.steps}
+    assert list(rows) == ["propose", "consult", "plan_posting", "deliberate", "resolve", "resolution_disclosure",
+                          "implement", "result_disclosure"]  # fmt: skip
+    assert rows["propose"].content == "提议实施村道硬化"
+    assert rows["consult"].content == PLAN_TEXT
+    assert rows["plan_posting"].content.startswith("公示11月2日至11月16日")
+    assert (rows["resolve"].yes, rows["resolve"].no, rows["resolve"].abstain, rows["resolve"].result) == (
+        39,
+        2,
+        1,
+        "通过",
+    )
+    assert rows["resolve"].content == DECISION
+    assert rows["resolution_disclosure"].content == f"于村务公开栏公开11月21日至11月27日\n{DECISION}"
+    assert rows["implement"].content == OUTCOME and rows["implement"].form == "组织实施"
+    assert PLAN_TEXT not in rows["implement"].content + rows["result_disclosure"].content
+    assert (
+        rows["result_disclosure"].content
+        == f"于村务公开栏公开11月24日至11月30日\n{RESULT_TEXT}\n群众评议：{REMARKS}"
+    )
+    assert rows["consult"].signatures == "吴建国、周丽"
+    assert all(st.result == "" for name, st in rows.items() if name not in ("resolve", "deliberate"))
+    out = tmp_path / "register.pdf"
+    print_notice(nw.ctx, "register", nw.matter_id, out)
+    cells = cell_texts(out)
+    assert OUTCOME in cells and DECISION in cells
+    assert f"于村务公开栏公开11月24日至11月30日{RESULT_TEXT}群众评议：{REMARKS}" in cells
+    assert not any(PLAN_TEXT in c for c in cells if "公示" not in c and c != PLAN_TEXT)

@@ -33,6 +33,8 @@ MATTER = "村道硬化工程"
 PLAN_TEXT = "对溪边自然村至后山自然村道路实施水泥硬化，全长1.2公里，宽4.5米，预算¥128,650.00。"
 DECISION = "同意实施村道硬化工程，由村民委员会组织实施，村务监督委员会全程监督。"
 OUTCOME = "工程由衢州市柯城区通达路桥工程有限公司施工，经验收合格。"
+RESULT_TEXT = "村道硬化工程已完工，实际支出¥127,900.00。"
+REMARKS = "公示期间收到意见1条，已当面答复。"
 
 
 @dataclass
@@ -118,9 +120,26 @@ def make_notice_world(path: Path) -> NoticeWorld:
             "step_type": "resolution_disclosure",
             "posting_from": D(2026, 11, 21),
             "posting_to": D(2026, 11, 27),
+            "posting_place": "村务公开栏",
+            "decision_text": DECISION,
+            "plan_text": PLAN_TEXT,
         },
-        {"step_type": "implement", "meeting_date": D(2026, 11, 23), "outcome_text": OUTCOME},
-        {"step_type": "result_disclosure", "posting_from": D(2026, 11, 24), "posting_to": D(2026, 11, 30)},
+        # the step dialog files 实施情况 as the record text and carries the plan along unseen
+        {
+            "step_type": "implement",
+            "meeting_date": D(2026, 11, 23),
+            "minutes": OUTCOME,
+            "plan_text": PLAN_TEXT,
+        },
+        {
+            "step_type": "result_disclosure",
+            "posting_from": D(2026, 11, 24),
+            "posting_to": D(2026, 11, 30),
+            "posting_place": "村务公开栏",
+            "decision_text": RESULT_TEXT,
+            "minutes": REMARKS,
+            "plan_text": PLAN_TEXT,
+        },
     ]
     with ctx.write("test.matter") as s:
         m = Matter(
