@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from quzhou_desktop.core.dates import Period, format_chinese_date, month_of, months_between, quarter_of
+from quzhou_desktop.core.dates import (
+    Period,
+    format_chinese_date,
+    month_of,
+    months_between,
+    quarter_of,
+    year_of,
+)
 from quzhou_desktop.core.money import Finding
 from quzhou_desktop.core.rules_config import TownshipRules
 
@@ -106,8 +113,17 @@ def _monthly(busy: bool, rules: TownshipRules) -> bool:
 
 
 def period_deadline(period: Period, rules: TownshipRules) -> date:
-    """C21: the ``disclosure_deadline_day`` of the period's first month (Q3 2024 → 2024-07-20)."""
+    """C21: the ``disclosure_deadline_day`` of the period's first month (Q3 2024 → 2024-07-20); for a year (a
+    固定公开 item, posted once a year) of its ``fixed_disclosure_month`` (2024 → 2024-01-20 by default)."""
+    if period.months == 12:
+        return date(period.year, rules.fixed_disclosure_month, rules.disclosure_deadline_day)
     return date(period.year, period.first_month, rules.disclosure_deadline_day)
+
+
+def _periods(since: date, today: date, *, monthly: bool, yearly: bool) -> list[Period]:
+    if yearly:
+        return [year_of(date(y, 1, 1)) for y in range(since.year, today.year + 1)]
+    return months_between(since, today, quarterly=not monthly)
 
 
 def check_finance_cadence(
@@ -147,7 +163,8 @@ class DueItem:
 
     @property
     def explanation(self) -> str:
-        head = f"{self.period.label}定期公开（{_d(self.deadline)}前）"
+        what = "固定公开" if self.period.months == 12 else "定期公开"
+        head = f"{self.period.label}{what}（{_d(self.deadline)}前）"
         if self.state is DueState.DONE:
             return f"{head}已于{_d(self.published_on or self.deadline)}公开"
         if self.state is DueState.LATE:
@@ -158,16 +175,23 @@ class DueItem:
 
 
 def due_disclosures(
-    published: Iterable[date], since: date, today: date, *, busy: bool, rules: TownshipRules
+    published: Iterable[date],
+    since: date,
+    today: date,
+    *,
+    busy: bool,
+    rules: TownshipRules,
+    yearly: bool = False,
 ) -> list[DueItem]:
-    """C20/C21: each month (busy) or quarter from ``since`` to ``today`` with its deadline and state.
+    """C20/C21: each month (busy), quarter or — ``yearly``, for 固定公开 items — year from ``since`` to ``today``
+    with its deadline and state.
 
     A publication counts for the period that contains its date.
     """
     dates = sorted(published)
     monthly = _monthly(busy, rules)
     out = []
-    for p in months_between(since, today, quarterly=not monthly):
+    for p in _periods(since, today, monthly=monthly, yearly=yearly):
         deadline = period_deadline(p, rules)
         first = next((d for d in dates if p.contains(d)), None)
         if first is not None and first <= deadline:

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quzhou_desktop.core.dates import Period, month_of, quarter_of
+from quzhou_desktop.core.dates import Period, month_of, quarter_of, year_of
 from quzhou_desktop.core.disclosures import (
     DisclosureCategory,
     check_can_post,
@@ -153,8 +153,13 @@ def due_date_for(
     cadence: str | None, period_end: date | None, *, busy: bool, rules: TownshipRules, category: str
 ) -> date | None:
     """C21 deadline for posting a 定期 disclosure covering a period ending ``period_end``: the deadline of the
-    next month (monthly) or quarter — "Q3 2024 → by 2024-07-20" publishes the second quarter."""
-    if period_end is None or cadence not in ("quarterly", "monthly"):
+    next month (monthly) or quarter — "Q3 2024 → by 2024-07-20" publishes the second quarter.  A 固定公开 item
+    (once a year) covering a year is due in that year, by the ``fixed_disclosure_month``'s deadline day."""
+    if period_end is None:
+        return None
+    if cadence == "fixed":
+        return period_deadline(year_of(period_end), rules)
+    if cadence not in ("quarterly", "monthly"):
         return None
     monthly = cadence == "monthly" or (category == "finance" and busy and rules.finance_monthly_if_busy)
     return period_deadline(cadence_period(period_end, monthly=monthly).next(), rules)

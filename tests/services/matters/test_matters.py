@@ -493,3 +493,32 @@ def test_resolution_notice_data(world: World) -> None:
     )
     assert data.posting_from == D0 + timedelta(24) and data.decision_text == "决议内容"
     assert data.header.organisation == "石梁镇溪口村"
+
+
+@pytest.mark.parametrize(
+    ("upto", "key", "default_days", "new_days"),
+    [
+        ("resolve", "resolution_disclosure_days", 1, 3),  # C41: 决议公开 the day after, by default
+        ("implement", "result_disclosure_days", 30, 10),  # C41: 实施结果公开 within 30 days
+        ("propose", "stall_days", 90, 60),  # C41: any other step within 90 days
+    ],
+)
+def test_c41_overdue_periods_are_township_settings(
+    world: World, upto: str, key: str, default_days: int, new_days: int
+) -> None:
+    from quzhou_desktop.services.kernel.settings import get_rules, update_rules
+
+    # Given a matter waiting for the step after ``upto`` with the default period
+    m = new_matter(world)
+    done = run_to(world, m.id, upto)[upto]
+    assert getattr(get_rules(world.clerk), key) == default_days
+    start = M.get_matter(world.clerk, m.id).due.earliest or done.on
+    assert start is not None
+    row = M.get_matter(world.clerk, m.id).matter
+    assert row.next_deadline == start + timedelta(days=default_days)
+    # When the township sets another period
+    update_rules(world.login("admin"), {key: new_days})
+    # Then the stored deadline (the register's 逾期 and the dashboard) and the explanation follow it
+    d = M.get_matter(world.clerk, m.id)
+    assert d.matter.next_deadline == start + timedelta(days=new_days)
+    assert d.due.deadline == start + timedelta(days=new_days)
