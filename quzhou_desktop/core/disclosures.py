@@ -291,14 +291,20 @@ def reply_status(
     return ReplyStatus(deadline, days_late > 0, days_late, text)
 
 
-def check_can_post(category: DisclosureCategory, *, reviewed: bool) -> list[Finding]:
-    """C31: a 财务公开 cannot be posted (or printed) without a 村监会 review signature; other items get a
-    warning (浙江: 村监会对村务公开事项进行事先审查)."""
+def check_can_post(
+    category: DisclosureCategory, *, reviewed: bool, rules: TownshipRules | None = None
+) -> list[Finding]:
+    """C31: a 财务公开 — and any category the township's ``disclosure_review_scope`` names — cannot be posted (or
+    printed) without a 村监会 review signature; other items get a warning (浙江: 村监会对村务公开事项进行事先审查)."""
     if reviewed:
         return []
-    if category is DisclosureCategory.FINANCE:
+    required = (rules or TownshipRules()).review_required(
+        category.value
+    ) or category is DisclosureCategory.FINANCE
+    if required:
+        what = "财务公开" if category is DisclosureCategory.FINANCE else f"本乡镇规定{category.label}"
         return [
-            Finding("error", "C31", "财务公开须经村务监督委员会审核签字后方可公开、打印", "review_required")
+            Finding("error", "C31", f"{what}须经村务监督委员会审核签字后方可公开、打印", "review_required")
         ]
     return [
         Finding("warning", "C31", f"{category.label}事项尚未经村务监督委员会事先审查", "review_recommended")

@@ -194,10 +194,12 @@ def due_notices(ctx: AppContext, village_ids: list[str], today: date) -> list[tu
     - ("finance", disclosure id): 财务公开 with a valid 村监会 review (C31), not yet posted, or posted this month;
     - ("resolution" | "result", matter step id): 决议公开 / 实施结果公开 disclosures made from the register;
     - ("disclosure", disclosure id): other 党务/村务 disclosures ready or posted this month.
-    Drafts of 财务公开 without a review are left out (C31)."""
+    Drafts of 财务公开 without a review are left out (C31), and so are those of a category the township requires
+    to be reviewed (``disclosure_review_scope``)."""
     for vid in village_ids:
         ctx.require_village(vid)
     month = month_of(today)
+    rules = get_rules(ctx)
     out: list[tuple[str, str]] = []
     with ctx.read() as s:
         printed = {(k, r) for k, r in s.execute(select(NoticePrint.kind, NoticePrint.record_id))}
@@ -211,7 +213,7 @@ def due_notices(ctx: AppContext, village_ids: list[str], today: date) -> list[tu
         for d in rows:
             if d.status == "posted":
                 ready = d.posted_from is not None and month.contains(d.posted_from)
-            elif d.category == "finance":
+            elif rules.review_required(d.category):  # 财务, and what the township adds (C31)
                 ready = d.status == "reviewed" and review_valid(d)
             else:
                 ready = d.due_on is None or d.due_on <= month.end

@@ -60,6 +60,13 @@ class ReviewRequired(RuleViolation):
     template = "“{title}”是财务公开，须经村务监督委员会审核签字后方可公开、打印"
 
 
+class TownshipReviewRequired(RuleViolation):
+    """C31 as the township extends it (``disclosure_review_scope``): this category needs the review too."""
+
+    code = "C31"
+    template = "本乡镇规定{category}须经村务监督委员会审核签字后方可公开、打印：“{title}”还没有有效的审核"
+
+
 class DisclosureLocked(RuleViolation):
     code = "disclosure.locked"
     template = "“{title}”已{status}，不能再修改；如需更正，请新建一份更正公开"
@@ -346,12 +353,16 @@ def post_disclosure(
     if not channels:
         raise ValidationError(field="公开方式", reason="至少选择一种（公开栏、广播、明白纸或网络）")
     warnings: list[str] = []
+    rules = get_rules(ctx)
     with ctx.write("disclosure.post") as s:
         d = _load_for_change(s, disclosure_id, expected_version)
         reviewed = d.status == "reviewed" and review_valid(d)
-        for f in check_can_post(DisclosureCategory(d.category), reviewed=reviewed):
-            if f.is_error:
+        category = DisclosureCategory(d.category)
+        for f in check_can_post(category, reviewed=reviewed, rules=rules):
+            if f.is_error and category is DisclosureCategory.FINANCE:
                 raise ReviewRequired(title=d.title)
+            if f.is_error:
+                raise TownshipReviewRequired(title=d.title, category=category.label)
             warnings.append(f.shown)
         spec = _clean(DisclosureSpec(d.village_id, d.category, d.title, channels=channels,
                                      posted_from=posted_from, posted_to=posted_to))  # fmt: skip

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
@@ -33,6 +34,7 @@ from tests.services.notices.test_notices_world import (
     DECISION,
     MATTER,
     OUTCOME,
+    PARTY_BODY,
     PLAN_TEXT,
     REMARKS,
     RESULT_TEXT,
@@ -100,6 +102,14 @@ CASES: list[tuple[str, Getter, list[str]]] = [
         # the 大写 total of the spending wraps inside its cell: check the part on the first line
         ["溪口村2026年11月财务收支公开", "补助资金", "80,000.00", "51,286.50", "1,286.50",
          fen_to_upper(8000000), "人民币伍万壹仟贰佰捌拾陆", "毛秀英", "经审核，收支真实，同意公开。"],
+    ),
+    (
+        "disclosure",
+        lambda w: w.party_id,
+        ["溪口村2026年第三季度党员党费缴纳情况公开", "公开类别：党务公开", "公开期间：2026年第三季度",
+         "全体党员、村民：", PARTY_BODY, "月缴纳额（元）", "吴建国", "25.00", "自2026年11月5日至2026年11月19日",
+         "村务监督委员会审核意见：经审核，内容真实，同意公开。", "审核人：毛秀英", "中共溪口村支部委员会",
+         "2026年11月5日"],
     ),
 ]  # fmt: skip
 
@@ -247,6 +257,7 @@ def test_due_items_lists_unprinted_finance_and_review_then_forgets_them(
     today = nw.world.clock.today()
     due = due_items(nw.ctx, [nw.village_id], today)
     assert ("finance", nw.finance_id) in due and ("review", nw.review_id) in due
+    assert ("disclosure", nw.party_id) in due and ("disclosure", nw.village_draft_id) in due
     print_notices(nw.ctx, due, tmp_path / "due.pdf")
     assert due_items(nw.ctx, [nw.village_id], today) == []
 
@@ -301,3 +312,36 @@ def test_register_rows_print_what_was_entered_for_each_step(nw: NoticeWorld, tmp
     assert OUTCOME in cells and DECISION in cells
     assert f"于村务公开栏公开11月24日至11月30日{RESULT_TEXT}群众评议：{REMARKS}" in cells
     assert not any(PLAN_TEXT in c for c in cells if "公示" not in c and c != PLAN_TEXT)
+
+
+def test_village_disclosure_prints_rows_pasted_from_a_spreadsheet_as_a_table(
+    nw: NoticeWorld, tmp_path: Path
+) -> None:
+    out = tmp_path / "village.pdf"
+    issued = print_notice(nw.ctx, "disclosure", nw.village_draft_id, out)
+    cells = cell_texts(out)
+    assert ["户主", "面积（亩）", "金额（元）", "吴建国", "3.2", "384.00"] == cells[:6]
+    text = pdf_text(out)
+    assert "公开类别：村务公开" in text and "公开期间：2026年" in text and "全体村民：" in text
+    assert "如有异议请于公开期内提出。" in text and "\t" not in text
+    assert "审核人" not in text  # no review recorded, none printed
+    assert text.index("以下农户享受") < text.index("户主") < text.index("180.00") < text.index("如有异议")
+    assert "溪口村村民委员会" in text and isinstance(issued.document.date, dt.date)
+
+
+def test_township_may_require_the_review_for_village_disclosures_c31(nw: NoticeWorld, tmp_path: Path) -> None:
+    from quzhou_desktop.services.disclosures.disclosure import TownshipReviewRequired, post_disclosure
+    from quzhou_desktop.services.kernel.settings import update_rules
+
+    today = nw.world.clock.today()
+    update_rules(nw.ctx, {"disclosure_review_scope": "finance_village"})
+    with pytest.raises(TownshipReviewRequired, match="本乡镇规定村务公开须经村务监督委员会审核"):
+        print_notice(nw.ctx, "disclosure", nw.village_draft_id, tmp_path / "x.pdf")
+    with pytest.raises(TownshipReviewRequired):
+        post_disclosure(nw.ctx, nw.village_draft_id, channels=("公开栏",), posted_from=today)
+    due = due_items(nw.ctx, [nw.village_id], today)
+    assert ("disclosure", nw.village_draft_id) not in due and ("disclosure", nw.party_id) in due
+    # 党务公开 is outside that scope: it still prints (it was reviewed anyway), and so would an unreviewed one
+    print_notice(nw.ctx, "disclosure", nw.party_id, tmp_path / "party.pdf")
+    update_rules(nw.ctx, {"disclosure_review_scope": "finance"})
+    print_notice(nw.ctx, "disclosure", nw.village_draft_id, tmp_path / "ok.pdf")
