@@ -10,11 +10,11 @@ import importlib
 import pkgutil
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.context import AppContext, Clock
 from quzhou_desktop.services.kernel.users import UserInfo
 from quzhou_desktop.store.db import Database
 
@@ -54,12 +54,33 @@ def _steps() -> list[Any]:
     return sorted(mods, key=lambda m: m.ORDER)
 
 
+class DemoClock(Clock):
+    """The demo's day: the records are dated relative to it and the services check them against it (a demo
+    built for another day than today is the same township, shifted)."""
+
+    def __init__(self, today: date) -> None:
+        self.day = today
+        self._started = super().now()
+
+    def today(self) -> date:
+        return self.day
+
+    def now(self) -> datetime:
+        """08:00 in Shanghai (00:00 UTC) on the demo day, plus the time since the clock was made."""
+        return datetime.combine(self.day, time(0)) + (super().now() - self._started)
+
+
+def _context(db: Database, today: date | None) -> AppContext:
+    return AppContext(db) if today is None else AppContext(db, clock=DemoClock(today))
+
+
 def build_demo(path: Path | None, *, seed: int = 2026, today: date | None = None) -> list[UserInfo]:
-    """Create the demo township in a new database at ``path`` (None = in memory, for tests)."""
+    """Create the demo township in a new database at ``path`` (None = in memory, for tests); its dates are
+    relative to ``today`` (default: the real today), and given the same day and seed it is the same township."""
     from quzhou_desktop.services.kernel.users import list_users
 
     db = Database(path, create=True)
-    ctx = AppContext(db)
+    ctx = _context(db, today)
     state = DemoState(ctx=ctx, rng=random.Random(seed), today=today or ctx.clock.today())
     try:
         for step in _steps():
@@ -75,8 +96,7 @@ def build_demo(path: Path | None, *, seed: int = 2026, today: date | None = None
 
 def build_demo_context(*, seed: int = 2026, today: date | None = None) -> tuple[AppContext, DemoState]:
     """An in-memory demo for tests: the context (not logged in) and the state."""
-    db = Database(None)
-    ctx = AppContext(db)
+    ctx = _context(Database(None), today)
     state = DemoState(ctx=ctx, rng=random.Random(seed), today=today or ctx.clock.today())
     for step in _steps():
         step.build(state)

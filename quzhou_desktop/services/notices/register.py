@@ -45,6 +45,11 @@ class NotPrintable(ValidationError):
     template = "不能打印{what}：{reason}"
 
 
+def plan_name(title: str) -> str:
+    """ "村道硬化工程" → "村道硬化工程方案"; a title that already names a plan ("…分配方案", "…收支计划") stays."""
+    return title if title.endswith(("方案", "计划", "规划")) else f"{title}方案"
+
+
 def _load(s: Session, step_id: str) -> tuple[Matter, list[StepView]]:
     st = s.get(MatterStep, step_id)
     m = s.get(Matter, st.matter_id) if st is not None else None
@@ -105,7 +110,7 @@ def plan_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None)
         )
         return PlanNotice(
             organisation=org.full,
-            title=f"{org.village}关于{m.title}方案的公示",
+            title=f"{org.village}关于{plan_name(m.title)}的公示",
             date=start,
             issuer=org.issuer,
             matter=m.title,
