@@ -51,7 +51,7 @@ def _texts(ctx: AppContext) -> list[str]:
 
 
 def test_every_village_user_belongs_to_the_demo_village(demo: tuple[AppContext, DemoState]) -> None:
-    ctx, state = demo
+    ctx, _state = demo
     with ctx.read() as s:
         names = {v.id: v.name for v in s.scalars(select(Village))}
         users = list(s.scalars(select(UserAccount)))
@@ -70,7 +70,7 @@ def test_the_demo_clerks_voucher_is_reviewed_and_signed_by_the_demo_committee(
     from quzhou_desktop.services.vouchers.flow import review_voucher, sign_voucher
     from quzhou_desktop.services.vouchers.voucher import VoucherFields, create_voucher, submit_voucher
 
-    ctx, state = demo
+    _ctx, state = demo
     clerk = state.login("wenshu")
     vid, _ = create_voucher(
         clerk,
@@ -89,7 +89,7 @@ def test_something_is_due_to_print_of_every_board_kind(
 ) -> None:
     from quzhou_desktop.services.notices.issue import print_notices
 
-    ctx, state = demo
+    _ctx, state = demo
     admin = state.login("admin")
     due = due_items(admin, state.village_ids, TODAY)
     kinds = Counter(k for k, _ in due)
