@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -228,11 +229,19 @@ def _list_disclosures(s: Session, vs: dict[str, str]) -> list[RecordRow]:
         .where(Disclosure.village_id.in_(vs))
         .order_by(Disclosure.village_id, Disclosure.period_start, Disclosure.created_at)
     )
+    rows = list(s.scalars(q))
+
+    def group(d: Disclosure) -> tuple[str, bool, object, object]:
+        return d.village_id, d.category == "finance", d.period_start, d.period_end
+
+    shared = Counter(group(d) for d in rows if d.status != "superseded")
     out = []
-    for d in s.scalars(q):
+    for d in rows:
         period = period_label(d.period_start, d.period_end)
         kind = "finance" if d.category == "finance" else "disclosure"
         key = f"--village {vs[d.village_id]}" + (f" --period {_period_arg(d)}" if period else "")
+        if shared[group(d)] > 1:  # several in one period: the title tells them apart
+            key += f" --title {_arg(d.title)}"
         out.append(
             RecordRow("disclosures", d.id, vs[d.village_id], d.title,
                       detail=f"{period} {STATUS.get(d.status, d.status)}".strip(), key=key, prints=(kind,))
@@ -427,7 +436,8 @@ def _disclosure(s: Session, vid: str, kind: str, key: PrintKey) -> str:
     rows = [(i, t, st) for i, t, st in s.execute(q)]
     if key.title:
         wanted = "".join(key.title.split())
-        rows = [r for r in rows if wanted in "".join(r[1].split())]
+        exact = [r for r in rows if "".join(r[1].split()) == wanted]
+        rows = exact or [r for r in rows if wanted in "".join(r[1].split())]
     what = "财务公开" if finance else "党务、村务公开"
     return _one(
         f"{label}的{what}",
