@@ -147,8 +147,8 @@ def _village(
 def _party_candidate(state: DemoState, s: Session, v: Village, author: str, item: ItemInfo | None) -> None:
     """A 党务 即时公开 drafted today: the 公示 of a prospective party member (due to print at once)."""
     people = state.people[v.id]
-    p = s.get(Person, str(people["reps"][-1]))
-    assert p is not None
+    reps = [r for pid in people["reps"] if (r := s.get(Person, str(pid))) is not None]
+    p = max(reps, key=lambda r: (r.id_number or "")[6:14])  # the youngest representative
     today = state.today
     born = p.id_number[6:10] + "年" + str(int(p.id_number[10:12])) + "月" if p.id_number else ""
     s.add(
