@@ -130,8 +130,10 @@ class Task(QObject, Generic[T]):
         self._last = (done, total, text or self.label)
         if self.dialog is not None:
             self.dialog.setMaximum(max(total, 0))
-            self.dialog.setValue(min(done, total) if total > 0 else 0)
             self.dialog.setLabelText(text or self.label)
+            # Last: a window-modal QProgressDialog processes events inside setValue, where the task may finish
+            # and ``_end`` drop the dialog; nothing may touch it after this call.
+            self.dialog.setValue(min(done, total) if total > 0 else 0)
 
     def _end(self) -> None:
         self.running = False

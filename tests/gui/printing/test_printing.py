@@ -103,7 +103,8 @@ def test_batch_print_runs_in_the_background_and_opens_the_preview(qtbot: QtBot, 
         qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
     finally:
         actions.open_preview = original  # type: ignore[assignment]
-    assert "2 份公告" in opened[0].info.text()  # type: ignore[attr-defined]
+    # the 财务公开, the 村监会 review, the 党务公开 and the 村务公开 draft of the notice world
+    assert "4 份公告" in opened[0].info.text()  # type: ignore[attr-defined]
 
 
 def test_settings_tab_loads_the_font_machinery_only_when_used() -> None:
