@@ -234,7 +234,7 @@ def plan_notice_data(ctx: AppContext, step_id: str) -> PlanNoticeData:
     consult = _find(views, StepType.CONSULT) or _find(views, StepType.PROPOSE_AND_CONSULT)
     return PlanNoticeData(
         _header(m, step, village, township),
-        f"{village}关于{m.title}方案的公示",
+        f"{village}关于{m.title if m.title.endswith(('方案', '计划', '规划')) else m.title + '方案'}的公示",
         step["plan_text"] or "",
         _meeting(consult) if consult else None,
         step["posting_from"],
