@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import time
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ def _fresh_township(folder: Path, villages: list[str], n: int) -> Any:
     """A new database with the workbook's villages and an administrator, logged in (not timed)."""
     from quzhou_desktop.services.kernel import auth
     from quzhou_desktop.services.kernel.context import AppContext
-    from quzhou_desktop.services.kernel.setup import initialise
+    from quzhou_desktop.services.roster.setup import initialise
     from quzhou_desktop.services.roster.villages import VillageSpec
     from quzhou_desktop.store.db import Database
 
@@ -159,7 +160,7 @@ def exports(assets: Assets, repeat: int, rows: int) -> list[Measurement]:
     from quzhou_desktop.services.exports.rows import voucher_rows
     from quzhou_desktop.services.kernel import auth
     from quzhou_desktop.services.kernel.context import AppContext
-    from quzhou_desktop.spreadsheets.writer import fen_to_decimal, write_register
+    from quzhou_desktop.spreadsheets.writer import write_register
     from quzhou_desktop.store.db import Database
 
     ctx = AppContext(Database(assets.db))
@@ -172,7 +173,7 @@ def exports(assets: Assets, repeat: int, rows: int) -> list[Measurement]:
     product_rows = list(voucher_rows(ctx, None, d1, d2))
     query_only = time.perf_counter() - t
     # The very cells the export writes: amounts as exact 元, dates as dates, text as text.
-    cells = [[fen_to_decimal(v) if i in money else v for i, v in enumerate(r)] for r in product_rows]
+    cells = [[Decimal(v).scaleb(-2) if i in money else v for i, v in enumerate(r)] for r in product_rows]
 
     def ours() -> None:
         export_register(ctx, "vouchers", target, date_from=d1, date_to=d2)

@@ -1,6 +1,6 @@
 """Registers (台账) open, sort and filter through the real Qt table models, offscreen, on the reference DB.
 
-Where a section's page exists it is built exactly as the main window builds it (``gui.sections.build_page``)
+Where a section's page exists it is built exactly as the main window builds it (``gui.shell.sections.build_page``)
 and driven through its own widgets: ``set_village`` (open), every sortable header of every ``PagedTableModel``
 on the page in both directions (sort), every filter combo box and the search box (filter). A register whose
 page has not landed yet is measured through ``PagedTableModel`` over its service's list/count functions.
@@ -144,8 +144,9 @@ def _service_registers(ctx: Any, village_id: str) -> dict[str, tuple[Any, list[O
         Column(k, (lambda r, k=k: getattr(r, k if k != "date" else "voucher_date", "")), sort=k)
         for k in qsvc.LEDGER_SORTS
     ]
-    lmodel = PagedTableModel(lcols, lambda o, n, s, d: qsvc.ledger_rows(ctx, lstate["f"], offset=o, limit=n, sort=s or "at",
-                             descending=d), lambda: qsvc.count_ledger(ctx, lstate["f"]), sort="at", descending=True)  # fmt: skip
+    lpages = qsvc.LedgerPages(ctx)  # as the 监督台账 tab holds one
+    lmodel = PagedTableModel(lcols, lambda o, n, s, d: lpages.rows(lstate["f"], offset=o, limit=n, sort=s or "at",
+                             descending=d), lambda: lpages.count(lstate["f"]), sort="at", descending=True)  # fmt: skip
 
     def set_l(**kw: Any) -> Callable[[], None]:
         def run() -> None:
@@ -206,11 +207,10 @@ def measure_in_process(
 ) -> list[Measurement]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QAbstractItemModel
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QApplication
     from sqlalchemy import text
 
     from quzhou_desktop.app import make_application
-    from quzhou_desktop.gui.placeholder import PendingPage
     from quzhou_desktop.gui.shell import sections
     from quzhou_desktop.gui.widgets.paged_model import PagedTableModel
     from quzhou_desktop.services.kernel import auth
@@ -234,11 +234,6 @@ def measure_in_process(
             missing.append(key)
             continue
         page = sections.build_page(sec, ctx, None)
-        if isinstance(page, PendingPage) or type(page).__name__ in ("FailedPage",):
-            missing.append(sec.title)
-            page.deleteLater()
-            continue
-        assert isinstance(page, QWidget)
         page.resize(1100, 700)
         page.show()
         opened = []
@@ -248,12 +243,12 @@ def measure_in_process(
             fresh.show()
             app.processEvents()
             t = time.perf_counter()
-            fresh.set_village(village_id)  # type: ignore[attr-defined]
+            fresh.set_village(village_id)
             app.processEvents()
             opened.append((time.perf_counter() - t) * 1000)
             fresh.close()
             fresh.deleteLater()
-        page.set_village(village_id)  # type: ignore[attr-defined]
+        page.set_village(village_id)
         app.processEvents()
         models = [m for m in page.findChildren(QAbstractItemModel) if isinstance(m, PagedTableModel)]
         results.append(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from quzhou_desktop.gui.shell.flow import AppFlow
     from quzhou_desktop.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -55,10 +56,8 @@ def make_application(argv: Sequence[str]) -> QApplication:
     from quzhou_desktop import APP_NAME, APP_TITLE
     from quzhou_desktop.gui.fonts import apply_ui_font
     from quzhou_desktop.gui.i18n import install_qt_translations
-    from quzhou_desktop.gui.refguard import ensure_none_headroom
     from quzhou_desktop.paths import resource
 
-    ensure_none_headroom()  # every void Qt call costs None a reference on this PySide6 build (gui/refguard.py)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
     app.setApplicationName(APP_NAME)
@@ -112,14 +111,14 @@ def run_gui(argv: Sequence[str]) -> int:
 
     from PySide6.QtCore import QTimer
 
-    from quzhou_desktop.gui.shell import crash
+    from quzhou_desktop.gui import crash
     from quzhou_desktop.gui.shell.splash import show_splash
 
     uninstall = crash.install_excepthook(log_path)
     app.setQuitOnLastWindowClosed(False)
     splash = show_splash(app)
     opened: list[Database] = []
-    flows: list[object] = []  # keeps the flow alive for the app's lifetime
+    flows: list[AppFlow] = []  # keeps the flow alive for the app's lifetime
 
     def boot() -> None:
         from quzhou_desktop.core.errors import QuzhouError
@@ -141,7 +140,7 @@ def run_gui(argv: Sequence[str]) -> int:
         from quzhou_desktop.services.kernel.context import AppContext
 
         ctx = AppContext(db)
-        flow = AppFlow(ctx, reopen=lambda: open_database(path, create=False))
+        flow = AppFlow(ctx)
         flow.finished.connect(app.exit)
         flow.start()
         splash.close()
@@ -156,7 +155,7 @@ def run_gui(argv: Sequence[str]) -> int:
 
         worker_pool().waitForDone(30_000)
         for flow in flows:
-            flow.ctx.db.dispose()  # type: ignore[attr-defined]  # may differ from opened[0] after a restore
+            flow.ctx.db.dispose()  # may differ from opened[0] after a restore
         for db in opened:
             db.dispose()
         uninstall()

@@ -1,22 +1,36 @@
 """`quzhou-desktop` entry point: the GUI by default, headless subcommands otherwise.
 
-Subcommands live in ``quzhou_desktop.commands``: every module there with a ``register(subparsers)``
-function is discovered, so a command group is added by adding a module.  Each command prints a Chinese
-error and exits non-zero on bad input.
+Subcommands live in ``quzhou_desktop.commands``: each module's ``register(subparsers)`` adds its group, and
+``command_groups`` names them (imported only when a subcommand is parsed, so the GUI starts without them).
+Each command prints a Chinese error and exits non-zero on bad input.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from quzhou_desktop import APP_TITLE, __version__
+from quzhou_desktop.commands import Subcommands
 from quzhou_desktop.commands.argparse_zh import ChineseArgumentParser
 
-EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+# Process exit codes of every command: 0 done, 1 a problem the message explains, 2 a usage error.
+
+
+def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
+    """Each command module's ``register``, in the order the groups appear in ``--help``."""
+    from quzhou_desktop.commands import data, listing, printing, rules, setup, smoke, spreadsheets
+
+    return (
+        data.register,
+        listing.register,
+        printing.register,
+        rules.register,
+        setup.register,
+        smoke.register,
+        spreadsheets.register,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,16 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", dest="global_db", metavar="数据库文件", help="数据库文件路径（默认在用户数据目录）"
     )
     p.add_argument("-v", "--verbose", action="store_true", help="在终端显示日志")
-    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
-    import quzhou_desktop.commands as pkg
-
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if info.name.startswith("_") or info.name == "common":
-            continue
-        mod = importlib.import_module(f"quzhou_desktop.commands.{info.name}")
-        register = getattr(mod, "register", None)
-        if register is not None:
-            register(sub)
+    sub: Subcommands = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
+    for register in command_groups():
+        register(sub)
     return p
 
 

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "RULES.md"
 sys.path.insert(0, str(ROOT))
 
-from quzhou_desktop.core.rules.markdown import render  # noqa: E402
+from quzhou_desktop.core.rules_doc import render  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

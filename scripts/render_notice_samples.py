@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write docs/notices/<kind>.png: the first page of each sample notice (tests/printing/samples.py) at 60 dpi.
+"""Write docs/notices/<kind>.png: the first page of each sample notice (tests/support/printing.py) at 60 dpi.
 
 .venv/bin/python scripts/render_notice_samples.py      # needs pdftoppm (poppler-utils)
 """
@@ -16,7 +16,7 @@ OUT = ROOT / "docs" / "notices"
 sys.path.insert(0, str(ROOT))
 
 from quzhou_desktop.printing.render import render  # noqa: E402
-from tests.printing.samples import ALL  # noqa: E402
+from tests.support.printing import ALL  # noqa: E402
 
 
 def main() -> int:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from quzhou_desktop.core.rules import RULES
-from quzhou_desktop.core.rules.markdown import GENERATOR, render
+from quzhou_desktop.core.rules_doc import GENERATOR, render
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "RULES.md"

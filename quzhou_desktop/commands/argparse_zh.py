@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-EXIT_USAGE = 2
+from quzhou_desktop.commands import EXIT_USAGE
 
 # Placeholders shown for an argument without a metavar, by its dest.
 PLACEHOLDERS = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from quzhou_desktop.commands import EXIT_PROBLEM, Subcommands
 from quzhou_desktop.commands.common import (
-    EXIT_PROBLEM,
     CommandError,
     add_user_arg,
     db_path,
@@ -15,7 +15,7 @@ from quzhou_desktop.commands.common import (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     b = sub.add_parser("backup", help="备份数据库（含附件）")
     b.add_argument("--db", help="数据库文件路径")
     b.add_argument("--out", help="备份到此文件（默认放在数据库旁的备份文件夹，自动轮换）")
@@ -81,8 +81,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_selftest(args: argparse.Namespace) -> int:
     from quzhou_desktop.services.kernel.auth import login as do_login
     from quzhou_desktop.services.kernel.context import AppContext
-    from quzhou_desktop.services.kernel.setup import initialise
     from quzhou_desktop.services.roster.people import PersonFields, add_person, list_people
+    from quzhou_desktop.services.roster.setup import initialise
     from quzhou_desktop.services.roster.villages import VillageSpec, list_villages
     from quzhou_desktop.store.audit.verify import verify_all
     from quzhou_desktop.store.db import Database

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quzhou_desktop.commands.common import EXIT_PROBLEM, CommandError, add_user_arg, login, open_context
+from quzhou_desktop.commands import EXIT_PROBLEM, Subcommands
+from quzhou_desktop.commands.common import CommandError, add_user_arg, login, open_context
 
 if TYPE_CHECKING:
     from quzhou_desktop.services.kernel.context import AppContext
@@ -18,7 +19,7 @@ KIND_HELP = (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     p = sub.add_parser(
         "print",
         help="打印公告为 PDF（方案公示、决议公告、实施结果公告、财务公开表、党务村务公开、月度审核意见书、"

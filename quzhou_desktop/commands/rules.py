@@ -6,10 +6,11 @@ import argparse
 import json
 from typing import Any
 
+from quzhou_desktop.commands import Subcommands
 from quzhou_desktop.commands.common import db_path, open_context
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     p = sub.add_parser(
         "rules",
         help="列出程序依据的全部规则：内容、依据（法律条文或地方做法）和本乡镇当前的设置值",

@@ -7,11 +7,12 @@ import os
 import sys
 from pathlib import Path
 
+from quzhou_desktop.commands import Subcommands
 from quzhou_desktop.commands.common import CommandError, db_path, open_context, read_password
 from quzhou_desktop.services.roster.villages import VillageSpec
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     p = sub.add_parser("init", help="首次设置：创建乡镇、村和管理员账号（不打开界面）")
     p.add_argument("--db", help="新数据库文件路径（必填）")
     p.add_argument("--township", required=True, help="乡镇名称")
@@ -35,7 +36,7 @@ def _split_villages(text: str) -> list[str]:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from quzhou_desktop.services.kernel.setup import initialise, is_initialised
+    from quzhou_desktop.services.roster.setup import initialise, is_initialised
 
     path = db_path(args)
     names = _split_villages(args.villages)

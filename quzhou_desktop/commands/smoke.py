@@ -18,10 +18,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from quzhou_desktop.commands import Subcommands
 from quzhou_desktop.commands.common import CommandError
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     p = sub.add_parser("smoke")  # no help=: argparse then leaves it out of the command list
     p.add_argument("--out", required=True, help="公告 PDF 的输出路径")
     p.add_argument("--keep-db", help="把演示数据库保存到此路径（默认用完即删）")

@@ -8,13 +8,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from quzhou_desktop.commands.common import EXIT_PROBLEM, CommandError, add_user_arg, login, open_context
+from quzhou_desktop.commands import EXIT_PROBLEM, Subcommands
+from quzhou_desktop.commands.common import CommandError, add_user_arg, login, open_context
 from quzhou_desktop.services.exports.kinds import EXPORT_KINDS
 
 IMPORT_KINDS = ("people", "vouchers", "ledger")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands) -> None:
     i = sub.add_parser("import", help="导入表格：花名册（people）、支出凭证（vouchers）、收支明细（ledger）")
     i.add_argument(
         "kind", choices=IMPORT_KINDS, help="导入什么：people 花名册、vouchers 支出凭证、ledger 收支明细"

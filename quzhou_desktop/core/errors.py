@@ -15,7 +15,7 @@ from quzhou_desktop.core.rules import is_rule_id, with_basis
 class QuzhouError(Exception):
     """Base of every expected error the user may see."""
 
-    code: ClassVar[str] = "error"
+    code: str = "error"  # per class; an instance may name the rule that refused (``RuleFailed``)
     template: ClassVar[str] = "{message}"
 
     def __init__(self, message: str | None = None, /, **params: Any) -> None:
@@ -49,7 +49,7 @@ class RuleViolation(QuzhouError):
 
     def __init__(self, message: str | None = None, /, **params: Any) -> None:
         if is_rule_id(params.get("rule")):
-            self.code = params["rule"]  # type: ignore[misc]
+            self.code = params["rule"]
         super().__init__(message, **params)
 
     @property

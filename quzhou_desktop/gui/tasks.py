@@ -24,9 +24,12 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from quzhou_desktop.core.errors import QuzhouError
+from quzhou_desktop.gui import crash
 from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.messages import show_error
 
 T = TypeVar("T")
+R_co = TypeVar("R_co", covariant=True)  # a Task[Path] is a Task[object]: nothing is handed back to it
 _pool: QThreadPool | None = None
 _running: set[Task[Any]] = set()
 
@@ -64,13 +67,13 @@ class Progress:
 
 class _Signals(QObject):
     progress = Signal(int, int, str)
-    succeeded = Signal(object)
+    succeeded = Signal()  # the result waits in run_task's typed list, not in the signal
     failed = Signal(object)
     cancelled = Signal()
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[[Progress], Any], progress: Progress, signals: _Signals) -> None:
+    def __init__(self, fn: Callable[[Progress], None], progress: Progress, signals: _Signals) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._fn, self._progress, self._signals = fn, progress, signals
@@ -78,18 +81,18 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         try:
             try:
-                result = self._fn(self._progress)
+                self._fn(self._progress)
             except TaskCancelled:
                 self._signals.cancelled.emit()
             except BaseException as exc:
                 self._signals.failed.emit(exc)
             else:
-                self._signals.succeeded.emit(result)
+                self._signals.succeeded.emit()
         except RuntimeError:  # the receiver was deleted while we worked (app closing)
             pass
 
 
-class Task(QObject, Generic[T]):
+class Task(QObject, Generic[R_co]):
     """A handle on running work. ``finished`` fires after the callbacks ran (success, failure or cancel)."""
 
     finished = Signal()
@@ -155,9 +158,6 @@ def worker_pool() -> QThreadPool:
 
 
 def default_failure(parent: QWidget | None, exc: BaseException) -> None:
-    from quzhou_desktop.gui.messages import show_error
-    from quzhou_desktop.gui.shell import crash
-
     if isinstance(exc, QuzhouError):
         show_error(parent, exc)
     else:
@@ -180,11 +180,15 @@ def run_task(
 
     Without ``on_failure`` a ``QuzhouError`` becomes a message box and anything else the crash dialog."""
     task: Task[T] = Task(parent, title, label or title, cancellable)
+    results: list[T] = []  # the worker appends the result before it signals success (a queued signal)
 
-    def succeeded(result: object) -> None:
+    def work(progress: Progress) -> None:
+        results.append(fn(progress))
+
+    def succeeded() -> None:
         try:
             if on_success is not None:
-                on_success(result)  # type: ignore[arg-type]
+                on_success(results[0])
         finally:
             task._end()
 
@@ -210,7 +214,7 @@ def run_task(
     task.signals.cancelled.connect(cancelled)
     _running.add(task)
     QTimer.singleShot(max(show_after_ms, 0), task, task._show_dialog)
-    worker_pool().start(_Runnable(fn, task.progress, task.signals))
+    worker_pool().start(_Runnable(work, task.progress, task.signals))
     return task
 
 
@@ -227,7 +231,8 @@ def from_generator(
                 done, total, text = next(gen)
                 progress.report(done, total, text)
         except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
+            result: T = stop.value  # what the generator returned (StopIteration does not carry its type)
+            return result
         finally:
             gen.close()
 

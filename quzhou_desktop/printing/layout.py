@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from reportlab.lib.pagesizes import A3, A4
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.printing.fonts import FontSet
@@ -24,7 +25,12 @@ from quzhou_desktop.printing.textflow import Line, wrap
 
 MM = 72.0 / 25.4
 
-PAGE_W, PAGE_H = A4  # 595.28 × 841.89 pt
+# reportlab has no type information: its page size and text measure, under the types they have
+A4_SIZE: tuple[float, float] = A4
+A3_SIZE: tuple[float, float] = A3
+string_width: Callable[[str, str, float], float] = stringWidth
+
+PAGE_W, PAGE_H = A4_SIZE  # 595.28 × 841.89 pt
 TOP = 37 * MM  # 天头
 LEFT = 28 * MM  # 订口
 TEXT_W = 156 * MM  # 版心
@@ -44,7 +50,7 @@ CHAR = TEXT_W / CHARS_PER_LINE  # ≈ 15.79 pt, the body "一字"
 BODY_CHAR_SPACE = CHAR - BODY_SIZE
 PAGE_NO_GAP = 7 * MM  # dash line below the 版心
 
-PAPERS: dict[str, tuple[float, float]] = {"A4": A4, "A3": A3}
+PAPERS: dict[str, tuple[float, float]] = {"A4": A4_SIZE, "A3": A3_SIZE}
 
 
 class LayoutError(QuzhouError):
@@ -102,7 +108,7 @@ class Composer:
         self.page_no = 0
         self.y = Y_TOP
         self._descent: dict[str, float] = {}
-        self._text = None  # type: ignore[var-annotated]
+        self._text: PDFTextObject | None = None
         self._state: tuple[str, float, float] | None = None
         # Lines of the latest paragraph not yet drawn: (box top, x, line, size, cs, width, align).  Held back
         # so the 署名 block can pull the last lines onto its page instead of standing alone (no "此页无正文").
@@ -127,7 +133,9 @@ class Composer:
         for top, x, line, size, cs, width, align, _keep in held:
             self._draw_held(top, x, line, size, cs, width, align)
 
-    def _draw_held(self, top: float, x: float, line: Line, size: float, cs: float, width: float, align: str):
+    def _draw_held(
+        self, top: float, x: float, line: Line, size: float, cs: float, width: float, align: str
+    ) -> None:
         font = line.tokens[0].font if line.tokens else self.fonts.font_name("body")
         self.draw_line(line, x, baseline_in_box(top, PITCH, size, self.descent(font)), size, cs, width, align)
 
@@ -164,7 +172,7 @@ class Composer:
         text = f"— {self.page_no} —"
         font = self.fonts.font_name("number")
         self.fonts.check(text, "number", "页码")
-        width = stringWidth(text, font, PAGE_NO_SIZE)
+        width = string_width(text, font, PAGE_NO_SIZE)
         x = X1 - PAGE_NO_SIZE - width if self.page_no % 2 else X0 + PAGE_NO_SIZE
         centre = Y_BOTTOM - PAGE_NO_GAP
         self.draw_runs(x, centre - (0.5 + self.descent(font)) * PAGE_NO_SIZE, [(font, text)], PAGE_NO_SIZE)
@@ -192,7 +200,7 @@ class Composer:
 
     def draw_line(
         self, line: Line, x: float, baseline: float, size: float, cs: float, width: float, align: str
-    ):
+    ) -> None:
         """One wrapped line; ``justify`` stretches every line but a paragraph's last to ``width``."""
         glyphs = sum(len(t.text) for t in line.tokens)
         extra = width - line.width
@@ -295,13 +303,13 @@ class Composer:
         runs = self.fonts.runs(text, role, field)
         self.flush()
         self.draw_runs(x, baseline, runs, size, cs)
-        return sum(stringWidth(s, f, size) for f, s in runs) + len(text) * cs
+        return sum(string_width(s, f, size) for f, s in runs) + len(text) * cs
 
     def text_width(
         self, text: str, *, field: str, role: str = "body", size: float = BODY_SIZE, cs: float = 0.0
     ) -> float:
         runs = self.fonts.runs(text, role, field)
-        return sum(stringWidth(s, f, size) for f, s in runs) + len(text) * cs
+        return sum(string_width(s, f, size) for f, s in runs) + len(text) * cs
 
     def _carry_over(self) -> None:
         """Start a new page taking the last (up to two) held lines along, so the 署名 page has text too."""

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from quzhou_desktop.core.dates import format_chinese_date
 from quzhou_desktop.core.money import fen_to_upper, format_fen
-from quzhou_desktop.printing.documents import Meeting, PlanNotice, ResolutionNotice, ResultNotice
+from quzhou_desktop.printing.documents import AmountLine, Meeting, PlanNotice, ResolutionNotice, ResultNotice
 from quzhou_desktop.printing.layout import Composer
 from quzhou_desktop.printing.tables import Row, columns, table
 
@@ -105,7 +105,7 @@ def render_resolution(comp: Composer, doc: ResolutionNotice) -> None:
 AMOUNT_WEIGHTS = (5.0, 3.2, 6.8)
 
 
-def amount_rows(lines: tuple, total_label: str = "合计") -> tuple[Row, list[Row]]:
+def amount_rows(lines: tuple[AmountLine, ...], total_label: str = "合计") -> tuple[Row, list[Row]]:
     aligns = ("left", "right", "left")
     head = columns(
         AMOUNT_WEIGHTS, ("项目", "金额（小写）", "金额（大写）"), aligns=("center",) * 3, role="heading"

@@ -2,7 +2,7 @@
 
 Every converter takes one raw cell (``str``, ``float``, ``int``, ``bool``, ``date``, ``datetime``, ``timedelta``
 or ``None`` as python-calamine and the CSV reader give them) and returns the normalised value or raises
-:class:`BadValue` carrying a short Chinese reason. Blank cells are handled by the caller (see :func:`is_blank`).
+:class:`BadValue` carrying a short Chinese reason. Blank cells are handled by the caller.
 """
 
 from __future__ import annotations
@@ -38,10 +38,6 @@ _DATE_TEXT = re.compile(
 )
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _COUNT_TEXT = re.compile(r"(?:共|附)?\s*(\d+)\s*(?:张|页|份)?")
-
-
-def is_blank(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, str) and not value.strip())
 
 
 def cell_text(value: Any) -> str:

@@ -1,4 +1,5 @@
-"""Backups with SQLite's online backup API: daily on start-up, before migrations, on demand; restore.
+"""Backups with SQLite's online backup API: daily on start-up, before migrations, on demand (restoring one
+is ``store.restore``, which opens the backup as a database).
 
 Attachments are stored inside the database, so a backup file is the whole of the data.  Backups are
 readable only by the user (mode 600) where the OS allows, since they hold personal data.
@@ -25,11 +26,6 @@ _NAME = re.compile(r"^quzhou-(\d{8})-(\d{6})-([a-z0-9-]+)\.sqlite3$")
 
 class BackupError(QuzhouError):
     code = "backup"
-
-
-class RestoreRefused(QuzhouError):
-    code = "backup.restore_refused"
-    template = "备份文件未通过校验，没有恢复：{problem}"
 
 
 @dataclass(frozen=True)
@@ -106,36 +102,3 @@ def daily_backup(db_path: Path, *, now: datetime | None = None) -> Path | None:
     if any(b.reason == "daily" and b.taken_at.date() == now.date() for b in list_backups(db_path)):
         return None
     return make_backup(db_path, reason="daily", now=now)
-
-
-def restore(backup: Path, db_path: Path) -> Path:
-    """Verify ``backup``, keep the current database as a backup, then copy ``backup`` over it.
-
-    Returns the path of the safety copy of the database as it was before the restore."""
-    from quzhou_desktop.store.audit.verify import verify_all
-    from quzhou_desktop.store.db import Database
-
-    if not backup.is_file():
-        raise BackupError(f"备份文件不存在：{backup}")
-    candidate = Database(backup, migrate=False)
-    try:
-        with candidate.read_engine.connect() as conn:
-            problems = verify_all(conn)
-    except QuzhouError:
-        raise
-    except Exception as exc:  # a damaged file
-        raise RestoreRefused(problem=str(exc)) from exc
-    finally:
-        candidate.dispose()
-    if problems:
-        raise RestoreRefused(problem=problems[0].message)
-    safety = make_backup(db_path, reason="before-restore") if db_path.exists() else db_path
-    try:
-        with sqlite3.connect(f"file:{backup}?mode=ro", uri=True) as s, sqlite3.connect(db_path) as d:
-            s.backup(d)
-        s.close()
-        d.close()
-    except sqlite3.Error as exc:
-        raise BackupError(f"恢复失败：{exc}。原数据库的备份在 {safety}") from exc
-    log.info("restored %s from %s (safety copy %s)", db_path, backup, safety)
-    return safety

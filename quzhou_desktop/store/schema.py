@@ -8,23 +8,35 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
+from quzhou_desktop.store.backup import make_backup
 from quzhou_desktop.store.errors import DatabaseTooNew, NotADatabase
 
-if TYPE_CHECKING:
-    from quzhou_desktop.store.db import Database
-
 log = logging.getLogger(__name__)
+
+
+class Migratable(Protocol):
+    """What migrating needs of ``store.db.Database`` (which calls ``ensure_schema`` while it opens)."""
+
+    @property
+    def write_engine(self) -> Engine: ...
+
+    @property
+    def path(self) -> Path | None: ...
+
+    @property
+    def label(self) -> str: ...
+
 
 # The newest migration in store/migrations/versions (a test keeps this in step with Alembic's head).
 SCHEMA_HEAD = "0003"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def current_revision(db: Database) -> tuple[str | None, bool]:
+def current_revision(db: Migratable) -> tuple[str | None, bool]:
     """(revision, has_tables)."""
     with db.write_engine.connect() as conn:
         names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -43,7 +55,7 @@ def known_revisions() -> list[str]:
     return [rev.revision for rev in script.walk_revisions()]
 
 
-def upgrade(db: Database, target: str = "head") -> None:
+def upgrade(db: Migratable, target: str = "head") -> None:
     from alembic import command
     from alembic.config import Config
 
@@ -82,7 +94,7 @@ def precheck_file(path: Path) -> None:
         raise DatabaseTooNew(found=rev, supported=SCHEMA_HEAD)
 
 
-def ensure_schema(db: Database) -> None:
+def ensure_schema(db: Migratable) -> None:
     rev, has_tables = current_revision(db)
     if rev == SCHEMA_HEAD:
         return
@@ -95,8 +107,6 @@ def ensure_schema(db: Database) -> None:
     if rev not in known_revisions():
         raise DatabaseTooNew(found=rev, supported=SCHEMA_HEAD)
     if db.path is not None:
-        from quzhou_desktop.store.backup import make_backup
-
         make_backup(db.path, reason=f"before-migration-{rev}")
     log.info("migrating %s from %s to %s", db.label, rev, SCHEMA_HEAD)
     upgrade(db)

@@ -16,8 +16,7 @@ from PIL import Image
 
 from quzhou_desktop.printing.render import render
 from quzhou_desktop.printing.verification import normalize_code, qr_payload
-
-from .samples import ALL
+from tests.support.printing import ALL
 
 try:
     from pyzbar import pyzbar
@@ -65,7 +64,7 @@ def test_a3_page_decodes_at_100_dpi(tmp_path: Path) -> None:
 
 
 def test_every_page_of_a_long_notice_carries_the_code(tmp_path: Path) -> None:
-    from .test_layout import long_resolution
+    from tests.support.printing import long_resolution
 
     out = tmp_path / "long.pdf"
     pages = render(long_resolution(), out)

@@ -45,8 +45,8 @@ def _texts(ctx: AppContext) -> list[str]:
             )
         ):
             out += [t for t in row if t]
-        for row in s.execute(select(Disclosure.title, Disclosure.body, Disclosure.table_json)):
-            out += [t for t in row if t]
+        for texts in s.execute(select(Disclosure.title, Disclosure.body, Disclosure.table_json)):
+            out += [t for t in texts if t]
     return out
 
 

@@ -147,7 +147,7 @@ class DisclosureDialog(ServiceDialog):
         self.item.addItem(tr("（不属于目录中的事项）"), None)
         for i in cat.list_items(self.ctx, self.village_id):
             if i.category == self.category.currentData():
-                self.item.addItem(f"{i.name}（{cat.CADENCE_LABELS.get(i.cadence, i.cadence)}）", i.id)
+                self.item.addItem(f"{i.name}（{svc.CADENCE_LABELS.get(i.cadence, i.cadence)}）", i.id)
 
     def save(self) -> None:
         spec = DisclosureSpec(

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from quzhou_desktop.gui.disclosures import panel as _panel  # noqa: F401  (registers the 工作台 panel)
 from quzhou_desktop.gui.disclosures.cadence_tab import CadenceTab
 from quzhou_desktop.gui.disclosures.catalogue_tab import CatalogueTab
 from quzhou_desktop.gui.disclosures.register_tab import RegisterTab
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import attempt
+from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.services.disclosures.catalogue import ensure_default_catalogue
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 
 
-class DisclosuresPage(QWidget):
+class DisclosuresPage(SectionPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

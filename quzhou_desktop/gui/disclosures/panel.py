@@ -1,34 +1,27 @@
 """工作台 panel for 三务公开: what the village must still post this period, what is overdue (C20, C21) and
 open feedback (C23); without a village, the villages with overdue disclosures.
 
-Registered with ``gui.dashboard.register_panel`` when this module is imported (the app should import it at
-start-up, like ``gui.matters.panel``)."""
+One of ``gui.shell.dashboard.PANELS``."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.gui.disclosures.cadence_tab import village_summary
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.shell.dashboard import register_panel
+from quzhou_desktop.gui.widgets.pages import DashboardPanel
 from quzhou_desktop.services.disclosures import cadence as cad
 from quzhou_desktop.services.kernel.context import AppContext
 
 
-class DisclosuresPanel(QGroupBox):
+class DisclosuresPanel(DashboardPanel):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(tr("三务公开提醒"), parent)
-        self.ctx = ctx
-        self.village_id: str | None = None
+        super().__init__(ctx, parent)
+        self.setTitle(tr("三务公开提醒"))
         self.text = QLabel()
         self.text.setWordWrap(True)
         QVBoxLayout(self).addWidget(self.text)
-        # Filled by set_village(), which the dashboard calls right after building the panel.
-
-    def set_village(self, village_id: str | None) -> None:
-        self.village_id = village_id
-        self.refresh()
 
     def refresh(self) -> None:
         try:
@@ -53,10 +46,3 @@ class DisclosuresPanel(QGroupBox):
             for r in behind
         ]
         self.text.setText("<br>".join(lines) + "<br>" + tr("详情请到“三务公开 → 应公开提醒”查看。"))
-
-
-def register() -> None:
-    register_panel(DisclosuresPanel)
-
-
-register()

@@ -65,7 +65,8 @@ class FilesDialog(QDialog):
         self.resize(520, 360)
 
     def step_id(self) -> str | None:
-        return self.step_combo.currentData()
+        data = self.step_combo.currentData()
+        return data if isinstance(data, str) else None
 
     def reload(self) -> None:
         self.list.clear()

@@ -30,7 +30,9 @@ from quzhou_desktop.gui.messages import show_error, show_warnings
 from quzhou_desktop.gui.printing.menu import PrintButton
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
+from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.gui.widgets.register_view import register_view
+from quzhou_desktop.services.kernel.attachments import AttachmentInfo
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.settings import get_rules
@@ -55,7 +57,7 @@ COLUMNS: list[Column[MatterRow]] = [
 ]
 
 
-class MattersPage(QWidget):
+class MattersPage(SectionPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -218,7 +220,7 @@ class MattersPage(QWidget):
         try:
             self.current = matters_svc.get_matter(self.ctx, matter_id)
             ids = [s.id for s in self.current.steps]
-            files: dict[str, list] = {}
+            files: dict[str, list[AttachmentInfo]] = {}
             for f in matters_files.step_files(self.ctx, ids) if ids else []:
                 files.setdefault(f.owner_id, []).append(f)
         except QuzhouError as exc:

@@ -1,15 +1,15 @@
 """工作台 panel for the 五议两公开 register: waiting matters, postings ending soon, results not disclosed.
 
-Registered with ``gui.dashboard.register_panel`` when this module is imported (``register()`` is idempotent).
+One of ``gui.shell.dashboard.PANELS``.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.shell.dashboard import register_panel
+from quzhou_desktop.gui.widgets.pages import DashboardPanel
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.matters.query import DashboardItem, dashboard
 
@@ -28,11 +28,10 @@ def _lines(items: tuple[DashboardItem, ...], empty: str) -> str:
     return "<br>".join(out)
 
 
-class MattersPanel(QGroupBox):
+class MattersPanel(DashboardPanel):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(tr("五议两公开待办"), parent)
-        self.ctx = ctx
-        self.village_id: str | None = None
+        super().__init__(ctx, parent)
+        self.setTitle(tr("五议两公开待办"))
         lay = QVBoxLayout(self)
         self.waiting = QLabel()
         self.postings = QLabel()
@@ -43,11 +42,6 @@ class MattersPanel(QGroupBox):
             label.setWordWrap(True)
             lay.addWidget(head)
             lay.addWidget(label)
-        # Filled by set_village(), which the dashboard calls right after building the panel.
-
-    def set_village(self, village_id: str | None) -> None:
-        self.village_id = village_id
-        self.refresh()
 
     def refresh(self) -> None:
         try:
@@ -58,10 +52,3 @@ class MattersPanel(QGroupBox):
         self.waiting.setText(_lines(d.waiting, tr("没有等待办理的事项")))
         self.postings.setText(_lines(d.postings_ending, tr("近3天没有期满的公示")))
         self.undisclosed.setText(_lines(d.undisclosed, tr("没有待公开的决议或结果")))
-
-
-def register() -> None:
-    register_panel(MattersPanel)
-
-
-register()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.roster.detail import table
+from quzhou_desktop.gui.widgets.table import table
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import people as people_svc
 from quzhou_desktop.services.roster.bodies import BODY_LABELS

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -25,6 +23,7 @@ from quzhou_desktop.gui.messages import show_warnings
 from quzhou_desktop.gui.roster.kin_dialog import AddKinDialog
 from quzhou_desktop.gui.roster.membership_dialogs import AddMembershipDialog, EndMembershipDialog
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
+from quzhou_desktop.gui.widgets.table import table
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.roster import people as people_svc
@@ -32,19 +31,6 @@ from quzhou_desktop.services.roster.people import KinRow, MembershipRow, PersonR
 
 D = TypeVar("D", bound=QDialog)
 PAST = QBrush(QColor("#888888"))
-
-
-def table(headers: list[str]) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels([tr(h) for h in headers])
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.verticalHeader().setVisible(False)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setMinimumSectionSize(t.fontMetrics().horizontalAdvance("任职开始") + 16)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
 
 
 class PersonDetail(QWidget):
@@ -58,7 +44,7 @@ class PersonDetail(QWidget):
         self.kin: list[KinRow] = []
         self.dialog: QDialog | None = None
         self.warning_box: QMessageBox | None = None
-        self.on_changed = lambda: None
+        self.on_changed: Callable[[], object] = lambda: None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel(tr("在左侧选择一个人"))

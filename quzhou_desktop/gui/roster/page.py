@@ -7,10 +7,11 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.roster.bodies_tab import BodiesTab
 from quzhou_desktop.gui.roster.people_tab import PeopleTab
+from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.services.kernel.context import AppContext
 
 
-class RosterPage(QWidget):
+class RosterPage(SectionPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableWidgetItem
 from quzhou_desktop.core.errors import PermissionDenied
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import ask, show_error, show_info
-from quzhou_desktop.gui.roster.detail import table
 from quzhou_desktop.gui.tasks import Progress, Task, run_task
+from quzhou_desktop.gui.widgets.table import table
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import PERM_LABELS, Perm
 
@@ -115,7 +115,7 @@ class BackupTab(QWidget):
             self.result_label.setText(tr("已备份到：") + str(dest))
             self.refresh()
 
-        self.task = start_backup(self.ctx, self, on_done=done)  # type: ignore[assignment]
+        self.task = start_backup(self.ctx, self, on_done=done)
 
     def verify(self) -> None:
         def done(problems: object) -> None:
@@ -131,7 +131,7 @@ class BackupTab(QWidget):
 
         self.task = run_task(
             lambda p: verify_database(self.ctx, p), parent=self, title=tr("校验数据库"), on_success=done
-        )  # type: ignore[assignment]
+        )
 
     def restore_selected(self) -> None:
         r = self.table.currentRow()

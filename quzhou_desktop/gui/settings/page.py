@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.placeholder import PendingPage
+from quzhou_desktop.gui.printing.settings_tab import PrintSettingsTab
 from quzhou_desktop.gui.settings.backup_tab import BackupTab
+from quzhou_desktop.gui.settings.password import PasswordTab
 from quzhou_desktop.gui.settings.rules_tab import RulesTab
 from quzhou_desktop.gui.settings.users_tab import UsersTab
 from quzhou_desktop.gui.settings.villages_tab import VillagesTab
-from quzhou_desktop.gui.shell.password import PasswordTab
-from quzhou_desktop.gui.shell.sections import load_class
+from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 
-PRINTING_MODULE = "quzhou_desktop.gui.printing.settings_tab"
-PRINTING_CLASSES = ("PrintSettingsTab", "PrintingSettingsTab")
 
-
-def printing_tab_class() -> type | None:
-    """The printing engineer's settings tab, if their module exists yet."""
-    for name in PRINTING_CLASSES:
-        cls = load_class(PRINTING_MODULE, name)
-        if cls is not None:
-            return cls
-    return None
-
-
-class SettingsPage(QWidget):
-    villagesChanged = Signal()
-    reopenRequested = Signal(object)
-
+class SettingsPage(SectionPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -56,14 +40,11 @@ class SettingsPage(QWidget):
         self.backup = BackupTab(ctx, self)
         self.backup.reopenRequested.connect(self.reopenRequested.emit)
         self.tabs.addTab(self.backup, tr("备份与恢复"))
-        cls = printing_tab_class()
-        self.printing: QWidget = cls(ctx, self) if cls is not None else PendingPage(tr("打印"), self)
+        self.printing = PrintSettingsTab(ctx, self)
         self.tabs.addTab(self.printing, tr("打印"))
 
     def set_village(self, village_id: str | None) -> None:
-        setter = getattr(self.printing, "set_village", None)
-        if setter is not None:
-            setter(village_id)
+        """No settings tab follows the village selector."""
 
     def tab_titles(self) -> list[str]:
         return [self.tabs.tabText(i) for i in range(self.tabs.count())]

@@ -7,8 +7,8 @@ from typing import TypeVar
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
 
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.roster.detail import table
 from quzhou_desktop.gui.settings.user_dialog import ResetPasswordDialog, UserDialog
+from quzhou_desktop.gui.widgets.table import table
 from quzhou_desktop.services.kernel import users as users_svc
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.users import UserInfo

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.roster.detail import table
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
+from quzhou_desktop.gui.widgets.table import table
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import villages as villages_svc
 from quzhou_desktop.services.roster.villages import VillageInfo, VillageSpec

@@ -1,19 +1,12 @@
-"""工作台: a summary of the township built from existing services, plus panels later sections add.
+"""工作台: a summary of the township built from existing services, then one panel per section.
 
-Other sections extend the dashboard with ``register_panel(factory)``; ``factory(ctx, parent)`` returns a
-QWidget that may implement ``set_village(village_id)`` and ``refresh()``. A section registers its panel at
-import time from a module named ``quzhou_desktop.gui.<its package>.panel``: the dashboard imports every such
-module the first time it is built (``discover_panels``), so panels appear without the section page having
-been opened. Panels sit below the built-in summary in registration order.
+The panels are the ``DashboardPanel`` classes in ``PANELS``; each is built as ``cls(ctx, parent)`` below the
+built-in summary, in that order, and follows the village selector like the page does.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import logging
 from collections import Counter
-from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,64 +21,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from quzhou_desktop.gui.disclosures.panel import DisclosuresPanel
 from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.matters.panel import MattersPanel
+from quzhou_desktop.gui.vouchers.panel import VouchersPanel
+from quzhou_desktop.gui.widgets.pages import DashboardPanel, SectionPage
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import people as people_svc
 from quzhou_desktop.services.roster import villages as villages_svc
 from quzhou_desktop.services.roster.bodies import BODY_LABELS
+from quzhou_desktop.services.roster.composition import village_findings
 
-log = logging.getLogger(__name__)
-PanelFactory = Callable[[AppContext, QWidget | None], QWidget]
-_PANELS: list[PanelFactory] = []
-
-
-def register_panel(factory: PanelFactory) -> None:
-    """Add a dashboard panel (idempotent for the same factory)."""
-    if factory not in _PANELS:
-        _PANELS.append(factory)
+PANELS: tuple[type[DashboardPanel], ...] = (DisclosuresPanel, MattersPanel, VouchersPanel)
 
 
-def panels() -> list[PanelFactory]:
-    return list(_PANELS)
-
-
-def discover_panels() -> None:
-    """Import every ``quzhou_desktop.gui.<package>.panel`` module (each registers its panel on import)."""
-    import pkgutil
-
-    import quzhou_desktop.gui as gui_pkg
-
-    for info in sorted(pkgutil.iter_modules(gui_pkg.__path__), key=lambda m: m.name):
-        if not info.ispkg:
-            continue
-        name = f"quzhou_desktop.gui.{info.name}.panel"
-        try:
-            if importlib.util.find_spec(name) is None:
-                continue
-            importlib.import_module(name)
-        except Exception:
-            log.exception("dashboard panel module %s failed to import", name)
-
-
-def composition_findings(ctx: AppContext, village_id: str) -> list[str] | None:
-    """Composition warnings (C5, C6, C19) from ``services.composition.village_findings`` when that exists;
-    None when the module or function is not there yet."""
-    try:
-        mod = importlib.import_module("quzhou_desktop.services.roster.composition")
-    except ModuleNotFoundError:
-        return None
-    fn = getattr(mod, "village_findings", None)
-    if fn is None:
-        return None
+def composition_findings(ctx: AppContext, village_id: str) -> list[str]:
+    """Composition warnings (C5, C6, C19) of the village's roster today, one line each."""
     out = []
-    for f in fn(ctx, village_id):
-        level = getattr(f, "level", "warning")
-        prefix = tr("错误") if level == "error" else tr("提醒")
-        out.append(f"{prefix}：{getattr(f, 'shown', getattr(f, 'message', f))}")
+    for f in village_findings(ctx, village_id):
+        prefix = tr("错误") if f.level == "error" else tr("提醒")
+        out.append(f"{prefix}：{f.shown}")
     return out
 
 
-class DashboardPage(QWidget):
+class DashboardPage(SectionPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -127,16 +86,11 @@ class DashboardPage(QWidget):
         QVBoxLayout(self.checks_box).addWidget(self.checks_label)
         self.layout_.addWidget(self.checks_box)
 
-        self.panel_widgets: list[QWidget] = []
-        discover_panels()
-        for factory in _PANELS:
-            try:
-                w = factory(ctx, body)
-            except Exception:
-                log.exception("dashboard panel %r failed", factory)
-                continue
-            self.panel_widgets.append(w)
-            self.layout_.addWidget(w)
+        self.panel_widgets: list[DashboardPanel] = []
+        for panel_class in PANELS:
+            panel = panel_class(ctx, body)
+            self.panel_widgets.append(panel)
+            self.layout_.addWidget(panel)
         self.layout_.addStretch(1)
         self._loaded = False  # the township overview loads with the first set_village()
 
@@ -146,19 +100,15 @@ class DashboardPage(QWidget):
         if not self._loaded:
             self._refresh_township()
         self._refresh_village()
-        for w in self.panel_widgets:
-            setter = getattr(w, "set_village", None)
-            if setter is not None:
-                setter(village_id)
+        for panel in self.panel_widgets:
+            panel.set_village(village_id)
 
     def refresh(self) -> None:
         """Everything again (the section was shown again)."""
         self._refresh_township()
         self._refresh_village()
-        for w in self.panel_widgets:
-            refresh = getattr(w, "refresh", None)
-            if refresh is not None:
-                refresh()
+        for panel in self.panel_widgets:
+            panel.refresh()
 
     def _refresh_township(self) -> None:
         self._loaded = True
@@ -199,9 +149,7 @@ class DashboardPage(QWidget):
         lines = [f"{label}：{counts.get(body, 0)}{tr('人')}" for body, label in BODY_LABELS.items()]
         self.bodies_label.setText("\n".join(lines))
         findings = composition_findings(self.ctx, self.village_id)
-        if findings is None:
-            self.checks_label.setText(tr("组成检查模块尚未就绪，暂不显示。"))
-        elif not findings:
+        if not findings:
             self.checks_label.setText(tr("未发现问题。"))
         else:
             self.checks_label.setText("\n".join(findings))

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 from quzhou_desktop import APP_TITLE
 from quzhou_desktop.core.errors import QuzhouError, ValidationError
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.services.kernel import setup
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.passwords import MIN_LENGTH, validate_new_password
 from quzhou_desktop.services.kernel.users import check_username
 from quzhou_desktop.services.kernel.validate import required
+from quzhou_desktop.services.roster import setup
 from quzhou_desktop.services.roster.villages import VillageSpec, clean_spec
 
 COLUMNS = ("村名", "村代码", "户数", "18周岁以上人数", "财务往来较多")

@@ -4,19 +4,18 @@ restore (which re-opens the database and asks for a new login). ``finished(code)
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from quzhou_desktop.core.errors import QuzhouError
+from quzhou_desktop.gui import crash
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import show_error, show_info
-from quzhou_desktop.gui.shell import crash
-from quzhou_desktop.services.kernel import auth, setup
+from quzhou_desktop.services.kernel import auth
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.store.db import Database
+from quzhou_desktop.services.roster import setup
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +23,9 @@ log = logging.getLogger(__name__)
 class AppFlow(QObject):
     finished = Signal(int)
 
-    def __init__(self, ctx: AppContext, *, reopen: Callable[[], Database]) -> None:
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self._reopen = reopen
         self.wizard: QWidget | None = None
         self.login: QWidget | None = None
         self.password_dialog: QWidget | None = None
@@ -62,7 +60,7 @@ class AppFlow(QObject):
 
     def _logged_in(self) -> None:
         if auth.must_change_password(self.ctx):
-            from quzhou_desktop.gui.shell.password import ChangePasswordDialog
+            from quzhou_desktop.gui.settings.password import ChangePasswordDialog
 
             dlg = ChangePasswordDialog(self.ctx, forced=True)
             self.password_dialog = dlg
@@ -102,7 +100,7 @@ class AppFlow(QObject):
     def restore_from(self, backup: object) -> None:
         """Close the window, release the database, restore ``backup`` over it (verified first), re-open."""
         from quzhou_desktop.gui.tasks import run_task
-        from quzhou_desktop.services.kernel.maintenance import restore_backup
+        from quzhou_desktop.services.kernel.maintenance import reopen_database, restore_backup
 
         assert isinstance(backup, Path) and self.ctx.db.path is not None
         self._close_main()
@@ -112,7 +110,7 @@ class AppFlow(QObject):
             return restore_backup(ctx, backup)
 
         def done(safety: Path) -> None:
-            self._swap_database()
+            reopen_database(self.ctx)
             self.show_login()
             if self.login is not None:
                 show_info(
@@ -122,7 +120,7 @@ class AppFlow(QObject):
                 )
 
         def failed(exc: BaseException) -> None:
-            self._swap_database()
+            reopen_database(self.ctx)
             self.show_login()
             if isinstance(exc, QuzhouError):
                 show_error(self.login, exc, title=tr("没有恢复"))
@@ -130,9 +128,3 @@ class AppFlow(QObject):
                 crash.report_exception(exc)
 
         run_task(work, parent=None, title=tr("正在恢复数据库"), on_success=done, on_failure=failed)
-
-    def _swap_database(self) -> None:
-        old = self.ctx.db
-        old.dispose()
-        self.ctx.db = self._reopen()
-        self.ctx.user = None

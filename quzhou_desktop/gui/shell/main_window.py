@@ -22,6 +22,7 @@ from quzhou_desktop import APP_TITLE, __version__
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import show_info
 from quzhou_desktop.gui.shell import sections
+from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import villages as villages_svc
 
@@ -45,7 +46,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, SectionPage] = {}
         t = villages_svc.township(ctx)
         self.setWindowTitle(f"{APP_TITLE} — {t.name}" if t else APP_TITLE)
 
@@ -162,17 +163,17 @@ class MainWindow(QMainWindow):
     def _village_picked(self, _index: int = 0) -> None:
         vid = self.current_village()
         for page in self.pages.values():
-            page.set_village(vid)  # type: ignore[attr-defined]
+            page.set_village(vid)
         self.villageChanged.emit(vid)
 
     # -- sections ----------------------------------------------------------------------------------------
 
-    def show_section(self, key: str) -> QWidget:
+    def show_section(self, key: str) -> SectionPage:
         keys = [s.key for s in sections.SECTIONS]
         self.nav.setCurrentRow(keys.index(key))
         return self.pages[key]
 
-    def page(self, key: str) -> QWidget | None:
+    def page(self, key: str) -> SectionPage | None:
         return self.pages.get(key)
 
     def _show_row(self, row: int) -> None:
@@ -181,25 +182,28 @@ class MainWindow(QMainWindow):
         sec = sections.SECTIONS[row]
         page = self.pages.get(sec.key)
         if page is None:
-            page = sections.build_page(sec, self.ctx, self.stack)
+            try:
+                page = sections.build_page(sec, self.ctx, self.stack)
+            except Exception:
+                self._select_shown()  # the navigation keeps pointing at the page still on screen
+                raise  # a page that cannot be built is a bug: the crash dialog reports it
             self.pages[sec.key] = page
             self.stack.addWidget(page)
-            self._connect_optional(page)
-            page.set_village(self.current_village())  # type: ignore[attr-defined]
+            page.villagesChanged.connect(self.reload_villages)
+            page.reopenRequested.connect(self.reopenRequested.emit)
+            page.set_village(self.current_village())
             release_source_cache()
         else:
-            refresh = getattr(page, "refresh", None)
-            if refresh is not None:
-                refresh()
+            page.refresh()
         self.stack.setCurrentWidget(page)
 
-    def _connect_optional(self, page: QWidget) -> None:
-        changed = getattr(page, "villagesChanged", None)
-        if changed is not None:
-            changed.connect(self.reload_villages)
-        reopen = getattr(page, "reopenRequested", None)
-        if reopen is not None:
-            reopen.connect(self.reopenRequested.emit)
+    def _select_shown(self) -> None:
+        shown = self.stack.currentWidget()
+        keys = [key for key, page in self.pages.items() if page is shown]
+        row = [s.key for s in sections.SECTIONS].index(keys[0]) if keys else -1
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(row)
+        self.nav.blockSignals(False)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         log.info("main window closed")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import show_error, show_info
+from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.services.exports.kinds import EXPORT_KINDS
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from quzhou_desktop.gui.tasks import Progress
 
 
-class ExchangePage(QWidget):
+class SpreadsheetsPage(SectionPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -16,9 +16,8 @@ from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.vouchers import queues
-from quzhou_desktop.services.vouchers.common import local_time
-from quzhou_desktop.services.vouchers.queues import LedgerFilter, LedgerRow
+from quzhou_desktop.services.vouchers.common import OPINION_LABELS, local_time
+from quzhou_desktop.services.vouchers.queues import LedgerFilter, LedgerPages, LedgerRow
 
 COLUMNS: list[Column[LedgerRow]] = [
     Column("村", lambda r: r.village_name),
@@ -32,8 +31,11 @@ COLUMNS: list[Column[LedgerRow]] = [
     Column("时间", lambda r: local_time(r.at), sort="at", align=CENTER),
     Column("凭证现状", lambda r: r.status_label),
 ]
-KINDS = [("全部记录", ""), ("只看异议（需补正、不同意、退回）", "objections"), ("同意", "agree"),
-         ("需补正", "correct"), ("不同意", "disagree")]  # fmt: skip
+KINDS = [
+    ("全部记录", ""),
+    ("只看异议（需补正、不同意、退回）", "objections"),
+    *((label, opinion) for opinion, label in OPINION_LABELS.items()),
+]
 
 
 class LedgerTab(QWidget):
@@ -41,6 +43,8 @@ class LedgerTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.village_id: str | None = None
+        # this table's reader of the 监督台账: it keeps the first page it counted for the fetch that follows
+        self.pages = LedgerPages(ctx)
         # the count of the current filter: a header sort re-pages without re-counting (reload() re-counts)
         self._counted: tuple[LedgerFilter, int] | None = None
         lay = QVBoxLayout(self)
@@ -91,15 +95,13 @@ class LedgerTab(QWidget):
         )
 
     def _fetch(self, offset: int, limit: int, sort: str | None, desc: bool) -> list[LedgerRow]:
-        return queues.ledger_rows(
-            self.ctx, self.filter(), offset=offset, limit=limit, sort=sort or "at", descending=desc
-        )
+        return self.pages.rows(self.filter(), offset=offset, limit=limit, sort=sort or "at", descending=desc)
 
     def _count(self) -> int:
         flt = self.filter()
         if self._counted is not None and self._counted[0] == flt:
             return self._counted[1]
-        n = queues.count_ledger(self.ctx, flt)
+        n = self.pages.count(flt)
         self._counted = (flt, n)
         self.count_label.setText(tr("共{n}条").format(n=n))
         return n

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QTimer
@@ -243,9 +245,9 @@ class VoucherListTab(QWidget):
 
     # -- actions ------------------------------------------------------------------------------------------
 
-    def _open(self, dlg: QDialog, done: object) -> QDialog:
+    def _open(self, dlg: QDialog, done: Callable[[], object]) -> QDialog:
         self.dialog = dlg
-        dlg.accepted.connect(done)  # type: ignore[arg-type]
+        dlg.accepted.connect(done)
         dlg.open()
         return dlg
 
@@ -276,11 +278,11 @@ class VoucherListTab(QWidget):
         dlg = VoucherDialog(self.ctx, r.village_id, mode="correct", voucher_id=r.id, parent=self)
         return self._open(dlg, lambda: self._after_save(dlg))
 
-    def _run(self, fn: object, done_text: str = "") -> bool:
+    def _run(self, fn: Callable[[], object], done_text: str = "") -> bool:
         if self.current is None:
             return False
         try:
-            fn()  # type: ignore[operator]
+            fn()
         except QuzhouError as exc:
             show_error(self, exc)
             return False
@@ -357,7 +359,7 @@ class VoucherListTab(QWidget):
 
         def chosen() -> None:
             for name in dlg.selectedFiles():
-                if not self._run(lambda n=name: svc.add_scan(self.ctx, d.row.id, Path(n))):
+                if not self._run(partial(svc.add_scan, self.ctx, d.row.id, Path(name))):
                     return
 
         dlg.accepted.connect(chosen)

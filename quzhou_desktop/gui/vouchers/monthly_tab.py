@@ -3,6 +3,7 @@ meeting's note, totals and open items, the overall opinion, the chair's signatur
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -32,7 +33,6 @@ from quzhou_desktop.core.money import format_fen
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import show_error, show_info
 from quzhou_desktop.gui.printing.menu import PrintButton
-from quzhou_desktop.gui.refguard import ensure_none_headroom
 from quzhou_desktop.gui.vouchers.sign_dialogs import password_edit
 from quzhou_desktop.gui.vouchers.voucher_dialog import pydate, qdate
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog, ServiceDialog, button_box
@@ -46,7 +46,9 @@ OPINION_COL = 7
 
 
 class PasswordDialog(ServiceDialog):
-    def __init__(self, title: str, text: str, action: object, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, text: str, action: Callable[[str], object], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.action = action
@@ -63,13 +65,12 @@ class PasswordDialog(ServiceDialog):
         lay.addWidget(buttons)
 
     def save(self) -> None:
-        self.action(self.password.text())  # type: ignore[operator]
+        self.action(self.password.text())
 
 
 class MonthlyTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        ensure_none_headroom()  # each reload makes ≈5,000 void Qt calls: see gui/refguard.py
         self.ctx = ctx
         self.village_id: str | None = None
         self.view_: MonthlyReviewView | None = None

@@ -8,10 +8,11 @@ from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.vouchers.ledger_tab import LedgerTab
 from quzhou_desktop.gui.vouchers.list_tab import VoucherListTab
 from quzhou_desktop.gui.vouchers.monthly_tab import MonthlyTab
+from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.services.kernel.context import AppContext
 
 
-class VouchersPage(QWidget):
+class VouchersPage(SectionPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -1,18 +1,18 @@
 """工作台 panel for 村务监督: awaiting my review, awaiting my signature, returned to me, awaiting the agency,
 months not yet reviewed, and vouchers waiting too long for review.  Each line links to the voucher or month.
 
-Registered with ``gui.dashboard.register_panel`` when this module is imported (``register()`` is idempotent).
+One of ``gui.shell.dashboard.PANELS``.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.shell.dashboard import register_panel
+from quzhou_desktop.gui.widgets.pages import DashboardPanel
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.vouchers import queues
@@ -35,11 +35,10 @@ def _voucher_lines(rows: list[VoucherRow], village_id: str | None, empty: str) -
     return "<br>".join(out)
 
 
-class VouchersPanel(QGroupBox):
+class VouchersPanel(DashboardPanel):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(tr("村务监督待办（先审后签）"), parent)
-        self.ctx = ctx
-        self.village_id: str | None = None
+        super().__init__(ctx, parent)
+        self.setTitle(tr("村务监督待办（先审后签）"))
         lay = QVBoxLayout(self)
         self.labels: dict[str, QLabel] = {}
         sections = [
@@ -61,11 +60,6 @@ class VouchersPanel(QGroupBox):
             self.labels[key] = label
             label.setProperty("head", head)
         lay.addStretch(1)
-        # Filled by set_village(), which the dashboard calls right after building the panel.
-
-    def set_village(self, village_id: str | None) -> None:
-        self.village_id = village_id
-        self.refresh()
 
     def _set(self, key: str, html: str | None) -> None:
         label = self.labels[key]
@@ -117,25 +111,23 @@ class VouchersPanel(QGroupBox):
         self._set("stale", _voucher_lines(stale, vid, tr("没有积压的凭证")))
 
     def _open(self, link: str) -> None:
-        """Go to the 村务监督 section and show the voucher or month (duck-typed main window)."""
+        """Go to the 村务监督 section and show the voucher or month (the main window, duck-typed: this panel
+        sits below the window's package)."""
+        from quzhou_desktop.gui.vouchers.page import VouchersPage  # loaded with the section, not the 工作台
+
         win = self.window()
         show = getattr(win, "show_section", None)
         if show is None:
             return
         page = show("vouchers")
+        if not isinstance(page, VouchersPage):
+            return
         kind, _, rest = link.partition(":")
-        if kind == "voucher" and hasattr(page, "open_voucher"):
+        if kind == "voucher":
             page.open_voucher(rest)
-        elif kind == "month" and hasattr(page, "open_month"):
+        elif kind == "month":
             village_id, year, month = rest.split(":")
             select = getattr(win, "select_village", None)
             if select is not None:
                 select(village_id)
             page.open_month(int(year), int(month))
-
-
-def register() -> None:
-    register_panel(VouchersPanel)
-
-
-register()

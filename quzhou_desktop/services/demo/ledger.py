@@ -10,10 +10,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from quzhou_desktop.core.dates import month_of, quarter_of
-from quzhou_desktop.services.demo import DemoState
+from quzhou_desktop.services.demo.state import DemoState
 from quzhou_desktop.store.models import LedgerLine, Voucher
-
-ORDER = 35
 
 # (summary, subject, counterparty, typical yuan)
 INCOME = [

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from quzhou_desktop.core.matters import StepType, step_sequence
-from quzhou_desktop.services.demo import DemoState
+from quzhou_desktop.services.demo.state import DemoState
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.settings import get_rules
 from quzhou_desktop.services.matters.matter import MatterFields, create_matter, start_new_run
@@ -23,8 +23,6 @@ from quzhou_desktop.services.matters.steps import (
     meeting_roster,
     save_step,
 )
-
-ORDER = 20
 
 # Day offsets of each step from the matter's start (fits 15-day plan posting, 3-day resolution posting).
 OFFSETS = {

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from quzhou_desktop.services.demo import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.demo.names import birth_date, id_number, mobile, person_name
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.kernel.roles import Role
-from quzhou_desktop.services.kernel.setup import initialise
 from quzhou_desktop.services.kernel.users import new_account
+from quzhou_desktop.services.roster.setup import initialise
 from quzhou_desktop.services.roster.villages import VillageSpec
 from quzhou_desktop.store.models import KinLink, Membership, Person, UserVillage
-
-ORDER = 10
 
 VILLAGES = [
     VillageSpec(name="溪口村", code="330802101201", households=420, adults=1130, finance_busy=True),
@@ -155,7 +153,7 @@ def _users(state: DemoState) -> None:
     specs = [
         ("wenshu", "报账员", Role.CLERK, None, [v1]),
         ("jianwei_zr", "村监会主任", Role.SUPERVISOR_CHAIR, p1["supervisory_chair"], [v1]),
-        ("jianwei", "村监会委员", Role.SUPERVISOR, p1["supervisory"][1], [v1]),  # type: ignore[index]
+        ("jianwei", "村监会委员", Role.SUPERVISOR, p1["supervisory"][1], [v1]),
         ("zhuren", "村委会主任", Role.DIRECTOR, p1["director"], [v1]),
         ("shuji", "村党组织书记", Role.SECRETARY, p1["secretary"], [v1]),
         ("chakan", "农经站查看员", Role.READONLY, None, []),
@@ -177,7 +175,7 @@ def _users(state: DemoState) -> None:
                 role=role,
                 password=DEMO_PASSWORD,
                 person_id=person_id,
-            )  # type: ignore[arg-type]
+            )
             s.add(acc)
             s.flush()
             state.users[username] = acc.id

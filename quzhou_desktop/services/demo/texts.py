@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from quzhou_desktop.services.demo import DemoState
+from quzhou_desktop.services.demo.state import DemoState
 from quzhou_desktop.store.models import Person
 
 QUARTERS = "一二三四"

@@ -10,11 +10,14 @@ The clock is moved to each event's time so the trail reads like real life.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
+from typing import Protocol
 
 from quzhou_desktop.core.errors import QuzhouError
-from quzhou_desktop.services.demo import DEMO_PASSWORD, DemoState
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.kernel.context import AppContext, Clock
 from quzhou_desktop.services.vouchers.common import SignatureGrant, grant_signature
 from quzhou_desktop.services.vouchers.flow import (
@@ -38,8 +41,6 @@ from quzhou_desktop.services.vouchers.voucher import (
     create_voucher,
     submit_voucher,
 )
-
-ORDER = 30
 
 # (purpose, payee, yuan range, funding source, budget line)
 SPENDING = [
@@ -198,7 +199,7 @@ def _build(state: DemoState, clock: _DemoClock) -> None:
                 target = "accepted"
             while target != "draft" and on + timedelta(days=NEEDS_DAYS[target]) > today - timedelta(days=1):
                 target = TARGETS[TARGETS.index(target) - 1]
-            _safely(lambda vid=vid, on=on, target=target: run(vid, on, target))
+            _safely(partial(run, vid, on, target))
         if (y, m) == months[2]:
             _correction_story(state, a, clock, new_voucher, run, start)
         if (y, m) not in (cur, last) or (today.day >= 20 and (y, m) == last):
@@ -208,20 +209,32 @@ def _build(state: DemoState, clock: _DemoClock) -> None:
     state.extra["voucher_ids"] = ids["all"]
 
 
+class NewVoucher(Protocol):
+    """Makes a draft voucher dated ``on`` from ``SPENDING[pick]``; returns its id."""
+
+    def __call__(self, on: date, pick: int, *, handler: str = "") -> str: ...
+
+
+RunTo = Callable[[str, date, str], None]
+"""Takes a draft dated ``on`` through the 先审后签 steps to a target state."""
+
+
 def _pw(state: DemoState, who: AppContext) -> SignatureGrant:
     grants: dict[int, SignatureGrant] = state.extra["_voucher_grants"]
     return grants[id(who)]
 
 
-def _safely(fn: object) -> None:
+def _safely(fn: Callable[[], object]) -> None:
     """Demo steps must never stop the build over a date edge case (e.g. C17 equal times); skip the voucher."""
     try:
-        fn()  # type: ignore[operator]
+        fn()
     except QuzhouError:
         pass
 
 
-def _correction_story(state: DemoState, a: _Actors, clock: _DemoClock, new_voucher, run, start: date) -> None:  # type: ignore[no-untyped-def]
+def _correction_story(
+    state: DemoState, a: _Actors, clock: _DemoClock, new_voucher: NewVoucher, run: RunTo, start: date
+) -> None:
     """A voucher sent back for 补正 and corrected, and one returned by the agency and corrected."""
     on = start + timedelta(days=14)
     vid = new_voucher(on, 4)
@@ -248,7 +261,9 @@ def _correction_story(state: DemoState, a: _Actors, clock: _DemoClock, new_vouch
     run(new2, on2 + timedelta(days=10), "accepted")
 
 
-def _current_month_objections(state: DemoState, a: _Actors, clock: _DemoClock, new_voucher, run) -> None:  # type: ignore[no-untyped-def]
+def _current_month_objections(
+    state: DemoState, a: _Actors, clock: _DemoClock, new_voucher: NewVoucher, run: RunTo
+) -> None:
     """This month: one voucher awaiting 补正 and one refused by the committee (招待费)."""
     today = state.today
     on = max(date(today.year, today.month, 1), today - timedelta(days=12))

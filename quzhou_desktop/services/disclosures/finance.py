@@ -13,6 +13,7 @@ from quzhou_desktop.core.dates import format_chinese_date, month_of, quarter_of
 from quzhou_desktop.core.errors import NotFound, ValidationError
 from quzhou_desktop.core.money import fen_to_upper, format_fen
 from quzhou_desktop.services.disclosures.disclosure import (
+    WHERE_TO_ASK,
     DisclosureSpec,
     ReviewRequired,
     create_disclosure,
@@ -134,7 +135,7 @@ def create_finance_disclosure(
         body = (
             f"本期收入合计{table.income_text}（{upper(table.income_fen, ctx)}），"
             f"支出合计{table.expense_text}（{upper(table.expense_fen, ctx)}）。"
-            "如有疑问，请向村务监督委员会反映或投入公开栏旁意见箱。"
+            f"如有疑问，请{WHERE_TO_ASK}。"
         )
     spec = DisclosureSpec(
         village_id=village_id,
@@ -194,6 +195,9 @@ def finance_notice_data(ctx: AppContext, disclosure_id: str) -> FinanceNoticeDat
     recorded on the disclosure."""
     from quzhou_desktop.services.disclosures.disclosure import _reviewer_name
 
+    style = get_rules(
+        ctx
+    ).upper_small_style  # read first: one session at a time (an in-memory database has one)
     with ctx.read() as s:
         d = s.get(Disclosure, disclosure_id)
         if d is None or d.category != "finance":
@@ -207,24 +211,20 @@ def finance_notice_data(ctx: AppContext, disclosure_id: str) -> FinanceNoticeDat
         table = FinanceTable.from_json(json.loads(d.table_json)) if d.table_json else None
         vname = v.name if v else ""
         reviewed_on = (d.reviewed_at + dt.timedelta(hours=8)).date()  # UTC → Asia/Shanghai
-        data = dict(
+        income, expense = d.total_income_fen or 0, d.total_expense_fen or 0
+        opinion = d.review_opinion or ""
+        line = f"村务监督委员会审核意见：{opinion}  审核人：{reviewer}  {format_chinese_date(reviewed_on)}"
+        return FinanceNoticeData(
             disclosure_id=d.id, organisation=f"{t.name if t else ''}{vname}", issuer=f"{vname}村民委员会",
             title=d.title, date=d.posted_from or reviewed_on,
             period=_period_label(d.period_start, d.period_end),
             lines=table.lines if table else (),
-            income_fen=d.total_income_fen or 0, expense_fen=d.total_expense_fen or 0,
+            income_fen=income, expense_fen=expense,
+            income_lower=format_fen(income), expense_lower=format_fen(expense),
+            income_upper=fen_to_upper(income, small_style=style),
+            expense_upper=fen_to_upper(expense, small_style=style),
             reviewers=(reviewer,) if reviewer else (), review_date=reviewed_on,
-            review_opinion=d.review_opinion or "",
+            review_opinion=opinion, review_line=line,
             channels=tuple(c for c in (d.channels or "").split("、") if c),
             posted_from=d.posted_from, posted_to=d.posted_to,
         )  # fmt: skip
-    income, expense = int(str(data["income_fen"])), int(str(data["expense_fen"]))
-    line = f"村务监督委员会审核意见：{data['review_opinion']}  审核人：{reviewer}  {format_chinese_date(reviewed_on)}"
-    return FinanceNoticeData(
-        **data,  # type: ignore[arg-type]
-        income_lower=format_fen(income),
-        expense_lower=format_fen(expense),
-        income_upper=upper(income, ctx),
-        expense_upper=upper(expense, ctx),
-        review_line=line,
-    )

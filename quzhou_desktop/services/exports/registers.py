@@ -27,7 +27,7 @@ from quzhou_desktop.services.exports.kinds import EXPORT_KINDS
 from quzhou_desktop.services.exports.rows import people_rows, voucher_rows
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
-from quzhou_desktop.spreadsheets.writer import ColumnSpec, write_register
+from quzhou_desktop.spreadsheets.writer import ColumnKind, ColumnSpec, write_register
 from quzhou_desktop.store.models import LedgerLine, Village
 
 __all__ = ["EXPORT_KINDS", "ExportRequest", "export_register", "register_columns"]
@@ -110,13 +110,13 @@ _COLUMNS: dict[str, Sequence[ColumnSpec]] = {
 def _matters_columns() -> list[ColumnSpec]:
     from quzhou_desktop.services.matters.export import EXPORT_COLUMNS
 
-    kinds = {"amount_yuan": "fen", "date": "date", "year": "int", "run_no": "int"}
+    kinds: dict[str, ColumnKind] = {"amount_yuan": "fen", "date": "date", "year": "int", "run_no": "int"}
     ints = {"entitled", "present", "yes", "no", "abstain"}
     out = []
     for key, label in EXPORT_COLUMNS:
-        kind = kinds.get(key, "int" if key in ints else "text")
+        kind: ColumnKind = kinds.get(key, "int" if key in ints else "text")
         width = 30 if key in ("matter", "content", "corrections") else None
-        out.append(ColumnSpec(label, kind, width))  # type: ignore[arg-type]
+        out.append(ColumnSpec(label, kind, width))
     return out
 
 
@@ -157,7 +157,9 @@ def _supervision_rows(ctx: AppContext, req: ExportRequest) -> Iterator[tuple[Any
     from quzhou_desktop.services.vouchers.data import ledger_export_rows
     from quzhou_desktop.services.vouchers.queues import LedgerFilter
 
-    for vid in _village_scope(ctx, req.village_id) or [None]:  # type: ignore[list-item]
+    villages = _village_scope(ctx, req.village_id)
+    scope: list[str | None] = [None] if villages is None else list(villages)  # None: every village at once
+    for vid in scope:
         for r in ledger_export_rows(ctx, LedgerFilter(village_id=vid)):
             if (req.date_from and r[3] < req.date_from) or (req.date_to and r[3] > req.date_to):
                 continue

@@ -23,12 +23,19 @@ from sqlalchemy import Connection, and_, select
 from quzhou_desktop.core.money import format_fen
 from quzhou_desktop.services.imports.people import check_people
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.spreadsheets.reader import column_letter
 from quzhou_desktop.spreadsheets.result import CellError, ParseResult
-from quzhou_desktop.spreadsheets.schemas import LedgerRecord, Record, VoucherRecord
+from quzhou_desktop.spreadsheets.schemas import LedgerRecord, Record, VoucherRecord, kind_spec
 from quzhou_desktop.store.models import LedgerLine, MonthlyReview, Voucher
 
 MAX_AMOUNT_FEN = 10**11  # 10 亿元: anything above is a typing error
+# the right that importing each kind needs, in each village the rows name
+KIND_PERMS: dict[str, Perm] = {
+    "people": Perm.ROSTER_EDIT,
+    "vouchers": Perm.VOUCHER_EDIT,
+    "ledger": Perm.VOUCHER_EDIT,
+}
 _IN = 900  # keep IN lists under SQLite's variable limit
 # field → (max length, Chinese label) for what the database columns hold
 _LIMITS: dict[str, dict[str, int]] = {
@@ -58,7 +65,7 @@ class Blame:
 
     def __init__(self, result: ParseResult, out: list[CellError]) -> None:
         self.res, self.out = result, out
-        self.spec_labels = {f.key: f.label for f in _spec(result.kind).fields}
+        self.spec_labels = {f.key: f.label for f in kind_spec(result.kind).fields}
 
     def __call__(self, row: int, key: str, value: Any, reason: str) -> None:
         col = self.res.mapping.columns.get(key)
@@ -67,12 +74,6 @@ class Blame:
         text = _text(value)
         msg = f"第{row}行「{header}」列的值“{text}”{reason}" if text else f"第{row}行「{header}」列：{reason}"
         self.out.append(CellError(self.res.sheet, row, header, letter, text, msg))
-
-
-def _spec(kind: str) -> Any:
-    from quzhou_desktop.spreadsheets.schemas import kind_spec
-
-    return kind_spec(kind)
 
 
 def _text(value: Any) -> str:
@@ -126,7 +127,7 @@ def match_rows(
             blame(rec.row, "village", rec.village, "不是本镇（或您有权导入的）村，请核对村名")
             continue
         if vid not in allowed:
-            allowed[vid] = ctx.can(_perm(result.kind), vid)
+            allowed[vid] = ctx.can(KIND_PERMS[result.kind], vid)
         if not allowed[vid]:
             blame(rec.row, "village", rec.village, "：您没有权限向这个村导入数据")
             continue
@@ -142,12 +143,6 @@ def match_rows(
         out.new = list(people)
         out.keys = [""] * len(out.new)
     return out
-
-
-def _perm(kind: str) -> Any:
-    from quzhou_desktop.services.imports.plan import KIND_PERMS
-
-    return KIND_PERMS[kind]
 
 
 # -- vouchers ---------------------------------------------------------------------------------------------

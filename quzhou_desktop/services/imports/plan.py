@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from quzhou_desktop.core.errors import ValidationError
-from quzhou_desktop.services.imports.match import Matched, match_rows
+from quzhou_desktop.services.imports.match import KIND_PERMS, Matched, match_rows
 from quzhou_desktop.services.imports.write import write_rows
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
@@ -43,11 +43,6 @@ __all__ = [
 # progress(done, total, Chinese text); total 0 = unknown
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
-KIND_PERMS: dict[str, Perm] = {
-    "people": Perm.ROSTER_EDIT,
-    "vouchers": Perm.VOUCHER_EDIT,
-    "ledger": Perm.VOUCHER_EDIT,
-}
 
 
 class ImportRefused(ValidationError):

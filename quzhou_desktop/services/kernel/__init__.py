@@ -1,2 +1,2 @@
 """The kernel every domain uses: the acting user and context, roles and permissions, login and passwords,
-users, township settings, first-run setup, maintenance, field validation and stored attachments."""
+users, township settings, maintenance, field validation and stored attachments."""

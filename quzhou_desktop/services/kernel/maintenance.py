@@ -8,7 +8,9 @@ from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.store import backup as store_backup
+from quzhou_desktop.store import restore as store_restore
 from quzhou_desktop.store.audit.verify import Problem, verify_all
+from quzhou_desktop.store.db import Database
 
 
 def _db_path(ctx: AppContext) -> Path:
@@ -34,7 +36,15 @@ def restore_backup(ctx: AppContext, backup: Path) -> Path:
     ctx.require(Perm.RESTORE)
     path = _db_path(ctx)
     ctx.db.dispose()
-    return store_backup.restore(backup, path)
+    return store_restore.restore(backup, path)
+
+
+def reopen_database(ctx: AppContext) -> None:
+    """Open the database file again (after a restore, done or refused), with nobody logged in."""
+    path = _db_path(ctx)
+    ctx.db.dispose()
+    ctx.user = None
+    ctx.db = Database(path)
 
 
 def verify_database(ctx: AppContext) -> list[Problem]:

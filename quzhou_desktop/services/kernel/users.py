@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
 from quzhou_desktop.services.kernel.context import AppContext
@@ -62,7 +63,7 @@ def new_account(
     )
 
 
-def _info(s, acc: UserAccount) -> UserInfo:  # type: ignore[no-untyped-def]
+def _info(s: Session, acc: UserAccount) -> UserInfo:
     links = s.execute(
         select(Village.id, Village.name)
         .join(UserVillage, UserVillage.village_id == Village.id)
@@ -90,7 +91,7 @@ def list_users(ctx: AppContext) -> list[UserInfo]:
         return [_info(s, a) for a in s.scalars(select(UserAccount).order_by(UserAccount.username))]
 
 
-def _set_villages(s, user_id: str, village_ids: Iterable[str]) -> None:  # type: ignore[no-untyped-def]
+def _set_villages(s: Session, user_id: str, village_ids: Iterable[str]) -> None:
     wanted = set(village_ids)
     for vid in wanted:
         if s.get(Village, vid) is None:

@@ -52,8 +52,8 @@ SORTS: dict[str, Any] = {
 }
 
 
-def _query(ctx: AppContext, flt: MatterFilter, today: date) -> Select[Any]:
-    q: Any = select(Matter, Village.name).join(Village, Village.id == Matter.village_id)
+def _query(ctx: AppContext, flt: MatterFilter, today: date) -> Select[Matter, str]:
+    q = select(Matter, Village.name).join(Village, Village.id == Matter.village_id)
     visible = ctx.visible_village_ids()
     if flt.village_id:
         ctx.require_village(flt.village_id)

@@ -92,6 +92,11 @@ def save_choice(role: str, face: FontFace | None) -> None:
         _sets.clear()
 
 
+# A process-wide cache, on purpose. The installed fonts and this PC's printing.json belong to the PC, not to
+# a database, a login or a caller, and reportlab registers the faces a FontSet loads in its own process-wide
+# registry anyway; the cache saves loading them again for every notice of a batch. What a call returns never
+# depends on the calls before it: the key is the user's choices, re-read from the file on every call, and
+# saving a choice empties the cache.
 _lock = threading.Lock()
 _sets: dict[tuple[tuple[str, str, int], ...], FontSet] = {}
 
@@ -113,7 +118,7 @@ def current_fontset() -> FontSet:
     with _lock:
         found = _sets.get(key)
     if found is None:
-        found = FontSet(discover_faces(), overrides)  # type: ignore[arg-type]
+        found = FontSet(discover_faces(), overrides)
         with _lock:
             _sets[key] = found
     return found

@@ -1,1 +1,2 @@
-"""花名册: villages, people, the bodies that vote and their composition (C5, C6, C19)."""
+"""花名册: the township's first-run setup, villages, people, the bodies that vote and their composition (C5,
+C6, C19)."""

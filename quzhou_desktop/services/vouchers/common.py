@@ -37,8 +37,6 @@ EVENT_LABELS = {
     "void": "作废",
     "superseded": "生成更正版本",
 }
-SIGNED_KINDS = frozenset({"review", "sign_director", "sign_secretary"})
-"""Events that are electronic signatures (the user re-entered the password)."""
 
 
 def local_time(utc: datetime) -> datetime:
@@ -77,7 +75,7 @@ class RuleFailed(RuleViolation):
         errors = [f for f in findings if f.level == "error"] or findings
         super().__init__("；".join(f.shown for f in errors))
         self.findings = errors
-        self.code = errors[0].code if errors else "rule"  # type: ignore[misc]
+        self.code = errors[0].code if errors else "rule"
 
 
 class ReviewBeforeSign(RuleViolation):
@@ -263,36 +261,48 @@ def verify_events(s: Session, v: Voucher) -> list[str]:
 
 class SignatureGrant:
     """Proof that the user re-entered the password a moment ago, for signing a batch (the 例会 goes through
-    the month's vouchers one by one; the chair types the password once).  Only ``grant_signature`` makes one;
-    it is bound to the user and expires after ``GRANT_SECONDS``."""
+    the month's vouchers one by one; the chair types the password once).
 
-    __slots__ = ("_expires", "user_id")
+    Only ``grant_signature`` makes one, and whoever asked for it holds it: nothing else keeps it, so it is
+    gone when its holder drops it. It is good for ``GRANT_SECONDS``, and only while the login it was made in
+    lasts: it is bound to that login's ``CurrentUser`` (a new object at every login), so logging out or
+    logging in again, as anyone, ends it."""
 
-    def __init__(self, user_id: str, expires: float) -> None:
-        self.user_id = user_id
+    __slots__ = ("_expires", "_login")
+
+    def __init__(self, login: CurrentUser, expires: float, *, _key: object = None) -> None:
+        if _key is not _GRANT_KEY:
+            raise TypeError("SignatureGrant is made by grant_signature()")
+        self._login = login
         self._expires = expires
+
+    @property
+    def user_id(self) -> str:
+        return self._login.id
 
     @property
     def valid(self) -> bool:
         return time.monotonic() < self._expires
 
+    def serves(self, ctx: AppContext) -> bool:
+        """True while unexpired and ``ctx`` is still in the login the grant was made in."""
+        return self.valid and ctx.user is self._login
+
 
 GRANT_SECONDS = 15 * 60
-_GRANTS: dict[int, SignatureGrant] = {}
+_GRANT_KEY = object()  # an immutable token, so that only grant_signature makes grants
 
 
 def grant_signature(ctx: AppContext, password: str) -> SignatureGrant:
     user = confirm_signature(ctx, password)
-    g = SignatureGrant(user.id, time.monotonic() + GRANT_SECONDS)
-    _GRANTS[id(g)] = g
-    return g
+    return SignatureGrant(user, time.monotonic() + GRANT_SECONDS, _key=_GRANT_KEY)
 
 
 def check_credential(ctx: AppContext, credential: str | SignatureGrant) -> CurrentUser:
-    """A password (checked now) or a live grant of the same user; else ``SignatureFailed``."""
+    """A password (checked now) or a live grant of the same login; else ``SignatureFailed``."""
     if isinstance(credential, str):
         return confirm_signature(ctx, credential)
     user = ctx.require_user()
-    if _GRANTS.get(id(credential)) is not credential or credential.user_id != user.id or not credential.valid:
+    if not credential.serves(ctx):
         raise SignatureFailed()
     return user

@@ -123,7 +123,7 @@ def _check_separation(s: Session, v: Voucher, user: CurrentUser, act: str) -> No
     acts = {"reviewer_ids": [pid]} if act == "审核" else {"director_id": pid}
     findings = check_separation(
         preparer_id=v.handler_person_id, payee_id=v.payee_person_id, names={pid: user.display_name}, **acts
-    )  # type: ignore[arg-type]
+    )
     if findings:
         raise RuleFailed(findings)
     # 经手人/收款人 typed as a name that the roster could not resolve to one person: compare names too.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,6 +22,7 @@ from quzhou_desktop.store.models import AuditEntry, MonthlyReview, Village, Vouc
 __all__ = [
     "STALE_DAYS",
     "LedgerFilter",
+    "LedgerPages",
     "LedgerRow",
     "OpenMonth",
     "awaiting_acceptance",
@@ -308,65 +308,16 @@ def _village_matches(village_id: str, like: str) -> Any:
     return by_event.union(by_voucher)
 
 
-# The 监督台账 tab counts and then asks for the first page of the same filter at once. Both have to visit the
-# village's vouchers and their events (no index orders a village's events by time), so for the time order
-# ``count_ledger`` takes page and total from one query (``count(*) OVER ()``) and keeps the page's event ids for the ``ledger_rows``
-# call that follows: one slot, used once, within a few seconds, and only while the newest audit_log seq (every
-# write appends to the audit chain) is the one seen when counting.
-PREFETCH_PAGE = 200  # PagedTableModel's page size
-_PREFETCH_SECONDS = 3.0
-_prefetch_lock = threading.Lock()
-_prefetched: tuple[tuple[Any, ...], list[int], float] | None = None
-_last_sort: tuple[str, bool] = ("at", True)  # the sort of the latest page asked for (the table's sort)
-
-
-def _page_key(ctx: AppContext, flt: LedgerFilter, sort: str, descending: bool, token: Any) -> tuple[Any, ...]:
-    user = ctx.user.id if ctx.user is not None else None
-    visible = ctx.visible_village_ids()
-    return (id(ctx), user, None if visible is None else frozenset(visible), flt, sort, descending, token)
-
-
-def _change_token(s: Session) -> Any:
-    return s.scalar(select(func.max(AuditEntry.seq)))
-
-
 def _order(sort: str, descending: bool) -> list[Any]:
     col = LEDGER_SORTS.get(sort, VoucherEvent.at)
     return [col.desc(), _EVENT_ROWID.desc()] if descending else [col.asc(), _EVENT_ROWID.asc()]
 
 
 def count_ledger(ctx: AppContext, flt: LedgerFilter) -> int:
-    """Number of matching events; the first page in the latest sort is kept for ``ledger_rows``."""
-    global _prefetched
+    """Number of matching events."""
     ctx.require_user()
-    sort, descending = _last_sort
-    if sort != "at" or not flt.village_id:
-        # a page in voucher date or amount order is read in index order and stops after the page, and the
-        # township-wide window costs more than it saves: a plain count then
-        with ctx.read() as s:
-            return int(s.scalar(_ledger_query(ctx, flt, func.count())) or 0)
-    q = _ledger_query(ctx, flt, _EVENT_ROWID, func.count().over())
-    q = q.order_by(*_order(sort, descending)).limit(PREFETCH_PAGE)
     with ctx.read() as s:
-        token = _change_token(s)
-        rows = s.execute(q).all()
-    total = int(rows[0][1]) if rows else 0
-    key = _page_key(ctx, flt, sort, descending, token)
-    with _prefetch_lock:  # no match is an answer too: the page that follows needs no second search
-        _prefetched = (key, [r[0] for r in rows], time.monotonic())
-    return total
-
-
-def _take_prefetched(key: tuple[Any, ...], limit: int) -> list[int] | None:
-    global _prefetched
-    with _prefetch_lock:
-        slot, _prefetched = _prefetched, None
-    if slot is None or slot[0] != key or time.monotonic() - slot[2] > _PREFETCH_SECONDS:
-        return None
-    ids = slot[1]
-    if limit <= len(ids):
-        return ids[:limit]
-    return ids if len(ids) < PREFETCH_PAGE else None  # fewer than a page: that is every match
+        return int(s.scalar(_ledger_query(ctx, flt, func.count())) or 0)
 
 
 def ledger_rows(
@@ -379,30 +330,117 @@ def ledger_rows(
     descending: bool = True,
 ) -> list[LedgerRow]:
     """One page of the 监督台账: first the page's event ids over the covering indexes (no voucher or event row
-    is read for the rows skipped or sorted; the first page may come from ``count_ledger``), then the full rows
-    of those ids only."""
-    global _last_sort
+    is read for the rows skipped or sorted), then the full rows of those ids only."""
     ctx.require_user()
-    if sort not in LEDGER_SORTS:
-        sort = "at"
-    _last_sort = (sort, descending)
+    sort = sort if sort in LEDGER_SORTS else "at"
     with ctx.read() as s:
-        ids: list[int] | None = None
-        if offset == 0:
-            ids = _take_prefetched(_page_key(ctx, flt, sort, descending, _change_token(s)), limit)
-        if ids is None:
-            ids_q = _ledger_query(ctx, flt, _EVENT_ROWID).order_by(*_order(sort, descending))
-            ids = list(s.scalars(ids_q.offset(offset).limit(limit)))
-        if not ids:
-            return []
-        e, v = VoucherEvent, Voucher
-        rows_q = (  # plain columns in LedgerRow's order (Core rows: no ORM object per event and voucher)
-            select(_EVENT_ROWID, e.id, Village.name, v.id, v.number, v.version, v.voucher_date, v.purpose,
-                   v.payee, v.amount_fen, e.kind, e.opinion, e.text, e.actor_name, e.actor_role, e.at, v.status)
-            .select_from(e)
-            .join(v, v.id == e.voucher_id)
-            .join(Village, Village.id == v.village_id)
-            .where(_EVENT_ROWID.in_(ids))
-        )  # fmt: skip
-        by_id = {r[0]: r for r in s.connection().execute(rows_q)}
-        return [LedgerRow(*by_id[i][1:]) for i in ids if i in by_id]
+        return _rows_of(s, _page_ids(ctx, s, flt, offset, limit, sort, descending))
+
+
+def _page_ids(
+    ctx: AppContext, s: Session, flt: LedgerFilter, offset: int, limit: int, sort: str, descending: bool
+) -> list[int]:
+    ids_q = _ledger_query(ctx, flt, _EVENT_ROWID).order_by(*_order(sort, descending))
+    return list(s.scalars(ids_q.offset(offset).limit(limit)))
+
+
+def _rows_of(s: Session, ids: list[int]) -> list[LedgerRow]:
+    if not ids:
+        return []
+    e, v = VoucherEvent, Voucher
+    rows_q = (  # plain columns in LedgerRow's order (Core rows: no ORM object per event and voucher)
+        select(_EVENT_ROWID, e.id, Village.name, v.id, v.number, v.version, v.voucher_date, v.purpose,
+               v.payee, v.amount_fen, e.kind, e.opinion, e.text, e.actor_name, e.actor_role, e.at, v.status)
+        .select_from(e)
+        .join(v, v.id == e.voucher_id)
+        .join(Village, Village.id == v.village_id)
+        .where(_EVENT_ROWID.in_(ids))
+    )  # fmt: skip
+    by_id = {r[0]: r for r in s.connection().execute(rows_q)}
+    return [LedgerRow(*by_id[i][1:]) for i in ids if i in by_id]
+
+
+PREFETCH_PAGE = 200  # PagedTableModel's page size
+_PREFETCH_SECONDS = 3.0
+
+
+class LedgerPages:
+    """The 监督台账 as one table reads it: ``count`` for the filter, then ``rows`` page by page.
+
+    The table counts and then asks for the first page of the same filter at once. Both have to visit the
+    village's vouchers and their events (no index orders a village's events by time), so for the time order
+    ``count`` takes page and total from one query (``count(*) OVER ()``) and keeps the page's event ids for
+    the ``rows`` call that follows: one slot, used once, within a few seconds, and only while the newest
+    audit_log seq (every write appends to the audit chain) is the one seen when counting. The table that
+    holds this object owns that slot, so nothing one table reads can change what another is given; it is
+    meant for one table on one thread.
+    """
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self._sort: tuple[str, bool] = (
+            "at",
+            True,
+        )  # the sort of the latest page asked for (the table's sort)
+        self._kept: tuple[tuple[Any, ...], list[int], float] | None = None  # (key, page ids, monotonic time)
+
+    def count(self, flt: LedgerFilter) -> int:
+        """Number of matching events; the first page in the latest sort is kept for ``rows``."""
+        ctx = self.ctx
+        ctx.require_user()
+        sort, descending = self._sort
+        if sort != "at" or not flt.village_id:
+            # a page in voucher date or amount order is read in index order and stops after the page, and
+            # the township-wide window costs more than it saves: a plain count then
+            return count_ledger(ctx, flt)
+        q = _ledger_query(ctx, flt, _EVENT_ROWID, func.count().over())
+        q = q.order_by(*_order(sort, descending)).limit(PREFETCH_PAGE)
+        with ctx.read() as s:
+            token = _change_token(s)
+            rows = s.execute(q).all()
+        # no match is an answer too: the page that follows needs no second search
+        self._kept = (self._key(flt, sort, descending, token), [r[0] for r in rows], time.monotonic())
+        return int(rows[0][1]) if rows else 0
+
+    def rows(
+        self,
+        flt: LedgerFilter,
+        *,
+        offset: int = 0,
+        limit: int = 200,
+        sort: str = "at",
+        descending: bool = True,
+    ) -> list[LedgerRow]:
+        """One page, as ``ledger_rows``; the first page may be the one ``count`` kept."""
+        ctx = self.ctx
+        ctx.require_user()
+        sort = sort if sort in LEDGER_SORTS else "at"
+        self._sort = (sort, descending)
+        kept, self._kept = self._kept, None
+        with ctx.read() as s:
+            ids: list[int] | None = None
+            if offset == 0 and kept is not None:
+                ids = _kept_ids(kept, self._key(flt, sort, descending, _change_token(s)), limit)
+            if ids is None:
+                ids = _page_ids(ctx, s, flt, offset, limit, sort, descending)
+            return _rows_of(s, ids)
+
+    def _key(self, flt: LedgerFilter, sort: str, descending: bool, token: Any) -> tuple[Any, ...]:
+        user = self.ctx.user.id if self.ctx.user is not None else None
+        visible = self.ctx.visible_village_ids()
+        return (user, None if visible is None else frozenset(visible), flt, sort, descending, token)
+
+
+def _change_token(s: Session) -> Any:
+    return s.scalar(select(func.max(AuditEntry.seq)))
+
+
+def _kept_ids(
+    kept: tuple[tuple[Any, ...], list[int], float], key: tuple[Any, ...], limit: int
+) -> list[int] | None:
+    if kept[0] != key or time.monotonic() - kept[2] > _PREFETCH_SECONDS:
+        return None
+    ids = kept[1]
+    if limit <= len(ids):
+        return ids[:limit]
+    return ids if len(ids) < PREFETCH_PAGE else None  # fewer than a page: that is every match

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Table, event, text
 from sqlalchemy.orm import Session, UOWTransaction
 
 from quzhou_desktop.store.audit.batch import find_batch_state
@@ -28,14 +28,14 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
     changes: list[Change] = []
     for obj in session.new:
         if isinstance(obj, Audited):
-            table = obj.__table__.name  # type: ignore[attr-defined]
+            table = _table_name(obj)
             changes.append(
                 Change(action or f"{table}.create", table, obj.id, None, object_state(obj), reason)
             )
     known: dict[tuple[str, str], dict[str, Any]] = session.info.setdefault("audit_states", {})
     for obj in session.dirty:
         if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
-            table = obj.__table__.name  # type: ignore[attr-defined]
+            table = _table_name(obj)
             before = (
                 known.get((table, obj.id)) or _recorded_state(session, table, obj.id) or _object_before(obj)
             )
@@ -51,6 +51,12 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
         for ch in changes:
             if ch.after is not None:
                 known[(ch.entity, ch.entity_id)] = dict(ch.after)
+
+
+def _table_name(obj: Audited) -> str:
+    table = obj.__table__  # typed as any FromClause; an audited model maps exactly one Table
+    assert isinstance(table, Table)
+    return table.name
 
 
 def _object_before(obj: Any) -> dict[str, Any]:
@@ -93,13 +99,10 @@ def _clear_known(session: Session, *_: Any) -> None:
     session.info.pop("audit_states", None)
 
 
-_HOOKED: set[int] = set()
-
-
 def install_hooks(session_class: type[Session]) -> None:
-    if id(session_class) in _HOOKED:
+    """Audit every flush of ``session_class`` (once: SQLAlchemy's own registry says whether it is done)."""
+    if event.contains(session_class, "after_flush", _after_flush):
         return
     event.listen(session_class, "after_flush", _after_flush)
     event.listen(session_class, "after_commit", _clear_known)
     event.listen(session_class, "after_rollback", _clear_known)
-    _HOOKED.add(id(session_class))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import DateTime, Integer, MetaData, String
+from sqlalchemy import DateTime, FromClause, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING = {
@@ -39,6 +39,9 @@ class Base(DeclarativeBase):
 class Audited:
     """Mixin: UUID key, timestamps and an optimistic-lock version; changes are audited."""
 
+    if TYPE_CHECKING:  # every audited class is also a mapped model of one table (set by declarative mapping)
+        __table__: ClassVar[FromClause]
+
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
@@ -46,7 +49,3 @@ class Audited:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.row_version}
-
-
-def uuid_fk() -> Any:
-    return String(36)

@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from quzhou_desktop.core.rules import rules_for_setting
 from quzhou_desktop.core.rules_config import FIELDS
-from quzhou_desktop.gui.placeholder import PendingPage
-from quzhou_desktop.gui.settings.page import SettingsPage, printing_tab_class
+from quzhou_desktop.gui.printing.settings_tab import PrintSettingsTab
+from quzhou_desktop.gui.settings.page import SettingsPage
 from quzhou_desktop.gui.settings.rules_tab import RulesTab
 from quzhou_desktop.gui.shell.main_window import MainWindow
 from quzhou_desktop.services.kernel import auth, settings, users
@@ -86,7 +86,7 @@ def test_rules_form_is_read_only_for_a_clerk(qtbot: QtBot, demo_ctx: AppContext)
     tab = RulesTab(demo_ctx)
     qtbot.addWidget(tab)
     assert tab.save_button.isHidden()
-    assert all(not e.widget.isEnabled() for e in tab.editors.values())
+    assert tab.editors and all(not e.widget.isEnabled() for e in tab.editors.values())
 
 
 def test_users_tab_creates_and_resets(qtbot: QtBot, demo_ctx: AppContext) -> None:
@@ -152,5 +152,4 @@ def test_administrator_sees_every_tab(qtbot: QtBot, demo_ctx: AppContext) -> Non
     page = SettingsPage(demo_ctx)
     qtbot.addWidget(page)
     assert page.tab_titles() == ["规则设置", "用户管理", "修改密码", "村", "备份与恢复", "打印"]
-    # the 打印 tab is the printing section's own tab once its module exists, a plain notice before
-    assert isinstance(page.printing, PendingPage) == (printing_tab_class() is None)
+    assert isinstance(page.tabs.widget(5), PrintSettingsTab)

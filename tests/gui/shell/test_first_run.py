@@ -3,19 +3,19 @@ first-run wizard → login → every navigation section → add and edit a perso
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from quzhou_desktop.gui.placeholder import PENDING_TEXT, PendingPage
 from quzhou_desktop.gui.roster.page import RosterPage
 from quzhou_desktop.gui.shell.first_run import FirstRunWizard
 from quzhou_desktop.gui.shell.flow import AppFlow
 from quzhou_desktop.gui.shell.login import LoginDialog
 from quzhou_desktop.gui.shell.main_window import MainWindow
 from quzhou_desktop.gui.shell.sections import SECTIONS
+from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import people as people_svc
-from tests.gui.conftest import close_message_boxes
+from tests.support.gui import close_message_boxes
 
 PASSWORD = "Shiliang-2026"
 
@@ -58,7 +58,7 @@ def walk_wizard(qtbot: QtBot, wiz: FirstRunWizard) -> None:
 
 
 def test_first_run_to_roster(qtbot: QtBot, ctx: AppContext) -> None:
-    flow = AppFlow(ctx, reopen=lambda: ctx.db)
+    flow = AppFlow(ctx)
     flow.start()
     wiz = flow.wizard
     assert isinstance(wiz, FirstRunWizard)
@@ -81,13 +81,11 @@ def test_first_run_to_roster(qtbot: QtBot, ctx: AppContext) -> None:
     assert "徐丽华" in win.user_label.text() and "乡镇管理员" in win.user_label.text()
     assert str(ctx.db.path) in win.db_label.text()
 
-    # Every navigation section opens; unbuilt ones say so plainly
+    # Every navigation section opens on a database with no people yet
     for sec in SECTIONS:
         page = win.show_section(sec.key)
-        assert isinstance(page, QWidget)
+        assert isinstance(page, SectionPage)
         assert win.stack.currentWidget() is page
-        if isinstance(page, PendingPage):
-            assert PENDING_TEXT in page.text
     assert isinstance(win.page("roster"), RosterPage)
 
     roster = win.show_section("roster")

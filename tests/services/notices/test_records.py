@@ -4,8 +4,6 @@ that name nothing or several records are refused in Chinese with the candidates.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -18,16 +16,7 @@ from quzhou_desktop.services.notices.records import (
     parse_period,
     resolve,
 )
-from tests.services.notices.test_notices_world import MATTER, NoticeWorld, make_notice_world
-
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
-
-
-@pytest.fixture
-def nw(tmp_path: Path) -> Iterator[NoticeWorld]:
-    w = make_notice_world(tmp_path / "n.sqlite3")
-    yield w
-    w.world.db.dispose()
+from tests.support.notices import MATTER, Printables
 
 
 def key_of(text: str) -> PrintKey:
@@ -37,34 +26,46 @@ def key_of(text: str) -> PrintKey:
 
 
 @pytest.mark.parametrize("kind", sorted(LIST_KINDS))
-def test_every_listed_record_prints_from_its_key(nw: NoticeWorld, kind: str) -> None:
-    rows = list_records(nw.ctx, kind)
+def test_every_listed_record_prints_from_its_key(printables: Printables, kind: str) -> None:
+    rows = list_records(printables.ctx, kind)
     assert rows, kind
     for row in rows:
         assert row.village == "溪口村" or kind in ("users", "villages")
         assert row.id and row.name
         if row.prints:  # the record's own notice; a matter's other notices print from its steps
-            assert resolve(nw.ctx, row.prints[0], key_of(row.key)) == row.id, (row.name, row.prints[0])
-        steps = {r.id for r in list_records(nw.ctx, "steps")}
+            assert resolve(printables.ctx, row.prints[0], key_of(row.key)) == row.id, (
+                row.name,
+                row.prints[0],
+            )
+        steps = {r.id for r in list_records(printables.ctx, "steps")}
         for print_kind in row.prints[1:]:
-            assert resolve(nw.ctx, print_kind, key_of(row.key)) in steps
+            assert resolve(printables.ctx, print_kind, key_of(row.key)) in steps
 
 
-def test_keys_a_clerk_types(nw: NoticeWorld) -> None:
+def test_keys_a_clerk_types(printables: Printables) -> None:
     k = PrintKey("溪口村", matter="硬化")  # a part of the title is enough when it is unique
-    assert resolve(nw.ctx, "register", k) == nw.matter_id
-    assert resolve(nw.ctx, "resolution", k) == nw.steps["resolution_disclosure"]
+    assert resolve(printables.ctx, "register", k) == printables.matter_id
+    assert resolve(printables.ctx, "resolution", k) == printables.steps["resolution_disclosure"]
     assert (
-        resolve(nw.ctx, "resolution", PrintKey("溪口村", matter=MATTER, step="决议")) == nw.steps["resolve"]
+        resolve(printables.ctx, "resolution", PrintKey("溪口村", matter=MATTER, step="决议"))
+        == printables.steps["resolve"]
     )
-    assert resolve(nw.ctx, "plan", k) == nw.steps["plan_posting"]
-    assert resolve(nw.ctx, "result", k) == nw.steps["result_disclosure"]
-    assert resolve(nw.ctx, "voucher", PrintKey("溪口村", number="031")) == nw.voucher_id
-    assert resolve(nw.ctx, "finance", PrintKey("溪口村", period="2026年11月")) == nw.finance_id
-    assert resolve(nw.ctx, "review", PrintKey("溪口村", period="2026-11")) == nw.review_id
-    assert resolve(nw.ctx, "disclosure", PrintKey("溪口村", period="2026Q3")) == nw.party_id
-    assert resolve(nw.ctx, "disclosure", PrintKey("溪口村", period="2026年第三季度")) == nw.party_id
-    assert resolve(nw.ctx, "disclosure", PrintKey("溪口村", period="2026")) == nw.village_draft_id
+    assert resolve(printables.ctx, "plan", k) == printables.steps["plan_posting"]
+    assert resolve(printables.ctx, "result", k) == printables.steps["result_disclosure"]
+    assert resolve(printables.ctx, "voucher", PrintKey("溪口村", number="031")) == printables.voucher_id
+    assert (
+        resolve(printables.ctx, "finance", PrintKey("溪口村", period="2026年11月")) == printables.finance_id
+    )
+    assert resolve(printables.ctx, "review", PrintKey("溪口村", period="2026-11")) == printables.review_id
+    assert resolve(printables.ctx, "disclosure", PrintKey("溪口村", period="2026Q3")) == printables.party_id
+    assert (
+        resolve(printables.ctx, "disclosure", PrintKey("溪口村", period="2026年第三季度"))
+        == printables.party_id
+    )
+    assert (
+        resolve(printables.ctx, "disclosure", PrintKey("溪口村", period="2026"))
+        == printables.village_draft_id
+    )
 
 
 @pytest.mark.parametrize(
@@ -81,19 +82,19 @@ def test_keys_a_clerk_types(nw: NoticeWorld) -> None:
     ids=["no-matter", "two-vouchers", "no-number", "no-finance", "bad-period", "bad-step", "no-village"],
 )
 def test_keys_that_name_nothing_or_several_are_refused(
-    nw: NoticeWorld, kind: str, key: PrintKey, error: type[Exception], message: str
+    printables: Printables, kind: str, key: PrintKey, error: type[Exception], message: str
 ) -> None:
     with pytest.raises(error, match=message) as exc:
-        resolve(nw.ctx, kind, key)
+        resolve(printables.ctx, kind, key)
     if error is AmbiguousKey:
-        assert nw.voucher_id in str(exc.value) and nw.voucher2_id in str(exc.value)
+        assert printables.voucher_id in str(exc.value) and printables.voucher2_id in str(exc.value)
 
 
-def test_a_clerk_sees_and_finds_only_their_villages(nw: NoticeWorld) -> None:
+def test_a_clerk_sees_and_finds_only_their_villages(printables: Printables) -> None:
     from quzhou_desktop.services.kernel.roles import Role
 
-    other = nw.world.village_ids[1]
-    clerk = nw.world.new_user("clerk2", Role.CLERK, [other])
+    other = printables.world.village_ids[1]
+    clerk = printables.world.new_user("clerk2", Role.CLERK, [other])
     assert list_records(clerk, "matters") == []
     with pytest.raises(NotFound, match="溪口村"):
         resolve(clerk, "register", PrintKey("溪口村", matter=MATTER))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from quzhou_desktop.core.errors import Conflict, ValidationError
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Role
+from quzhou_desktop.services.kernel.settings import default_rules_json
 from quzhou_desktop.services.kernel.users import new_account
 from quzhou_desktop.services.kernel.validate import clean_name, optional, required
 from quzhou_desktop.services.roster.villages import VillageSpec, clean_spec
@@ -50,8 +51,6 @@ def initialise(
         password=admin_password,
     )
     if rules_json is None:
-        from quzhou_desktop.services.kernel.settings import default_rules_json
-
         rules_json = default_rules_json()
     with ctx.db.write(Actor(None, admin.username), "setup.initialise") as s:
         if s.scalar(select(func.count()).select_from(Township)):

@@ -1,14 +1,15 @@
-"""A small realistic township for GUI tests and screenshots, built through the real services."""
+"""The demo township for GUI tests and screenshots (not the ``world``): 石梁镇 with three villages, people and
+the first village's 两委, 党员, 村民代表 and 村监会 seats, built through the real services."""
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 
 from quzhou_desktop.core.idcard import check_digit
-from quzhou_desktop.services.kernel import auth, setup
+from quzhou_desktop.services.kernel import auth
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import people as people_svc
+from quzhou_desktop.services.roster import setup
 from quzhou_desktop.services.roster.villages import VillageSpec, list_villages
 
 ADMIN, ADMIN_PASSWORD = "admin", "Quzhou-2026"
@@ -47,11 +48,7 @@ def id_number(i: int, female: bool, born: date) -> str:
     return first17 + check_digit(first17)
 
 
-def has_composition() -> bool:
-    return importlib.util.find_spec("quzhou_desktop.services.roster.composition") is not None
-
-
-def build(ctx: AppContext, *, people_per_village: int = 30) -> None:
+def build_demo_township(ctx: AppContext, *, people_per_village: int = 30) -> None:
     setup.initialise(
         ctx, township_name="石梁镇", township_code="330802100", villages=VILLAGES,
         admin_username=ADMIN, admin_password=ADMIN_PASSWORD, admin_display_name="徐丽华",
@@ -59,7 +56,7 @@ def build(ctx: AppContext, *, people_per_village: int = 30) -> None:
     auth.login(ctx, ADMIN, ADMIN_PASSWORD)
     for vi, village in enumerate(list_villages(ctx)):
         n = people_per_village if vi == 0 else 5
-        ids = []
+        ids: list[str] = []
         for i in range(n):
             given = GIVEN[i % len(GIVEN)]
             female = given in FEMALE
@@ -77,7 +74,7 @@ def build(ctx: AppContext, *, people_per_village: int = 30) -> None:
                 ),
             )  # fmt: skip
             ids.append(row.id)
-        if vi == 0 and has_composition():
+        if vi == 0:
             seat(ctx, ids)
 
 

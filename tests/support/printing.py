@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from quzhou_desktop.printing.documents import (
@@ -319,3 +320,12 @@ ALL = {
     "register": REGISTER,
     "disclosure": DISCLOSURE,
 }
+
+
+def long_resolution(paragraphs: int = 14) -> ResolutionNotice:
+    """The sample 决议公告 with a decision long enough for two or more pages."""
+    text = "\n".join(
+        f"第{i}项：村道硬化工程由村民委员会组织实施，村务监督委员会全程监督，资金使用按月公开，接受村民监督。"
+        for i in range(1, paragraphs + 1)
+    )
+    return dataclasses.replace(RESOLUTION, decision_text=text)
