@@ -95,10 +95,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             clean_rows_only=args.clean_rows_only,
         )
-    except ImportFileError as exc:
-        if not args.json:
-            raise
-        print(json.dumps(_file_error(args, str(path), str(exc)), ensure_ascii=False))
+    except ImportFileError as exc:  # the file as a whole: named, with the reason; nothing was written
+        if args.json:
+            print(json.dumps(_file_error(args, str(path), str(exc)), ensure_ascii=False))
+        else:
+            print(f"错误：{exc}", file=sys.stderr)
+            print("未写入任何数据。", file=sys.stderr)
         return EXIT_PROBLEM
     finally:
         ctx.db.dispose()

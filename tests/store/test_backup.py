@@ -65,3 +65,32 @@ def test_tampered_backup_is_refused_and_database_untouched(world: World, tmp_pat
 def test_restore_of_missing_file(world: World, tmp_path: Path) -> None:
     with pytest.raises(backup.BackupError, match="不存在"):
         restore.restore(tmp_path / "nothing.sqlite3", world.path)
+
+
+@pytest.mark.parametrize("what", ["garbage", "zeros", "empty", "other program", "damaged schema"])
+def test_restore_of_a_file_that_is_no_backup_is_refused_in_chinese(
+    world: World, tmp_path: Path, what: str
+) -> None:
+    """SQLAlchemy's and SQLite's own text (with the engine URL) stay in the log; the user reads Chinese."""
+    from quzhou_desktop.core.errors import QuzhouError
+
+    bogus = tmp_path / "quzhou-backup.sqlite3"
+    if what == "other program":  # a real SQLite database of some other program
+        con = sqlite3.connect(bogus)
+        con.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        con.commit()
+        con.close()
+    elif what == "damaged schema":  # looks like ours (alembic version, an audit_log) but is not
+        con = sqlite3.connect(bogus)
+        con.execute("CREATE TABLE audit_log (x)")
+        con.execute("CREATE TABLE alembic_version (version_num TEXT)")
+        con.execute("INSERT INTO alembic_version VALUES ('0003')")
+        con.commit()
+        con.close()
+    else:
+        bogus.write_bytes({"garbage": b"not a database" * 100, "zeros": b"\x00" * 4096, "empty": b""}[what])
+    with pytest.raises(QuzhouError) as exc:
+        restore.restore(bogus, world.path)
+    message = str(exc.value)
+    assert "未通过校验" in message or "不是本系统的数据库" in message, message
+    assert "sqlalchemy" not in message.lower() and "://" not in message and "sqlite3." not in message

@@ -458,3 +458,31 @@ def test_hidden_sheets_are_marked_and_amounts_in_wan_yuan_are_previewed_in_yuan(
     titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert [cell(model, r, titles.index("金额")) for r in range(2)] == ["1,234.56", "15,000.00"]
     wiz.close()
+
+
+def test_a_hostile_file_is_refused_and_the_wizard_stays(qtbot, demo_ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A file that would make the reader allocate 549 GB (one value in XFD1048576) or inflate to 1 GB: the
+    wizard says why in Chinese and stays on the first page; the app goes on working (another file opens)."""
+    from tests.hostile.corpus import corner_cell, html_spans, zip_bomb
+
+    page, _ = make_page(qtbot, demo_ctx)
+    wiz = page.open_wizard()
+    for name, make in (("角落.xlsx", corner_cell), ("炸弹.xlsx", zip_bomb), ("跨行.xls", html_spans)):
+        path = tmp_path / name
+        make(path)
+        wiz.path.setText(str(path))
+        wiz.next.click()
+        wait(qtbot, wiz)
+        texts = close_message_boxes()
+        assert any(name in t and ("太大" in t or "压缩比异常" in t) for t in texts), texts
+        assert wiz.stack.currentIndex() == 0
+    wiz.kind.setCurrentIndex(wiz.kind.findData("vouchers"))
+    wiz.path.setText(str(FIX / "vouchers_gb18030.csv"))
+    wiz.next.click()
+    wiz.next.click()
+    wait(qtbot, wiz)
+    assert wiz.stack.currentIndex() == 2 and "GB18030" in wiz.mapping_page.sheet_title.text()
+    wiz.next.click()
+    wait(qtbot, wiz)
+    assert wiz.stack.currentIndex() == 3 and "文字编码：GB18030" in wiz.preview_page.summary.text()
+    wiz.close()
