@@ -63,6 +63,20 @@ FIELDS: tuple[FieldSpec, ...] = (
               "财务往来较多的村，财务收支每月公开一次；否则至少每季度一次。"),
     FieldSpec("disclosure_deadline_day", "定期公开截止日", "int",
               "每季度（或每月）第一个月的此日前完成定期公开，默认20日。", 1, 28),
+    FieldSpec("disclosure_review_scope", "须经村监会审核方可公开的类别", "choice",
+              "财务公开须经村务监督委员会审核签字后方可公开、打印；乡镇可要求村务公开（或党务、村务公开）也先审后公开，"
+              "未审核的不能公开、打印。",
+              choices=(("finance", "只有财务公开"), ("finance_village", "财务公开和村务公开"),
+                       ("all", "党务、村务、财务公开"))),
+    FieldSpec("fixed_disclosure_month", "固定公开截止月份", "int",
+              "每年公开一次的固定公开事项（党组织设置、年度目标等），须在当年此月的定期公开截止日前公开；"
+              "默认1月，即1月20日前。", 1, 12),
+    FieldSpec("resolution_disclosure_days", "决议公开期限（天）", "int",
+              "决议通过后，须在此天数内公开决议，超过的列为逾期；默认1天，即决议次日。", 0, 30),
+    FieldSpec("result_disclosure_days", "实施结果公开期限（天）", "int",
+              "组织实施完成后，须在此天数内公开实施结果，超过的列为逾期；默认30天。", 1, 365),
+    FieldSpec("stall_days", "五议两公开其他步骤推进期限（天）", "int",
+              "其他步骤自上一步起超过此天数仍未推进的，列为逾期；默认90天。", 7, 730),
     FieldSpec("reply_days", "意见答复期限（天）", "int",
               "对群众意见、质询应在此天数内答复，默认10日。", 1, 60),
     FieldSpec("upper_small_style", "不足一元的大写写法", "choice",
@@ -99,6 +113,11 @@ class TownshipRules:
     review_min_concurring: int = 0  # C18: 0 = more than half of the committee
     finance_monthly_if_busy: bool = True  # C20
     disclosure_deadline_day: int = 20  # C21
+    disclosure_review_scope: str = "finance"  # C31: categories that need the 村监会 review before posting
+    fixed_disclosure_month: int = 1  # C21: yearly (固定) items by the deadline day of this month
+    resolution_disclosure_days: int = 1  # C41: 决议公开 at the latest the day after the 决议
+    result_disclosure_days: int = 30  # C41: 实施结果公开 within 30 days of the 实施
+    stall_days: int = 90  # C41: any other step within 90 days of the previous one
     reply_days: int = 10  # C23
     upper_small_style: str = "short"  # C24
     include_suggest: bool = True  # C10 (Quzhou wording starts with 建议)
@@ -128,6 +147,12 @@ class TownshipRules:
     def with_changes(self, **changes: Any) -> TownshipRules:
         return replace(self, **changes)
 
+    def review_required(self, category: str) -> bool:
+        """C31: whether a disclosure of ``category`` (party / village / finance) needs the 村监会 review before it is
+        posted or printed."""
+        scope = {"finance": ("finance",), "finance_village": ("finance", "village")}
+        return category in scope.get(self.disclosure_review_scope, ("finance", "village", "party"))
+
 
 def unit_of(spec: FieldSpec) -> str:
     """The unit a number is shown with: 元, 天, 日 (a day of the month), 人, or nothing."""
@@ -135,6 +160,8 @@ def unit_of(spec: FieldSpec) -> str:
         return "元"
     if spec.key.endswith("_days") or spec.key.startswith("notice_days"):
         return "天"
+    if spec.key == "fixed_disclosure_month":
+        return "月"
     if spec.key == "disclosure_deadline_day":
         return "日"
     if spec.key == "review_min_concurring":
