@@ -161,14 +161,21 @@ def check_decision(kind: ContractKind, decision: Decision | None, *, signed_on: 
         return []
     what = f"{kind.label}合同处分村集体资产资源"
     if decision is None or (decision.body is None and not decision.written.strip()):
-        return [Finding("error", "C33", f"{what}，须有村民会议或村民代表会议的决议，本合同没有关联决议", "missing")]
+        return [
+            Finding(
+                "error", "C33", f"{what}，须有村民会议或村民代表会议的决议，本合同没有关联决议", "missing"
+            )
+        ]
     if decision.body is None:
         return []  # a decision on paper, named by the clerk: accepted as written (like C16's references)
     title = f"“{decision.title}”" if decision.title else "所关联的决议"
     if decision.body not in _DECIDING:
         return [
             Finding(
-                "error", "C33", f"{title}由{decision.body.label}作出，{what}须由村民会议或村民代表会议决议", "body"
+                "error",
+                "C33",
+                f"{title}由{decision.body.label}作出，{what}须由村民会议或村民代表会议决议",
+                "body",
             )
         ]
     if decision.passed is not True:
@@ -232,7 +239,11 @@ def line_status(
     if today < due_on:
         return LineStatus(LineState.NOT_DUE, outstanding, overdue_from, 0, f"{head}{got}，未到期")
     if today < overdue_from:
-        grace = f"（宽限至{format_chinese_date(overdue_from - timedelta(days=1))}）" if rules.contract_grace_days else ""
+        grace = (
+            f"（宽限至{format_chinese_date(overdue_from - timedelta(days=1))}）"
+            if rules.contract_grace_days
+            else ""
+        )
         text = f"{head}{got}，尚欠{format_fen(outstanding)}，已到期{grace}"
         return LineStatus(LineState.DUE, outstanding, overdue_from, 0, text)
     days = (today - overdue_from).days + 1

@@ -43,7 +43,9 @@ class EvaluatedOffice(Enum):
 
     @property
     def label(self) -> str:
-        return {"village_committee": "村民委员会", "supervisory": "村务监督委员会", "staff": "聘用人员"}[self.value]
+        return {"village_committee": "村民委员会", "supervisory": "村务监督委员会", "staff": "聘用人员"}[
+            self.value
+        ]
 
     @property
     def ends_on_two_incompetent(self) -> bool:
@@ -95,7 +97,12 @@ def check_evaluation(
     if not chair_on_supervisory:
         who = f"主持人{chair_name}" if chair_name else "没有主持人，"
         out.append(
-            Finding("error", "C35", f"{who}不是本村在任的村务监督委员会成员，民主评议须由村务监督机构主持", "chair")
+            Finding(
+                "error",
+                "C35",
+                f"{who}不是本村在任的村务监督委员会成员，民主评议须由村务监督机构主持",
+                "chair",
+            )
         )
     if body not in EVALUATING_BODIES:
         named = body.label if body is not None else "未写明的会议"
@@ -103,12 +110,12 @@ def check_evaluation(
             Finding("error", "C35", f"民主评议须由村民会议或村民代表会议进行，不能由{named}进行", "body")
         )
     if held_on.year != year:
-        out.append(
-            Finding("error", "C35", f"评议日期在{held_on.year}年，与评议年度{year}年不符", "year")
-        )
+        out.append(Finding("error", "C35", f"评议日期在{held_on.year}年，与评议年度{year}年不符", "year"))
     for name, v in votes:
         if v.total == 0:
-            out.append(Finding("error", "C22", f"{name}的评议票数为零，请填写满意、基本满意、不满意票数", "no_votes"))
+            out.append(
+                Finding("error", "C22", f"{name}的评议票数为零，请填写满意、基本满意、不满意票数", "no_votes")
+            )
         elif participants is not None and v.total > participants:
             out.append(
                 Finding(

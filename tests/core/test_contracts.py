@@ -101,7 +101,9 @@ def test_c34_labels_follow_the_direction() -> None:
         pytest.param(1_200_000, 0, 0, "not_positive", id="C34-zero-payment"),
     ],
 )
-def test_c34_payments_beyond_the_contract_amount(amount: int, paid: int, new: int, detail: str | None) -> None:
+def test_c34_payments_beyond_the_contract_amount(
+    amount: int, paid: int, new: int, detail: str | None
+) -> None:
     found = check_payments(amount, paid, new)
     assert [f.detail for f in found] == ([] if detail is None else [detail])
     assert all(f.code == "C34" and f.level == "error" for f in found)

@@ -55,4 +55,5 @@ class EvaluationEntry(Audited, Base):
     office_ended: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     ended_membership_id: Mapped[str | None] = mapped_column(ForeignKey("membership.id"))
     consequence: Mapped[str | None] = mapped_column(Text)
-    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)  # False once taken off a draft
+    # False once taken off a draft review
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

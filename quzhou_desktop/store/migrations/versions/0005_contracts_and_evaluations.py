@@ -95,7 +95,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["decision_step_id"], ["matter_step.id"], name="fk_contract_decision_step_id_matter_step"
         ),
-        sa.ForeignKeyConstraint(["disclosure_id"], ["disclosure.id"], name="fk_contract_disclosure_id_disclosure"),
+        sa.ForeignKeyConstraint(
+            ["disclosure_id"], ["disclosure.id"], name="fk_contract_disclosure_id_disclosure"
+        ),
         sa.ForeignKeyConstraint(["village_id"], ["village.id"], name="fk_contract_village_id_village"),
         sa.PrimaryKeyConstraint("id", name="pk_contract"),
         sa.UniqueConstraint("village_id", "number", name="uq_contract_number"),
@@ -116,7 +118,9 @@ def upgrade() -> None:
         sa.Column("address", sa.String(200)),
         sa.Column("active", sa.Boolean(), nullable=False),
         *_record_columns(),
-        sa.ForeignKeyConstraint(["contract_id"], ["contract.id"], name="fk_contract_party_contract_id_contract"),
+        sa.ForeignKeyConstraint(
+            ["contract_id"], ["contract.id"], name="fk_contract_party_contract_id_contract"
+        ),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"], name="fk_contract_party_person_id_person"),
         sa.PrimaryKeyConstraint("id", name="pk_contract_party"),
     )
@@ -156,9 +160,13 @@ def upgrade() -> None:
             ["ledger_line_id"], ["ledger_line.id"], name="fk_contract_payment_ledger_line_id_ledger_line"
         ),
         sa.ForeignKeyConstraint(
-            ["line_id"], ["contract_schedule_line.id"], name="fk_contract_payment_line_id_contract_schedule_line"
+            ["line_id"],
+            ["contract_schedule_line.id"],
+            name="fk_contract_payment_line_id_contract_schedule_line",
         ),
-        sa.ForeignKeyConstraint(["voucher_id"], ["voucher.id"], name="fk_contract_payment_voucher_id_voucher"),
+        sa.ForeignKeyConstraint(
+            ["voucher_id"], ["voucher.id"], name="fk_contract_payment_voucher_id_voucher"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_contract_payment"),
     )
     op.create_index("ix_contract_payment_ledger_line_id", "contract_payment", ["ledger_line_id"])
@@ -198,7 +206,9 @@ def upgrade() -> None:
         sa.Column("finalized_by", sa.String(36)),
         sa.Column("disclosure_id", sa.String(36)),
         *_record_columns(),
-        sa.ForeignKeyConstraint(["chair_person_id"], ["person.id"], name="fk_evaluation_chair_person_id_person"),
+        sa.ForeignKeyConstraint(
+            ["chair_person_id"], ["person.id"], name="fk_evaluation_chair_person_id_person"
+        ),
         sa.ForeignKeyConstraint(
             ["disclosure_id"], ["disclosure.id"], name="fk_evaluation_disclosure_id_disclosure"
         ),
@@ -224,7 +234,9 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         *_record_columns(),
         sa.ForeignKeyConstraint(
-            ["ended_membership_id"], ["membership.id"], name="fk_evaluation_entry_ended_membership_id_membership"
+            ["ended_membership_id"],
+            ["membership.id"],
+            name="fk_evaluation_entry_ended_membership_id_membership",
         ),
         sa.ForeignKeyConstraint(
             ["evaluation_id"], ["evaluation.id"], name="fk_evaluation_entry_evaluation_id_evaluation"
