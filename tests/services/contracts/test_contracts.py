@@ -4,7 +4,7 @@ payments, the lazy registers, the 工作台 reminders, termination, and an audit
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
@@ -128,7 +128,7 @@ def test_works_contracts_need_no_decision_and_pay_by_voucher(v: Village) -> None
         link_payment(v.clerk, line.id, amount_fen=100, ledger_line_id=v.rent_2026)
     pid = link_payment(v.clerk, line.id, amount_fen=3_000_000, voucher_id=v.works_voucher)
     assert Q.contract_detail(v.clerk, cid).lines[0].state_label == "已付清"
-    with pytest.raises(ValidationError, match="只剩¥0.00"):
+    with pytest.raises(ValidationError, match=r"只剩¥0\.00"):
         link_payment(v.clerk, Q.contract_detail(v.clerk, cid).lines[1].id, amount_fen=1,
                      voucher_id=v.works_voucher)  # fmt: skip
     withdraw_payment(v.clerk, pid, "对错了合同")
