@@ -273,8 +273,8 @@ class DepositRow:
     @property
     def text(self) -> str:
         verb = "收取" if self.direction == Direction.RECEIVABLE.value else "缴纳"
-        when = f"，{self.received_on.isoformat()}{verb}" if self.received_on else f"，尚未{verb}"
-        back = f"，{self.returned_on.isoformat()}已退还" if self.returned_on else ""
+        when = f"，{format_chinese_date(self.received_on)}{verb}" if self.received_on else f"，尚未{verb}"
+        back = f"，{format_chinese_date(self.returned_on)}已退还" if self.returned_on else ""
         return f"{self.kind}{format_fen(self.amount_fen)}{when}{back}"
 
 
@@ -286,6 +286,7 @@ class ContractDetail:
     asset_id: str | None
     # "村集体闲置仓库对外租赁（2026年3月10日村民代表会议决议通过）", a written reference, or ""
     decision_text: str
+    decision_phrase: str  # as a notice says it: "2026年3月10日村民代表会议决议（村文化礼堂对外出租）"
     decision_step_id: str | None
     parties: tuple[PartyRow, ...]
     deposits: tuple[DepositRow, ...]
@@ -305,20 +306,27 @@ class ContractDetail:
         return sum(x.status.outstanding_fen for x in self.lines if x.state is LineState.OVERDUE)
 
 
-def _decision_text(s: Any, c: Contract) -> str:
+def _decision_text(s: Any, c: Contract) -> tuple[str, str]:
+    """(chooser label, notice phrase) of the decision a contract names."""
     if c.decision_step_id:
         st = s.get(MatterStep, c.decision_step_id)
         if st is not None:
             m = s.get(Matter, st.matter_id)
-            return _choice_label(m.title if m else "", st)
-    return c.decision_ref or ""
+            title = m.title if m else ""
+            when = format_chinese_date(st.meeting_date) if st.meeting_date else ""
+            return _choice_label(title, st), f"{when}{_body_label(st)}决议（{title}）"
+    return c.decision_ref or "", c.decision_ref or ""
+
+
+def _body_label(st: MatterStep) -> str:
+    try:
+        return Body(st.body).label if st.body else "会议"
+    except ValueError:
+        return st.body or "会议"
 
 
 def _choice_label(title: str, st: MatterStep) -> str:
-    try:
-        body = Body(st.body).label if st.body else "会议"
-    except ValueError:
-        body = st.body or "会议"
+    body = _body_label(st)
     when = format_chinese_date(st.meeting_date) if st.meeting_date else "日期未记录"
     result = "通过" if st.passed else "未通过"
     return f"{title}（{when}{body}决议{result}）"
@@ -354,6 +362,7 @@ def contract_detail(ctx: AppContext, contract_id: str) -> ContractDetail:
         )
         lines = schedule_of(s, c.id, today, rules)
         findings = contract_findings(s, c) if c.status != "terminated" else []
+        decision = _decision_text(s, c)
         overdue = [x for x in lines if x.state is LineState.OVERDUE]
         if overdue:
             total = sum(x.status.outstanding_fen for x in overdue)
@@ -369,7 +378,7 @@ def contract_detail(ctx: AppContext, contract_id: str) -> ContractDetail:
             )
         return ContractDetail(
             row=row, subject=c.subject or "", signed_on=c.signed_on, asset_id=c.asset_id,
-            decision_text=_decision_text(s, c), decision_step_id=c.decision_step_id, parties=tuple(parties),
+            decision_text=decision[0], decision_phrase=decision[1], decision_step_id=c.decision_step_id, parties=tuple(parties),
             deposits=deposits, lines=tuple(lines), findings=tuple(findings), terminated_on=c.terminated_on,
             termination_reason=c.termination_reason, disclosure_id=c.disclosure_id, note=c.note,
         )  # fmt: skip

@@ -33,6 +33,7 @@ from quzhou_desktop.services.notices.money import (
     review_report,
     voucher_form,
 )
+from quzhou_desktop.services.notices.records import contract_notice, evaluation_notice
 from quzhou_desktop.services.notices.register import (
     plan_notice,
     register_form,
@@ -71,6 +72,8 @@ KIND_LABELS: dict[str, str] = {
     "review": "村监会月度审核意见书",
     "voucher": "支出凭证审批单",
     "register": "五议两公开登记表",
+    "contract": "合同公开",
+    "evaluation": "民主评议结果公告",
 }
 PAPERS = ("A4", "A3")
 
@@ -82,6 +85,8 @@ _BUILDERS: dict[str, Callable[[AppContext, str, NoticeCache | None], Notice]] = 
     "review": review_report,
     "voucher": voucher_form,
     "register": register_form,
+    "contract": contract_notice,
+    "evaluation": evaluation_notice,
 }
 
 
@@ -136,7 +141,7 @@ def _village_in(s: Session, kind: str, record_id: str) -> str | None:
         vid = s.scalar(select(Matter.village_id).where(Matter.id == record_id))
     elif kind == "voucher":
         vid = s.scalar(select(Voucher.village_id).where(Voucher.id == record_id))
-    elif kind == "finance":
+    elif kind in ("finance", "contract", "evaluation"):
         vid = s.scalar(select(Disclosure.village_id).where(Disclosure.id == record_id))
     elif kind == "review":
         vid = s.scalar(select(MonthlyReview.village_id).where(MonthlyReview.id == record_id))
@@ -268,10 +273,10 @@ def _superseded(ctx: AppContext, kind: str, record_id: str) -> str:
             newer = s.scalars(select(Voucher).where(Voucher.supersedes_id == record_id)).first()
             if newer is not None:
                 return f"这张凭证已被更正为第{newer.version}版（编号 {newer.id}）"
-        if kind == "finance":
+        if kind in ("finance", "contract", "evaluation"):
             newer_d = s.scalars(select(Disclosure).where(Disclosure.supersedes_id == record_id)).first()
             if newer_d is not None:
-                return f"这份财务公开已被更正（新版本编号 {newer_d.id}）"
+                return f"这份{KIND_LABELS[kind]}已被更正（新版本编号 {newer_d.id}）"
     return ""
 
 

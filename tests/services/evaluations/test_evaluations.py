@@ -33,7 +33,13 @@ START = D("2024-03-01")
 @pytest.fixture
 def w(world: World) -> dict[str, str]:
     vid = world.village_ids[0]
-    names = {"director": "李主任", "member": "张委员", "chair": "刘监委", "sup": "陈监委", "newcomer": "吴新人"}
+    names = {
+        "director": "李主任",
+        "member": "张委员",
+        "chair": "刘监委",
+        "sup": "陈监委",
+        "newcomer": "吴新人",
+    }
     with world.admin.write("test.roster") as s:
         people = {k: Person(village_id=vid, name=n) for k, n in names.items()}
         s.add_all(people.values())
@@ -47,7 +53,9 @@ def w(world: World) -> dict[str, str]:
     return {"vid": vid, **ids}
 
 
-def _fields(w: dict[str, str], year: int, member_votes: tuple[int, int, int], **kw: object) -> EvaluationFields:
+def _fields(
+    w: dict[str, str], year: int, member_votes: tuple[int, int, int], **kw: object
+) -> EvaluationFields:
     entries = (
         EntryFields(w["director"], "village_committee", "村委会主任", 30, 6, 2),
         EntryFields(w["member"], "village_committee", "村委会委员", *member_votes),
@@ -83,7 +91,9 @@ def test_two_incompetent_verdicts_in_a_row_end_the_office(world: World, w: dict[
     # the by-election is due until somebody is seated on the 村委会
     due = Q.by_elections_due(clerk, w["vid"])
     assert [b.person_name for b in due] == ["张委员"] and "请村民委员会组织补选" in due[0].label
-    add_membership(world.admin, w["newcomer"], body="village_committee", role="member", start_date=D("2027-01-15"))
+    add_membership(
+        world.admin, w["newcomer"], body="village_committee", role="member", start_date=D("2027-01-15")
+    )
     assert Q.by_elections_due(clerk, w["vid"]) == []
     with world.db.read_engine.connect() as conn:
         assert verify_all(conn) == []
