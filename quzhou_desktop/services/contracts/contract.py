@@ -123,7 +123,7 @@ def _money(value: int, field: str) -> int:
     return fen
 
 
-def _clean_party(p: PartyFields) -> PartyFields:
+def clean_party(p: PartyFields) -> PartyFields:
     if p.kind not in PARTY_KINDS:
         raise ValidationError(field="乙方", reason="应为本村村民或外部单位")
     if p.kind == "villager" and not p.person_id:
@@ -176,7 +176,7 @@ def clean_contract(f: ContractFields) -> ContractFields:
         subject=optional(f.subject, "标的", max_len=200),
         decision_ref=optional(f.decision_ref, "决议", max_len=200),
         note=optional(f.note, "备注", max_len=2000),
-        parties=tuple(_clean_party(p) for p in f.parties),
+        parties=tuple(clean_party(p) for p in f.parties),
         schedule=tuple(sorted(schedule, key=lambda x: x.due_on)),
         deposits=tuple(deposits),
     )

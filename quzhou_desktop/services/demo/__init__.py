@@ -1,6 +1,6 @@
 """`quzhou-desktop demo`: a realistic demo township a new user can explore at once.
 
-``PARTS`` add one part each (rosters, matters, vouchers, disclosures), in that order: each builds on what the
+``PARTS`` add one part each (rosters, matters, vouchers, disclosures, contracts, evaluations), in that order: each builds on what the
 ones before it left in the ``DemoState``. All writes are audited like any other change, so the demo
 verifies clean.
 """
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from quzhou_desktop.services.demo import disclosures, matters, rosters, vouchers
+from quzhou_desktop.services.demo import contracts, disclosures, evaluations, matters, rosters, vouchers
 from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.users import UserInfo, list_users
@@ -25,6 +25,8 @@ PARTS: tuple[Callable[[DemoState], None], ...] = (
     matters.build,
     vouchers.build,
     disclosures.build,
+    contracts.build,
+    evaluations.build,
 )
 
 
