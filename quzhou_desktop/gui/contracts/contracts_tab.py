@@ -45,8 +45,7 @@ COLUMNS: list[Column[ContractRow]] = [
     Column("类型", lambda r: r.kind_label, sort="kind"),
     Column("乙方", lambda r: r.parties, tooltip=lambda r: r.parties),
     Column("金额", lambda r: r.amount_text, sort="amount", align=RIGHT),
-    Column("开始", lambda r: r.start_date, sort="start", align=CENTER),
-    Column("结束", lambda r: r.end_date, sort="end", align=CENTER),
+    Column("到期", lambda r: r.end_date, sort="end", align=CENTER, tooltip=lambda r: r.term_text),
     Column("状态", lambda r: r.status_label, sort="status"),
     Column("已收付", lambda r: r.settled_text, align=RIGHT),
 ]
@@ -134,8 +133,8 @@ class ContractsTab(QWidget):
         self.model: PagedTableModel[ContractRow] = PagedTableModel(
             COLUMNS, self._fetch, self._count, sort="end", parent=self
         )
-        self.view = register_view(self.model, sort_column=6)
-        for col, width in enumerate((110, 170, 70, 100, 100, 90, 90, 60)):
+        self.view = register_view(self.model, sort_column=5)
+        for col, width in enumerate((100, 150, 68, 96, 96, 84, 56)):
             self.view.setColumnWidth(col, width)
         self.detail = ContractDetailView(self)
         split = QSplitter()
@@ -143,6 +142,7 @@ class ContractsTab(QWidget):
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([760, 480])
         lay.addWidget(split, 1)
 
         self._timer = QTimer(self)

@@ -120,7 +120,7 @@ def add_line(t: QTableWidget, line: ScheduleFields | None = None, *, direction: 
     t.setItem(row, 0, first)
     t.setCellWidget(row, 1, _combo(DIRECTIONS, line.direction if line else direction))
     money = QTableWidgetItem(fen_to_yuan_str(line.amount_fen) if line else "")
-    money.setTextAlignment(int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value))
+    money.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     t.setItem(row, 2, money)
     t.setItem(row, 3, QTableWidgetItem(line.note or "" if line else ""))
 

@@ -95,10 +95,17 @@ class PaymentDialog(ServiceDialog):
 
     def refresh(self) -> None:
         self.results.clear()
-        for c in payments.payment_candidates(self.ctx, self.line.id, text=self.search_edit.text()):
+        found = payments.payment_candidates(self.ctx, self.line.id, text=self.search_edit.text())
+        for c in found:
             item = QListWidgetItem(f"{c.label}　（{tr('可对应')} {format_fen(c.left_fen)}）")
             item.setData(CANDIDATE_ROLE, c)
             self.results.addItem(item)
+        if not found:
+            empty = QListWidgetItem(
+                tr("没有可对应的收支明细或支出凭证。收支明细可在“导入导出”中导入，或凭收据登记。")
+            )
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.results.addItem(empty)
 
     def _picked(self) -> None:
         c = self.candidate()

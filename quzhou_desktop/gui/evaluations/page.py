@@ -73,8 +73,8 @@ class VillageTab(QWidget):
         rl.setContentsMargins(0, 0, 0, 0)
         self.text = QTextBrowser()
         self.entries = table(["姓名", "职务", "满意", "基本满意", "不满意", "评议结果", "处理"])
-        rl.addWidget(self.text, 2)
-        rl.addWidget(self.entries, 3)
+        rl.addWidget(self.text, 1)
+        rl.addWidget(self.entries, 2)
         split.addWidget(self.list)
         split.addWidget(right)
         split.setStretchFactor(0, 1)
@@ -124,6 +124,12 @@ class VillageTab(QWidget):
         for f in d.findings:
             colour = RED if f.is_error else AMBER
             parts.append(f"<p style='color:{colour}'>{escape(f.shown)}</p>")
+        for e in d.entries:
+            if e.consequence:
+                colour = RED if e.office_ended else AMBER
+                parts.append(
+                    f"<p style='color:{colour}'><b>{tr('评议结果的处理')}：</b>{escape(e.consequence)}</p>"
+                )
         if d.state == "draft":
             parts.append(
                 f"<p style='color:#555'>{tr('定稿后按评议结果处理（连续两次不称职的村委会成员职务终止），不能再修改。')}</p>"
@@ -139,6 +145,8 @@ class VillageTab(QWidget):
                 item = QTableWidgetItem(text)
                 if e.verdict == "incompetent" and c == 5:
                     item.setForeground(QColor(RED))
+                if c == 6:
+                    item.setToolTip(text)
                 self.entries.setItem(r, c, item)
         self._update_buttons()
 
