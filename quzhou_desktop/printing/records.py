@@ -135,7 +135,7 @@ def render_evaluation(comp: Composer, doc: EvaluationNotice) -> None:
     joined = f"参加评议{doc.participants}人，" if doc.participants else ""
     comp.paragraph(
         f"{cn(doc.held_on)}，本村{where}召开{doc.body}，由村务监督委员会{doc.chair}主持，对村民委员会成员和村务"
-        f"监督委员会成员{doc.year}年度履行职责情况进行民主评议，{joined}以无记名投票方式进行。现将评议结果公告如下：",
+        f"监督委员会成员{doc.year}年度履行职责情况进行民主评议，{joined}现将评议结果公告如下：",
         field="评议概况",
     )
     head = columns(EVAL_W, EVAL_HEAD, aligns=("center",) * 7, role="heading", size=SMALL)

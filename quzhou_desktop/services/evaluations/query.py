@@ -141,7 +141,7 @@ class EvaluationDetail:
     held_on: date
     body: str
     chair_person_id: str | None
-    chair_name: str
+    chair_name: str  # with the role on the 村监会 when the chair sits on it: "主任杨龙"
     place: str
     participants: int | None
     note: str
@@ -164,6 +164,18 @@ def _detail(s: Session, ev: Evaluation) -> EvaluationDetail:
 
     village = s.get(Village, ev.village_id)
     chair = s.get(Person, ev.chair_person_id) if ev.chair_person_id else None
+    seat = (
+        s.scalars(
+            select(Membership.role).where(
+                Membership.person_id == ev.chair_person_id,
+                Membership.body == "supervisory",
+                active_on(ev.held_on),
+            )
+        ).first()
+        if chair is not None
+        else None
+    )
+    chair_name = (role_label("supervisory", seat) if seat else "") + (chair.name if chair else "")
     rows = s.execute(
         select(EvaluationEntry, Person.name)
         .join(Person, Person.id == EvaluationEntry.person_id)
@@ -184,7 +196,7 @@ def _detail(s: Session, ev: Evaluation) -> EvaluationDetail:
     findings = tuple(_findings(s, fields)) if ev.state == "draft" and entries else ()
     return EvaluationDetail(
         ev.id, ev.village_id, village.name if village else "", ev.year, ev.held_on, ev.body, ev.chair_person_id,
-        chair.name if chair else "", ev.place or "", ev.participants, ev.note or "", ev.state, entries, findings,
+        chair_name, ev.place or "", ev.participants, ev.note or "", ev.state, entries, findings,
         ev.disclosure_id,
     )  # fmt: skip
 
