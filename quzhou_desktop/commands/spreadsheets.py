@@ -12,11 +12,14 @@ from quzhou_desktop.commands import Subcommands
 from quzhou_desktop.commands.common import EXIT_PROBLEM, CommandError, add_user_arg, login, open_context
 from quzhou_desktop.services.exports.kinds import EXPORT_KINDS
 
-IMPORT_KINDS = ("people", "vouchers", "ledger")
+IMPORT_KINDS = ("people", "vouchers", "ledger", "assets", "contracts")
 
 
 def register(sub: Subcommands) -> None:
-    i = sub.add_parser("import", help="导入表格：花名册（people）、支出凭证（vouchers）、收支明细（ledger）")
+    i = sub.add_parser(
+        "import",
+        help="导入表格：花名册（people）、支出凭证（vouchers）、收支明细（ledger）、资产资源台账（assets）、合同台账（contracts）",
+    )
     i.add_argument("kind", choices=IMPORT_KINDS, help="导入什么")
     i.add_argument("file", help=".xlsx / .xls / .ods / .csv 文件")
     i.add_argument("--village", help="村名（表中没有“村名”列时必须指定）")
