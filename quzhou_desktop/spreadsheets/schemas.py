@@ -81,7 +81,9 @@ class AssetRecord(NamedTuple):
     status: str
     code: str | None = None
     location: str | None = None
-    area: int | None = None  # hundredths of ``area_unit`` (the reader gives (hundredths, unit the cell writes))
+    area: int | None = (
+        None  # hundredths of ``area_unit`` (the reader gives (hundredths, unit the cell writes))
+    )
     area_unit: str | None = None
     value_fen: int | None = None
     acquired_on: _dt.date | None = None

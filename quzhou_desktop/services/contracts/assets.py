@@ -191,30 +191,15 @@ def dispose_asset(ctx: AppContext, asset_id: str, reason: str) -> None:
         a.active = False
 
 
-def _current_contract(today: date) -> Any:
-    """The number and first party of the contract covering the asset today (correlated, one row)."""
-    from quzhou_desktop.store.models import ContractParty
+def _in_force(today: date) -> Any:
+    """Contracts in force today (for the asset they cover)."""
+    return and_(Contract.status == "active", Contract.start_date <= today, Contract.end_date >= today)
 
-    party = (
-        select(ContractParty.name)
-        .where(ContractParty.contract_id == Contract.id, ContractParty.active.is_(True))
-        .order_by(ContractParty.seq)
-        .limit(1)
-        .correlate(Contract)
-        .scalar_subquery()
-    )
+
+def _covered(today: date) -> Any:
+    """EXISTS a contract in force for the asset (correlated; one range of ix_contract_asset)."""
     return (
-        select(Contract.number + " " + func.coalesce(party, ""))
-        .where(
-            Contract.asset_id == Asset.id,
-            Contract.status == "active",
-            Contract.start_date <= today,
-            Contract.end_date >= today,
-        )
-        .order_by(Contract.start_date.desc())
-        .limit(1)
-        .correlate(Asset)
-        .scalar_subquery()
+        select(Contract.id).where(Contract.asset_id == Asset.id, _in_force(today)).correlate(Asset).exists()
     )
 
 
@@ -229,8 +214,9 @@ SORTS: dict[str, Any] = {
 
 
 def _query(ctx: AppContext, flt: AssetFilter, today: date) -> Any:
-    current = _current_contract(today)
-    q: Any = select(Asset, Village.name, current).join(Village, Village.id == Asset.village_id)
+    """``select(Asset.id)`` of the matching assets, unordered: the page's ids are found on plain columns, and the
+    contract in force is read for those rows only (``_rows_of``)."""
+    q: Any = select(Asset.id)
     if flt.village_id:
         ctx.require_village(flt.village_id)
         q = q.where(Asset.village_id == flt.village_id)
@@ -244,7 +230,7 @@ def _query(ctx: AppContext, flt: AssetFilter, today: date) -> Any:
         q = q.where(Asset.active.is_(False))
     elif flt.status == "no_contract":
         needs = [s.value for s in AssetStatus if s.needs_contract]
-        q = q.where(Asset.active.is_(True), Asset.status.in_(needs), current.is_(None))
+        q = q.where(Asset.active.is_(True), Asset.status.in_(needs), ~_covered(today))
     else:
         if flt.status:
             q = q.where(Asset.status == flt.status)
@@ -257,6 +243,36 @@ def _query(ctx: AppContext, flt: AssetFilter, today: date) -> Any:
     return q
 
 
+def _rows_of(s: Any, ids: list[str], today: date) -> list[AssetRow]:
+    """The rows of ``ids`` in that order, each with the contract in force today ("编号 第一个乙方")."""
+    if not ids:
+        return []
+    from quzhou_desktop.store.models import ContractParty
+
+    rows = {a.id: (a, v) for a, v in s.execute(
+        select(Asset, Village.name).join(Village, Village.id == Asset.village_id).where(Asset.id.in_(ids)))}  # fmt: skip
+    current: dict[str, str] = {}
+    q = (
+        select(Contract.asset_id, Contract.id, Contract.number)
+        .where(Contract.asset_id.in_(ids), _in_force(today))
+        .order_by(Contract.start_date)
+    )
+    found = {aid: (cid, number) for aid, cid, number in s.execute(q)}  # the latest start wins
+    party: dict[str, str] = {}
+    if found:
+        pq = (
+            select(ContractParty.contract_id, ContractParty.name)
+            .where(
+                ContractParty.contract_id.in_([c for c, _ in found.values()]), ContractParty.active.is_(True)
+            )
+            .order_by(ContractParty.seq.desc())
+        )
+        party = {cid: name for cid, name in s.execute(pq)}  # the first by seq wins
+    for aid, (cid, number) in found.items():
+        current[aid] = f"{number} {party.get(cid, '')}".strip()
+    return [_row(rows[i][0], rows[i][1], current.get(i)) for i in ids if i in rows]
+
+
 def _row(a: Asset, village: str, contract: str | None) -> AssetRow:
     return AssetRow(
         a.id, a.village_id, village, a.code, a.name, a.kind, a.location, a.area_centi, a.area_unit, a.value_fen,
@@ -267,9 +283,8 @@ def _row(a: Asset, village: str, contract: str | None) -> AssetRow:
 def count_assets(ctx: AppContext, flt: AssetFilter) -> int:
     ctx.require_user()
     with ctx.read() as s:
-        return int(
-            s.scalar(select(func.count()).select_from(_query(ctx, flt, ctx.clock.today()).subquery())) or 0
-        )
+        q = _query(ctx, flt, ctx.clock.today())
+        return int(s.scalar(select(func.count()).select_from(q.subquery())) or 0)
 
 
 def list_assets(
@@ -282,21 +297,19 @@ def list_assets(
     descending: bool = False,
 ) -> list[AssetRow]:
     ctx.require_user()
+    today = ctx.clock.today()
     col = SORTS.get(sort, Asset.code)
     order = [col.desc() if descending else col.asc(), Asset.name, Asset.id]
     with ctx.read() as s:
-        q = _query(ctx, flt, ctx.clock.today()).order_by(*order).offset(offset).limit(limit)
-        return [_row(a, v, c) for a, v, c in s.execute(q)]
+        ids = list(s.scalars(_query(ctx, flt, today).order_by(*order).offset(offset).limit(limit)))
+        return _rows_of(s, ids, today)
 
 
 def get_asset(ctx: AppContext, asset_id: str) -> AssetRow:
     with ctx.read() as s:
         a = load_asset(s, asset_id)
-        flt = AssetFilter(village_id=a.village_id, include_disposed=True)
-        found, village, contract = s.execute(
-            _query(ctx, flt, ctx.clock.today()).where(Asset.id == asset_id)
-        ).one()
-        return _row(found, village, contract)
+        ctx.require_village(a.village_id)
+        return _rows_of(s, [a.id], ctx.clock.today())[0]
 
 
 def asset_fields(ctx: AppContext, asset_id: str) -> AssetFields:

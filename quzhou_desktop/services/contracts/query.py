@@ -104,25 +104,6 @@ class ContractRow:
         return f"{self.start_date.isoformat()} 至 {self.end_date.isoformat()}"
 
 
-def _parties_text() -> Any:
-    return (
-        select(func.group_concat(ContractParty.name, "、"))
-        .where(ContractParty.contract_id == Contract.id, ContractParty.active.is_(True))
-        .correlate(Contract)
-        .scalar_subquery()
-    )
-
-
-def _settled() -> Any:
-    return (
-        select(func.coalesce(func.sum(ContractPayment.amount_fen), 0))
-        .join(ContractScheduleLine, ContractScheduleLine.id == ContractPayment.line_id)
-        .where(ContractScheduleLine.contract_id == Contract.id, ContractPayment.active.is_(True))
-        .correlate(Contract)
-        .scalar_subquery()
-    )
-
-
 def lacks_decision() -> Any:
     """SQL for C33 (kept equal to ``core.contracts.check_decision`` by a test): a disposal with no decision, or
     one naming a step that is not a passed 村民（代表）会议 决议 taken on or before the signing."""
@@ -157,11 +138,9 @@ SORTS: dict[str, Any] = {
 
 
 def _query(ctx: AppContext, flt: ContractFilter, today: date, expiry_days: int) -> Any:
-    q: Any = (
-        select(Contract, Village.name, Asset.name, _parties_text(), _settled())
-        .join(Village, Village.id == Contract.village_id)
-        .outerjoin(Asset, Asset.id == Contract.asset_id)
-    )
+    """``select(Contract.id)`` of the matching contracts, unordered: a page's ids are found on plain columns and
+    indexes, and the parties and payments are read for those rows only (``_rows_of``)."""
+    q: Any = select(Contract.id)
     if flt.village_id:
         ctx.require_village(flt.village_id)
         q = q.where(Contract.village_id == flt.village_id)
@@ -200,13 +179,58 @@ def _query(ctx: AppContext, flt: ContractFilter, today: date, expiry_days: int) 
     return q
 
 
-def _row(
-    c: Contract, village: str, asset: str | None, parties: str | None, settled: int, today: date
-) -> ContractRow:
-    return ContractRow(
-        c.id, c.village_id, village, c.number, c.title, c.kind, parties or "", asset or "", c.amount_fen,
-        c.start_date, c.end_date, status_of(c, today), int(settled or 0), c.row_version,
-    )  # fmt: skip
+def _rows_of(s: Any, ids: list[str], today: date) -> list[ContractRow]:
+    """The rows of ``ids`` in that order, with village, asset, parties (joined by 、) and what was settled."""
+    if not ids:
+        return []
+    found = {
+        c.id: (c, v, a)
+        for c, v, a in s.execute(
+            select(Contract, Village.name, Asset.name)
+            .join(Village, Village.id == Contract.village_id)
+            .outerjoin(Asset, Asset.id == Contract.asset_id)
+            .where(Contract.id.in_(ids))
+        )
+    }
+    parties: dict[str, list[str]] = {}
+    pq = (
+        select(ContractParty.contract_id, ContractParty.name)
+        .where(ContractParty.contract_id.in_(ids), ContractParty.active.is_(True))
+        .order_by(ContractParty.contract_id, ContractParty.seq)
+    )
+    for cid, name in s.execute(pq):
+        parties.setdefault(cid, []).append(name)
+    sq = (
+        select(ContractScheduleLine.contract_id, func.sum(ContractPayment.amount_fen))
+        .join(ContractPayment, ContractPayment.line_id == ContractScheduleLine.id)
+        .where(ContractScheduleLine.contract_id.in_(ids), ContractPayment.active.is_(True))
+        .group_by(ContractScheduleLine.contract_id)
+    )
+    settled = {cid: int(total or 0) for cid, total in s.execute(sq)}
+    out = []
+    for i in ids:
+        if i not in found:
+            continue
+        c, village, asset = found[i]
+        out.append(
+            ContractRow(
+                c.id,
+                c.village_id,
+                village,
+                c.number,
+                c.title,
+                c.kind,
+                "、".join(parties.get(i, [])),
+                asset or "",
+                c.amount_fen,
+                c.start_date,
+                c.end_date,
+                status_of(c, today),
+                settled.get(i, 0),
+                c.row_version,
+            )
+        )
+    return out
 
 
 def count_contracts(ctx: AppContext, flt: ContractFilter) -> int:
@@ -228,7 +252,7 @@ def list_contracts(
     order = [col.desc() if descending else col.asc(), Contract.number, Contract.id]
     with ctx.read() as s:
         q = _query(ctx, flt, today, rules.contract_expiry_days).order_by(*order).offset(offset).limit(limit)
-        return [_row(c, v, a, p, st, today) for c, v, a, p, st in s.execute(q)]
+        return _rows_of(s, list(s.scalars(q)), today)
 
 
 def next_number(ctx: AppContext, village_id: str, year: int) -> str:
@@ -338,9 +362,7 @@ def contract_detail(ctx: AppContext, contract_id: str) -> ContractDetail:
     with ctx.read() as s:
         c = load_contract(s, contract_id)
         ctx.require_village(c.village_id)
-        q = _query(ctx, ContractFilter(village_id=c.village_id), today, rules.contract_expiry_days)
-        _, village, asset, names, settled = s.execute(q.where(Contract.id == c.id)).one()
-        row = _row(c, village, asset, names, settled, today)
+        row = _rows_of(s, [c.id], today)[0]
         parties = []
         for p, person in s.execute(
             select(ContractParty, Person)

@@ -44,7 +44,8 @@ class Contract(Audited, Base):
         UniqueConstraint("village_id", "number", name="uq_contract_number"),
         Index("ix_contract_village_end", "village_id", "end_date"),
         Index("ix_contract_status_end", "status", "end_date"),
-        Index("ix_contract_asset", "asset_id"),
+        # the contract in force for an asset (asset register, 出租 without a contract): one index range
+        Index("ix_contract_asset", "asset_id", "status", "end_date"),
     )
 
     village_id: Mapped[str] = mapped_column(ForeignKey("village.id"), nullable=False)

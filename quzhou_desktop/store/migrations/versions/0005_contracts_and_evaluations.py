@@ -102,7 +102,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_contract"),
         sa.UniqueConstraint("village_id", "number", name="uq_contract_number"),
     )
-    op.create_index("ix_contract_asset", "contract", ["asset_id"])
+    op.create_index("ix_contract_asset", "contract", ["asset_id", "status", "end_date"])
     op.create_index("ix_contract_status_end", "contract", ["status", "end_date"])
     op.create_index("ix_contract_village_end", "contract", ["village_id", "end_date"])
 
