@@ -12,7 +12,7 @@ from quzhou_desktop.commands.common import EXIT_PROBLEM, CommandError, add_user_
 if TYPE_CHECKING:
     from quzhou_desktop.services.kernel.context import AppContext
 
-KINDS = ("plan", "resolution", "result", "finance", "review", "voucher", "register")
+KINDS = ("plan", "resolution", "result", "finance", "review", "voucher", "register", "contract", "evaluation")
 
 
 def register(sub: Subcommands) -> None:
@@ -24,7 +24,8 @@ def register(sub: Subcommands) -> None:
         "kind",
         metavar="KIND",
         help="plan 方案公示 / resolution 决议公告 / result 实施结果公告 / finance 财务公开表 / "
-        "review 村监会月度审核意见书 / voucher 支出凭证审批单 / register 五议两公开登记表",
+        "review 村监会月度审核意见书 / voucher 支出凭证审批单 / register 五议两公开登记表 / "
+        "contract 合同公开 / evaluation 民主评议结果公告（后两种 --id 为公开的编号）",
     )
     what = p.add_mutually_exclusive_group()
     what.add_argument("--id", help="记录编号（步骤、事项、凭证或公开的编号）")
