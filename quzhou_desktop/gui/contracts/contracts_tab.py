@@ -134,7 +134,7 @@ class ContractsTab(QWidget):
             COLUMNS, self._fetch, self._count, sort="end", parent=self
         )
         self.view = register_view(self.model, sort_column=5)
-        for col, width in enumerate((100, 150, 68, 96, 96, 84, 56)):
+        for col, width in enumerate((100, 140, 64, 90, 96, 84, 52)):
             self.view.setColumnWidth(col, width)
         self.detail = ContractDetailView(self)
         split = QSplitter()
