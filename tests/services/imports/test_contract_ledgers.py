@@ -62,7 +62,8 @@ def test_assets_import_once_then_as_duplicates(v: Village, tmp_path: Path) -> No
     report = run_import(v.clerk, changed, "assets")
     assert (
         report.imported == 0
-        and "「使用状态」列的值“闲置”与资产资源台账中已登记的“ZC-101”不一致（已登记的使用状态为“出租”）" in report.errors[0].message
+        and "「使用状态」列的值“闲置”与资产资源台账中已登记的“ZC-101”不一致（已登记的使用状态为“出租”）"
+        in report.errors[0].message
     )
     with v.world.db.read_engine.connect() as conn:
         assert verify_all(conn) == []
