@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from quzhou_desktop import APP_TITLE, __version__
-from quzhou_desktop.commands import Subcommands
+from quzhou_desktop.commands import EXIT_USAGE, Subcommands
 
-EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+# Process exit codes of every command: 0 done, 1 a problem the message explains, 2 a usage error.
 
 _TRANSLATIONS = (
     ("the following arguments are required", "缺少必需的参数"),

@@ -9,13 +9,13 @@ import os
 import sys
 from pathlib import Path
 
+from quzhou_desktop.commands import EXIT_PROBLEM, EXIT_USAGE
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.paths import default_db_path
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.store.db import Database
 
 log = logging.getLogger(__name__)
-EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 
 class CommandError(QuzhouError):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from quzhou_desktop.commands import Subcommands
+from quzhou_desktop.commands import EXIT_PROBLEM, Subcommands
 from quzhou_desktop.commands.common import (
-    EXIT_PROBLEM,
     CommandError,
     add_user_arg,
     db_path,

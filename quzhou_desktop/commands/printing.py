@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quzhou_desktop.commands import Subcommands
-from quzhou_desktop.commands.common import EXIT_PROBLEM, CommandError, add_user_arg, login, open_context
+from quzhou_desktop.commands import EXIT_PROBLEM, Subcommands
+from quzhou_desktop.commands.common import CommandError, add_user_arg, login, open_context
 
 if TYPE_CHECKING:
     from quzhou_desktop.services.kernel.context import AppContext

@@ -8,8 +8,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from quzhou_desktop.commands import Subcommands
-from quzhou_desktop.commands.common import EXIT_PROBLEM, CommandError, add_user_arg, login, open_context
+from quzhou_desktop.commands import EXIT_PROBLEM, Subcommands
+from quzhou_desktop.commands.common import CommandError, add_user_arg, login, open_context
 from quzhou_desktop.services.exports.kinds import EXPORT_KINDS
 
 IMPORT_KINDS = ("people", "vouchers", "ledger", "assets", "contracts")
@@ -93,10 +93,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             clean_rows_only=args.clean_rows_only,
         )
-    except ImportFileError as exc:
-        if not args.json:
-            raise
-        print(json.dumps(_file_error(args, str(path), str(exc)), ensure_ascii=False))
+    except ImportFileError as exc:  # the file as a whole: named, with the reason; nothing was written
+        if args.json:
+            print(json.dumps(_file_error(args, str(path), str(exc)), ensure_ascii=False))
+        else:
+            print(f"错误：{exc}", file=sys.stderr)
+            print("未写入任何数据。", file=sys.stderr)
         return EXIT_PROBLEM
     finally:
         ctx.db.dispose()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from quzhou_desktop.core.dates import Period, format_chinese_date, month_of, months_between, quarter_of
+from quzhou_desktop.core.dates import Period, format_chinese_date, months_between
 from quzhou_desktop.core.money import Finding
 from quzhou_desktop.core.rules_config import TownshipRules
 
@@ -179,10 +179,6 @@ def due_disclosures(
         else:
             out.append(DueItem(p, deadline, DueState.PENDING, None, 0))
     return out
-
-
-def current_period(today: date, *, busy: bool, rules: TownshipRules) -> Period:
-    return month_of(today) if _monthly(busy, rules) else quarter_of(today)
 
 
 # ---------------------------------------------------------------------------------------------------------

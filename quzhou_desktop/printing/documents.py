@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from quzhou_desktop.core.meetings import VOTE_METHOD_LABELS
+
 
 @dataclass(frozen=True, kw_only=True)
 class Notice:
@@ -41,7 +43,7 @@ class Votes:
     yes: int
     no: int
     abstain: int
-    method: str = "举手表决"  # or 无记名投票
+    method: str = VOTE_METHOD_LABELS["举手"]  # or 无记名投票
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,8 @@ def test_verify_names_a_tampered_record_and_fails(env: Path, capsys: pytest.Capt
     ids=["missing", "not-a-database"],
 )
 def test_bad_db_gets_chinese_message_not_traceback(
-    env: Path, capsys: pytest.CaptureFixture[str], setup, message: str
-) -> None:  # type: ignore[no-untyped-def]
+    env: Path, capsys: pytest.CaptureFixture[str], setup: Callable[[Path], object], message: str
+) -> None:
     db = env / "bad.sqlite3"
     setup(db)
     assert main(["verify", "--db", str(db)]) == 2

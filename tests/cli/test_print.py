@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
 import pytest
 
 from quzhou_desktop.cli import main
-from tests.factories import PASSWORD
-from tests.services.notices.test_notices_world import NoticeWorld, make_notice_world
-
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
+from tests.support.notices import Printables
+from tests.support.world import PASSWORD
 
 
 @pytest.fixture
-def nw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[NoticeWorld]:
+def printables(printables: Printables, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Printables:
+    """The printables, their database closed for the CLI to open; the CLI signs in with ``PASSWORD``."""
     monkeypatch.setenv("QUZHOU_PASSWORD", PASSWORD)
     monkeypatch.setenv("QUZHOU_DATA_DIR", str(tmp_path / "data"))
-    w = make_notice_world(tmp_path / "c.sqlite3")
-    w.world.db.dispose()
-    yield w
+    printables.world.db.dispose()
+    return printables
 
 
-def _db(w: NoticeWorld) -> str:
+def _db(w: Printables) -> str:
     return str(w.world.db.path)
 
 
@@ -34,28 +31,39 @@ def _code(out: str) -> str:
 
 
 def test_print_then_verify_then_tamper(
-    nw: NoticeWorld, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    printables: Printables, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "v.pdf"
-    args = ["print", "voucher", "--id", nw.voucher_id, "--out", str(out), "--user", "admin", "--db", _db(nw)]
+    args = [
+        "print",
+        "voucher",
+        "--id",
+        printables.voucher_id,
+        "--out",
+        str(out),
+        "--user",
+        "admin",
+        "--db",
+        _db(printables),
+    ]
     assert main(args) == 0
     printed = capsys.readouterr().out
     assert "支出凭证审批单" in printed and out.is_file()
     code = _code(printed)
-    assert main(["verify-notice", code, "--db", _db(nw)]) == 0
+    assert main(["verify-notice", code, "--db", _db(printables)]) == 0
     assert "未变更" in capsys.readouterr().out
-    con = sqlite3.connect(_db(nw))
-    con.execute("UPDATE voucher SET payee = '别的公司' WHERE id = ?", (nw.voucher_id,))
+    con = sqlite3.connect(_db(printables))
+    con.execute("UPDATE voucher SET payee = '别的公司' WHERE id = ?", (printables.voucher_id,))
     con.commit()
     con.close()
-    assert main(["verify-notice", code, "--db", _db(nw)]) == 1
+    assert main(["verify-notice", code, "--db", _db(printables)]) == 1
     assert "已变更" in capsys.readouterr().out
 
 
 def test_review_by_village_and_month_and_due_batch(
-    nw: NoticeWorld, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    printables: Printables, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    base = ["--user", "admin", "--db", _db(nw)]
+    base = ["--user", "admin", "--db", _db(printables)]
     out = tmp_path / "r.pdf"
     assert (
         main(["print", "review", "--village", "溪口村", "--month", "2026-11", "--out", str(out), *base]) == 0
@@ -89,9 +97,9 @@ def test_review_by_village_and_month_and_due_batch(
     ids=["kind", "id", "no-id", "no-month", "bad-month", "no-review", "village", "bad-code", "unknown-code"],
 )
 def test_bad_input_is_a_chinese_error_and_non_zero(
-    nw: NoticeWorld, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+    printables: Printables, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
     extra = ["--out", str(tmp_path / "x.pdf"), "--user", "admin"] if argv[0] == "print" else []
-    assert main([*argv, *extra, "--db", _db(nw)]) != 0
+    assert main([*argv, *extra, "--db", _db(printables)]) != 0
     assert message in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()

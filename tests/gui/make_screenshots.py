@@ -17,16 +17,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main(out: Path) -> None:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from quzhou_desktop.gui.fonts import apply_ui_font
     from quzhou_desktop.gui.i18n import install_qt_translations
+    from quzhou_desktop.gui.roster.page import RosterPage
     from quzhou_desktop.gui.shell.first_run import FirstRunWizard
     from quzhou_desktop.gui.shell.login import LoginDialog
     from quzhou_desktop.gui.shell.main_window import MainWindow
     from quzhou_desktop.services.kernel.context import AppContext
     from quzhou_desktop.store.db import Database
-    from tests.gui import demo_data
+    from tests.support import township
 
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
@@ -38,7 +39,7 @@ def main(out: Path) -> None:
         db = Database(Path(tmp) / "quzhou.sqlite3", create=True)
         ctx = AppContext(db)
 
-        def shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
+        def shot(widget: QWidget, name: str) -> None:
             widget.show()
             for _ in range(5):
                 app.processEvents()
@@ -51,24 +52,25 @@ def main(out: Path) -> None:
         wiz.next()
         page = wiz.villages_page
         page.table.removeRow(0)
-        for spec in demo_data.VILLAGES:
+        for spec in township.VILLAGES:
             page.add_row(
                 spec.name, spec.code or "", int(spec.households), int(spec.adults), spec.finance_busy
             )
         shot(wiz, "wizard.png")
         wiz.close()
 
-        demo_data.build(ctx)
+        township.build_demo_township(ctx)
         ctx.user = None
-        login = LoginDialog(ctx, username=demo_data.ADMIN)
+        login = LoginDialog(ctx, username=township.ADMIN)
         shot(login, "login.png")
-        login.try_login(demo_data.ADMIN, demo_data.ADMIN_PASSWORD)
+        login.try_login(township.ADMIN, township.ADMIN_PASSWORD)
 
         win = MainWindow(ctx)
         win.resize(1280, 760)
         shot(win, "dashboard.png")
         roster = win.show_section("roster")
-        people = roster.people  # type: ignore[attr-defined]
+        assert isinstance(roster, RosterPage)
+        people = roster.people
         people.view.resizeColumnsToContents()
         people.select_person(people.model.row(0).id)
         shot(win, "main-window.png")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Generator
 
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.gui.tasks import Progress, TaskCancelled, from_generator, run_task
-from tests.gui.conftest import close_message_boxes
+from tests.support.gui import close_message_boxes
 
 
 def test_success_runs_off_the_gui_thread(qtbot: QtBot) -> None:
@@ -65,7 +66,7 @@ def test_cancel_and_delayed_progress_dialog(qtbot: QtBot) -> None:
 
 
 def test_generator_jobs_plug_in(qtbot: QtBot) -> None:
-    def job():  # type: ignore[no-untyped-def]
+    def job() -> Generator[tuple[int, int, str], None, str]:
         for i in range(3):
             yield i, 3, f"第{i}步"
         return "完成"

@@ -5,14 +5,14 @@ from __future__ import annotations
 import sys
 import types
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from installer import interpreter, qtprune
-from installer.project import BUNDLED_FONTS, INSTALLER
+from installer.project import INSTALLER
+from tests.support.installer import SpecRun, fake_font_tree
 
 SPEC = INSTALLER / "quzhou-desktop.spec"
 
@@ -36,29 +36,6 @@ QT_DATAS = [
     ("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "SYMLINK"),
 ]
 FAKE_IMPORTS = {"/src/libqgtk3.so": ["libgtk-3.so.0", "libQt6Gui.so.6"]}
-
-
-@dataclass
-class SpecRun:
-    analysis: dict[str, Any] = field(default_factory=dict)
-    binaries: list[tuple[str, str, str]] = field(default_factory=list)
-    datas: list[tuple[str, str, str]] = field(default_factory=list)
-    exes: list[dict[str, Any]] = field(default_factory=list)
-    collect: dict[str, Any] = field(default_factory=dict)
-    submodule_packages: list[str] = field(default_factory=list)
-    workpath: Path = Path()
-    python_checked: int = 0  # calls of interpreter.require_bundle_python (the real one stops CPython 3.11)
-
-
-def fake_font_tree(root: Path) -> tuple[Path, Path]:
-    """Tiny stand-ins for the Debian font packages: (font root, doc root)."""
-    fonts, docs = root / "fonts", root / "doc"
-    for f in BUNDLED_FONTS:
-        (fonts / f.relpath).parent.mkdir(parents=True, exist_ok=True)
-        (fonts / f.relpath).write_bytes(b"font")
-        (docs / f.package).mkdir(parents=True, exist_ok=True)
-        (docs / f.package / "copyright").write_text(f"licence of {f.package}\n", encoding="utf-8")
-    return fonts, docs
 
 
 @pytest.fixture

@@ -107,5 +107,7 @@ def test_inno_script_names_files_present_in_the_bundle(build: tuple[Path, dict[s
     _out, report, _log = build
     bundle = Path(str(report["bundle"]))
     script = Path(str(report["inno_script"])).read_text(encoding="utf-8-sig")
-    for ref in inno.referenced_app_files(script) - set(windows_exes(PROJECT)):
+    refs = inno.referenced_app_files(script) - set(windows_exes(PROJECT))
+    assert refs
+    for ref in refs:
         assert bundle.joinpath(*PureWindowsPath(ref).parts).exists(), ref

@@ -4,6 +4,7 @@ scripts answering the version probe) keep these tests fast; the slow build test 
 
 from __future__ import annotations
 
+import platform
 import sys
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def test_which_interpreters_may_be_bundled(
 
 
 def test_spec_and_build_refuse_an_older_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(interpreter.platform, "python_implementation", lambda: "PyPy")
+    monkeypatch.setattr(platform, "python_implementation", lambda: "PyPy")
     with pytest.raises(SystemExit, match=r"3\.12 或更高版本"):
         require_bundle_python()
 

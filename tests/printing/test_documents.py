@@ -11,9 +11,8 @@ import pytest
 from quzhou_desktop.core.money import fen_to_upper, format_fen
 from quzhou_desktop.printing.documents import KINDS, canonical_content
 from quzhou_desktop.printing.render import UnknownKind, render
-
-from .conftest import cell_texts, flat, page_texts
-from .samples import ALL, FINANCE, PLAN, REGISTER, RESOLUTION, RESULT, REVIEW, VOUCHER
+from tests.support.pdf import cell_texts, flat, page_texts
+from tests.support.printing import ALL, FINANCE, PLAN, REGISTER, RESOLUTION, RESULT, REVIEW, VOUCHER
 
 C27 = re.compile(r"\d{4}年[1-9]\d?月[1-9]\d?日")
 

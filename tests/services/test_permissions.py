@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import pytest
 
@@ -15,17 +14,19 @@ from quzhou_desktop.core.errors import PermissionDenied
 from quzhou_desktop.services.contracts import assets, contract
 from quzhou_desktop.services.evaluations import evaluation
 from quzhou_desktop.services.kernel import auth, settings, users
+from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import GRANTS, Perm, Role
 from quzhou_desktop.services.roster import people, villages
+from tests.support.world import World
 
 
-def _person(world) -> str:  # type: ignore[no-untyped-def]
+def _person(world: World) -> str:
     return people.add_person(
         world.admin, world.village_ids[0], people.PersonFields(name="徐志强", gender="男")
     ).id
 
 
-def _asset(world) -> str:  # type: ignore[no-untyped-def]
+def _asset(world: World) -> str:
     return assets.create_asset(
         world.admin,
         world.village_ids[0],
@@ -40,7 +41,7 @@ def _contract(village_id: str) -> contract.ContractFields:
     )  # fmt: skip
 
 
-def _evaluation(world) -> evaluation.EvaluationFields:  # type: ignore[no-untyped-def]
+def _evaluation(world: World) -> evaluation.EvaluationFields:
     person = _person(world)
     return evaluation.EvaluationFields(
         world.village_ids[0], 2026, date(2026, 12, 1), "representatives", None,
@@ -48,7 +49,8 @@ def _evaluation(world) -> evaluation.EvaluationFields:  # type: ignore[no-untype
     )  # fmt: skip
 
 
-CALLS: list[tuple[str, Perm, Callable[[Any, Any], object]]] = [
+Call = Callable[[World, AppContext], object]
+CALLS: list[tuple[str, Perm, Call]] = [
     (
         "add_person",
         Perm.ROSTER_EDIT,
@@ -135,13 +137,15 @@ CASES = [(name, perm, call, role) for name, perm, call in CALLS for role in Role
 
 
 @pytest.mark.parametrize("name,perm,call,role", CASES, ids=[f"{c[0]}-{c[3].value}" for c in CASES])
-def test_mutating_service_refuses_role_without_the_right(world, name, perm, call, role: Role) -> None:  # type: ignore[no-untyped-def]
+def test_mutating_service_refuses_role_without_the_right(
+    world: World, name: str, perm: Perm, call: Call, role: Role
+) -> None:
     ctx = world.new_user(f"u_{role.value}", role, villages=None if role is not Role.READONLY else [])
     with pytest.raises(PermissionDenied):
         call(world, ctx)
 
 
-def test_village_scope_is_enforced(world) -> None:  # type: ignore[no-untyped-def]
+def test_village_scope_is_enforced(world: World) -> None:
     clerk = world.new_user("wenshu", Role.CLERK, villages=[world.village_ids[0]])
     people.add_person(clerk, world.village_ids[0], people.PersonFields(name="本村人"))
     with pytest.raises(PermissionDenied, match="不能代表这个村"):
@@ -150,7 +154,7 @@ def test_village_scope_is_enforced(world) -> None:  # type: ignore[no-untyped-de
         people.list_people(clerk, world.village_ids[1])
 
 
-def test_not_logged_in_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+def test_not_logged_in_is_refused(world: World) -> None:
     from quzhou_desktop.services.kernel.context import AppContext
 
     with pytest.raises(PermissionDenied, match="请先登录"):

@@ -18,6 +18,7 @@ from quzhou_desktop.core.contracts import AssetKind, AssetStatus, ContractKind
 from quzhou_desktop.spreadsheets.errors import ImportFileError
 from quzhou_desktop.spreadsheets.html_table import html_rows
 from quzhou_desktop.spreadsheets.parse import parse_workbook
+from quzhou_desktop.spreadsheets.result import ParseResult
 from quzhou_desktop.spreadsheets.schemas import (
     SCHEMAS,
     AssetRecord,
@@ -56,7 +57,7 @@ def workbook_layout(draw: st.DrawFn) -> tuple[str, list[list[object]]]:
     header = draw(st.permutations(header))
     if draw(st.booleans()):
         header.insert(draw(st.integers(0, len(header))), "序号")
-    titles = [[draw(_text)] for _ in range(draw(st.integers(0, 2)))]
+    titles: list[list[object]] = [[draw(_text)] for _ in range(draw(st.integers(0, 2)))]
     width = len(header)
     body = draw(st.lists(st.lists(CELL, min_size=width, max_size=width), max_size=12))
     return kind, [*titles, list(header), *body]
@@ -104,7 +105,7 @@ def test_random_workbooks_never_crash(layout: tuple[str, list[list[object]]], wi
     )
 
 
-def _check(res, kind: str) -> None:  # type: ignore[no-untyped-def]
+def _check(res: ParseResult, kind: str) -> None:
     for e in res.errors:
         assert e.row >= 1 and e.column and e.message.startswith(("第", "表中"))
     bad = res.bad_rows

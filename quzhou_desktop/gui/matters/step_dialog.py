@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.core.matters import StepType
-from quzhou_desktop.core.meetings import Body
+from quzhou_desktop.core.meetings import VOTE_METHOD_LABELS, Body
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import error_label
 from quzhou_desktop.services.kernel.context import AppContext
@@ -133,8 +133,8 @@ class StepDialog(QDialog):
         self.reps_spin = spin(100000)
         self.yes_spin, self.no_spin, self.abstain_spin = spin(), spin(), spin()
         self.method_combo = QComboBox()
-        self.method_combo.addItem(tr("举手表决"), "举手")
-        self.method_combo.addItem(tr("无记名投票"), "无记名")
+        for method, label in VOTE_METHOD_LABELS.items():
+            self.method_combo.addItem(tr(label), method)
         self.roster_label = QLabel()
         self.table = QTableWidget(0, 5)
         self.all_present = QPushButton(tr("全部到会"))

@@ -1,7 +1,7 @@
 """`quzhou-desktop demo`: a realistic demo township a new user can explore at once.
 
-``PARTS`` add one part each (rosters, matters, vouchers, disclosures, contracts, evaluations), in that order: each builds on what the
-ones before it left in the ``DemoState``. All writes are audited like any other change, so the demo
+``PARTS`` add one part each (rosters, matters, vouchers, disclosures, contracts, evaluations), in that order: each
+builds on what the ones before it left in the ``DemoState``. All writes are audited like any other change, so the demo
 verifies clean.
 """
 
@@ -45,13 +45,3 @@ def build_demo(path: Path | None, *, seed: int = 2026, today: date | None = None
             db.dispose()
     order = ["admin", "wenshu", "jianwei_zr", "jianwei", "zhuren", "shuji", "chakan"]
     return sorted(users, key=lambda u: order.index(u.username) if u.username in order else 99)
-
-
-def build_demo_context(*, seed: int = 2026, today: date | None = None) -> tuple[AppContext, DemoState]:
-    """An in-memory demo for tests: the context (not logged in) and the state."""
-    db = Database(None)
-    ctx = AppContext(db)
-    state = DemoState(ctx=ctx, rng=random.Random(seed), today=today or ctx.clock.today())
-    for part in PARTS:
-        part(state)
-    return ctx, state

@@ -19,7 +19,7 @@ from quzhou_desktop.core.disclosures import period_deadline
 from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.disclosures.catalogue import ItemInfo, ensure_default_catalogue, list_items
-from quzhou_desktop.services.disclosures.disclosure import due_date_for, sign_review
+from quzhou_desktop.services.disclosures.disclosure import WHERE_TO_ASK, due_date_for, sign_review
 from quzhou_desktop.services.disclosures.finance import (
     FinanceLine,
     FinanceTable,
@@ -212,7 +212,7 @@ def _disclosure(
         )
         d.kind = "finance_period"
         d.title = finance_period_title(v.name, start, end)
-        d.body = "本期收支明细见下表，如有疑问请向村务监督委员会反映或投入公开栏旁意见箱。"
+        d.body = f"本期收支明细见下表，如有疑问请{WHERE_TO_ASK}。"
         d.table_json = json.dumps(table.to_json(), ensure_ascii=False, sort_keys=True)
         d.total_income_fen, d.total_expense_fen = table.income_fen, table.expense_fen
     else:

@@ -52,6 +52,8 @@ KIND_LABELS = {
     "evaluation": "民主评议结果公开",
 }
 CHANNELS = ("公开栏", "广播", "明白纸", "网络")
+# Where villagers take questions and objections about what is posted (the bodies' closing sentence).
+WHERE_TO_ASK = "向村务监督委员会反映或投入公开栏旁意见箱"
 EDITABLE = ("draft", "reviewed")
 
 

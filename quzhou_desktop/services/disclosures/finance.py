@@ -13,6 +13,7 @@ from quzhou_desktop.core.dates import format_chinese_date, month_of, quarter_of
 from quzhou_desktop.core.errors import NotFound, ValidationError
 from quzhou_desktop.core.money import fen_to_upper, format_fen
 from quzhou_desktop.services.disclosures.disclosure import (
+    WHERE_TO_ASK,
     DisclosureSpec,
     ReviewRequired,
     create_disclosure,
@@ -134,7 +135,7 @@ def create_finance_disclosure(
         body = (
             f"本期收入合计{table.income_text}（{upper(table.income_fen, ctx)}），"
             f"支出合计{table.expense_text}（{upper(table.expense_fen, ctx)}）。"
-            "如有疑问，请向村务监督委员会反映或投入公开栏旁意见箱。"
+            f"如有疑问，请{WHERE_TO_ASK}。"
         )
     spec = DisclosureSpec(
         village_id=village_id,

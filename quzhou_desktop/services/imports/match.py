@@ -33,6 +33,7 @@ from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.spreadsheets.reader import column_letter
 from quzhou_desktop.spreadsheets.result import CellError, ParseResult
 from quzhou_desktop.spreadsheets.schemas import LedgerRecord, Record, VoucherRecord, kind_spec
+from quzhou_desktop.spreadsheets.values import VALUE_CHARS, quote
 from quzhou_desktop.store.models import LedgerLine, MonthlyReview, Voucher
 
 MAX_AMOUNT_FEN = 10**11  # 10 亿元: anything above is a typing error
@@ -80,10 +81,14 @@ class Blame:
     def __call__(self, row: int, key: str, value: Any, reason: str) -> None:
         col = self.res.mapping.columns.get(key)
         header = self.res.mapping.header_text(col) if col is not None else self.spec_labels.get(key, key)
+        header = quote(header)
         letter = column_letter(col) if col is not None else ""
         text = _text(value)
-        msg = f"第{row}行「{header}」列的值“{text}”{reason}" if text else f"第{row}行「{header}」列：{reason}"
-        self.out.append(CellError(self.res.sheet, row, header, letter, text, msg))
+        shown = quote(text)
+        msg = (
+            f"第{row}行「{header}」列的值“{shown}”{reason}" if text else f"第{row}行「{header}」列：{reason}"
+        )
+        self.out.append(CellError(self.res.sheet, row, header, letter, quote(text, VALUE_CHARS), msg))
 
 
 def _text(value: Any) -> str:
@@ -228,7 +233,7 @@ def _match_vouchers(conn: Connection, items: list[tuple[Any, str]], out: Matched
                 _V_FIELDS[i],
                 format_fen(mine[i], symbol=False) if _V_FIELDS[i] == "amount_fen" else mine[i],
                 f"与已登记的{rec.date.year}年凭证{rec.number}不一致（已登记的{_V_LABELS[i]}为"
-                f"“{format_fen(theirs[i], symbol=False) if _V_FIELDS[i] == 'amount_fen' else _text(theirs[i])}”），"
+                f"“{format_fen(theirs[i], symbol=False) if _V_FIELDS[i] == 'amount_fen' else quote(_text(theirs[i]))}”），"
                 "同一凭证号不能导入两次；如确需更正，请在凭证登记中用“更正”",
             )
             continue

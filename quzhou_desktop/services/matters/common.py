@@ -19,7 +19,6 @@ from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.store.models import Matter, MatterStep, Person, StepAmendment, Village
 
 SOURCES = ("党员群众建议", "村干部提议", "上级党委政府安排")
-VOTE_METHODS = ("举手", "无记名")
 STATUS_LABELS = {"in_progress": "进行中", "failed": "未通过", "completed": "已完成", "withdrawn": "已撤销"}
 STATE_LABELS = {"draft": "草稿", "final": "已定稿", "void": "已作废"}
 ATTENDANCE_LABELS = {"present": "到会", "absent": "缺席", "excluded": "不计入应到", "void": "不在名册"}
@@ -301,10 +300,6 @@ def run_steps(s: Session, matter_id: str, *, include_drafts: bool = True) -> lis
     states = ("draft", "final") if include_drafts else ("final",)
     q = q.where(MatterStep.state.in_(states)).order_by(MatterStep.seq)
     return list(s.scalars(q))
-
-
-def final_records(s: Session, matter_id: str) -> list[StepRecord]:
-    return [v.record() for v in step_views(s, run_steps(s, matter_id, include_drafts=False))]
 
 
 @dataclass(frozen=True)

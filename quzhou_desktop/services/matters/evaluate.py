@@ -12,6 +12,7 @@ from quzhou_desktop.core.dates import earliest_after
 from quzhou_desktop.core.errors import NotFound, RuleViolation, ValidationError
 from quzhou_desktop.core.matters import StepRecord, StepType, check_step
 from quzhou_desktop.core.meetings import (
+    VOTE_METHODS,
     Attendance,
     Body,
     MeetingOutcome,
@@ -29,7 +30,6 @@ from quzhou_desktop.services.matters.common import (
     BODY_MEMBERSHIPS,
     JOINT_FALLBACK,
     POSTING_STEPS,
-    VOTE_METHODS,
     StepView,
     body_of,
     category_of,

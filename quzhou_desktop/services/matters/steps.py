@@ -18,9 +18,7 @@ from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
 from quzhou_desktop.core.matters import StepNotAllowed, StepType
-from quzhou_desktop.core.meetings import (
-    Body,
-)
+from quzhou_desktop.core.meetings import VOTE_METHODS, Body
 from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
@@ -31,7 +29,6 @@ from quzhou_desktop.services.matters.common import (
     DATED_STEPS,
     POSTING_STEPS,
     STATUS_LABELS,
-    VOTE_METHODS,
     StepView,
     due_of,
     load_matter,

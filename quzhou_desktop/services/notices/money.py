@@ -22,10 +22,10 @@ from quzhou_desktop.printing.documents import (
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.notices.common import NoticeCache
 from quzhou_desktop.services.notices.register import NotPrintable
+from quzhou_desktop.services.vouchers.common import OPINION_LABELS
 from quzhou_desktop.store.models import MonthlyReview, Voucher, VoucherEvent
 
 SHANGHAI = dt.timedelta(hours=8)
-OPINIONS = {"agree": "同意", "correct": "需补正", "disagree": "不同意"}
 
 
 def local_date(at: dt.datetime) -> dt.date:
@@ -41,7 +41,8 @@ def _review_signoff(events: list[VoucherEvent]) -> Signoff:
         return Signoff()
     names = "、".join(dict.fromkeys(e.actor_name or "" for e in reviews if e.actor_name))
     opinions = "；".join(
-        OPINIONS.get(e.opinion or "", e.opinion or "") + (f"（{e.text}）" if e.text else "") for e in reviews
+        OPINION_LABELS.get(e.opinion or "", e.opinion or "") + (f"（{e.text}）" if e.text else "")
+        for e in reviews
     )
     return Signoff(name=names, date=local_date(reviews[-1].at), opinion=opinions)
 

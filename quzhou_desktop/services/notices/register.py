@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import NotFound, ValidationError
 from quzhou_desktop.core.matters import StepType
+from quzhou_desktop.core.meetings import VOTE_METHOD_LABELS
 from quzhou_desktop.printing.documents import (
     AmountLine,
     Meeting,
@@ -33,7 +34,6 @@ from quzhou_desktop.store.models import Matter, MatterStep, Voucher
 # Generic posting period when the register holds no posting step (a common 7 days; no source sets it).
 DEFAULT_POSTING_DAYS = 7
 CONSULT_STEPS = (StepType.CONSULT, StepType.PROPOSE_AND_CONSULT)
-VOTE_METHOD = {"举手": "举手表决", "无记名": "无记名投票"}
 # Vouchers that did not (or no longer) spend money.
 NOT_SPENT = ("draft", "void", "superseded", "rejected")
 # Print order of the spent vouchers on a 实施结果公告 (version and id only break ties the data never has).
@@ -85,16 +85,17 @@ def _posting(
 
 def plan_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None) -> PlanNotice:
     """方案公示 of the matter the step belongs to: the 商议 meeting and the 方案公示 period (C11)."""
+    cache = cache or NoticeCache()
+    # Rules are read before the session opens: an in-memory database has one connection.
+    days = cache.township_rules(ctx).plan_posting_days
     with ctx.read() as s:
         m, views = _load(s, step_id)
         ctx.require_village(m.village_id)
-        cache = cache or NoticeCache()
         org = cache.org(s, m.village_id)
         consult = _last(views, *CONSULT_STEPS)
         if consult is None:
             raise NotPrintable(what="方案公示", reason="这个事项还没有已定稿的商议记录")
         posting = _last(views, StepType.PLAN_POSTING)
-        days = cache.township_rules(ctx).plan_posting_days
         start, end = _posting(posting, consult["meeting_date"], days)
         text = (
             (posting["plan_text"] if posting else None)
@@ -119,10 +120,11 @@ def plan_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None)
 
 def resolution_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None) -> ResolutionNotice:
     """决议公告: the 决议 meeting, attendance against the roster, the vote, the decision and the posting."""
+    cache = cache or NoticeCache()
+    days = max(DEFAULT_POSTING_DAYS, cache.township_rules(ctx).result_posting_days + 1)
     with ctx.read() as s:
         m, views = _load(s, step_id)
         ctx.require_village(m.village_id)
-        cache = cache or NoticeCache()
         org = cache.org(s, m.village_id)
         resolve = _last(views, StepType.RESOLVE)
         if resolve is None:
@@ -130,7 +132,6 @@ def resolution_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None =
         if resolve["passed"] is not True:
             raise NotPrintable(what="决议公告", reason="决议未获通过，不能作为决议公告")
         posting = _last(views, StepType.RESOLUTION_DISCLOSURE)
-        days = max(DEFAULT_POSTING_DAYS, cache.township_rules(ctx).result_posting_days + 1)
         start, end = _posting(posting, resolve["meeting_date"], days)
         return ResolutionNotice(
             organisation=org.full,
@@ -143,7 +144,7 @@ def resolution_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None =
                 yes=resolve["votes_for"] or 0,
                 no=resolve["votes_against"] or 0,
                 abstain=resolve["votes_abstain"] or 0,
-                method=VOTE_METHOD.get(resolve["vote_method"] or "", "举手表决"),
+                method=VOTE_METHOD_LABELS.get(resolve["vote_method"] or "", VOTE_METHOD_LABELS["举手"]),
             ),
             decision_text=resolve["decision_text"] or m.title,
             posting_from=start,

@@ -26,19 +26,8 @@ from quzhou_desktop.core.rosters import (
     check_supervisory_committee,
 )
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.roster.people import RELATION_KIND
 from quzhou_desktop.store.models import KinLink, Membership, Person, Village
-
-RELATION_KIND: dict[str, KinRelation] = {
-    "配偶": KinRelation.SPOUSE,
-    "父母": KinRelation.PARENT_CHILD,
-    "子女": KinRelation.PARENT_CHILD,
-    "兄弟姐妹": KinRelation.SIBLING,
-    "祖父母": KinRelation.GRANDPARENT_GRANDCHILD,
-    "外祖父母": KinRelation.GRANDPARENT_GRANDCHILD,
-    "孙子女": KinRelation.GRANDPARENT_GRANDCHILD,
-    "外孙子女": KinRelation.GRANDPARENT_GRANDCHILD,
-    "近姻亲": KinRelation.IN_LAW,
-}
 
 
 class CompositionViolation(RuleViolation):

@@ -37,8 +37,6 @@ EVENT_LABELS = {
     "void": "作废",
     "superseded": "生成更正版本",
 }
-SIGNED_KINDS = frozenset({"review", "sign_director", "sign_secretary"})
-"""Events that are electronic signatures (the user re-entered the password)."""
 
 
 def local_time(utc: datetime) -> datetime:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from quzhou_desktop.core.contracts import LineState
@@ -23,9 +23,9 @@ from quzhou_desktop.gui.widgets.person_picker import PersonPicker
 from quzhou_desktop.services.contracts import query as Q
 from quzhou_desktop.services.disclosures.disclosure import get_disclosure
 from quzhou_desktop.services.kernel.roles import Role
-from tests.factories import World
-from tests.gui.conftest import close_message_boxes
-from tests.services.contracts.world import D, Village, make_village
+from tests.support.contracts import D, Village, make_village
+from tests.support.gui import close_message_boxes
+from tests.support.world import World
 
 SCREEN = QRect(0, 0, 1366, 728)
 
@@ -74,7 +74,7 @@ def test_a_lease_from_decision_to_last_payment(qtbot: QtBot, v: Village) -> None
     assert isinstance(picker, PersonPicker)
     picker.choose("王建国")
     picker.accept()
-    assert dlg.party_table.rowCount() == 1 and dlg.party_table.item(0, 1).text() == "王建国"
+    assert dlg.party_table.rowCount() == 1 and _text(dlg.party_table, 0, 1) == "王建国"
     qtbot.keyClicks(dlg.amount_edit, "24000")
     assert dlg.upper_label.text() == "人民币贰万肆仟元整"
     dlg.start_edit.setDate(qdate(D("2026-04-01")))
@@ -123,7 +123,7 @@ def test_a_lease_from_decision_to_last_payment(qtbot: QtBot, v: Village) -> None
     assert pay.error_text() == ""
     assert [x.state_label for x in tab.current.lines] == ["已收清", "已收清"]
     assert tab.current.row.settled_fen == 2_400_000
-    assert tab.detail.lines.item(1, 5).text() == "已收清"
+    assert _text(tab.detail.lines, 1, 5) == "已收清"
     # The 合同公开 is made as a 村务公开 draft and can be printed from here
     did = tab.disclose()
     assert did is not None and close_message_boxes()
@@ -203,3 +203,9 @@ def test_a_reader_sees_but_cannot_record(qtbot: QtBot, v: Village) -> None:
     assert all(b.isHidden() for b in page.assets.buttons.values())
     page.tabs.setCurrentWidget(page.assets)
     assert page.assets.model.total == 1
+
+
+def _text(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None, (row, column)
+    return item.text()

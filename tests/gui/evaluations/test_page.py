@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from quzhou_desktop.gui.evaluations.evaluation_dialog import EvaluationDialog
@@ -17,8 +17,8 @@ from quzhou_desktop.gui.widgets.dates import qdate
 from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.roster.people import person_memberships
 from quzhou_desktop.store.models import Membership, Person
-from tests.factories import World
-from tests.gui.conftest import close_message_boxes
+from tests.support.gui import close_message_boxes
+from tests.support.world import World
 
 START = date(2024, 3, 1)
 
@@ -45,7 +45,9 @@ def _record(qtbot: QtBot, page: EvaluationsPage, year: int, *, chair: str = "刘
     dlg.show()
     size = dlg.size().expandedTo(dlg.sizeHint())
     assert size.width() <= 1366 and size.height() <= 728 - 30
-    for b in dlg.findChild(QDialogButtonBox).buttons():
+    box = dlg.findChild(QDialogButtonBox)
+    assert box is not None
+    for b in box.buttons():
         assert dlg.rect().contains(b.mapTo(dlg, b.rect().bottomRight()))
     dlg.year_spin.setValue(year)
     dlg.date_edit.setDate(qdate(date(year, 12, 10)))
@@ -57,7 +59,7 @@ def _record(qtbot: QtBot, page: EvaluationsPage, year: int, *, chair: str = "刘
     dlg.set_votes("张委员", 6, 10, 24)
     dlg.set_votes("刘监委", 30, 8, 2)
     dlg.set_votes("陈监委", 18, 14, 8)
-    assert [dlg.table.item(r, 6).text() for r in range(4)] == ["称职", "不称职", "称职", "基本称职"]
+    assert [_text(dlg.table, r, 6) for r in range(4)] == ["称职", "不称职", "称职", "基本称职"]
     dlg.accept()
     assert dlg.error_text() == ""
     return dlg
@@ -84,7 +86,7 @@ def test_two_years_of_reviews_with_an_incompetent_verdict_twice(
     seat = next(m for m in person_memberships(clerk, people["张委员"]) if m.body == "village_committee")
     assert seat.end_date == date(2025, 12, 10) and "连续两次被评为不称职" in (seat.end_reason or "")
     assert "评议结果的处理" in page.village.text.toPlainText()
-    assert page.village.entries.item(1, 5).text() == "不称职"
+    assert _text(page.village.entries, 1, 5) == "不称职"
     # the result notice is made; the 工作台 reminds of the by-election; the overview lists the year
     assert page.village.disclose() is not None and close_message_boxes()
     assert page.village.notice_entries()[0][2] is not None
@@ -97,10 +99,10 @@ def test_two_years_of_reviews_with_an_incompetent_verdict_twice(
     township.show_overview()
     ov = township.overview
     ov.year_combo.setCurrentIndex(ov.year_combo.findData(2025))
-    rows = {ov.table.item(r, 0).text(): r for r in range(ov.table.rowCount())}
-    assert ov.table.item(rows["溪口村"], 1).text() == "已评议"
-    assert ov.table.item(rows["溪口村"], 7).text() == "张委员"
-    assert ov.table.item(rows["上洋村"], 1).text() == "未评议"
+    rows = {_text(ov.table, r, 0): r for r in range(ov.table.rowCount())}
+    assert _text(ov.table, rows["溪口村"], 1) == "已评议"
+    assert _text(ov.table, rows["溪口村"], 7) == "张委员"
+    assert _text(ov.table, rows["上洋村"], 1) == "未评议"
     assert ov.summary.text() == "1/2个村已完成评议"
 
 
@@ -127,3 +129,9 @@ def test_a_review_chaired_by_the_director_cannot_be_finalised(
     assert page.village.current is not None
     assert page.village.do_finalize(page.village.current.id) is None
     assert "民主评议须由村务监督机构主持" in close_message_boxes()[0]
+
+
+def _text(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None, (row, column)
+    return item.text()

@@ -13,20 +13,15 @@ from quzhou_desktop.gui.matters.matter_dialog import MatterDialog
 from quzhou_desktop.gui.matters.page import MattersPage
 from quzhou_desktop.gui.matters.panel import MattersPanel
 from quzhou_desktop.gui.matters.step_dialog import StepDialog, qdate
-from tests.gui.conftest import close_message_boxes
-from tests.services.matters.test_matters import D0, World, make_world
+from tests.support.gui import close_message_boxes
+from tests.support.matters import D0, MattersTown
 
 
 @pytest.fixture
-def world() -> World:
-    return make_world()
-
-
-@pytest.fixture
-def page(qtbot: QtBot, world: World) -> MattersPage:
-    p = MattersPage(world.clerk)
+def page(qtbot: QtBot, town: MattersTown) -> MattersPage:
+    p = MattersPage(town.clerk)
     qtbot.addWidget(p)
-    p.set_village(world.vid)
+    p.set_village(town.vid)
     p.resize(1300, 760)
     p.show()
     return p
@@ -68,10 +63,10 @@ def fill_posting(dlg: StepDialog, start: date, end: date, text: str) -> None:
 
 
 def test_record_a_matter_from_proposal_to_result_disclosure(
-    qtbot: QtBot, page: MattersPage, world: World
+    qtbot: QtBot, page: MattersPage, town: MattersTown
 ) -> None:
     create_matter(qtbot, page, "村道硬化工程")
-    chair, recorder = world.people["secretary"], world.people["committee"][2]
+    chair, recorder = town.people["secretary"], town.people["committee"][2]
     plan = [
         (StepType.PROPOSE, D0),
         (StepType.CONSULT, D0 + timedelta(3)),
@@ -107,11 +102,11 @@ def test_record_a_matter_from_proposal_to_result_disclosure(
     assert page.model.total == 1 and page.model.row(0).current_step_label == "实施结果公开"
 
 
-def test_invalid_quorum_is_explained_in_chinese(qtbot: QtBot, page: MattersPage, world: World) -> None:
+def test_invalid_quorum_is_explained_in_chinese(qtbot: QtBot, page: MattersPage, town: MattersTown) -> None:
     create_matter(qtbot, page, "宅基地规划")
     dlg = page.record_step(StepType.PROPOSE)
     assert dlg is not None
-    fill_meeting(qtbot, dlg, D0, world.people["secretary"], world.people["committee"][2])
+    fill_meeting(qtbot, dlg, D0, town.people["secretary"], town.people["committee"][2])
     dlg.set_present(2)  # 支委会 5 members, 2 present
     dlg.yes_spin.setValue(2)
     dlg.run_check()
@@ -126,14 +121,14 @@ def test_invalid_quorum_is_explained_in_chinese(qtbot: QtBot, page: MattersPage,
     assert page.step_button.text() == "继续草稿…"
 
 
-def test_filters_and_dashboard_panel(qtbot: QtBot, page: MattersPage, world: World) -> None:
+def test_filters_and_dashboard_panel(qtbot: QtBot, page: MattersPage, town: MattersTown) -> None:
     create_matter(qtbot, page, "山塘清淤")
     create_matter(qtbot, page, "文化礼堂")
     page.search_edit.setText("山塘")
     qtbot.waitUntil(lambda: page.model.total == 1, timeout=2000)
     page.status_combo.setCurrentIndex(page.status_combo.findData("failed"))
     assert page.model.total == 0
-    panel = MattersPanel(world.clerk)
+    panel = MattersPanel(town.clerk)
     qtbot.addWidget(panel)
-    panel.set_village(world.vid)
+    panel.set_village(town.vid)
     assert "文化礼堂" in panel.waiting.text()

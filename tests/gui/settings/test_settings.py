@@ -86,7 +86,7 @@ def test_rules_form_is_read_only_for_a_clerk(qtbot: QtBot, demo_ctx: AppContext)
     tab = RulesTab(demo_ctx)
     qtbot.addWidget(tab)
     assert tab.save_button.isHidden()
-    assert all(not e.widget.isEnabled() for e in tab.editors.values())
+    assert tab.editors and all(not e.widget.isEnabled() for e in tab.editors.values())
 
 
 def test_users_tab_creates_and_resets(qtbot: QtBot, demo_ctx: AppContext) -> None:

@@ -15,7 +15,7 @@ from quzhou_desktop.gui.shell.sections import SECTIONS
 from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import people as people_svc
-from tests.gui.conftest import close_message_boxes
+from tests.support.gui import close_message_boxes
 
 PASSWORD = "Shiliang-2026"
 

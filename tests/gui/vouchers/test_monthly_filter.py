@@ -14,14 +14,15 @@ from pytestqt.qtbot import QtBot
 
 from quzhou_desktop.gui.vouchers.page import VouchersPage
 from quzhou_desktop.services.vouchers.voucher import create_voucher
-from tests.services.vouchers.test_vouchers_world import make_village
+from tests.support.vouchers import make_voucher_village
+from tests.support.world import World
 
 VOUCHERS_IN_OCTOBER = 40
 
 
 @pytest.mark.parametrize("changes", [300])
-def test_month_filter_changed_many_times(qtbot: QtBot, world, changes: int) -> None:  # type: ignore[no-untyped-def]
-    v = make_village(world)
+def test_month_filter_changed_many_times(qtbot: QtBot, world: World, changes: int) -> None:
+    v = make_voucher_village(world)
     for i in range(VOUCHERS_IN_OCTOBER):
         create_voucher(
             v.clerk, v.vid, v.fields(10_000 + i, number=f"{i + 1:03d}", voucher_date=date(2026, 10, 5))

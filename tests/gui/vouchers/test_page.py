@@ -11,9 +11,9 @@ from quzhou_desktop.gui.vouchers.sign_dialogs import ReviewDialog, SignDialog
 from quzhou_desktop.gui.vouchers.voucher_dialog import VoucherDialog
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.vouchers.data import voucher_detail
-from tests.factories import PASSWORD
-from tests.gui.conftest import close_message_boxes
-from tests.services.vouchers.test_vouchers_world import Village, make_village
+from tests.support.gui import close_message_boxes
+from tests.support.vouchers import VoucherVillage, make_voucher_village
+from tests.support.world import PASSWORD, World
 
 
 def _page(qtbot: QtBot, ctx: AppContext, village_id: str) -> VouchersPage:
@@ -26,7 +26,7 @@ def _page(qtbot: QtBot, ctx: AppContext, village_id: str) -> VouchersPage:
     return page
 
 
-def _enter_voucher(qtbot: QtBot, v: Village) -> tuple[VouchersPage, str]:
+def _enter_voucher(qtbot: QtBot, v: VoucherVillage) -> tuple[VouchersPage, str]:
     page = _page(qtbot, v.clerk, v.vid)
     tab = page.list_tab
     assert tab.buttons["review"].isHidden() and not tab.buttons["new"].isHidden()  # a clerk does not review
@@ -52,7 +52,7 @@ def _enter_voucher(qtbot: QtBot, v: Village) -> tuple[VouchersPage, str]:
     return page, vid
 
 
-def _review(qtbot: QtBot, ctx: AppContext, v: Village, voucher_id: str) -> str:
+def _review(qtbot: QtBot, ctx: AppContext, v: VoucherVillage, voucher_id: str) -> str:
     page = _page(qtbot, ctx, v.vid)
     tab = page.list_tab
     tab.select_voucher(voucher_id)
@@ -68,7 +68,7 @@ def _review(qtbot: QtBot, ctx: AppContext, v: Village, voucher_id: str) -> str:
     return tab.current.row.status
 
 
-def _sign(qtbot: QtBot, ctx: AppContext, v: Village, voucher_id: str) -> tuple[SignDialog, str]:
+def _sign(qtbot: QtBot, ctx: AppContext, v: VoucherVillage, voucher_id: str) -> tuple[SignDialog, str]:
     page = _page(qtbot, ctx, v.vid)
     tab = page.list_tab
     tab.select_voucher(voucher_id)
@@ -79,8 +79,8 @@ def _sign(qtbot: QtBot, ctx: AppContext, v: Village, voucher_id: str) -> tuple[S
     return dlg, voucher_detail(ctx, voucher_id).row.status
 
 
-def test_clerk_submits_committee_reviews_leaders_sign(qtbot: QtBot, world) -> None:  # type: ignore[no-untyped-def]
-    v = make_village(world)
+def test_clerk_submits_committee_reviews_leaders_sign(qtbot: QtBot, world: World) -> None:
+    v = make_voucher_village(world)
     _page_clerk, vid = _enter_voucher(qtbot, v)
     # The 村监会 主任 reviews with the password; one more member completes the review (C18: more than half)
     assert _review(qtbot, v.chair, v, vid) == "submitted"
@@ -97,8 +97,8 @@ def test_clerk_submits_committee_reviews_leaders_sign(qtbot: QtBot, world) -> No
     assert trail == ["submit", "review", "review", "sign_director", "sign_secretary"]
 
 
-def test_signature_before_review_is_refused(qtbot: QtBot, world) -> None:  # type: ignore[no-untyped-def]
-    v = make_village(world)
+def test_signature_before_review_is_refused(qtbot: QtBot, world: World) -> None:
+    v = make_voucher_village(world)
     _page_clerk, vid = _enter_voucher(qtbot, v)
     dlg, status = _sign(qtbot, v.director, v, vid)
     assert status == "submitted"
@@ -110,8 +110,8 @@ def test_signature_before_review_is_refused(qtbot: QtBot, world) -> None:  # typ
     )
 
 
-def test_monthly_tab_and_ledger(qtbot: QtBot, world) -> None:  # type: ignore[no-untyped-def]
-    v = make_village(world)
+def test_monthly_tab_and_ledger(qtbot: QtBot, world: World) -> None:
+    v = make_voucher_village(world)
     _page_clerk, vid = _enter_voucher(qtbot, v)
     _review(qtbot, v.chair, v, vid)
     page = _page(qtbot, v.chair, v.vid)
@@ -127,10 +127,10 @@ def test_monthly_tab_and_ledger(qtbot: QtBot, world) -> None:  # type: ignore[no
     assert page.ledger_tab.model.row(0).opinion_label == "同意"
 
 
-def test_dashboard_panel_per_role(qtbot: QtBot, world) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_panel_per_role(qtbot: QtBot, world: World) -> None:
     from quzhou_desktop.gui.vouchers.panel import VouchersPanel
 
-    v = make_village(world)
+    v = make_voucher_village(world)
     _page_clerk, vid = _enter_voucher(qtbot, v)
     chair = VouchersPanel(v.chair)
     qtbot.addWidget(chair)

@@ -29,7 +29,7 @@ from quzhou_desktop.services.kernel.settings import update_rules
 from quzhou_desktop.services.vouchers.common import RuleFailed
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import Asset, Contract
-from tests.services.contracts.world import D, Village, make_village
+from tests.support.contracts import D, Village, make_village
 
 
 @pytest.fixture

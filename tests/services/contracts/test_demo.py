@@ -4,23 +4,30 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
 
 from quzhou_desktop.services.contracts import query as Q
 from quzhou_desktop.services.contracts import reminders as R
-from quzhou_desktop.services.demo import DemoState, build_demo_context
+from quzhou_desktop.services.demo import PARTS, DemoState
 from quzhou_desktop.services.evaluations import query as E
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.store.audit.verify import verify_all
+from quzhou_desktop.store.db import Database
+from tests.support.world import FixedClock
 
 TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture(scope="module")
 def demo() -> tuple[AppContext, DemoState]:
-    return build_demo_context(today=TODAY)
+    ctx = AppContext(Database(None), clock=FixedClock.on(TODAY))
+    state = DemoState(ctx=ctx, rng=random.Random(2026), today=TODAY)
+    for part in PARTS:
+        part(state)
+    return ctx, state
 
 
 def test_demo_contracts_and_assets(demo: tuple[AppContext, DemoState]) -> None:

@@ -24,7 +24,7 @@ from quzhou_desktop.services.roster.people import add_membership
 from quzhou_desktop.services.vouchers.common import RuleFailed
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import Membership, Person
-from tests.factories import World
+from tests.support.world import World
 
 D = date.fromisoformat
 START = D("2024-03-01")

@@ -19,8 +19,8 @@ from quzhou_desktop.services.imports.plan import commit_import, preview_import, 
 from quzhou_desktop.spreadsheets.templates import write_template
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import AuditEntry, Contract, ContractScheduleLine
-from tests.services.contracts.world import Village, make_village
-from tests.services.imports.test_imports import book
+from tests.support.contracts import Village, make_village
+from tests.support.spreadsheets import book
 
 ASSET_HEADER = ["资产编号", "资产名称", "类别", "坐落位置", "面积", "价值（元）", "使用状态", "村名"]
 ASSETS = [

@@ -7,17 +7,18 @@ import pytest
 from quzhou_desktop.core.errors import PermissionDenied
 from quzhou_desktop.services.kernel import maintenance
 from quzhou_desktop.services.kernel.roles import Role
+from tests.support.world import World
 
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.DIRECTOR, Role.SECRETARY, Role.READONLY])
-def test_backup_refused_without_the_right(world, role: Role) -> None:  # type: ignore[no-untyped-def]
+def test_backup_refused_without_the_right(world: World, role: Role) -> None:
     ctx = world.new_user("u1", role, villages=[] if role is Role.READONLY else None)
     with pytest.raises(PermissionDenied):
         maintenance.backup_now(ctx)
 
 
 @pytest.mark.parametrize("role", [Role.CLERK, Role.SUPERVISOR_CHAIR, Role.DIRECTOR, Role.READONLY])
-def test_restore_refused_without_the_right_and_database_stays_open(world, role: Role) -> None:  # type: ignore[no-untyped-def]
+def test_restore_refused_without_the_right_and_database_stays_open(world: World, role: Role) -> None:
     copy = maintenance.backup_now(world.admin)
     ctx = world.new_user("u1", role, villages=[] if role is Role.READONLY else None)
     with pytest.raises(PermissionDenied, match="恢复数据库"):
@@ -25,7 +26,7 @@ def test_restore_refused_without_the_right_and_database_stays_open(world, role: 
     assert maintenance.verify_database(ctx) == []
 
 
-def test_clerk_backs_up_admin_restores(world) -> None:  # type: ignore[no-untyped-def]
+def test_clerk_backs_up_admin_restores(world: World) -> None:
     clerk = world.new_user("wenshu", Role.CLERK)
     copy = maintenance.backup_now(clerk)
     assert copy in [b.path for b in maintenance.list_backups(clerk)]

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
@@ -27,30 +26,11 @@ from quzhou_desktop.services.notices.issue import (
     verify_notice,
 )
 from quzhou_desktop.store.models import NoticePrint, StepAmendment, Voucher
-from tests.services.notices.test_notices_world import (
-    DECISION,
-    MATTER,
-    OUTCOME,
-    NoticeWorld,
-    make_notice_world,
-)
+from tests.support.notices import DECISION, MATTER, OUTCOME, Printables
+from tests.support.pdf import pdf_text
+from tests.support.world import raw_sqlite
 
-Getter = Callable[[NoticeWorld], str]
-# services/matters_common.step_views still calls Result.tuples() (deprecated in SQLAlchemy 2.1); not ours to fix.
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
-
-
-@pytest.fixture
-def nw(tmp_path: Path) -> Iterator[NoticeWorld]:
-    w = make_notice_world(tmp_path / "n.sqlite3")
-    yield w
-    w.world.db.dispose()
-
-
-def pdf_text(path: Path) -> str:
-    with pdfplumber.open(path) as pdf:
-        return "".join((p.extract_text() or "") for p in pdf.pages).replace("\n", "").replace(" ", "")
-
+Getter = Callable[[Printables], str]
 
 CASES: list[tuple[str, Getter, list[str]]] = [
     (
@@ -101,10 +81,10 @@ CASES: list[tuple[str, Getter, list[str]]] = [
 
 @pytest.mark.parametrize("kind,get,expected", CASES, ids=[c[0] for c in CASES])
 def test_each_kind_prints_the_record_with_embedded_fonts_and_verifies(
-    nw: NoticeWorld, tmp_path: Path, kind: str, get: Getter, expected: list[str]
+    printables: Printables, tmp_path: Path, kind: str, get: Getter, expected: list[str]
 ) -> None:
     out = tmp_path / f"{kind}.pdf"
-    issued = print_notice(nw.ctx, kind, get(nw), out)
+    issued = print_notice(printables.ctx, kind, get(printables), out)
     text = pdf_text(out)
     for needle in expected:
         assert needle.replace(" ", "") in text, needle
@@ -112,20 +92,20 @@ def test_each_kind_prints_the_record_with_embedded_fonts_and_verifies(
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows and all(re.split(r"\s+", r.strip())[-5] == "yes" for r in rows), fonts  # emb column
-    check = verify_notice(nw.ctx, issued.code.lower().replace("-", " "))
+    check = verify_notice(printables.ctx, issued.code.lower().replace("-", " "))
     assert check.unchanged and "未变更" in check.summary
     assert (check.kind, check.record_id, check.village, check.printed_by) == (
         kind,
-        get(nw),
+        get(printables),
         "溪口村",
         "管理员",
     )
-    with nw.ctx.read() as s:
+    with printables.ctx.read() as s:
         row = s.query(NoticePrint).filter_by(code=issued.code).one()
-        assert row.printed_by == nw.ctx.require_user().id and row.audit_seq and row.audit_hash
+        assert row.printed_by == printables.ctx.require_user().id and row.audit_seq and row.audit_hash
 
 
-def _amend_decision(w: NoticeWorld) -> None:
+def _amend_decision(w: Printables) -> None:
     with w.ctx.write("matter.amend") as s:
         s.add(
             StepAmendment(
@@ -136,14 +116,14 @@ def _amend_decision(w: NoticeWorld) -> None:
         )
 
 
-def _raw_edit(w: NoticeWorld) -> None:
-    con = sqlite3.connect(str(w.world.db.path))  # behind the app's back
+def _raw_edit(w: Printables) -> None:
+    con = raw_sqlite(w.world)  # behind the app's back
     con.execute("UPDATE voucher SET amount_fen = 5000100 WHERE number = '2026-031'")
     con.commit()
     con.close()
 
 
-def _supersede(w: NoticeWorld) -> None:
+def _supersede(w: Printables) -> None:
     with w.ctx.write("voucher.correct") as s:
         old = s.get(Voucher, w.voucher_id)
         assert old is not None
@@ -157,7 +137,7 @@ def _supersede(w: NoticeWorld) -> None:
         )  # fmt: skip
 
 
-CHANGES: list[tuple[str, Getter, Callable[[NoticeWorld], None], str]] = [
+CHANGES: list[tuple[str, Getter, Callable[[Printables], None], str]] = [
     ("resolution", lambda w: w.steps["resolve"], _amend_decision, "被修改过"),
     ("voucher", lambda w: w.voucher_id, _raw_edit, "被修改过"),
     ("voucher", lambda w: w.voucher_id, _supersede, "已被更正为第2版"),
@@ -169,16 +149,16 @@ CHANGES: list[tuple[str, Getter, Callable[[NoticeWorld], None], str]] = [
     "kind,get,change,reason", CHANGES, ids=["amendment", "sqlite", "superseded", "month"]
 )
 def test_verify_says_changed_after_the_record_changes(
-    nw: NoticeWorld,
+    printables: Printables,
     tmp_path: Path,
     kind: str,
     get: Getter,
-    change: Callable[[NoticeWorld], None],
+    change: Callable[[Printables], None],
     reason: str,
 ) -> None:
-    code = print_notice(nw.ctx, kind, get(nw), tmp_path / "x.pdf").code
-    change(nw)
-    check = verify_notice(nw.ctx, code)
+    code = print_notice(printables.ctx, kind, get(printables), tmp_path / "x.pdf").code
+    change(printables)
+    check = verify_notice(printables.ctx, code)
     assert not check.unchanged
     assert "已变更" in check.summary and reason in check.reason
 
@@ -192,61 +172,67 @@ def test_verify_says_changed_after_the_record_changes(
     ],
 )
 def test_bad_or_unknown_code_is_a_chinese_error(
-    nw: NoticeWorld, code: str, error: type[QuzhouError], message: str
+    printables: Printables, code: str, error: type[QuzhouError], message: str
 ) -> None:
     with pytest.raises(error) as exc:
-        verify_notice(nw.ctx, code)
+        verify_notice(printables.ctx, code)
     assert message in str(exc.value)
 
 
-def test_batch_is_one_pdf_with_a_code_per_notice(nw: NoticeWorld, tmp_path: Path) -> None:
+def test_batch_is_one_pdf_with_a_code_per_notice(printables: Printables, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
-    items = [("voucher", nw.voucher_id), ("voucher", nw.voucher2_id), ("register", nw.matter_id)]
+    items = [
+        ("voucher", printables.voucher_id),
+        ("voucher", printables.voucher2_id),
+        ("register", printables.matter_id),
+    ]
     issued = print_notices(
-        nw.ctx, items, tmp_path / "b.pdf", paper="A3", progress=lambda a, b: seen.append((a, b))
+        printables.ctx, items, tmp_path / "b.pdf", paper="A3", progress=lambda a, b: seen.append((a, b))
     )
     assert len({i.code for i in issued}) == 3 and seen[-1] == (4, 4)
     with pdfplumber.open(tmp_path / "b.pdf") as pdf:
         assert len(pdf.pages) == sum(i.pages for i in issued) == 4
         assert round(pdf.pages[0].width / 72 * 25.4) == 297  # A3 portrait: 297 × 420 mm
-    assert all(verify_notice(nw.ctx, i.code).unchanged for i in issued)
+    assert all(verify_notice(printables.ctx, i.code).unchanged for i in issued)
 
 
-def test_a_character_no_font_has_prints_nothing_and_records_nothing(nw: NoticeWorld, tmp_path: Path) -> None:
-    with nw.ctx.write("test.edit") as s:
-        v = s.get(Voucher, nw.voucher2_id)
+def test_a_character_no_font_has_prints_nothing_and_records_nothing(
+    printables: Printables, tmp_path: Path
+) -> None:
+    with printables.ctx.write("test.edit") as s:
+        v = s.get(Voucher, printables.voucher2_id)
         assert v is not None
         v.payee = "国网\U000f0001供电"
     out = tmp_path / "none.pdf"
     with pytest.raises(MissingGlyph) as exc:
-        print_notice(nw.ctx, "voucher", nw.voucher2_id, out)
-    assert "收款" in str(exc.value) or "U+F0001" in str(exc.value)
+        print_notice(printables.ctx, "voucher", printables.voucher2_id, out)
+    assert "收款" in str(exc.value) and "U+F0001" in str(exc.value)  # the field and the character
     assert not out.exists()
-    with nw.ctx.read() as s:
+    with printables.ctx.read() as s:
         assert s.query(NoticePrint).count() == 0
 
 
-def test_printing_needs_the_village_and_a_known_kind(nw: NoticeWorld, tmp_path: Path) -> None:
-    other = nw.world.new_user("clerk2", Role.CLERK, villages=[nw.world.village_ids[1]])
+def test_printing_needs_the_village_and_a_known_kind(printables: Printables, tmp_path: Path) -> None:
+    other = printables.world.new_user("clerk2", Role.CLERK, villages=[printables.world.village_ids[1]])
     with pytest.raises(PermissionDenied):
-        print_notice(other, "voucher", nw.voucher_id, tmp_path / "p.pdf")
+        print_notice(other, "voucher", printables.voucher_id, tmp_path / "p.pdf")
     with pytest.raises(UnknownNoticeKind, match="不支持的打印类型“poster”"):
-        print_notice(nw.ctx, "poster", nw.voucher_id, tmp_path / "p.pdf")
+        print_notice(printables.ctx, "poster", printables.voucher_id, tmp_path / "p.pdf")
     with pytest.raises(QuzhouError, match="找不到"):
-        print_notice(nw.ctx, "voucher", "no-such-id", tmp_path / "p.pdf")
+        print_notice(printables.ctx, "voucher", "no-such-id", tmp_path / "p.pdf")
 
 
 def test_due_items_lists_unprinted_finance_and_review_then_forgets_them(
-    nw: NoticeWorld, tmp_path: Path
+    printables: Printables, tmp_path: Path
 ) -> None:
-    today = nw.world.clock.today()
-    due = due_items(nw.ctx, [nw.village_id], today)
-    assert ("finance", nw.finance_id) in due and ("review", nw.review_id) in due
-    print_notices(nw.ctx, due, tmp_path / "due.pdf")
-    assert due_items(nw.ctx, [nw.village_id], today) == []
+    today = printables.world.clock.today()
+    due = due_items(printables.ctx, [printables.village_id], today)
+    assert ("finance", printables.finance_id) in due and ("review", printables.review_id) in due
+    print_notices(printables.ctx, due, tmp_path / "due.pdf")
+    assert due_items(printables.ctx, [printables.village_id], today) == []
 
 
-def test_a_shared_batch_cache_builds_the_same_documents(nw: NoticeWorld) -> None:
+def test_a_shared_batch_cache_builds_the_same_documents(printables: Printables) -> None:
     """print_notices shares one NoticeCache (names, rules, 村监会 rosters, cited vouchers) across a batch: every
     kind built through it, twice over (the second 实施结果公告 of a village reads the cited vouchers once), equals
     the document built alone (C27: the printed text is a function of the record only)."""
@@ -256,6 +242,8 @@ def test_a_shared_batch_cache_builds_the_same_documents(nw: NoticeWorld) -> None
     cache = NoticeCache()
     for _round in range(2):
         for kind, get, _expected in CASES:
-            alone = canonical_content(build_document(nw.ctx, kind, get(nw)))
-            assert canonical_content(build_document(nw.ctx, kind, get(nw), cache=cache)) == alone, kind
+            alone = canonical_content(build_document(printables.ctx, kind, get(printables)))
+            assert (
+                canonical_content(build_document(printables.ctx, kind, get(printables), cache=cache)) == alone
+            ), kind
     assert cache.spending and cache.seats and cache.orgs and cache.rules is not None

@@ -29,8 +29,8 @@ from quzhou_desktop.services.evaluations.evaluation import (
 from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.notices.issue import due_items, print_notice, verify_notice
 from quzhou_desktop.store.models import Membership, Person
-from tests.factories import PASSWORD, World
-from tests.services.contracts.world import D, Village, make_village
+from tests.support.contracts import D, Village, make_village
+from tests.support.world import PASSWORD, World
 
 
 @pytest.fixture

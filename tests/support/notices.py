@@ -1,10 +1,9 @@
-"""A village with one record of every printable kind, built through the ORM and the services in a real
-temporary database (the demo has no matters, vouchers or disclosures yet).  Shared by the notice, CLI and GUI
-tests; this module holds no tests of its own.
+"""``printables``: 溪口村 of the ``world`` with one record of every printable kind, built through the ORM and
+the services (the demo has no matters, vouchers or disclosures).
 
-溪口村, 石梁镇: a 村道硬化工程 through every 五议两公开 step (商议 11 entitled / 10 present; 决议 45 / 42 with
-39 yes, 2 no, 1 abstain), two vouchers (¥50,000.00 signed by everyone; ¥1,286.50 reviewed), the November 村监会
-monthly review, a ledger income of ¥80,000.00 and the reviewed November 财务公开.
+A 村道硬化工程 through every 五议两公开 step (商议 11 entitled / 10 present; 决议 45 / 42 with 39 yes, 2 no,
+1 abstain), two vouchers (¥50,000.00 signed by everyone; ¥1,286.50 reviewed), the November 村监会 monthly review, a
+ledger income of ¥80,000.00 and the reviewed November 财务公开.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Role
@@ -26,7 +24,7 @@ from quzhou_desktop.store.models import (
     Voucher,
     VoucherEvent,
 )
-from tests.factories import PASSWORD, World, make_world
+from tests.support.world import PASSWORD, World
 
 D = dt.date
 MATTER = "村道硬化工程"
@@ -36,7 +34,7 @@ OUTCOME = "工程由衢州市柯城区通达路桥工程有限公司施工，经
 
 
 @dataclass
-class NoticeWorld:
+class Printables:
     world: World
     ctx: AppContext  # admin (township-wide, may print)
     village_id: str
@@ -53,8 +51,7 @@ def _at(day: dt.date, hour: int = 2) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour)
 
 
-def make_notice_world(path: Path) -> NoticeWorld:
-    w = make_world(path)
+def make_printables(w: World) -> Printables:
     ctx, vid = w.admin, w.village_ids[0]
     people: dict[str, str] = {}
     with ctx.write("test.people") as s:
@@ -218,7 +215,7 @@ def make_notice_world(path: Path) -> NoticeWorld:
         s.flush()
         ids = (v1.id, v2.id, r.id)
     finance_id = _finance(w, vid, people["毛秀英"])
-    return NoticeWorld(w, ctx, vid, matter_id, steps, ids[0], ids[1], ids[2], finance_id, people)
+    return Printables(w, ctx, vid, matter_id, steps, ids[0], ids[1], ids[2], finance_id, people)
 
 
 def _finance(w: World, vid: str, person_id: str) -> str:

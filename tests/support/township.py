@@ -1,4 +1,5 @@
-"""A small realistic township for GUI tests and screenshots, built through the real services."""
+"""The demo township for GUI tests and screenshots (not the ``world``): 石梁镇 with three villages, people and
+the first village's 两委, 党员, 村民代表 and 村监会 seats, built through the real services."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def id_number(i: int, female: bool, born: date) -> str:
     return first17 + check_digit(first17)
 
 
-def build(ctx: AppContext, *, people_per_village: int = 30) -> None:
+def build_demo_township(ctx: AppContext, *, people_per_village: int = 30) -> None:
     setup.initialise(
         ctx, township_name="石梁镇", township_code="330802100", villages=VILLAGES,
         admin_username=ADMIN, admin_password=ADMIN_PASSWORD, admin_display_name="徐丽华",
@@ -55,7 +56,7 @@ def build(ctx: AppContext, *, people_per_village: int = 30) -> None:
     auth.login(ctx, ADMIN, ADMIN_PASSWORD)
     for vi, village in enumerate(list_villages(ctx)):
         n = people_per_village if vi == 0 else 5
-        ids = []
+        ids: list[str] = []
         for i in range(n):
             given = GIVEN[i % len(GIVEN)]
             female = given in FEMALE

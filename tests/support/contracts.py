@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from quzhou_desktop.services.contracts import assets as A
 from quzhou_desktop.services.contracts.contract import ContractFields, PartyFields, ScheduleFields
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.store.models import LedgerLine, Matter, MatterStep, Person, Voucher
-from tests.factories import World
+from tests.support.world import World
 
 D = date.fromisoformat
 
@@ -48,10 +50,12 @@ class Village:
             ),
         }
         base.update(kw)
-        return ContractFields(**base)  # type: ignore[arg-type]
+        return ContractFields(**base)  # type: ignore[arg-type]  # the defaults above, overridden by keyword
 
 
-def _step(s, matter: Matter, seq: int, step_type: str, body: str, passed: bool, on: date) -> MatterStep:  # type: ignore[no-untyped-def]
+def _step(
+    s: Session, matter: Matter, seq: int, step_type: str, body: str, passed: bool, on: date
+) -> MatterStep:
     st = MatterStep(matter_id=matter.id, seq=seq, step_type=step_type, body=body, meeting_date=on, passed=passed,
                     valid=True, state="final")  # fmt: skip
     s.add(st)
