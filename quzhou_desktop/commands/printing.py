@@ -12,10 +12,22 @@ from quzhou_desktop.commands.common import CommandError, add_user_arg, login, op
 if TYPE_CHECKING:
     from quzhou_desktop.services.kernel.context import AppContext
 
-KINDS = ("plan", "resolution", "result", "finance", "disclosure", "review", "voucher", "register")
+KINDS = (
+    "plan",
+    "resolution",
+    "result",
+    "finance",
+    "disclosure",
+    "review",
+    "voucher",
+    "register",
+    "contract",
+    "evaluation",
+)
 KIND_HELP = (
     "plan 方案公示 / resolution 决议公告 / result 实施结果公告 / finance 财务公开表 / disclosure 党务、村务公开 / "
-    "review 村监会月度审核意见书 / voucher 支出凭证审批单 / register 五议两公开登记表；与 --due 同用时可省略（打印全部）"
+    "review 村监会月度审核意见书 / voucher 支出凭证审批单 / register 五议两公开登记表 / contract 合同公开 / "
+    "evaluation 民主评议结果公告（后两种 --id 为公开的编号）；与 --due 同用时可省略（打印全部）"
 )
 
 
@@ -23,7 +35,7 @@ def register(sub: Subcommands) -> None:
     p = sub.add_parser(
         "print",
         help="打印公告为 PDF（方案公示、决议公告、实施结果公告、财务公开表、党务村务公开、月度审核意见书、"
-        "支出凭证审批单、登记表）",
+        "支出凭证审批单、登记表、合同公开、民主评议结果公告）",
         description="打印公告为 PDF，每份带核验码。用 --id 指定记录，或用村名加事项名称、凭证号、期间指定"
         "（list 命令列出记录和写法），或用 --due 打印本期应公开而未打印的全部公告。",
     )

@@ -12,13 +12,18 @@ from quzhou_desktop.commands import EXIT_PROBLEM, Subcommands
 from quzhou_desktop.commands.common import CommandError, add_user_arg, login, open_context
 from quzhou_desktop.services.exports.kinds import EXPORT_KINDS
 
-IMPORT_KINDS = ("people", "vouchers", "ledger")
+IMPORT_KINDS = ("people", "vouchers", "ledger", "assets", "contracts")
 
 
 def register(sub: Subcommands) -> None:
-    i = sub.add_parser("import", help="导入表格：花名册（people）、支出凭证（vouchers）、收支明细（ledger）")
+    i = sub.add_parser(
+        "import",
+        help="导入表格：花名册（people）、支出凭证（vouchers）、收支明细（ledger）、资产资源台账（assets）、合同台账（contracts）",
+    )
     i.add_argument(
-        "kind", choices=IMPORT_KINDS, help="导入什么：people 花名册、vouchers 支出凭证、ledger 收支明细"
+        "kind",
+        choices=IMPORT_KINDS,
+        help="导入什么：people 花名册、vouchers 支出凭证、ledger 收支明细、assets 资产资源台账、contracts 合同台账",
     )
     i.add_argument("file", help=".xlsx / .xls / .ods / .csv 文件")
     i.add_argument("--village", help="村名（表中没有“村名”列时必须指定）")

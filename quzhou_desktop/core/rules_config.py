@@ -90,6 +90,14 @@ FIELDS: tuple[FieldSpec, ...] = (
               "商议后是否须经村务监督委员会核议。"),
     FieldSpec("merge_propose_consult", "“一肩挑”村提议、商议合并进行", "bool",
               "书记、主任“一肩挑”的村可将提议和商议合并为一次会议。"),
+    FieldSpec("contract_grace_days", "合同收付款宽限天数", "int",
+              "合同每期款项到期后，超过此天数仍未收（付）清的列为逾期；默认0天，即到期日次日起算逾期。", 0, 365),
+    FieldSpec("contract_expiry_days", "合同到期提醒天数", "int",
+              "合同在到期前此天数内列入工作台提醒，以便及时续签或收回资产，默认90天。", 1, 730),
+    FieldSpec("evaluation_competent_pct", "评为称职的满意票比例（超过）", "int",
+              "民主评议中满意票超过参评票数的此比例的，评为称职（默认超过50%）。", 1, 99),
+    FieldSpec("evaluation_incompetent_pct", "评为不称职的不满意票比例（超过）", "int",
+              "民主评议中不满意票超过参评票数的此比例的，评为不称职（默认超过50%）；其余为基本称职。", 1, 99),
 )  # fmt: skip
 
 _BY_KEY = {f.key: f for f in FIELDS}
@@ -124,6 +132,10 @@ class TownshipRules:
     include_plan_posting: bool = True  # C10/C11
     include_supervisory_review: bool = False  # C10 (村监会核议 variant)
     merge_propose_consult: bool = False  # C10 (一肩挑)
+    contract_grace_days: int = 0  # C34
+    contract_expiry_days: int = 90  # C34 reminder on the 工作台
+    evaluation_competent_pct: int = 50  # C22: 满意 > 50% → 称职
+    evaluation_incompetent_pct: int = 50  # C22: 不满意 > 50% → 不称职
 
     def __post_init__(self) -> None:
         for spec in FIELDS:
@@ -166,6 +178,8 @@ def unit_of(spec: FieldSpec) -> str:
         return "日"
     if spec.key == "review_min_concurring":
         return "人"
+    if spec.key.endswith("_pct"):
+        return "%"
     return ""
 
 

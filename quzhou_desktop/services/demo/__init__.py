@@ -1,8 +1,8 @@
 """`quzhou-desktop demo`: a realistic demo township a new user can explore at once.
 
-``PARTS`` add one part each (rosters, matters, vouchers, the ledger, disclosures), in that order: each builds on what the
-ones before it left in the ``DemoState``. All writes are audited like any other change, so the demo
-verifies clean.
+``PARTS`` add one part each (rosters, matters, vouchers, the ledger, disclosures, contracts, evaluations), in that
+order: each builds on what the ones before it left in the ``DemoState``. All writes are audited like any other change,
+so the demo verifies clean.
 """
 
 from __future__ import annotations
@@ -12,7 +12,15 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
 
-from quzhou_desktop.services.demo import disclosures, ledger, matters, rosters, vouchers
+from quzhou_desktop.services.demo import (
+    contracts,
+    disclosures,
+    evaluations,
+    ledger,
+    matters,
+    rosters,
+    vouchers,
+)
 from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.kernel.context import AppContext, Clock
 from quzhou_desktop.services.kernel.users import UserInfo, list_users
@@ -26,6 +34,8 @@ PARTS: tuple[Callable[[DemoState], None], ...] = (
     vouchers.build,
     ledger.build,
     disclosures.build,
+    contracts.build,
+    evaluations.build,
 )
 
 

@@ -221,6 +221,8 @@ def due_notices(ctx: AppContext, village_ids: list[str], today: date) -> list[tu
                 continue
             if d.kind in ("resolution", "result") and d.step_id:
                 key = (d.kind, d.step_id)
+            elif d.kind in ("contract", "evaluation"):  # 合同公开, 民主评议结果公告: their own layouts
+                key = (d.kind, d.id)
             else:
                 key = ("finance" if d.category == "finance" else "disclosure", d.id)
             if key not in printed and key not in out:

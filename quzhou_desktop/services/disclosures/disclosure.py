@@ -48,6 +48,8 @@ KIND_LABELS = {
     "finance_period": "财务收支公开",
     "resolution": "决议公开",
     "result": "实施结果公开",
+    "contract": "合同公开",
+    "evaluation": "民主评议结果公开",
 }
 CHANNELS = ("公开栏", "广播", "明白纸", "网络")
 # Where villagers take questions and objections about what is posted (the bodies' closing sentence).
