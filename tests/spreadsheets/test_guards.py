@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from quzhou_desktop.spreadsheets import limits as L
 from quzhou_desktop.spreadsheets.errors import DamagedFile, FileTooLarge, ImportFileError
-from quzhou_desktop.spreadsheets.guard_ole import sst_lengths
 from quzhou_desktop.spreadsheets.guard_exact import exact_scan
+from quzhou_desktop.spreadsheets.guard_ole import sst_lengths
 from quzhou_desktop.spreadsheets.guard_sheet import (
     NeedsExactScan,
     SharedStrings,
