@@ -230,6 +230,8 @@ def render_register(comp: Composer, doc: RegisterForm) -> None:
             else "—"
         )
         votes = f"{s.yes}/{s.no}/{s.abstain}" if s.yes is not None else "—"
+        if s.result:
+            votes += f"\n{s.result}"
         rows.append(
             columns(
                 REG_W,

@@ -278,3 +278,61 @@ def test_server_upgrade_backs_up_migrates_as_owner_and_renews_grants(
             for r in conn.execute("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")
         }
     assert owners == {TEMPLATE.owner}
+
+
+def test_migrate_from_the_demo_township_keeps_contracts_assets_and_reviews(
+    tmp_path: Path, new_name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every kind of record the demo writes (contracts with schedules, payments and deposits, assets, 民主评议)
+    moves, and the registers and reminders read the same on the server as on the file."""
+    from datetime import date
+
+    from quzhou_desktop.services.contracts import query as contracts
+    from quzhou_desktop.services.contracts import reminders
+    from quzhou_desktop.services.demo import DEMO_PASSWORD, build_demo
+    from quzhou_desktop.services.evaluations import query as evaluations
+    from quzhou_desktop.store.models import (
+        Asset,
+        Contract,
+        ContractDeposit,
+        ContractParty,
+        ContractPayment,
+        ContractScheduleLine,
+        Evaluation,
+        EvaluationEntry,
+    )
+    from tests.support.world import FixedClock
+
+    today = date(2026, 11, 24)
+    path = tmp_path / "demo.sqlite3"
+    build_demo(path, today=today)
+    tables = (Asset, Contract, ContractParty, ContractScheduleLine, ContractPayment, ContractDeposit, Evaluation,
+              EvaluationEntry)  # fmt: skip
+    code = main(
+        ["server", "migrate-from", str(path), cluster().admin_url(new_name), *ROLES, "--no-app-password"]
+    )
+    assert code == 0, capsys.readouterr()
+    app = cluster().app_url(new_name)
+    assert _verify(app) == []
+
+    def seen(target: Path | str) -> tuple[object, ...]:
+        db = Database(target)
+        try:
+            with db.read() as s:
+                counts = tuple(s.scalar(select(func.count()).select_from(t)) for t in tables)
+            ctx = AppContext(db, clock=FixedClock.on(today))
+            login(ctx, "admin", DEMO_PASSWORD)
+            listed = [
+                (r.number, r.status, r.settled_fen)
+                for r in contracts.list_contracts(ctx, contracts.ContractFilter())
+            ]
+            overdue = [(o.number, o.overdue_fen) for o in reminders.overdue_receivables(ctx)]
+            missed = evaluations.missed_years(ctx, today.year - 1)
+            return counts, listed, overdue, missed
+        finally:
+            db.dispose()
+
+    on_file, on_server = seen(path), seen(app)
+    assert on_server == on_file
+    counts = on_file[0]
+    assert isinstance(counts, tuple) and all(n > 0 for n in counts), counts

@@ -174,13 +174,18 @@ class RegisterTab(QWidget):
         self._buttons()
 
     def notice_entries(self) -> list[tuple[str, str, str | None]]:
-        """A 财务公开 prints as the 财务公开表 (after the 村监会 review, C31); notices of matters print from
-        the 五议两公开 register."""
+        """A 财务公开 prints as the 财务公开表 (after the 村监会 review, C31); a 党务/村务公开 as its own notice (after
+        the review where the township requires it); 决议公开 / 实施结果公开 also print from the 五议两公开 register."""
         row = self.selected()
         if row is None:
             return []
         if row.category != "finance":
-            return [(tr("此类公开请在“五议两公开”中打印对应公告"), "finance", None)]
+            from quzhou_desktop.services.kernel.settings import get_rules
+
+            label = tr(f"{row.category_label}公告")
+            if get_rules(self.ctx).review_required(row.category) and not row.reviewed:
+                return [(label + tr("（须先经村监会审核）"), "disclosure", None)]
+            return [(label, "disclosure", row.id)]
         if not row.reviewed:
             return [(tr("财务公开表（须先经村监会审核）"), "finance", None)]
         return [(tr("财务公开表"), "finance", row.id)]

@@ -16,7 +16,16 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Integer
 
-__all__ = ["JsonRows", "LocalMinute", "RowKey", "ServerPlanHint", "StringAgg", "YearMonth"]
+__all__ = [
+    "DaysApart",
+    "JsonRows",
+    "LocalMinute",
+    "RowKey",
+    "ServerPlanHint",
+    "StringAgg",
+    "YearMonth",
+    "sqlite_order",
+]
 
 
 class RowKey(ColumnElement[int]):
@@ -139,3 +148,29 @@ def _hint_sqlite(element: ServerPlanHint, compiler: Any, **kw: Any) -> str:
 @compiles(ServerPlanHint, "postgresql")
 def _hint_pg(element: ServerPlanHint, compiler: Any, **kw: Any) -> str:
     return f"({compiler.process(element.clause, **kw)})"
+
+
+class DaysApart(FunctionElement[int]):
+    """How many days lie between two dates, whichever comes first (for "nearest date first" orderings)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_apart"
+
+
+@compiles(DaysApart)
+def _days_sqlite(element: DaysApart, compiler: Any, **kw: Any) -> str:
+    a, b = (compiler.process(c, **kw) for c in element.clauses)
+    return f"abs(julianday({a}) - julianday({b}))"
+
+
+@compiles(DaysApart, "postgresql")
+def _days_pg(element: DaysApart, compiler: Any, **kw: Any) -> str:
+    a, b = (compiler.process(c, **kw) for c in element.clauses)
+    return f"abs(({a}) - ({b}))"  # date - date is a whole number of days
+
+
+def sqlite_order(column: Any, *, descending: bool = False) -> Any:
+    """An ORDER BY term that places NULL where SQLite does on both engines (NULL is the smallest value:
+    first ascending, last descending). PostgreSQL's own default is the opposite."""
+    return column.desc().nulls_last() if descending else column.asc().nulls_first()

@@ -387,3 +387,32 @@ def test_resolution_notice_prints_the_vote_and_the_posting(town: MattersTown) ->
     assert (doc.posting_from, doc.posting_to) == (D0 + timedelta(24), D0 + timedelta(28))
     assert doc.decision_text == "同意方案" and doc.date == doc.posting_from
     assert doc.organisation.endswith("石梁镇溪口村") and doc.issuer == "溪口村村民委员会"
+
+
+@pytest.mark.parametrize(
+    ("upto", "key", "default_days", "new_days"),
+    [
+        ("resolve", "resolution_disclosure_days", 1, 3),  # C41: 决议公开 the day after, by default
+        ("implement", "result_disclosure_days", 30, 10),  # C41: 实施结果公开 within 30 days
+        ("propose", "stall_days", 90, 60),  # C41: any other step within 90 days
+    ],
+)
+def test_c41_overdue_periods_are_township_settings(
+    town: MattersTown, upto: str, key: str, default_days: int, new_days: int
+) -> None:
+    from quzhou_desktop.services.kernel.settings import get_rules, update_rules
+
+    # Given a matter waiting for the step after ``upto`` with the default period
+    m = new_matter(town)
+    done = run_to(town, m.id, upto)[upto]
+    assert getattr(get_rules(town.clerk), key) == default_days
+    start = M.get_matter(town.clerk, m.id).due.earliest or done.on
+    assert start is not None
+    row = M.get_matter(town.clerk, m.id).matter
+    assert row.next_deadline == start + timedelta(days=default_days)
+    # When the township sets another period
+    update_rules(town.login("admin"), {key: new_days})
+    # Then the stored deadline (the register's 逾期 and the dashboard) and the explanation follow it
+    d = M.get_matter(town.clerk, m.id)
+    assert d.matter.next_deadline == start + timedelta(days=new_days)
+    assert d.due.deadline == start + timedelta(days=new_days)
