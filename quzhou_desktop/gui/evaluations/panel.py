@@ -41,7 +41,7 @@ class EvaluationsPanel(DashboardPanel):
         last_year = self.ctx.clock.today().year - 1
         try:
             due = query.by_elections_due(self.ctx, vid)
-            missed = [(v, n) for v, n in query.missed_years(self.ctx, last_year) if vid is None or v == vid]
+            missed = query.missed_years(self.ctx, last_year, vid)
         except QuzhouError as exc:
             self.by_election.setText(escape(str(exc)))
             return

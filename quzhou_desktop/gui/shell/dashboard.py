@@ -105,18 +105,20 @@ class DashboardPage(SectionPage):
     def set_village(self, village_id: str | None) -> None:
         """Show ``village_id``: each panel queries once; the township overview only on first use."""
         self.village_id = village_id
-        if not self._loaded:
-            self._refresh_township()
-        self._refresh_village()
-        for panel in self.panel_widgets:
-            panel.set_village(village_id)
+        with self.ctx.snapshot():  # one read transaction for every panel (a server answers in one go)
+            if not self._loaded:
+                self._refresh_township()
+            self._refresh_village()
+            for panel in self.panel_widgets:
+                panel.set_village(village_id)
 
     def refresh(self) -> None:
         """Everything again (the section was shown again)."""
-        self._refresh_township()
-        self._refresh_village()
-        for panel in self.panel_widgets:
-            panel.refresh()
+        with self.ctx.snapshot():
+            self._refresh_township()
+            self._refresh_village()
+            for panel in self.panel_widgets:
+                panel.refresh()
 
     def _refresh_township(self) -> None:
         self._loaded = True

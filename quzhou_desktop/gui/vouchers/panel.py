@@ -74,13 +74,13 @@ class VouchersPanel(DashboardPanel):
     def refresh(self) -> None:
         vid = self.village_id
         try:
-            review = queues.awaiting_my_review(self.ctx)
-            sign = queues.awaiting_my_signature(self.ctx)
-            returned = queues.returned_to_me(self.ctx)
-            agency = queues.awaiting_acceptance(self.ctx)
-            deliver = queues.awaiting_delivery(self.ctx)
-            months = [m for m in queues.months_not_reviewed(self.ctx) if vid is None or m.village_id == vid]
-            stale = queues.stale_unreviewed(self.ctx)
+            review = queues.awaiting_my_review(self.ctx, vid)
+            sign = queues.awaiting_my_signature(self.ctx, vid)
+            returned = queues.returned_to_me(self.ctx, vid)
+            agency = queues.awaiting_acceptance(self.ctx, vid)
+            deliver = queues.awaiting_delivery(self.ctx, vid)
+            months = queues.months_not_reviewed(self.ctx, village_id=vid)
+            stale = queues.stale_unreviewed(self.ctx, village_id=vid)
         except QuzhouError as exc:
             self._set("review", escape(str(exc)))
             return

@@ -283,9 +283,22 @@ def overview(ctx: AppContext, year: int) -> list[VillageStatus]:
         return out
 
 
-def missed_years(ctx: AppContext, year: int) -> list[tuple[str, str]]:
-    """C35: (village id, name) of the villages with no final 民主评议 in ``year``."""
-    return [(v.village_id, v.village_name) for v in overview(ctx, year) if v.state != "final"]
+def missed_years(ctx: AppContext, year: int, village_id: str | None = None) -> list[tuple[str, str]]:
+    """C35: (village id, name) of the active villages with no final 民主评议 in ``year`` (only ``village_id``
+    when given), by name: one query, not the whole ``overview``."""
+    final = (
+        select(Evaluation.id)
+        .where(Evaluation.village_id == Village.id, Evaluation.year == year, Evaluation.state == "final")
+        .correlate(Village)
+        .exists()
+    )
+    q = select(Village.id, Village.name).where(Village.active.is_(True), ~final).order_by(Village.name)
+    if village_id is not None:
+        ctx.require_village(village_id)
+        q = q.where(Village.id == village_id)
+    visible = ctx.visible_village_ids()
+    with ctx.read() as s:
+        return [(vid, name) for vid, name in s.execute(q) if visible is None or vid in visible]
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ class AppContext:
     db: Database
     user: CurrentUser | None = None
     clock: Clock = field(default_factory=Clock)
+    # the session shared by ``snapshot`` on each thread (the GUI's worker thread has its own)
+    _shared: threading.local = field(default_factory=threading.local, init=False, repr=False, compare=False)
 
     @property
     def actor(self) -> Actor:
@@ -90,10 +93,31 @@ class AppContext:
 
     @contextmanager
     def write(self, action: str, *, reason: str | None = None) -> Iterator[Session]:
+        if getattr(self._shared, "session", None) is not None:
+            raise RuntimeError("ctx.write inside ctx.snapshot(): a snapshot is for reading only")
         with self.db.write(self.actor, action, reason=reason) as s:
             yield s
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        shared: Session | None = getattr(self._shared, "session", None)
+        if shared is not None:
+            yield shared
+            return
         with self.db.read() as s:
             yield s
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every ``read`` on this thread inside shares one session: one transaction (on a server one
+        consistent snapshot) instead of a connection check-out, BEGIN and ROLLBACK per service call — the
+        round trips that made the 工作台 slow on a server. For reading only; nested snapshots are one."""
+        if getattr(self._shared, "session", None) is not None:
+            yield
+            return
+        with self.db.read() as s:
+            self._shared.session = s
+            try:
+                yield
+            finally:
+                self._shared.session = None

@@ -21,11 +21,15 @@ def default_rules_json() -> str:
 
 
 def get_rules(ctx: AppContext) -> TownshipRules:
+    """The township's rules; read once per session (inside ``ctx.snapshot()`` every panel shares one)."""
     with ctx.read() as s:
+        cached = s.info.get("township_rules")
+        if isinstance(cached, TownshipRules):
+            return cached
         t = s.scalars(select(Township)).first()
-        if t is None:
-            return TownshipRules()
-        return TownshipRules.from_dict(json.loads(t.rules_json or "{}"))
+        rules = TownshipRules() if t is None else TownshipRules.from_dict(json.loads(t.rules_json or "{}"))
+        s.info["township_rules"] = rules
+        return rules
 
 
 def update_rules(ctx: AppContext, values: dict[str, Any]) -> TownshipRules:

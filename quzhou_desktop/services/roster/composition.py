@@ -52,9 +52,11 @@ def _supervisory_findings(s: Any, village_id: str, on: date) -> list[Finding]:
     return _supervisory_state(s, village_id, on)[0]
 
 
-def _supervisory_state(s: Any, village_id: str, on: date) -> tuple[list[Finding], int, int]:
+def _supervisory_state(
+    s: Any, village_id: str, on: date, seats: list[tuple[Membership, Person]] | None = None
+) -> tuple[list[Finding], int, int]:
     """(C19 findings, number of 村监会 members, number of 主任)."""
-    seats = _seats(s, village_id, on)
+    seats = _seats(s, village_id, on) if seats is None else seats
     sup = [(m, p) for m, p in seats if m.body == "supervisory"]
     committee = {p.id for m, p in seats if m.body == "village_committee"}
     secretary = next((p.id for m, p in seats if m.body == "party_branch" and m.role == "secretary"), None)
@@ -84,8 +86,10 @@ def _supervisory_state(s: Any, village_id: str, on: date) -> tuple[list[Finding]
     return findings, len(members), sum(1 for m in members if m.is_chair)
 
 
-def _representative_findings(s: Any, village: Village, on: date) -> list[Finding]:
-    seats = _seats(s, village.id, on)
+def _representative_findings(
+    s: Any, village: Village, on: date, seats: list[tuple[Membership, Person]] | None = None
+) -> list[Finding]:
+    seats = _seats(s, village.id, on) if seats is None else seats
     reps = [p for m, p in seats if m.body == "rep_meeting"]
     if not reps:
         return []
@@ -116,13 +120,21 @@ def village_findings(ctx: AppContext, village_id: str, *, on: date | None = None
         village = s.get(Village, village_id)
         if village is None:
             return []
-        missing = _missing_bodies(s, village, on)
-        return missing + _representative_findings(s, village, on) + _supervisory_findings(s, village_id, on)
+        seats = _seats(s, village_id, on)  # once for the three checks
+        missing = _missing_bodies(s, village, on, seats)
+        return (
+            missing
+            + _representative_findings(s, village, on, seats)
+            + _supervisory_state(s, village_id, on, seats)[0]
+        )
 
 
-def _missing_bodies(s: Any, village: Village, on: date) -> list[Finding]:
+def _missing_bodies(
+    s: Any, village: Village, on: date, seats: list[tuple[Membership, Person]] | None = None
+) -> list[Finding]:
     """What the roster still lacks (an empty township must not read as "no problems")."""
-    bodies = {(m.body, m.role) for m, _ in _seats(s, village.id, on)}
+    seats = _seats(s, village.id, on) if seats is None else seats
+    bodies = {(m.body, m.role) for m, _ in seats}
     held = {b for b, _ in bodies}
     out = []
     if ("party_branch", "secretary") not in bodies:

@@ -14,8 +14,7 @@ from quzhou_desktop.core.money import format_fen
 from quzhou_desktop.core.vouchers import VoucherState
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
-from quzhou_desktop.services.vouchers.common import EVENT_LABELS, OPINION_LABELS, events_of, status_label
-from quzhou_desktop.services.vouchers.query import row_of
+from quzhou_desktop.services.vouchers.common import EVENT_LABELS, OPINION_LABELS, status_label
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
 from quzhou_desktop.store.dialects.sql import RowKey, ServerPlanHint, YearMonth
 from quzhou_desktop.store.models import AuditEntry, MonthlyReview, Village, Voucher, VoucherEvent
@@ -42,40 +41,72 @@ STALE_DAYS = 15
 _LIMIT = 500
 
 
-def _visible(ctx: AppContext, q: Any) -> Any:
+def _visible(ctx: AppContext, q: Any, village_id: str | None = None) -> Any:
+    """Only the villages the user sees; only ``village_id`` when given (the 工作台 shows one village)."""
+    if village_id is not None:
+        ctx.require_village(village_id)
+        return q.where(Voucher.village_id == village_id)
     ids = ctx.visible_village_ids()
     return q if ids is None else q.where(Voucher.village_id.in_(ids))
 
 
+# Plain columns in ``VoucherRow``'s order: a queue of 500 vouchers is read as tuples, not as 500 ORM objects.
+_ROW_COLUMNS = (
+    Voucher.id, Voucher.village_id, Village.name, Voucher.year, Voucher.number, Voucher.version,
+    Voucher.voucher_date, Voucher.handler_name, Voucher.payee, Voucher.purpose, Voucher.amount_fen,
+    Voucher.status, Voucher.submitted_at, Voucher.prepared_by,
+)  # fmt: skip
+
+
 def _rows(s: Session, q: Any) -> list[VoucherRow]:
-    return [row_of(v, name) for v, name in s.execute(q)]
+    return [VoucherRow(*r) for r in s.execute(q)]
 
 
-def _base(ctx: AppContext, *statuses: VoucherState) -> Any:
-    q: Any = select(Voucher, Village.name).join(Village, Village.id == Voucher.village_id)
+def _base(
+    ctx: AppContext, *statuses: VoucherState, village_id: str | None = None, extra: tuple[Any, ...] = ()
+) -> Any:
+    q: Any = select(*_ROW_COLUMNS, *extra).join(Village, Village.id == Voucher.village_id)
     q = q.where(Voucher.status.in_([st.value for st in statuses]))
-    return _visible(ctx, q).order_by(Voucher.voucher_date, Voucher.number).limit(_LIMIT)
+    return _visible(ctx, q, village_id).order_by(Voucher.voucher_date, Voucher.number).limit(_LIMIT)
 
 
-def awaiting_my_review(ctx: AppContext) -> list[VoucherRow]:
+def awaiting_my_review(ctx: AppContext, village_id: str | None = None) -> list[VoucherRow]:
     """Submitted vouchers the logged-in 村监会 member has not yet reviewed in this round and may review."""
     user = ctx.require_user()
     if not ctx.can(Perm.VOUCHER_REVIEW) or user.person_id is None:
         return []
-    out = []
+    n = len(_ROW_COLUMNS)
+    extra = (Voucher.handler_person_id, Voucher.payee_person_id)
     with ctx.read() as s:
-        for v, name in s.execute(_base(ctx, VoucherState.SUBMITTED)):
-            if v.prepared_by == user.id or user.person_id in (v.handler_person_id, v.payee_person_id):
-                continue
-            events = events_of(s, v.id)
-            last_submit = max((i for i, e in enumerate(events) if e.kind == "submit"), default=-1)
-            if any(e.kind == "review" and e.person_id == user.person_id for e in events[last_submit + 1 :]):
-                continue
-            out.append(row_of(v, name))
-    return out
+        candidates = [
+            VoucherRow(*r[:n])
+            for r in s.execute(_base(ctx, VoucherState.SUBMITTED, village_id=village_id, extra=extra))
+            if r.prepared_by != user.id and user.person_id not in r[n:]
+        ]
+        done = _reviewed_since_submit(s, [r.id for r in candidates], user.person_id)
+    return [r for r in candidates if r.id not in done]
 
 
-def awaiting_my_signature(ctx: AppContext) -> list[VoucherRow]:
+def _reviewed_since_submit(s: Session, voucher_ids: list[str], person_id: str) -> set[str]:
+    """Those of ``voucher_ids`` that ``person_id`` reviewed after their latest submission: the events of all of
+    them in one query (in ``events_of``'s order), not one query per voucher."""
+    if not voucher_ids:
+        return set()
+    q = (
+        select(VoucherEvent.voucher_id, VoucherEvent.kind, VoucherEvent.person_id)
+        .where(VoucherEvent.voucher_id.in_(voucher_ids), VoucherEvent.kind.in_(("submit", "review")))
+        .order_by(VoucherEvent.voucher_id, VoucherEvent.at, VoucherEvent.created_at, VoucherEvent.id)
+    )
+    done: set[str] = set()
+    for vid, kind, pid in s.execute(q):
+        if kind == "submit":
+            done.discard(vid)  # a new round: earlier reviews no longer count
+        elif pid == person_id:
+            done.add(vid)
+    return done
+
+
+def awaiting_my_signature(ctx: AppContext, village_id: str | None = None) -> list[VoucherRow]:
     """主任（社长）: reviewed vouchers; 书记: vouchers the 主任 has signed."""
     ctx.require_user()
     if ctx.can(Perm.VOUCHER_SIGN_DIRECTOR):
@@ -85,44 +116,45 @@ def awaiting_my_signature(ctx: AppContext) -> list[VoucherRow]:
     else:
         return []
     with ctx.read() as s:
-        return _rows(s, _base(ctx, state))
+        return _rows(s, _base(ctx, state, village_id=village_id))
 
 
-def awaiting_acceptance(ctx: AppContext) -> list[VoucherRow]:
+def awaiting_acceptance(ctx: AppContext, village_id: str | None = None) -> list[VoucherRow]:
     """代理记账中心: delivered vouchers to accept or return."""
     ctx.require_user()
     if not ctx.can(Perm.VOUCHER_ACCEPT):
         return []
     with ctx.read() as s:
-        return _rows(s, _base(ctx, VoucherState.DELIVERED))
+        return _rows(s, _base(ctx, VoucherState.DELIVERED, village_id=village_id))
 
 
-def returned_to_me(ctx: AppContext) -> list[VoucherRow]:
+def returned_to_me(ctx: AppContext, village_id: str | None = None) -> list[VoucherRow]:
     """报账员: vouchers sent back (需补正, 代理中心退回, 不同意)."""
     ctx.require_user()
     if not ctx.can(Perm.VOUCHER_EDIT):
         return []
     with ctx.read() as s:
-        return _rows(
-            s, _base(ctx, VoucherState.NEEDS_CORRECTION, VoucherState.RETURNED, VoucherState.REJECTED)
-        )
+        back = (VoucherState.NEEDS_CORRECTION, VoucherState.RETURNED, VoucherState.REJECTED)
+        return _rows(s, _base(ctx, *back, village_id=village_id))
 
 
-def awaiting_delivery(ctx: AppContext) -> list[VoucherRow]:
+def awaiting_delivery(ctx: AppContext, village_id: str | None = None) -> list[VoucherRow]:
     """报账员: fully signed vouchers still to hand to the 代理记账中心."""
     ctx.require_user()
     if not ctx.can(Perm.VOUCHER_DELIVER):
         return []
     with ctx.read() as s:
-        return _rows(s, _base(ctx, VoucherState.SECRETARY_SIGNED))
+        return _rows(s, _base(ctx, VoucherState.SECRETARY_SIGNED, village_id=village_id))
 
 
-def stale_unreviewed(ctx: AppContext, days: int = STALE_DAYS) -> list[VoucherRow]:
+def stale_unreviewed(
+    ctx: AppContext, days: int = STALE_DAYS, village_id: str | None = None
+) -> list[VoucherRow]:
     """Submitted more than ``days`` days ago and still not reviewed."""
     ctx.require_user()
     limit = ctx.clock.now() - timedelta(days=days)
     with ctx.read() as s:
-        q = _base(ctx, VoucherState.SUBMITTED).where(Voucher.submitted_at < limit)
+        q = _base(ctx, VoucherState.SUBMITTED, village_id=village_id).where(Voucher.submitted_at < limit)
         return _rows(s, q)
 
 
@@ -142,42 +174,89 @@ class OpenMonth:
         return f"{self.village_name} {self.year}年{self.month}月：{self.voucher_count}张凭证 {format_fen(self.total_fen)}，{what}"
 
 
-def months_not_reviewed(ctx: AppContext, *, today: date | None = None) -> list[OpenMonth]:
-    """Past months with vouchers whose monthly review is not signed yet, oldest first."""
+_MAX_RUNS = 200
+"""Above this many runs of unsigned months the vouchers are grouped in one pass instead (most months are
+unsigned then, so most vouchers are counted anyway)."""
+
+
+def months_not_reviewed(
+    ctx: AppContext, *, today: date | None = None, village_id: str | None = None
+) -> list[OpenMonth]:
+    """Past months with vouchers whose monthly review is not signed yet, oldest first.
+
+    Only the vouchers of unsigned months are read: the signed months are known from ``monthly_review``, the
+    months in between become date ranges per village (consecutive months merged), and the vouchers are
+    counted over those ranges of ``ix_voucher_village_date`` — not a pass over every voucher of the
+    township, whose months are nearly all signed."""
     ctx.require_user()
     today = today or ctx.clock.today()
-    ym = YearMonth(Voucher.voucher_date)
-    q = (
-        select(Voucher.village_id, Village.name, ym, func.count(), func.sum(Voucher.amount_fen))
-        .join(Village, Village.id == Voucher.village_id)
-        .where(
-            Voucher.status.notin_(["superseded", VoucherState.VOID.value]),
-            Voucher.voucher_date < date(today.year, today.month, 1),
-        )
-        .group_by(Voucher.village_id, Village.name, ym)
-        .order_by(ym, Village.name)
-    )
-    q = _visible(ctx, q)
-    out = []
+    end = date(today.year, today.month, 1)
+    live = Voucher.status.notin_(["superseded", VoucherState.VOID.value])
     with ctx.read() as s:
-        reviews = {
-            (r.village_id, r.year, r.month): r.state
-            for r in s.scalars(select(MonthlyReview).where(MonthlyReview.state == "signed"))
-        }
-        drafts = {
-            (r.village_id, r.year, r.month)
-            for r in s.scalars(select(MonthlyReview).where(MonthlyReview.state == "draft"))
-        }
-        for vid, name, key, n, total in s.execute(q):
+        vq: Any = select(Village.id, Village.name)
+        if village_id is not None:
+            ctx.require_village(village_id)
+            vq = vq.where(Village.id == village_id)
+        visible = ctx.visible_village_ids()
+        names = {vid: name for vid, name in s.execute(vq) if visible is None or vid in visible}
+        first = s.scalar(select(func.min(Voucher.voucher_date)).where(Voucher.voucher_date < end))
+        if not names or first is None:
+            return []
+        states: dict[tuple[str, int, int], str] = {}
+        rq = select(MonthlyReview.village_id, MonthlyReview.year, MonthlyReview.month, MonthlyReview.state)
+        for vid, y, m, st in s.execute(rq.where(MonthlyReview.state.in_(("signed", "draft")))):
+            states[(vid, y, m)] = st
+        runs = _unsigned_runs(names, states, first, end)
+        ym = YearMonth(Voucher.voucher_date)
+        q: Any = select(Voucher.village_id, ym, func.count(), func.sum(Voucher.amount_fen)).where(
+            live, Voucher.voucher_date < end
+        )
+        if len(runs) <= _MAX_RUNS:
+            if not runs:
+                return []
+            q = q.where(
+                or_(*(and_(Voucher.village_id == vid, Voucher.voucher_date >= lo, Voucher.voucher_date < hi)
+                      for vid, lo, hi in runs))
+            )  # fmt: skip
+        else:
+            q = q.where(Voucher.village_id.in_(list(names)))
+        out = []
+        for vid, key, n, total in s.execute(q.group_by(Voucher.village_id, ym)):
             y, m = (int(x) for x in str(key).split("-"))
-            if (vid, y, m) in reviews:
+            state = states.get((vid, y, m))
+            if state == "signed":
                 continue
             out.append(
-                OpenMonth(
-                    vid, name, y, m, int(n), int(total or 0), "draft" if (vid, y, m) in drafts else "none"
-                )
+                OpenMonth(vid, names[vid], y, m, int(n), int(total or 0), "draft" if state else "none")
             )
+    out.sort(key=lambda o: (o.year, o.month, o.village_name))
     return out
+
+
+def _unsigned_runs(
+    names: dict[str, str], states: dict[tuple[str, int, int], str], first: date, end: date
+) -> list[tuple[str, date, date]]:
+    """(village, from, to) date ranges covering each village's months from ``first`` up to ``end`` whose
+    review is not signed, consecutive months merged into one range."""
+    months = []
+    y, m = first.year, first.month
+    while date(y, m, 1) < end:
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    runs = []
+    for vid in names:
+        lo: date | None = None
+        for y, m in months:
+            start = date(y, m, 1)
+            if states.get((vid, y, m)) == "signed":
+                if lo is not None:
+                    runs.append((vid, lo, start))
+                    lo = None
+            elif lo is None:
+                lo = start
+        if lo is not None:
+            runs.append((vid, lo, end))
+    return runs
 
 
 # ---------------------------------------------------------------------------------------------------------

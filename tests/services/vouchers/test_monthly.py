@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from quzhou_desktop.core.errors import PermissionDenied, ValidationError
 from quzhou_desktop.services.exports.registers import register_columns
@@ -38,7 +38,7 @@ from quzhou_desktop.services.vouchers.queues import (
     stale_unreviewed,
 )
 from quzhou_desktop.services.vouchers.voucher import create_voucher, submit_voucher
-from quzhou_desktop.store.models import AuditEntry, LedgerLine
+from quzhou_desktop.store.models import AuditEntry, LedgerLine, MonthlyReview, Voucher
 from tests.support.vouchers import VoucherVillage
 from tests.support.world import PASSWORD
 
@@ -164,6 +164,28 @@ def test_queues(village: VoucherVillage) -> None:
     months = months_not_reviewed(village.clerk, today=date(2026, 12, 1))
     assert [(m.year, m.month, m.voucher_count, m.state) for m in months] == [(2026, 11, 3, "none")]
     assert "溪口村 2026年11月：3张凭证" in months[0].label
+
+
+def test_months_not_reviewed_skips_signed_months_between_open_ones(village: VoucherVillage) -> None:
+    """Only the months without a signed review are counted (a signed month between two open ones, a draft, a
+    voided voucher left out), for the township or for one village."""
+    for n, day in enumerate((date(2026, 8, 10), date(2026, 9, 10), date(2026, 9, 20), date(2026, 10, 10),
+                             date(2026, 11, 3), date(2026, 11, 4))):  # fmt: skip
+        create_voucher(
+            village.clerk, village.vid, village.fields(10_000 * (n + 1), number=f"0{n}", voucher_date=day)
+        )
+    with village.world.admin.write("test.reviews") as s:
+        s.add(MonthlyReview(village_id=village.vid, year=2026, month=9, state="signed"))
+        s.add(MonthlyReview(village_id=village.vid, year=2026, month=10, state="draft"))
+        s.execute(update(Voucher).where(Voucher.number == "05").values(status="void"))
+    expected = [(2026, 8, 1, 10_000, "none"), (2026, 10, 1, 40_000, "draft"), (2026, 11, 1, 50_000, "none")]
+    for ctx, village_id in ((village.clerk, None), (village.world.admin, village.vid)):
+        got = months_not_reviewed(ctx, today=date(2026, 12, 1), village_id=village_id)
+        assert [(m.year, m.month, m.voucher_count, m.total_fen, m.state) for m in got] == expected
+    other = village.world.village_ids[1]
+    assert months_not_reviewed(village.world.admin, today=date(2026, 12, 1), village_id=other) == []
+    with pytest.raises(PermissionDenied):
+        months_not_reviewed(village.clerk, today=date(2026, 12, 1), village_id=other)
 
 
 def test_supervision_ledger(village: VoucherVillage) -> None:
