@@ -13,8 +13,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import Connection, Table, create_engine, insert, select, text
+import psycopg
+from sqlalchemy import Connection, Table, create_engine, select, text
 from sqlalchemy.pool import NullPool
 
 from quzhou_desktop.core.errors import QuzhouError
@@ -59,15 +61,24 @@ def _digest(conn: Connection, table: Table) -> tuple[int, str]:
 def copy_rows(
     src: Connection, dest: Connection, progress: Callable[[str, int], None] | None = None
 ) -> dict[str, int]:
+    """Every table's rows, in dependency order, through PostgreSQL's COPY (several times faster than
+    INSERTs): the values as SQLite stores them (ISO dates and times, 0/1 for booleans, text, integers, bytes),
+    which PostgreSQL's input functions read as the same values; ``compare`` checks that afterwards."""
     counts: dict[str, int] = {}
+    raw = cast("psycopg.Connection[Any]", dest.connection.dbapi_connection)
+    quote = dest.dialect.identifier_preparer.quote  # (the same quoting suits SQLite)
     for table in _tables():
         n = 0
-        result = src.execution_options(yield_per=CHUNK).execute(select(table))
-        for part in result.mappings().partitions(CHUNK):
-            dest.execute(insert(table), [dict(r) for r in part])
-            n += len(part)
-            if progress is not None:
-                progress(table.name, n)
+        cols = ", ".join(quote(c.name) for c in table.columns)
+        name = quote(table.name)
+        result = src.execution_options(yield_per=CHUNK).exec_driver_sql(f"SELECT {cols} FROM {name}")
+        with raw.cursor() as cur, cur.copy(f"COPY {name} ({cols}) FROM STDIN") as cp:
+            for part in result.partitions(CHUNK):
+                for row in part:
+                    cp.write_row(tuple(row))
+                n += len(part)
+                if progress is not None:
+                    progress(table.name, n)
         counts[table.name] = n
     seq_name = dest.exec_driver_sql("SELECT pg_get_serial_sequence('audit_log', 'seq')").scalar()
     if seq_name:
