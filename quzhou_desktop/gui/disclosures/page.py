@@ -34,10 +34,11 @@ class DisclosuresPage(SectionPage):
         lay.addWidget(self.tabs)
 
     def set_village(self, village_id: str | None) -> None:
-        self.register.set_village(village_id)
-        self.cadence.village_id = village_id
-        self.catalogue.village_id = village_id
-        self.refresh()
+        with self.ctx.snapshot():  # one read transaction for what the tab shows
+            self.register.set_village(village_id)
+            self.cadence.village_id = village_id
+            self.catalogue.village_id = village_id
+            self.refresh()
 
     def refresh(self) -> None:
         current = self.tabs.currentWidget()

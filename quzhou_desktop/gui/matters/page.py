@@ -188,8 +188,9 @@ class MattersPage(SectionPage):
 
     def set_village(self, village_id: str | None) -> None:
         self.village_id = village_id
-        self._fill_years()
-        self.reload()
+        with self.ctx.snapshot():  # the years, the count and the first page in one read transaction
+            self._fill_years()
+            self.reload()
 
     def refresh(self) -> None:
         self.reload(keep=True)

@@ -26,8 +26,9 @@ class RosterPage(SectionPage):
         lay.addWidget(self.tabs)
 
     def set_village(self, village_id: str | None) -> None:
-        self.people.set_village(village_id)
-        self.bodies.set_village(village_id)
+        with self.ctx.snapshot():  # the people's count and first page, the bodies: one read transaction
+            self.people.set_village(village_id)
+            self.bodies.set_village(village_id)
 
     def refresh(self) -> None:
         """Called when the section is shown again: re-read what other sections may have changed."""

@@ -33,9 +33,10 @@ class VouchersPage(SectionPage):
         """Only the visible tab queries now; the others load when shown (``refresh`` on tab change)."""
         self.village_id = village_id
         current = self.tabs.currentWidget()
-        self.list_tab.set_village(village_id, load=current is self.list_tab)
-        self.monthly_tab.set_village(village_id, load=current is self.monthly_tab)
-        self.ledger_tab.set_village(village_id, load=current is self.ledger_tab)
+        with self.ctx.snapshot():  # one read transaction for what the tab shows
+            self.list_tab.set_village(village_id, load=current is self.list_tab)
+            self.monthly_tab.set_village(village_id, load=current is self.monthly_tab)
+            self.ledger_tab.set_village(village_id, load=current is self.ledger_tab)
 
     def refresh(self) -> None:
         w = self.tabs.currentWidget()
