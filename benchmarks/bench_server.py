@@ -315,35 +315,36 @@ def write_section(
 
 
 SERVER_NOTES: list[str] = [
-    "Findings (run of 2026-12-06; the machine was shared: load average 7–8 throughout, the full test suite ran "
-    "alongside, so the SQLite rows measured in the same run miss budgets they pass on a quiet machine — compare "
-    "the engines with each other here, not with the budgets):",
+    "Findings (run of 2026-12-06 17:35–17:45 on the full-scale township; the machine was shared and loaded: load "
+    "average 7–9 on 2 cores while .ci/run and other engineers' benchmarks ran, so every absolute time is 2–4× a quiet "
+    "machine's — the SQLite rows measured in the same minutes miss budgets they pass when quiet; compare the rows with "
+    "each other, not with the budgets). The county phase and the eight clients were not run again (15:01 run: "
+    "county registers 49–112 ms, overview 5.7 s; 12 vouchers/s, slowest write 2.35 s).",
     "",
-    "- **Copying the reference township to a server** (`server migrate-from`: 1.83 million audit entries and "
-    "1.5 million rows, then every table compared row by row in canonical form on both sides and `verify` on the "
-    "server) took 51 min; about 35 min of it is the copy through SQLAlchemy executemany, the rest the two "
-    "comparisons and the verify. A one-off per township; COPY would make the copy several times faster.",
-    "- **Registers on PostgreSQL (township)**: 五议两公开 and the 村务监督 open, most filters and the 三务公开 filter are "
-    "within 50 ms; 三务公开 open/sort and 花名册 are 75–110 ms (SQLite in the same run: 40–95 ms). The 监督台账 sorted by "
-    "time and filtered to objections take ≈0.6 s against ≈0.14 s on SQLite: on SQLite that query is answered from "
-    "covering indexes that carry the rowid; PostgreSQL has no rowid (the row key is the text id) and joins every "
-    "event of the village's vouchers before sorting. Fixed after this run: on PostgreSQL the query also filters on "
-    "`voucher_event.village_id` (`store.dialects.sql.ServerPlanHint`; SQLite's query and plan are unchanged), so "
-    "it starts from `ix_voucher_event_village` — 66 ms → 17 ms for that query on the quick reference (EXPLAIN "
-    "ANALYZE), and the 村务监督 page's worst sort there became 76 ms against 59 ms on SQLite in the same minute. "
-    "The full-scale rows above predate the fix.",
-    "- **County scale (5× the township's data rows: 150 villages, 1.5 million vouchers, 4.5 million review "
-    "events)**: built in 5.4 min inside the server; registers within 50 ms for 村务监督 open and 花名册 filter, "
-    "65–112 ms for the other opens, sorts and filters, and the 监督台账 time sort ≈0.39 s. A register reads one "
-    "village, so five times the data costs little.",
-    "- **Township overview (工作台)**: 1.9 s on the township and 5.7 s at county scale. It is slow on SQLite too "
-    "(≈0.9 s on the quick reference in a profile of the same code): most of it is the 村务监督 panel's township-wide "
-    "queues (`months_not_reviewed`, `awaiting_delivery`, `stale_unreviewed`), which grow with every village. The "
-    "≤ 200 ms budget needs those queues kept as counts per village (or cached per audit head), for both engines.",
-    "- **Eight clients entering vouchers at once** (half in one village, half in three others; 40 vouchers each, "
-    "through the real service with its audit entries): 320 vouchers in 26.6 s (12 vouchers/s), median write "
-    "0.31 s, slowest 2.35 s. Writes queue on the audit chain's advisory lock, so throughput is that of one writer "
-    "and the slowest write is the wait behind the others; nothing was lost and `verify` passes (tests/server).",
+    "- **Township overview (工作台), before and after, measured alternately in the same minutes**: on PostgreSQL "
+    "1.8–2.4 s with the code before this change (1.9 s in the 15:01 run) and 0.14–0.72 s after (median of the "
+    "measured page 451 ms in the table above, 143–254 ms in the quieter of two rounds); on SQLite 3.8–5.0 s → "
+    "0.38–0.53 s. Where the time went: (1) `months_not_reviewed` grouped every voucher of the township by month "
+    "(600,000 rows) to find the ~30 unsigned months; it now reads the signed months from `monthly_review` and counts "
+    "vouchers only over the unsigned months' date ranges on `ix_voucher_village_date`; (2) the 先审后签 queues loaded "
+    "up to 500 vouchers of the whole township as ORM objects and the panel then kept one village's: now the shown "
+    "village only, as plain columns, and the reviewer's queue reads every voucher's events in one query instead of "
+    "one per voucher; (3) the 民主评议 reminder built the whole township overview (two queries per village and each "
+    "review's detail) to list villages without a final review: now one query; (4) on a server each service call "
+    "was its own read session — pool check-out with a ping, BEGIN and ROLLBACK around one or two statements, ≈110 "
+    "round trips for the overview — now the panels share one read transaction (`AppContext.snapshot()`, one "
+    "consistent snapshot, the township rules read once in it); the roster checks read the village's seats once "
+    "instead of three times. Statements for the overview: 53 → 31–38 on PostgreSQL, round trips ≈170 → ≈40.",
+    "- **Registers on PostgreSQL (township)**: each page opens with 2–4 statements (no per-row queries); EXPLAIN "
+    "ANALYZE on the server (quick reference) gives 0.3–11 ms per statement for the village with the most rows, so what remains above "
+    "50 ms here is the client and the machine's load (the SQLite pages in the same minutes are as slow: 三务公开 "
+    "open 119 ms on SQLite, 139 ms on PostgreSQL). The 监督台账 time sort that took 571 ms on 2026-12-06 15:01 "
+    "(before `ServerPlanHint`) is 116 ms at most now. Register pages now open inside `ctx.snapshot()` as well "
+    "(years, count and first page in one transaction).",
+    "- **Copying the reference township to a server**: `server migrate-from` now copies with PostgreSQL's COPY: "
+    "the 3.66 million rows of the full-scale township in 430 s on this loaded machine (the INSERT batches took "
+    "about 35 min of the 51-min migrate-from on 15:01); the row-by-row comparison and `verify` afterwards are "
+    "unchanged (≈16 min at full scale).",
     "- **Import into the server at ≤ 3× COPY** is not measured: it waits for the exchange packages.",
 ]
 
