@@ -30,6 +30,8 @@ from quzhou_desktop.services.contracts.contract import (
 from quzhou_desktop.services.contracts.payments import link_payment
 from quzhou_desktop.services.contracts.query import contract_detail, decision_choices
 from quzhou_desktop.services.demo.state import DemoState
+from quzhou_desktop.services.disclosures.disclosure import post_disclosure
+from quzhou_desktop.services.disclosures.from_records import create_from_contract
 from quzhou_desktop.store.models import LedgerLine, Person
 
 ASSETS = [
@@ -163,6 +165,7 @@ def build(state: DemoState) -> None:
         for n, (due, fen, what) in enumerate(zip(dues[:2], amounts, ("预付款", "完工款"), strict=False)):
             if due <= today:
                 received(works, n, fen, due, builder.name, f"付主干道硬化及路灯安装工程{what}", paid=True)
+        state.extra["works"] = works
 
     # a shop let to a villager for two years, ending within weeks
     shop_start = _months_later(today + timedelta(days=40), -24) + timedelta(days=1)
@@ -183,3 +186,10 @@ def build(state: DemoState) -> None:
     link_payment(ctx, contract_detail(ctx, pond).lines[0].id, amount_fen=900_000, receipt_no="0006",
                  paid_on=pond_start + timedelta(days=2))  # fmt: skip
     state.extra["contracts"] = {"hall": hall, "pond": pond, "shop": shop, "fields": fields}
+
+    # 合同公开 on the board a few days after signing: the hall lease and, when it exists, the road works
+    for cid in (hall, *(c for c in (state.extra.get("works"),) if isinstance(c, str))):
+        signed_on = contract_detail(ctx, cid).signed_on or today
+        on = min(today, signed_on + timedelta(days=3))
+        did = create_from_contract(ctx, cid)
+        post_disclosure(ctx, did, channels=("公开栏",), posted_from=on, posted_to=on + timedelta(days=7))
