@@ -25,8 +25,8 @@ def register(sub: Subcommands) -> None:
     r = sub.add_parser("restore", help="从备份恢复数据库（先校验备份，原库另存一份）")
     r.add_argument("backup", help="备份文件")
     r.add_argument("--db", help="要恢复到的数据库文件路径")
-    r.add_argument("--owner", help="服务器：数据库所有者角色名（默认 数据库名_owner）")
-    r.add_argument("--app-user", help="服务器：程序角色名（默认 数据库名_app）")
+    r.add_argument("--owner", metavar="角色名", help="服务器：数据库所有者角色名（默认 数据库名_owner）")
+    r.add_argument("--app-user", metavar="角色名", help="服务器：程序角色名（默认 数据库名_app）")
     add_user_arg(r)
     r.set_defaults(handler=cmd_restore)
 

@@ -47,8 +47,8 @@ def _common(p: argparse.ArgumentParser, *, app_password: bool = True) -> None:
     p.add_argument(
         "address", metavar="postgresql://管理员@服务器/数据库名", help="服务器管理员的连接地址，含数据库名"
     )
-    p.add_argument("--owner", help="数据库所有者角色名（默认 数据库名_owner）")
-    p.add_argument("--app-user", help="各办公电脑连接用的角色名（默认 数据库名_app）")
+    p.add_argument("--owner", metavar="角色名", help="数据库所有者角色名（默认 数据库名_owner）")
+    p.add_argument("--app-user", metavar="角色名", help="各办公电脑连接用的角色名（默认 数据库名_app）")
     if app_password:
         p.add_argument(
             "--no-app-password",
