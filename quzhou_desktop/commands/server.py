@@ -23,7 +23,12 @@ if TYPE_CHECKING:
 
 def register(sub: Subcommands) -> None:
     s = sub.add_parser("server", help="单位服务器（PostgreSQL）：建库、升级、从数据库文件迁移")
-    ssub = s.add_subparsers(dest="server_command", metavar="操作", required=True)
+    ssub = s.add_subparsers(
+        dest="server_command",
+        metavar="操作",
+        required=True,
+        help="init 建库、upgrade 升级、migrate-from 从数据库文件迁入",
+    )
 
     i = ssub.add_parser("init", help="在服务器上建库：数据库、所有者角色、程序用的角色、首位管理员")
     _common(i)

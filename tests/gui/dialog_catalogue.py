@@ -144,6 +144,12 @@ def _first_run(env: Env) -> QWidget:
     return wiz
 
 
+def _server(env: Env) -> QWidget:
+    from quzhou_desktop.gui.shell.server_dialog import ServerDialog
+
+    return ServerDialog()
+
+
 def _login(env: Env) -> QWidget:
     from quzhou_desktop.gui.shell.login import LoginDialog
 
@@ -402,6 +408,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("main-window", G + "shell.main_window.MainWindow", _main_window, large=True),
     Entry("first-run-wizard", G + "shell.first_run.FirstRunWizard", _first_run),
     Entry("login", G + "shell.login.LoginDialog", _login),
+    Entry("connect-server", G + "shell.server_dialog.ServerDialog", _server),
     Entry("step-propose", G + "matters.step_dialog.StepDialog", _step("propose"), large=True),
     Entry("step-resolve", G + "matters.step_dialog.StepDialog", _step("resolve"), large=True),
     Entry("step-posting", G + "matters.step_dialog.StepDialog", _step("plan_posting")),
