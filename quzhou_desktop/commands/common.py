@@ -64,6 +64,9 @@ def run_command(args: argparse.Namespace) -> int:
     except QuzhouError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the output was cut short by the reader (`| head`): nothing went wrong here
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("已取消，未作修改。", file=sys.stderr)
         return EXIT_PROBLEM

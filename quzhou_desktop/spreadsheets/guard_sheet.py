@@ -6,8 +6,9 @@ hold a value (a self-closing ``<c r="…" s="1"/>`` is a formatted blank cell an
 shared strings are long, the text the cells copy. The scan works on the XML bytes with a few C-level regular
 expression passes per chunk (same-length digit or letter strings compare like numbers), so a 100,000-row
 sheet costs a fraction of calamine's own read; parts written with prefixed tags or cells without a
-reference fall back to a streaming expat parse, and .xlsb parts are walked record by record
-(:mod:`~quzhou_desktop.spreadsheets.guard_exact`).
+reference are handed back (:class:`NeedsExactScan`) for a streaming expat parse
+(:mod:`~quzhou_desktop.spreadsheets.guard_exact`), and .xlsb parts are walked record by record
+(:mod:`~quzhou_desktop.spreadsheets.guard_xlsb`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from functools import lru_cache
 
 from quzhou_desktop.spreadsheets import limits as L
 from quzhou_desktop.spreadsheets.errors import DamagedFile, FileTooLarge, NotASpreadsheet
+from quzhou_desktop.spreadsheets.guard_xlsb import biff12_records
 
 MAX_SI_BYTES = 256 * 1024  # XML of one shared string: 32,767 CJK characters take 96 KiB, markup the rest
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY")
@@ -81,8 +83,6 @@ class SharedStrings:
                 self._too_long(name)
 
     def _scan_bin(self, name: str, chunks: Iterable[bytes]) -> None:
-        from quzhou_desktop.spreadsheets.guard_exact import biff12_records
-
         lens = [len(payload) for rtype, payload in biff12_records(name, chunks) if rtype == 19]  # BrtSSTItem
         self._add(name, lens)
 
@@ -122,11 +122,10 @@ class SheetScan:
         self.text = 0  # bytes the cells copy from the shared strings (indexes=True)
         self._odd = 0  # references read one by one (out of order, lowercase, zero-padded)
 
-    def scan(
-        self, name: str, chunks: Iterable[bytes], strings: SharedStrings, *, exact: bool = False
-    ) -> None:
-        """Measure the part. Raises :class:`NeedsExactScan` when the quick path meets prefixed cell tags late
-        in the part; scan it again with ``exact=True`` (a streaming expat parse)."""
+    def scan(self, name: str, chunks: Iterable[bytes], strings: SharedStrings) -> None:
+        """Measure the part. Raises :class:`NeedsExactScan` when the quick path meets prefixed cell tags
+        or cells without a reference anywhere in the part; the caller scans it again with
+        :func:`~quzhou_desktop.spreadsheets.guard_exact.exact_scan` (a streaming expat parse)."""
         if self.binary:
             self._scan_bin(name, chunks, strings)
             return
@@ -134,11 +133,8 @@ class SheetScan:
         head = next(it, b"")
         refuse_dtd(name, head)
         whole = head[: head.rfind(b"<")] if len(head) >= 1 << 20 else head  # a tag may go on past the chunk
-        if exact or (b"<sheetData" not in head and b":sheetData" in head) or _UNREFERENCED.search(whole):
-            from quzhou_desktop.spreadsheets.guard_exact import ExpatScan
-
-            ExpatScan(self, name, strings).run(_prepend(head, it))
-            return
+        if (b"<sheetData" not in head and b":sheetData" in head) or _UNREFERENCED.search(whole):
+            raise NeedsExactScan
         carry = b""
         for chunk in _prepend(head, it):
             buf = carry + chunk
@@ -186,8 +182,6 @@ class SheetScan:
     def _scan_bin(self, name: str, chunks: Iterable[bytes], strings: SharedStrings) -> None:
         row = 0
         idx: list[int] = []
-        from quzhou_desktop.spreadsheets.guard_exact import biff12_records
-
         for rtype, payload in biff12_records(name, chunks):
             if rtype == 0 and len(payload) >= 4:  # BrtRowHdr
                 row = struct.unpack_from("<I", payload)[0] + 1

@@ -23,6 +23,7 @@ from quzhou_desktop.spreadsheets.errors import (
     FileTooLarge,
     NotASpreadsheet,
 )
+from quzhou_desktop.spreadsheets.guard_exact import exact_scan
 from quzhou_desktop.spreadsheets.guard_sheet import (
     NeedsExactScan,
     SharedStrings,
@@ -146,8 +147,7 @@ def check_zip(name: str, data: bytes) -> str:
             try:
                 scan.scan(name, inflate(name, data, info), strings)
             except NeedsExactScan:
-                scan = SheetScan()
-                scan.scan(name, inflate(name, data, info), strings, exact=True)
+                scan = exact_scan(name, inflate(name, data, info), strings)
             if scan.cells:
                 sheets.append((info, scan))
     for info, scan in sheets:

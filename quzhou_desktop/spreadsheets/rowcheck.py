@@ -15,6 +15,7 @@ from quzhou_desktop.core.idcard import validate_id
 from quzhou_desktop.core.money import fen_to_upper, fen_to_yuan_str, parse_amount, validate_upper
 from quzhou_desktop.core.rules import with_basis
 from quzhou_desktop.spreadsheets import values as V
+from quzhou_desktop.spreadsheets.contract_rows import check_assets, check_contracts, to_area
 from quzhou_desktop.spreadsheets.schemas import FieldType
 from quzhou_desktop.spreadsheets.units import YUAN, to_fen_in
 
@@ -33,6 +34,7 @@ _CONVERTERS: dict[FieldType, Callable[[Any], Any]] = {
     "idcard": V.to_id_number,
     "roles": V.to_roles,
     "upper": V.to_upper_amount,
+    "area": to_area,
 }
 _FREE_TEXT: frozenset[FieldType] = frozenset({"text", "name", "code"})
 
@@ -249,6 +251,8 @@ ROW_CHECKS: dict[str, Callable[[dict[str, Any]], list[Problem]]] = {
     "people": check_people,
     "vouchers": check_vouchers,
     "ledger": check_ledger,
+    "assets": check_assets,
+    "contracts": check_contracts,
 }
 
 
@@ -262,4 +266,8 @@ def duplicate_key(kind: str, rec: dict[str, Any]) -> tuple[str, tuple[Any, ...],
         )
     if kind == "people" and rec.get("id_number"):
         return ("id_number", (rec["id_number"],), "同一身份证号只能出现一次")
+    if kind == "contracts":
+        return ("number", (rec.get("village"), rec["number"]), "同一村的合同编号不能重复")
+    if kind == "assets" and rec.get("code"):
+        return ("code", (rec.get("village"), rec["code"]), "同一村的资产编号不能重复")
     return None

@@ -105,7 +105,7 @@ def test_db_given_before_the_command_is_used(env: Path, capsys: pytest.CaptureFi
     with pytest.raises(SystemExit) as exc:  # init and demo still need a database path somewhere
         main(["demo"])
     assert exc.value.code == 2
-    assert "缺少必需的参数: --db" in capsys.readouterr().err
+    assert "缺少必需的参数：--db" in capsys.readouterr().err
 
 
 def test_usage_errors_are_chinese(capsys: pytest.CaptureFixture[str]) -> None:

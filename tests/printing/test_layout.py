@@ -12,13 +12,13 @@ import pdfplumber
 import pytest
 
 from quzhou_desktop.core.money import fen_to_upper, format_fen
-from quzhou_desktop.printing.documents import FinanceLine, ResolutionNotice
+from quzhou_desktop.printing.documents import FinanceLine
 from quzhou_desktop.printing.fonts import get_fontset
 from quzhou_desktop.printing.layout import MM, PAGE_NO_GAP, PAGE_NO_SIZE, UnknownPaper
 from quzhou_desktop.printing.render import QR_SIZE, QR_Y, render, render_many
 from quzhou_desktop.printing.textflow import NO_LINE_END, NO_LINE_START, break_lines, tokenize, wrap
 from tests.support.pdf import base_font, postscript_name
-from tests.support.printing import ALL, FINANCE, RESOLUTION
+from tests.support.printing import ALL, FINANCE, RESOLUTION, long_resolution
 
 A4 = (595.28, 841.89)
 TOL = 1 * MM
@@ -33,14 +33,6 @@ def _footer_or_number(c: dict, page_h: float) -> bool:
 
 def _lines(page: pdfplumber.page.Page) -> list[str]:
     return [ln["text"] for ln in page.extract_text_lines()]
-
-
-def long_resolution(paragraphs: int = 14) -> ResolutionNotice:
-    text = "\n".join(
-        f"第{i}项：村道硬化工程由村民委员会组织实施，村务监督委员会全程监督，资金使用按月公开，接受村民监督。"
-        for i in range(1, paragraphs + 1)
-    )
-    return dataclasses.replace(RESOLUTION, decision_text=text)
 
 
 @pytest.mark.parametrize("kind", sorted(ALL))
@@ -70,17 +62,47 @@ def test_first_line_starts_at_the_type_area_top_and_left(rendered: dict[str, Pat
         assert abs(min(c["x0"] for c in chars) - LEFT) <= 1.5 * MM
 
 
-def test_footer_holds_qr_and_code_below_the_page_number_line(rendered: dict[str, Path]) -> None:
+def _qr_box(page: pdfplumber.page.Page) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) of the QR modules drawn in the bottom margin."""
+    qr = [r for r in page.rects if r["top"] > BOTTOM_EDGE]
+    assert qr
+    return (
+        min(r["x0"] for r in qr),
+        min(r["top"] for r in qr),
+        max(r["x1"] for r in qr),
+        max(r["bottom"] for r in qr),
+    )
+
+
+def test_footer_holds_a_qr_code_of_at_least_20_mm_and_the_code_in_the_bottom_margin(
+    rendered: dict[str, Path],
+) -> None:
     with pdfplumber.open(rendered["resolution"]) as pdf:
         page = pdf.pages[0]
         h = float(page.height)
         foot = "".join(c["text"] for c in page.chars if c["top"] > BOTTOM_EDGE + 2 * MM)
         assert foot == "核验码：" + ALL["resolution"].code
-        qr = [r for r in page.rects if r["top"] > BOTTOM_EDGE]
-        assert qr
-        assert min(h - r["bottom"] for r in qr) >= QR_Y - 0.5
-        assert max(h - r["top"] for r in qr) <= QR_Y + QR_SIZE + 0.5
-        assert max(h - r["top"] for r in qr) < h - BOTTOM_EDGE - PAGE_NO_GAP - PAGE_NO_SIZE
+        x0, top, x1, bottom = _qr_box(page)
+        assert x1 - x0 >= 20 * MM and bottom - top >= 20 * MM  # a phone reads it at arm's length
+        assert h - bottom >= QR_Y - 0.5 and h - top <= QR_Y + QR_SIZE + 0.5
+        assert h - bottom >= 5 * MM  # clear of the printers' unprintable edge
+        assert top > BOTTOM_EDGE + 2 * MM  # below the 版心
+        assert abs((x0 + x1) / 2 - float(page.width) / 2) < 40 * MM  # centred with its text
+
+
+def test_qr_code_keeps_clear_of_the_page_numbers_on_odd_and_even_pages(tmp_path: Path) -> None:
+    out = tmp_path / "long.pdf"
+    assert render(long_resolution(), out) >= 2
+    with pdfplumber.open(out) as pdf:
+        for page in pdf.pages[:2]:
+            x0, _top, x1, _bottom = _qr_box(page)
+            number = _page_number_chars(page)
+            assert number
+            nx0, nx1 = min(c["x0"] for c in number), max(c["x1"] for c in number)
+            assert nx1 < x0 - 5 * MM or nx0 > x1 + 5 * MM, page.page_number
+            code = [c for c in page.chars if c["top"] > BOTTOM_EDGE + 2 * MM and c not in number]
+            assert code and min(c["x0"] for c in code) > x1
+            assert max(c["x1"] for c in code) < (nx0 if nx0 > x1 else float(page.width))
 
 
 def test_single_page_notice_has_no_page_number(rendered: dict[str, Path]) -> None:

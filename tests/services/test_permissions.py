@@ -11,6 +11,8 @@ from datetime import date
 import pytest
 
 from quzhou_desktop.core.errors import PermissionDenied
+from quzhou_desktop.services.contracts import assets, contract
+from quzhou_desktop.services.evaluations import evaluation
 from quzhou_desktop.services.kernel import auth, settings, users
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import GRANTS, Perm, Role
@@ -22,6 +24,29 @@ def _person(world: World) -> str:
     return people.add_person(
         world.admin, world.village_ids[0], people.PersonFields(name="徐志强", gender="男")
     ).id
+
+
+def _asset(world: World) -> str:
+    return assets.create_asset(
+        world.admin,
+        world.village_ids[0],
+        assets.AssetFields(name="村文化礼堂", kind="building", status="idle"),
+    )
+
+
+def _contract(village_id: str) -> contract.ContractFields:
+    return contract.ContractFields(
+        number="HT-1", title="保洁服务合同", kind="service", amount_fen=100_000, start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31), parties=(contract.PartyFields("company", "某保洁公司"),),
+    )  # fmt: skip
+
+
+def _evaluation(world: World) -> evaluation.EvaluationFields:
+    person = _person(world)
+    return evaluation.EvaluationFields(
+        world.village_ids[0], 2026, date(2026, 12, 1), "representatives", None,
+        (evaluation.EntryFields(person, "village_committee", "村委会委员", 10, 2, 1),),
+    )  # fmt: skip
 
 
 Call = Callable[[World, AppContext], object]
@@ -73,6 +98,37 @@ CALLS: list[tuple[str, Perm, Call]] = [
         "reset_password",
         Perm.USERS_MANAGE,
         lambda w, c: auth.reset_password(c, w.admin.require_user().id, "pass-word-2"),
+    ),
+    (
+        "create_asset",
+        Perm.CONTRACT_EDIT,
+        lambda w, c: assets.create_asset(
+            c, w.village_ids[0], assets.AssetFields(name="山塘", kind="water", status="idle")
+        ),
+    ),
+    ("dispose_asset", Perm.CONTRACT_EDIT, lambda w, c: assets.dispose_asset(c, _asset(w), "拍卖")),
+    (
+        "create_contract",
+        Perm.CONTRACT_EDIT,
+        lambda w, c: contract.create_contract(c, w.village_ids[0], _contract(w.village_ids[0])),
+    ),
+    (
+        "terminate_contract",
+        Perm.CONTRACT_EDIT,
+        lambda w, c: contract.terminate_contract(
+            c,
+            contract.create_contract(w.admin, w.village_ids[0], _contract(w.village_ids[0]))[0],
+            on=date(2026, 6, 30),
+            reason="提前终止",
+        ),
+    ),
+    ("save_evaluation", Perm.EVALUATION_EDIT, lambda w, c: evaluation.save_evaluation(c, _evaluation(w))),
+    (
+        "finalize_evaluation",
+        Perm.EVALUATION_EDIT,
+        lambda w, c: evaluation.finalize_evaluation(
+            c, evaluation.save_evaluation(w.admin, _evaluation(w))[0]
+        ),
     ),
 ]
 

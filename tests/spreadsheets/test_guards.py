@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 
 from quzhou_desktop.spreadsheets import limits as L
 from quzhou_desktop.spreadsheets.errors import DamagedFile, FileTooLarge, ImportFileError
+from quzhou_desktop.spreadsheets.guard_exact import exact_scan
 from quzhou_desktop.spreadsheets.guard_ole import sst_lengths
 from quzhou_desktop.spreadsheets.guard_sheet import (
+    NeedsExactScan,
     SharedStrings,
     SheetScan,
     _greater,
@@ -44,9 +46,14 @@ def test_greater_than_pattern_for_column_letters(n: int, m: int) -> None:
 
 
 def scan(xml: str, chunk: int = 1 << 30) -> SheetScan:
+    """The guard's own order: the quick scan, and the exact one when the quick one hands the part back."""
     data = xml.encode()
+    chunks = [data[i : i + chunk] for i in range(0, len(data), chunk)]
     s = SheetScan()
-    s.scan("t.xlsx", [data[i : i + chunk] for i in range(0, len(data), chunk)], SharedStrings())
+    try:
+        s.scan("t.xlsx", chunks, SharedStrings())
+    except NeedsExactScan:
+        return exact_scan("t.xlsx", chunks, SharedStrings())
     return s
 
 

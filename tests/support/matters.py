@@ -25,7 +25,7 @@ D0 = date(2026, 9, 1)  # a matter's first meeting; rosters run from 2025-03-01
 @dataclass
 class MattersTown:
     state: DemoState
-    clerk: AppContext  # wenshu, clerk of the first two villages
+    clerk: AppContext  # wenshu, clerk of the demo village
     vid: str  # 溪口村
     people: dict[str, Any]  # 溪口村's roster: "secretary", "committee", … (see services.demo.rosters)
 

@@ -31,6 +31,8 @@ MATTER = "村道硬化工程"
 PLAN_TEXT = "对溪边自然村至后山自然村道路实施水泥硬化，全长1.2公里，宽4.5米，预算¥128,650.00。"
 DECISION = "同意实施村道硬化工程，由村民委员会组织实施，村务监督委员会全程监督。"
 OUTCOME = "工程由衢州市柯城区通达路桥工程有限公司施工，经验收合格。"
+RESULT_TEXT = "村道硬化工程已完工，实际支出¥127,900.00。"
+REMARKS = "公示期间收到意见1条，已当面答复。"
 
 
 @dataclass
@@ -45,6 +47,8 @@ class Printables:
     review_id: str
     finance_id: str
     people: dict[str, str]
+    party_id: str = ""  # a reviewed, posted 党务公开 with a table
+    village_draft_id: str = ""  # an unreviewed 村务公开 draft whose body holds rows pasted from a spreadsheet
 
 
 def _at(day: dt.date, hour: int = 2) -> dt.datetime:
@@ -115,9 +119,26 @@ def make_printables(w: World) -> Printables:
             "step_type": "resolution_disclosure",
             "posting_from": D(2026, 11, 21),
             "posting_to": D(2026, 11, 27),
+            "posting_place": "村务公开栏",
+            "decision_text": DECISION,
+            "plan_text": PLAN_TEXT,
         },
-        {"step_type": "implement", "meeting_date": D(2026, 11, 23), "outcome_text": OUTCOME},
-        {"step_type": "result_disclosure", "posting_from": D(2026, 11, 24), "posting_to": D(2026, 11, 30)},
+        # the step dialog files 实施情况 as the record text and carries the plan along unseen
+        {
+            "step_type": "implement",
+            "meeting_date": D(2026, 11, 23),
+            "minutes": OUTCOME,
+            "plan_text": PLAN_TEXT,
+        },
+        {
+            "step_type": "result_disclosure",
+            "posting_from": D(2026, 11, 24),
+            "posting_to": D(2026, 11, 30),
+            "posting_place": "村务公开栏",
+            "decision_text": RESULT_TEXT,
+            "minutes": REMARKS,
+            "plan_text": PLAN_TEXT,
+        },
     ]
     with ctx.write("test.matter") as s:
         m = Matter(
@@ -215,7 +236,53 @@ def make_printables(w: World) -> Printables:
         s.flush()
         ids = (v1.id, v2.id, r.id)
     finance_id = _finance(w, vid, people["毛秀英"])
-    return Printables(w, ctx, vid, matter_id, steps, ids[0], ids[1], ids[2], finance_id, people)
+    party_id, village_id = _party_and_village(w, vid)
+    return Printables(
+        w, ctx, vid, matter_id, steps, ids[0], ids[1], ids[2], finance_id, people, party_id, village_id
+    )
+
+
+PARTY_BODY = "现将本村党员2026年第三季度党费缴纳情况公开如下，接受全体党员和村民监督。"
+PARTY_TABLE = {
+    "columns": ["姓名", "月缴纳额（元）", "备注"],
+    "rows": [["吴建国", "25.00", ""], ["周丽", "2.00", "退休"]],
+}
+SUBSIDY_BODY = "经村民代表会议评议，以下农户享受2026年度农业补贴：\n户主\t面积（亩）\t金额（元）\n吴建国\t3.2\t384.00\n周丽\t1.5\t180.00\n如有异议请于公开期内提出。"
+
+
+def _party_and_village(w: World, vid: str) -> tuple[str, str]:
+    from quzhou_desktop.services.disclosures.disclosure import (
+        DisclosureSpec,
+        create_disclosure,
+        post_disclosure,
+        review_disclosure,
+    )
+    from quzhou_desktop.services.kernel.auth import load_current_user
+    from quzhou_desktop.store.models import UserAccount
+
+    party = create_disclosure(
+        w.admin,
+        DisclosureSpec(
+            vid, "party", "溪口村2026年第三季度党员党费缴纳情况公开", body=PARTY_BODY, table=PARTY_TABLE,
+            period_start=D(2026, 7, 1), period_end=D(2026, 9, 30),
+        ),
+    )  # fmt: skip
+    with w.admin.read() as s:
+        from sqlalchemy import select
+
+        uid = s.scalars(select(UserAccount.id).where(UserAccount.username == "jianwei")).one()
+    chair = w.as_user(uid)
+    assert load_current_user(chair, uid).username == "jianwei"
+    review_disclosure(chair, party, password=PASSWORD, opinion="经审核，内容真实，同意公开。")
+    post_disclosure(
+        w.admin, party, channels=("公开栏",), posted_from=D(2026, 11, 5), posted_to=D(2026, 11, 19)
+    )
+    village = create_disclosure(
+        w.admin,
+        DisclosureSpec(vid, "village", "溪口村2026年度农业补贴发放情况公开", body=SUBSIDY_BODY,
+                       period_start=D(2026, 1, 1), period_end=D(2026, 12, 31)),
+    )  # fmt: skip
+    return party, village
 
 
 def _finance(w: World, vid: str, person_id: str) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from quzhou_desktop.printing.documents import (
     AmountLine,
+    DisclosureNotice,
+    DisclosureTable,
     FinanceLine,
     FinanceNotice,
     Meeting,
@@ -278,6 +281,35 @@ REGISTER = RegisterForm(
     ),
 )
 
+DISCLOSURE = DisclosureNotice(
+    organisation=ORG,
+    title="下村村2026年第三季度党员党费缴纳情况公开",
+    date=D(2026, 10, 15),
+    issuer="中共下村村支部委员会",
+    code=code("disclosure"),
+    category="党务公开",
+    item="党员党费缴纳情况（定期公开）",
+    period="2026年第三季度",
+    addressee="全体党员、村民：",
+    body="现将本村党员2026年第三季度党费缴纳情况公开如下，接受全体党员和村民监督。\n"
+    "本季度应缴党费党员31名，已全部按时足额缴纳。",
+    table=DisclosureTable(
+        columns=("序号", "姓名", "缴纳月份", "月缴纳额（元）", "本季度合计（元）", "备注"),
+        rows=(
+            ("1", "周春林", "7月至9月", "30.00", "90.00", ""),
+            ("2", "吴建国", "7月至9月", "25.00", "75.00", ""),
+            ("3", "毛秀英", "7月至9月", "2.00", "6.00", "退休党员"),
+            ("4", "郑立新", "7月至9月", "0.20", "0.60", "生活困难，经支部同意"),
+        ),
+    ),
+    posting_from=D(2026, 10, 15),
+    posting_to=D(2026, 11, 14),
+    feedback="党员、村民如有意见，可投入村委会门口意见箱，或向村务监督委员会主任毛秀英（电话13905701234）反映。",
+    reviewers=("毛秀英",),
+    review_date=D(2026, 10, 12),
+    review_opinion="经审核，公开内容真实、完整，同意公开。",
+)
+
 ALL = {
     "plan": PLAN,
     "resolution": RESOLUTION,
@@ -286,4 +318,14 @@ ALL = {
     "review": REVIEW,
     "voucher": VOUCHER,
     "register": REGISTER,
+    "disclosure": DISCLOSURE,
 }
+
+
+def long_resolution(paragraphs: int = 14) -> ResolutionNotice:
+    """The sample 决议公告 with a decision long enough for two or more pages."""
+    text = "\n".join(
+        f"第{i}项：村道硬化工程由村民委员会组织实施，村务监督委员会全程监督，资金使用按月公开，接受村民监督。"
+        for i in range(1, paragraphs + 1)
+    )
+    return dataclasses.replace(RESOLUTION, decision_text=text)

@@ -31,6 +31,7 @@ from quzhou_desktop.gui.widgets.paged_model import PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services.imports.plan import ImportPlan, ImportReport
 from quzhou_desktop.spreadsheets.result import CellError
+from quzhou_desktop.spreadsheets.schemas import kind_spec
 from quzhou_desktop.spreadsheets.sniff import encoding_label
 
 SEARCH_DELAY_MS = 250
@@ -226,7 +227,7 @@ def summary_html(plan: ImportPlan) -> str:
             new=len(plan.new), dup=plan.duplicates
         ),
     ]
-    if p.kind != "people":
+    if kind_spec(p.kind).fen_fields:
         lines.append(tr("无误各行金额合计 {total} 元。").format(total=format_fen(p.total_fen, symbol=False)))
     if plan.errors:
         text = tr(

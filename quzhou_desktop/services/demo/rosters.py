@@ -1,4 +1,5 @@
-"""Demo step 10: the township, five villages with full rosters, and one user per role."""
+"""Demo step 10: the township, five villages with full rosters, and one user per role (all of 溪口村, the demo
+village, except the township staff)."""
 
 from __future__ import annotations
 
@@ -145,10 +146,12 @@ def _village_roster(
 
 
 def _users(state: DemoState) -> None:
+    """One user per role, all of the demo village (the first: 溪口村), so what one enters the others can review
+    and sign; the township's staff (administrator, 农经站) see every village."""
     v1 = state.village_ids[0]
     p1 = state.people[v1]
     specs = [
-        ("wenshu", "报账员", Role.CLERK, None, state.village_ids[:2]),
+        ("wenshu", "报账员", Role.CLERK, None, [v1]),
         ("jianwei_zr", "村监会主任", Role.SUPERVISOR_CHAIR, p1["supervisory_chair"], [v1]),
         ("jianwei", "村监会委员", Role.SUPERVISOR, p1["supervisory"][1], [v1]),
         ("zhuren", "村委会主任", Role.DIRECTOR, p1["director"], [v1]),

@@ -3,7 +3,8 @@
 Older months are fully signed, accepted by the 代理记账中心, reviewed at the 月度工作例会 (on the 20th of the
 next month) and locked; last month is reviewed but not locked; the current month has drafts, vouchers
 awaiting review, one sent back for 补正, one refused (不同意) and one returned by the agency and corrected.
-The second village has a few submitted vouchers waiting (its committee has no user accounts in the demo).
+The second village has a few submitted vouchers waiting, entered at the township office (its committee has
+no user accounts: the demo users all belong to the first village).
 The clock is moved to each event's time so the trail reads like real life.
 """
 
@@ -51,7 +52,7 @@ SPENDING = [
     ("文化礼堂活动物资", "衢州市百货公司", (500, 2600), "上级补助", "文化活动"),
     ("村道修补水泥沙石", "柯城区建材经营部", (2400, 4800), "村集体经营收入", "道路维护"),
     ("老年食堂食材", "村农贸市场", (900, 2200), "社会捐赠", "养老服务"),
-    ("村道硬化工程进度款", "衢州市某某建设有限公司", (12000, 38000), "一事一议财政奖补", "村道硬化工程"),
+    ("村道硬化工程进度款", "衢州市通达路桥工程有限公司", (12000, 38000), "一事一议财政奖补", "村道硬化工程"),
     ("防汛物资采购", "柯城区五金店", (600, 1900), "上级补助", "防汛防灾"),
 ]
 TARGETS = ["draft", "submitted", "reviewed", "director_signed", "secretary_signed", "delivered", "accepted"]
@@ -127,7 +128,7 @@ def _build(state: DemoState, clock: _DemoClock) -> None:
             a.clerk,
             v1,
             VoucherFields(
-                number=f"{numbers[on.year]:03d}",
+                number=f"{on.year}-{numbers[on.year]:03d}",
                 voucher_date=on,
                 handler_name=handler or str(state.people[v1]["clerk_name"]),
                 witness_name="村务监督委员会" if fen >= 200_000 else None,
@@ -337,13 +338,13 @@ def _second_village(state: DemoState, a: _Actors, clock: _DemoClock) -> None:
         on = today - timedelta(days=days_ago)
         purpose, payee, (lo, _hi), fund, budget = SPENDING[pick]
         clock.at = _utc(on, 9)
-        vid, _ = create_voucher(
-            a.clerk,
+        vid, _ = create_voucher(  # entered at the township office: the demo clerk works for 溪口村 only
+            a.admin,
             v2,
             VoucherFields(
-                number=f"{k + 1:03d}",
+                number=f"{on.year}-{k + 1:03d}",
                 voucher_date=on,
-                handler_name="上洋村报账员",
+                handler_name=str(state.people[v2]["clerk_name"]),
                 payee=payee,
                 purpose=purpose,
                 amount_fen=lo * 100,
@@ -353,4 +354,4 @@ def _second_village(state: DemoState, a: _Actors, clock: _DemoClock) -> None:
             ),
         )
         clock.at = _utc(on, 16)
-        submit_voucher(a.clerk, vid)
+        submit_voucher(a.admin, vid)

@@ -195,6 +195,9 @@ def finance_notice_data(ctx: AppContext, disclosure_id: str) -> FinanceNoticeDat
     recorded on the disclosure."""
     from quzhou_desktop.services.disclosures.disclosure import _reviewer_name
 
+    style = get_rules(
+        ctx
+    ).upper_small_style  # read first: one session at a time (an in-memory database has one)
     with ctx.read() as s:
         d = s.get(Disclosure, disclosure_id)
         if d is None or d.category != "finance":
@@ -218,7 +221,8 @@ def finance_notice_data(ctx: AppContext, disclosure_id: str) -> FinanceNoticeDat
             lines=table.lines if table else (),
             income_fen=income, expense_fen=expense,
             income_lower=format_fen(income), expense_lower=format_fen(expense),
-            income_upper=upper(income, ctx), expense_upper=upper(expense, ctx),
+            income_upper=fen_to_upper(income, small_style=style),
+            expense_upper=fen_to_upper(expense, small_style=style),
             reviewers=(reviewer,) if reviewer else (), review_date=reviewed_on,
             review_opinion=opinion, review_line=line,
             channels=tuple(c for c in (d.channels or "").split("、") if c),

@@ -77,8 +77,8 @@ def _resolution_body(m: Matter, st: MatterStep) -> str:
 
 def _result_body(m: Matter, st: MatterStep) -> str:
     parts = [f"“{m.title}”已实施完毕。"]
-    if st.outcome_text:
-        parts.append(f"实施情况：{st.outcome_text}")
+    if st.minutes:  # the 实施 record's text is its 实施情况
+        parts.append(f"实施情况：{st.minutes}")
     if m.amount_fen:
         parts.append(f"涉及金额：{format_fen(m.amount_fen)}（{fen_to_upper(m.amount_fen)}）。")
     parts.append("欢迎广大村民监督评议，意见请向村务监督委员会反映。")

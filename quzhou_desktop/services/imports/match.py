@@ -21,6 +21,12 @@ from typing import Any, cast
 from sqlalchemy import Connection, and_, select
 
 from quzhou_desktop.core.money import format_fen
+from quzhou_desktop.services.imports.contracts import (
+    ASSET_LIMITS,
+    CONTRACT_LIMITS,
+    match_assets,
+    match_contracts,
+)
 from quzhou_desktop.services.imports.people import check_people
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
@@ -36,6 +42,8 @@ KIND_PERMS: dict[str, Perm] = {
     "people": Perm.ROSTER_EDIT,
     "vouchers": Perm.VOUCHER_EDIT,
     "ledger": Perm.VOUCHER_EDIT,
+    "assets": Perm.CONTRACT_EDIT,
+    "contracts": Perm.CONTRACT_EDIT,
 }
 _IN = 900  # keep IN lists under SQLite's variable limit
 # field → (max length, Chinese label) for what the database columns hold
@@ -50,6 +58,8 @@ _LIMITS: dict[str, dict[str, int]] = {
     },
     "ledger": {"number": 30, "summary": 200, "subject": 60, "counterparty": 100},
     "people": {"name": 40, "group": 40, "phone": 20},
+    "assets": ASSET_LIMITS,
+    "contracts": CONTRACT_LIMITS,
 }
 
 
@@ -152,6 +162,10 @@ def match_rows(
         _match_vouchers(conn, items, out, blame)
     elif result.kind == "ledger":
         _match_ledger(conn, items, out)
+    elif result.kind in ("assets", "contracts"):
+        match = match_assets if result.kind == "assets" else match_contracts
+        out.new, out.duplicates = match(conn, items, blame)
+        out.keys = [""] * len(out.new)
     else:
         people, out.duplicates = check_people(conn, items, blame, today=today)
         out.new = list(people)

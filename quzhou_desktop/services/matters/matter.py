@@ -225,7 +225,7 @@ def get_matter(ctx: AppContext, matter_id: str) -> MatterDetail:
         m = load_matter(s, matter_id)
         ctx.require_village(m.village_id)
         views = step_views(s, run_steps(s, matter_id), with_attendance=True)
-        records = [v.record() for v in views if v.is_final]
+        records = [v.record() for v in views if v.in_run]
         later = s.scalar(select(Matter.id).where(Matter.previous_run_id == matter_id))
         row = matter_row(m, village_name(s, m.village_id), today)
     if row.status == "withdrawn":

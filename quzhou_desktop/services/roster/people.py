@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, func, or_, select
 
 from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
 from quzhou_desktop.core.idcard import mask_id, validate_id
-from quzhou_desktop.core.rosters import KinRelation
+from quzhou_desktop.core.rosters import RELATION_KIND
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.validate import clean_name, date_range, gender, optional, phone, required
@@ -87,18 +87,6 @@ SORTS = {
     "gender": Person.gender,
     "group": Person.group_name,
     "created": Person.created_at,
-}
-# The 亲属关系 a user may record, and the kinship each stands for (C19: no 近亲属 on the 村监会).
-RELATION_KIND: dict[str, KinRelation] = {
-    "配偶": KinRelation.SPOUSE,
-    "父母": KinRelation.PARENT_CHILD,
-    "子女": KinRelation.PARENT_CHILD,
-    "兄弟姐妹": KinRelation.SIBLING,
-    "祖父母": KinRelation.GRANDPARENT_GRANDCHILD,
-    "外祖父母": KinRelation.GRANDPARENT_GRANDCHILD,
-    "孙子女": KinRelation.GRANDPARENT_GRANDCHILD,
-    "外孙子女": KinRelation.GRANDPARENT_GRANDCHILD,
-    "近姻亲": KinRelation.IN_LAW,
 }
 RELATIONS = tuple(RELATION_KIND)
 

@@ -111,3 +111,16 @@ def test_cadence_tab_and_panel_speak_chinese(qtbot: QtBot, staff: DisclosureStaf
     assert "【溪口村】已逾期" in panel.text.text()
     panel.set_village(staff.v1)
     assert panel.text.text().startswith("<span") and "上洋村" in panel.text.text()
+
+
+def test_catalogue_names_are_never_cut_mid_word() -> None:
+    from quzhou_desktop.gui.disclosures.cadence_tab import short_item_name
+
+    assert short_item_name("财务收支情况（财务计划、各项收入和支出）") == "财务收支情况"
+    assert short_item_name("村级重大事项决策情况") == "村级重大事项决策情况"
+    from quzhou_desktop.core.disclosures import CATALOGUE
+
+    for item in CATALOGUE:
+        name = item.title
+        short = short_item_name(name)
+        assert name.startswith(short) and (short == name or name[len(short)] in "（(")

@@ -100,7 +100,8 @@ def test_batch_print_runs_in_the_background_and_opens_the_preview(
     task = batch_print(None, printables.ctx, [printables.village_id])
     assert task is not None
     qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
-    assert "2 份公告" in opened[0].info.text()
+    # the 财务公开, the 村监会 review, the 党务公开 and the 村务公开 draft of the printables
+    assert "4 份公告" in opened[0].info.text()
 
 
 def test_settings_tab_loads_the_font_machinery_only_when_used() -> None:

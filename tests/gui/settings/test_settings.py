@@ -126,10 +126,11 @@ def test_new_village_reaches_the_selector(qtbot: QtBot, demo_ctx: AppContext) ->
     assert isinstance(page, SettingsPage) and page.villages is not None
     dlg = page.villages.add_village()
     dlg.name_edit.setText("余东村")
+    dlg.households_spin.setValue(150)
+    dlg.adults_spin.setValue(420)
     dlg.accept()
     assert "余东村" in dlg.error_text()  # duplicate name refused
     dlg.name_edit.setText("芳村")
-    dlg.households_spin.setValue(150)
     dlg.accept()
     assert dlg.error_text() == ""
     assert win.village_combo.findText("芳村") >= 0

@@ -3,7 +3,7 @@ first-run wizard → login → every navigation section → add and edit a perso
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from quzhou_desktop.gui.roster.page import RosterPage
@@ -34,6 +34,10 @@ def walk_wizard(qtbot: QtBot, wiz: FirstRunWizard) -> None:
     name = page.table.cellWidget(0, 0)
     assert isinstance(name, QLineEdit)
     name.setText("余东村")
+    for col, value in ((2, 412), (3, 1130)):  # 户数, 18周岁以上人数 (0 would be questioned first)
+        spin = page.table.cellWidget(0, col)
+        assert isinstance(spin, QSpinBox)
+        spin.setValue(value)
     page.add_row("后溪村", "102", 268, 745, False)
     page.add_row("多余村")
     page.table.selectRow(2)

@@ -119,9 +119,17 @@ def test_township_overview_counts_every_regular_item(staff: DisclosureStaff) -> 
     # 2026-11-24: monthly finance Jul–Nov all overdue (5); quarterly items Q3+Q4 overdue
     fin_x = next(i for i in xk.items if i.item.category == "finance")
     assert [p.state for p in fin_x.periods] == [DueState.OVERDUE] * 5
-    n_regular = len([i for i in sy.items])
-    assert sy.overdue_count == 2 * n_regular and xk.overdue_count == 5 + 2 * (n_regular - 1)
-    assert xk.max_days_overdue == (date(2026, 11, 24) - date(2026, 7, 20)).days
+    # 固定公开 items (once a year): 2026 overdue since 2026-01-20 (C21, fixed_disclosure_month)
+    yearly = [i for i in sy.items if i.yearly]
+    assert yearly and all(i.frequency_label == "每年" for i in yearly)
+    assert [(p.period.label, p.deadline, p.state) for p in yearly[0].periods] == [
+        ("2026年", date(2026, 1, 20), DueState.OVERDUE)
+    ]
+    n_regular = len([i for i in sy.items if not i.yearly])
+    n_yearly = len(yearly)
+    assert sy.overdue_count == 2 * n_regular + n_yearly
+    assert xk.overdue_count == 5 + 2 * (n_regular - 1) + n_yearly
+    assert xk.max_days_overdue == (date(2026, 11, 24) - date(2026, 1, 20)).days
     assert sy.fixed_missing  # 固定公开 items not posted this year are listed
     assert {i.item.category for i in sy.due_now} >= {"finance", "party", "village"}
 

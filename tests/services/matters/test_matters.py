@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from quzhou_desktop.core.errors import Conflict, PermissionDenied, QuzhouError, ValidationError
-from quzhou_desktop.core.matters import StepNotAllowed
-from quzhou_desktop.core.meetings import QuorumNotMet
+from quzhou_desktop.core.matters import StepNotAllowed, StepType
 from quzhou_desktop.printing.documents import RegisterForm, ResolutionNotice
 from quzhou_desktop.services.matters import matter as M
 from quzhou_desktop.services.matters import steps as S
 from quzhou_desktop.services.matters.export import export_rows
+from quzhou_desktop.services.matters.matter import get_matter
 from quzhou_desktop.services.notices.issue import build_document
 from quzhou_desktop.store.models import AuditEntry
 from tests.support.matters import D0, TODAY, MattersTown, meeting, new_matter, posting, run_to
@@ -192,15 +192,22 @@ def test_c3_quorum_of_the_representatives(town: MattersTown, absent: int, valid:
     inp = meeting(town, "resolve", "representatives", on, absent=absent, notice_date=on - timedelta(3))
     if valid:
         assert S.save_step(town.clerk, m.id, inp, final=True)["valid"] is True
-    else:
-        with pytest.raises(QuorumNotMet, match="应到45人，实到29人，不足三分之二（需30人），会议无效") as exc:
-            S.save_step(town.clerk, m.id, inp, final=True)
-        # the id for developers, the law for the user
-        assert exc.value.code == "C3"
-        assert str(exc.value).endswith("表决结果不发生效力，依据《中华人民共和国村民委员会组织法》第二十六条")
-        # the invalid meeting may still be kept as a draft
-        draft = S.save_step(town.clerk, m.id, inp, final=False)
-        assert draft.state == "draft" and draft["valid"] is False
+        return
+    check = S.check_step_input(town.clerk, m.id, inp)
+    assert check.outcome is not None and not check.outcome.valid
+    assert "应到45人，实到29人，不足三分之二（需30人），会议无效" in check.outcome.explanation
+    # the meeting took place: it is recorded as 会议无效 (no invented figures), once, and moves nothing
+    assert check.can_finalize and check.refusal == "" and "事项不推进" in check.outcome_note
+    before = get_matter(town.clerk, m.id).matter
+    step = S.save_step(town.clerk, m.id, inp, final=True)
+    assert step.is_final and step["valid"] is False and step.result_label == "会议无效" and not step.in_run
+    after = get_matter(town.clerk, m.id)
+    assert after.matter.status == "in_progress" and after.matter.current_step == before.current_step
+    assert after.due.step is StepType.RESOLVE  # still due: a new meeting may be held
+    again = replace(inp, meeting_date=on + timedelta(7), notice_date=on + timedelta(3))
+    again = replace(again, attendance=meeting(town, "resolve", "representatives", on, absent=0).attendance)
+    assert S.save_step(town.clerk, m.id, again, final=True)["valid"] is True
+    assert get_matter(town.clerk, m.id).due.step is StepType.RESOLUTION_DISCLOSURE
 
 
 def test_c7_c9_exclusions_and_probationary_members(town: MattersTown) -> None:
@@ -380,3 +387,32 @@ def test_resolution_notice_prints_the_vote_and_the_posting(town: MattersTown) ->
     assert (doc.posting_from, doc.posting_to) == (D0 + timedelta(24), D0 + timedelta(28))
     assert doc.decision_text == "同意方案" and doc.date == doc.posting_from
     assert doc.organisation.endswith("石梁镇溪口村") and doc.issuer == "溪口村村民委员会"
+
+
+@pytest.mark.parametrize(
+    ("upto", "key", "default_days", "new_days"),
+    [
+        ("resolve", "resolution_disclosure_days", 1, 3),  # C41: 决议公开 the day after, by default
+        ("implement", "result_disclosure_days", 30, 10),  # C41: 实施结果公开 within 30 days
+        ("propose", "stall_days", 90, 60),  # C41: any other step within 90 days
+    ],
+)
+def test_c41_overdue_periods_are_township_settings(
+    town: MattersTown, upto: str, key: str, default_days: int, new_days: int
+) -> None:
+    from quzhou_desktop.services.kernel.settings import get_rules, update_rules
+
+    # Given a matter waiting for the step after ``upto`` with the default period
+    m = new_matter(town)
+    done = run_to(town, m.id, upto)[upto]
+    assert getattr(get_rules(town.clerk), key) == default_days
+    start = M.get_matter(town.clerk, m.id).due.earliest or done.on
+    assert start is not None
+    row = M.get_matter(town.clerk, m.id).matter
+    assert row.next_deadline == start + timedelta(days=default_days)
+    # When the township sets another period
+    update_rules(town.login("admin"), {key: new_days})
+    # Then the stored deadline (the register's 逾期 and the dashboard) and the explanation follow it
+    d = M.get_matter(town.clerk, m.id)
+    assert d.matter.next_deadline == start + timedelta(days=new_days)
+    assert d.due.deadline == start + timedelta(days=new_days)

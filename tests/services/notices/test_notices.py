@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -13,6 +14,7 @@ import pdfplumber
 import pytest
 
 from quzhou_desktop.core.errors import PermissionDenied, QuzhouError
+from quzhou_desktop.core.matters import StepType
 from quzhou_desktop.core.money import fen_to_upper, format_fen
 from quzhou_desktop.printing.fonts import MissingGlyph
 from quzhou_desktop.printing.verification import BadVerificationCode
@@ -26,8 +28,17 @@ from quzhou_desktop.services.notices.issue import (
     verify_notice,
 )
 from quzhou_desktop.store.models import NoticePrint, StepAmendment, Voucher
-from tests.support.notices import DECISION, MATTER, OUTCOME, Printables
-from tests.support.pdf import pdf_text
+from tests.support.notices import (
+    DECISION,
+    MATTER,
+    OUTCOME,
+    PARTY_BODY,
+    PLAN_TEXT,
+    REMARKS,
+    RESULT_TEXT,
+    Printables,
+)
+from tests.support.pdf import cell_texts, pdf_text
 from tests.support.world import raw_sqlite
 
 Getter = Callable[[Printables], str]
@@ -54,8 +65,8 @@ CASES: list[tuple[str, Getter, list[str]]] = [
     (
         "register",
         lambda w: w.matter_id,
-        ["五议两公开登记表", MATTER, "村集体经济项目", "11/10", "90.9%", "45/42", "93.3%", "39/2/1",
-         "2026年10月28日", "张榜公布"],
+        ["五议两公开登记表", MATTER, "村集体经济项目", "11/10", "90.9%", "45/42", "93.3%", "39/2/1", "通过",
+         "2026年10月28日", "张榜公布", "组织实施"],
     ),
     (
         "voucher",
@@ -75,6 +86,14 @@ CASES: list[tuple[str, Getter, list[str]]] = [
         # the 大写 total of the spending wraps inside its cell: check the part on the first line
         ["溪口村2026年11月财务收支公开", "补助资金", "80,000.00", "51,286.50", "1,286.50",
          fen_to_upper(8000000), "人民币伍万壹仟贰佰捌拾陆", "毛秀英", "经审核，收支真实，同意公开。"],
+    ),
+    (
+        "disclosure",
+        lambda w: w.party_id,
+        ["溪口村2026年第三季度党员党费缴纳情况公开", "公开类别：党务公开", "公开期间：2026年第三季度",
+         "全体党员、村民：", PARTY_BODY, "月缴纳额（元）", "吴建国", "25.00", "自2026年11月5日至2026年11月19日",
+         "村务监督委员会审核意见：经审核，内容真实，同意公开。", "审核人：毛秀英", "中共溪口村支部委员会",
+         "2026年11月5日"],
     ),
 ]  # fmt: skip
 
@@ -228,6 +247,7 @@ def test_due_items_lists_unprinted_finance_and_review_then_forgets_them(
     today = printables.world.clock.today()
     due = due_items(printables.ctx, [printables.village_id], today)
     assert ("finance", printables.finance_id) in due and ("review", printables.review_id) in due
+    assert ("disclosure", printables.party_id) in due and ("disclosure", printables.village_draft_id) in due
     print_notices(printables.ctx, due, tmp_path / "due.pdf")
     assert due_items(printables.ctx, [printables.village_id], today) == []
 
@@ -247,3 +267,78 @@ def test_a_shared_batch_cache_builds_the_same_documents(printables: Printables) 
                 canonical_content(build_document(printables.ctx, kind, get(printables), cache=cache)) == alone
             ), kind
     assert cache.spending and cache.seats and cache.orgs and cache.rules is not None
+
+
+def test_register_rows_print_what_was_entered_for_each_step(printables: Printables, tmp_path: Path) -> None:
+    """The 组织实施 row prints the 实施情况 entered, not the plan text the record carries over unseen; every other
+    row prints the field its step's form shows (decision or plan of a meeting, where and when a posting was up)."""
+    from quzhou_desktop.services.notices.register import register_form
+
+    form = register_form(printables.ctx, printables.matter_id)
+    labels = {t.value: t.label for t in StepType}
+    rows = {next(k for k, v in labels.items() if v == st.step): st for st in form.steps}
+    assert list(rows) == ["propose", "consult", "plan_posting", "deliberate", "resolve", "resolution_disclosure",
+                          "implement", "result_disclosure"]  # fmt: skip
+    assert rows["propose"].content == "提议实施村道硬化"
+    assert rows["consult"].content == PLAN_TEXT
+    assert rows["plan_posting"].content.startswith("公示11月2日至11月16日")
+    assert (rows["resolve"].yes, rows["resolve"].no, rows["resolve"].abstain, rows["resolve"].result) == (
+        39,
+        2,
+        1,
+        "通过",
+    )
+    assert rows["resolve"].content == DECISION
+    assert rows["resolution_disclosure"].content == f"于村务公开栏公开11月21日至11月27日\n{DECISION}"
+    assert rows["implement"].content == OUTCOME and rows["implement"].form == "组织实施"
+    assert PLAN_TEXT not in rows["implement"].content + rows["result_disclosure"].content
+    assert (
+        rows["result_disclosure"].content
+        == f"于村务公开栏公开11月24日至11月30日\n{RESULT_TEXT}\n群众评议：{REMARKS}"
+    )
+    assert rows["consult"].signatures == "吴建国、周丽"
+    assert all(st.result == "" for name, st in rows.items() if name not in ("resolve", "deliberate"))
+    out = tmp_path / "register.pdf"
+    print_notice(printables.ctx, "register", printables.matter_id, out)
+    cells = cell_texts(out)
+    assert OUTCOME in cells and DECISION in cells
+    assert f"于村务公开栏公开11月24日至11月30日{RESULT_TEXT}群众评议：{REMARKS}" in cells
+    assert not any(PLAN_TEXT in c for c in cells if "公示" not in c and c != PLAN_TEXT)
+
+
+def test_village_disclosure_prints_rows_pasted_from_a_spreadsheet_as_a_table(
+    printables: Printables, tmp_path: Path
+) -> None:
+    out = tmp_path / "village.pdf"
+    issued = print_notice(printables.ctx, "disclosure", printables.village_draft_id, out)
+    cells = cell_texts(out)
+    assert ["户主", "面积（亩）", "金额（元）", "吴建国", "3.2", "384.00"] == cells[:6]
+    text = pdf_text(out)
+    assert "公开类别：村务公开" in text and "公开期间：2026年" in text and "全体村民：" in text
+    assert "如有异议请于公开期内提出。" in text and "\t" not in text
+    assert "审核人" not in text  # no review recorded, none printed
+    assert text.index("以下农户享受") < text.index("户主") < text.index("180.00") < text.index("如有异议")
+    assert "溪口村村民委员会" in text and isinstance(issued.document.date, dt.date)
+
+
+def test_township_may_require_the_review_for_village_disclosures_c31(
+    printables: Printables, tmp_path: Path
+) -> None:
+    from quzhou_desktop.services.disclosures.disclosure import TownshipReviewRequired, post_disclosure
+    from quzhou_desktop.services.kernel.settings import update_rules
+
+    today = printables.world.clock.today()
+    update_rules(printables.ctx, {"disclosure_review_scope": "finance_village"})
+    with pytest.raises(TownshipReviewRequired, match="本乡镇规定村务公开须经村务监督委员会审核"):
+        print_notice(printables.ctx, "disclosure", printables.village_draft_id, tmp_path / "x.pdf")
+    with pytest.raises(TownshipReviewRequired):
+        post_disclosure(printables.ctx, printables.village_draft_id, channels=("公开栏",), posted_from=today)
+    due = due_items(printables.ctx, [printables.village_id], today)
+    assert ("disclosure", printables.village_draft_id) not in due and (
+        "disclosure",
+        printables.party_id,
+    ) in due
+    # 党务公开 is outside that scope: it still prints (it was reviewed anyway), and so would an unreviewed one
+    print_notice(printables.ctx, "disclosure", printables.party_id, tmp_path / "party.pdf")
+    update_rules(printables.ctx, {"disclosure_review_scope": "finance"})
+    print_notice(printables.ctx, "disclosure", printables.village_draft_id, tmp_path / "ok.pdf")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -68,11 +69,23 @@ def test_review_sign_lock_unlock(village: VoucherVillage) -> None:
     with pytest.raises(ValidationError, match="请先填写并保存例会记录"):
         sign_monthly_review(village.chair, village.vid, 2026, 11, PASSWORD)
     save_monthly_review(village.chair, village.vid, 2026, 11, _meeting(village))
+    # a voucher still open: no signature, the refusal names it, its state and who must act …
+    view = monthly_review(village.chair, village.vid, 2026, 11)
+    assert "凭证002（待村监会审核，须村监会成员审核）" in view.sign_block
+    with pytest.raises(ValidationError, match=r"凭证002（待村监会审核，须村监会成员审核）"):
+        sign_monthly_review(village.chair, village.vid, 2026, 11, PASSWORD)
+    # … unless the meeting records why; the reason is kept with the review and signed with it
+    why = "002号凭证发票在补开中，下次例会审核"
+    save_monthly_review(
+        village.chair, village.vid, 2026, 11, replace(_meeting(village), unreviewed_reason=why)
+    )
+    assert monthly_review(village.chair, village.vid, 2026, 11).sign_block == ""
     sign_monthly_review(village.chair, village.vid, 2026, 11, PASSWORD)
     view = monthly_review(village.chair, village.vid, 2026, 11)
     assert (view.state, view.total_fen, view.open_count) == ("signed", 230_000, 1)
+    assert view.unreviewed_reason == why and not any(i.opinion == why for i in view.items)
     # When a voucher still awaits review, the month cannot be locked
-    with pytest.raises(ValidationError, match="002（待村监会审核）"):
+    with pytest.raises(ValidationError, match="凭证002（待村监会审核，须村监会成员审核）"):
         lock_month(village.chair, village.vid, 2026, 11)
     review_voucher(village.chair, open_id, "agree", "", PASSWORD)
     review_voucher(village.member2, open_id, "agree", "", PASSWORD)
@@ -210,3 +223,15 @@ def test_unreviewed_voucher_not_in_finance_lines(village: VoucherVillage) -> Non
     vid, _ = create_voucher(village.clerk, village.vid, village.fields())
     submit_voucher(village.clerk, vid)
     assert finance_lines(village.clerk, village.vid, date(2026, 11, 1), date(2026, 11, 30)) == []  # C31
+
+
+def test_refusals_name_the_real_state_and_who_must_act(village: VoucherVillage) -> None:
+    _reviewed(village)
+    waiting = village.submitted(80_000, number="002")
+    review_voucher(village.chair, waiting, "correct", "缺发票", PASSWORD)
+    save_monthly_review(village.chair, village.vid, 2026, 11, _meeting(village))
+    view = monthly_review(village.chair, village.vid, 2026, 11)
+    assert [b.text for b in view.blockers] == ["凭证002（待报账员补正，须报账员补正后重新提交）"]
+    assert "未审核完毕：凭证002（待报账员补正" in view.sign_block
+    with pytest.raises(ValidationError, match="待报账员补正，须报账员补正后重新提交"):
+        sign_monthly_review(village.chair, village.vid, 2026, 11, PASSWORD)
