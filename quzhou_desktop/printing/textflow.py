@@ -130,11 +130,30 @@ def wrap(
     char_space: float = 0.0,
     first_indent: float = 0.0,
 ) -> list[Line]:
-    """Lines of ``runs`` (from FontSet.runs) set at ``size`` within ``width``."""
+    """Lines of ``runs`` (from FontSet.runs) set at ``size`` within ``width``.
+
+    Remembered: a batch sets the same texts at the same widths again and again (table headers on every page,
+    labels, names, dates and opinions in every row); lines are immutable, callers get a list of their own."""
+    key = (tuple(runs), size, width, char_space, first_indent)
+    lines = _WRAPPED.get(key)
+    if lines is None:
+        if len(_WRAPPED) >= _WRAPPED_MAX:
+            _WRAPPED.clear()
+        lines = _WRAPPED[key] = _wrap(runs, size, width, char_space, first_indent)
+    return list(lines)
+
+
+_WRAPPED: dict[tuple[object, ...], tuple[Line, ...]] = {}
+_WRAPPED_MAX = 20_000
+
+
+def _wrap(
+    runs: list[tuple[str, str]], size: float, width: float, char_space: float, first_indent: float
+) -> tuple[Line, ...]:
     one = _one_line(runs, size, char_space, width - first_indent)
     if one is not None:
-        return [one]
+        return (one,)
     tokens = tokenize(runs, size, char_space, width - first_indent)
     if not tokens:
-        return [Line((), 0.0, True)]
-    return break_lines(tokens, width, width - first_indent if first_indent else None)
+        return (Line((), 0.0, True),)
+    return tuple(break_lines(tokens, width, width - first_indent if first_indent else None))
