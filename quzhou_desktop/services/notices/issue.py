@@ -185,7 +185,7 @@ def print_notices(
         villages = [_village_in(s, kind, rid) for kind, rid in unique]
     docs: list[Notice] = []
     total = len(unique) + 1
-    cache = NoticeCache()
+    cache = NoticeCache(batch=unique)
     for n, ((kind, rid), vid) in enumerate(zip(unique, villages, strict=True), 1):
         ctx.require(Perm.PRINT, _found(kind, rid, vid))
         docs.append(build_document(ctx, kind, rid, cache=cache))
