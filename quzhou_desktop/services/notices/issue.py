@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import NotFound, QuzhouError, ValidationError
 from quzhou_desktop.printing.documents import Notice, canonical_content
+from quzhou_desktop.printing.fonts import FontSet
 from quzhou_desktop.printing.render import render_many
 from quzhou_desktop.printing.verification import content_hash, make_code, normalize_code
 from quzhou_desktop.services.kernel.context import AppContext, CurrentUser
@@ -158,17 +159,20 @@ class IssuedNotice:
     code: str
     document: Notice  # with ``code`` and ``paper`` set, as printed
     pages: int
+    pdf: bytes = b""  # this notice alone, when printed with ``separate=True``
 
 
 def print_notices(
     ctx: AppContext,
     items: Sequence[tuple[str, str]],
-    out: Path | str | BinaryIO,
+    out: Path | str | BinaryIO | None,
     *,
     paper: str = "A4",
     progress: Callable[[int, int], None] | None = None,
+    separate: bool = False,
 ) -> list[IssuedNotice]:
     """Print (kind, record id) items into ONE PDF at ``out``; each gets its own 核验码 and NoticePrint row.
+    ``separate``: every notice is rendered as a PDF of its own (``IssuedNotice.pdf``) and ``out`` may be None.
 
     Requires Perm.PRINT for every record's village.  ``progress(done, total)`` is called as documents are built
     (the last step, rendering, reports ``total``).  Nothing is recorded if any document fails to build or render.
@@ -215,18 +219,34 @@ def print_notices(
             )
             printed.append(dataclasses.replace(doc, code=code, paper=paper))
         s.flush()
-        pages = render_many(printed, buf, fonts=fonts)  # MissingGlyph here rolls the print records back
+        pdfs, pages = _render(printed, buf, fonts, separate)  # MissingGlyph here rolls the print records back
         issued = [
-            IssuedNotice(k, r, d.code, d, p) for (k, r), d, p in zip(unique, printed, pages, strict=True)
+            IssuedNotice(k, r, d.code, d, p, one)
+            for (k, r), d, p, one in zip(unique, printed, pages, pdfs, strict=True)
         ]
     data = buf.getvalue()
     if isinstance(out, str | Path):
         Path(out).write_bytes(data)
-    else:
+    elif out is not None:
         out.write(data)
     if progress:
         progress(total, total)
     return issued
+
+
+def _render(
+    docs: list[Notice], buf: BinaryIO, fonts: FontSet, separate: bool
+) -> tuple[list[bytes], list[int]]:
+    """Render into ``buf`` (one PDF), or each document into a PDF of its own."""
+    if not separate:
+        return [b""] * len(docs), render_many(docs, buf, fonts=fonts)
+    pdfs: list[bytes] = []
+    pages: list[int] = []
+    for doc in docs:
+        one = io.BytesIO()
+        pages += render_many([doc], one, fonts=fonts)
+        pdfs.append(one.getvalue())
+    return pdfs, pages
 
 
 def print_notice(
