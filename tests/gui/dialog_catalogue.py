@@ -332,6 +332,12 @@ def _import(env: Env) -> QWidget:
     return ImportWizard(env.clerk, env.village_id())
 
 
+def _archive(env: Env) -> QWidget:
+    from quzhou_desktop.gui.spreadsheets.archive_dialog import ArchiveDialog
+
+    return ArchiveDialog(env.clerk, env.village_id())
+
+
 G = "quzhou_desktop.gui."
 ENTRIES: tuple[Entry, ...] = (
     Entry("main-window", G + "shell.main_window.MainWindow", _main_window, large=True),
@@ -367,6 +373,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("verify", G + "printing.verify_dialog.VerifyDialog", _verify),
     Entry("reason", G + "widgets.dialogs.ReasonDialog", _reason),
     Entry("import-wizard", G + "spreadsheets.wizard.ImportWizard", _import, large=True),
+    Entry("archive", G + "spreadsheets.archive_dialog.ArchiveDialog", _archive),
 )
 # Base classes that are never shown on their own.
 ABSTRACT = {G + "widgets.dialogs.ServiceDialog"}

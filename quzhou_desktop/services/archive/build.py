@@ -347,8 +347,8 @@ def _finish(
         "chain_head": head,
         "act_id": act_id,
     }
-    evidence.manifest(temp, header=header, files=hashed, digest=digest)
-    size = sum(n for _, _, n in hashed)
+    listing = evidence.manifest(temp, header=header, files=hashed, digest=digest)
+    size = sum(n for _, _, n in hashed) + listing.stat().st_size
     pages = sum(m.pages for m in made)
     return len(hashed) + 1, size, pages, seq, head, check.passed
 
