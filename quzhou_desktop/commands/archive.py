@@ -25,6 +25,11 @@ def register(sub: Subcommands) -> None:
     a.add_argument("--out", required=True, help="在此文件夹中建立档案文件夹")
     a.add_argument("--zip", action="store_true", help="另生成一个 zip 文件（内容与文件夹相同）")
     a.add_argument("--voucher-forms", action="store_true", help="同时打印每张支出凭证审批单（凭证多时较慢）")
+    a.add_argument(
+        "--full-verify",
+        action="store_true",
+        help="校验报告对整个数据库做完整校验（与 verify 命令相同，大库需数分钟）；默认只校验档案所含的记录",
+    )
     a.add_argument("--db", help="数据库文件路径")
     add_user_arg(a)
     a.set_defaults(handler=cmd_archive)
@@ -51,6 +56,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
             out,
             make_zip=args.zip,
             voucher_forms=args.voucher_forms,
+            full_verify=args.full_verify,
             progress=_progress if sys.stderr.isatty() else None,
         )
     finally:
@@ -64,7 +70,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
         f"  共{result.files}个文件（{result.size / 1024 / 1024:.1f} MB），其中公告{result.notices}份带核验码；"
         f"审计日志第{result.audit_seq}条记录了本次编制"
     )
-    print("  数据库校验" + ("通过" if result.verify_passed else "未通过，详见校验报告"))
+    print("  校验" + ("通过" if result.verify_passed else "未通过，详见档案中的校验报告"))
     for line in result.skipped:
         print(f"  未归档：{line}")
     return 0 if result.verify_passed else 1

@@ -37,7 +37,7 @@ def test_a_year_as_folder_and_zip(db: Path, tmp_path: Path, capsys: pytest.Captu
     assert main([*args, "--user", "wenshu", "--db", str(db)]) == 0
     printed = capsys.readouterr().out
     folder = out / "溪口村村务档案（2026年）"
-    assert f"已生成村务档案 {folder}" in printed and "数据库校验通过" in printed
+    assert f"已生成村务档案 {folder}" in printed and "校验通过" in printed
     with zipfile.ZipFile(out / "溪口村村务档案（2026年）.zip") as z:
         names = set(z.namelist())
     assert f"{folder.name}/卷内目录.pdf" in names and f"{folder.name}/清单.json" in names

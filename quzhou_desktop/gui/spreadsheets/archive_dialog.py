@@ -108,6 +108,10 @@ class ArchiveDialog(QDialog):
         lay.addWidget(self.make_zip)
         self.voucher_forms = QCheckBox(tr("同时打印每张支出凭证审批单（凭证多时较慢）"))
         lay.addWidget(self.voucher_forms)
+        self.full_verify = QCheckBox(
+            tr("校验报告对整个数据库做完整校验（大库需数分钟；默认只校验档案所含的记录）")
+        )
+        lay.addWidget(self.full_verify)
         self.error = error_label()
         lay.addWidget(self.error)
         self.buttons = button_box("编制档案", dialog=self)
@@ -147,7 +151,11 @@ class ArchiveDialog(QDialog):
         if not self.folder.text().strip() or not out.is_dir():
             self.error.setText(tr(f"文件夹“{self.folder.text().strip()}”不存在，请重新选择"))
             return
-        with_zip, forms = self.make_zip.isChecked(), self.voucher_forms.isChecked()
+        with_zip, forms, full = (
+            self.make_zip.isChecked(),
+            self.voucher_forms.isChecked(),
+            self.full_verify.isChecked(),
+        )
 
         def work(progress: Progress) -> ArchiveResult:
             def tick(done: int, total: int, text: str) -> None:
@@ -155,7 +163,14 @@ class ArchiveDialog(QDialog):
                 progress.report(done, total, tr(text))
 
             return build_archive(
-                self.ctx, str(village_id), span, out, make_zip=with_zip, voucher_forms=forms, progress=tick
+                self.ctx,
+                str(village_id),
+                span,
+                out,
+                make_zip=with_zip,
+                voucher_forms=forms,
+                full_verify=full,
+                progress=tick,
             )
 
         self.buttons.setEnabled(False)

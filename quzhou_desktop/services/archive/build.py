@@ -105,6 +105,7 @@ def build_archive(
     *,
     make_zip: bool = False,
     voucher_forms: bool = False,
+    full_verify: bool = False,
     progress: Progress | None = None,
 ) -> ArchiveResult:
     ctx.require_user()
@@ -115,15 +116,18 @@ def build_archive(
             raise NotFound(what="这个村") from None
     ctx.require(Perm.PRINT, village_id)
     with ctx.read() as s:
-        planned = collect(s, village_id, span.start, span.end, voucher_forms=voucher_forms)
+        collected = collect(s, village_id, span.start, span.end, voucher_forms=voucher_forms)
+    planned = collected.items
     if all(p.source == "register" for p in planned):
         raise NothingToFile(village=org.village, span=span.label)
     temp = _prepare(out_dir)
     zip_temp: Path | None = None
     try:
         made, skipped, notices = _make_items(ctx, org, span, planned, temp, progress)
+        _report(progress, 0, 0, "正在校验数据库" if full_verify else "正在校验档案所含的记录")
         final = _final_name(out_dir, f"{org.village}村务档案（{span.label}）")
-        result = _finish(ctx, org, span, made, skipped, temp, final.name, progress)
+        check = evidence.verify_database(ctx, collected.records, full=full_verify)
+        result = _finish(ctx, org, span, made, skipped, temp, final.name, check)
         if make_zip:
             zip_temp = temp.with_suffix(".zip.partial")
             _zip(temp, zip_temp, final.name)
@@ -152,41 +156,37 @@ def _make_items(
     from quzhou_desktop.services.exports.registers import export_register
     from quzhou_desktop.services.kernel.attachments import attachment_data
 
-    total = len(planned) + 3
-    done = 0
+    total = len(planned)
     made: list[_Made] = []
     skipped: list[str] = []
-    notices = [(i, p) for i, p in enumerate(planned) if p.source == "notice"]
-    printed = 0
-    for start in range(0, len(notices), CHUNK):
-        chunk = notices[start : start + CHUNK]
-        _report(progress, done, total, f"正在打印公告（{start + 1}/{len(notices)}）")
-        for (i, p), pages, pdf in _print_chunk(ctx, chunk, skipped):
-            path = temp / f"_{i}.pdf"
-            path.write_bytes(pdf)
-            made.append(_Made(p, path, pages))
-            printed += 1
-        done += len(chunk)
-    minutes = [(i, p) for i, p in enumerate(planned) if p.source == "minutes"]
+    groups: dict[str, list[Planned]] = {}
+    for p in planned:
+        if p.source in ("notice", "minutes"):
+            groups.setdefault(p.group or f"{p.ref[0]}:{p.ref[-1]}", []).append(p)
+    notices = {k: g for k, g in groups.items() if g[0].source == "notice"}
+    minutes = {k: g for k, g in groups.items() if g[0].source == "minutes"}
+    done = printed = 0
+    for chunk in _chunks(notices):
+        _report(progress, done, total, f"正在打印公告（{done + 1}/{total}）")
+        for _key, members, pdf, pages in _print_chunk(ctx, chunk, skipped):
+            made.append(_Made(_filed(members), _write(temp, len(made), "pdf", pdf), pages))
+            printed += len(members)
+        done += sum(len(g) for _, g in chunk)
     _report(progress, done, total, "正在整理会议记录")
-    for (i, p), pages, pdf in _render_minutes(ctx, org, minutes):
-        path = temp / f"_{i}.pdf"
-        path.write_bytes(pdf)
-        made.append(_Made(p, path, pages))
-    done += len(minutes)
-    for i, p in enumerate(planned):
+    for members, pdf, pages in _render_minutes(ctx, org, list(minutes.values())):
+        made.append(_Made(_filed(members), _write(temp, len(made), "pdf", pdf), pages))
+        done += len(members)
+    for p in planned:
         if p.source == "attachment":
             _, data = attachment_data(ctx, p.ref[0])
-            path = temp / f"_{i}.{p.ext}"
-            path.write_bytes(data)
-            made.append(_Made(p, path, 0))
+            made.append(_Made(p, _write(temp, len(made), p.ext, data), 0))
             done += 1
             if done % 20 == 0:
                 _report(progress, done, total, "正在复制附件")
-    for i, p in enumerate(planned):
+    for p in planned:
         if p.source == "register":
             _report(progress, done, total, f"正在导出{p.title}")
-            path = temp / f"_{i}.xlsx"
+            path = temp / f"_{len(made)}.xlsx"
             dated = p.ref[0] != "people"  # the 花名册 is as of today
             export_register(
                 ctx,
@@ -201,45 +201,103 @@ def _make_items(
     return made, skipped, printed
 
 
-def _print_chunk(
-    ctx: AppContext, chunk: list[tuple[int, Planned]], skipped: list[str]
-) -> list[tuple[tuple[int, Planned], int, bytes]]:
-    """Print the chunk in one transaction; when a notice cannot be printed, one by one, naming what failed."""
-    from quzhou_desktop.services.notices.issue import print_notices
+def _write(temp: Path, n: int, ext: str, data: bytes) -> Path:
+    path = temp / f"_{n}.{ext}"
+    path.write_bytes(data)
+    return path
 
-    items = [(p.ref[0], p.ref[1]) for _, p in chunk]
+
+_LABELS = {"register": "登记表", "plan": "方案公示", "resolution": "决议公告", "result": "实施结果公告"}
+
+
+def _filed(members: list[Planned]) -> Planned:
+    """The catalogue item of a group: a matter's notices, its minutes, a month's voucher forms; else the item."""
+    first = members[0]
+    dates = [p.date for p in members if p.date is not None]
+    on = max(dates) if dates else None
+    if first.group.startswith("matter:"):
+        labels = "、".join(dict.fromkeys(_LABELS.get(p.ref[0], "") for p in members))
+        title, kind = f"五议两公开：{first.title}（{labels}）", ItemKind.REGISTER_FORM
+    elif first.group.startswith("minutes:"):
+        title, kind = f"会议记录：{first.title}（{len(members)}次会议）", ItemKind.MINUTES
+    elif first.group.startswith("disclosures:"):
+        if len(members) == 1:
+            return first
+        _, what, period = first.group.split(":", 2)
+        title = f"{what}：{period}（{len(members)}份：{'、'.join(p.title for p in members)}）"
+        return Planned(first.kind, title, on, first.source, first.ref, "pdf", first.group)
+    elif first.group.startswith("vouchers:"):
+        year, month = first.group.removeprefix("vouchers:").split("-")
+        title, kind = f"支出凭证审批单：{year}年{int(month)}月（{len(members)}张）", ItemKind.VOUCHER
+    else:
+        return first
+    return Planned(kind, title, on, first.source, first.ref, "pdf", first.group)
+
+
+def _chunks(groups: dict[str, list[Planned]]) -> list[list[tuple[str, list[Planned]]]]:
+    """Whole groups, about ``CHUNK`` notices a transaction."""
+    out: list[list[tuple[str, list[Planned]]]] = [[]]
+    size = 0
+    for key, members in groups.items():
+        if size >= CHUNK:
+            out.append([])
+            size = 0
+        out[-1].append((key, members))
+        size += len(members)
+    return [c for c in out if c]
+
+
+def _print_chunk(
+    ctx: AppContext, chunk: list[tuple[str, list[Planned]]], skipped: list[str]
+) -> list[tuple[str, list[Planned], bytes, int]]:
+    """Print the chunk in one transaction, a PDF per group; a notice that cannot be printed (found by building
+    it) is named in ``skipped`` and the rest printed."""
+    from quzhou_desktop.services.notices.issue import build_document, print_notices
+
+    pairs = [(key, p) for key, members in chunk for p in members]
     try:
-        issued = print_notices(ctx, items, None, separate=True)
-        return [(c, n.pages, n.pdf) for c, n in zip(chunk, issued, strict=True)]
+        issued = print_notices(
+            ctx, [(p.ref[0], p.ref[1]) for _, p in pairs], None, groups=[k for k, _ in pairs]
+        )
     except QuzhouError:
-        if len(chunk) == 1:
-            raise
-    out = []
-    for c in chunk:
-        try:
-            out += _print_chunk(ctx, [c], skipped)
-        except QuzhouError as exc:
-            skipped.append(f"{c[1].title}：未能打印（{exc}）")
-    return out
+        good = []
+        for key, p in pairs:
+            try:
+                build_document(ctx, p.ref[0], p.ref[1])
+                good.append((key, p))
+            except QuzhouError as exc:
+                skipped.append(f"{_filed([p]).title}（{p.ref[0]}）：未能打印（{exc}）")
+        pairs = good
+        if not pairs:
+            return []
+        issued = print_notices(
+            ctx, [(p.ref[0], p.ref[1]) for _, p in pairs], None, groups=[k for k, _ in pairs]
+        )
+    out: dict[str, tuple[list[Planned], bytes, int]] = {}
+    for (key, p), n in zip(pairs, issued, strict=True):
+        members, pdf, pages = out.get(key, ([], b"", 0))
+        out[key] = ([*members, p], pdf or n.pdf, pages + n.pages)
+    return [(key, members, pdf, pages) for key, (members, pdf, pages) in out.items()]
 
 
 def _render_minutes(
-    ctx: AppContext, org: Org, minutes: list[tuple[int, Planned]]
-) -> list[tuple[tuple[int, Planned], int, bytes]]:
+    ctx: AppContext, org: Org, groups: list[list[Planned]]
+) -> list[tuple[list[Planned], bytes, int]]:
+    """The minutes of each matter's meetings in one PDF."""
     from quzhou_desktop.printing.render import render_many
     from quzhou_desktop.services.notices.fonts import current_fontset
 
-    if not minutes:
+    if not groups:
         return []
     fonts = current_fontset()
     today = ctx.clock.today()
     out = []
     with ctx.read() as s:
-        docs: list[Notice] = [minutes_doc(s, org, p.ref[0], today) for _, p in minutes]
-    for item, doc in zip(minutes, docs, strict=True):
+        docs: list[list[Notice]] = [[minutes_doc(s, org, p.ref[0], today) for p in g] for g in groups]
+    for members, group_docs in zip(groups, docs, strict=True):
         buf = io.BytesIO()
-        pages = render_many([doc], buf, fonts=fonts)[0]
-        out.append((item, pages, buf.getvalue()))
+        pages = sum(render_many(group_docs, buf, fonts=fonts))
+        out.append((members, buf.getvalue(), pages))
     return out
 
 
@@ -258,7 +316,7 @@ def _finish(
     skipped: list[str],
     temp: Path,
     folder_name: str,
-    progress: Progress | None,
+    check: evidence.DatabaseCheck,
 ) -> tuple[int, int, int, int, str, bool]:
     """Number and file the items, write the 卷内目录, the 校验报告, the audit entry and 清单.json."""
     from quzhou_desktop.printing.render import render
@@ -269,8 +327,6 @@ def _finish(
     rules = get_rules(ctx)
     fonts = current_fontset()
     today = ctx.clock.today()
-    _report(progress, 0, 0, "正在校验数据库")
-    check = evidence.verify_database(ctx)
     anchor = [
         f"档案编制时数据库审计日志共{check.entries}条，最后一条为第{check.seq}条，其哈希为 {check.head}。",
         "编制档案本身在审计日志中另记一条（操作“archive.build”），其序号、哈希和全部文件的校验值见清单.json。",

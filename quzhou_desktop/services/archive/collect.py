@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from quzhou_desktop.core.archive import ItemKind
 from quzhou_desktop.core.matters import StepType
 from quzhou_desktop.services.exports.kinds import EXPORT_KINDS
+from quzhou_desktop.services.notices.disclosure import period_label
 from quzhou_desktop.services.notices.records import NOTICE_STEPS
 from quzhou_desktop.store.models import (
     Attachment,
@@ -28,7 +29,7 @@ from quzhou_desktop.store.models import (
     Voucher,
 )
 
-__all__ = ["Planned", "collect"]
+__all__ = ["Collected", "Planned", "collect"]
 
 SHANGHAI = dt.timedelta(hours=8)
 
@@ -61,16 +62,28 @@ class Planned:
     source: str
     ref: tuple[str, ...]
     ext: str
+    group: str = ""  # items of one group are filed as one document (a matter's notices, a matter's minutes)
 
 
 @dataclass
 class Collected:
     items: list[Planned] = field(default_factory=list)
+    records: dict[str, set[str]] = field(default_factory=dict)  # table → ids of the records the archive shows
+
+    def record(self, table: str, rid: str) -> None:
+        self.records.setdefault(table, set()).add(rid)
 
     def add(
-        self, kind: ItemKind, title: str, on: dt.date | None, source: str, ref: tuple[str, ...], ext: str
+        self,
+        kind: ItemKind,
+        title: str,
+        on: dt.date | None,
+        source: str,
+        ref: tuple[str, ...],
+        ext: str,
+        group: str = "",
     ) -> None:
-        self.items.append(Planned(kind, title, on, source, ref, ext))
+        self.items.append(Planned(kind, title, on, source, ref, ext, group))
 
 
 def _within(d: dt.date | None, d1: dt.date, d2: dt.date) -> bool:
@@ -81,9 +94,11 @@ def _step_day(st: MatterStep) -> dt.date | None:
     return st.meeting_date or st.posting_from
 
 
-def _matters(s: Session, vid: str, d1: dt.date, d2: dt.date, out: Collected) -> list[str]:
-    """Registers, plan/resolution/result notices and minutes of the matters with a step in the span; returns
-    the ids of the steps whose attachments belong to the archive."""
+def _matters(
+    s: Session, vid: str, d1: dt.date, d2: dt.date, out: Collected
+) -> dict[str, tuple[str, dt.date | None]]:
+    """Registers, plan/resolution/result notices and minutes of the matters with a step in the span (one group
+    per matter each); returns step id → (name, date) of the steps whose attachments belong to the archive."""
     rows = s.execute(
         select(MatterStep, Matter.title, Matter.id, Matter.run_no)
         .join(Matter, Matter.id == MatterStep.matter_id)
@@ -93,41 +108,32 @@ def _matters(s: Session, vid: str, d1: dt.date, d2: dt.date, out: Collected) -> 
     by_matter: dict[str, tuple[str, list[MatterStep]]] = {}
     for st, title, mid, run in rows:
         by_matter.setdefault(mid, (title + (f"（第{run}轮）" if run > 1 else ""), []))[1].append(st)
-    step_ids: list[str] = []
+    steps_in: dict[str, tuple[str, dt.date | None]] = {}
     for mid, (title, steps) in by_matter.items():
         inside = [st for st in steps if _within(_step_day(st), d1, d2)]
         if not inside:
             continue
         last = max(d for st in inside if (d := _step_day(st)) is not None)
-        out.add(
-            ItemKind.REGISTER_FORM, f"五议两公开登记表：{title}", last, "notice", ("register", mid), "pdf"
-        )
+        out.record("matter", mid)
+        for st in steps:
+            out.record("matter_step", st.id)
+        group = f"matter:{mid}"
+        out.add(ItemKind.REGISTER_FORM, title, last, "notice", ("register", mid), "pdf", group)
         finals = [st for st in reversed(steps) if st.state == "final"]
+        resolve = next((st for st in finals if st.step_type == StepType.RESOLVE.value), None)
         for kind, types in NOTICE_STEPS.items():
             chosen = next((st for t in types for st in finals if st.step_type == t.value), None)
+            if kind == "resolution" and (resolve is None or resolve.passed is not True):
+                continue  # a resolution that did not pass is no 决议公告 (its minutes are filed)
             if chosen is not None and _within(_step_day(chosen), d1, d2):
-                item = ItemKind(kind)
-                out.add(
-                    item,
-                    f"{_NOTICE_TITLES[kind]}：{title}",
-                    _step_day(chosen),
-                    "notice",
-                    (kind, chosen.id),
-                    "pdf",
-                )
+                out.add(ItemKind(kind), title, _step_day(chosen), "notice", (kind, chosen.id), "pdf", group)
         for st in inside:
-            step_ids.append(st.id)
+            steps_in[st.id] = (f"{title}（{StepType(st.step_type).label}）", _step_day(st))
             if st.state == "final" and st.meeting_date is not None and (st.minutes or st.decision_text):
-                label = StepType(st.step_type).label
                 out.add(
-                    ItemKind.MINUTES,
-                    f"会议记录：{title}（{label}）",
-                    st.meeting_date,
-                    "minutes",
-                    (st.id,),
-                    "pdf",
+                    ItemKind.MINUTES, title, st.meeting_date, "minutes", (st.id,), "pdf", f"minutes:{mid}"
                 )
-    return step_ids
+    return steps_in
 
 
 def _disclosure_day(d: Disclosure) -> dt.date:
@@ -143,6 +149,9 @@ def _disclosures(s: Session, vid: str, d1: dt.date, d2: dt.date, out: Collected)
         on = _disclosure_day(d)
         if not _within(on, d1, d2):
             continue
+        out.record("disclosure", d.id)
+        if d.kind in ("resolution", "result") and d.step_id:
+            continue  # printed as the matter's 决议公告 / 实施结果公告, filed with the matter
         if d.category == "finance":
             out.add(ItemKind.FINANCE_DISCLOSURE, d.title, on, "notice", ("finance", d.id), "pdf")
         elif d.kind == "contract":
@@ -151,8 +160,11 @@ def _disclosures(s: Session, vid: str, d1: dt.date, d2: dt.date, out: Collected)
         elif d.kind == "evaluation":
             out.add(ItemKind.EVALUATION, d.title, on, "notice", ("evaluation", d.id), "pdf")
         else:
-            kind = ItemKind.PARTY_DISCLOSURE if d.category == "party" else ItemKind.VILLAGE_DISCLOSURE
-            out.add(kind, d.title, on, "notice", ("disclosure", d.id), "pdf")
+            party = d.category == "party"
+            kind = ItemKind.PARTY_DISCLOSURE if party else ItemKind.VILLAGE_DISCLOSURE
+            period = period_label(d.period_start, d.period_end)
+            group = f"disclosures:{'党务公开' if party else '村务公开'}:{period}" if period else ""
+            out.add(kind, d.title, on, "notice", ("disclosure", d.id), "pdf", group)
 
 
 def _reviews(s: Session, vid: str, d1: dt.date, d2: dt.date, out: Collected) -> None:
@@ -162,6 +174,7 @@ def _reviews(s: Session, vid: str, d1: dt.date, d2: dt.date, out: Collected) -> 
         if not (d1.replace(day=1) <= month <= d2):
             continue
         title = f"村监会月度审核意见书：{r.year}年{r.month}月"
+        out.record("monthly_review", r.id)
         out.add(ItemKind.REVIEW, title, r.meeting_date or month, "notice", ("review", r.id), "pdf")
 
 
@@ -178,6 +191,7 @@ def _vouchers(
     names: dict[str, tuple[str, dt.date]] = {}
     for vid_, number, purpose, on in s.execute(q.order_by(Voucher.voucher_date, Voucher.number)):
         names[vid_] = (f"{number} {purpose}", on)
+        out.record("voucher", vid_)
         if forms:
             out.add(
                 ItemKind.VOUCHER,
@@ -186,6 +200,7 @@ def _vouchers(
                 "notice",
                 ("voucher", vid_),
                 "pdf",
+                f"vouchers:{on:%Y-%m}",
             )
     return names
 
@@ -198,6 +213,7 @@ def _attachments(s: Session, owners: dict[str, tuple[ItemKind, str, dt.date | No
         q = select(Attachment).where(Attachment.owner_id.in_(ids[i : i + 500]), Attachment.active.is_(True))
         for a in s.scalars(q.order_by(Attachment.created_at, Attachment.id)):
             kind, parent, on = owners[a.owner_id]
+            out.record("attachment", a.id)
             words = f"{a.caption or ''}{a.filename}"
             if a.mime.startswith("image/") and any(w in words for w in _PHOTO_WORDS):
                 kind = ItemKind.PHOTO
@@ -208,19 +224,13 @@ def _attachments(s: Session, owners: dict[str, tuple[ItemKind, str, dt.date | No
 
 def collect(
     s: Session, village_id: str, d1: dt.date, d2: dt.date, *, voucher_forms: bool = False
-) -> list[Planned]:
-    """Everything of the village between ``d1`` and ``d2`` (inclusive) that the archive files, registers last."""
+) -> Collected:
+    """Everything of the village between ``d1`` and ``d2`` (inclusive) that the archive files (registers last),
+    and the records it shows, by table."""
     out = Collected()
-    step_ids = _matters(s, village_id, d1, d2, out)
-    owners: dict[str, tuple[ItemKind, str, dt.date | None]] = {}
-    steps = {p.ref[0]: p for p in out.items if p.source == "minutes"}
-    for sid in step_ids:
-        m = steps.get(sid)
-        owners[sid] = (
-            ItemKind.MINUTES,
-            m.title.removeprefix("会议记录：") if m else "五议两公开",
-            m.date if m else None,
-        )
+    owners: dict[str, tuple[ItemKind, str, dt.date | None]] = {
+        sid: (ItemKind.MINUTES, name, on) for sid, (name, on) in _matters(s, village_id, d1, d2, out).items()
+    }
     n = len(out.items)
     _disclosures(s, village_id, d1, d2, out)
     for p in out.items[n:]:
@@ -234,4 +244,5 @@ def collect(
     _attachments(s, owners, out)
     for kind, item in REGISTER_KINDS.items():
         out.add(item, EXPORT_KINDS[kind], d2, "register", (kind,), "xlsx")
-    return out.items
+    out.record("village", village_id)
+    return out

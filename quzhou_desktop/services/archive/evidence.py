@@ -1,7 +1,8 @@
 """What lets an auditor check an archive against the database and the database against the archive.
 
-* ``verify_database``: the full ``verify`` (chain, records, attachments) at the audit entry the archive is built
-  at, as lines users read.
+* ``verify_database``: at the audit entry the archive is built at, the archived records against their audit
+  entries and those entries' hashes (``store.audit.scoped``), or on request the full ``verify`` of the whole
+  database (chain, records, attachments: minutes on a township's ten-year database).
 * ``record_build``: the archive's own audit entry (``archive.build``, entity ``archive``, never a table's name so
   ``verify`` looks for no row behind it) whose after-state holds the village, the span and the digest of every
   file; its sequence number and hash go into the manifest.
@@ -14,13 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.store.audit.chain import Change, append_entries, chain_head
+from quzhou_desktop.store.audit.scoped import verify_records_of
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import new_uuid
 
@@ -34,27 +36,43 @@ ENTITY = "archive"
 @dataclass(frozen=True)
 class DatabaseCheck:
     passed: bool
-    entries: int  # audit entries checked
+    full: bool  # the whole database (``verify``), else the archived records and their audit entries
+    entries: int  # audit entries in the log
+    checked: int  # records (scoped) or audit entries (full) checked
     seq: int  # the chain head checked
     head: str
     problems: tuple[str, ...]
 
     @property
     def summary(self) -> str:
+        if self.full:
+            scope = (f"对整个数据库做了完整校验（与 verify 命令相同）：审计日志共{self.entries}条，哈希链、每条记录与"
+                     "审计日志、附件")  # fmt: skip
+        else:
+            scope = (f"校验了本档案所含的{self.checked}条记录：每条记录与其最后一条审计日志一致，这些审计日志的校验值"
+                     f"重新计算无误、与前一条衔接，以及审计日志的最后一条（全库共{self.entries}条；整个数据库的完整校验"
+                     "请用 verify 命令或编制档案时选择完整校验）")  # fmt: skip
         if self.passed:
-            return (
-                f"数据库校验通过：审计日志共{self.entries}条，哈希链完整，每条记录与审计日志一致，附件完好"
-                f"（校验至审计日志第{self.seq}条）。"
-            )
-        return f"数据库校验未通过：发现{len(self.problems)}个问题（校验至审计日志第{self.seq}条），见下文。"
+            return f"校验通过：{scope}（校验至审计日志第{self.seq}条）。"
+        return (
+            f"校验未通过：{scope}，发现{len(self.problems)}个问题（校验至审计日志第{self.seq}条），见下文。"
+        )
 
 
-def verify_database(ctx: AppContext) -> DatabaseCheck:
+def verify_database(
+    ctx: AppContext, records: Mapping[str, Iterable[str]], *, full: bool = False
+) -> DatabaseCheck:
+    """The full ``verify`` (``full``), or the archived ``records`` (table → ids) and their audit entries."""
     with ctx.db.read_engine.connect() as conn:
         seq, head = chain_head(conn)
-        problems = verify_all(conn)
         entries = int(conn.exec_driver_sql("SELECT count(*) FROM audit_log").scalar() or 0)
-    return DatabaseCheck(not problems, entries, seq, head, tuple(p.message for p in problems))
+        if full:
+            problems = verify_all(conn)
+            checked = entries
+        else:
+            scoped = verify_records_of(conn, records)
+            problems, checked = scoped.problems, scoped.records
+    return DatabaseCheck(not problems, full, entries, checked, seq, head, tuple(p.message for p in problems))
 
 
 def file_sha256(path: Path) -> str:

@@ -74,8 +74,11 @@ def test_the_year_holds_notices_minutes_attachments_registers_and_the_catalogue(
     for name in ("卷内目录.pdf", "卷内目录.xlsx", "校验报告.txt", MANIFEST_NAME):
         assert name in files
     titles = [str(row[1]) for row in _catalogue(r.folder)]
-    for prefix in ("五议两公开登记表：", "会议记录：", "决议公告：", "村监会月度审核意见书：", "附件："):
+    for prefix in ("五议两公开：", "会议记录：", "村监会月度审核意见书：", "附件：", "党务公开：", "村务公开："):
         assert any(t.startswith(prefix) for t in titles), prefix
+    # a matter's notices in one document, its minutes in another
+    assert any(t.startswith("五议两公开：") and "登记表、" in t and "决议公告" in t for t in titles)
+    assert any(t.startswith("会议记录：") and "次会议）" in t for t in titles)
     assert any("合同" in t for t in titles) and any("民主评议" in t for t in titles)
     for register in ("花名册", "支出凭证台账", "收支明细账", "五议两公开台账", "三务公开台账", "村务监督台账",
                      "合同台账", "资产资源台账"):  # fmt: skip
@@ -127,9 +130,10 @@ def test_a_changed_file_no_longer_matches_the_manifest(built: tuple[AppContext, 
 
 # C42: what each item files under, with the default retention periods
 FILED = [
-    ("五议两公开登记表：", "村务管理类", "永久"),
+    ("五议两公开：", "村务管理类", "永久"),
     ("会议记录：", "村务管理类", "永久"),
-    ("决议公告：", "村务管理类", "永久"),
+    ("党务公开：", "党群工作类", "永久"),
+    ("村务公开：", "村务管理类", "永久"),
     ("村监会月度审核意见书：", "村务管理类", "永久"),
     ("花名册", "村务管理类", "永久"),
     ("支出凭证台账", "会计类", "30年"),
@@ -255,3 +259,37 @@ def test_a_failure_half_way_leaves_no_folder_and_no_zip(admin: AppContext, tmp_p
             admin, demo.village_id(admin), span_of(2026), tmp_path, make_zip=True, progress=progress
         )
     assert [p for p in _left(tmp_path) if not p.endswith(".sqlite3") and "sqlite3-" not in p] == []
+
+
+def _tamper(ctx: AppContext, village: str) -> None:
+    """Change a 2026 voucher of ``village`` behind the app's back."""
+    import sqlite3
+
+    assert ctx.db.path is not None
+    con = sqlite3.connect(ctx.db.path)
+    try:
+        con.execute(
+            "UPDATE voucher SET purpose = purpose || '（改）' WHERE id = (SELECT v.id FROM voucher v JOIN village g "
+            "ON g.id = v.village_id WHERE g.name = ? AND v.voucher_date >= '2026-01-01' ORDER BY v.number LIMIT 1)",
+            (village,),
+        )
+        con.commit()
+    finally:
+        con.close()
+
+
+def test_a_record_of_the_archive_changed_outside_the_app_fails_its_check(admin: AppContext, tmp_path: Path) -> None:
+    _tamper(admin, demo.VILLAGE)
+    r = build_archive(admin, demo.village_id(admin), span_of(2026), tmp_path)
+    report = (r.folder / "校验报告.txt").read_text(encoding="utf-8")
+    assert not r.verify_passed and "校验未通过" in report and "数据在本程序之外被修改" in report
+
+
+def test_the_full_check_covers_the_whole_database(admin: AppContext, tmp_path: Path) -> None:
+    _tamper(admin, "上洋村")  # another village: outside this archive
+    vid = demo.village_id(admin)
+    scoped = build_archive(admin, vid, span_of(2026), tmp_path)
+    assert scoped.verify_passed
+    full = build_archive(admin, vid, span_of(2026), tmp_path, full_verify=True)
+    report = (full.folder / "校验报告.txt").read_text(encoding="utf-8")
+    assert not full.verify_passed and "对整个数据库做了完整校验" in report
