@@ -224,7 +224,7 @@ def _filed(members: list[Planned]) -> Planned:
         if len(members) == 1:
             return first
         _, what, period = first.group.split(":", 2)
-        title = f"{what}：{period}（{len(members)}份：{'、'.join(p.title for p in members)}）"
+        title = f"{what}：{period}（{len(members)}份）"
         return Planned(first.kind, title, on, first.source, first.ref, "pdf", first.group)
     elif first.group.startswith("vouchers:"):
         year, month = first.group.removeprefix("vouchers:").split("-")
