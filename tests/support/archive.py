@@ -1,6 +1,6 @@
-"""The demo township with attachments, for the village archive: a scanned invoice on a voucher of the year, a
-photograph of the 公示 on a matter step, a 合同公开 and a 民主评议结果公开, all in 溪口村 (the demo village with
-every kind of record)."""
+"""The demo township with attachments, for the village archive: a scanned invoice on a voucher of the year and a
+photograph of the 公示 on a matter step, both in 溪口村 (the demo village with every kind of record, its 合同公开 and
+民主评议结果公告 included)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from pathlib import Path
 from sqlalchemy import select
 
 from quzhou_desktop.services.demo import DEMO_PASSWORD, DemoClock, build_demo
-from quzhou_desktop.services.disclosures.from_records import create_from_contract, create_from_evaluation
 from quzhou_desktop.services.kernel.attachments import add_attachment
 from quzhou_desktop.services.kernel.auth import login
 from quzhou_desktop.services.kernel.context import AppContext
@@ -19,7 +18,7 @@ from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.matters.files import add_step_scan
 from quzhou_desktop.services.roster.villages import list_villages
 from quzhou_desktop.store.db import Database
-from quzhou_desktop.store.models import Contract, Evaluation, Matter, MatterStep, Voucher
+from quzhou_desktop.store.models import Matter, MatterStep, Voucher
 
 TODAY = date(2026, 11, 24)
 VILLAGE = "溪口村"
@@ -58,16 +57,6 @@ def build(path: Path) -> None:
         add_attachment(ctx, owner_kind="voucher", owner_id=voucher, village_id=vid, perm=Perm.VOUCHER_EDIT,
                        data=INVOICE, filename="发票.pdf")  # fmt: skip
         add_step_scan(ctx, step, PHOTO, "公示现场照片.jpg", caption="方案公示现场照片")
-        with ctx.read() as s:
-            contract = s.scalars(
-                select(Contract.id).where(Contract.village_id == vid).order_by(Contract.number)
-            ).first()
-            evaluation = s.scalars(
-                select(Evaluation.id).where(Evaluation.village_id == vid).order_by(Evaluation.year.desc())
-            ).first()
-        assert contract is not None and evaluation is not None
-        create_from_contract(ctx, contract)  # 合同公开 and 民主评议结果公开, made this year
-        create_from_evaluation(ctx, evaluation)
     finally:
         ctx.db.dispose()
 

@@ -74,12 +74,19 @@ def test_the_year_holds_notices_minutes_attachments_registers_and_the_catalogue(
     for name in ("卷内目录.pdf", "卷内目录.xlsx", "校验报告.txt", MANIFEST_NAME):
         assert name in files
     titles = [str(row[1]) for row in _catalogue(r.folder)]
-    for prefix in ("五议两公开：", "会议记录：", "村监会月度审核意见书：", "附件：", "党务公开：", "村务公开："):
+    for prefix in (
+        "五议两公开：",
+        "会议记录：",
+        "村监会月度审核意见书：",
+        "附件：",
+        "党务公开：",
+        "村务公开：",
+    ):
         assert any(t.startswith(prefix) for t in titles), prefix
     # a matter's notices in one document, its minutes in another
     assert any(t.startswith("五议两公开：") and "登记表、" in t and "决议公告" in t for t in titles)
     assert any(t.startswith("会议记录：") and "次会议）" in t for t in titles)
-    assert any("合同" in t for t in titles) and any("民主评议" in t for t in titles)
+    assert any("工程施工合同》的合同公开" in t for t in titles)
     for register in ("花名册", "支出凭证台账", "收支明细账", "五议两公开台账", "三务公开台账", "村务监督台账",
                      "合同台账", "资产资源台账"):  # fmt: skip
         assert any(p.endswith(f"-{register}.xlsx") for p in files), register
@@ -140,6 +147,7 @@ FILED = [
     ("收支明细账", "会计类", "30年"),
     ("合同台账", "经营管理类", "永久"),
     ("附件：凭证", "会计类", "30年"),
+    ("溪口村关于《村主干道硬化及路灯安装工程施工合同》的合同公开", "基本建设类", "永久"),  # a works contract
     ("附件：", "声像类", "永久"),  # the photograph of the 公示
 ]
 
@@ -176,6 +184,13 @@ def test_a_term_spans_years(admin: AppContext, tmp_path: Path) -> None:
         row[2] for row in _catalogue(r.folder) if not str(row[1]).startswith(("村务档案校验报告", "村监会"))
     ]
     assert dates and all(isinstance(d, datetime) and span_from <= d.date() <= span_to for d in dates)
+
+
+def test_C42_the_year_before_files_its_lease_and_its_review(admin: AppContext, tmp_path: Path) -> None:
+    r = build_archive(admin, demo.village_id(admin), span_of(2025), tmp_path)
+    filed = {(str(row[1]), row[3], row[4]) for row in _catalogue(r.folder)}
+    assert ("溪口村关于《村老会堂租赁合同》的合同公开", "经营管理类", "永久") in filed
+    assert ("溪口村2025年度民主评议结果公告", "村务管理类", "永久") in filed
 
 
 def test_a_second_archive_of_the_same_year_gets_its_own_folder(
@@ -278,7 +293,9 @@ def _tamper(ctx: AppContext, village: str) -> None:
         con.close()
 
 
-def test_a_record_of_the_archive_changed_outside_the_app_fails_its_check(admin: AppContext, tmp_path: Path) -> None:
+def test_a_record_of_the_archive_changed_outside_the_app_fails_its_check(
+    admin: AppContext, tmp_path: Path
+) -> None:
     _tamper(admin, demo.VILLAGE)
     r = build_archive(admin, demo.village_id(admin), span_of(2026), tmp_path)
     report = (r.folder / "校验报告.txt").read_text(encoding="utf-8")

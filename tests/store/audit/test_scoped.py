@@ -12,7 +12,9 @@ from tests.support.world import World, raw_sqlite
 
 
 def _people(world: World, *names: str) -> list[str]:
-    return [add_person(world.admin, world.village_ids[0], PersonFields(name=n, gender="男")).id for n in names]
+    return [
+        add_person(world.admin, world.village_ids[0], PersonFields(name=n, gender="男")).id for n in names
+    ]
 
 
 def _check(world: World, ids: list[str]) -> list[tuple[str, str | None]]:
