@@ -65,8 +65,8 @@ def archive(assets: Assets, repeat: int) -> list[Measurement]:
                     "s", walls, "s", SECONDS, note=made + ". Each run adds its prints and an audit entry to the "
                     "reference DB, as the product does. The 校验报告 checks the archived records against their audit "
                     "entries (store.audit.scoped); the whole-database verify (--full-verify) is not part of this "
-                    "budget. On the shared 2-core machine the wall time is about 3× the process's CPU time at a load "
-                    "average of 8–9."),
+                    "budget. On the shared 2-core machine the wall time depends on the others' load (see the load "
+                    "average above); the CPU time row is the process's own."),
         Measurement("  … of which CPU time of the building process (info: the machine is shared)", "s", cpus, "s",
                     0.0),
         Measurement("  … peak memory of the whole process (VmHWM)", "MB", rss, "MB", MEMORY_MB),
