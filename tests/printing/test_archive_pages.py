@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TypedDict
 
 from quzhou_desktop.printing.archive import CatalogueDoc, CatalogueLine, MinutesDoc, VerifyReportDoc
 from quzhou_desktop.printing.render import render
 from tests.support.pdf import cell_texts, flat, page_texts, pdf_text, pdffonts
 
-ORG = {"organisation": "石梁镇溪口村", "issuer": "溪口村村民委员会", "date": dt.date(2026, 12, 6)}
+
+class Header(TypedDict):
+    organisation: str
+    issuer: str
+    date: dt.date
+
+
+ORG = Header(organisation="石梁镇溪口村", issuer="溪口村村民委员会", date=dt.date(2026, 12, 6))
 
 
 def _lines(n: int) -> tuple[CatalogueLine, ...]:
