@@ -1,0 +1,265 @@
+"""The package file: a zip (stdlib ``zipfile``) that anyone can open with ``unzip`` and read with a JSON viewer.
+
+Members (format version 1, see docs/EXCHANGE.md):
+
+- ``manifest.json``: what the package is (kind, from and to sites, the range of the sender's chain it covers,
+  chain heads before and after, counts, who made it and when) and the SHA-256 of every other member;
+- ``manifest.sig``: the Ed25519 signature of the sender's site key over the exact bytes of ``manifest.json``,
+  base64;
+- ``entries.jsonl``: the audit entries, one JSON object a line, in chain order (``before``/``after`` are the
+  exact canonical JSON texts the entry hash covers); a stub carries only ``seq``, ``prev_hash`` and ``hash``;
+- ``attachments/<sha256>``: the content of each attachment the entries name.
+
+Opening a package checks the members against the manifest; the signature is checked against the key the
+receiver enrolled for the sender (``check_signature``). Any failure is an ``ExchangeRefused`` naming the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from quzhou_desktop.core.exchange import FORMAT, FORMAT_VERSION
+from quzhou_desktop.core.signing import sign, verify
+from quzhou_desktop.services.exchange.errors import ExchangeRefused
+from quzhou_desktop.services.exchange.identity import b64, unb64
+from quzhou_desktop.store.audit.chain import entry_hash
+
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+ENTRIES = "entries.jsonl"
+ATTACHMENTS = "attachments/"
+KINDS = {
+    "report": "上报数据包",
+    "dispatch": "下发数据包",
+    "receipt": "回执",
+    "enrolment": "登记文件",
+    "answer": "应答文件",
+}
+_MAX_MEMBER = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One audit entry as it travels."""
+
+    seq: int
+    prev_hash: str
+    hash: str
+    ts: str | None = None
+    user_id: str | None = None
+    username: str | None = None
+    action: str = ""
+    entity: str = ""
+    entity_id: str = ""
+    before: str | None = None
+    after: str | None = None
+    reason: str | None = None
+    stub: bool = False
+
+    def recomputed(self) -> str:
+        return entry_hash(
+            seq=self.seq,
+            ts=self.ts or "",
+            user_id=self.user_id,
+            username=self.username,
+            action=self.action,
+            entity=self.entity,
+            entity_id=self.entity_id,
+            before_json=self.before,
+            after_json=self.after,
+            reason=self.reason,
+            prev_hash=self.prev_hash,
+        )
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def entry_line(e: Entry) -> str:
+    if e.stub:
+        return _dumps({"seq": e.seq, "prev_hash": e.prev_hash, "hash": e.hash, "stub": True})
+    return _dumps(
+        {
+            "seq": e.seq,
+            "ts": e.ts,
+            "user_id": e.user_id,
+            "username": e.username,
+            "action": e.action,
+            "entity": e.entity,
+            "entity_id": e.entity_id,
+            "before": e.before,
+            "after": e.after,
+            "reason": e.reason,
+            "prev_hash": e.prev_hash,
+            "hash": e.hash,
+        }
+    )
+
+
+def _entry(doc: Mapping[str, Any]) -> Entry:
+    if doc.get("stub"):
+        return Entry(int(doc["seq"]), str(doc["prev_hash"]), str(doc["hash"]), stub=True)
+    return Entry(
+        seq=int(doc["seq"]),
+        prev_hash=str(doc["prev_hash"]),
+        hash=str(doc["hash"]),
+        ts=doc["ts"],
+        user_id=doc["user_id"],
+        username=doc["username"],
+        action=str(doc["action"]),
+        entity=str(doc["entity"]),
+        entity_id=str(doc["entity_id"]),
+        before=doc["before"],
+        after=doc["after"],
+        reason=doc["reason"],
+    )
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_package(
+    out: Path,
+    manifest: dict[str, Any],
+    *,
+    private: bytes,
+    entries_text: str | None = None,
+    attachments: Mapping[str, bytes] | None = None,
+    extra: Mapping[str, bytes] | None = None,
+) -> str:
+    """Write the package to ``out`` (through a temporary file); returns the SHA-256 of the file."""
+    members: dict[str, tuple[bytes, int]] = {}
+    if entries_text is not None:
+        members[ENTRIES] = (entries_text.encode("utf-8"), zipfile.ZIP_DEFLATED)
+    for name, data in (extra or {}).items():
+        members[name] = (data, zipfile.ZIP_DEFLATED)
+    for sha, data in sorted((attachments or {}).items()):
+        members[ATTACHMENTS + sha] = (data, zipfile.ZIP_STORED)  # scans and photos are compressed already
+    doc = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        **manifest,
+        "members": {name: sha256_hex(data) for name, (data, _how) in members.items()},
+    }
+    manifest_bytes = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    signature = b64(sign(private, manifest_bytes)).encode("ascii")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr(MANIFEST, manifest_bytes, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr(SIGNATURE, signature, compress_type=zipfile.ZIP_STORED)
+        for name, (data, how) in members.items():
+            zf.writestr(
+                name, data, compress_type=how, compresslevel=1 if how == zipfile.ZIP_DEFLATED else None
+            )
+    data = buf.getvalue()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".partial")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    return sha256_hex(data)
+
+
+class Package:
+    """An opened package whose members match its manifest (the signature is checked separately)."""
+
+    def __init__(self, label: str, data: bytes) -> None:
+        self.label = label
+        self.data = data
+        self.sha256 = sha256_hex(data)
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            names = [i.filename for i in self._zip.infolist()]
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise self.refused("文件不是数据包（无法按 zip 格式读取），可能已损坏") from exc
+        if len(set(names)) != len(names):
+            raise self.refused("数据包里有重名的内容")
+        if MANIFEST not in names or SIGNATURE not in names:
+            raise self.refused("缺少清单或签名（manifest.json / manifest.sig）")
+        self.manifest_bytes = self._read(MANIFEST)
+        try:
+            self.manifest: dict[str, Any] = json.loads(self.manifest_bytes)
+            self.signature = unb64(self._read(SIGNATURE).decode("ascii").strip())
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise self.refused("清单或签名无法读取") from exc
+        if not isinstance(self.manifest, dict) or self.manifest.get("format") != FORMAT:
+            raise self.refused("清单不是本程序的数据交换格式")
+        if self.manifest.get("version") != FORMAT_VERSION:
+            raise self.refused(
+                f"数据包格式版本为 {self.manifest.get('version')}，本程序只能读取版本 {FORMAT_VERSION}，请先升级程序"
+            )
+        members = self.manifest.get("members")
+        if not isinstance(members, dict) or set(members) != set(names) - {MANIFEST, SIGNATURE}:
+            raise self.refused("清单列出的内容与数据包实际内容不一致")
+        for name, digest in members.items():
+            if sha256_hex(self._read(name)) != digest:
+                raise self.refused(f"“{name}”的内容与清单记录的校验值不符：文件被改动或损坏")
+        for name in members:
+            if name.startswith(ATTACHMENTS) and name[len(ATTACHMENTS) :] != members[name]:
+                raise self.refused(f"附件“{name}”的名称与其内容的校验值不符")
+
+    @classmethod
+    def open(cls, path: Path) -> Package:
+        label = path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ExchangeRefused(file=label, reason="文件无法读取") from exc
+        return cls(label, data)
+
+    def refused(self, reason: str) -> ExchangeRefused:
+        return ExchangeRefused(file=self.label, reason=reason)
+
+    def _read(self, name: str) -> bytes:
+        try:
+            info = self._zip.getinfo(name)
+            if info.file_size > _MAX_MEMBER:
+                raise self.refused(f"“{name}”过大")
+            return self._zip.read(info)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+            raise self.refused(f"“{name}”无法读取：文件已损坏") from exc
+
+    @property
+    def kind(self) -> str:
+        return str(self.manifest.get("kind", ""))
+
+    def field(self, *path: str) -> Any:
+        node: Any = self.manifest
+        for key in path:
+            if not isinstance(node, dict) or key not in node:
+                raise self.refused("清单缺少“" + ".".join(path) + "”")
+            node = node[key]
+        return node
+
+    def check_signature(self, public: bytes) -> None:
+        if not verify(public, self.manifest_bytes, self.signature):
+            raise self.refused("签名与登记的站点密钥不符：数据包被改动，或不是该站点签发的")
+
+    def member(self, name: str) -> bytes:
+        return self._read(name)
+
+    def has(self, name: str) -> bool:
+        return name in self.manifest.get("members", {})
+
+    def entries(self) -> Iterator[Entry]:
+        if not self.has(ENTRIES):
+            return
+        text = self._read(ENTRIES).decode("utf-8")
+        for n, line in enumerate(text.splitlines(), start=1):
+            if not line:
+                continue
+            try:
+                yield _entry(json.loads(line))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise self.refused(f"第{n}行记录无法读取") from exc
+
+    def attachment(self, sha256: str) -> bytes | None:
+        name = ATTACHMENTS + sha256
+        return self._read(name) if self.has(name) else None
