@@ -20,10 +20,11 @@ from quzhou_desktop.commands.argparse_zh import ChineseArgumentParser
 
 def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
     """Each command module's ``register``, in the order the groups appear in ``--help``."""
-    from quzhou_desktop.commands import data, listing, printing, rules, setup, smoke, spreadsheets
+    from quzhou_desktop.commands import data, exchange, listing, printing, rules, setup, smoke, spreadsheets
 
     return (
         data.register,
+        exchange.register,
         listing.register,
         printing.register,
         rules.register,

@@ -18,13 +18,12 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from quzhou_desktop.core.exchange import Head
-from quzhou_desktop.core.signing import verify
 from quzhou_desktop.services.exchange.identity import LocalSite, b64, local_site, site_private_key, unb64
 from quzhou_desktop.services.exchange.package import Package, write_package
 from quzhou_desktop.services.exchange.peers import audit, peer_by_site, site_doc
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.store.audit.chain import norm_value
-from quzhou_desktop.store.audit.verify import Problem
+from quzhou_desktop.store.audit.verify import Problem, verify_receipts
 from quzhou_desktop.store.models import ExchangeFork, ExchangeReceipt, ExchangeSite
 
 STATUS_LABELS = {
@@ -178,24 +177,5 @@ def import_receipt(ctx: AppContext, pkg: Package) -> ReceiptResult:
 
 
 def check_receipts(conn: Connection) -> Iterator[Problem]:
-    """Each kept receipt is still signed by its peer and its acknowledged entry is still in this chain."""
-    rows = conn.exec_driver_sql(
-        "SELECT r.seq, r.hash, r.manifest, r.signature, s.public_key, s.name FROM exchange_receipt r "
-        "JOIN exchange_site s ON s.id = r.peer_id ORDER BY r.seq DESC"
-    ).all()
-    for seq, h, manifest, signature, public, name in rows:
-        if public is None or not verify(unb64(public), manifest.encode("utf-8"), unb64(signature)):
-            yield Problem("anchor", f"{name}的回执（第{seq}条）签名不符：回执被改动")
-            return
-        if seq == 0:
-            continue
-        mine = conn.exec_driver_sql("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).scalar()
-        if mine != h:
-            yield Problem(
-                "anchor",
-                f"{name}的回执证明本站点审计日志第{seq}条曾是 {h[:12]}…，现在"
-                + ("已不存在" if mine is None else f"是 {str(mine)[:12]}…")
-                + "：数据库被恢复到旧备份或历史被改写",
-                seq=seq,
-            )
-            return
+    """The kept receipts against this chain (also part of ``verify``: ``store.audit.verify.verify_receipts``)."""
+    return verify_receipts(conn)

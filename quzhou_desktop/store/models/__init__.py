@@ -19,6 +19,7 @@ from quzhou_desktop.store.models.disclosures import (
     DisclosureItem,
     NoticePrint,
 )
+from quzhou_desktop.store.models.evaluations import Evaluation, EvaluationEntry
 from quzhou_desktop.store.models.exchange import (
     ExchangeAccepted,
     ExchangeConflict,
@@ -27,7 +28,6 @@ from quzhou_desktop.store.models.exchange import (
     ExchangeReceipt,
     ExchangeSite,
 )
-from quzhou_desktop.store.models.evaluations import Evaluation, EvaluationEntry
 from quzhou_desktop.store.models.matters import Matter, MatterStep, StepAmendment, StepAttendance
 from quzhou_desktop.store.models.org import KinLink, Membership, Person, Township, Village
 from quzhou_desktop.store.models.users import UserAccount, UserVillage

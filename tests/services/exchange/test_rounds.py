@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from quzhou_desktop.services.exchange.receipts import receipt_path
 from quzhou_desktop.services.exchange.settle import settle_conflict, settle_fork
@@ -46,21 +46,25 @@ def sites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sites:
     return make_sites(tmp_path)
 
 
+def tbl(model: Any) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def register(world: World, village_id: str) -> dict[str, dict[str, str]]:
     """Every record of the village in the registers, by table and id, as canonical states."""
     out: dict[str, dict[str, str]] = {}
     with world.db.read() as s:
         for model in REGISTERS:
-            table = model.__table__
+            table = tbl(model)
             rows = s.execute(select(table).where(table.c.village_id == village_id)).mappings()
-            out[table.name] = {r["id"]: canonical(row_state(table, dict(r))) or "" for r in rows}  # type: ignore[arg-type]
+            out[table.name] = {r["id"]: canonical(row_state(table, dict(r))) or "" for r in rows}
         vouchers = set(out["voucher"])
-        t = Attachment.__table__
+        t = tbl(Attachment)
         rows = s.execute(select(t)).mappings()
         out["attachment"] = {
-            r["id"]: canonical(row_state(t, dict(r))) or ""
-            for r in rows
-            if r["owner_id"] in vouchers  # type: ignore[arg-type]
+            r["id"]: canonical(row_state(t, dict(r))) or "" for r in rows if r["owner_id"] in vouchers
         }
     return out
 
@@ -118,10 +122,7 @@ def status_of(world: World, voucher_id: str) -> str:
 
 def counts(world: World) -> tuple[int, ...]:
     with world.db.read() as s:
-        return tuple(
-            len(s.execute(select(m.__table__)).all())  # type: ignore[arg-type]
-            for m in (*REGISTERS, Attachment)
-        ) + (len(s.execute(select(Township.__table__)).all()),)  # type: ignore[arg-type]
+        return tuple(len(s.execute(select(tbl(m))).all()) for m in (*REGISTERS, Attachment, Township))
 
 
 def chain_length(world: World) -> int:
@@ -350,7 +351,7 @@ def rezip(
     members = {n: src.read(n) for n in src.namelist()}
     manifest = json.loads(members["manifest.json"])
     if edit_entries:
-        members["entries.jsonl"] = members["entries.jsonl"].replace("150000".encode(), "950000".encode())
+        members["entries.jsonl"] = members["entries.jsonl"].replace(b"150000", b"950000")
         manifest["members"]["entries.jsonl"] = hashlib.sha256(members["entries.jsonl"]).hexdigest()
     if site is not None:
         manifest["from"]["site"] = site
