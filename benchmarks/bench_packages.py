@@ -54,7 +54,14 @@ def _year(db: Any, village_id: str, person_ids: list[str], entries: int, rng: ra
     from sqlalchemy import insert
 
     from quzhou_desktop.store.audit.chain import Actor, Change, append_entries, row_state
-    from quzhou_desktop.store.models import Attachment, AttachmentBlob, Person, Voucher, VoucherEvent, new_uuid
+    from quzhou_desktop.store.models import (
+        Attachment,
+        AttachmentBlob,
+        Person,
+        Voucher,
+        VoucherEvent,
+        new_uuid,
+    )
 
     clerk = Actor(new_uuid(), "wenshu")
     start = datetime(2026, 1, 5, 1, 0)
@@ -80,7 +87,9 @@ def _year(db: Any, village_id: str, person_ids: list[str], entries: int, rng: ra
                      amount_fen=rng.randint(5_000, 3_000_000), funding_source="村集体经营收入", invoice_count=2,
                      submitted_at=at, status="submitted", prepared_by=clerk.user_id)  # fmt: skip
             vouchers.append(v)
-            changes.append(Change("voucher.create", "voucher", v["id"], None, row_state(Voucher.__table__, v)))
+            changes.append(
+                Change("voucher.create", "voucher", v["id"], None, row_state(Voucher.__table__, v))
+            )
             for k, kind in enumerate(("submit", "review", "review")):
                 e = _row(VoucherEvent.__table__, id=new_uuid(), created_at=at, row_version=1, voucher_id=v["id"],
                          village_id=village_id, kind=kind, opinion=None if kind == "submit" else "agree",
@@ -111,7 +120,9 @@ def _year(db: Any, village_id: str, person_ids: list[str], entries: int, rng: ra
                      owner_id=vouchers[i % len(vouchers)]["id"], sha256=sha, filename=f"发票{i}.pdf",
                      mime="application/pdf", size=len(data), caption=None, active=True)  # fmt: skip
             scans.append(a)
-            changes.append(Change("attachment.add", "attachment", a["id"], None, row_state(Attachment.__table__, a)))
+            changes.append(
+                Change("attachment.add", "attachment", a["id"], None, row_state(Attachment.__table__, a))
+            )
         conn.execute(insert(AttachmentBlob), blobs)
         conn.execute(insert(Attachment), scans)
         append_entries(conn, clerk, changes, ts=start)

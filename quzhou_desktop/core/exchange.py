@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 FORMAT = "quzhou-exchange"
 FORMAT_VERSION = 1
@@ -32,8 +32,7 @@ TOWNSHIP_EVENT_KINDS = frozenset({"accept", "return"})
 TOWNSHIP_VOUCHER_COLUMNS = frozenset({"status", "row_version"})
 
 
-@dataclass(frozen=True)
-class Head:
+class Head(NamedTuple):
     """A point of a chain: the entry ``seq`` and its hash (``seq`` 0 is the empty chain)."""
 
     seq: int

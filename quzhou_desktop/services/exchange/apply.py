@@ -55,7 +55,7 @@ from quzhou_desktop.store.models import (
 from quzhou_desktop.store.schema import SCHEMA_HEAD
 
 BATCH_ROWS = 2000
-_IN_CHUNK = 500
+_IN_CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -431,9 +431,18 @@ def _apply(ctx: AppContext, c: _Checked) -> tuple[int, int, Head]:
 
 
 def _current(conn: Connection, table: Table, ids: list[str]) -> dict[str, tuple[dict[str, Any], str]]:
-    out: dict[str, tuple[dict[str, Any], str]] = {}
+    """The present state of those of ``ids`` this site already holds (one indexed probe per chunk first)."""
+    present: list[str] = []
     for i in range(0, len(ids), _IN_CHUNK):
         chunk = ids[i : i + _IN_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        present += [
+            r[0]
+            for r in conn.exec_driver_sql(f"SELECT id FROM {table.name} WHERE id IN ({marks})", tuple(chunk))
+        ]
+    out: dict[str, tuple[dict[str, Any], str]] = {}
+    for i in range(0, len(present), _IN_CHUNK):
+        chunk = present[i : i + _IN_CHUNK]
         for row in conn.execute(select(table).where(table.c.id.in_(chunk))).mappings():
             state = row_state(table, dict(row))
             out[row["id"]] = (state, canonical(state) or "")
@@ -528,12 +537,24 @@ def _write(
 
 
 def _blobs(conn: Connection, pkg: Package, shas: set[str]) -> None:
-    for sha in sorted(shas):
-        if conn.exec_driver_sql("SELECT 1 FROM attachment_blob WHERE sha256 = ?", (sha,)).first():
+    wanted = sorted(shas)
+    have: set[str] = set()
+    for i in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[i : i + _IN_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        have.update(
+            r[0]
+            for r in conn.exec_driver_sql(
+                f"SELECT sha256 FROM attachment_blob WHERE sha256 IN ({marks})", tuple(chunk)
+            )
+        )
+    rows = []
+    for sha in wanted:
+        if sha in have:
             continue
         data = pkg.attachment(sha)
         if data is None:
             raise pkg.refused(f"缺少附件 {sha[:12]}…的内容")
-        conn.exec_driver_sql(
-            "INSERT INTO attachment_blob (sha256, size, data) VALUES (?, ?, ?)", (sha, len(data), data)
-        )
+        rows.append((sha, len(data), data))
+    if rows:
+        conn.exec_driver_sql("INSERT INTO attachment_blob (sha256, size, data) VALUES (?, ?, ?)", rows)
