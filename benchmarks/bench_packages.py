@@ -54,14 +54,11 @@ def _year(db: Any, village_id: str, person_ids: list[str], entries: int, rng: ra
     from sqlalchemy import insert
 
     from quzhou_desktop.store.audit.chain import Actor, Change, append_entries, row_state
-    from quzhou_desktop.store.models import (
-        Attachment,
-        AttachmentBlob,
-        Person,
-        Voucher,
-        VoucherEvent,
-        new_uuid,
-    )
+    from quzhou_desktop.store.models import Base, new_uuid
+
+    tables = Base.metadata.tables
+    person_t, voucher_t, event_t = tables["person"], tables["voucher"], tables["voucher_event"]
+    attachment_t, blob_t = tables["attachment"], tables["attachment_blob"]
 
     clerk = Actor(new_uuid(), "wenshu")
     start = datetime(2026, 1, 5, 1, 0)
@@ -72,42 +69,40 @@ def _year(db: Any, village_id: str, person_ids: list[str], entries: int, rng: ra
         changes: list[Change] = []
         people = []
         for i in range(n_people):
-            p = _row(Person.__table__, id=new_uuid(), created_at=start, row_version=1, village_id=village_id,
+            p = _row(person_t, id=new_uuid(), created_at=start, row_version=1, village_id=village_id,
                      name=f"村民{i:03d}", gender="男" if i % 2 else "女", phone=f"139{i:08d}", group_name=f"第{i % 8 + 1}组",
                      household_head=i % 4 == 0, active=True)  # fmt: skip
             people.append(p)
-            changes.append(Change("person.create", "person", p["id"], None, row_state(Person.__table__, p)))
-        conn.execute(insert(Person), people)
+            changes.append(Change("person.create", "person", p["id"], None, row_state(person_t, p)))
+        conn.execute(insert(person_t), people)
         vouchers, events, updates = [], [], []
         for i in range(n_vouchers):
             at = start + timedelta(hours=6 * i)
-            v = _row(Voucher.__table__, id=new_uuid(), created_at=at, row_version=1, village_id=village_id, year=2026,
+            v = _row(voucher_t, id=new_uuid(), created_at=at, row_version=1, village_id=village_id, year=2026,
                      number=f"{i + 1:04d}", version=1, voucher_date=date(2026, 1, 1) + timedelta(days=i % 360),
                      handler_name="王小明", payee=f"衢州市某某商店{i % 40}", purpose=f"村道维修材料第{i}批",
                      amount_fen=rng.randint(5_000, 3_000_000), funding_source="村集体经营收入", invoice_count=2,
                      submitted_at=at, status="submitted", prepared_by=clerk.user_id)  # fmt: skip
             vouchers.append(v)
-            changes.append(
-                Change("voucher.create", "voucher", v["id"], None, row_state(Voucher.__table__, v))
-            )
+            changes.append(Change("voucher.create", "voucher", v["id"], None, row_state(voucher_t, v)))
             for k, kind in enumerate(("submit", "review", "review")):
-                e = _row(VoucherEvent.__table__, id=new_uuid(), created_at=at, row_version=1, voucher_id=v["id"],
+                e = _row(event_t, id=new_uuid(), created_at=at, row_version=1, voucher_id=v["id"],
                          village_id=village_id, kind=kind, opinion=None if kind == "submit" else "agree",
                          text="票据齐全" if kind == "review" else None, user_id=clerk.user_id,
                          person_id=person_ids[k % len(person_ids)] if person_ids else None, actor_name="监委甲",
                          actor_role="村务监督委员会成员", at=at + timedelta(minutes=k), signature=f"{i:064x}")  # fmt: skip
                 events.append(e)
                 changes.append(Change(f"voucher.{kind}", "voucher_event", e["id"], None,
-                                      row_state(VoucherEvent.__table__, e)))  # fmt: skip
+                                      row_state(event_t, e)))  # fmt: skip
             if i % 10 < 6:
                 after = {**v, "status": "reviewed", "row_version": 2}
                 updates.append(after)
-                changes.append(Change("voucher.review.agree", "voucher", v["id"], row_state(Voucher.__table__, v),
-                                      row_state(Voucher.__table__, after)))  # fmt: skip
-        conn.execute(insert(Voucher), vouchers)
-        conn.execute(insert(VoucherEvent), events)
+                changes.append(Change("voucher.review.agree", "voucher", v["id"], row_state(voucher_t, v),
+                                      row_state(voucher_t, after)))  # fmt: skip
+        conn.execute(insert(voucher_t), vouchers)
+        conn.execute(insert(event_t), events)
         for u in updates:
-            conn.execute(Voucher.__table__.update().where(Voucher.__table__.c.id == u["id"]).values(
+            conn.execute(voucher_t.update().where(voucher_t.c.id == u["id"]).values(
                 status=u["status"], row_version=u["row_version"]))  # fmt: skip
         blobs, scans = [], []
         for i in range(n_scans):
@@ -116,15 +111,13 @@ def _year(db: Any, village_id: str, person_ids: list[str], entries: int, rng: ra
 
             sha = hashlib.sha256(data).hexdigest()
             blobs.append({"sha256": sha, "size": len(data), "data": data})
-            a = _row(Attachment.__table__, id=new_uuid(), created_at=start, row_version=1, owner_kind="voucher",
+            a = _row(attachment_t, id=new_uuid(), created_at=start, row_version=1, owner_kind="voucher",
                      owner_id=vouchers[i % len(vouchers)]["id"], sha256=sha, filename=f"发票{i}.pdf",
                      mime="application/pdf", size=len(data), caption=None, active=True)  # fmt: skip
             scans.append(a)
-            changes.append(
-                Change("attachment.add", "attachment", a["id"], None, row_state(Attachment.__table__, a))
-            )
-        conn.execute(insert(AttachmentBlob), blobs)
-        conn.execute(insert(Attachment), scans)
+            changes.append(Change("attachment.add", "attachment", a["id"], None, row_state(attachment_t, a)))
+        conn.execute(insert(blob_t), blobs)
+        conn.execute(insert(attachment_t), scans)
         append_entries(conn, clerk, changes, ts=start)
 
 
@@ -217,7 +210,7 @@ def measure(net: Network, repeat: int) -> list[Measurement]:
     from quzhou_desktop.services.kernel.context import AppContext
     from quzhou_desktop.store.db import Database
 
-    name, path = net.villages[0]
+    _name, path = net.villages[0]
     ctx = AppContext(Database(path))
     login(ctx, "cunadmin", PASSWORD)
     writes = []
