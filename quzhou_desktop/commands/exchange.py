@@ -33,7 +33,12 @@ def register(sub: Subcommands) -> None:
         + "；".join(f"{k} {v}" for k, v in ACTIONS.items())
         + "。数据包格式见 docs/EXCHANGE.md。",
     )
-    p.add_argument("action", choices=list(ACTIONS), metavar="动作", help="、".join(ACTIONS))
+    p.add_argument(
+        "action",
+        choices=list(ACTIONS),
+        metavar="动作",
+        help="要做的事：" + "；".join(f"{k} {v}" for k, v in ACTIONS.items()),
+    )
     p.add_argument(
         "files", nargs="*", metavar="文件", help="join/accept：登记或应答文件；import：数据包和回执"
     )
