@@ -18,6 +18,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -490,23 +491,24 @@ def _write(
     for entity, rows in inserts.items():
         table = tables[entity]
         cols = [col.name for col in table.columns]
+        rows.sort(key=itemgetter(0))
+        pick = itemgetter(*cols)
         try:
-            values = [tuple(state[k] for k in cols) for _rid, state in rows]
+            values = [pick(state) for _rid, state in rows]
         except KeyError as exc:
             raise c.pkg.refused(f"数据表“{entity}”的记录缺少字段 {exc}") from exc
         conn.exec_driver_sql(
             f"INSERT INTO {entity} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", values
         )
-        pairs = sorted(zip((rid for rid, _ in rows), values, strict=True))
-        for i in range(0, len(pairs), BATCH_ROWS):
-            part = pairs[i : i + BATCH_ROWS]
+        for i in range(0, len(values), BATCH_ROWS):
+            part = values[i : i + BATCH_ROWS]
             append_batch(
                 conn,
                 actor,
                 action="exchange.apply",
                 table=entity,
-                first_id=part[0][0],
-                after_json=batch_json(cols, {}, [v for _rid, v in part]),
+                first_id=rows[i][0],
+                after_json=batch_json(cols, {}, part),
                 reason=reason,
                 when=now,
             )

@@ -21,9 +21,10 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+import msgspec
 
 from quzhou_desktop.core.exchange import FORMAT, FORMAT_VERSION
 from quzhou_desktop.core.signing import sign, verify
@@ -45,8 +46,7 @@ KINDS = {
 _MAX_MEMBER = 512 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One audit entry as it travels."""
 
     seq: int
@@ -62,8 +62,29 @@ class Entry:
     after: str | None = None
     reason: str | None = None
     stub: bool = False
+    line: str | None = None  # the line it was read from (its hash covers all but the last field)
+
+    def payload(self) -> list[Any]:
+        """What the entry hash covers, in ``store.audit.chain.entry_hash``'s order."""
+        return [
+            self.seq,
+            self.ts or "",
+            self.user_id,
+            self.username,
+            self.action,
+            self.entity,
+            self.entity_id,
+            self.before,
+            self.after,
+            self.reason,
+            self.prev_hash,
+        ]
 
     def recomputed(self) -> str:
+        """The entry's hash from its fields: the SHA-256 of the line as read, minus its last field (written by
+        ``entry_line`` that text is exactly the payload ``entry_hash`` hashes), else computed afresh."""
+        if self.line is not None and self.line.endswith(f',"{self.hash}"]'):
+            return hashlib.sha256((self.line[: -len(self.hash) - 4] + "]").encode("utf-8")).hexdigest()
         return entry_hash(
             seq=self.seq,
             ts=self.ts or "",
@@ -80,45 +101,28 @@ class Entry:
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_decode_lines = msgspec.json.Decoder(list[list[Any]]).decode
 
 
 def entry_line(e: Entry) -> str:
+    """One line of ``entries.jsonl``: a JSON array ``[seq, ts, user_id, username, action, entity, entity_id,
+    before, after, reason, prev_hash, hash]`` (the first eleven are what the hash covers, written exactly as
+    ``entry_hash`` writes them), or ``[seq, prev_hash, hash]`` for a stub."""
     if e.stub:
-        return _dumps({"seq": e.seq, "prev_hash": e.prev_hash, "hash": e.hash, "stub": True})
-    return _dumps(
-        {
-            "seq": e.seq,
-            "ts": e.ts,
-            "user_id": e.user_id,
-            "username": e.username,
-            "action": e.action,
-            "entity": e.entity,
-            "entity_id": e.entity_id,
-            "before": e.before,
-            "after": e.after,
-            "reason": e.reason,
-            "prev_hash": e.prev_hash,
-            "hash": e.hash,
-        }
-    )
+        return _dumps([e.seq, e.prev_hash, e.hash])
+    return _dumps([*e.payload(), e.hash])
 
 
-def _entry(doc: Mapping[str, Any]) -> Entry:
-    if doc.get("stub"):
-        return Entry(int(doc["seq"]), str(doc["prev_hash"]), str(doc["hash"]), stub=True)
+def _entry(doc: list[Any], line: str | None) -> Entry:
+    if len(doc) == 3:
+        return Entry(int(doc[0]), str(doc[1]), str(doc[2]), stub=True)
+    if len(doc) != 12:
+        raise ValueError("fields")
+    seq, ts, user_id, username, action, entity, entity_id, before, after, reason, prev, h = doc
+    if not all(isinstance(x, str) for x in (ts, action, entity, entity_id, prev, h)) or type(seq) is not int:
+        raise ValueError("types")
     return Entry(
-        seq=int(doc["seq"]),
-        prev_hash=str(doc["prev_hash"]),
-        hash=str(doc["hash"]),
-        ts=doc["ts"],
-        user_id=doc["user_id"],
-        username=doc["username"],
-        action=str(doc["action"]),
-        entity=str(doc["entity"]),
-        entity_id=str(doc["entity_id"]),
-        before=doc["before"],
-        after=doc["after"],
-        reason=doc["reason"],
+        seq, prev, h, ts, user_id, username, action, entity, entity_id, before, after, reason, False, line
     )
 
 
@@ -254,14 +258,14 @@ class Package:
         text = self._read(ENTRIES).decode("utf-8")
         lines = [line for line in text.splitlines() if line]
         try:  # one parse of the whole member (far fewer calls than one per line)
-            docs = json.loads("[" + ",".join(lines) + "]")
-            return iter([_entry(d) for d in docs])
-        except (ValueError, KeyError, TypeError):
+            docs = _decode_lines("[" + ",".join(lines) + "]")
+            return iter([_entry(d, line) for d, line in zip(docs, lines, strict=True)])
+        except (msgspec.DecodeError, ValueError, TypeError):
             pass
         for n, line in enumerate(lines, start=1):  # name the line that does not read
             try:
-                _entry(json.loads(line))
-            except (ValueError, KeyError, TypeError) as exc:
+                _entry(json.loads(line), line)
+            except (ValueError, TypeError) as exc:
                 raise self.refused(f"第{n}行记录无法读取") from exc
         raise self.refused("记录无法读取")
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from quzhou_desktop.services.exchange.package import Entry
 from quzhou_desktop.store.audit.batch import BATCH_SUFFIX, BatchDoc
 from quzhou_desktop.store.audit.chain import canonical
+
+_decode = msgspec.json.Decoder(dict[str, Any]).decode
 
 
 @dataclass(frozen=True)
@@ -31,5 +34,5 @@ def changes_of(entry: Entry) -> Iterator[RecordChange]:
         for rid, state in BatchDoc(entry.seq, entry.after).ids_and_states():
             yield RecordChange(table, rid, None, state, canonical(state) or "", entry.seq)
         return
-    before = json.loads(entry.before) if entry.before is not None else None
-    yield RecordChange(entry.entity, entry.entity_id, before, json.loads(entry.after), entry.after, entry.seq)
+    before = _decode(entry.before) if entry.before is not None else None
+    yield RecordChange(entry.entity, entry.entity_id, before, _decode(entry.after), entry.after, entry.seq)

@@ -18,7 +18,7 @@ from quzhou_desktop.services.exchange.package import Entry, Package, entry_line,
 KEY = new_keypair()
 ENTRY = Entry(1, "0" * 64, "", "2026-11-24 02:00:00.000000", "u", "wenshu", "person.create", "person", "p1", None,
               '{"id":"p1","name":"张三"}', None)  # fmt: skip
-ENTRY = Entry(**{**ENTRY.__dict__, "hash": ENTRY.recomputed()})
+ENTRY = ENTRY._replace(hash=ENTRY.recomputed())
 
 
 def make(tmp_path: Path, **manifest: object) -> Path:
@@ -45,11 +45,15 @@ def test_standard_tools_read_it(tmp_path: Path) -> None:
     for name, digest in manifest["members"].items():
         assert hashlib.sha256(zf.read(name)).hexdigest() == digest
     assert verify(KEY.public, manifest_bytes, base64.b64decode(zf.read("manifest.sig")))
-    line = json.loads(zf.read("entries.jsonl").decode("utf-8").splitlines()[0])
-    assert line["after"] == '{"id":"p1","name":"张三"}' and line["hash"] == ENTRY.hash
+    text = zf.read("entries.jsonl").decode("utf-8").splitlines()[0]
+    line = json.loads(text)
+    assert line[8] == '{"id":"p1","name":"张三"}' and line[11] == ENTRY.hash
+    # the hash covers the line's first eleven fields exactly as written
+    assert hashlib.sha256((text[: -len(ENTRY.hash) - 4] + "]").encode()).hexdigest() == ENTRY.hash
     pkg = Package.open(path)
     pkg.check_signature(KEY.public)
-    assert list(pkg.entries()) == [ENTRY]
+    [read] = pkg.entries()
+    assert read._replace(line=None) == ENTRY and read.recomputed() == ENTRY.hash
     assert pkg.attachment(sha) == b"%PDF scan"
 
 
