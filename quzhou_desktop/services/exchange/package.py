@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -44,6 +45,19 @@ KINDS = {
     "answer": "应答文件",
 }
 _MAX_MEMBER = 512 * 1024 * 1024
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+# What zipfile raises on a damaged or unusual file (NotImplementedError: a flag it does not support,
+# RuntimeError: an encrypted member).
+_DAMAGED = (
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ValueError,
+    EOFError,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+)
 
 
 class Entry(NamedTuple):
@@ -130,6 +144,24 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def container(members: Mapping[str, bytes]) -> bytes:
+    """The zip holding ``members``, written one way only: the manifest and its signature first, then the other
+    members in name order, each stored (not compressed) with the same fixed date and attributes. A reader can
+    make the same bytes again from the members, so a byte changed anywhere in the file is noticed."""
+    order = [MANIFEST, SIGNATURE, *sorted(n for n in members if n not in (MANIFEST, SIGNATURE))]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
+        for name in order:
+            if name not in members:
+                continue
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED
+            zf.writestr(info, members[name])
+    return buf.getvalue()
+
+
 def write_package(
     out: Path,
     manifest: dict[str, Any],
@@ -140,30 +172,22 @@ def write_package(
     extra: Mapping[str, bytes] | None = None,
 ) -> str:
     """Write the package to ``out`` (through a temporary file); returns the SHA-256 of the file."""
-    members: dict[str, tuple[bytes, int]] = {}
+    members: dict[str, bytes] = {}
     if entries_text is not None:
-        members[ENTRIES] = (entries_text.encode("utf-8"), zipfile.ZIP_DEFLATED)
-    for name, data in (extra or {}).items():
-        members[name] = (data, zipfile.ZIP_DEFLATED)
-    for sha, data in sorted((attachments or {}).items()):
-        members[ATTACHMENTS + sha] = (data, zipfile.ZIP_STORED)  # scans and photos are compressed already
+        members[ENTRIES] = entries_text.encode("utf-8")
+    members.update(extra or {})
+    for sha, data in (attachments or {}).items():
+        members[ATTACHMENTS + sha] = data
     doc = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         **manifest,
-        "members": {name: sha256_hex(data) for name, (data, _how) in members.items()},
+        "members": {name: sha256_hex(data) for name, data in sorted(members.items())},
     }
     manifest_bytes = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-    signature = b64(sign(private, manifest_bytes)).encode("ascii")
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr(MANIFEST, manifest_bytes, compress_type=zipfile.ZIP_DEFLATED)
-        zf.writestr(SIGNATURE, signature, compress_type=zipfile.ZIP_STORED)
-        for name, (data, how) in members.items():
-            zf.writestr(
-                name, data, compress_type=how, compresslevel=1 if how == zipfile.ZIP_DEFLATED else None
-            )
-    data = buf.getvalue()
+    members[MANIFEST] = manifest_bytes
+    members[SIGNATURE] = b64(sign(private, manifest_bytes)).encode("ascii")
+    data = container(members)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".partial")
     tmp.write_bytes(data)
@@ -181,7 +205,7 @@ class Package:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             names = [i.filename for i in self._zip.infolist()]
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except _DAMAGED as exc:
             raise self.refused("文件不是数据包（无法按 zip 格式读取），可能已损坏") from exc
         if len(set(names)) != len(names):
             raise self.refused("数据包里有重名的内容")
@@ -202,9 +226,13 @@ class Package:
         members = self.manifest.get("members")
         if not isinstance(members, dict) or set(members) != set(names) - {MANIFEST, SIGNATURE}:
             raise self.refused("清单列出的内容与数据包实际内容不一致")
+        contents = {MANIFEST: self.manifest_bytes, SIGNATURE: self._read(SIGNATURE)}
         for name, digest in members.items():
-            if sha256_hex(self._read(name)) != digest:
+            contents[name] = self._read(name)
+            if sha256_hex(contents[name]) != digest:
                 raise self.refused(f"“{name}”的内容与清单记录的校验值不符：文件被改动或损坏")
+        if container(contents) != data:
+            raise self.refused("文件的结构与其内容不符（zip 的目录或文件头被改动）")
         for name in members:
             if name.startswith(ATTACHMENTS) and name[len(ATTACHMENTS) :] != members[name]:
                 raise self.refused(f"附件“{name}”的名称与其内容的校验值不符")
@@ -227,7 +255,7 @@ class Package:
             if info.file_size > _MAX_MEMBER:
                 raise self.refused(f"“{name}”过大")
             return self._zip.read(info)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+        except _DAMAGED as exc:
             raise self.refused(f"“{name}”无法读取：文件已损坏") from exc
 
     @property

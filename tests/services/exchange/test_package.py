@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import json
 import zipfile
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 
 from quzhou_desktop.core.signing import new_keypair, verify
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
-from quzhou_desktop.services.exchange.package import Entry, Package, entry_line, write_package
+from quzhou_desktop.services.exchange.package import Entry, Package, container, entry_line, write_package
 
 KEY = new_keypair()
 ENTRY = Entry(1, "0" * 64, "", "2026-11-24 02:00:00.000000", "u", "wenshu", "person.create", "person", "p1", None,
@@ -65,12 +64,8 @@ def _rezip(path: Path, change: dict[str, bytes | None]) -> Path:
             members.pop(name)
         else:
             members[name] = data
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for n, d in members.items():
-            zf.writestr(n, d)
     out = path.with_name("改.zip")
-    out.write_bytes(buf.getvalue())
+    out.write_bytes(container(members))
     return out
 
 
@@ -98,6 +93,18 @@ def test_another_format_version_is_refused(tmp_path: Path) -> None:
     manifest["version"] = 2
     with pytest.raises(ExchangeRefused, match="版本为 2"):
         Package.open(_rezip(path, {"manifest.json": json.dumps(manifest).encode()}))
+
+
+def test_the_file_is_made_one_way_only(tmp_path: Path) -> None:
+    path = make(tmp_path)
+    data = path.read_bytes()
+    members = {n: zipfile.ZipFile(path).read(n) for n in zipfile.ZipFile(path).namelist()}
+    assert container(members) == data  # a reader can make the same bytes from the members
+    for at in range(0, len(data), 7):  # so every single changed byte is refused
+        flipped = bytearray(data)
+        flipped[at] ^= 0x20
+        with pytest.raises(ExchangeRefused):
+            Package("x.zip", bytes(flipped))
 
 
 def test_a_signature_by_another_key_is_refused(tmp_path: Path) -> None:

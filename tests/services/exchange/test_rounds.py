@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Table, select
 
+from quzhou_desktop.services.exchange.package import container
 from quzhou_desktop.services.exchange.receipts import receipt_path
 from quzhou_desktop.services.exchange.settle import settle_conflict, settle_fork
 from quzhou_desktop.services.exchange.status import exchange_status, list_conflicts, list_forks
@@ -322,10 +323,12 @@ def test_refusals_apply_nothing(sites: Sites, tmp_path: Path) -> None:
         assert (counts(sites.township), chain_length(sites.township)) == before
 
     # a flipped byte anywhere: the zip or a member's digest no longer checks
-    for at in (len(data) // 3, len(data) // 2, len(data) - 30):
+    for at in range(7, len(data), max(1, len(data) // 16)):
         flipped = bytearray(data)
         flipped[at] ^= 0x01
         refused(f"flipped-{at}.zip", bytes(flipped), "")
+    # a member's bytes rewritten as a plain zip tool would: the container no longer matches its content
+    refused("rezipped.zip", plain_rezip(data), "结构")
     # a member changed and its digest updated: the manifest no longer matches its signature
     refused("edited.zip", rezip(data, edit_entries=True), "签名")
     # signed by a key the township never enrolled
@@ -333,6 +336,8 @@ def test_refusals_apply_nothing(sites: Sites, tmp_path: Path) -> None:
     refused("stranger.zip", rezip(data, sign_with=lambda m: b64(sign(other.private, m))), "签名")
     refused("unknown-site.zip", rezip(data, site="00000000-0000-0000-0000-000000000000"), "未在本站点登记")
     refused("not-a-package.zip", b"hello", "不是数据包")
+    # signed with the village's own key, but an entry no longer matches its hash
+    refused("resigned.zip", resign(xk, data), "与其校验值不符")
     # the good package still applies
     assert sites.at_township(good)[0].status == "applied"
     sites.at("溪口村", receipt_path(good))
@@ -358,11 +363,31 @@ def rezip(
     members["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
     if sign_with is not None:
         members["manifest.sig"] = sign_with(members["manifest.json"]).encode()
+    return container(members)  # a well-made zip, so the check that fails is the one meant
+
+
+def plain_rezip(data: bytes) -> bytes:
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        for n, d in members.items():
-            zf.writestr(n, d)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for n in src.namelist():
+            zf.writestr(n, src.read(n))
     return out.getvalue()
+
+
+def resign(village: World, data: bytes) -> bytes:
+    """The package with one entry's amount changed, re-signed with the village's real site key."""
+    from quzhou_desktop.core.signing import sign
+    from quzhou_desktop.services.exchange.identity import b64, local_site, site_private_key
+
+    with village.db.read() as s:
+        site = local_site(s)
+    assert site is not None
+    private = site_private_key(site)
+    return rezip(data, edit_entries=True, sign_with=lambda m: b64(sign(private, m)))
 
 
 def test_a_rewritten_history_below_a_receipt_is_caught_by_verify(sites: Sites) -> None:
