@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.core.exchange import (
     Head,
     Placement,
@@ -112,6 +113,9 @@ def import_files(ctx: AppContext, paths: Sequence[Path]) -> list[ImportResult]:
             results.append(import_package(ctx, pkg, receipt_dir=path.parent))
         except ExchangeRefused as exc:
             results.append(ImportResult(pkg.label, pkg.kind, "refused", str(exc)))
+        except QuzhouError as exc:  # e.g. a village's clerk importing another village's package
+            refused = ExchangeRefused(file=pkg.label, reason=str(exc))
+            results.append(ImportResult(pkg.label, pkg.kind, "refused", str(refused)))
     return results
 
 
@@ -195,6 +199,8 @@ def _check(ctx: AppContext, pkg: Package) -> _Checked:
         if peer is None or peer.public_key is None or peer.state != "enrolled":
             raise pkg.refused(f"发送方“{pkg.field('from', 'name')}”未在本站点登记（签名密钥未知）")
         pkg.check_signature(unb64(peer.public_key))
+        if me.kind == "township" and peer.village_id is not None:
+            ctx.require(Perm.EXCHANGE, peer.village_id)
         if pkg.field("to", "site") != me.site_id:
             raise pkg.refused(f"这个数据包是发给“{pkg.field('to', 'name')}”的，不是本站点")
         wanted = "report" if me.kind == "township" else "dispatch"

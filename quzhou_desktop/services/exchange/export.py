@@ -111,7 +111,11 @@ def _ready(ctx: AppContext, to: str) -> tuple[LocalSite, ExchangeSite]:
         if me is None:
             raise ExchangeNotReady(reason="本数据库还没有站点身份：请先完成登记（乡镇登记村，或作为村安装）")
         peer = find_peer(s, to)
-        return me, peer
+    if me.kind == "township" and peer.village_id is not None:
+        ctx.require(
+            Perm.EXCHANGE, peer.village_id
+        )  # a village's clerk at the township: only for their village
+    return me, peer
 
 
 def plan_export(ctx: AppContext, *, to: str) -> ExportPlan:

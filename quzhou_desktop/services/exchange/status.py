@@ -165,6 +165,9 @@ def exchange_status(ctx: AppContext) -> ExchangeStatus:
             )
             for p in s.scalars(select(ExchangeSite).where(ExchangeSite.is_self.is_(False)))
         ]
+    visible = ctx.visible_village_ids()
+    if visible is not None:
+        peers = [p for p in peers if p.village_id is None or p.village_id in visible]
     peers.sort(key=lambda p: (-p.attention, p.name))
     return ExchangeStatus(site, peers)
 

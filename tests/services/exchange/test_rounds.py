@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Table, select
 
+from quzhou_desktop.services.exchange.apply import import_files
 from quzhou_desktop.services.exchange.package import container
 from quzhou_desktop.services.exchange.receipts import receipt_path
 from quzhou_desktop.services.exchange.settle import settle_conflict, settle_fork
@@ -21,7 +22,7 @@ from quzhou_desktop.services.exchange.status import exchange_status, list_confli
 from quzhou_desktop.services.kernel.attachments import add_attachment
 from quzhou_desktop.services.kernel.auth import load_current_user
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.kernel.roles import Perm, Role
 from quzhou_desktop.services.vouchers.flow import (
     accept_voucher,
     deliver_voucher,
@@ -338,6 +339,10 @@ def test_refusals_apply_nothing(sites: Sites, tmp_path: Path) -> None:
     refused("not-a-package.zip", b"hello", "不是数据包")
     # signed with the village's own key, but an entry no longer matches its hash
     refused("resigned.zip", resign(xk, data), "与其校验值不符")
+    # a clerk of the other village, at the township, may not import it
+    clerk = sites.township.new_user("shangyang", Role.CLERK, [sites.villages["上洋村"].village_ids[0]])
+    [r] = import_files(clerk, [good])
+    assert r.status == "refused" and "不能代表这个村" in r.message
     # the good package still applies
     assert sites.at_township(good)[0].status == "applied"
     sites.at("溪口村", receipt_path(good))
