@@ -123,6 +123,25 @@ def import_file(ctx: AppContext, path: Path) -> ImportResult:
     return import_files(ctx, [path])[0]
 
 
+def _receipt(
+    ctx: AppContext, c: _Checked, status: str, accepted: Head, out: Path, **extra: Any
+) -> Path | None:
+    """Write the receipt; a folder that cannot be written (a write-protected stick) is not an error of the
+    import: the data is in, and importing the same package again writes the receipt (and changes nothing)."""
+    try:
+        return write_receipt(
+            ctx, c.me, _peer(ctx, c), c.pkg, status=status, accepted=accepted, out=out, extra=extra
+        )
+    except OSError:
+        return None
+
+
+def _no_receipt(out: Path) -> str:
+    return (
+        f"；回执无法写入 {out.parent}（文件夹只读或已满），请把数据包复制到可写的文件夹再导入一次以生成回执"
+    )
+
+
 def import_package(ctx: AppContext, pkg: Package, *, receipt_dir: Path) -> ImportResult:
     if pkg.kind == "receipt":
         r = import_receipt(ctx, pkg)
@@ -134,14 +153,20 @@ def import_package(ctx: AppContext, pkg: Package, *, receipt_dir: Path) -> Impor
     placement = place(c.accepted, c.after, c.last, [Head(e.seq, e.hash) for e in c.entries], _known(ctx, c))
     out = receipt_path(receipt_dir / pkg.label)
     if placement.standing is Standing.DUPLICATE:
-        rp = write_receipt(ctx, c.me, _peer(ctx, c), pkg, status="duplicate", accepted=c.accepted, out=out)
+        rp = _receipt(ctx, c, "duplicate", c.accepted, out)
+        note = "" if rp else _no_receipt(out)
         return ImportResult(
-            pkg.label, pkg.kind, "duplicate", f"{pkg.label}：已导入过，未作修改", c.peer_name, receipt=rp
+            pkg.label,
+            pkg.kind,
+            "duplicate",
+            f"{pkg.label}：已导入过，未作修改{note}",
+            c.peer_name,
+            receipt=rp,
         )
     if placement.standing is Standing.GAP:
         assert placement.missing is not None
         _wait(ctx, c)
-        rp = write_receipt(ctx, c.me, _peer(ctx, c), pkg, status="waiting", accepted=c.accepted, out=out)
+        rp = _receipt(ctx, c, "waiting", c.accepted, out)
         return ImportResult(
             pkg.label,
             pkg.kind,
@@ -153,18 +178,9 @@ def import_package(ctx: AppContext, pkg: Package, *, receipt_dir: Path) -> Impor
     if placement.standing is Standing.FORK:
         return _fork(ctx, c, placement, out)
     records, conflicts, accepted = _apply(ctx, c)
-    rp = write_receipt(
-        ctx,
-        c.me,
-        _peer(ctx, c),
-        pkg,
-        status="applied",
-        accepted=accepted,
-        out=out,
-        extra={"conflicts": conflicts},
-    )
+    rp = _receipt(ctx, c, "applied", accepted, out, conflicts=conflicts)
     fresh = sum(1 for e in c.entries if e.seq > c.accepted.seq)
-    note = f"，{conflicts}处冲突待处理" if conflicts else ""
+    note = (f"，{conflicts}处冲突待处理" if conflicts else "") + ("" if rp else _no_receipt(out))
     then = tuple(_follow_ups(ctx, c.peer_id, receipt_dir))
     return ImportResult(
         pkg.label,
@@ -324,9 +340,7 @@ def _fork(ctx: AppContext, c: _Checked, p: Placement, out: Path) -> ImportResult
         "common_seq": p.common.seq,
         "common_hash": p.common.hash,
     }
-    rp = write_receipt(
-        ctx, c.me, _peer(ctx, c), c.pkg, status="fork", accepted=c.accepted, out=out, extra={"fork": fork}
-    )
+    rp = _receipt(ctx, c, "fork", c.accepted, out, fork=fork)
     message = (
         f"{c.pkg.label} 未导入：{c.peer_name}的历史与本站点已接收的不一致（分叉）。本站点已接收到第{c.accepted.seq}条"
         f"（{c.accepted.hash[:12]}…），数据包第{p.theirs.seq}条是 {p.theirs.hash[:12]}…，最后一致的是第{p.common.seq}条"

@@ -113,6 +113,18 @@ def import_receipt(ctx: AppContext, pkg: Package) -> ReceiptResult:
         peer = s.get_one(ExchangeSite, peer_id)
         if status == "fork" or not holds:
             fork = pkg.manifest.get("fork") or {}
+            known = s.scalars(
+                select(ExchangeFork).where(
+                    ExchangeFork.peer_id == peer.id,
+                    ExchangeFork.side == "ours",
+                    ExchangeFork.package_sha256 == package_sha,
+                    ExchangeFork.accepted_seq == head.seq,
+                )
+            ).first()
+            if known is not None:
+                return ReceiptResult(
+                    pkg.label, peer_name, status, head.seq, f"回执 {pkg.label} 已导入过，未作修改", True
+                )
             s.add(
                 ExchangeFork(
                     peer_id=peer.id,
