@@ -15,9 +15,15 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from quzhou_desktop.services.contracts.query import ContractDetail
 from quzhou_desktop.services.demo import DEMO_PASSWORD, build_demo
+from quzhou_desktop.services.disclosures.disclosure import DisclosureInfo
+from quzhou_desktop.services.disclosures.feedback import FeedbackInfo
 from quzhou_desktop.services.kernel.auth import login
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.matters.matter import MatterDetail
+from quzhou_desktop.services.roster.people import MembershipRow
+from quzhou_desktop.services.vouchers.voucher import VoucherRow
 from quzhou_desktop.store.db import Database
 
 
@@ -60,7 +66,7 @@ class Env:
         allowed = [v for v in villages if user.village_ids is None or v.id in user.village_ids]
         return allowed[0].id
 
-    def matter(self, status: str = "in_progress"):  # type: ignore[no-untyped-def]
+    def matter(self, status: str = "in_progress") -> MatterDetail:
         from quzhou_desktop.services.matters.matter import get_matter
         from quzhou_desktop.services.matters.query import MatterFilter, list_matters
 
@@ -68,21 +74,21 @@ class Env:
         rows = [r for r in rows if get_matter(self.clerk, r.id).final_steps] or rows
         return get_matter(self.clerk, rows[0].id)
 
-    def voucher(self, status: str | None = None):  # type: ignore[no-untyped-def]
+    def voucher(self, status: str | None = None) -> VoucherRow:
         from quzhou_desktop.services.vouchers.query import list_vouchers
         from quzhou_desktop.services.vouchers.voucher import VoucherFilter
 
         flt = VoucherFilter(statuses=frozenset({status}) if status else frozenset())
         return list_vouchers(self.admin, flt)[0]
 
-    def disclosure(self):  # type: ignore[no-untyped-def]
+    def disclosure(self) -> DisclosureInfo:
         from quzhou_desktop.services.disclosures.disclosure import get_disclosure
         from quzhou_desktop.services.disclosures.register import DisclosureFilter, list_disclosures
 
         rows = list_disclosures(self.clerk, DisclosureFilter(village_id=self.village_id()))
         return get_disclosure(self.clerk, rows[0].id)
 
-    def feedback(self):  # type: ignore[no-untyped-def]
+    def feedback(self) -> FeedbackInfo:
         from quzhou_desktop.services.disclosures.feedback import list_feedback
         from quzhou_desktop.services.disclosures.register import DisclosureFilter, list_disclosures
 
@@ -98,7 +104,7 @@ class Env:
         m = members(self.clerk, self.village_id(), "party_branch")[0]
         return m.person_id, m.person_name
 
-    def membership(self):  # type: ignore[no-untyped-def]
+    def membership(self) -> MembershipRow:
         from quzhou_desktop.services.roster.people import members
 
         return members(self.clerk, self.village_id(), "village_committee")[0]
@@ -332,6 +338,65 @@ def _import(env: Env) -> QWidget:
     return ImportWizard(env.clerk, env.village_id())
 
 
+def _contract_detail(env: Env) -> ContractDetail:
+    """The demo village's contract with the most schedule lines (the works contract of the road matter)."""
+    from quzhou_desktop.services.contracts import query as Q
+
+    rows = Q.list_contracts(env.clerk, Q.ContractFilter(village_id=env.village_id()))
+    details = [Q.contract_detail(env.clerk, r.id) for r in rows]
+    return max(details, key=lambda d: len(d.lines))
+
+
+def _contract_new(env: Env) -> QWidget:
+    from quzhou_desktop.gui.contracts.contract_dialog import ContractDialog
+
+    return ContractDialog(env.clerk, env.village_id())
+
+
+def _contract_edit(env: Env) -> QWidget:
+    from quzhou_desktop.gui.contracts.contract_dialog import ContractDialog
+
+    return ContractDialog(env.clerk, env.village_id(), _contract_detail(env).row.id)
+
+
+def _company(env: Env) -> QWidget:
+    from quzhou_desktop.gui.contracts.contract_dialog import CompanyDialog
+
+    return CompanyDialog()
+
+
+def _terminate(env: Env) -> QWidget:
+    from quzhou_desktop.gui.contracts.contracts_tab import TerminateDialog
+
+    return TerminateDialog(env.clerk, _contract_detail(env).row)
+
+
+def _payment(env: Env) -> QWidget:
+    from quzhou_desktop.gui.contracts.payment_dialog import PaymentDialog
+
+    detail = _contract_detail(env)
+    return PaymentDialog(env.clerk, detail.lines[-1], detail.row.title)
+
+
+def _asset(env: Env) -> QWidget:
+    from quzhou_desktop.gui.contracts.assets_tab import AssetDialog
+
+    return AssetDialog(env.clerk, env.village_id())
+
+
+def _evaluation(env: Env) -> QWidget:
+    from quzhou_desktop.gui.evaluations.evaluation_dialog import EvaluationDialog
+
+    return EvaluationDialog(env.as_("jianwei_zr"), env.village_id())
+
+
+def _person_picker(env: Env) -> QWidget:
+    from quzhou_desktop.gui.widgets.person_picker import PersonPicker
+
+    people = [("1", "王建国"), ("2", "王建华"), ("3", "李秀英")]
+    return PersonPicker("选择本村村民", lambda text: [p for p in people if text in p[1]])
+
+
 G = "quzhou_desktop.gui."
 ENTRIES: tuple[Entry, ...] = (
     Entry("main-window", G + "shell.main_window.MainWindow", _main_window, large=True),
@@ -367,6 +432,14 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("verify", G + "printing.verify_dialog.VerifyDialog", _verify),
     Entry("reason", G + "widgets.dialogs.ReasonDialog", _reason),
     Entry("import-wizard", G + "spreadsheets.wizard.ImportWizard", _import, large=True),
+    Entry("contract-new", G + "contracts.contract_dialog.ContractDialog", _contract_new, large=True),
+    Entry("contract-edit", G + "contracts.contract_dialog.ContractDialog", _contract_edit, large=True),
+    Entry("contract-company", G + "contracts.contract_dialog.CompanyDialog", _company),
+    Entry("contract-terminate", G + "contracts.contracts_tab.TerminateDialog", _terminate),
+    Entry("contract-payment", G + "contracts.payment_dialog.PaymentDialog", _payment),
+    Entry("asset", G + "contracts.assets_tab.AssetDialog", _asset),
+    Entry("evaluation", G + "evaluations.evaluation_dialog.EvaluationDialog", _evaluation, large=True),
+    Entry("person-picker", G + "widgets.person_picker.PersonPicker", _person_picker),
 )
 # Base classes that are never shown on their own.
 ABSTRACT = {G + "widgets.dialogs.ServiceDialog"}

@@ -16,6 +16,10 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 
 def configure_screen(width: int, height: int) -> None:
@@ -27,7 +31,7 @@ def configure_screen(width: int, height: int) -> None:
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={cfg}"
 
 
-def button_problems(window) -> list[str]:  # type: ignore[no-untyped-def]
+def button_problems(window: QWidget) -> list[str]:
     """Visible buttons that lie outside the window and outside any scroll area's content (unreachable)."""
     from PySide6.QtCore import QPoint, QRect
     from PySide6.QtWidgets import QAbstractButton, QScrollArea

@@ -85,7 +85,9 @@ def cli_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, st
     return db, env
 
 
-def _import(case: Case, corpus: Path, db: Path, env: dict[str, str], *extra: str):  # type: ignore[no-untyped-def]
+def _import(
+    case: Case, corpus: Path, db: Path, env: dict[str, str], *extra: str
+) -> tuple[subprocess.CompletedProcess[str], float, float]:
     args = ["import", case.kind, str(corpus / case.file), "--village", "余东村", "--db", str(db)]
     return run_cli([*args, "--user", "admin", *extra], env)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import platform
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from installer.interpreter import (
     qualifies,
     require_bundle_python,
 )
+from tests.support.installer import SpecRun
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="stand-in interpreters are bash scripts")
 
@@ -62,7 +64,7 @@ def test_spec_and_build_refuse_an_older_interpreter(monkeypatch: pytest.MonkeyPa
         require_bundle_python()
 
 
-def test_the_spec_checks_the_interpreter(run_spec) -> None:  # type: ignore[no-untyped-def]
+def test_the_spec_checks_the_interpreter(run_spec: Callable[[str], SpecRun]) -> None:
     assert run_spec("linux").python_checked == 1
 
 

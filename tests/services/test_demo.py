@@ -5,6 +5,7 @@ naturally, the 收支明细账 has income and spending, and the build is a funct
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 from collections import Counter
 from datetime import date
@@ -45,8 +46,9 @@ def _texts(ctx: AppContext) -> list[str]:
             )
         ):
             out += [t for t in row if t]
-        for texts in s.execute(select(Disclosure.title, Disclosure.body, Disclosure.table_json)):
-            out += [t for t in texts if t]
+        for title, body, table in s.execute(select(Disclosure.title, Disclosure.body, Disclosure.table_json)):
+            shown = {k: v for k, v in json.loads(table).items() if k != "source_id"} if table else None
+            out += [t for t in (title, body, json.dumps(shown, ensure_ascii=False) if shown else "") if t]
     return out
 
 

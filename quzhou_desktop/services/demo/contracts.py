@@ -4,7 +4,7 @@
   received, the second only in part — an overdue receivable;
 - the idle warehouse let after the 五议两公开 matter “村集体闲置仓库对外租赁” was resolved, its first rent received;
 - the north fields contracted out to a villager for five years, paid up;
-- the works contract of the matter “溪口村主干道硬化及路灯安装工程”, its advance due after the works start;
+- the works contract of the matter “主干道硬化及路灯安装工程”, its advance due after the works start;
 - a shop in the village office building let to a villager, ending within weeks;
 - the south pond contracted out without any decision — on the 村务监督委员会's list (C33);
 - an old grain store marked 出租 with no contract (a 工作台 reminder).
@@ -30,6 +30,8 @@ from quzhou_desktop.services.contracts.contract import (
 from quzhou_desktop.services.contracts.payments import link_payment
 from quzhou_desktop.services.contracts.query import contract_detail, decision_choices
 from quzhou_desktop.services.demo.state import DemoState
+from quzhou_desktop.services.disclosures.disclosure import post_disclosure
+from quzhou_desktop.services.disclosures.from_records import create_from_contract
 from quzhou_desktop.store.models import LedgerLine, Person
 
 ASSETS = [
@@ -97,10 +99,15 @@ def build(state: DemoState) -> None:
         cid, _ = create_contract(ctx, vid, fields)
         return cid
 
-    def received(cid: str, n: int, fen: int, on: date, payer: str, summary: str) -> None:
+    def received(
+        cid: str, n: int, fen: int, on: date, payer: str, summary: str, *, paid: bool = False
+    ) -> None:
+        """A ledger line for schedule line ``n``: money received (a payment made when ``paid``), linked to it."""
         with ctx.write("demo.ledger") as s:
-            ln = LedgerLine(village_id=vid, entry_date=on, voucher_no=f"收{on:%m%d}", summary=summary,
-                            subject="经营收入", income_fen=fen, expense_fen=0, counterparty=payer)  # fmt: skip
+            ln = LedgerLine(village_id=vid, entry_date=on, voucher_no=f"{'付' if paid else '收'}{on:%m%d}",
+                            summary=summary, subject="公益支出" if paid else "经营收入",
+                            income_fen=0 if paid else fen, expense_fen=fen if paid else 0,
+                            counterparty=payer)  # fmt: skip
             s.add(ln)
             s.flush()
             line_id = ln.id
@@ -143,18 +150,22 @@ def build(state: DemoState) -> None:
             received(fields, n, 5_190_000, on, names[reps[5]], f"收村北农田{fields_start.year + n}年承包金")
 
     # the works contract of the road matter, decided by its 村民代表会议
-    road = decisions.get("溪口村主干道硬化及路灯安装工程")
+    road = decisions.get("主干道硬化及路灯安装工程")
     if road is not None and road.on is not None:
         signed = road.on + timedelta(days=3)
-        builder = PartyFields("company", "衢州市某某建设有限公司", id_code="91330800MA2DEMO02Y")
-        amounts = (11_580_000, 23_160_000, 3_860_000)
-        dues = (signed + timedelta(days=60), signed + timedelta(days=120), _months_later(signed, 13))
-        contract("XK-GC-2026-01", "村主干道硬化及路灯安装工程施工合同", ContractKind.WORKS, 386_000, signed, 1,
-                         subject="主干道硬化1.2公里，安装路灯42盏", signed_on=signed, parties=(builder,),
+        builder = PartyFields("company", "衢州市通达路桥工程有限公司", id_code="91330800MA2DEMO02Y")
+        amounts = (11_376_000, 22_752_000, 3_792_000)  # the price of the open selection, 37.92万元
+        dues = (signed + timedelta(days=7), signed + timedelta(days=40), _months_later(signed, 13))
+        works = contract("XK-GC-2026-01", "村主干道硬化及路灯安装工程施工合同", ContractKind.WORKS, 379_200, signed, 1,
+                         subject="主干道水泥硬化1.6公里，安装太阳能路灯48盏", signed_on=signed, parties=(builder,),
                          decision_step_id=road.step_id,
                          lines=[ScheduleFields(d, a, "payable", note)
                                 for d, a, note in zip(dues, amounts, ("预付款30%", "完工款60%", "质保金10%"), strict=True)],
-                         deposits=(DepositFields("履约保证金", "receivable", 1_930_000, signed),))  # fmt: skip
+                         deposits=(DepositFields("履约保证金", "receivable", 1_896_000, signed),))  # fmt: skip
+        for n, (due, fen, what) in enumerate(zip(dues[:2], amounts, ("预付款", "完工款"), strict=False)):
+            if due <= today:
+                received(works, n, fen, due, builder.name, f"付主干道硬化及路灯安装工程{what}", paid=True)
+        state.extra["works"] = works
 
     # a shop let to a villager for two years, ending within weeks
     shop_start = _months_later(today + timedelta(days=40), -24) + timedelta(days=1)
@@ -175,3 +186,10 @@ def build(state: DemoState) -> None:
     link_payment(ctx, contract_detail(ctx, pond).lines[0].id, amount_fen=900_000, receipt_no="0006",
                  paid_on=pond_start + timedelta(days=2))  # fmt: skip
     state.extra["contracts"] = {"hall": hall, "pond": pond, "shop": shop, "fields": fields}
+
+    # 合同公开 on the board a few days after signing: the hall lease and, when it exists, the road works
+    for cid in (hall, *(c for c in (state.extra.get("works"),) if isinstance(c, str))):
+        signed_on = contract_detail(ctx, cid).signed_on or today
+        on = min(today, signed_on + timedelta(days=3))
+        did = create_from_contract(ctx, cid)
+        post_disclosure(ctx, did, channels=("公开栏",), posted_from=on, posted_to=on + timedelta(days=7))

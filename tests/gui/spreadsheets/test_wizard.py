@@ -460,7 +460,9 @@ def test_hidden_sheets_are_marked_and_amounts_in_wan_yuan_are_previewed_in_yuan(
     wiz.close()
 
 
-def test_a_hostile_file_is_refused_and_the_wizard_stays(qtbot, demo_ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_hostile_file_is_refused_and_the_wizard_stays(
+    qtbot: QtBot, demo_ctx: AppContext, tmp_path: Path
+) -> None:
     """A file that would make the reader allocate 549 GB (one value in XFD1048576) or inflate to 1 GB: the
     wizard says why in Chinese and stays on the first page; the app goes on working (another file opens)."""
     from tests.hostile.corpus import corner_cell, html_spans, zip_bomb

@@ -30,10 +30,11 @@ from quzhou_desktop.services.vouchers.common import RuleFailed
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import Asset, Contract
 from tests.support.contracts import D, Village, make_village
+from tests.support.world import World
 
 
 @pytest.fixture
-def v(world):  # type: ignore[no-untyped-def]
+def v(world: World) -> Village:
     return make_village(world)
 
 
@@ -254,7 +255,8 @@ def test_terminating_drops_future_lines_and_frees_the_asset(v: Village) -> None:
     detail = Q.contract_detail(v.clerk, cid)
     assert detail.row.status_label == "已终止" and len(detail.lines) == 1 and detail.findings == ()
     with v.world.db.read() as s:
-        assert s.get(Asset, v.hall).status == "idle"  # type: ignore[union-attr]
+        hall = s.get(Asset, v.hall)
+        assert hall is not None and hall.status == "idle"
     with pytest.raises(ValidationError, match="已终止"):
         update_contract(v.clerk, cid, v.lease())
 

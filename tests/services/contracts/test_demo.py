@@ -39,7 +39,7 @@ def test_demo_contracts_and_assets(demo: tuple[AppContext, DemoState]) -> None:
             "村南山塘养殖承包合同", "村东闲置仓库租赁合同"} <= set(rows)  # fmt: skip
     works = Q.contract_detail(clerk, rows["村主干道硬化及路灯安装工程施工合同"].id)
     assert (
-        works.decision_text.startswith("溪口村主干道硬化及路灯安装工程（")
+        works.decision_text.startswith("主干道硬化及路灯安装工程（")
         and "村民代表会议决议通过" in works.decision_text
     )
     assert [r.title for r in R.expiring_contracts(clerk, v1)] == ["村办公楼一楼店面租赁合同"]

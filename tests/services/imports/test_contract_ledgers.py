@@ -21,6 +21,7 @@ from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import AuditEntry, Contract, ContractScheduleLine
 from tests.support.contracts import Village, make_village
 from tests.support.spreadsheets import book
+from tests.support.world import World
 
 ASSET_HEADER = ["资产编号", "资产名称", "类别", "坐落位置", "面积", "价值（元）", "使用状态", "村名"]
 ASSETS = [
@@ -41,7 +42,7 @@ CONTRACTS = [
 
 
 @pytest.fixture
-def v(world):  # type: ignore[no-untyped-def]
+def v(world: World) -> Village:
     return make_village(world)
 
 

@@ -26,6 +26,7 @@ from quzhou_desktop.services.evaluations.evaluation import (
     finalize_evaluation,
     save_evaluation,
 )
+from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.notices.issue import due_items, print_notice, verify_notice
 from quzhou_desktop.store.models import Membership, Person
@@ -77,7 +78,7 @@ def test_contract_notice_prints_the_terms_and_verifies(v: Village, tmp_path: Pat
     assert "村务监督委员会审核意见：内容与合同一致，同意公开。" in text and "2026年11月25日" in text
 
 
-def _chair(v: Village):  # type: ignore[no-untyped-def]
+def _chair(v: Village) -> AppContext:
     with v.world.admin.write("test.roster") as s:
         p = Person(village_id=v.vid, name="刘监委")
         s.add(p)
