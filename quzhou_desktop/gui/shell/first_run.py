@@ -1,4 +1,6 @@
-"""First-run wizard: township, villages, first administrator; one call to ``services.setup.initialise``."""
+"""First-run wizard: township, villages, first administrator; one call to ``services.setup.initialise``. Or,
+on a village's PC, "作为村安装": the township's enrolment file, the fingerprints, the village's administrator
+(``gui.exchange.join_pages``)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QTableWidget,
     QVBoxLayout,
@@ -47,16 +50,35 @@ class TownshipPage(QWizardPage):
         self.setTitle(tr("第一步：乡镇"))
         self.setSubTitle(tr("填写本乡镇（街道）的名称。代码可以不填。"))
         form = QFormLayout(self)
+        self.township_radio = QRadioButton(tr("新建乡镇数据库（乡镇录入本乡镇各村的数据）"))
+        self.village_radio = QRadioButton(tr("作为村安装（导入乡镇发来的登记文件，本机只录入本村）"))
+        self.township_radio.setChecked(True)
+        form.addRow(self.township_radio)
+        form.addRow(self.village_radio)
         self.name_edit = QLineEdit()
         self.name_edit.setMaxLength(60)
         self.code_edit = QLineEdit()
         self.code_edit.setMaxLength(20)
         form.addRow(tr("乡镇名称："), self.name_edit)
         form.addRow(tr("乡镇代码："), self.code_edit)
+        self.village_radio.toggled.connect(self._mode)
         self.error = _error_label()
         form.addRow(self.error)
 
+    def _mode(self, as_village: bool) -> None:
+        self.name_edit.setEnabled(not as_village)
+        self.code_edit.setEnabled(not as_village)
+        self.error.clear()
+
+    def nextId(self) -> int:
+        wiz = self.wizard()
+        if isinstance(wiz, FirstRunWizard) and self.village_radio.isChecked():
+            return wiz.join_id
+        return super().nextId()
+
     def validatePage(self) -> bool:
+        if self.village_radio.isChecked():
+            return True
         try:
             required(self.name_edit.text(), "乡镇名称", max_len=60)
         except ValidationError as exc:
@@ -184,6 +206,9 @@ class AdminPage(QWizardPage):
         self.error = _error_label()
         form.addRow(self.error)
 
+    def nextId(self) -> int:
+        return -1
+
     def check(self) -> bool:
         try:
             username = check_username(self.username_edit.text())
@@ -212,11 +237,18 @@ class FirstRunWizard(QWizard):
         self.admin_page = AdminPage()
         for p in (self.township_page, self.villages_page, self.admin_page):
             self.addPage(p)
+        from quzhou_desktop.gui.exchange.join_pages import JoinedPage, JoinPage
+
+        self.join_page = JoinPage(ctx)
+        self.joined_page = JoinedPage(self.join_page)
+        self.join_id = self.addPage(self.join_page)
+        self.addPage(self.joined_page)
         for button, text in (
             (QWizard.WizardButton.BackButton, "上一步"),
             (QWizard.WizardButton.NextButton, "下一步"),
             (QWizard.WizardButton.FinishButton, "完成"),
             (QWizard.WizardButton.CancelButton, "取消"),
+            (QWizard.WizardButton.CommitButton, "安装"),
         ):
             self.setButtonText(button, tr(text))
         self.resize(720, 520)
@@ -226,6 +258,8 @@ class FirstRunWizard(QWizard):
             return False
         if self.currentPage() is self.admin_page:
             return self.admin_page.check() and self._initialise()
+        if self.currentPage() is self.join_page and self.join_page.joined is not None:
+            self.admin_username = self.join_page.username_edit.text().strip()
         return True
 
     def _initialise(self) -> bool:
