@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -30,9 +31,14 @@ def township(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
     return make_world(tmp_path / "township.sqlite3")
 
 
+def cell(t: QTableWidget, row: int, column: int) -> str:
+    item = t.item(row, column)
+    assert item is not None
+    return item.text()
+
+
 def texts(page: ExchangePage, column: int) -> list[str]:
-    t = page.results_table
-    return [t.item(r, column).text() for r in range(t.rowCount())]
+    return [cell(page.results_table, r, column) for r in range(page.results_table.rowCount())]
 
 
 def test_enrol_join_export_import_settle_and_receipt(qtbot: QtBot, township: World, tmp_path: Path) -> None:
@@ -89,7 +95,7 @@ def test_enrol_join_export_import_settle_and_receipt(qtbot: QtBot, township: Wor
     assert accept.enrolled is not None and accept.enrolled.village == "溪口村"
     close_message_boxes()
     page.reload()
-    assert page.peers.item(0, 1).text() == "溪口村"
+    assert cell(page.peers, 0, 1) == "溪口村"
 
     # The village records vouchers, and renames the township (a record it does not own: a conflict)
     login(vctx, "cunadmin", PASSWORD)
@@ -127,7 +133,7 @@ def test_enrol_join_export_import_settle_and_receipt(qtbot: QtBot, township: Wor
     assert page.tabs.currentIndex() == 1
 
     # The per-village table: 溪口村 first (a conflict), its last package and entries
-    row = [page.peers.item(0, c).text() for c in range(page.peers.columnCount())]
+    row = [cell(page.peers, 0, c) for c in range(page.peers.columnCount())]
     assert row[0] == "有冲突" and row[1] == "溪口村" and row[8] == "1"
     assert row[3] != "" and int(row[3]) > 0
     assert page.tabs.tabText(2) == "冲突（1）"
@@ -135,9 +141,9 @@ def test_enrol_join_export_import_settle_and_receipt(qtbot: QtBot, township: Wor
     # The conflict, side by side, settled: keep the township's version, with a reason
     dlg = page.settle_conflict()
     assert dlg is not None
-    fields = [dlg.fields.item(r, 0).text() for r in range(dlg.fields.rowCount())]
+    fields = [cell(dlg.fields, r, 0) for r in range(dlg.fields.rowCount())]
     assert fields[:2] == ["名称", "修改次数"]  # the differing fields first
-    assert dlg.fields.item(0, 1).text() == "石梁镇" and dlg.fields.item(0, 2).text() == "石梁镇（村里改的）"
+    assert cell(dlg.fields, 0, 1) == "石梁镇" and cell(dlg.fields, 0, 2) == "石梁镇（村里改的）"
     dlg.accept()
     assert "请选择" in dlg.error_text()
     dlg.choice.ours.setChecked(True)
@@ -153,7 +159,7 @@ def test_enrol_join_export_import_settle_and_receipt(qtbot: QtBot, township: Wor
     assert receipt.exists()
     vpage.import_paths([receipt])
     qtbot.waitUntil(lambda: vpage.results_table.rowCount() == 1, timeout=10_000)
-    assert vpage.results_table.item(0, 1).text() == "回执已导入"
+    assert cell(vpage.results_table, 0, 1) == "回执已导入"
     [tw] = exchange_status(vctx).peers
     assert tw.receipt_seq == export.written.plan.last_seq
     vdb.dispose()
