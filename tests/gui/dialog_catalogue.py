@@ -139,6 +139,7 @@ def _first_run(env: Env) -> QWidget:
 
     ctx = AppContext(Database(env.path.parent / "first-run.sqlite3", create=True))
     wiz = FirstRunWizard(ctx)
+    wiz.restart()  # showing a wizard that has no current page would restart it at the first page
     wiz.township_page.name_edit.setText("石梁镇")
     wiz.next()
     return wiz
@@ -406,6 +407,7 @@ def _join(env: Env) -> QWidget:
 
     ctx = AppContext(Database(env.path.parent / "first-run-village.sqlite3", create=True))
     wiz = FirstRunWizard(ctx)
+    wiz.restart()
     wiz.township_page.village_radio.setChecked(True)
     wiz.next()
     page = wiz.join_page

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidgetItem,
@@ -108,6 +109,8 @@ class ExchangePage(SectionPage):
         conflicts_box = QWidget()
         cl = QVBoxLayout(conflicts_box)
         self.conflict_table = table(["来自", "记录", "不同的字段", "发现时间"])
+        self.conflict_table.horizontalHeader().setStretchLastSection(False)
+        self.conflict_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.conflict_table.doubleClicked.connect(lambda _i: self.settle_conflict())
         self.conflict_button = QPushButton(tr("处理所选冲突…"))
         self.conflict_button.clicked.connect(lambda: self.settle_conflict())
@@ -202,7 +205,7 @@ class ExchangePage(SectionPage):
         self.alarm.setVisible(bool(self.forks))
         if not self.forks:
             return
-        lines = [tr("历史分叉警报：此站点拒收了对方的数据包，需管理员处理。")]
+        lines = [tr("历史分叉警报：两边的审计历史不一致，数据包没有导入。请电话核实后由管理员处理。")]
         lines += [f"• {f.message}" for f in self.forks]
         self.alarm_text.setText("\n".join(lines))
         self.fork_button.setVisible(self.ctx.can(Perm.VILLAGE_MANAGE))

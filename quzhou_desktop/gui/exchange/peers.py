@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from quzhou_desktop.gui.exchange.labels import gap_text, gaps, when
 from quzhou_desktop.gui.i18n import tr
@@ -22,13 +22,14 @@ COLUMNS = [
     "需要处理",
     "对方",
     "最近收到数据包",
-    "条数",
-    "已接收到",
-    "最近回执",
-    "暂存的数据包",
+    "上次条数",
+    "已接收对方到",
+    "对方最近回执",
+    "暂存（缺少的记录）",
     "分叉",
     "冲突",
 ]
+GAP_COLUMN = 6
 
 
 class SortItem(QTableWidgetItem):
@@ -42,7 +43,8 @@ class SortItem(QTableWidgetItem):
 
 
 def is_stale(p: PeerStatus, now: datetime) -> bool:
-    if p.state != "enrolled":
+    """A village that has not reported for a while (only villages report: a township is never stale)."""
+    if p.state != "enrolled" or p.kind != "village":
         return False
     return p.last_package_at is None or now - p.last_package_at > timedelta(days=STALE_DAYS)
 
@@ -65,6 +67,8 @@ def urgency(p: PeerStatus, now: datetime) -> tuple[int, str, str]:
 def peer_table(parent: QWidget | None = None) -> QTableWidget:
     t = table(COLUMNS)
     t.setParent(parent)
+    t.horizontalHeader().setStretchLastSection(False)
+    t.horizontalHeader().setSectionResizeMode(GAP_COLUMN, QHeaderView.ResizeMode.Stretch)
     t.setSortingEnabled(True)
     return t
 
@@ -95,7 +99,7 @@ def fill(t: QTableWidget, peers: list[PeerStatus], now: datetime) -> None:
             item.setData(PEER_ROLE, p.peer_id)
             if c == 0 and colour:
                 item.setForeground(QColor(colour))
-            if c == 6 and waiting:
+            if c == GAP_COLUMN and waiting:
                 item.setForeground(QColor(AMBER))
                 item.setToolTip(tr("请先导入包含这些记录的数据包；暂存的数据包会自动接上"))
             if c in (7, 8) and key:

@@ -49,7 +49,7 @@ class TownshipPage(QWizardPage):
         super().__init__()
         self.setTitle(tr("第一步：乡镇"))
         self.setSubTitle(tr("填写本乡镇（街道）的名称。代码可以不填。"))
-        form = QFormLayout(self)
+        form = self.form = QFormLayout(self)
         self.township_radio = QRadioButton(tr("新建乡镇数据库（乡镇录入本乡镇各村的数据）"))
         self.village_radio = QRadioButton(tr("作为村安装（导入乡镇发来的登记文件，本机只录入本村）"))
         self.township_radio.setChecked(True)
@@ -66,8 +66,13 @@ class TownshipPage(QWizardPage):
         form.addRow(self.error)
 
     def _mode(self, as_village: bool) -> None:
-        self.name_edit.setEnabled(not as_village)
-        self.code_edit.setEnabled(not as_village)
+        self.form.setRowVisible(self.name_edit, not as_village)
+        self.form.setRowVisible(self.code_edit, not as_village)
+        self.setSubTitle(
+            tr("下一步导入乡镇发来的登记文件，村名、花名册和乡镇的密钥都从登记文件中来。")
+            if as_village
+            else tr("填写本乡镇（街道）的名称。代码可以不填。")
+        )
         self.error.clear()
 
     def nextId(self) -> int:
