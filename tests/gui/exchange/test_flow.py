@@ -154,12 +154,22 @@ def test_enrol_join_export_import_settle_and_receipt(qtbot: QtBot, township: Wor
     assert dlg.result() == 1 and list_conflicts(township.admin) == []
     assert page.tabs.tabText(2) == "冲突"
 
-    # The receipt goes back to the village
+    # 生成下发数据包 for the village selected in the table
+    page.peers.selectRow(0)
+    dispatch = page.export_dispatch()
+    assert dispatch is not None and dispatch.plan.kind == "dispatch" and dispatch.plan.peer_name == "溪口村"
+    assert dispatch.folder_row.edit.text() == str(usb)  # the folder last used
+    dispatch.accept()
+    qtbot.waitUntil(lambda: dispatch.written is not None, timeout=10_000)
+    assert dispatch.written is not None and dispatch.written.path.name.endswith(".下发.zip")
+    close_message_boxes()
+
+    # The receipt and the dispatch go back to the village
     receipt = package.with_name(package.stem + ".回执.zip")
     assert receipt.exists()
-    vpage.import_paths([receipt])
-    qtbot.waitUntil(lambda: vpage.results_table.rowCount() == 1, timeout=10_000)
-    assert cell(vpage.results_table, 0, 1) == "回执已导入"
+    vpage.import_paths([dispatch.written.path, receipt])
+    qtbot.waitUntil(lambda: vpage.results_table.rowCount() == 2, timeout=10_000)
+    assert sorted(texts(vpage, 1)) == ["回执已导入", "已导入"], texts(vpage, 2)
     [tw] = exchange_status(vctx).peers
     assert tw.receipt_seq == export.written.plan.last_seq
     vdb.dispose()
