@@ -108,7 +108,10 @@ def import_files(ctx: AppContext, paths: Sequence[Path]) -> list[ImportResult]:
         after = rng.get("after", {}).get("seq", 0) if isinstance(rng, dict) else 0
         return (0 if pkg.kind == "receipt" else 1, str(pkg.manifest.get("from", {})), int(after or 0))
 
-    for path, pkg in sorted(opened, key=order):
+    queue = sorted(opened, key=order)
+    opened.clear()
+    while queue:
+        path, pkg = queue.pop(0)  # let each package's bytes go once it is imported
         try:
             results.append(import_package(ctx, pkg, receipt_dir=path.parent))
         except ExchangeRefused as exc:

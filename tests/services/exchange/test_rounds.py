@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Table, select
 
 from quzhou_desktop.services.exchange.apply import import_files
+from quzhou_desktop.services.exchange.export import plan_export
 from quzhou_desktop.services.exchange.package import container
 from quzhou_desktop.services.exchange.receipts import receipt_path
 from quzhou_desktop.services.exchange.settle import settle_conflict, settle_fork
@@ -178,7 +179,9 @@ def test_duplicates_reordering_and_a_missing_package(sites: Sites, tmp_path: Pat
     full_round(sites)
     # Two packages made one after the other without a receipt in between overlap; the later one arrives first
     delivered(a)
+    plan = plan_export(xk.admin, to="石梁镇")  # what the clerk sees before writing the package
     p1 = sites.report("溪口村").path
+    assert plan.kind == "report" and plan.entries > 0 and plan.last_seq == chain_length(xk) - 1
     delivered(a, 80_000)
     p2 = sites.report("溪口村").path
     [r2] = sites.at_township(p2)
@@ -254,6 +257,8 @@ def test_a_village_restored_from_an_old_backup_is_a_fork(sites: Sites, tmp_path:
     assert "分叉" in fork.message and "最后一致的是第" in fork.message
     assert counts(sites.township) == before[0]  # nothing applied
     [alarm] = list_forks(sites.township.admin)
+    first = exchange_status(sites.township.admin).peers[0]  # what needs attention comes first
+    assert first.name == "溪口村" and first.forks == 1 and first.attention > 0
     assert alarm.side == "theirs" and alarm.common_seq < alarm.their_seq <= alarm.accepted_seq
     # The village learns it from the refusal receipt
     [back] = sites.at("溪口村", receipt_path(p3))
