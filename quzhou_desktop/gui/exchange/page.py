@@ -35,7 +35,7 @@ from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.gui.widgets.table import table
 from quzhou_desktop.services.exchange.apply import ImportResult, import_files
 from quzhou_desktop.services.exchange.enrol import read_answer
-from quzhou_desktop.services.exchange.export import plan_export
+from quzhou_desktop.services.exchange.export import ExportPlan, plan_export
 from quzhou_desktop.services.exchange.status import (
     ConflictInfo,
     ExchangeStatus,
@@ -273,14 +273,16 @@ class ExchangePage(SectionPage):
 
     # -- export ------------------------------------------------------------------------------------------
 
-    def export_report(self) -> ExportDialog | None:
+    def export_report(self) -> None:
+        """Show what the 上报数据包 would hold (read in the background), then ``ExportDialog`` writes it."""
         st = self.status
         if st is None or not st.peers:
             show_error(self, tr("本村还没有登记到乡镇，不能生成上报数据包。"))
-            return None
-        return self._export(st.peers[0].peer_id, st.peers[0].site_id or "")
+            return
+        self._export(st.peers[0].site_id or "")
 
-    def export_dispatch(self) -> ExportDialog | None:
+    def export_dispatch(self) -> None:
+        """The 下发数据包 for the village selected in the table (else the one chosen in the window's selector)."""
         st = self.status
         enrolled = [p for p in st.peers if p.state == "enrolled"] if st else []
         picked = self.selected_peer()
@@ -288,20 +290,23 @@ class ExchangePage(SectionPage):
         chosen = chosen or next((p for p in enrolled if p.village_id == self.village_id), None)
         if chosen is None:
             show_error(self, tr("请先在“交换情况”表中选中一个已登记的村。"))
-            return None
-        return self._export(chosen.peer_id, chosen.site_id or "")
+            return
+        self._export(chosen.site_id or "")
 
     def selected_peer(self) -> str | None:
         item = self.peers.item(self.peers.currentRow(), 0) if self.peers.currentRow() >= 0 else None
         data = item.data(peers_view.PEER_ROLE) if item is not None else None
         return data if isinstance(data, str) else None
 
-    def _export(self, peer_id: str, site_id: str) -> ExportDialog | None:
-        try:
-            plan = plan_export(self.ctx, to=site_id)
-        except QuzhouError as exc:
-            show_error(self, exc)
-            return None
+    def _export(self, site_id: str) -> None:
+        ctx = self.ctx
+
+        def work(_p: object) -> ExportPlan:
+            return plan_export(ctx, to=site_id)
+
+        run_task(work, parent=self, title=tr("正在统计要带走的记录"), on_success=self._planned)
+
+    def _planned(self, plan: ExportPlan) -> None:
         me = self.status.site.name if self.status and self.status.site else ""
         if plan.kind == "report":
             name = f"{me}-{plan.last_seq}.上报.zip"
@@ -309,7 +314,7 @@ class ExchangePage(SectionPage):
             name = f"{plan.peer_name}-{plan.last_seq}.下发.zip"
         dlg = ExportDialog(self.ctx, plan, file_name=name, folder=self.last_folder, parent=self)
         dlg.accepted.connect(lambda: self._exported(dlg))
-        return self._open(dlg)
+        self._open(dlg)
 
     def _exported(self, dlg: ExportDialog) -> None:
         if dlg.written is None:

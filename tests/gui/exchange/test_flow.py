@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from quzhou_desktop.gui.exchange.dialogs import ExportDialog
 from quzhou_desktop.gui.exchange.page import ExchangePage
 from quzhou_desktop.gui.shell.first_run import FirstRunWizard
 from quzhou_desktop.services.exchange.status import exchange_status, list_conflicts
@@ -35,6 +36,13 @@ def cell(t: QTableWidget, row: int, column: int) -> str:
     item = t.item(row, column)
     assert item is not None
     return item.text()
+
+
+def opened(qtbot: QtBot, page: ExchangePage) -> ExportDialog:
+    """The export dialog, once the plan was read in the background."""
+    qtbot.waitUntil(lambda: isinstance(page.dialog, ExportDialog) and page.dialog.isVisible(), timeout=10_000)
+    assert isinstance(page.dialog, ExportDialog)
+    return page.dialog
 
 
 def texts(page: ExchangePage, column: int) -> list[str]:
@@ -108,8 +116,9 @@ def test_enrol_join_export_import_settle_and_receipt(qtbot: QtBot, township: Wor
     qtbot.addWidget(vpage)
     assert vpage.kind == "village" and vpage.buttons["report"].isVisibleTo(vpage)
     assert not vpage.buttons["enrol"].isVisibleTo(vpage)
-    export = vpage.export_report()
-    assert export is not None and export.plan.kind == "report" and export.plan.entries > 0
+    vpage.export_report()
+    export = opened(qtbot, vpage)
+    assert export.plan.kind == "report" and export.plan.entries > 0
     export.folder_row.edit.setText(str(usb))
     export.accept()
     qtbot.waitUntil(lambda: export.written is not None, timeout=10_000)
@@ -156,8 +165,9 @@ def test_enrol_join_export_import_settle_and_receipt(qtbot: QtBot, township: Wor
 
     # 生成下发数据包 for the village selected in the table
     page.peers.selectRow(0)
-    dispatch = page.export_dispatch()
-    assert dispatch is not None and dispatch.plan.kind == "dispatch" and dispatch.plan.peer_name == "溪口村"
+    page.export_dispatch()
+    dispatch = opened(qtbot, page)
+    assert dispatch.plan.kind == "dispatch" and dispatch.plan.peer_name == "溪口村"
     assert dispatch.folder_row.edit.text() == str(usb)  # the folder last used
     dispatch.accept()
     qtbot.waitUntil(lambda: dispatch.written is not None, timeout=10_000)
