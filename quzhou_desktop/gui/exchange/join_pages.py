@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QVBoxLayout,
+    QWizard,
     QWizardPage,
 )
 
@@ -170,6 +171,9 @@ class JoinedPage(QWizardPage):
         j = self.join.joined
         if j is None:
             return
+        wiz = self.wizard()
+        if wiz is not None:  # the village is set up: there is nothing left to cancel
+            wiz.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.text.setText(
             tr("已作为{v}（{t}）安装。应答文件已保存为：\n{p}\n\n点“完成”后用管理员账号登录。").format(
                 v=j.village, t=j.township, p=j.answer
