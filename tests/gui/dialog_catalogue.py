@@ -424,7 +424,7 @@ def _export(env: Env) -> QWidget:
     from quzhou_desktop.services.exchange.export import ExportPlan
 
     plan = ExportPlan("peer", "石梁镇", "report", 1204, 1788, 571, 13, 22)
-    return ExportDialog(env.clerk, plan, file_name="溪口村-1788.上报.zip", folder=env.path.parent)
+    return ExportDialog(env.clerk, plan, to="site", file_name="溪口村-1788.上报.zip", folder=env.path.parent)
 
 
 def _enrol(env: Env) -> QWidget:

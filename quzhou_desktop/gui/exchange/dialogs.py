@@ -75,20 +75,21 @@ class FolderRow(QWidget):
 
 
 class ExportDialog(QDialog):
-    """Shows what a package would hold (``plan_export``), then writes it to the chosen folder in the
-    background. ``written`` is set once written."""
+    """Shows what a package for the peer ``to`` (its site id) would hold (``plan_export``), then writes it to the
+    chosen folder in the background. ``written`` is set once written."""
 
     def __init__(
         self,
         ctx: AppContext,
         plan: ExportPlan,
         *,
+        to: str,
         file_name: str,
         folder: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.ctx, self.plan, self.file_name = ctx, plan, file_name
+        self.ctx, self.plan, self.to, self.file_name = ctx, plan, to, file_name
         self.written: ExportResult | None = None
         kind = tr("上报数据包") if plan.kind == "report" else tr("下发数据包")
         self.setWindowTitle(tr("生成") + kind)
@@ -130,10 +131,10 @@ class ExportDialog(QDialog):
             return
         self.error.clear()
         self.buttons.setEnabled(False)
-        ctx, peer = self.ctx, self.plan.peer_id
+        ctx, to = self.ctx, self.to
 
         def work(_p: object) -> ExportResult:
-            return export_package(ctx, to=_peer_key(ctx, peer), out=out)
+            return export_package(ctx, to=to, out=out)
 
         def done(r: ExportResult) -> None:
             self.written = r
@@ -147,16 +148,6 @@ class ExportDialog(QDialog):
                 default_failure(self, exc)
 
         run_task(work, parent=self, title=tr("正在生成数据包"), on_success=done, on_failure=failed)
-
-
-def _peer_key(ctx: AppContext, peer_id: str) -> str:
-    """The site id of the peer row ``peer_id`` (what ``export_package`` takes)."""
-    from quzhou_desktop.services.exchange.status import exchange_status
-
-    for p in exchange_status(ctx).peers:
-        if p.peer_id == peer_id and p.site_id:
-            return p.site_id
-    return peer_id
 
 
 class EnrolDialog(ServiceDialog):

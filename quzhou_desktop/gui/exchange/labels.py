@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from quzhou_desktop.gui.i18n import tr
 
@@ -90,7 +90,10 @@ def field_label(name: str) -> str:
 
 
 def when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else tr("从未")
+    """A stored time (UTC) as a clerk reads it (Asia/Shanghai); "从未" for none."""
+    if value is None:
+        return tr("从未")
+    return (value + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
 
 
 def gaps(accepted_seq: int, waiting: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:

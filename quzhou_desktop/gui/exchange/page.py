@@ -134,7 +134,7 @@ class ExchangePage(SectionPage):
 
     @property
     def kind(self) -> str:
-        """ "village" on a village PC; "township" otherwise (also before the first enrolment)."""
+        """On a village PC "village"; "township" otherwise (also before the first enrolment)."""
         return self.status.site.kind if self.status and self.status.site else "township"
 
     def set_village(self, village_id: str | None) -> None:
@@ -169,7 +169,12 @@ class ExchangePage(SectionPage):
         st = self.status
         assert st is not None
         if st.site is None:
-            self.site_label.setText(tr("本数据库还没有登记任何村。点“登记村…”为村里的电脑生成登记文件。"))
+            how = (
+                "点“登记村…”为村里的电脑生成登记文件。"
+                if self.ctx.can(Perm.VILLAGE_MANAGE)
+                else "请乡镇管理员登记。"
+            )
+            self.site_label.setText(tr("本数据库还没有登记任何村。") + tr(how))
             return
         what = tr("村") if st.site.kind == "village" else tr("乡镇")
         text = tr("本站点：{n}（{k}）　密钥指纹：{f}").format(
@@ -304,15 +309,18 @@ class ExchangePage(SectionPage):
         def work(_p: object) -> ExportPlan:
             return plan_export(ctx, to=site_id)
 
-        run_task(work, parent=self, title=tr("正在统计要带走的记录"), on_success=self._planned)
+        def planned(plan: ExportPlan) -> None:
+            self._planned(plan, site_id)
 
-    def _planned(self, plan: ExportPlan) -> None:
+        run_task(work, parent=self, title=tr("正在统计要带走的记录"), on_success=planned)
+
+    def _planned(self, plan: ExportPlan, site_id: str) -> None:
         me = self.status.site.name if self.status and self.status.site else ""
         if plan.kind == "report":
             name = f"{me}-{plan.last_seq}.上报.zip"
         else:
             name = f"{plan.peer_name}-{plan.last_seq}.下发.zip"
-        dlg = ExportDialog(self.ctx, plan, file_name=name, folder=self.last_folder, parent=self)
+        dlg = ExportDialog(self.ctx, plan, to=site_id, file_name=name, folder=self.last_folder, parent=self)
         dlg.accepted.connect(lambda: self._exported(dlg))
         self._open(dlg)
 

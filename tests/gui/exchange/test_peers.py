@@ -82,3 +82,10 @@ def test_the_table_puts_what_needs_attention_first_and_sorts_by_value(qtbot: QtB
     fill(t, [peer("新", last_package_at=NOW), peer("旧", last_package_at=NOW - timedelta(days=9))], NOW)
     t.sortItems(2, Qt.SortOrder.AscendingOrder)
     assert names(t) == ["旧", "新"]  # by date
+
+
+def test_times_are_shown_in_beijing_time() -> None:
+    from quzhou_desktop.gui.exchange.labels import when
+
+    assert when(datetime(2026, 3, 9, 16, 41)) == "2026-03-10 00:41"  # stored UTC
+    assert when(None) == "从未"
