@@ -141,10 +141,6 @@ class JoinPage(QWizardPage):
         self.error.clear()
         return True
 
-    def nextId(self) -> int:
-        wiz = self.wizard()
-        return wiz.pageIds()[-1] if wiz is not None else -1
-
 
 class JoinedPage(QWizardPage):
     """What the village tells the township: its fingerprint, and where the answer file is."""
@@ -181,6 +177,3 @@ class JoinedPage(QWizardPage):
         )
         self.village_fp.setText(digit_groups(j.village_fingerprint))
         self.township_fp.setText(digit_groups(j.township_fingerprint))
-
-    def nextId(self) -> int:
-        return -1

@@ -75,12 +75,6 @@ class TownshipPage(QWizardPage):
         )
         self.error.clear()
 
-    def nextId(self) -> int:
-        wiz = self.wizard()
-        if isinstance(wiz, FirstRunWizard) and self.village_radio.isChecked():
-            return wiz.join_id
-        return super().nextId()
-
     def validatePage(self) -> bool:
         if self.village_radio.isChecked():
             return True
@@ -211,9 +205,6 @@ class AdminPage(QWizardPage):
         self.error = _error_label()
         form.addRow(self.error)
 
-    def nextId(self) -> int:
-        return -1
-
     def check(self) -> bool:
         try:
             username = check_username(self.username_edit.text())
@@ -257,6 +248,16 @@ class FirstRunWizard(QWizard):
         ):
             self.setButtonText(button, tr(text))
         self.resize(720, 520)
+
+    def nextId(self) -> int:
+        """The township's pages, or (作为村安装) the village's pages, which come last: neither path enters the
+        other's pages."""
+        if self.currentPage() is self.township_page and self.township_page.village_radio.isChecked():
+            return self.join_id
+        current, following = self.currentId(), super().nextId()
+        if current >= self.join_id:
+            return following
+        return -1 if following >= self.join_id else following
 
     def validateCurrentPage(self) -> bool:
         if not super().validateCurrentPage():

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from quzhou_desktop.gui.exchange.page import ExchangePage
@@ -107,4 +108,24 @@ def test_the_wizard_refuses_a_file_that_is_not_an_enrolment(
     assert "未导入" in wiz.join_page.error.text() and "登记文件" in wiz.join_page.error.text()
     wiz.next()
     assert wiz.currentPage() is wiz.join_page
+    ctx.db.dispose()
+
+
+def test_the_wizard_keeps_the_township_and_village_paths_apart(qtbot: QtBot, tmp_path: Path) -> None:
+    ctx = AppContext(Database(tmp_path / "new.sqlite3", create=True))
+    wiz = FirstRunWizard(ctx)
+    qtbot.addWidget(wiz)
+    wiz.show()
+    assert wiz.nextId() == wiz.pageIds()[1]  # 新建乡镇数据库 by default: the villages come next
+    wiz.township_page.village_radio.setChecked(True)
+    assert wiz.nextId() == wiz.join_id
+    wiz.township_page.township_radio.setChecked(True)
+    wiz.township_page.name_edit.setText("石梁镇")
+    wiz.next()
+    name = wiz.villages_page.table.cellWidget(0, 0)
+    assert isinstance(name, QLineEdit)
+    name.setText("溪口村")
+    wiz.next()
+    wiz.next()  # the zero households were shown once and are confirmed
+    assert wiz.currentPage() is wiz.admin_page and wiz.nextId() == -1  # the village's pages are not next
     ctx.db.dispose()
