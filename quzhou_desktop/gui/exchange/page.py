@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -26,7 +25,8 @@ from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.core.signing import fingerprint
 from quzhou_desktop.gui.exchange import peers as peers_view
 from quzhou_desktop.gui.exchange.dialogs import AcceptDialog, EnrolDialog, ExportDialog
-from quzhou_desktop.gui.exchange.labels import OUTCOMES, digit_groups, field_label, record_label, when
+from quzhou_desktop.gui.exchange.labels import digit_groups, field_label, record_label, when
+from quzhou_desktop.gui.exchange.results import fill_results, results_table
 from quzhou_desktop.gui.exchange.settle_dialogs import ConflictDialog, ForkDialog
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import show_error, show_info
@@ -48,7 +48,7 @@ from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.roster.villages import list_villages
 
-RED, AMBER = "#b00020", "#8a5a00"
+RED = "#b00020"
 D = TypeVar("D", bound=QDialog)
 ZIP_FILTER = "数据包、回执 (*.zip)"
 
@@ -105,7 +105,7 @@ class ExchangePage(SectionPage):
         lay.addLayout(row)
         self.tabs = QTabWidget()
         self.peers = peers_view.peer_table()
-        self.results_table = table(["文件", "结果", "说明"])
+        self.results_table = results_table()
         conflicts_box = QWidget()
         cl = QVBoxLayout(conflicts_box)
         self.conflict_table = table(["来自", "记录", "不同的字段", "发现时间"])
@@ -248,31 +248,7 @@ class ExchangePage(SectionPage):
         run_task(work, parent=self, title=tr("正在导入数据包"), on_success=self._imported)
 
     def _imported(self, results: list[ImportResult]) -> None:
-        flat: list[tuple[ImportResult, str]] = []
-
-        def add(r: ImportResult, indent: str) -> None:
-            flat.append((r, indent))
-            for t in r.then:
-                add(t, indent + "　↳ ")
-
-        for r in results:
-            add(r, "")
-        self.results = [r for r, _ in flat]
-        t = self.results_table
-        t.setRowCount(len(flat))
-        for row, (r, indent) in enumerate(flat):
-            outcome = tr(OUTCOMES.get(r.status, r.status))
-            message = r.message
-            if r.receipt is not None:
-                message += tr("　回执：{p}").format(p=r.receipt.name)
-            for c, text in enumerate([indent + r.file, outcome, message]):
-                item = QTableWidgetItem(text)
-                item.setToolTip(message)
-                if r.status in ("refused", "fork"):
-                    item.setForeground(QColor(RED))
-                elif r.status == "waiting":
-                    item.setForeground(QColor(AMBER))
-                t.setItem(row, c, item)
+        self.results = fill_results(self.results_table, results)
         self.tabs.setCurrentIndex(1)
         self.reload()
 
