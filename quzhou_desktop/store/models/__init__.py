@@ -13,6 +13,7 @@ from quzhou_desktop.store.models.disclosures import (
 )
 from quzhou_desktop.store.models.matters import Matter, MatterStep, StepAmendment, StepAttendance
 from quzhou_desktop.store.models.org import KinLink, Membership, Person, Township, Village
+from quzhou_desktop.store.models.trust import SignedAct, SigningKey
 from quzhou_desktop.store.models.users import UserAccount, UserVillage
 from quzhou_desktop.store.models.vouchers import LedgerLine, MonthlyReview, Voucher, VoucherEvent
 
@@ -33,6 +34,8 @@ __all__ = [
     "MonthlyReview",
     "NoticePrint",
     "Person",
+    "SignedAct",
+    "SigningKey",
     "StepAmendment",
     "StepAttendance",
     "Township",
