@@ -1,5 +1,10 @@
 """Log in, lock after repeated failures, change and reset passwords, and re-check a password for an
-electronic signature (审核/签字)."""
+electronic signature (审核/签字).
+
+The password is checked against the verifier made when the user's signing key was sealed (``keys``); an
+account of a release before signing keys is checked against its old scrypt hash once more and gets its key at
+that login. A password change re-seals the same key; an administrator's reset is a signed act that issues a
+new key and retires the old one."""
 
 from __future__ import annotations
 
@@ -8,11 +13,28 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from quzhou_desktop.core.errors import PermissionDenied, QuzhouError
+from quzhou_desktop.services.kernel import keys
 from quzhou_desktop.services.kernel.context import AppContext, CurrentUser
-from quzhou_desktop.services.kernel.passwords import check_password, hash_password, validate_new_password
+from quzhou_desktop.services.kernel.passwords import validate_new_password
 from quzhou_desktop.services.kernel.roles import Perm, Role
+from quzhou_desktop.services.kernel.signatures import SignatureFailed, office_of, sign_act
+from quzhou_desktop.services.kernel.statements import account_content
 from quzhou_desktop.store.audit.chain import Actor
 from quzhou_desktop.store.models import UserAccount, UserVillage
+
+__all__ = [
+    "AccountDisabled",
+    "AccountLocked",
+    "LoginFailed",
+    "SignatureFailed",
+    "WrongOldPassword",
+    "change_password",
+    "confirm_signature",
+    "load_current_user",
+    "login",
+    "must_change_password",
+    "reset_password",
+]
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -36,11 +58,6 @@ class AccountDisabled(QuzhouError):
 class WrongOldPassword(QuzhouError):
     code = "auth.old_password"
     template = "原密码：不正确，密码没有修改"
-
-
-class SignatureFailed(QuzhouError):
-    code = "auth.signature"
-    template = "密码不正确，签名未完成，未作任何修改"
 
 
 def load_current_user(ctx: AppContext, user_id: str) -> CurrentUser:
@@ -70,7 +87,7 @@ def login(ctx: AppContext, username: str, password: str) -> CurrentUser:
         if acc.locked_until is not None and acc.locked_until > now:
             left = max(1, -int(-(acc.locked_until - now).total_seconds() // 60))
             raise AccountLocked(count=MAX_FAILURES, minutes=left)
-        ok = check_password(password, acc.password_hash)
+        ok = keys.password_ok(acc, password)
         if not ok:
             acc.failed_logins += 1
             s.info["action"] = "auth.login_failed"
@@ -87,6 +104,9 @@ def login(ctx: AppContext, username: str, password: str) -> CurrentUser:
             acc.failed_logins = 0
             acc.locked_until = None
             acc.last_login_at = now
+            if keys.is_legacy(acc):  # first login since signing keys: the user gets one now
+                s.info["actor"] = Actor(acc.id, acc.username)
+                keys.enroll(s, acc, password, now, keys.user_of(s, acc))
         user_id = acc.id
     if error is not None:
         raise error
@@ -102,38 +122,67 @@ def must_change_password(ctx: AppContext) -> bool:
 
 
 def change_password(ctx: AppContext, old: str, new: str) -> None:
+    """The user's own password: checked, then the signing key is sealed under the new one (same key)."""
     u = ctx.require_user()
     validate_new_password(new, username=u.username)
+    now = ctx.clock.now()
     with ctx.write("auth.change_password") as s:
         acc = s.get(UserAccount, u.id)
         assert acc is not None
-        if not check_password(old, acc.password_hash):
+        if keys.is_legacy(acc):
+            if not keys.password_ok(acc, old):
+                raise WrongOldPassword()
+            keys.enroll(s, acc, old, now, u)
+        key = keys.current_key(s, acc.id)
+        private = keys.unseal(acc, key, old) if key is not None else None
+        if key is None or private is None:
             raise WrongOldPassword()
-        acc.password_hash = hash_password(new)
+        keys.reseal(acc, key, private, new)
         acc.must_change_password = False
-        acc.password_changed_at = ctx.clock.now()
+        acc.password_changed_at = now
 
 
-def reset_password(ctx: AppContext, user_id: str, new: str) -> None:
-    """Administrator sets a temporary password; the user must change it at next login. Unlocks."""
-    ctx.require(Perm.USERS_MANAGE)
+def reset_password(ctx: AppContext, user_id: str, new: str, *, credential: keys.Credential) -> None:
+    """Administrator sets a temporary password (the user must change it at next login) and unlocks the
+    account. A signed act: the user gets a new signing key; the old one is retired (kept to check the
+    signatures it made). ``credential`` is the administrator's own password (or grant)."""
+    me = ctx.require(Perm.USERS_MANAGE)
+    with ctx.read() as s:
+        target = s.get(UserAccount, user_id)
+        if target is None:
+            raise PermissionDenied("用户不存在")
+        validate_new_password(new, username=target.username)
+    signer = keys.signer_for(ctx, credential)
+    prepared = keys.PreparedKey(new)
+    now = ctx.clock.now()
     with ctx.write("auth.reset_password") as s:
         acc = s.get(UserAccount, user_id)
         if acc is None:
             raise PermissionDenied("用户不存在")
-        validate_new_password(new, username=acc.username)
-        acc.password_hash = hash_password(new)
+        old = keys.current_key(s, acc.id)
+        if old is not None:
+            keys.retire(old, now)
+        key = keys.store_key(s, acc, prepared, now)
         acc.must_change_password = True
         acc.failed_logins = 0
         acc.locked_until = None
-        acc.password_changed_at = ctx.clock.now()
+        acc.password_changed_at = now
+        s.flush()
+        act = sign_act(
+            s,
+            signer,
+            act="user.reset",
+            record_kind="user_account",
+            record_id=acc.id,
+            record_version=acc.row_version,
+            content={"account": account_content(s, acc), "key": {"id": key.id, "public": key.public_key}},
+            decision={"retired_key": old.id if old is not None else None, "must_change_password": True},
+            office=office_of(s, me),
+            at=now,
+        )
+        key.certified_by_key_id, key.certified_act_id = signer.key_id, act.id
 
 
 def confirm_signature(ctx: AppContext, password: str) -> CurrentUser:
     """Re-check the logged-in user's password before a review or signature (electronic signature)."""
-    u = ctx.require_user()
-    with ctx.read() as s:
-        acc = s.get(UserAccount, u.id)
-        if acc is None or not acc.active or not check_password(password, acc.password_hash):
-            raise SignatureFailed()
-    return u
+    return keys.unlock(ctx, password).user

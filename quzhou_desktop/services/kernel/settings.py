@@ -1,4 +1,5 @@
-"""Township rule settings (the thresholds and periods of ``core.rules``), editable by an administrator, audited."""
+"""Township rule settings (the thresholds and periods of ``core.rules``), editable by an administrator: audited,
+and a signed act (``settings.rules``) whose statement holds the whole set as saved."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from sqlalchemy import select
 
 from quzhou_desktop.core.errors import NotFound
 from quzhou_desktop.core.rules_config import TownshipRules
+from quzhou_desktop.services.kernel import keys
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.kernel.signatures import office_of, sign_act
+from quzhou_desktop.services.kernel.statements import township_content
 from quzhou_desktop.store.models import Township
 
 
@@ -26,16 +30,31 @@ def get_rules(ctx: AppContext) -> TownshipRules:
         return TownshipRules.from_dict(json.loads(t.rules_json or "{}"))
 
 
-def update_rules(ctx: AppContext, values: dict[str, Any]) -> TownshipRules:
-    """Replace the given keys (others keep their value). Validates the whole set before saving."""
-    ctx.require(Perm.SETTINGS_EDIT)
+def update_rules(ctx: AppContext, values: dict[str, Any], *, credential: keys.Credential) -> TownshipRules:
+    """Replace the given keys (others keep their value). Validates the whole set before saving; signed with
+    the administrator's ``credential`` (password or grant)."""
+    me = ctx.require(Perm.SETTINGS_EDIT)
     current = get_rules(ctx).to_dict()
     current.update(values)
     rules = TownshipRules.from_dict(current)
     rules.validate()
+    signer = keys.signer_for(ctx, credential)
+    now = ctx.clock.now()
     with ctx.write("settings.update_rules") as s:
         t = s.scalars(select(Township)).first()
         if t is None:
             raise NotFound(what="乡镇信息")
         t.rules_json = json.dumps(rules.to_dict(), ensure_ascii=False, sort_keys=True)
+        s.flush()
+        sign_act(
+            s,
+            signer,
+            act="settings.rules",
+            record_kind="township",
+            record_id=t.id,
+            record_version=t.row_version,
+            content={"township": township_content(t)},
+            office=office_of(s, me),
+            at=now,
+        )
     return rules

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,9 +17,22 @@ from sqlalchemy.orm import Session
 from quzhou_desktop.core.errors import NotFound, RuleViolation
 from quzhou_desktop.core.money import Finding
 from quzhou_desktop.core.vouchers import VoucherState
-from quzhou_desktop.services.kernel.auth import SignatureFailed, confirm_signature
-from quzhou_desktop.services.kernel.context import AppContext, CurrentUser
-from quzhou_desktop.store.models import Attachment, MonthlyReview, Voucher, VoucherEvent, new_uuid
+from quzhou_desktop.services.kernel.acts import check_act
+
+# Electronic signature credentials live in ``services.kernel.keys`` (a grant holds the unsealed key of a batch).
+from quzhou_desktop.services.kernel.keys import Credential as Credential
+from quzhou_desktop.services.kernel.keys import SignatureGrant as SignatureGrant
+from quzhou_desktop.services.kernel.keys import grant_signature as grant_signature
+from quzhou_desktop.services.kernel.keys import signer_for as signer_for
+from quzhou_desktop.services.kernel.signatures import Office, Signer, is_legacy_hash, sign_act
+from quzhou_desktop.services.vouchers.statements import CONTENT_FIELDS as CONTENT_FIELDS
+from quzhou_desktop.services.vouchers.statements import (
+    VOUCHER_ACTS,
+    event_decision,
+    scan_hashes,
+    voucher_content,
+)
+from quzhou_desktop.store.models import MonthlyReview, Voucher, VoucherEvent, new_uuid
 
 SUPERSEDED = "superseded"
 """Status of a voucher replaced by a correction (new version). Not (yet) a ``core.vouchers.VoucherState``."""
@@ -37,8 +49,8 @@ EVENT_LABELS = {
     "void": "作废",
     "superseded": "生成更正版本",
 }
-SIGNED_KINDS = frozenset({"review", "sign_director", "sign_secretary"})
-"""Events that are electronic signatures (the user re-entered the password)."""
+SIGNED_KINDS = frozenset({"review", "sign_director", "sign_secretary", "accept", "return"})
+"""Events that are electronic signatures (signed acts: the user re-entered the password)."""
 
 
 def local_time(utc: datetime) -> datetime:
@@ -119,31 +131,6 @@ def check_month_open(s: Session, village_id: str, on: date, action: str) -> None
 # ---------------------------------------------------------------------------------------------------------
 # content hashes and signatures
 
-CONTENT_FIELDS = (
-    "id",
-    "village_id",
-    "year",
-    "number",
-    "version",
-    "supersedes_id",
-    "voucher_date",
-    "handler_name",
-    "handler_person_id",
-    "witness_name",
-    "payee",
-    "payee_person_id",
-    "purpose",
-    "amount_fen",
-    "funding_source",
-    "budget_line",
-    "invoice_count",
-    "decision_ref",
-    "decision_step_id",
-    "resolution_ref",
-    "resolution_step_id",
-    "note",
-    "prepared_by",
-)
 
 
 def _norm(value: Any) -> Any:
@@ -157,27 +144,18 @@ def _digest(payload: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def scan_hashes(s: Session, voucher_id: str) -> list[str]:
-    return sorted(
-        s.scalars(
-            select(Attachment.sha256).where(
-                Attachment.owner_kind == "voucher",
-                Attachment.owner_id == voucher_id,
-                Attachment.active.is_(True),
-            )
-        )
-    )
-
-
 def content_hash(s: Session, v: Voucher) -> str:
-    """SHA-256 over everything a reviewer or signer vouches for, including the scans' hashes."""
+    """SHA-256 over everything a reviewer or signer vouches for, including the scans' hashes (the old
+    signatures' content; see ``event_signature``)."""
     payload = {f: _norm(getattr(v, f)) for f in CONTENT_FIELDS}
     payload["scans"] = scan_hashes(s, v.id)
     return _digest(payload)
 
 
 def event_signature(content: str, e: VoucherEvent, previous: str | None) -> str:
-    """Hash over the voucher content, the event and the previous event's signature (a per-voucher chain)."""
+    """The signature of a release before signing keys: a hash over the voucher content, the event and the
+    previous event's signature (a per-voucher chain). Events written since are signed acts; these hashes are
+    only checked."""
     payload = {
         "content": content,
         "previous": previous or "",
@@ -217,8 +195,11 @@ def add_event(
     person_id: str | None = None,
     opinion: str | None = None,
     text: str | None = None,
+    signer: Signer | None = None,
+    office: Office | None = None,
 ) -> VoucherEvent:
-    """Append an event signed over the voucher's current content and the previous event."""
+    """Append an event. A review, signature, acceptance or return is a signed act (``signer`` required): the
+    statement covers the voucher's content and the event, and the event's ``signature`` names the act."""
     previous = events_of(s, v.id)
     if previous and at < previous[-1].at:
         at = previous[-1].at  # a clock that went backwards never reorders the chain
@@ -235,76 +216,51 @@ def add_event(
         actor_role=actor_role,
         at=at,
     )
-    # Signed before the insert, so the row is written once (and audited with its signature).
-    e.signature = event_signature(content_hash(s, v), e, previous[-1].signature if previous else None)
+    act_name = VOUCHER_ACTS.get(kind)
+    if act_name is not None:
+        if signer is None or office is None:
+            raise ValueError(f"a {kind} event is a signed act")
+        # Signed before the insert, so the row is written once (and audited with its act).
+        act = sign_act(
+            s,
+            signer,
+            act=act_name,
+            record_kind="voucher",
+            record_id=v.id,
+            record_version=v.version,
+            content=voucher_content(s, v),
+            decision=event_decision(e),
+            office=office,
+            at=at,
+            subject_id=e.id,
+        )
+        e.signature = act.id
     s.add(e)
     s.flush()
     return e
 
 
 def verify_events(s: Session, v: Voucher) -> list[str]:
-    """Chinese findings for every event whose signature no longer matches (content changed after it)."""
+    """Chinese findings for every signed event that no longer matches the voucher: a signed act whose
+    signature or content fails, or an event signed the old way (a hash, before signing keys) whose hash no
+    longer matches. The whole database is checked by ``services.integrity``."""
     out: list[str] = []
-    content = content_hash(s, v)
+    events = events_of(s, v.id)
+    content = content_hash(s, v) if any(is_legacy_hash(e.signature) for e in events) else ""
+    current: dict[str, Any] | None = None
     previous: str | None = None
-    for e in events_of(s, v.id):
-        if e.signature != event_signature(content, e, previous):
-            when = f"{e.at:%Y-%m-%d %H:%M}"
-            out.append(
-                f"{EVENT_LABELS.get(e.kind, e.kind)}（{e.actor_name or ''}，{when}）的签名与凭证现有内容不符"
-            )
+    for e in events:
+        what = f"{EVENT_LABELS.get(e.kind, e.kind)}（{e.actor_name or ''}，{e.at:%Y-%m-%d %H:%M}）"
+        if is_legacy_hash(e.signature):
+            if e.signature != event_signature(content, e, previous):
+                out.append(f"{what}的签名与凭证现有内容不符")
+        elif e.signature is not None:
+            if current is None:
+                current = voucher_content(s, v)
+            problem = check_act(s, e.signature, content=current, decision=event_decision(e))
+            if problem:
+                out.append(f"{what}：{problem}")
         previous = e.signature
     return out
 
 
-# ---------------------------------------------------------------------------------------------------------
-# electronic signature credentials
-
-
-class SignatureGrant:
-    """Proof that the user re-entered the password a moment ago, for signing a batch (the 例会 goes through
-    the month's vouchers one by one; the chair types the password once).
-
-    Only ``grant_signature`` makes one, and whoever asked for it holds it: nothing else keeps it, so it is
-    gone when its holder drops it. It is good for ``GRANT_SECONDS``, and only while the login it was made in
-    lasts: it is bound to that login's ``CurrentUser`` (a new object at every login), so logging out or
-    logging in again, as anyone, ends it."""
-
-    __slots__ = ("_expires", "_login")
-
-    def __init__(self, login: CurrentUser, expires: float, *, _key: object = None) -> None:
-        if _key is not _GRANT_KEY:
-            raise TypeError("SignatureGrant is made by grant_signature()")
-        self._login = login
-        self._expires = expires
-
-    @property
-    def user_id(self) -> str:
-        return self._login.id
-
-    @property
-    def valid(self) -> bool:
-        return time.monotonic() < self._expires
-
-    def serves(self, ctx: AppContext) -> bool:
-        """True while unexpired and ``ctx`` is still in the login the grant was made in."""
-        return self.valid and ctx.user is self._login
-
-
-GRANT_SECONDS = 15 * 60
-_GRANT_KEY = object()  # an immutable token, so that only grant_signature makes grants
-
-
-def grant_signature(ctx: AppContext, password: str) -> SignatureGrant:
-    user = confirm_signature(ctx, password)
-    return SignatureGrant(user, time.monotonic() + GRANT_SECONDS, _key=_GRANT_KEY)
-
-
-def check_credential(ctx: AppContext, credential: str | SignatureGrant) -> CurrentUser:
-    """A password (checked now) or a live grant of the same login; else ``SignatureFailed``."""
-    if isinstance(credential, str):
-        return confirm_signature(ctx, credential)
-    user = ctx.require_user()
-    if not credential.serves(ctx):
-        raise SignatureFailed()
-    return user

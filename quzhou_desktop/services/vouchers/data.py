@@ -30,7 +30,6 @@ from quzhou_desktop.services.vouchers.common import (
     is_month_locked,
     load_voucher,
     local_time,
-    scan_hashes,
     status_label,
     verify_events,
 )
@@ -38,6 +37,7 @@ from quzhou_desktop.services.vouchers.flow import committee_in
 from quzhou_desktop.services.vouchers.monthly import monthly_review
 from quzhou_desktop.services.vouchers.query import row_of
 from quzhou_desktop.services.vouchers.queues import LedgerFilter, ledger_rows
+from quzhou_desktop.services.vouchers.statements import scan_hashes
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
 from quzhou_desktop.store.models import Attachment, LedgerLine, Village, Voucher
 
