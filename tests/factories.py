@@ -53,6 +53,7 @@ class World:
             role=role,
             password=PASSWORD,
             village_ids=self.village_ids[:1] if villages is None else villages,
+            credential=PASSWORD,
         )
         return self.as_user(info.id)
 
@@ -61,7 +62,7 @@ def make_world(path: Path | None, *, now: datetime | None = None) -> World:
     db = Database(path, create=True)
     clock = FixedClock(now or datetime(2026, 11, 24, 2, 0, 0))
     ctx = AppContext(db, clock=clock)
-    admin_id = initialise(
+    sheet = initialise(
         ctx,
         township_name="石梁镇",
         villages=[
@@ -75,7 +76,7 @@ def make_world(path: Path | None, *, now: datetime | None = None) -> World:
     from quzhou_desktop.services.kernel.auth import load_current_user
     from quzhou_desktop.services.roster.villages import list_villages
 
-    ctx.user = load_current_user(ctx, admin_id)
+    ctx.user = load_current_user(ctx, sheet.admin_id)
     vids = [v.id for v in list_villages(ctx)]
     by_name = {v.name: v.id for v in list_villages(ctx)}
     vids = [by_name["溪口村"], by_name["上洋村"]]

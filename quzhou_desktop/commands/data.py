@@ -28,7 +28,9 @@ def register(sub: Subcommands) -> None:
     add_user_arg(r)
     r.set_defaults(handler=cmd_restore)
 
-    v = sub.add_parser("verify", help="校验数据库：完整性、审计链、每条记录与审计日志是否一致、附件")
+    v = sub.add_parser(
+        "verify", help="校验数据库：完整性、审计链、每条记录与审计日志是否一致、附件、电子签名与账号授权"
+    )
     v.add_argument("--db", help="数据库文件路径")
     v.set_defaults(handler=cmd_verify)
 
@@ -61,21 +63,26 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from quzhou_desktop.store.audit.verify import verify_all
+    from quzhou_desktop.services.integrity import verify_db
 
     ctx = open_context(args)
     try:
-        with ctx.db.read_engine.connect() as conn:
-            problems = verify_all(conn)
-            entries = conn.exec_driver_sql("SELECT count(*) FROM audit_log").scalar()
+        report = verify_db(ctx.db)
     finally:
         ctx.db.dispose()
-    if problems:
+    if report.problems:
         print(f"校验未通过：{db_path(args)}")
-        for p in problems:
+        for p in report.problems:
             print(f"  - {p.message}")
+        for note in report.notes:
+            print(f"  · {note}")
         return EXIT_PROBLEM
-    print(f"校验通过：{db_path(args)}（完整性正常，审计日志 {entries} 条，记录与日志一致，附件完好）")
+    print(
+        f"校验通过：{db_path(args)}（完整性正常，审计日志 {report.entries} 条，记录与日志一致，附件完好，"
+        "电子签名与账号授权有效）"
+    )
+    for note in report.notes:
+        print(f"  · {note}")
     return 0
 
 
@@ -85,7 +92,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     from quzhou_desktop.services.roster.people import PersonFields, add_person, list_people
     from quzhou_desktop.services.roster.setup import initialise
     from quzhou_desktop.services.roster.villages import VillageSpec, list_villages
-    from quzhou_desktop.store.audit.verify import verify_all
+    from quzhou_desktop.services.integrity import verify_db
     from quzhou_desktop.store.db import Database
 
     ctx = AppContext(Database(None))
@@ -102,8 +109,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     add_person(ctx, village.id, PersonFields(name="张三", gender="男"))
     if [p.name for p in list_people(ctx, village.id)] != ["张三"]:
         raise CommandError("自检失败：写入的人员读不回来")
-    with ctx.db.read_engine.connect() as conn:
-        problems = verify_all(conn)
+    problems = verify_db(ctx.db).problems
     if problems:
         raise CommandError("自检失败：" + problems[0].message)
     print("自检通过：存储、审计链与校验工作正常")

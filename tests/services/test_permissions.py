@@ -15,6 +15,7 @@ from quzhou_desktop.core.errors import PermissionDenied
 from quzhou_desktop.services.kernel import auth, settings, users
 from quzhou_desktop.services.kernel.roles import GRANTS, Perm, Role
 from quzhou_desktop.services.roster import people, villages
+from tests.factories import PASSWORD
 
 
 def _person(world) -> str:  # type: ignore[no-untyped-def]
@@ -50,27 +51,36 @@ CALLS: list[tuple[str, Perm, Callable[[Any, Any], object]]] = [
     (
         "add_village",
         Perm.VILLAGE_MANAGE,
-        lambda w, c: villages.add_village(c, villages.VillageSpec(name="新村")),
+        lambda w, c: villages.add_village(c, villages.VillageSpec(name="新村"), credential=PASSWORD),
     ),
     (
         "update_village",
         Perm.VILLAGE_MANAGE,
         lambda w, c: villages.update_village(
-            c, w.village_ids[0], villages.VillageSpec(name="溪口村", households=1)
+            c, w.village_ids[0], villages.VillageSpec(name="溪口村", households=1), credential=PASSWORD
         ),
     ),
-    ("update_rules", Perm.SETTINGS_EDIT, lambda w, c: settings.update_rules(c, {"reply_days": 7})),
+    (
+        "update_rules",
+        Perm.SETTINGS_EDIT,
+        lambda w, c: settings.update_rules(c, {"reply_days": 7}, credential=PASSWORD),
+    ),
     (
         "create_user",
         Perm.USERS_MANAGE,
         lambda w, c: users.create_user(
-            c, username="x1", display_name="某", role=Role.READONLY, password="pass-word-1"
+            c,
+            username="x1",
+            display_name="某",
+            role=Role.READONLY,
+            password="pass-word-1",
+            credential=PASSWORD,
         ),
     ),
     (
         "reset_password",
         Perm.USERS_MANAGE,
-        lambda w, c: auth.reset_password(c, w.admin.require_user().id, "pass-word-2"),
+        lambda w, c: auth.reset_password(c, w.admin.require_user().id, "pass-word-2", credential=PASSWORD),
     ),
 ]
 

@@ -50,12 +50,13 @@ def start_backup(
     return run_task(lambda _p: backup_now(ctx), parent=parent, title=tr("正在备份"), on_success=done)
 
 
-def verify_database(ctx: AppContext, progress: Progress) -> list[str]:
-    """Problems found by ``store.audit.verify_all`` (empty = clean)."""
-    from quzhou_desktop.services.kernel.maintenance import verify_database as verify
+def verify_report(ctx: AppContext, progress: Progress) -> tuple[list[str], list[str]]:
+    """(problems, notes) of ``services.integrity.verify_database``: the store's checks and the signatures."""
+    from quzhou_desktop.services.integrity import verify_database as verify
 
     progress.report(0, 0, tr("正在校验数据库，请稍候…"))
-    return [p.message for p in verify(ctx)]
+    report = verify(ctx)
+    return [p.message for p in report.problems], report.notes
 
 
 class BackupTab(QWidget):
@@ -118,19 +119,22 @@ class BackupTab(QWidget):
         self.task = start_backup(self.ctx, self, on_done=done)
 
     def verify(self) -> None:
-        def done(problems: object) -> None:
-            assert isinstance(problems, list)
+        def done(result: object) -> None:
+            assert isinstance(result, tuple)
+            problems, notes = result
+            extra = "\n".join(notes)
             if problems:
                 text = tr("校验未通过，发现 {n} 处问题：").format(n=len(problems))
                 self.result_label.setText(text + "\n" + "\n".join(problems[:5]))
                 show_error(self, text + "\n" + "\n".join(problems[:20]), title=tr("校验未通过"))
             else:
                 self.result_label.setText(
-                    tr("校验通过：完整性正常，审计链完整，记录与审计日志一致，附件完好。")
+                    tr("校验通过：完整性正常，审计链完整，记录与审计日志一致，附件完好，电子签名与账号授权有效。")
+                    + ("\n" + extra if extra else "")
                 )
 
         self.task = run_task(
-            lambda p: verify_database(self.ctx, p), parent=self, title=tr("校验数据库"), on_success=done
+            lambda p: verify_report(self.ctx, p), parent=self, title=tr("校验数据库"), on_success=done
         )
 
     def restore_selected(self) -> None:

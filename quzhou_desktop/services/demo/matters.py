@@ -137,7 +137,11 @@ def _one(
         )
         d = min(today, start + timedelta(days=OFFSETS[spec.fail_at] + 3))
         save_step(
-            ctx, new.id, _input(ctx, vid, people, spec, StepType.PROPOSE, d, False), final=True, password=grant
+            ctx,
+            new.id,
+            _input(ctx, vid, people, spec, StepType.PROPOSE, d, False),
+            final=True,
+            password=grant,
         )
     if spec.steps_done == 9 and spec.village == 0 and spec.fail_at is None:
         amend_step(

@@ -379,7 +379,9 @@ def review_valid(d: Disclosure) -> bool:
     s = object_session(d)
     if s is None:
         return False
-    return check_act(s, d.review_signature, content=disclosure_content(d), decision=review_decision(d)) is None
+    return (
+        check_act(s, d.review_signature, content=disclosure_content(d), decision=review_decision(d)) is None
+    )
 
 
 def mark_posted(

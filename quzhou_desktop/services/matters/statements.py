@@ -27,7 +27,12 @@ STEP_FIELDS = (
 def step_content(s: Session, row: MatterStep) -> dict[str, Any]:
     m = s.get(Matter, row.matter_id)
     attendance = s.execute(
-        select(StepAttendance.person_id, StepAttendance.status, StepAttendance.reason, StepAttendance.party_status)
+        select(
+            StepAttendance.person_id,
+            StepAttendance.status,
+            StepAttendance.reason,
+            StepAttendance.party_status,
+        )
         .where(StepAttendance.step_id == row.id, StepAttendance.status != "void")
         .order_by(StepAttendance.person_id)
     ).all()

@@ -132,7 +132,6 @@ def check_month_open(s: Session, village_id: str, on: date, action: str) -> None
 # content hashes and signatures
 
 
-
 def _norm(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
@@ -262,5 +261,3 @@ def verify_events(s: Session, v: Voucher) -> list[str]:
                 out.append(f"{what}：{problem}")
         previous = e.signature
     return out
-
-

@@ -31,7 +31,7 @@ def post_finance(dw: DWorld, village_id: str, posted: date) -> str:
     did = svc.create_disclosure(dw.clerk, spec)
     sup = dw.sup if village_id == dw.v0 else dw.sup_other
     svc.review_disclosure(sup, did, password=PASSWORD, opinion="同意")
-    svc.post_disclosure(dw.clerk, did, channels=("公开栏",), posted_from=posted)
+    svc.post_disclosure(dw.clerk, did, channels=("公开栏",), posted_from=posted, password=PASSWORD)
     return did
 
 
@@ -98,7 +98,9 @@ def test_c20_month_ends(dw: DWorld, posted: date, label: str, state: str, days: 
 
 
 def test_c20_configurable_quarterly_for_busy_and_deadline_day(dw: DWorld) -> None:
-    update_rules(dw.w.admin, {"finance_monthly_if_busy": False, "disclosure_deadline_day": 25})
+    update_rules(
+        dw.w.admin, {"finance_monthly_if_busy": False, "disclosure_deadline_day": 25}, credential=PASSWORD
+    )
     post_finance(dw, dw.v0, date(2024, 7, 24))
     periods = finance_periods(dw, dw.v0, date(2024, 7, 1), date(2024, 8, 31))
     assert periods == [("2024年第3季度", "done", 0)]
@@ -108,7 +110,9 @@ def test_correction_does_not_count_twice_and_superseded_still_counts(dw: DWorld)
     did = post_finance(dw, dw.v1, date(2024, 7, 10))
     new = svc.start_correction(dw.clerk, did, reason="金额有误")
     svc.review_disclosure(dw.sup_other, new, password=PASSWORD, opinion="同意")
-    svc.post_disclosure(dw.clerk, new, channels=("公开栏",), posted_from=date(2024, 10, 30))
+    svc.post_disclosure(
+        dw.clerk, new, channels=("公开栏",), posted_from=date(2024, 10, 30), password=PASSWORD
+    )
     periods = finance_periods(dw, dw.v1, date(2024, 7, 1), date(2024, 11, 30))
     assert periods == [("2024年第3季度", "done", 0), ("2024年第4季度", "overdue", 41)]
 
@@ -137,7 +141,7 @@ def test_due_notices_for_batch_printing(dw: DWorld) -> None:
     svc.review_disclosure(dw.sup, reviewed_fin, password=PASSWORD, opinion="同意")
     party = svc.create_disclosure(dw.clerk, DisclosureSpec(dw.v0, "party", "党务"))
     old = svc.create_disclosure(dw.clerk, DisclosureSpec(dw.v0, "party", "上月已公开"))
-    svc.post_disclosure(dw.clerk, old, channels=("公开栏",), posted_from=date(2026, 10, 5))
+    svc.post_disclosure(dw.clerk, old, channels=("公开栏",), posted_from=date(2026, 10, 5), password=PASSWORD)
     notices = cad.due_notices(dw.clerk, [dw.v0], date(2026, 11, 24))
     assert ("finance", reviewed_fin) in notices and ("disclosure", party) in notices
     assert ("finance", draft_fin) not in notices  # C31

@@ -53,7 +53,7 @@ def _supervisor(w: World, village_id: str, name: str, username: str) -> AppConte
 
     info = create_user(
         w.admin, username=username, display_name=name, role=Role.SUPERVISOR, password=PASSWORD,
-        village_ids=[village_id], person_id=pid,
+        village_ids=[village_id], person_id=pid, credential=PASSWORD
     )  # fmt: skip
     return w.as_user(info.id)
 
@@ -171,7 +171,9 @@ def test_create_update_post_general_disclosure_with_audit(dw: DWorld) -> None:
     spec = DisclosureSpec(dw.v0, "party", "2026年第三季度党费缴纳情况（修订）", body="已缴清。",
                           item_id=info.item_id, period_start=info.period_start, period_end=info.period_end)  # fmt: skip
     svc.update_draft(dw.clerk, did, spec, expected_version=info.row_version)
-    warnings = svc.post_disclosure(dw.clerk, did, channels=("公开栏", "网络"), posted_from=date(2026, 10, 12))
+    warnings = svc.post_disclosure(
+        dw.clerk, did, channels=("公开栏", "网络"), posted_from=date(2026, 10, 12), password=PASSWORD
+    )
     assert warnings and "事先审查" in warnings[0]  # C31: non-finance → warning only
     info = svc.get_disclosure(dw.clerk, did)
     assert info.status == "posted" and info.channels == ("公开栏", "网络")
@@ -190,7 +192,12 @@ def test_c31_finance_needs_review_before_posting(dw: DWorld, reviewed: bool, exp
     )
     if reviewed:
         svc.review_disclosure(dw.sup, did, password=PASSWORD, opinion="经审核，收支真实，同意公开。")
-    post = lambda: svc.post_disclosure(dw.clerk, did, channels=("公开栏",), posted_from=date(2026, 11, 10))  # noqa: E731
+
+    def post() -> list[str]:
+        return svc.post_disclosure(
+            dw.clerk, did, channels=("公开栏",), posted_from=date(2026, 11, 10), password=PASSWORD
+        )
+
     if expect == "refused":
         with pytest.raises(ReviewRequired) as exc:
             post()
@@ -240,7 +247,9 @@ def test_edit_after_review_voids_the_review(dw: DWorld) -> None:
     svc.update_draft(dw.clerk, did, spec, expected_version=info.row_version)
     assert svc.get_disclosure(dw.clerk, did).status == "draft"
     with pytest.raises(ReviewRequired):
-        svc.post_disclosure(dw.clerk, did, channels=("公开栏",), posted_from=date(2026, 11, 10))
+        svc.post_disclosure(
+            dw.clerk, did, channels=("公开栏",), posted_from=date(2026, 11, 10), password=PASSWORD
+        )
 
 
 def test_tampered_review_is_detected(dw: DWorld) -> None:
@@ -253,7 +262,9 @@ def test_tampered_review_is_detected(dw: DWorld) -> None:
         d.total_expense_fen = 5000
     assert svc.get_disclosure(dw.clerk, did).warnings
     with pytest.raises(ReviewRequired):
-        svc.post_disclosure(dw.clerk, did, channels=("公开栏",), posted_from=date(2026, 11, 10))
+        svc.post_disclosure(
+            dw.clerk, did, channels=("公开栏",), posted_from=date(2026, 11, 10), password=PASSWORD
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -302,7 +313,9 @@ def test_finance_titles(start: date, end: date, title: str) -> None:
 
 def test_posted_is_immutable_and_correction_supersedes(dw: DWorld) -> None:
     did = general(dw)
-    svc.post_disclosure(dw.clerk, did, channels=("公开栏",), posted_from=date(2026, 10, 12))
+    svc.post_disclosure(
+        dw.clerk, did, channels=("公开栏",), posted_from=date(2026, 10, 12), password=PASSWORD
+    )
     info = svc.get_disclosure(dw.clerk, did)
     spec = DisclosureSpec(dw.v0, "party", "改标题", item_id=info.item_id)
     with pytest.raises(DisclosureLocked, match="已公开"):
@@ -311,7 +324,9 @@ def test_posted_is_immutable_and_correction_supersedes(dw: DWorld) -> None:
         svc.start_correction(dw.clerk, did, reason=" ")
     new = svc.start_correction(dw.clerk, did, reason="党员人数统计有误")
     assert svc.get_disclosure(dw.clerk, did).status == "posted"  # until the correction is posted
-    svc.post_disclosure(dw.clerk, new, channels=("公开栏",), posted_from=date(2026, 10, 15))
+    svc.post_disclosure(
+        dw.clerk, new, channels=("公开栏",), posted_from=date(2026, 10, 15), password=PASSWORD
+    )
     old, corr = svc.get_disclosure(dw.clerk, did), svc.get_disclosure(dw.clerk, new)
     assert old.status == "superseded" and old.superseded_by_id == new
     assert corr.supersedes_id == did and corr.title.startswith("（更正）") and "统计有误" in corr.body
@@ -338,7 +353,9 @@ def test_permission_refusals(dw: DWorld) -> None:
     with pytest.raises(PermissionDenied):
         svc.get_disclosure(other, did)
     with pytest.raises(PermissionDenied):
-        svc.post_disclosure(dw.sup, did, channels=("公开栏",), posted_from=date(2026, 10, 1))
+        svc.post_disclosure(
+            dw.sup, did, channels=("公开栏",), posted_from=date(2026, 10, 1), password=PASSWORD
+        )
 
 
 @pytest.mark.parametrize(
@@ -364,9 +381,13 @@ def test_register_filters(dw: DWorld) -> None:
     # overdue: covered Q3 → due 10-20, still a draft on 11-24
     late_draft = general(dw)
     on_time = general(dw, title="按时")
-    svc.post_disclosure(dw.clerk, on_time, channels=("公开栏",), posted_from=date(2026, 10, 20))
+    svc.post_disclosure(
+        dw.clerk, on_time, channels=("公开栏",), posted_from=date(2026, 10, 20), password=PASSWORD
+    )
     late_post = general(dw, title="逾期公开")
-    svc.post_disclosure(dw.clerk, late_post, channels=("公开栏",), posted_from=date(2026, 10, 21))
+    svc.post_disclosure(
+        dw.clerk, late_post, channels=("公开栏",), posted_from=date(2026, 10, 21), password=PASSWORD
+    )
     other_village = general(dw, village_id=dw.v1, title="上洋村")
     flt = reg.DisclosureFilter
     ids = lambda f: {r.id for r in reg.list_disclosures(dw.clerk, f)}  # noqa: E731

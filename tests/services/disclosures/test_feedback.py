@@ -13,7 +13,7 @@ from quzhou_desktop.services.disclosures import feedback as fb
 from quzhou_desktop.services.disclosures import register as reg
 from quzhou_desktop.services.disclosures.disclosure import DisclosureSpec
 from quzhou_desktop.services.kernel.settings import update_rules
-from tests.factories import World
+from tests.factories import PASSWORD, World
 from tests.services.disclosures.test_disclosures import DWorld, audit_actions, make_dworld
 
 
@@ -24,7 +24,7 @@ def dw(world: World) -> DWorld:
 
 def posted(dw: DWorld, on: date = date(2024, 2, 20)) -> str:
     did = svc.create_disclosure(dw.clerk, DisclosureSpec(dw.v0, "village", "低保名单公开"))
-    svc.post_disclosure(dw.clerk, did, channels=("公开栏",), posted_from=on)
+    svc.post_disclosure(dw.clerk, did, channels=("公开栏",), posted_from=on, password=PASSWORD)
     return did
 
 
@@ -50,7 +50,7 @@ def objection(dw: DWorld, did: str, on: date, kind: str = "objection") -> str:
 def test_c23_reply_deadline(
     dw: DWorld, received: date, replied: date, days: int, late: bool, days_late: int
 ) -> None:
-    update_rules(dw.w.admin, {"reply_days": days})
+    update_rules(dw.w.admin, {"reply_days": days}, credential=PASSWORD)
     did = posted(dw, received - timedelta(days=3))
     fid = objection(dw, did, received)
     st = fb.reply_feedback(dw.clerk, fid, reply="已核实，名单无误。", replied_on=replied)
@@ -107,7 +107,7 @@ def test_history_shows_feedback_photos_and_correction(dw: DWorld, tmp_path: Path
     fb.add_photo(dw.clerk, did, photo, caption="张贴照片")
     assert [p.filename for p in fb.list_photos(dw.clerk, did)] == ["公开栏.png"]
     new = svc.start_correction(dw.clerk, did, reason="名单漏了一户")
-    svc.post_disclosure(dw.clerk, new, channels=("公开栏",), posted_from=date(2026, 11, 6))
+    svc.post_disclosure(dw.clerk, new, channels=("公开栏",), posted_from=date(2026, 11, 6), password=PASSWORD)
     whats = [h.what for h in fb.history(dw.clerk, did)]
     for expected in (
         "新建草稿",

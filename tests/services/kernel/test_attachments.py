@@ -14,7 +14,7 @@ from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.matters import files as F
 from quzhou_desktop.services.matters import steps as S
 from quzhou_desktop.store.models import AttachmentBlob
-from tests.services.matters.test_matters import D0, World, make_world, meeting, new_matter
+from tests.services.matters.test_matters import D0, PASSWORD, World, make_world, meeting, new_matter
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -25,7 +25,7 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 def step(tmp_path: Path) -> tuple[World, str]:
     w = make_world()
     m = new_matter(w)
-    v = S.save_step(w.clerk, m.id, meeting(w, "propose", "branch", D0), final=True)
+    v = S.save_step(w.clerk, m.id, meeting(w, "propose", "branch", D0), final=True, password=PASSWORD)
     return w, v.id
 
 

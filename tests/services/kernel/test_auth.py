@@ -90,7 +90,7 @@ def test_admin_reset_unlocks_and_forces_change(world) -> None:  # type: ignore[n
     for _ in range(5):
         with pytest.raises((auth.LoginFailed, auth.AccountLocked)):
             auth.login(ctx, "wenshu", "wrong-password")
-    auth.reset_password(world.admin, clerk.require_user().id, "temp-pass-99")
+    auth.reset_password(world.admin, clerk.require_user().id, "temp-pass-99", credential=PASSWORD)
     assert auth.login(ctx, "wenshu", "temp-pass-99").username == "wenshu"
     assert auth.must_change_password(ctx)
 
@@ -98,7 +98,7 @@ def test_admin_reset_unlocks_and_forces_change(world) -> None:  # type: ignore[n
 def test_only_admin_can_reset(world) -> None:  # type: ignore[no-untyped-def]
     clerk = world.new_user("wenshu", Role.CLERK)
     with pytest.raises(PermissionDenied, match="不能管理用户"):
-        auth.reset_password(clerk, world.admin.require_user().id, "temp-pass-99")
+        auth.reset_password(clerk, world.admin.require_user().id, "temp-pass-99", credential=PASSWORD)
 
 
 def test_signature_needs_the_right_password(world) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from quzhou_desktop.core.errors import Conflict, PermissionDenied, QuzhouError, 
 from quzhou_desktop.core.matters import StepNotAllowed
 from quzhou_desktop.core.meetings import QuorumNotMet
 from quzhou_desktop.services.demo import DemoState, rosters
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD as PASSWORD
 from quzhou_desktop.services.kernel.context import AppContext, Clock
 from quzhou_desktop.services.matters import matter as M
 from quzhou_desktop.services.matters import steps as S
@@ -137,7 +138,7 @@ def run_to(w: World, matter_id: str, upto: str) -> dict[str, S.StepView]:
     ]
     out = {}
     for key, make in plan:
-        out[key] = S.save_step(w.clerk, matter_id, make(), final=True)
+        out[key] = S.save_step(w.clerk, matter_id, make(), final=True, password=PASSWORD)
         if key == upto:
             break
     return out
@@ -185,10 +186,10 @@ def test_c11_deliberation_only_after_the_posting_period(
     posted = D0 + timedelta(4)
     inp = meeting(world, "deliberate", "party", posted + timedelta(days_after_posting))
     if ok:
-        assert S.save_step(world.clerk, m.id, inp, final=True).is_final
+        assert S.save_step(world.clerk, m.id, inp, final=True, password=PASSWORD).is_final
     else:
         with pytest.raises(StepNotAllowed, match="须公示满15日，2026年9月21日起方可审议"):
-            S.save_step(world.clerk, m.id, inp, final=True)
+            S.save_step(world.clerk, m.id, inp, final=True, password=PASSWORD)
 
 
 @pytest.mark.parametrize(("removal_offset", "ok"), [(15, False), (16, True)])
@@ -198,10 +199,10 @@ def test_c11_plan_posting_cannot_come_down_early(world: World, removal_offset: i
     start = D0 + timedelta(4)
     inp = posting("plan_posting", start, start + timedelta(removal_offset))
     if ok:
-        S.save_step(world.clerk, m.id, inp, final=True)
+        S.save_step(world.clerk, m.id, inp, final=True, password=PASSWORD)
     else:
         with pytest.raises(QuzhouError, match="须公示满15日"):
-            S.save_step(world.clerk, m.id, inp, final=True)
+            S.save_step(world.clerk, m.id, inp, final=True, password=PASSWORD)
 
 
 @pytest.mark.parametrize(("removal_offset", "ok"), [(3, False), (4, True)])  # C12: posted 06-03 → down 06-07
@@ -211,10 +212,10 @@ def test_c12_resolution_posting_period(world: World, removal_offset: int, ok: bo
     start = D0 + timedelta(24)
     inp = posting("resolution_disclosure", start, start + timedelta(removal_offset))
     if ok:
-        S.save_step(world.clerk, m.id, inp, final=True)
+        S.save_step(world.clerk, m.id, inp, final=True, password=PASSWORD)
     else:
         with pytest.raises(StepNotAllowed, match="须公示满3日") as exc:
-            S.save_step(world.clerk, m.id, inp, final=True)
+            S.save_step(world.clerk, m.id, inp, final=True, password=PASSWORD)
         assert exc.value.params["rule"] == "C12"
 
 
@@ -225,10 +226,10 @@ def test_c13_representatives_notice(world: World, notice_days: int, ok: bool) ->
     on = D0 + timedelta(23)
     inp = meeting(world, "resolve", "representatives", on, notice_date=on - timedelta(notice_days))
     if ok:
-        S.save_step(world.clerk, m.id, inp, final=True)
+        S.save_step(world.clerk, m.id, inp, final=True, password=PASSWORD)
     else:
         with pytest.raises(StepNotAllowed, match="应提前3日即2026年9月21日前通知"):
-            S.save_step(world.clerk, m.id, inp, final=True)
+            S.save_step(world.clerk, m.id, inp, final=True, password=PASSWORD)
 
 
 def test_c13_missing_notice_is_a_warning_not_a_refusal(world: World) -> None:
@@ -260,7 +261,7 @@ def test_c10_order_and_dates(world: World, rule: str, before: str, make: Any, te
     m = new_matter(world)
     run_to(world, m.id, before)
     with pytest.raises(StepNotAllowed, match=text) as exc:
-        S.save_step(world.clerk, m.id, make(world), final=True)
+        S.save_step(world.clerk, m.id, make(world), final=True, password=PASSWORD)
     assert exc.value.params["rule"] == rule
 
 
@@ -281,11 +282,11 @@ def test_c15_village_rules_need_the_villagers_meeting(world: World, body: str, o
     else:
         inp = meeting(world, "resolve", "representatives", on, notice_date=on - timedelta(5))
     if ok:
-        v = S.save_step(world.clerk, m.id, inp, final=True)
+        v = S.save_step(world.clerk, m.id, inp, final=True, password=PASSWORD)
         assert v["passed"] is True and "到会566人" in v["outcome_text"]
     else:
         with pytest.raises(StepNotAllowed, match="只能由村民会议决定") as exc:
-            S.save_step(world.clerk, m.id, inp, final=True)
+            S.save_step(world.clerk, m.id, inp, final=True, password=PASSWORD)
         assert exc.value.params["rule"] == "C15"
 
 
@@ -298,7 +299,7 @@ def test_c13_villagers_meeting_needs_ten_days(world: World) -> None:
         attendance=(), present_count=600, household_reps_present=0, votes_for=400, votes_against=100,
     )  # fmt: skip
     with pytest.raises(StepNotAllowed, match="应提前10日"):
-        S.save_step(world.clerk, m.id, inp, final=True)
+        S.save_step(world.clerk, m.id, inp, final=True, password=PASSWORD)
 
 
 @pytest.mark.parametrize(
@@ -311,10 +312,10 @@ def test_c3_quorum_of_the_representatives(world: World, absent: int, valid: bool
     on = D0 + timedelta(23)
     inp = meeting(world, "resolve", "representatives", on, absent=absent, notice_date=on - timedelta(3))
     if valid:
-        assert S.save_step(world.clerk, m.id, inp, final=True)["valid"] is True
+        assert S.save_step(world.clerk, m.id, inp, final=True, password=PASSWORD)["valid"] is True
     else:
         with pytest.raises(QuorumNotMet, match="应到45人，实到29人，不足三分之二（需30人），会议无效") as exc:
-            S.save_step(world.clerk, m.id, inp, final=True)
+            S.save_step(world.clerk, m.id, inp, final=True, password=PASSWORD)
         # the id for developers, the law for the user
         assert exc.value.code == "C3"
         assert str(exc.value).endswith("表决结果不发生效力，依据《中华人民共和国村民委员会组织法》第二十六条")
@@ -335,12 +336,12 @@ def test_c7_c9_exclusions_and_probationary_members(world: World) -> None:
         base, attendance=(S.AttendanceEntry(first.person_id, "excluded"), *base.attendance[1:]), votes_for=31
     )
     with pytest.raises(ValidationError, match="须写明原因"):
-        S.save_step(world.clerk, m.id, no_reason, final=True)
+        S.save_step(world.clerk, m.id, no_reason, final=True, password=PASSWORD)
     ok = replace(
         no_reason,
         attendance=(S.AttendanceEntry(first.person_id, "excluded", "外出半年以上"), *base.attendance[1:]),
     )
-    v = S.save_step(world.clerk, m.id, ok, final=True)
+    v = S.save_step(world.clerk, m.id, ok, final=True, password=PASSWORD)
     # C7: 32 正式党员, 1 excluded → 应到31; 预备党员 present but not counted (C9)
     assert v["entitled_count"] == 31 and v["present_count"] == 31
     assert "经批准不计入1人" in v["outcome_text"] and "预备党员2人" in v["outcome_text"]
@@ -350,7 +351,7 @@ def test_votes_more_than_voters_are_refused(world: World) -> None:
     m = new_matter(world)
     inp = replace(meeting(world, "propose", "branch", D0), votes_for=6)
     with pytest.raises(ValidationError, match="多于有表决权的到会人数5人"):
-        S.save_step(world.clerk, m.id, inp, final=True)
+        S.save_step(world.clerk, m.id, inp, final=True, password=PASSWORD)
 
 
 def test_failed_vote_closes_the_run_and_a_new_run_is_linked(world: World) -> None:
@@ -358,14 +359,22 @@ def test_failed_vote_closes_the_run_and_a_new_run_is_linked(world: World) -> Non
     run_to(world, m.id, "plan_posting")
     # 党员大会: 应到32, 16 yes is not more than half (需17) → 未通过
     failed = S.save_step(
-        world.clerk, m.id, meeting(world, "deliberate", "party", D0 + timedelta(20), yes=16), final=True
+        world.clerk,
+        m.id,
+        meeting(world, "deliberate", "party", D0 + timedelta(20), yes=16),
+        final=True,
+        password=PASSWORD,
     )
     assert failed["passed"] is False and "未超过半数（需17人），未通过" in failed["outcome_text"]
     d = M.get_matter(world.clerk, m.id)
     assert d.matter.status_label == "未通过" and d.due.step is None
     with pytest.raises(Conflict, match="不能再登记步骤"):
         S.save_step(
-            world.clerk, m.id, meeting(world, "resolve", "representatives", D0 + timedelta(25)), final=True
+            world.clerk,
+            m.id,
+            meeting(world, "resolve", "representatives", D0 + timedelta(25)),
+            final=True,
+            password=PASSWORD,
         )
     with pytest.raises(ValidationError, match="请写明方案作了哪些修改"):
         M.start_new_run(world.clerk, m.id, reason=" ")
@@ -387,6 +396,7 @@ def test_final_steps_are_immutable_and_corrected_by_audited_amendments(world: Wo
             meeting(world, "consult", "joint", D0 + timedelta(3)),
             step_id=consult.id,
             final=True,
+            password=PASSWORD,
         )
     with pytest.raises(ValidationError, match="表决结果定稿后不能更正"):
         S.amend_step(world.clerk, consult.id, {"votes_for": "3"}, reason="录错")
@@ -460,7 +470,13 @@ def test_clerk_is_refused_outside_their_villages(world: World) -> None:
         M.MatterFields(village_id=other, title="村道", category="other", source="村干部提议"),
     )
     with pytest.raises(PermissionDenied):
-        S.save_step(world.clerk, admin_matter.id, meeting(world, "propose", "branch", D0), final=True)
+        S.save_step(
+            world.clerk,
+            admin_matter.id,
+            meeting(world, "propose", "branch", D0),
+            final=True,
+            password=PASSWORD,
+        )
     with pytest.raises(PermissionDenied, match="无权查看"):
         M.get_matter(world.clerk, admin_matter.id)
 
@@ -477,7 +493,13 @@ def test_one_draft_at_a_time_and_discard(world: World) -> None:
 def test_finalising_a_future_meeting_is_refused(world: World) -> None:
     m = new_matter(world)
     with pytest.raises(ValidationError, match="晚于今天"):
-        S.save_step(world.clerk, m.id, meeting(world, "propose", "branch", TODAY + timedelta(1)), final=True)
+        S.save_step(
+            world.clerk,
+            m.id,
+            meeting(world, "propose", "branch", TODAY + timedelta(1)),
+            final=True,
+            password=PASSWORD,
+        )
 
 
 def test_resolution_notice_data(world: World) -> None:

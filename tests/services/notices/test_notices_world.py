@@ -235,6 +235,7 @@ def _finance(w: World, vid: str, person_id: str) -> str:
         password=PASSWORD,
         village_ids=[vid],
         person_id=person_id,
+        credential=PASSWORD,
     )
     review_disclosure(w.as_user(info.id), did, password=PASSWORD, opinion="经审核，收支真实，同意公开。")
     return did

@@ -89,6 +89,7 @@ def make_village(world: World) -> Village:
             password=PASSWORD,
             village_ids=[vid],
             person_id=ids[person] if person else None,
+            credential=PASSWORD,
         )
         return world.as_user(info.id)
 
