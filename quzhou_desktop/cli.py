@@ -40,13 +40,14 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
     """Each command module's ``register``, in the order the groups appear in ``--help``."""
-    from quzhou_desktop.commands import data, printing, rules, setup, smoke, spreadsheets
+    from quzhou_desktop.commands import data, printing, rules, setup, smoke, spreadsheets, trust
 
     return (
         data.register,
         printing.register,
         rules.register,
         setup.register,
+        trust.register,
         smoke.register,
         spreadsheets.register,
     )

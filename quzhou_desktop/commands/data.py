@@ -87,12 +87,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
+    from quzhou_desktop.services.integrity import verify_db
     from quzhou_desktop.services.kernel.auth import login as do_login
     from quzhou_desktop.services.kernel.context import AppContext
     from quzhou_desktop.services.roster.people import PersonFields, add_person, list_people
     from quzhou_desktop.services.roster.setup import initialise
     from quzhou_desktop.services.roster.villages import VillageSpec, list_villages
-    from quzhou_desktop.services.integrity import verify_db
     from quzhou_desktop.store.db import Database
 
     ctx = AppContext(Database(None))

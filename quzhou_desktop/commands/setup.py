@@ -19,6 +19,7 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--villages", required=True, help="村名，用逗号分隔，如 甲村,乙村")
     p.add_argument("--admin", required=True, help="管理员用户名（密码从提示或 QUZHOU_PASSWORD 读取）")
     p.add_argument("--admin-name", help="管理员姓名（默认同用户名）")
+    p.add_argument("--sheet", help="管理员恢复单（PDF）保存到此文件（默认放在数据库旁）")
     p.set_defaults(handler=cmd_init, db_required=True)
 
     d = sub.add_parser(
@@ -50,7 +51,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     try:
         if is_initialised(ctx):
             raise CommandError(f"数据库 {path} 已经完成过首次设置，未作修改")
-        initialise(
+        sheet = initialise(
             ctx,
             township_name=args.township,
             villages=[VillageSpec(name=n) for n in names],
@@ -63,6 +64,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(
         f"已创建数据库 {path}：{args.township}，{len(names)} 个村（{'、'.join(names)}），管理员 {args.admin}"
     )
+    from quzhou_desktop.commands.trust import default_sheet_path, print_sheet
+
+    print_sheet(sheet, default_sheet_path(args, sheet.township), heading="管理员是本数据库的信任根：")
     return 0
 
 

@@ -129,7 +129,9 @@ class BackupTab(QWidget):
                 show_error(self, text + "\n" + "\n".join(problems[:20]), title=tr("校验未通过"))
             else:
                 self.result_label.setText(
-                    tr("校验通过：完整性正常，审计链完整，记录与审计日志一致，附件完好，电子签名与账号授权有效。")
+                    tr(
+                        "校验通过：完整性正常，审计链完整，记录与审计日志一致，附件完好，电子签名与账号授权有效。"
+                    )
                     + ("\n" + extra if extra else "")
                 )
 

@@ -1,4 +1,5 @@
-"""The sequence of windows: first-run wizard or login, forced password change, main window; logout and
+"""The sequence of windows: first-run wizard or login, forced password change, the root of trust for a
+database made before signing keys (its first administrator to log in establishes it), main window; logout and
 restore (which re-opens the database and asks for a new login). ``finished(code)`` ends the app."""
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class AppFlow(QObject):
         self.wizard: QWidget | None = None
         self.login: QWidget | None = None
         self.password_dialog: QWidget | None = None
+        self.root_dialog: QWidget | None = None
         self.main: QWidget | None = None
         self._leaving_main = False
 
@@ -64,8 +66,23 @@ class AppFlow(QObject):
 
             dlg = ChangePasswordDialog(self.ctx, forced=True)
             self.password_dialog = dlg
-            dlg.accepted.connect(self.show_main)
+            dlg.accepted.connect(self._password_ready)
             dlg.rejected.connect(lambda: self.show_login(self.ctx.user.username if self.ctx.user else ""))
+            dlg.show()
+            return
+        self._password_ready()
+
+    def _password_ready(self) -> None:
+        from quzhou_desktop.services.kernel.roles import Role
+        from quzhou_desktop.services.kernel.trust import needs_root
+
+        user = self.ctx.user
+        if user is not None and user.role is Role.TOWNSHIP_ADMIN and needs_root(self.ctx):
+            from quzhou_desktop.gui.shell.recovery import RootDialog
+
+            dlg = RootDialog(self.ctx)
+            self.root_dialog = dlg
+            dlg.finished.connect(lambda _r: self.show_main())
             dlg.show()
             return
         self.show_main()

@@ -435,6 +435,9 @@ def post_disclosure(
         if d0 is None:
             raise NotFound(what="这份公开内容")
         village_id = d0.village_id
+        reviewed0 = d0.status == "reviewed" and review_valid(d0)
+        if any(f.is_error for f in check_can_post(DisclosureCategory(d0.category), reviewed=reviewed0)):
+            raise ReviewRequired(title=d0.title)  # before asking the key: nothing to sign
     u = ctx.require(Perm.DISCLOSURE_EDIT, village_id)
     if not channels:
         raise ValidationError(field="公开方式", reason="至少选择一种（公开栏、广播、明白纸或网络）")

@@ -14,7 +14,7 @@ from quzhou_desktop.gui.matters.page import MattersPage
 from quzhou_desktop.gui.matters.panel import MattersPanel
 from quzhou_desktop.gui.matters.step_dialog import StepDialog, qdate
 from tests.gui.conftest import close_message_boxes
-from tests.services.matters.test_matters import D0, World, make_world
+from tests.services.matters.test_matters import D0, PASSWORD, World, make_world
 
 
 @pytest.fixture
@@ -97,6 +97,7 @@ def test_record_a_matter_from_proposal_to_result_disclosure(
             fill_posting(dlg, on, end, "公示内容")
         check = dlg.run_check()
         assert check is not None and check.can_finalize, dlg.verdict.text()
+        dlg.password.setText(PASSWORD)  # 定稿 is the clerk's signed act
         qtbot.mouseClick(dlg.final_button, Qt.MouseButton.LeftButton)
         assert dlg.result() == 1, dlg.error.text()
         close_message_boxes()
@@ -117,6 +118,7 @@ def test_invalid_quorum_is_explained_in_chinese(qtbot: QtBot, page: MattersPage,
     dlg.run_check()
     text = dlg.verdict.text()
     assert "应到5人，实到2人，不足半数以上（需3人），会议无效" in text
+    dlg.password.setText(PASSWORD)
     qtbot.mouseClick(dlg.final_button, Qt.MouseButton.LeftButton)
     assert dlg.isVisible() and "会议无效" in dlg.error.text()
     # the clerk keeps the record as a draft

@@ -18,6 +18,7 @@ from quzhou_desktop.services.kernel import auth, settings, users
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.roster.villages import list_villages
+from tests.gui import demo_data
 
 
 def test_rules_form_has_every_field_with_its_rules_and_their_sources(
@@ -52,7 +53,13 @@ def test_rules_form_saves_a_good_value(qtbot: QtBot, demo_ctx: AppContext) -> No
     money = tab.editors["spending_t1_fen"].widget
     assert isinstance(money, QLineEdit)
     money.setText("¥8,000.50")
+    tab.password.setText("wrong-password")
+    assert not tab.save()  # a settings change is the administrator's signed act
+    assert "密码不正确" in tab.status.text()
+    assert settings.get_rules(demo_ctx).plan_posting_days != 7
+    tab.password.setText(demo_data.ADMIN_PASSWORD)
     assert tab.save()
+    assert tab.password.text() == ""
     rules = settings.get_rules(demo_ctx)
     assert (rules.plan_posting_days, rules.spending_t1_fen) == (7, 800_050)
     assert money.text() == "8000.50"
@@ -81,11 +88,11 @@ def test_rules_form_refuses_bad_values_next_to_the_field(qtbot: QtBot, demo_ctx:
 def test_rules_form_is_read_only_for_a_clerk(qtbot: QtBot, demo_ctx: AppContext) -> None:
     vid = list_villages(demo_ctx)[0].id
     users.create_user(demo_ctx, username="clerk", display_name="叶德明", role=Role.CLERK,
-                      password="Temp-pass-1", village_ids=[vid])  # fmt: skip
+                      password="Temp-pass-1", village_ids=[vid], credential=demo_data.ADMIN_PASSWORD)  # fmt: skip
     auth.login(demo_ctx, "clerk", "Temp-pass-1")
     tab = RulesTab(demo_ctx)
     qtbot.addWidget(tab)
-    assert tab.save_button.isHidden()
+    assert tab.save_button.isHidden() and tab.password.isHidden()
     assert all(not e.widget.isEnabled() for e in tab.editors.values())
 
 
@@ -100,6 +107,7 @@ def test_users_tab_creates_and_resets(qtbot: QtBot, demo_ctx: AppContext) -> Non
     dlg.role_combo.setCurrentIndex(dlg.role_combo.findData(Role.CLERK.value))
     dlg.password_edit.setText("Temp-pass-1")
     dlg.again_edit.setText("Temp-pass-1")
+    dlg.sign_edit.setText(demo_data.ADMIN_PASSWORD)
     dlg.accept()
     assert "所属村" in dlg.error_text()  # a clerk needs a village
     dlg.set_villages({list_villages(demo_ctx)[1].id})
@@ -113,6 +121,9 @@ def test_users_tab_creates_and_resets(qtbot: QtBot, demo_ctx: AppContext) -> Non
     reset.password_edit.setText("Other-pass-2")
     reset.again_edit.setText("Other-pass-2")
     reset.accept()
+    assert "密码不正确" in reset.error_text()  # the administrator signs the reset
+    reset.sign_edit.setText(demo_data.ADMIN_PASSWORD)
+    reset.accept()
     assert reset.error_text() == ""
     demo_ctx.user = None
     auth.login(demo_ctx, "baozhang", "Other-pass-2")
@@ -125,6 +136,7 @@ def test_new_village_reaches_the_selector(qtbot: QtBot, demo_ctx: AppContext) ->
     page = win.show_section("settings")
     assert isinstance(page, SettingsPage) and page.villages is not None
     dlg = page.villages.add_village()
+    dlg.password.setText(demo_data.ADMIN_PASSWORD)
     dlg.name_edit.setText("余东村")
     dlg.accept()
     assert "余东村" in dlg.error_text()  # duplicate name refused

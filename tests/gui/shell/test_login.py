@@ -61,7 +61,7 @@ def test_must_change_password_before_main_window(qtbot: QtBot, demo_ctx: AppCont
 
     vid = list_villages(demo_ctx)[0].id
     users.create_user(demo_ctx, username="wenshu", display_name="方文斌", role=Role.CLERK,
-                      password="Temp-pass-1", village_ids=[vid])  # fmt: skip
+                      password="Temp-pass-1", village_ids=[vid], credential=demo_data.ADMIN_PASSWORD)  # fmt: skip
     flow = AppFlow(demo_ctx)
     flow.show_login("wenshu")
     login = flow.login
@@ -100,7 +100,8 @@ def test_cancelling_forced_change_returns_to_login(qtbot: QtBot, demo_ctx: AppCo
     from quzhou_desktop.services.roster.villages import list_villages
 
     users.create_user(demo_ctx, username="jianshi", display_name="吴根土", role=Role.SUPERVISOR,
-                      password="Temp-pass-1", village_ids=[list_villages(demo_ctx)[0].id])  # fmt: skip
+                      password="Temp-pass-1", village_ids=[list_villages(demo_ctx)[0].id],
+                      credential=demo_data.ADMIN_PASSWORD)  # fmt: skip
     flow = AppFlow(demo_ctx)
     flow.show_login("jianshi")
     first = flow.login
