@@ -263,13 +263,11 @@ class Replay:
         ok = key is not None and key[0] == act.key_id and act.record_id == uid and uid not in self.enrolled
         if ok and root is not None:
             listed = root.listed_keys.get(uid)
-            ok = (
-                uid in root.legacy
-                and root.legacy[uid] is not None
-                and root.legacy[uid] == decision.get("legacy_verifier")
-                and (listed is None or listed == act.key_id)
-                and (act.number < root.number or uid not in root.listed_keys)
-            )
+            if act.number < root.number:  # enrolled before the root: the adoption names the key
+                ok = listed == act.key_id
+            else:  # after: an account the root adopted without a key, by the old hash it adopted
+                legacy = root.legacy.get(uid)
+                ok = listed is None and legacy is not None and legacy == decision.get("legacy_verifier")
         if not ok or key is None:
             self.problem("key", act, "自行生成的签名密钥不符合升级规则（不是该账号升级后首次登录时生成的）")
             return False
