@@ -222,9 +222,7 @@ RECOVERY_GROUP_LENGTH = 4  # 24 symbols of 5 bits: 120 bits from the operating s
 
 def new_recovery_code() -> str:
     """A fresh recovery code, grouped for reading and typing: ``"7KQ2-M9XD-…"`` (six groups of four)."""
-    raw = "".join(
-        secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_GROUPS * RECOVERY_GROUP_LENGTH)
-    )
+    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_GROUPS * RECOVERY_GROUP_LENGTH))
     return format_recovery_code(raw)
 
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from quzhou_desktop import APP_TITLE
 from quzhou_desktop.core.errors import QuzhouError, ValidationError
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.printing.recovery_panel import RecoverySheetPanel
+from quzhou_desktop.gui.printing.recovery import RecoverySheetPanel
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.passwords import MIN_LENGTH, validate_new_password
 from quzhou_desktop.services.kernel.trust import RecoverySheet

@@ -78,7 +78,7 @@ class AppFlow(QObject):
 
         user = self.ctx.user
         if user is not None and user.role is Role.TOWNSHIP_ADMIN and needs_root(self.ctx):
-            from quzhou_desktop.gui.shell.recovery import RootDialog
+            from quzhou_desktop.gui.printing.recovery import RootDialog
 
             dlg = RootDialog(self.ctx)
             self.root_dialog = dlg

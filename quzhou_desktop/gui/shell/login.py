@@ -43,7 +43,7 @@ class LoginDialog(QDialog):
 
     def open_recover(self) -> QDialog:
         """The 管理员恢复单 route (``gui.shell.recovery.RecoverDialog``)."""
-        from quzhou_desktop.gui.shell.recovery import RecoverDialog
+        from quzhou_desktop.gui.printing.recovery import RecoverDialog
 
         dlg = RecoverDialog(self.ctx, self.ui.usernameEdit.text().strip(), parent=self)
         self.recover_dialog = dlg

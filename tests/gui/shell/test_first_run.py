@@ -62,9 +62,10 @@ def walk_wizard(qtbot: QtBot, wiz: FirstRunWizard) -> None:
     assert panel is not None and wiz.sheet is not None
     assert re.fullmatch(r"\d{5}( \d{5}){5}", panel.fingerprint_label.text())
     assert re.fullmatch(r"[2-9A-Z]{4}(-[2-9A-Z]{4}){5}", panel.code_label.text())
-    assert not wiz.button(QWizard.WizardButton.BackButton).isEnabled() or not wiz.button(
-        QWizard.WizardButton.BackButton
-    ).isVisible()
+    assert (
+        not wiz.button(QWizard.WizardButton.BackButton).isEnabled()
+        or not wiz.button(QWizard.WizardButton.BackButton).isVisible()
+    )
     preview = panel.open_preview()
     assert preview is not None and preview.document.pageCount() == 1
     qtbot.addWidget(preview)

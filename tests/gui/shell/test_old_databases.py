@@ -17,11 +17,11 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from quzhou_desktop.cli import main as cli_main
+from quzhou_desktop.gui.printing.recovery import RootDialog
 from quzhou_desktop.gui.shell import sections
 from quzhou_desktop.gui.shell.flow import AppFlow
 from quzhou_desktop.gui.shell.login import LoginDialog
 from quzhou_desktop.gui.shell.main_window import MainWindow
-from quzhou_desktop.gui.shell.recovery import RootDialog
 from quzhou_desktop.gui.tasks import running_tasks, worker_pool
 from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.services.disclosures.disclosure import review_valid

@@ -117,7 +117,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("row_version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["key_id"], ["signing_key.id"], name="fk_signed_act_key_id_signing_key"),
-        sa.ForeignKeyConstraint(["signer_id"], ["user_account.id"], name="fk_signed_act_signer_id_user_account"),
+        sa.ForeignKeyConstraint(
+            ["signer_id"], ["user_account.id"], name="fk_signed_act_signer_id_user_account"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_signed_act"),
         sa.UniqueConstraint("number", name="uq_signed_act_number"),
     )
