@@ -56,6 +56,7 @@ ACT_PERMS: dict[str, Perm] = {
     "disclosure.review": Perm.DISCLOSURE_REVIEW,
     "disclosure.post": Perm.DISCLOSURE_EDIT,
     "matter.finalize": Perm.MATTER_EDIT,
+    "data.restore": Perm.RESTORE,
 }
 """The right an act needs (checked against the signer's role and villages as the replay knows them)."""
 

@@ -70,7 +70,11 @@ ACT_LABELS: dict[str, str] = {
     "disclosure.review": "村监会审核公开内容",
     "disclosure.post": "公开（张贴）",
     "matter.finalize": "会议记录定稿",
+    "data.restore": "从备份恢复数据库",
 }
+"""Every act that is signed. A restore (``data.restore``) is signed by whoever restores, in the restored
+database's transaction: ``sign_act(s, keys.signer_for(ctx, password), act="data.restore", record_kind="township",
+record_id=township.id, content={...what was restored...}, office=office_of(s, user), at=now)``."""
 
 RECORD_LABELS: dict[str, str] = {
     "user_account": "用户",
