@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy import text
+
 from quzhou_desktop.core import signing
 from quzhou_desktop.services.integrity.era import EraReport, check_era
 from quzhou_desktop.services.integrity.trust import Replay, TrustReport, check_anchors
@@ -46,6 +48,15 @@ def check_signatures(db: Database) -> SignatureCheck:
         problems.extend(check_anchors(s, trust))
         era: EraReport = check_era(s, trust.root)
         problems.extend(era.problems)
+        enrolled = [
+            str(r[0])
+            for r in s.execute(
+                text(
+                    "SELECT u.username FROM signed_act a JOIN user_account u ON u.id = a.signer_id "
+                    "WHERE a.act = 'key.enroll' ORDER BY a.number"
+                )
+            )
+        ]
     notes: list[str] = []
     root = trust.root
     fp = signing.fingerprint(root.public) if root is not None else None
@@ -58,6 +69,11 @@ def check_signatures(db: Database) -> SignatureCheck:
         how = "首次设置时" if root.kind == "trust.root" else "升级后由管理员"
         notes.append(f"信任根：{how}建立于 {when:%Y-%m-%d %H:%M}，密钥指纹 {fp}（请与管理员恢复单核对）")
     notes.append(f"已核对电子签名 {trust.acts} 份")
+    if enrolled:
+        notes.append(
+            f"升级后本人首次登录时生成的签名密钥 {len(enrolled)} 把（未经管理员签发，如有怀疑请重置该用户密码）："
+            + "、".join(enrolled)
+        )
     if era.legacy:
         counts = "，".join(f"{label} {n} 条" for label, n in era.legacy.items())
         where = f"（已由信任根锁定于审计日志第{root.log_seq}条）" if root is not None else ""

@@ -53,6 +53,7 @@ def test_an_old_database_is_adopted_and_reports_what_predates_signing(tmp_path: 
         assert "升级后由管理员建立" in notes
         assert "早于电子签名的记录" in notes and "凭证审核、签字 1 条" in notes and "公开审核 1 条" in notes
         assert "会议记录定稿 2 条" in notes and "月度审核 1 条" in notes
+        assert "首次登录时生成的签名密钥 2 把" in notes and "admin、jianwei_zr" in notes
     finally:
         db.dispose()
 
