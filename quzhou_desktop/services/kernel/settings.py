@@ -1,4 +1,7 @@
-"""Township rule settings (the thresholds and periods of ``core.rules``), editable by an administrator, audited."""
+"""Township rule settings (the thresholds and periods of ``core.rules``), editable by an administrator, audited.
+
+The same JSON (``Township.rules_json``) also holds the site's identity and public keys under ``"site"``
+(``services.kernel.site``); editing the rules keeps that entry as it is."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from quzhou_desktop.core.errors import NotFound
 from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.kernel.site import keep_site
 from quzhou_desktop.store.models import Township
 
 
@@ -37,5 +41,7 @@ def update_rules(ctx: AppContext, values: dict[str, Any]) -> TownshipRules:
         t = s.scalars(select(Township)).first()
         if t is None:
             raise NotFound(what="乡镇信息")
-        t.rules_json = json.dumps(rules.to_dict(), ensure_ascii=False, sort_keys=True)
+        t.rules_json = keep_site(
+            t.rules_json, json.dumps(rules.to_dict(), ensure_ascii=False, sort_keys=True)
+        )
     return rules
