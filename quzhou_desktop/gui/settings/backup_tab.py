@@ -225,8 +225,8 @@ class BackupTab(QWidget):
 
         def delete() -> None:
             if attempt(self, work):
-                self.result_label.setText(tr("已删除恢复前副本：") + str(copy))
                 self.refresh()
+                self.result_label.setText(tr("已删除恢复前副本：") + str(copy))
 
         ask(
             self,
