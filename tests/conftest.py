@@ -4,6 +4,8 @@ import os
 import shutil
 import tempfile
 
+import pytest
+
 # Site keys and anchor journals go to the data folder: never the real one in tests (a test that needs its own
 # sets QUZHOU_DATA_DIR itself).
 _DATA_DIR = os.environ.get("QUZHOU_DATA_DIR") or tempfile.mkdtemp(prefix="quzhou-test-data-")
@@ -13,8 +15,6 @@ os.environ["QUZHOU_DATA_DIR"] = _DATA_DIR
 # Qt must run offscreen in tests; pytest-qt aborts without a display otherwise.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
-
-import pytest
 
 
 @pytest.fixture

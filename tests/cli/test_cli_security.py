@@ -23,7 +23,10 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def _init(db: Path) -> None:
-    assert main(["init", "--db", str(db), "--township", "石梁镇", "--villages", "甲村,乙村", "--admin", "admin"]) == 0
+    assert (
+        main(["init", "--db", str(db), "--township", "石梁镇", "--villages", "甲村,乙村", "--admin", "admin"])
+        == 0
+    )
 
 
 def _actions(db: Path) -> list[str]:
@@ -121,7 +124,9 @@ def test_restore_keeps_its_safety_copy_past_the_rotation_until_an_administrator_
     assert main(["verify", "--db", str(db)]) == 0
 
 
-def test_verify_takes_anchor_files_and_codes_from_paper(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_takes_anchor_files_and_codes_from_paper(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = env / "q.sqlite3"
     _init(db)
     usb = env / "usb.sqlite3"

@@ -130,7 +130,9 @@ def test_qr_matrix_equals_reportlab_for_many_codes() -> None:
 
 # -- version 2: the code carries the audit entry the print cited ----------------------------------------------
 
-V2 = re.compile(r"^[23456789A-HJ-NP-Z]{4}-[23456789A-HJ-NP-Z]{4}-[23456789A-HJ-NP-Z]{4}-[23456789A-HJ-NP-Z]{4,7}$")
+V2 = re.compile(
+    r"^[23456789A-HJ-NP-Z]{4}-[23456789A-HJ-NP-Z]{4}-[23456789A-HJ-NP-Z]{4}-[23456789A-HJ-NP-Z]{4,7}$"
+)
 
 
 @pytest.mark.parametrize("seq", [0, 1, 1234, 32**4 - 1, 32**4, 1_831_000, 32**5 - 1, 32**7 - 1])

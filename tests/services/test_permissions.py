@@ -64,7 +64,11 @@ CALLS: list[tuple[str, Perm, Callable[[Any, Any], object]]] = [
         "create_user",
         Perm.USERS_MANAGE,
         lambda w, c: users.create_user(
-            c, username="x1", display_name="某", role=Role.READONLY, password="pass-word-1",
+            c,
+            username="x1",
+            display_name="某",
+            role=Role.READONLY,
+            password="pass-word-1",
             village_ids=[w.village_ids[0]],
         ),
     ),

@@ -80,7 +80,9 @@ def _record_restore(world, backup_seq: int, at: datetime) -> None:  # type: igno
 
     with world.db.write_connection() as conn:
         after = {"backup": {"seq": backup_seq, "head": "0" * 64}}
-        append_entries(conn, SYSTEM, [Change(anchors.RESTORE_ACTION, anchors.RESTORE_ENTITY, "r1", None, after)], ts=at)
+        append_entries(
+            conn, SYSTEM, [Change(anchors.RESTORE_ACTION, anchors.RESTORE_ENTITY, "r1", None, after)], ts=at
+        )
 
 
 @pytest.mark.parametrize(("taken", "status"), [(-1, "superseded"), (+1, "missing")], ids=["before", "after"])
@@ -99,5 +101,7 @@ def test_restore_marks_ignore_unreadable_entries(world) -> None:  # type: ignore
     from quzhou_desktop.store.audit.chain import SYSTEM, Change, append_entries
 
     with world.db.write_connection() as conn:
-        append_entries(conn, SYSTEM, [Change(anchors.RESTORE_ACTION, anchors.RESTORE_ENTITY, "r", None, {"x": 1})])
+        append_entries(
+            conn, SYSTEM, [Change(anchors.RESTORE_ACTION, anchors.RESTORE_ENTITY, "r", None, {"x": 1})]
+        )
         assert anchors.restore_marks(conn) == []

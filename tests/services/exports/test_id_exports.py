@@ -37,7 +37,9 @@ def test_full_id_export_is_owner_only_and_audited(world, tmp_path: Path) -> None
     old = os.umask(0o022)  # the usual umask would leave a new file world-readable
     try:
         out = tmp_path / "花名册.xlsx"
-        rows = export_register(world.admin, "people", out, village_id=world.village_ids[0], with_id_numbers=True)
+        rows = export_register(
+            world.admin, "people", out, village_id=world.village_ids[0], with_id_numbers=True
+        )
         masked = tmp_path / "masked.xlsx"
         export_register(world.admin, "people", masked, village_id=world.village_ids[0])
     finally:

@@ -98,7 +98,7 @@ def test_a_new_computer_gets_its_own_key_and_old_anchors_still_check(world) -> N
     key = site.local_key(s2)
     assert key is not None and fingerprint(key.public) == s2.fingerprints[1]
     found = anchoring.gather_anchors(s2)
-    assert [f.anchor.public_key for f in found.usable][0] == s.keys[0]  # signed by the old key, still known
+    assert found.usable[0].anchor.public_key == s.keys[0]  # signed by the old key, still known
     assert not found.bad_signature and not found.unknown_key
 
 

@@ -34,7 +34,9 @@ def _print(nw: NoticeWorld, tmp_path: Path) -> str:
     return print_notice(nw.ctx, "voucher", nw.voucher_id, tmp_path / "v.pdf").code
 
 
-def test_printed_code_is_version_2_and_the_print_is_anchored_in_the_journal(nw: NoticeWorld, tmp_path: Path) -> None:
+def test_printed_code_is_version_2_and_the_print_is_anchored_in_the_journal(
+    nw: NoticeWorld, tmp_path: Path
+) -> None:
     code = _print(nw, tmp_path)
     parsed = parse_code(code)
     assert parsed.version == 2 and len(code) >= 19
@@ -46,7 +48,9 @@ def test_printed_code_is_version_2_and_the_print_is_anchored_in_the_journal(nw: 
     assert verify(nw.ctx, notice_codes=[code]).ok
 
 
-def test_a_code_from_paper_catches_a_rewritten_chain_without_any_journal(nw: NoticeWorld, tmp_path: Path) -> None:
+def test_a_code_from_paper_catches_a_rewritten_chain_without_any_journal(
+    nw: NoticeWorld, tmp_path: Path
+) -> None:
     code = _print(nw, tmp_path)
     db = nw.world.db.path
     s = site.read_site(nw.world.db)
@@ -56,13 +60,16 @@ def test_a_code_from_paper_catches_a_rewritten_chain_without_any_journal(nw: Not
     # ... and rewrote the print record (row and log entry) to the new chain, so the file agrees with itself
     with sqlite3.connect(db) as con:
         kind, rid, chash, seq, old_head = con.execute(
-            "SELECT kind, record_id, content_hash, audit_seq, audit_hash FROM notice_print WHERE code = ?", (code,)
+            "SELECT kind, record_id, content_hash, audit_seq, audit_hash FROM notice_print WHERE code = ?",
+            (code,),
         ).fetchone()
         new_head = con.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()[0]
     forged = code_from_hash(kind, rid, chash, new_head, seq)
 
     def doctor(con: sqlite3.Connection) -> None:
-        con.execute("UPDATE notice_print SET audit_hash = ?, code = ? WHERE code = ?", (new_head, forged, code))
+        con.execute(
+            "UPDATE notice_print SET audit_hash = ?, code = ? WHERE code = ?", (new_head, forged, code)
+        )
         (entry,) = con.execute("SELECT seq FROM audit_log WHERE entity = 'notice_print'").fetchone()
         con.execute(
             "UPDATE audit_log SET after_json = replace(replace(after_json, ?, ?), ?, ?) WHERE seq = ?",
@@ -79,7 +86,9 @@ def test_a_code_from_paper_catches_a_rewritten_chain_without_any_journal(nw: Not
     assert check.point is not None and check.point.head is None  # only "the chain had seq entries" is left
 
 
-def test_a_code_from_paper_names_the_rewrite_when_the_print_record_is_genuine(nw: NoticeWorld, tmp_path: Path) -> None:
+def test_a_code_from_paper_names_the_rewrite_when_the_print_record_is_genuine(
+    nw: NoticeWorld, tmp_path: Path
+) -> None:
     code = _print(nw, tmp_path)
     db = nw.world.db.path
     s = site.read_site(nw.world.db)

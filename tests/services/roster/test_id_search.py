@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from quzhou_desktop.core.errors import PermissionDenied
+from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.roster import people, villages
 from quzhou_desktop.services.roster.people import PersonFields
-from quzhou_desktop.services.kernel.roles import Role
 
 VALID_ID = "330802199001011232"  # the birth date 19900101 and the sequence 123 are hidden when masked
 
@@ -54,7 +54,9 @@ def test_who_sees_full_numbers_may_search_by_any_part(world) -> None:  # type: i
     assert _names(clerk, vid, "0101123") == ["徐建国"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [("%", []), ("_", ["百分之_百"]), ("之_", ["百分之_百"]), ("\\", [])])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("%", []), ("_", ["百分之_百"]), ("之_", ["百分之_百"]), ("\\", [])]
+)
 def test_search_text_is_literal(world, text: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
     vid, reader = _setup(world)
     assert _names(world.admin, vid, text) == expected
@@ -84,4 +86,6 @@ def test_a_read_only_user_needs_a_village(world) -> None:  # type: ignore[no-unt
     from quzhou_desktop.services.kernel.users import create_user
 
     with pytest.raises(ValidationError, match="至少要关联一个村"):
-        create_user(world.admin, username="ck2", display_name="查看", role=Role.READONLY, password="pass-word-1")
+        create_user(
+            world.admin, username="ck2", display_name="查看", role=Role.READONLY, password="pass-word-1"
+        )

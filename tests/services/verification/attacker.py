@@ -12,7 +12,9 @@ from pathlib import Path
 from quzhou_desktop.store.audit.chain import entry_hash
 from quzhou_desktop.store.audit.integrity import EXPECTED_TRIGGERS
 
-COLUMNS = "seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, reason, prev_hash, hash"
+COLUMNS = (
+    "seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, reason, prev_hash, hash"
+)
 
 
 def _without_triggers(db: Path, work: Callable[[sqlite3.Connection], None]) -> None:

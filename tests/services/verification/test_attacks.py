@@ -89,7 +89,9 @@ def test_rollback_is_caught_as_missing_entries(world) -> None:  # type: ignore[n
     assert report.problems[0].message.startswith(f"第{base.seq}条之后的记录缺失")
 
 
-def test_an_anchor_file_off_a_usb_stick_catches_what_the_local_journal_no_longer_can(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_anchor_file_off_a_usb_stick_catches_what_the_local_journal_no_longer_can(
+    world, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     _person(world, "张三")
     anchoring.write_anchor(world.db, "manual")
     usb = tmp_path / "usb" / "anchors.jsonl"
@@ -128,7 +130,9 @@ def test_forged_and_foreign_anchors_are_named_and_not_used(world, tmp_path: Path
     report = _verify(world, anchor_files=[f])
     assert _kinds(report) == ["anchor_signature", "anchor_unknown_key"]
     assert "签名不符" in report.problems[0].message and "未登记的密钥" in report.problems[1].message
-    assert any("另一个站点" in n for n in report.notes) and any("第4行不是有效的锚点" in n for n in report.notes)
+    assert any("另一个站点" in n for n in report.notes) and any(
+        "第4行不是有效的锚点" in n for n in report.notes
+    )
     assert report.anchors_used == 1  # only the genuine one was compared with the chain
 
 
@@ -165,7 +169,9 @@ def test_restore_is_recorded_and_verify_explains_the_anchors_it_replaced(world) 
     ],
     ids=["content-deleted", "content-changed"],
 )
-def test_attachment_content_removed_or_changed_fails(world, tmp_path: Path, tamper: str, kind: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_attachment_content_removed_or_changed_fails(
+    world, tmp_path: Path, tamper: str, kind: str, words: str
+) -> None:  # type: ignore[no-untyped-def]
     from quzhou_desktop.services.kernel.attachments import add_attachment
     from quzhou_desktop.services.kernel.roles import Perm
 
