@@ -18,7 +18,9 @@ from pathlib import Path
 from benchmarks.assets import Assets
 from benchmarks.measure import Measurement, timed
 
-COLUMNS = "seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, reason, prev_hash, hash"
+COLUMNS = (
+    "seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, reason, prev_hash, hash"
+)
 
 
 def bare_sha256_pass(db: Path) -> int:
@@ -99,5 +101,7 @@ def verify_reference(a: Assets, repeat: int) -> list[Measurement]:
         ),
     ]  # fmt: skip
     for part, seconds in _parts(a.db):
-        out.append(Measurement(f"  … of which {part} (info, one run)", "s", [seconds], "ratio", 0.0, base, name))
+        out.append(
+            Measurement(f"  … of which {part} (info, one run)", "s", [seconds], "ratio", 0.0, base, name)
+        )
     return out

@@ -103,11 +103,13 @@ def cmd_safety_copies(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from quzhou_desktop.services.verification.run import verify
 
+    files = [Path(a).expanduser() for a in args.anchor]
+    for f in files:
+        if not f.is_file():
+            raise CommandError(f"锚点文件不存在：{f}")
     ctx = open_context(args)
     try:
-        report = verify(
-            ctx, anchor_files=[Path(a).expanduser() for a in args.anchor], notice_codes=list(args.notice)
-        )
+        report = verify(ctx, anchor_files=files, notice_codes=list(args.notice))
     finally:
         ctx.db.dispose()
     print(report.summary)

@@ -143,6 +143,13 @@ def test_backup_now_and_verify(qtbot: QtBot, demo_ctx: AppContext) -> None:
     assert tab.task is not None
     qtbot.waitUntil(lambda: tab.task is not None and not tab.task.running, timeout=10_000)
     assert tab.table.rowCount() == 1 and "已备份到" in tab.result_label.text()
+    import sqlite3
+
+    assert demo_ctx.db.path is not None
+    with sqlite3.connect(demo_ctx.db.path) as con:  # the backup is an act of the logged-in user
+        assert con.execute("SELECT username FROM audit_log WHERE action = 'backup.create'").fetchall() == [
+            ("admin",)
+        ]
     tab.verify()
     qtbot.waitUntil(lambda: tab.task is not None and not tab.task.running, timeout=10_000)
     assert tab.result_label.text().startswith("校验通过")
