@@ -86,24 +86,25 @@ def _point_problem(group: list[PointCheck]) -> Problem | str:
     c = group[0]
     p, where = c.point, _sources(group)
     when = local_time(p.at)
+    taken = f"（{when}）" if p.at is not None else ""
     if c.status == "superseded":
         assert c.restore is not None
         r = c.restore
         return (
-            f"{where}记录的第{p.seq}条（{when}）属于恢复之前的数据库：审计日志第{r.seq}条记录了"
+            f"{where}记录的第{p.seq}条{taken}属于恢复之前的数据库：审计日志第{r.seq}条记录了"
             f"{r.username or '某用户'}于{local_time(r.at)}从备份恢复（恢复到第{r.backup_seq}条）"
         )
     if c.status == "missing":
         return Problem(
             "anchor_missing",
-            f"第{c.chain_end}条之后的记录缺失：{where}证明审计日志在{when}已有第{p.seq}条，"
+            f"第{c.chain_end}条之后的记录缺失：{where}证明审计日志{'在' + when if p.at else '曾'}已有第{p.seq}条，"
             f"数据库中现在只到第{c.chain_end}条（日志被回退或删除）",
             seq=p.seq,
         )
     lead = f"审计日志在第{c.known_good}条之后被改写" if c.known_good else f"审计日志在第{p.seq}条或之前被改写"
     return Problem(
         "anchor_rewritten",
-        f"{lead}：{where}记录的第{p.seq}条（{when}）校验值与数据库中现在的不同（日志被改写后重新计算过）",
+        f"{lead}：{where}记录的第{p.seq}条{taken}校验值与数据库中现在的不同（日志被改写后重新计算过）",
         seq=p.seq,
     )
 
