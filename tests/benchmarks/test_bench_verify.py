@@ -19,7 +19,8 @@ def test_verify_benchmark_on_a_tiny_township(tmp_path: Path) -> None:
     head = got[0]
     assert f"{rows:,} audit entries" in head.what and head.note.startswith("verify passed")
     assert head.baseline and head.ratio is not None
-    assert [m.what.split("of which ")[1].split(" (")[0] for m in got[1:]][:2] == [
+    assert "CPU time" in got[1].what and got[1].baseline
+    assert [m.what.split("of which ")[1].split(" (")[0] for m in got[2:]][:2] == [
         "PRAGMA integrity_check",
         "PRAGMA foreign_key_check",
     ]

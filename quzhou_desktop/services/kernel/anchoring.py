@@ -62,15 +62,23 @@ def _sign(signer: SiteSigner, point: tuple[int, str], why: str) -> Anchor:
     )  # fmt: skip
 
 
+def _append(signer: SiteSigner, anchor: Anchor) -> Anchor | None:
+    """Append to the journal; a journal that cannot be written is logged, never in the way of the act."""
+    try:
+        append_journal(anchor_journal_path(signer.site.id), [to_line(anchor)])
+    except OSError as exc:
+        log.warning("anchor not written to the journal: %s", exc)
+        return None
+    return anchor
+
+
 def write_anchor(db: Database, why: str, *, point: tuple[int, str] | None = None) -> Anchor | None:
     """Sign the chain's (seq, head) — now, or ``point`` — and append it to the site's journal."""
     signer = signer_for(db)
     if signer is None:
         log.info("no anchor (%s): %s has no site key on this computer", why, db.label)
         return None
-    anchor = _sign(signer, point or _head(db), why)
-    append_journal(anchor_journal_path(signer.site.id), [to_line(anchor)])
-    return anchor
+    return _append(signer, _sign(signer, point or _head(db), why))
 
 
 def anchor_if_due(db: Database, why: str) -> Anchor | None:
@@ -87,9 +95,7 @@ def anchor_if_due(db: Database, why: str) -> Anchor | None:
         if last.seq == seq and last.head == head and utcnow() - last.time < MAX_AGE:
             return None
         break
-    anchor = _sign(signer, (seq, head), why)
-    append_journal(anchor_journal_path(signer.site.id), [to_line(anchor)])
-    return anchor
+    return _append(signer, _sign(signer, (seq, head), why))
 
 
 def after_login(ctx: AppContext) -> None:
@@ -113,7 +119,8 @@ def backup_hook(db: Database) -> Callable[[int, str], Sequence[str]] | None:
 
     def hook(seq: int, head: str) -> Sequence[str]:
         anchor = _sign(signer, (seq, head), "backup")
-        append_journal(journal, [to_line(anchor)])
+        if _append(signer, anchor) is None:  # the copy still carries its own anchor
+            return [to_line(anchor)]
         return read_journal(journal)[-BACKUP_JOURNAL_LINES:]
 
     return hook
@@ -180,7 +187,10 @@ def gather_anchors(site: SiteInfo | None, files: Sequence[Path] = ()) -> Gathere
     if site is not None:
         journal = anchor_journal_path(site.id)
         out.sources.append(f"锚点日志 {journal}")
-        found += read_anchor_lines(read_journal(journal), f"锚点日志 {journal}", out)
+        try:
+            found += read_anchor_lines(read_journal(journal), f"锚点日志 {journal}", out)
+        except OSError as exc:
+            out.unreadable.append(f"无法读取锚点日志 {journal}：{exc.strerror or exc}")
     for path in files:
         try:
             lines, source = _lines_of(path)
