@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+
+import pytest
+
+# Site keys and anchor journals go to the data folder: never the real one in tests (a test that needs its own
+# sets QUZHOU_DATA_DIR itself).
+_DATA_DIR = os.environ.get("QUZHOU_DATA_DIR") or tempfile.mkdtemp(prefix="quzhou-test-data-")
+_OWN_DATA_DIR = "QUZHOU_DATA_DIR" not in os.environ
+os.environ["QUZHOU_DATA_DIR"] = _DATA_DIR
 
 # Qt must run offscreen in tests; pytest-qt aborts without a display otherwise.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
-
-import pytest
 
 
 @pytest.fixture
@@ -24,3 +32,8 @@ def pytest_configure(config: pytest.Config) -> None:
     from quzhou_desktop.gui.refguard import ensure_none_headroom
 
     ensure_none_headroom()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _OWN_DATA_DIR:
+        shutil.rmtree(_DATA_DIR, ignore_errors=True)

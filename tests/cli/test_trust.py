@@ -18,7 +18,7 @@ from tests.store.schema_fixtures.signing import RECOVERY_CODE
 
 ENV_PW = "cli-pass-2026"
 CODE = re.compile(r"恢复码：([2-9A-Z]{4}(?:-[2-9A-Z]{4}){5})")
-FINGERPRINT = re.compile(r"密钥指纹：?\s*(\d{5}(?: \d{5}){5})")
+FINGERPRINT = re.compile(r"信任根密钥指纹：?\s*(\d{5}(?: \d{5}){5})")
 
 
 @pytest.fixture

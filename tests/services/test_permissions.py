@@ -74,6 +74,7 @@ CALLS: list[tuple[str, Perm, Callable[[Any, Any], object]]] = [
             display_name="某",
             role=Role.READONLY,
             password="pass-word-1",
+            village_ids=[w.village_ids[0]],
             credential=PASSWORD,
         ),
     ),
@@ -90,7 +91,7 @@ CASES = [(name, perm, call, role) for name, perm, call in CALLS for role in Role
 
 @pytest.mark.parametrize("name,perm,call,role", CASES, ids=[f"{c[0]}-{c[3].value}" for c in CASES])
 def test_mutating_service_refuses_role_without_the_right(world, name, perm, call, role: Role) -> None:  # type: ignore[no-untyped-def]
-    ctx = world.new_user(f"u_{role.value}", role, villages=None if role is not Role.READONLY else [])
+    ctx = world.new_user(f"u_{role.value}", role)
     with pytest.raises(PermissionDenied):
         call(world, ctx)
 

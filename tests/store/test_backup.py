@@ -20,8 +20,8 @@ def test_backup_and_restore_round_trip(world) -> None:  # type: ignore[no-untype
     copy = backup.make_backup(world.db.path, reason="manual")
     add_person(world.admin, vid, PersonFields(name="备份之后"))
     world.db.dispose()
-    safety = restore.restore(copy, world.db.path)
-    assert safety.exists()
+    result = restore.restore(copy, world.db.path)
+    assert result.safety_copy is not None and result.safety_copy.exists()
     db = Database(world.db.path)
     with db.read_engine.connect() as conn:
         assert verify_all(conn) == []

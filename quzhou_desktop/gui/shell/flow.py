@@ -89,6 +89,11 @@ class AppFlow(QObject):
 
     def show_main(self) -> None:
         from quzhou_desktop.gui.shell.main_window import MainWindow
+        from quzhou_desktop.services.kernel.anchoring import after_login
+
+        after_login(
+            self.ctx
+        )  # an administrator gives the database its site key; the chain is anchored if due
 
         win = MainWindow(self.ctx)
         self.main = win
@@ -117,24 +122,23 @@ class AppFlow(QObject):
     def restore_from(self, backup: object) -> None:
         """Close the window, release the database, restore ``backup`` over it (verified first), re-open."""
         from quzhou_desktop.gui.tasks import run_task
-        from quzhou_desktop.services.kernel.maintenance import reopen_database, restore_backup
+        from quzhou_desktop.services.kernel.maintenance import RestoreOutcome, reopen_database, restore_backup
 
         assert isinstance(backup, Path) and self.ctx.db.path is not None
         self._close_main()
         ctx = self.ctx
 
-        def work(_progress: object) -> Path:
+        def work(_progress: object) -> RestoreOutcome:
             return restore_backup(ctx, backup)
 
-        def done(safety: Path) -> None:
+        def done(outcome: RestoreOutcome) -> None:
             reopen_database(self.ctx)
             self.show_login()
             if self.login is not None:
-                show_info(
-                    self.login,
-                    tr("已从备份恢复数据库，请重新登录。恢复前的数据库另存为：") + f"\n{safety}",
-                    title=tr("恢复完成"),
-                )
+                text = tr("已从备份恢复数据库（已记入审计日志），请重新登录。")
+                if outcome.safety_copy is not None:
+                    text += tr("恢复前的数据库另存为（不会被自动清理）：") + f"\n{outcome.safety_copy}"
+                show_info(self.login, text, title=tr("恢复完成"))
 
         def failed(exc: BaseException) -> None:
             reopen_database(self.ctx)

@@ -166,7 +166,7 @@ def _users(state: DemoState) -> None:
         ("jianwei", "村监会委员", Role.SUPERVISOR, p1["supervisory"][1], [v1]),
         ("zhuren", "村委会主任", Role.DIRECTOR, p1["director"], [v1]),
         ("shuji", "村党组织书记", Role.SECRETARY, p1["secretary"], [v1]),
-        ("chakan", "农经站查看员", Role.READONLY, None, []),
+        ("chakan", "农经站查看员", Role.READONLY, None, list(state.village_ids)),
     ]
     admin, grant = state.signing("admin")
     names: dict[str, str] = {}

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from quzhou_desktop.core import signing
 from quzhou_desktop.core.errors import PermissionDenied, QuzhouError
 from quzhou_desktop.services.kernel import keys
 from quzhou_desktop.services.kernel.context import AppContext, CurrentUser
@@ -19,8 +20,8 @@ from quzhou_desktop.services.kernel.passwords import validate_new_password
 from quzhou_desktop.services.kernel.roles import Perm, Role
 from quzhou_desktop.services.kernel.signatures import SignatureFailed, office_of, sign_act
 from quzhou_desktop.services.kernel.statements import account_content
-from quzhou_desktop.store.audit.chain import Actor
-from quzhou_desktop.store.models import UserAccount, UserVillage
+from quzhou_desktop.store.audit.chain import Actor, Change, append_entries
+from quzhou_desktop.store.models import UserAccount, UserVillage, new_uuid
 
 __all__ = [
     "AccountDisabled",
@@ -41,8 +42,11 @@ LOCK_MINUTES = 15
 
 
 class LoginFailed(QuzhouError):
+    """The same words whether the user name is unknown or the password wrong (no count of attempts left:
+    it would tell a known name from an unknown one)."""
+
     code = "auth.failed"
-    template = "用户名或密码不正确（还可尝试{left}次，之后账号将锁定{minutes}分钟）"
+    template = "用户名或密码不正确（连续输错{count}次，账号将锁定{minutes}分钟）"
 
 
 class AccountLocked(QuzhouError):
@@ -73,33 +77,54 @@ def load_current_user(ctx: AppContext, user_id: str) -> CurrentUser:
         )
 
 
+# A password verifier of the same scheme and cost as real ones (``keys``: Argon2id, of a random password nobody
+# knows): an unknown user name is checked against it, so it costs what a wrong password costs.
+DUMMY_PASSWORD_HASH = (
+    "argon2id$m=19456,t=2,p=1$ubedCsoOmhdoDc6kbeyGVA==$h9nMG+6XcGfSvD493uzn1rz7e3f+iRQkJD3A44DpjYA="
+)
+
+
+def _failed() -> LoginFailed:
+    return LoginFailed(count=MAX_FAILURES, minutes=LOCK_MINUTES)
+
+
 def login(ctx: AppContext, username: str, password: str) -> CurrentUser:
-    """Check the password; on success set ``ctx.user``. Failures are counted and audited."""
+    """Check the password; on success set ``ctx.user``. Failures are counted and audited.
+
+    An unknown user name and a wrong password answer with the same message after the same work: one password
+    check (against ``DUMMY_PASSWORD_HASH`` for an unknown name) and one audited write (an unknown name is
+    recorded as ``auth.login_unknown``, without the name typed, which may be a password typed in the wrong
+    field). A disabled or locked account is named only after the password check."""
     username = username.strip()
     now = ctx.clock.now()
     error: QuzhouError | None = None
     with ctx.db.write(Actor(None, username or "?"), "auth.login") as s:
         acc = s.scalars(select(UserAccount).where(UserAccount.username == username)).first()
+        ok = (
+            keys.password_ok(acc, password)
+            if acc is not None
+            else signing.check_secret(password, DUMMY_PASSWORD_HASH)
+        )
         if acc is None:
-            raise LoginFailed(left=MAX_FAILURES, minutes=LOCK_MINUTES)
-        if not acc.active:
-            raise AccountDisabled(username=username)
-        if acc.locked_until is not None and acc.locked_until > now:
+            append_entries(
+                s.connection(),
+                Actor(None, "?"),
+                [Change("auth.login_unknown", "login", new_uuid(), None, {"result": "unknown_user"})],
+            )
+            error = _failed()
+        elif not acc.active:
+            error = AccountDisabled(username=username) if ok else _failed()
+        elif acc.locked_until is not None and acc.locked_until > now:
             left = max(1, -int(-(acc.locked_until - now).total_seconds() // 60))
-            raise AccountLocked(count=MAX_FAILURES, minutes=left)
-        ok = keys.password_ok(acc, password)
-        if not ok:
+            error = AccountLocked(count=MAX_FAILURES, minutes=left)
+        elif not ok:
             acc.failed_logins += 1
             s.info["action"] = "auth.login_failed"
             locked = acc.failed_logins >= MAX_FAILURES
             if locked:
                 acc.locked_until = now + timedelta(minutes=LOCK_MINUTES)
                 acc.failed_logins = 0
-            error = (
-                AccountLocked(count=MAX_FAILURES, minutes=LOCK_MINUTES)
-                if locked
-                else LoginFailed(left=MAX_FAILURES - acc.failed_logins, minutes=LOCK_MINUTES)
-            )
+            error = AccountLocked(count=MAX_FAILURES, minutes=LOCK_MINUTES) if locked else _failed()
         else:
             acc.failed_logins = 0
             acc.locked_until = None
@@ -107,7 +132,7 @@ def login(ctx: AppContext, username: str, password: str) -> CurrentUser:
             if keys.is_legacy(acc):  # first login since signing keys: the user gets one now
                 s.info["actor"] = Actor(acc.id, acc.username)
                 keys.enroll(s, acc, password, now, keys.user_of(s, acc))
-        user_id = acc.id
+        user_id = acc.id if acc is not None else ""
     if error is not None:
         raise error
     ctx.user = load_current_user(ctx, user_id)

@@ -1,5 +1,9 @@
 """Township rule settings (the thresholds and periods of ``core.rules``), editable by an administrator: audited,
-and a signed act (``settings.rules``) whose statement holds the whole set as saved."""
+and a signed act (``settings.rules``) whose statement holds the whole set as saved.
+
+The same JSON (``Township.rules_json``) also holds the site's identity and public keys under ``"site"``
+(``services.kernel.site``); editing the rules keeps that entry as it is, and the signed statement leaves it out
+(``services.kernel.statements.township_content``): the site's keys are vouched for by the anchors they sign."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from quzhou_desktop.services.kernel import keys
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.signatures import office_of, sign_act
+from quzhou_desktop.services.kernel.site import keep_site
 from quzhou_desktop.services.kernel.statements import township_content
 from quzhou_desktop.store.models import Township
 
@@ -44,7 +49,9 @@ def update_rules(ctx: AppContext, values: dict[str, Any], *, credential: keys.Cr
         t = s.scalars(select(Township)).first()
         if t is None:
             raise NotFound(what="乡镇信息")
-        t.rules_json = json.dumps(rules.to_dict(), ensure_ascii=False, sort_keys=True)
+        t.rules_json = keep_site(
+            t.rules_json, json.dumps(rules.to_dict(), ensure_ascii=False, sort_keys=True)
+        )
         s.flush()
         sign_act(
             s,

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from quzhou_desktop.services.kernel.site import SETTINGS_KEY
 from quzhou_desktop.store.models import Township, UserAccount, UserVillage, Village
 
 
@@ -76,8 +77,12 @@ def village_content(v: Village) -> dict[str, Any]:
 
 
 def township_content(t: Township) -> dict[str, Any]:
-    """The township and its rule settings (as the settings tab saves them)."""
-    return {"id": t.id, "name": t.name, "code": t.code, "rules": json.loads(t.rules_json or "{}")}
+    """The township and its rule settings (as the settings tab saves them). The site's identity and keys, kept
+    in the same JSON (``services.kernel.site``), are not an administrator's decision and are left out."""
+    rules = json.loads(t.rules_json or "{}")
+    if isinstance(rules, dict):
+        rules.pop(SETTINGS_KEY, None)
+    return {"id": t.id, "name": t.name, "code": t.code, "rules": rules}
 
 
 def the_township(s: Session) -> Township | None:

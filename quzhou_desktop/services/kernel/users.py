@@ -137,8 +137,10 @@ def create_user(
     ctx.require(Perm.USERS_MANAGE)
     role = Role(role)
     village_ids = list(village_ids)
-    if role not in (Role.TOWNSHIP_ADMIN, Role.READONLY) and not village_ids:
-        raise ValidationError(field="所属村", reason=f"{ROLE_LABELS[role]}至少要关联一个村")
+    if role is not Role.TOWNSHIP_ADMIN and not village_ids:
+        raise ValidationError(
+            field="所属村", reason=f"{ROLE_LABELS[role]}至少要关联一个村（只能查看所关联的村）"
+        )
     acc = new_account(
         username=username,
         display_name=display_name,
@@ -190,8 +192,10 @@ def update_user(
     me = ctx.require(Perm.USERS_MANAGE)
     role = Role(role)
     village_ids = list(village_ids)
-    if role not in (Role.TOWNSHIP_ADMIN, Role.READONLY) and not village_ids:
-        raise ValidationError(field="所属村", reason=f"{ROLE_LABELS[role]}至少要关联一个村")
+    if role is not Role.TOWNSHIP_ADMIN and not village_ids:
+        raise ValidationError(
+            field="所属村", reason=f"{ROLE_LABELS[role]}至少要关联一个村（只能查看所关联的村）"
+        )
     if user_id == me.id and (role is not Role.TOWNSHIP_ADMIN or not active):
         raise ValidationError(field="角色", reason="不能取消自己的管理员身份或停用自己")
     name = clean_name(required(display_name, "姓名", max_len=40))

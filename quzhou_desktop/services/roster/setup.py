@@ -16,6 +16,7 @@ from quzhou_desktop.services.kernel import keys, trust
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.kernel.settings import default_rules_json
+from quzhou_desktop.services.kernel.site import KIND_LABELS, initial_site_settings
 from quzhou_desktop.services.kernel.trust import RecoverySheet
 from quzhou_desktop.services.kernel.users import new_account
 from quzhou_desktop.services.kernel.validate import clean_name, optional, required
@@ -39,9 +40,13 @@ def initialise(
     admin_display_name: str,
     township_code: str | None = None,
     rules_json: str | None = None,
+    site_kind: str | None = None,
 ) -> RecoverySheet:
     """Create township, villages and the administrator (the root of trust). Returns the recovery sheet: the
-    administrator, the root key's fingerprint and the recovery code (``admin_id`` names the account)."""
+    administrator, the root key's fingerprint and the recovery code (``admin_id`` names the account).
+
+    A database file becomes a site (``services.kernel.site``): ``site_kind`` township or village (default: a
+    village site when there is one village), its key file written now, its identity in the settings."""
     name = clean_name(required(township_name, "乡镇名称", max_len=60))
     code = optional(township_code, "乡镇代码", max_len=20)
     specs = [clean_spec(v) for v in villages]
@@ -60,6 +65,10 @@ def initialise(
     )
     if rules_json is None:
         rules_json = default_rules_json()
+    if site_kind is not None and site_kind not in KIND_LABELS:
+        raise ValidationError(
+            field="站点类型", reason=f"“{site_kind}”不支持，可选 township（乡镇）或 village（村）"
+        )
     shown, sealed_code = trust.new_code()
     prepared = keys.PreparedKey(admin_password, sealed_code)
     now = ctx.clock.now()
@@ -68,6 +77,10 @@ def initialise(
             raise Conflict("这个数据库已经完成过首次设置")
         if s.scalars(select(UserAccount)).first():
             raise Conflict("这个数据库里已经有用户")
+        if ctx.db.path is not None:
+            rules_json = initial_site_settings(
+                rules_json, township_name=name, village_names=[sp.name for sp in specs], kind=site_kind
+            )
         t = Township(name=clean_name(name), code=code, rules_json=rules_json)
         s.add(t)
         s.flush()

@@ -19,6 +19,9 @@ from quzhou_desktop.store.models import AuditEntry
 from quzhou_desktop.store.models.base import utcnow
 
 GENESIS = "0" * 64
+# One encoder each instead of json.dumps per call (which builds a new encoder for non-default options); same text.
+_canonical_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+_payload_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def state_value(column: Any, value: Any) -> Any:
 def canonical(state: Mapping[str, Any] | None) -> str | None:
     if state is None:
         return None
-    return json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _canonical_json(state)
 
 
 def row_state(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -105,10 +108,8 @@ def entry_hash(
     reason: str | None,
     prev_hash: str,
 ) -> str:
-    payload = json.dumps(
-        [seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, reason, prev_hash],
-        ensure_ascii=False,
-        separators=(",", ":"),
+    payload = _payload_json(
+        [seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, reason, prev_hash]
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

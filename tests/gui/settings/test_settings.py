@@ -155,6 +155,13 @@ def test_backup_now_and_verify(qtbot: QtBot, demo_ctx: AppContext) -> None:
     assert tab.task is not None
     qtbot.waitUntil(lambda: tab.task is not None and not tab.task.running, timeout=10_000)
     assert tab.table.rowCount() == 1 and "已备份到" in tab.result_label.text()
+    import sqlite3
+
+    assert demo_ctx.db.path is not None
+    with sqlite3.connect(demo_ctx.db.path) as con:  # the backup is an act of the logged-in user
+        assert con.execute("SELECT username FROM audit_log WHERE action = 'backup.create'").fetchall() == [
+            ("admin",)
+        ]
     tab.verify()
     qtbot.waitUntil(lambda: tab.task is not None and not tab.task.running, timeout=10_000)
     assert tab.result_label.text().startswith("校验通过")
@@ -165,3 +172,33 @@ def test_administrator_sees_every_tab(qtbot: QtBot, demo_ctx: AppContext) -> Non
     qtbot.addWidget(page)
     assert page.tab_titles() == ["规则设置", "用户管理", "修改密码", "村", "备份与恢复", "打印"]
     assert isinstance(page.tabs.widget(5), PrintSettingsTab)
+
+
+def test_backup_tab_shows_the_site_key_and_deletes_a_safety_copy(qtbot: QtBot, demo_ctx: AppContext) -> None:
+    from quzhou_desktop.services.kernel.anchoring import after_login
+    from quzhou_desktop.services.kernel.site import local_key, read_site
+    from quzhou_desktop.store.backup import make_safety_copy
+    from tests.gui.conftest import message_boxes
+
+    page = SettingsPage(demo_ctx)
+    qtbot.addWidget(page)
+    tab = page.backup
+    # the demo database was made on "another computer" (the template): no key here until an administrator logs in
+    assert "本机没有站点密钥" in tab.site_label.text()
+    after_login(demo_ctx)
+    tab.refresh()
+    site = read_site(demo_ctx.db)
+    assert site is not None
+    key = local_key(site)
+    assert key is not None and site.fingerprints[site.keys.index(key.public)] in tab.site_label.text()
+
+    assert demo_ctx.db.path is not None
+    copy = make_safety_copy(demo_ctx.db.path)  # what a restore leaves behind
+    tab.refresh()
+    tab.table.selectRow(tab.backups.index(copy))
+    assert "恢复前副本" in tab.table.item(tab.backups.index(copy), 1).text()
+    tab.delete_selected()
+    (box,) = message_boxes()
+    assert "删除后无法找回" in box.text()
+    box.buttons()[0].click()  # 删除
+    assert not copy.exists() and "已删除恢复前副本" in tab.result_label.text()

@@ -88,7 +88,7 @@ def test_first_run_to_roster(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.addWidget(login)
     assert login.ui.usernameEdit.text() == "admin"
     assert not login.try_login(password="wrong-password")
-    assert "还可尝试4次" in login.error_text()
+    assert "用户名或密码不正确" in login.error_text()
     assert login.try_login(password=PASSWORD)
 
     win = flow.main

@@ -1,4 +1,4 @@
-"""Login dialog: Chinese errors from services.auth (attempts left, lockout) and the forced password change."""
+"""Login dialog: Chinese errors from services.auth (the lock-out warning, lockout) and the forced password change."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from tests.gui import demo_data
 @pytest.mark.parametrize(
     ("wrong_tries", "expected"),
     [
-        (1, "还可尝试4次"),
-        (4, "还可尝试1次"),
+        (1, "用户名或密码不正确（连续输错5次，账号将锁定15分钟）"),
+        (4, "用户名或密码不正确（连续输错5次，账号将锁定15分钟）"),
         (5, "账号已锁定，请在15分钟后再试"),
     ],
 )

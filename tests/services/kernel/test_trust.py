@@ -91,7 +91,7 @@ def test_every_account_is_a_signed_act_of_an_administrator(world: World) -> None
         from quzhou_desktop.services.kernel.users import create_user
 
         create_user(world.admin, username="x2", display_name="某", role=Role.READONLY, password="pass-word-1",
-                    credential="wrong-password")  # fmt: skip
+                    village_ids=[world.village_ids[0]], credential="wrong-password")  # fmt: skip
     assert verify_db(world.db).problems == []
 
 

@@ -18,13 +18,12 @@ from quzhou_desktop.core.money import fen_to_upper, format_fen
 from quzhou_desktop.printing.fonts import MissingGlyph
 from quzhou_desktop.printing.verification import BadVerificationCode
 from quzhou_desktop.services.kernel.roles import Role
+from quzhou_desktop.services.notices.checks import UnknownCode, verify_notice
 from quzhou_desktop.services.notices.issue import (
-    UnknownCode,
     UnknownNoticeKind,
     due_items,
     print_notice,
     print_notices,
-    verify_notice,
 )
 from quzhou_desktop.store.models import NoticePrint, StepAmendment, Voucher
 from tests.services.notices.test_notices_world import (

@@ -62,7 +62,7 @@ def test_imported_row_tampered_behind_the_apps_back_is_named(world, tmp_path, ta
     con.execute(tamper.replace(":id", "?"), (victim,))
     con.commit()
     con.close()
-    problems = _problems(world)
+    problems = [p for p in _problems(world) if p.kind != "trigger"]  # the dropped triggers are named too
     assert problems and problems[0].kind == kind
     assert problems[0].entity_id == victim and victim in problems[0].message
 
@@ -89,7 +89,7 @@ def test_altered_batch_entry_is_caught(world, tmp_path, tamper: str, kind: str) 
     con.execute(tamper)
     con.commit()
     con.close()
-    problems = _problems(world)
+    problems = [p for p in _problems(world) if p.kind != "trigger"]  # the dropped triggers are named too
     assert problems and problems[0].kind == kind
 
 
@@ -104,7 +104,7 @@ def test_rewriting_row_and_batch_together_still_breaks_the_chain(world, tmp_path
     )
     con.commit()
     con.close()
-    problems = _problems(world)
+    problems = [p for p in _problems(world) if p.kind != "trigger"]  # the dropped trigger is named too
     assert problems and problems[0].kind == "chain"
 
 
