@@ -2,6 +2,10 @@
 
     .venv/bin/python installer/build.py [--skip-deb] [--out DIR]
 
+The bundle is built on CPython >= 3.12 (installer/interpreter.py): run under an older interpreter, or one without
+PyInstaller, this script sets up ``.venv-build`` from a CPython >= 3.12 it finds (or ``$QUZHOU_BUILD_PYTHON``)
+and runs itself again there.
+
 Steps: PyInstaller (installer/quzhou-desktop.spec, onedir) → bundle checks (size, fonts, no dangling links,
 every kept Qt plugin's libraries resolvable) → the filled Inno Setup script → the .deb (Linux, dpkg-deb) →
 smoke test of the frozen program (`--version`, `selftest`, `demo`, `verify`, and the hidden `smoke` command that
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -24,7 +29,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from installer import deb, inno
+from installer import deb, inno, interpreter
 from installer.project import (
     BUNDLED_FONTS,
     CONTENTS_DIR,
@@ -92,6 +97,12 @@ def check_bundle(bundle: Path, project: Project) -> list[str]:
     ]
     dangling = [str(p.relative_to(bundle)) for p in bundle.rglob("*") if p.is_symlink() and not p.exists()]
     problems += [f"失效的符号链接 {d}" for d in dangling]
+    bundled = interpreter.bundled_python_version(bundle / CONTENTS_DIR)
+    if bundled is None or bundled < interpreter.MIN_VERSION:
+        found = "找不到" if bundled is None else "{}.{}".format(*bundled)
+        problems.append(
+            "程序包里的 Python 是 {}，需要 {}.{} 或更高版本".format(found, *interpreter.MIN_VERSION)
+        )
     size = tree_size(bundle)
     if not IS_WINDOWS and size > SIZE_LIMIT_MB * 1_000_000:
         problems.append(f"程序包 {mb(size)} MB，超过 {SIZE_LIMIT_MB} MB 的目标")
@@ -160,19 +171,6 @@ def smoke(bundle: Path, project: Project, out: Path) -> list[dict[str, object]]:
     return steps
 
 
-def _venv_python() -> Path | None:
-    """The project's venv interpreter when this one lacks PyInstaller (``python installer/build.py``)."""
-    import importlib.util
-
-    if importlib.util.find_spec("PyInstaller") is not None:
-        return None
-    venv = ROOT / ".venv"
-    for candidate in (venv / "bin" / "python", venv / "Scripts" / "python.exe"):
-        if candidate.is_file() and Path(sys.prefix).resolve() != venv.resolve():
-            return candidate
-    raise BuildFailed("没有安装 PyInstaller：请运行 .venv/bin/pip install -e '.[installer]'")
-
-
 def gui_stays_up(exe: Path, db: Path, env: dict[str, str], seconds: float = 8.0) -> dict[str, object]:
     """Start the real GUI on the demo database (offscreen): it must still be running, error-free, after
     ``seconds`` (it waits at the login dialog), and is then terminated."""
@@ -218,13 +216,23 @@ def main(argv: list[str] | None = None) -> int:
         "--reuse-bundle", action="store_true", help="不重新运行 PyInstaller，沿用上次的程序包（开发用）"
     )
     args = parser.parse_args(argv)
+    interpreter.require_bundle_python()
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     project = read_project()
-    report: dict[str, object] = {"name": project.name, "version": project.version, "platform": sys.platform}
+    report: dict[str, object] = {
+        "name": project.name,
+        "version": project.version,
+        "platform": sys.platform,
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "python_executable": sys.executable,
+    }
     t0 = time.perf_counter()
 
-    print(f"== PyInstaller：{project.name} {project.version}", flush=True)
+    print(
+        f"== PyInstaller：{project.name} {project.version}（{report['python']}，{sys.executable}）",
+        flush=True,
+    )
     bundle = out / "dist" / project.name if args.reuse_bundle else run_pyinstaller(out)
     if not bundle.is_dir():
         raise BuildFailed(f"没有程序包：{bundle}")
@@ -276,12 +284,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+REEXEC_MARK = "QUZHOU_BUILD_REEXEC"
+
+
 if __name__ == "__main__":
     try:
-        venv = _venv_python()
-        if venv is not None:  # re-run under the venv, which has PyInstaller and the app's dependencies
-            sys.exit(subprocess.call([str(venv), str(Path(__file__).resolve()), *sys.argv[1:]]))
+        python = interpreter.build_interpreter()
+        if python is not None:  # re-run under CPython >= 3.12 with PyInstaller and the app's dependencies
+            if os.environ.get(REEXEC_MARK):
+                raise BuildFailed(f"{python} 仍不能打包（需要 CPython 3.12+ 和 PyInstaller）")
+            env = dict(os.environ, **{REEXEC_MARK: "1"})
+            sys.exit(subprocess.call([str(python), str(Path(__file__).resolve()), *sys.argv[1:]], env=env))
         sys.exit(main())
-    except (BuildFailed, subprocess.CalledProcessError) as exc:
+    except (BuildFailed, interpreter.NoBundlePython, subprocess.CalledProcessError) as exc:
         print(f"构建失败：{exc}", file=sys.stderr)
         sys.exit(1)

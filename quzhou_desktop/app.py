@@ -56,10 +56,8 @@ def make_application(argv: Sequence[str]) -> QApplication:
     from quzhou_desktop import APP_NAME, APP_TITLE
     from quzhou_desktop.gui.fonts import apply_ui_font
     from quzhou_desktop.gui.i18n import install_qt_translations
-    from quzhou_desktop.gui.refguard import ensure_none_headroom
     from quzhou_desktop.paths import resource
 
-    ensure_none_headroom()  # every void Qt call costs None a reference on this PySide6 build (gui/refguard.py)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
     app.setApplicationName(APP_NAME)

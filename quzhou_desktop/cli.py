@@ -10,40 +10,21 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
 
 from quzhou_desktop import APP_TITLE, __version__
 from quzhou_desktop.commands import Subcommands
+from quzhou_desktop.commands.argparse_zh import ChineseArgumentParser
 
-EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
-
-_TRANSLATIONS = (
-    ("the following arguments are required", "缺少必需的参数"),
-    ("unrecognized arguments", "无法识别的参数"),
-    ("invalid choice", "无效的选项"),
-    ("choose from", "可选"),
-    ("expected one argument", "需要提供一个值"),
-    ("invalid int value", "不是有效的整数"),
-    ("not allowed with argument", "不能与此参数同时使用"),
-    ("one of the arguments", "以下参数必须提供一个"),
-    ("is required", "是必需的"),
-)
-
-
-class ChineseArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        for en, zh in _TRANSLATIONS:
-            message = message.replace(en, zh)
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"参数错误：{message}\n（用 --help 查看用法）\n")
+# Process exit codes of every command: 0 done, 1 a problem the message explains, 2 a usage error.
 
 
 def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
     """Each command module's ``register``, in the order the groups appear in ``--help``."""
-    from quzhou_desktop.commands import data, printing, rules, setup, smoke, spreadsheets, trust
+    from quzhou_desktop.commands import data, listing, printing, rules, setup, smoke, spreadsheets, trust
 
     return (
         data.register,
+        listing.register,
         printing.register,
         rules.register,
         setup.register,
@@ -57,9 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = ChineseArgumentParser(
         prog="quzhou-desktop", description=f"{APP_TITLE}：五议两公开、三务公开、村务监督（先审后签）"
     )
-    p.add_argument("--version", action="version", version=f"quzhou-desktop {__version__}")
+    p.add_argument(
+        "--version", action="version", version=f"quzhou-desktop {__version__}", help="显示版本号并退出"
+    )
     # its own dest: a subcommand's --db (default None) would otherwise overwrite one given before the command
-    p.add_argument("--db", dest="global_db", metavar="DB", help="数据库文件路径（默认在用户数据目录）")
+    p.add_argument(
+        "--db", dest="global_db", metavar="数据库文件", help="数据库文件路径（默认在用户数据目录）"
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="在终端显示日志")
     sub: Subcommands = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
     for register in command_groups():

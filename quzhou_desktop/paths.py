@@ -58,11 +58,6 @@ def config_dir() -> Path:
     return Path(override) / "config" if override else Path(_DIRS.user_config_dir)
 
 
-def attachments_dir(db_path: Path) -> Path:
-    """Attachments live beside the database they belong to, content-addressed."""
-    return db_path.with_name(db_path.stem + ".attachments")
-
-
 def backups_dir(db_path: Path) -> Path:
     return db_path.with_name(db_path.stem + ".backups")
 

@@ -1,10 +1,20 @@
+"""Fixtures shared by every test package.  The builders behind them live in ``tests/support``."""
+
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+from tests.support.disclosures import DisclosureStaff, make_disclosure_staff
+from tests.support.matters import MattersTown, make_matters_town
+from tests.support.notices import Printables, make_printables
+from tests.support.vouchers import VoucherVillage, make_voucher_village
+from tests.support.world import World, make_world
 
 # Site keys and anchor journals go to the data folder: never the real one in tests (a test that needs its own
 # sets QUZHOU_DATA_DIR itself).
@@ -18,20 +28,35 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 
 @pytest.fixture
-def world(tmp_path):  # type: ignore[no-untyped-def]
+def world(tmp_path: Path) -> Iterator[World]:
     """A real temporary SQLite file with a township (石梁镇), two villages and an administrator."""
-    from tests.factories import make_world
-
     w = make_world(tmp_path / "test.sqlite3")
     yield w
     w.db.dispose()
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # The app applies this guard when it makes its QApplication; GUI tests make theirs through pytest-qt.
-    from quzhou_desktop.gui.refguard import ensure_none_headroom
+@pytest.fixture
+def village(world: World) -> VoucherVillage:
+    """溪口村 of the ``world`` with a 村监会, 主任, 书记 and clerk, each logged in (先审后签)."""
+    return make_voucher_village(world)
 
-    ensure_none_headroom()
+
+@pytest.fixture
+def staff(world: World) -> DisclosureStaff:
+    """The ``world`` with the default 公开目录 and the 三务公开 staff of both villages."""
+    return make_disclosure_staff(world)
+
+
+@pytest.fixture
+def printables(world: World) -> Printables:
+    """溪口村 of the ``world`` with one record of every printable kind."""
+    return make_printables(world)
+
+
+@pytest.fixture
+def town() -> MattersTown:
+    """The demo rosters in an in-memory database, 溪口村's clerk logged in (五议两公开)."""
+    return make_matters_town()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -9,13 +9,13 @@ import os
 import sys
 from pathlib import Path
 
+from quzhou_desktop.commands import EXIT_PROBLEM, EXIT_USAGE
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.paths import default_db_path
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.store.db import Database
 
 log = logging.getLogger(__name__)
-EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 
 class CommandError(QuzhouError):
@@ -54,18 +54,21 @@ class MustChangePassword(CommandError):
     )
 
 
-def login(ctx: AppContext, args: argparse.Namespace) -> None:
+def login(ctx: AppContext, args: argparse.Namespace) -> str:
     """Log in as ``--user``; refuse a user who must change the password first (``passwd`` does that). An
-    administrator's login gives the database its site (key) if it has none; the chain is anchored if due."""
+    administrator's login gives the database its site (key) if it has none; the chain is anchored if due.
+    Returns the password typed, for a command whose act is signed (``restore``)."""
     from quzhou_desktop.services.kernel.anchoring import after_login
     from quzhou_desktop.services.kernel.auth import login as do_login
     from quzhou_desktop.services.kernel.auth import must_change_password
 
-    user = do_login(ctx, args.user, read_password(f"用户 {args.user} 的密码："))
+    password = read_password(f"用户 {args.user} 的密码：")
+    user = do_login(ctx, args.user, password)
     if must_change_password(ctx):
         ctx.user = None
         raise MustChangePassword(username=user.username)
     after_login(ctx)
+    return password
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -81,6 +84,9 @@ def run_command(args: argparse.Namespace) -> int:
     except QuzhouError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the output was cut short by the reader (`| head`): nothing went wrong here
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("已取消，未作修改。", file=sys.stderr)
         return EXIT_PROBLEM

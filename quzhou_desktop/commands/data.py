@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from quzhou_desktop.commands import Subcommands
-from quzhou_desktop.commands.common import EXIT_PROBLEM, CommandError, add_user_arg, login, open_context
+from quzhou_desktop.commands import EXIT_PROBLEM, Subcommands
+from quzhou_desktop.commands.common import (
+    CommandError,
+    add_user_arg,
+    login,
+    open_context,
+)
 
 
 def register(sub: Subcommands) -> None:
@@ -70,11 +75,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     ctx = open_context(args)
     try:
-        login(ctx, args)
-        outcome = restore_backup(ctx, Path(args.backup).expanduser())
+        password = login(ctx, args)
+        outcome = restore_backup(ctx, Path(args.backup).expanduser(), password)
     finally:
         ctx.db.dispose()
-    print(f"已从 {args.backup} 恢复，已记入审计日志第{outcome.act_seq}条。")
+    signed = "，并由您签名" if outcome.signed else "（备份早于您的签名密钥，这次恢复未能签名）"
+    print(f"已从 {args.backup} 恢复，已记入审计日志第{outcome.act_seq}条{signed}。")
     if outcome.safety_copy is not None:
         print(
             f"恢复前的数据库另存为 {outcome.safety_copy}（不会被自动清理，确认不再需要后用 safety-copies --delete 删除）"

@@ -106,6 +106,14 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from quzhou_desktop.services.demo import DEMO_PASSWORD, build_demo
 
@@ -113,9 +121,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if path.exists():
         raise CommandError(f"文件已存在：{path}。演示数据库需要一个新文件，未作修改")
     users = build_demo(path, seed=args.seed)
-    print(f"已创建演示数据库 {path}")
+    village = next((u.village_names[0] for u in users if u.village_names), "")
+    print(f"已创建演示数据库 {path}：石梁镇 5 个村，演示村是{village}（日期以今天为准）")
     print(f"所有演示用户的密码都是：{DEMO_PASSWORD}")
-    print(f"{'用户名':<16}{'角色':<14}姓名")
+    print(_pad("用户名", 14) + _pad("角色", 18) + _pad("姓名", 10) + "所在村")
     for u in users:
-        print(f"{u.username:<18}{u.role_label:<12}{u.display_name}")
+        where = "、".join(u.village_names) or "全乡镇"
+        print(_pad(u.username, 14) + _pad(u.role_label, 18) + _pad(u.display_name, 10) + where)
+    db = str(path)
+    print("\n接下来可以：")
+    print(f"  scripts/run-app --db {db}                      打开界面，用上面的用户登录")
+    print(f"  quzhou-desktop list matters --user wenshu --db {db}     列出事项和打印写法")
+    print(f"  quzhou-desktop print --due --user wenshu --out 本期公告.pdf --db {db}   打印本期应公开的公告")
     return 0

@@ -8,16 +8,23 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from quzhou_desktop.commands import Subcommands
-from quzhou_desktop.commands.common import EXIT_PROBLEM, CommandError, add_user_arg, login, open_context
+from quzhou_desktop.commands import EXIT_PROBLEM, Subcommands
+from quzhou_desktop.commands.common import CommandError, add_user_arg, login, open_context
 from quzhou_desktop.services.exports.kinds import EXPORT_KINDS
 
-IMPORT_KINDS = ("people", "vouchers", "ledger")
+IMPORT_KINDS = ("people", "vouchers", "ledger", "assets", "contracts")
 
 
 def register(sub: Subcommands) -> None:
-    i = sub.add_parser("import", help="导入表格：花名册（people）、支出凭证（vouchers）、收支明细（ledger）")
-    i.add_argument("kind", choices=IMPORT_KINDS, help="导入什么")
+    i = sub.add_parser(
+        "import",
+        help="导入表格：花名册（people）、支出凭证（vouchers）、收支明细（ledger）、资产资源台账（assets）、合同台账（contracts）",
+    )
+    i.add_argument(
+        "kind",
+        choices=IMPORT_KINDS,
+        help="导入什么：people 花名册、vouchers 支出凭证、ledger 收支明细、assets 资产资源台账、contracts 合同台账",
+    )
     i.add_argument("file", help=".xlsx / .xls / .ods / .csv 文件")
     i.add_argument("--village", help="村名（表中没有“村名”列时必须指定）")
     i.add_argument("--sheet", help="工作表名称（默认自动查找）")
@@ -40,8 +47,11 @@ def register(sub: Subcommands) -> None:
     e.set_defaults(handler=cmd_export)
 
     t = sub.add_parser("template", help="生成空白导入模板（含示例行和下拉选项）")
-    t.add_argument("kind", choices=IMPORT_KINDS)
+    t.add_argument(
+        "kind", choices=IMPORT_KINDS, help="哪种模板：people 花名册、vouchers 支出凭证、ledger 收支明细"
+    )
     t.add_argument("file", help="输出的 .xlsx 文件")
+    t.add_argument("--db", help="数据库文件路径（模板不读数据库，可省略；写上也无妨）")
     t.set_defaults(handler=cmd_template)
 
 
@@ -90,10 +100,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             clean_rows_only=args.clean_rows_only,
         )
-    except ImportFileError as exc:
-        if not args.json:
-            raise
-        print(json.dumps(_file_error(args, str(path), str(exc)), ensure_ascii=False))
+    except ImportFileError as exc:  # the file as a whole: named, with the reason; nothing was written
+        if args.json:
+            print(json.dumps(_file_error(args, str(path), str(exc)), ensure_ascii=False))
+        else:
+            print(f"错误：{exc}", file=sys.stderr)
+            print("未写入任何数据。", file=sys.stderr)
         return EXIT_PROBLEM
     finally:
         ctx.db.dispose()

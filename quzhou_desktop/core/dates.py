@@ -150,7 +150,8 @@ def parse_date(value: str | date | datetime) -> date:
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """A calendar month (``months == 1``) or quarter (``months == 3``) starting at ``first_month``."""
+    """A calendar month (``months == 1``), quarter (``months == 3``) or year (``months == 12``, first_month 1)
+    starting at ``first_month``."""
 
     year: int
     first_month: int
@@ -170,6 +171,8 @@ class Period:
 
     @property
     def label(self) -> str:
+        if self.months == 12:
+            return f"{self.year}年"
         if self.months == 3:
             return f"{self.year}年第{(self.first_month - 1) // 3 + 1}季度"
         return f"{self.year}年{self.first_month}月"
@@ -187,6 +190,10 @@ def quarter_of(d: date) -> Period:
 
 def month_of(d: date) -> Period:
     return Period(d.year, d.month, 1)
+
+
+def year_of(d: date) -> Period:
+    return Period(d.year, 1, 12)
 
 
 def months_between(start: date, end: date, *, quarterly: bool = False) -> list[Period]:

@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from quzhou_desktop.core.dates import Period, format_chinese_date, month_of, months_between, quarter_of
+from quzhou_desktop.core.dates import (
+    Period,
+    format_chinese_date,
+    months_between,
+    year_of,
+)
 from quzhou_desktop.core.money import Finding
 from quzhou_desktop.core.rules_config import TownshipRules
 
@@ -106,8 +111,17 @@ def _monthly(busy: bool, rules: TownshipRules) -> bool:
 
 
 def period_deadline(period: Period, rules: TownshipRules) -> date:
-    """C21: the ``disclosure_deadline_day`` of the period's first month (Q3 2024 → 2024-07-20)."""
+    """C21: the ``disclosure_deadline_day`` of the period's first month (Q3 2024 → 2024-07-20); for a year (a
+    固定公开 item, posted once a year) of its ``fixed_disclosure_month`` (2024 → 2024-01-20 by default)."""
+    if period.months == 12:
+        return date(period.year, rules.fixed_disclosure_month, rules.disclosure_deadline_day)
     return date(period.year, period.first_month, rules.disclosure_deadline_day)
+
+
+def _periods(since: date, today: date, *, monthly: bool, yearly: bool) -> list[Period]:
+    if yearly:
+        return [year_of(date(y, 1, 1)) for y in range(since.year, today.year + 1)]
+    return months_between(since, today, quarterly=not monthly)
 
 
 def check_finance_cadence(
@@ -147,7 +161,8 @@ class DueItem:
 
     @property
     def explanation(self) -> str:
-        head = f"{self.period.label}定期公开（{_d(self.deadline)}前）"
+        what = "固定公开" if self.period.months == 12 else "定期公开"
+        head = f"{self.period.label}{what}（{_d(self.deadline)}前）"
         if self.state is DueState.DONE:
             return f"{head}已于{_d(self.published_on or self.deadline)}公开"
         if self.state is DueState.LATE:
@@ -158,16 +173,23 @@ class DueItem:
 
 
 def due_disclosures(
-    published: Iterable[date], since: date, today: date, *, busy: bool, rules: TownshipRules
+    published: Iterable[date],
+    since: date,
+    today: date,
+    *,
+    busy: bool,
+    rules: TownshipRules,
+    yearly: bool = False,
 ) -> list[DueItem]:
-    """C20/C21: each month (busy) or quarter from ``since`` to ``today`` with its deadline and state.
+    """C20/C21: each month (busy), quarter or — ``yearly``, for 固定公开 items — year from ``since`` to ``today``
+    with its deadline and state.
 
     A publication counts for the period that contains its date.
     """
     dates = sorted(published)
     monthly = _monthly(busy, rules)
     out = []
-    for p in months_between(since, today, quarterly=not monthly):
+    for p in _periods(since, today, monthly=monthly, yearly=yearly):
         deadline = period_deadline(p, rules)
         first = next((d for d in dates if p.contains(d)), None)
         if first is not None and first <= deadline:
@@ -179,10 +201,6 @@ def due_disclosures(
         else:
             out.append(DueItem(p, deadline, DueState.PENDING, None, 0))
     return out
-
-
-def current_period(today: date, *, busy: bool, rules: TownshipRules) -> Period:
-    return month_of(today) if _monthly(busy, rules) else quarter_of(today)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -267,14 +285,20 @@ def reply_status(
     return ReplyStatus(deadline, days_late > 0, days_late, text)
 
 
-def check_can_post(category: DisclosureCategory, *, reviewed: bool) -> list[Finding]:
-    """C31: a 财务公开 cannot be posted (or printed) without a 村监会 review signature; other items get a
-    warning (浙江: 村监会对村务公开事项进行事先审查)."""
+def check_can_post(
+    category: DisclosureCategory, *, reviewed: bool, rules: TownshipRules | None = None
+) -> list[Finding]:
+    """C31: a 财务公开 — and any category the township's ``disclosure_review_scope`` names — cannot be posted (or
+    printed) without a 村监会 review signature; other items get a warning (浙江: 村监会对村务公开事项进行事先审查)."""
     if reviewed:
         return []
-    if category is DisclosureCategory.FINANCE:
+    required = (rules or TownshipRules()).review_required(
+        category.value
+    ) or category is DisclosureCategory.FINANCE
+    if required:
+        what = "财务公开" if category is DisclosureCategory.FINANCE else f"本乡镇规定{category.label}"
         return [
-            Finding("error", "C31", "财务公开须经村务监督委员会审核签字后方可公开、打印", "review_required")
+            Finding("error", "C31", f"{what}须经村务监督委员会审核签字后方可公开、打印", "review_required")
         ]
     return [
         Finding("warning", "C31", f"{category.label}事项尚未经村务监督委员会事先审查", "review_recommended")

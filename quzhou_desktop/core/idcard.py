@@ -83,14 +83,6 @@ def validate_id(text: str, *, today: _dt.date | None = None) -> IdCardInfo:
     return IdCardInfo(number=s, birth_date=birth, gender=gender, region=s[:6])
 
 
-def is_valid_id(text: str, *, today: _dt.date | None = None) -> bool:
-    try:
-        validate_id(text, today=today)
-    except InvalidIdNumber:
-        return False
-    return True
-
-
 def mask_id(number: str) -> str:
     """Hide the birth date and sequence: ``330802199001011234`` → ``330802********1234``.
 

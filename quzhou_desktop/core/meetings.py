@@ -15,10 +15,11 @@ from quzhou_desktop.core.rules import basis
 from quzhou_desktop.core.rules_config import TownshipRules
 
 __all__ = [
+    "VOTE_METHODS",
+    "VOTE_METHOD_LABELS",
     "Attendance",
     "Body",
     "MeetingOutcome",
-    "MotionNotPassed",
     "QuorumNotMet",
     "RosterCounts",
     "Votes",
@@ -26,6 +27,10 @@ __all__ = [
     "more_than_half",
     "two_thirds",
 ]
+
+# How a vote is taken: the value a step stores, and how notices and forms write it.
+VOTE_METHOD_LABELS: dict[str, str] = {"举手": "举手表决", "无记名": "无记名投票"}
+VOTE_METHODS: tuple[str, ...] = tuple(VOTE_METHOD_LABELS)
 
 
 class Body(Enum):
@@ -57,13 +62,6 @@ class QuorumNotMet(RuleViolation):
     """Params: body, entitled, present, required, rule (C1/C3/C7/C8/C37, also the ``code``), explanation."""
 
     code = "quorum"
-    template = "{explanation}"
-
-
-class MotionNotPassed(RuleViolation):
-    """Params: body, base, yes, required, rule (C2/C4/C7/C8/C37, also the ``code``), explanation."""
-
-    code = "not_passed"
     template = "{explanation}"
 
 
@@ -138,17 +136,6 @@ class MeetingOutcome:
                 present=self.present,
                 required=self.required_present,
                 rule=self.rules[0],
-                explanation=self.explanation,
-            )
-
-    def raise_if_not_passed(self) -> None:
-        self.raise_if_not_valid()
-        if self.passed is False:
-            raise MotionNotPassed(
-                body=self.body.label,
-                yes=self.yes,
-                required=self.required_yes,
-                rule=self.rules[-1],
                 explanation=self.explanation,
             )
 

@@ -95,6 +95,20 @@ class KinRelation(Enum):
         return self is not KinRelation.IN_LAW
 
 
+# The 亲属关系 a user may record, and the kinship each stands for (C19: no 近亲属 on the 村监会).
+RELATION_KIND: dict[str, KinRelation] = {
+    "配偶": KinRelation.SPOUSE,
+    "父母": KinRelation.PARENT_CHILD,
+    "子女": KinRelation.PARENT_CHILD,
+    "兄弟姐妹": KinRelation.SIBLING,
+    "祖父母": KinRelation.GRANDPARENT_GRANDCHILD,
+    "外祖父母": KinRelation.GRANDPARENT_GRANDCHILD,
+    "孙子女": KinRelation.GRANDPARENT_GRANDCHILD,
+    "外孙子女": KinRelation.GRANDPARENT_GRANDCHILD,
+    "近姻亲": KinRelation.IN_LAW,
+}
+
+
 @dataclass(frozen=True)
 class KinLink:
     a: str

@@ -63,6 +63,20 @@ FIELDS: tuple[FieldSpec, ...] = (
               "财务往来较多的村，财务收支每月公开一次；否则至少每季度一次。"),
     FieldSpec("disclosure_deadline_day", "定期公开截止日", "int",
               "每季度（或每月）第一个月的此日前完成定期公开，默认20日。", 1, 28),
+    FieldSpec("disclosure_review_scope", "须经村监会审核方可公开的类别", "choice",
+              "财务公开须经村务监督委员会审核签字后方可公开、打印；乡镇可要求村务公开（或党务、村务公开）也先审后公开，"
+              "未审核的不能公开、打印。",
+              choices=(("finance", "只有财务公开"), ("finance_village", "财务公开和村务公开"),
+                       ("all", "党务、村务、财务公开"))),
+    FieldSpec("fixed_disclosure_month", "固定公开截止月份", "int",
+              "每年公开一次的固定公开事项（党组织设置、年度目标等），须在当年此月的定期公开截止日前公开；"
+              "默认1月，即1月20日前。", 1, 12),
+    FieldSpec("resolution_disclosure_days", "决议公开期限（天）", "int",
+              "决议通过后，须在此天数内公开决议，超过的列为逾期；默认1天，即决议次日。", 0, 30),
+    FieldSpec("result_disclosure_days", "实施结果公开期限（天）", "int",
+              "组织实施完成后，须在此天数内公开实施结果，超过的列为逾期；默认30天。", 1, 365),
+    FieldSpec("stall_days", "五议两公开其他步骤推进期限（天）", "int",
+              "其他步骤自上一步起超过此天数仍未推进的，列为逾期；默认90天。", 7, 730),
     FieldSpec("reply_days", "意见答复期限（天）", "int",
               "对群众意见、质询应在此天数内答复，默认10日。", 1, 60),
     FieldSpec("upper_small_style", "不足一元的大写写法", "choice",
@@ -76,6 +90,14 @@ FIELDS: tuple[FieldSpec, ...] = (
               "商议后是否须经村务监督委员会核议。"),
     FieldSpec("merge_propose_consult", "“一肩挑”村提议、商议合并进行", "bool",
               "书记、主任“一肩挑”的村可将提议和商议合并为一次会议。"),
+    FieldSpec("contract_grace_days", "合同收付款宽限天数", "int",
+              "合同每期款项到期后，超过此天数仍未收（付）清的列为逾期；默认0天，即到期日次日起算逾期。", 0, 365),
+    FieldSpec("contract_expiry_days", "合同到期提醒天数", "int",
+              "合同在到期前此天数内列入工作台提醒，以便及时续签或收回资产，默认90天。", 1, 730),
+    FieldSpec("evaluation_competent_pct", "评为称职的满意票比例（超过）", "int",
+              "民主评议中满意票超过参评票数的此比例的，评为称职（默认超过50%）。", 1, 99),
+    FieldSpec("evaluation_incompetent_pct", "评为不称职的不满意票比例（超过）", "int",
+              "民主评议中不满意票超过参评票数的此比例的，评为不称职（默认超过50%）；其余为基本称职。", 1, 99),
 )  # fmt: skip
 
 _BY_KEY = {f.key: f for f in FIELDS}
@@ -99,12 +121,21 @@ class TownshipRules:
     review_min_concurring: int = 0  # C18: 0 = more than half of the committee
     finance_monthly_if_busy: bool = True  # C20
     disclosure_deadline_day: int = 20  # C21
+    disclosure_review_scope: str = "finance"  # C31: categories that need the 村监会 review before posting
+    fixed_disclosure_month: int = 1  # C21: yearly (固定) items by the deadline day of this month
+    resolution_disclosure_days: int = 1  # C41: 决议公开 at the latest the day after the 决议
+    result_disclosure_days: int = 30  # C41: 实施结果公开 within 30 days of the 实施
+    stall_days: int = 90  # C41: any other step within 90 days of the previous one
     reply_days: int = 10  # C23
     upper_small_style: str = "short"  # C24
     include_suggest: bool = True  # C10 (Quzhou wording starts with 建议)
     include_plan_posting: bool = True  # C10/C11
     include_supervisory_review: bool = False  # C10 (村监会核议 variant)
     merge_propose_consult: bool = False  # C10 (一肩挑)
+    contract_grace_days: int = 0  # C34
+    contract_expiry_days: int = 90  # C34 reminder on the 工作台
+    evaluation_competent_pct: int = 50  # C22: 满意 > 50% → 称职
+    evaluation_incompetent_pct: int = 50  # C22: 不满意 > 50% → 不称职
 
     def __post_init__(self) -> None:
         for spec in FIELDS:
@@ -128,6 +159,12 @@ class TownshipRules:
     def with_changes(self, **changes: Any) -> TownshipRules:
         return replace(self, **changes)
 
+    def review_required(self, category: str) -> bool:
+        """C31: whether a disclosure of ``category`` (party / village / finance) needs the 村监会 review before it is
+        posted or printed."""
+        scope = {"finance": ("finance",), "finance_village": ("finance", "village")}
+        return category in scope.get(self.disclosure_review_scope, ("finance", "village", "party"))
+
 
 def unit_of(spec: FieldSpec) -> str:
     """The unit a number is shown with: 元, 天, 日 (a day of the month), 人, or nothing."""
@@ -135,10 +172,14 @@ def unit_of(spec: FieldSpec) -> str:
         return "元"
     if spec.key.endswith("_days") or spec.key.startswith("notice_days"):
         return "天"
+    if spec.key == "fixed_disclosure_month":
+        return "月"
     if spec.key == "disclosure_deadline_day":
         return "日"
     if spec.key == "review_min_concurring":
         return "人"
+    if spec.key.endswith("_pct"):
+        return "%"
     return ""
 
 

@@ -103,6 +103,7 @@ class Task(QObject, Generic[R_co]):
         self._parent = parent
         self.dialog: QProgressDialog | None = None
         self.running = True
+        self._updating = False
         self.signals = _Signals()
         self.progress = Progress(self.signals.progress.emit)
         self._last: tuple[int, int, str] = (0, 0, label)
@@ -130,18 +131,33 @@ class Task(QObject, Generic[R_co]):
         dlg.show()
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
+        """Show the latest progress. A window-modal ``QProgressDialog`` runs the event loop inside
+        ``setValue``, so the task's end (or another progress report) can be delivered in the middle of this
+        update: nested reports only record their numbers, and the end leaves the dialog to be closed here."""
         self._last = (done, total, text or self.label)
-        if self.dialog is not None:
-            self.dialog.setMaximum(max(total, 0))
-            self.dialog.setValue(min(done, total) if total > 0 else 0)
-            self.dialog.setLabelText(text or self.label)
+        dlg = self.dialog
+        if dlg is None or self._updating:
+            return
+        self._updating = True
+        try:
+            dlg.setLabelText(text or self.label)
+            dlg.setMaximum(max(total, 0))
+            dlg.setValue(min(done, total) if total > 0 else 0)  # may process events: _end may run here
+        finally:
+            self._updating = False
+        if not self.running:
+            self._close_dialog()
+
+    def _close_dialog(self) -> None:
+        dlg, self.dialog = self.dialog, None
+        if dlg is not None:
+            dlg.hide()
+            dlg.deleteLater()
 
     def _end(self) -> None:
         self.running = False
-        if self.dialog is not None:
-            self.dialog.hide()
-            self.dialog.deleteLater()
-            self.dialog = None
+        if not self._updating:  # otherwise _on_progress closes it once setValue returns
+            self._close_dialog()
         _running.discard(self)
         self.finished.emit()
 

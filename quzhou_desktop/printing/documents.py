@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from quzhou_desktop.core.meetings import VOTE_METHOD_LABELS
+
 
 @dataclass(frozen=True, kw_only=True)
 class Notice:
@@ -41,7 +43,7 @@ class Votes:
     yes: int
     no: int
     abstain: int
-    method: str = "举手表决"  # or 无记名投票
+    method: str = VOTE_METHOD_LABELS["举手"]  # or 无记名投票
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,6 +158,7 @@ class VoucherForm(Notice):
     review: Signoff = Signoff()  # 村监会审核: opinion, names, date
     director: Signoff = Signoff()  # 主任/社长签字
     secretary: Signoff = Signoff()  # 书记签字
+    joint_note: str = ""  # 一肩挑: one signature recorded as both 主任 and 书记 (C32)
     agency: Signoff = Signoff()  # 代理中心受理
 
 
@@ -169,6 +172,7 @@ class RegisterStep:
     yes: int | None = None
     no: int | None = None
     abstain: int | None = None
+    result: str = ""  # 通过 / 未通过 / 会议无效 of a vote
     content: str = ""
     signatures: str = ""  # names, or empty for hand signatures
 
@@ -181,6 +185,34 @@ class RegisterForm(Notice):
     steps: tuple[RegisterStep, ...] = ()
 
 
+@dataclass(frozen=True, kw_only=True)
+class DisclosureTable:
+    """A table of a 党务/村务 disclosure: column headings and rows of plain text cells."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisclosureNotice(Notice):
+    """A 党务公开 or 村务公开 for the 公开栏: title, period, body and table, the 村监会 review when recorded."""
+
+    kind: ClassVar[str] = "disclosure"
+    category: str  # 党务公开 / 村务公开
+    item: str = ""  # the 公开目录 item, e.g. "党员党费缴纳情况（定期公开）"
+    period: str = ""  # "2026年第三季度" / "2026年" / "2026年10月1日至2026年10月15日"
+    addressee: str = "全体村民："
+    body: str = ""  # paragraphs separated by newlines
+    table: DisclosureTable | None = None
+    closing: str = ""  # paragraphs after the table
+    posting_from: dt.date | None = None
+    posting_to: dt.date | None = None
+    feedback: str = ""
+    reviewers: tuple[str, ...] = ()  # 村监会 reviewer names; empty → not reviewed
+    review_date: dt.date | None = None
+    review_opinion: str = ""
+
+
 KINDS: dict[str, type[Notice]] = {
     cls.kind: cls
     for cls in (
@@ -191,6 +223,7 @@ KINDS: dict[str, type[Notice]] = {
         ReviewReport,
         VoucherForm,
         RegisterForm,
+        DisclosureNotice,
     )
 }
 

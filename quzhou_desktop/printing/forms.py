@@ -201,6 +201,8 @@ def render_voucher(comp: Composer, doc: VoucherForm) -> None:
     ]
     table(comp, rows, name="支出凭证审批单")
     comp.skip_lines(0.5)
+    if doc.joint_note:
+        comp.paragraph(f"注：{doc.joint_note}。", field="一肩挑", size=12.0, indent=0)
     comp.paragraph(
         "说明：村务监督委员会审核后，主任（社长）、书记方可签字（先审后签）。",
         field="说明",
@@ -228,6 +230,8 @@ def render_register(comp: Composer, doc: RegisterForm) -> None:
             else "—"
         )
         votes = f"{s.yes}/{s.no}/{s.abstain}" if s.yes is not None else "—"
+        if s.result:
+            votes += f"\n{s.result}"
         rows.append(
             columns(
                 REG_W,

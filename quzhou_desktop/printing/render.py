@@ -18,7 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from quzhou_desktop.core.errors import QuzhouError
-from quzhou_desktop.printing import forms, notices, recovery
+from quzhou_desktop.printing import disclosures, forms, notices, records, recovery
 from quzhou_desktop.printing.documents import Notice
 from quzhou_desktop.printing.fonts import FontSet, get_fontset
 from quzhou_desktop.printing.layout import MM, PAGE_W, Composer
@@ -33,11 +33,22 @@ RENDERERS: dict[str, Callable[[Composer, Any], None]] = {
     "voucher": forms.render_voucher,
     "register": forms.render_register,
     "recovery": recovery.render_recovery,
+    "disclosure": disclosures.render_disclosure,
+    "contract": records.render_contract,
+    "evaluation": records.render_evaluation,
 }
 
-QR_SIZE = 14 * MM
-QR_Y = 8 * MM  # lower edge above the paper edge; the QR tops out 13 mm under the page-number line
-CODE_SIZE = 9.0
+# The QR code of the 核验码: version 1 (21 modules: "QZ:" + 14 characters at level M) with a 4-module quiet
+# zone.  One module is 1 mm, so the symbol is 21 mm wide: a phone held at arm's length in front of the notice
+# board reads it, and so does a plain reader (zbar) from a 100 dpi scan (a 10 mm symbol needed 150 dpi).
+# It sits in the bottom margin, centred with its text; the page number ("— n —", one character in from the
+# 版心 edge) stays where GB/T 9704 puts it, beside the code and clear of it on odd and even pages.
+QR_MODULES = 21
+QR_QUIET = 4
+QR_MODULE = 1.0 * MM
+QR_SIZE = (QR_MODULES + 2 * QR_QUIET) * QR_MODULE  # the drawn square, quiet zone included
+QR_Y = 3 * MM  # lower edge of the quiet zone: the symbol spans 7 mm to 28 mm above the paper edge
+CODE_SIZE = 10.5  # 五号: readable beside the 21 mm symbol
 CODE_LABEL = "核验码："
 
 

@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel, QRUtil
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.pathobject import PDFPathObject
 
 from quzhou_desktop.core.errors import ValidationError
@@ -248,12 +247,3 @@ def qr_path(code: str, x: float, y: float, size: float) -> PDFPathObject:
             else:
                 c += 1
     return path
-
-
-def draw_qr(canvas: Canvas, code: str, x: float, y: float, size: float) -> None:
-    """Draw the QR code of ``code`` with its lower-left corner at (x, y), ``size`` points square.
-
-    The modules come from reportlab.graphics.barcode's QR encoder; each dark run of a row is one filled rect
-    in a single path, which is far cheaper than the widget's one shape per module.
-    """
-    canvas.drawPath(qr_path(code, x, y, size), stroke=0, fill=1)

@@ -50,3 +50,50 @@ class HeaderNotFound(ImportFileError):
 class ImportCancelled(ImportFileError):
     code = "import_cancelled"
     template = "已取消读取“{name}”"
+
+
+class FileUnreadable(ImportFileError):
+    """The file exists but cannot be read (no permission, locked, a disk error)."""
+
+    code = "import_unreadable"
+    template = "无法打开“{name}”：{reason}"
+
+
+class FileTooLarge(ImportFileError):
+    """The file, or what it would become once read, is beyond the limits of spreadsheets.limits."""
+
+    code = "import_too_large"
+    template = "“{name}”太大，不予读取：{reason}。{advice}"
+
+    def __init__(self, message: str | None = None, /, **params: object) -> None:
+        params.setdefault("advice", "请把数据分成几个文件，或删去多余的行、列后再导入")
+        super().__init__(message, **params)
+
+
+class FileOvercompressed(ImportFileError):
+    """A ZIP part that would inflate far beyond what any real workbook holds (a “zip bomb”)."""
+
+    code = "import_overcompressed"
+    template = "“{name}”压缩比异常（{reason}），不是正常的表格文件，为安全起见不予读取"
+
+
+class DamagedFile(ImportFileError):
+    """The file claims to be a workbook but its content is broken or inconsistent."""
+
+    code = "import_damaged"
+    template = "“{name}”已损坏，无法读取：{reason}。请在 Excel 或 WPS 中打开后另存一份再导入"
+
+
+def os_reason(exc: OSError) -> str:
+    """A Chinese reason for an operating-system error (never the English ``strerror``)."""
+    import errno
+
+    if isinstance(exc, PermissionError):
+        return "没有读取权限（文件可能正被其他程序占用，或需要管理员权限）"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹，不是文件"
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在或已被移动"
+    if exc.errno in (errno.EIO, errno.ENXIO):
+        return "磁盘或网络读取出错"
+    return "系统拒绝读取该文件"

@@ -16,8 +16,10 @@ import email.policy
 import re
 from html.parser import HTMLParser
 
+from quzhou_desktop.spreadsheets import limits as L
+from quzhou_desktop.spreadsheets.errors import FileTooLarge
 from quzhou_desktop.spreadsheets.sheetrows import MergedRange, SheetRows
-from quzhou_desktop.spreadsheets.sniff import decode_markup
+from quzhou_desktop.spreadsheets.sniff import decode_markup_as
 
 _BLOCKS = frozenset(
     {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "pre", "center",
@@ -26,15 +28,22 @@ _BLOCKS = frozenset(
 _SKIPPED = frozenset({"script", "style", "title", "noscript", "template", "xml"})
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _SHEET_NAME = re.compile(r"<x:Name>([^<>]{1,31})</x:Name>", re.IGNORECASE)
-_DIGITS = re.compile(r"\s*(\d+)")
-MAX_SPAN = 1000
+_DIGITS = re.compile(r"\s*(\d{1,9})")
 
 
-def _span(value: str | None) -> int:
+class TableTooLarge(Exception):
+    """The page lays out beyond the limits of spreadsheets.limits (``reason`` in Chinese)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _span(value: str | None, most: int) -> int:
     if value is None:
         return 1
     m = _DIGITS.match(value)
-    return max(1, min(int(m.group(1)), MAX_SPAN)) if m else 1
+    return max(1, min(int(m.group(1)), most)) if m else 1
 
 
 class _TableParser(HTMLParser):
@@ -48,7 +57,14 @@ class _TableParser(HTMLParser):
         self.row: dict[int, str] | None = None  # current row of the outermost table: column → text
         self.row_index = 0
         self.cursor = 0
-        self.covered: dict[int, set[int]] = {}  # row index → columns a rowspan from above covers
+        # rowspans from rows above still covering later rows: (first column, last column, last row index)
+        self.spans: list[tuple[int, int, int]] = []
+        self.cover: list[tuple[int, int]] = []  # (first, last) columns covered in the current row, in order
+        self.cover_at = 0
+        self.area = 0  # cells below their own row that rowspans cover
+        self.width = 0  # columns of the current row
+        self.cells = 0  # cells of the rows laid out so far (the grid the rows become)
+        self.cell_chars = 0
         self.cell: list[str] | None = None
         self.cell_col = 0
         self.loose: list[str] = []  # text outside any table (or in a table's <caption>)
@@ -60,6 +76,9 @@ class _TableParser(HTMLParser):
         if self.skip:
             return
         if self.cell is not None:
+            self.cell_chars += len(data)
+            if self.cell_chars > L.MAX_CELL_CHARS * 4:  # markup whitespace collapses; text beyond is no cell
+                raise TableTooLarge(f"有单元格的文字超过{L.MAX_CELL_CHARS:,}个字符")
             self.cell.append(_SPACE.sub(" ", data))
         elif self.depth == 0 or self.caption:
             self.loose.append(_SPACE.sub(" ", data))
@@ -79,7 +98,7 @@ class _TableParser(HTMLParser):
             if self.depth == 0:
                 self.tables += 1
                 self._flush_loose()
-                self.covered = {}
+                self.spans = []
                 self.table_merges = len(self.merged)
             elif self.cell is not None:
                 self.cell.append("\n")
@@ -137,14 +156,22 @@ class _TableParser(HTMLParser):
     def _start_row(self) -> None:
         self.row = {}
         self.row_index = len(self.rows)
+        if self.row_index >= L.MAX_ROWS:
+            raise TableTooLarge(f"网页表格超过{L.MAX_ROWS:,}行")
         self.rows.append([])
         self.cursor = 0
+        self.width = 0
+        if self.spans:
+            self.spans = [s for s in self.spans if s[2] >= self.row_index]
+        # the columns rowspans from above cover in this row, in order: cells skip them left to right
+        self.cover = sorted((first, last) for first, last, _ in self.spans)
+        self.cover_at = 0
 
     def _end_row(self) -> None:
         self._end_cell()
         if self.row is None:
             return
-        width = max(self.row, default=-1) + 1
+        width = self.width
         self.rows[self.row_index] = [self.row.get(c, "") for c in range(width)]
         self.row = None
 
@@ -153,19 +180,33 @@ class _TableParser(HTMLParser):
         if self.row is None:
             self._start_row()
         assert self.row is not None
-        taken = self.covered.get(self.row_index, set())
         col = self.cursor
-        while col in taken or col in self.row:
-            col += 1
-        rows, cols = _span(attrs.get("rowspan")), _span(attrs.get("colspan"))
-        for c in range(col, col + cols):
-            self.row[c] = ""
-        for r in range(self.row_index + 1, self.row_index + rows):
-            self.covered.setdefault(r, set()).update(range(col, col + cols))
+        cover, i = self.cover, self.cover_at
+        while i < len(cover) and cover[i][1] < col:
+            i += 1
+        while i < len(cover) and cover[i][0] <= col:  # skip what rowspans from above cover
+            col = max(col, cover[i][1] + 1)
+            i += 1
+        self.cover_at = i
+        rows = _span(attrs.get("rowspan"), L.MAX_ROWSPAN)
+        cols = _span(attrs.get("colspan"), L.MAX_COLSPAN)
+        width = max(self.width, col + cols)
+        if width > L.MAX_COLUMNS:
+            raise TableTooLarge(f"网页表格的一行超过{L.MAX_COLUMNS:,}列")
+        self.cells += width - self.width
+        self.width = width
+        if self.cells > L.MAX_CELLS:
+            raise TableTooLarge(f"网页表格展开合并单元格后超过{L.MAX_CELLS:,}格")
+        if rows > 1:
+            self.area += (rows - 1) * cols
+            if self.area > L.MAX_MERGED_AREA:
+                raise TableTooLarge(f"网页表格的合并单元格覆盖超过{L.MAX_MERGED_AREA:,}格")
+            self.spans.append((col, col + cols - 1, self.row_index + rows - 1))
         if rows > 1 or cols > 1:
             self.merged.append((self.row_index, col, self.row_index + rows - 1, col + cols - 1))
         self.cursor = col + cols
         self.cell = []
+        self.cell_chars = 0
         self.cell_col = col
 
     def _end_cell(self) -> None:
@@ -213,19 +254,23 @@ def html_rows(text: str) -> tuple[list[list[str]], list[MergedRange]]:
     return parser.rows, parser.merged
 
 
-def read_html(data: bytes, default_name: str) -> list[SheetRows]:
-    """The page as one sheet, named as Excel names it (``<x:Name>`` of an Excel page, else the file name);
-    no sheet at all when the page holds no table (a web system's “please log in again” page saved as .xls)."""
-    text = decode_markup(data)
-    parser = _parsed(text)
+def read_html(data: bytes, default_name: str, file_name: str = "") -> tuple[list[SheetRows], str]:
+    """The page as one sheet, named as Excel names it (``<x:Name>`` of an Excel page, else the file name),
+    and the encoding it was read in; no sheet at all when the page holds no table (a web system's “please
+    log in again” page saved as .xls). A page laid out beyond the limits raises :class:`FileTooLarge`."""
+    text, encoding = decode_markup_as(data)
+    try:
+        parser = _parsed(text)
+    except TableTooLarge as exc:
+        raise FileTooLarge(name=file_name or default_name, reason=exc.reason) from None
     if not parser.tables:
-        return []
+        return [], encoding
     names = set(_SHEET_NAME.findall(text[:65536]))
     name = names.pop() if len(names) == 1 else default_name
-    return [SheetRows(name, list(parser.rows), parser.merged)]
+    return [SheetRows(name, list(parser.rows), parser.merged)], encoding
 
 
-def read_mht(data: bytes, default_name: str) -> list[SheetRows]:
+def read_mht(data: bytes, default_name: str, file_name: str = "") -> tuple[list[SheetRows], str]:
     """A single-file web page (MIME, as Excel's “单个文件网页”): its first HTML part."""
     msg = email.message_from_bytes(data, policy=email.policy.compat32)
     for part in msg.walk():
@@ -235,5 +280,5 @@ def read_mht(data: bytes, default_name: str) -> list[SheetRows]:
                 charset = part.get_content_charset()
                 if charset and not re.search(rb"charset", payload[:4096], re.IGNORECASE):
                     payload = f'<meta charset="{charset}">'.encode("ascii", errors="ignore") + payload
-                return read_html(payload, default_name)
-    return []
+                return read_html(payload, default_name, file_name)
+    return [], "utf-8"

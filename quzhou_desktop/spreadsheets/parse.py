@@ -85,6 +85,7 @@ def iter_parse_workbook(
         )
     name, m, rows, total = found
     result = ParseResult(spec.kind, str(p), name, list(book.sheet_names), m.header_row, m)
+    result.encoding = book.encoding
     yield from SheetParser(spec, result, village).run(rows, total, progress_every, cancel)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
@@ -20,16 +21,25 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
+from quzhou_desktop.spreadsheets import limits as L
 from quzhou_desktop.spreadsheets import sniff
 from quzhou_desktop.spreadsheets.errors import (
+    DamagedFile,
     EmptyWorkbook,
     EncryptedWorkbook,
     FileMissing,
+    FileTooLarge,
+    FileUnreadable,
     NotASpreadsheet,
     SheetNotFound,
+    os_reason,
 )
 from quzhou_desktop.spreadsheets.sheetrows import MergedRange, Row, SheetRows
 from quzhou_desktop.spreadsheets.sniff import decode_text
+
+csv.field_size_limit(L.MAX_CELL_CHARS * 4)  # a longer field is a quote never closed, or no table
+
+log = logging.getLogger(__name__)
 
 __all__ = ["MergedRange", "Row", "SheetData", "Workbook", "column_letter", "decode_text", "open_workbook"]
 
@@ -78,10 +88,17 @@ class Workbook:
     of them hidden in Excel/WPS (hidden or very hidden).
     """
 
-    def __init__(self, path: Path, sheet_names: list[str], hidden: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        path: Path,
+        sheet_names: list[str],
+        hidden: frozenset[str] = frozenset(),
+        encoding: str | None = None,
+    ) -> None:
         self.path = path
         self.sheet_names = sheet_names
         self.hidden = hidden
+        self.encoding = encoding  # the text encoding chosen (CSV, HTML, XML), None for a binary workbook
 
     @property
     def search_order(self) -> list[str]:
@@ -115,8 +132,11 @@ class _CalamineBook(Workbook):
             merged_raw = sh.merged_cell_ranges or []
             start = sh.start
             end = sh.end
-        except (CalamineError, ValueError) as exc:
-            raise NotASpreadsheet(name=self.path.name, detail=str(exc)) from exc
+        except BaseException as exc:  # CalamineError, ValueError, or a Rust panic (a BaseException)
+            if not isinstance(exc, (CalamineError, ValueError)) and not _panic(exc):
+                raise
+            log.info("calamine refused sheet %r of %s: %r", name, self.path.name, exc)
+            raise DamagedFile(name=self.path.name, reason=f"工作表“{name}”的内容无法识别") from None
         merged = [(a[0], a[1], b[0], b[1]) for a, b in merged_raw]
         if start is None or end is None:
             return SheetData(self.path, name, iter(()), 0, merged)
@@ -134,8 +154,9 @@ class _CalamineBook(Workbook):
 class _MemoryBook(Workbook):
     """Sheets read whole into memory (HTML tables, SpreadsheetML)."""
 
-    def __init__(self, path: Path, sheets: list[SheetRows]) -> None:
-        super().__init__(path, [s.name for s in sheets], frozenset(s.name for s in sheets if s.hidden))
+    def __init__(self, path: Path, sheets: list[SheetRows], encoding: str | None = None) -> None:
+        hidden = frozenset(s.name for s in sheets if s.hidden)
+        super().__init__(path, [s.name for s in sheets], hidden, encoding)
         self._sheets = {s.name: s for s in sheets}
 
     def sheet(self, name: str | None = None) -> SheetData:
@@ -144,22 +165,36 @@ class _MemoryBook(Workbook):
 
 
 class _CsvBook(Workbook):
-    def __init__(self, path: Path, text: str) -> None:
-        super().__init__(path, [path.stem])
+    def __init__(self, path: Path, text: str, encoding: str) -> None:
+        super().__init__(path, [path.stem], encoding=encoding)
         self._text = text
 
     def sheet(self, name: str | None = None) -> SheetData:
         name = self._check_name(name)
-        lines = self._text.splitlines()
-        sample = "\n".join(lines[:50])
+        text = self._text
+        sample = "\n".join(text[: 1 << 16].splitlines()[:50])
         delimiter = max((",", "\t", ";"), key=sample.count) if sample else ","
-        reader = csv.reader(io.StringIO(self._text), delimiter=delimiter)
+        total = text.count("\n") + (not text.endswith("\n"))
+        if total > L.MAX_ROWS:
+            raise FileTooLarge(name=self.path.name, reason=f"文件超过{L.MAX_ROWS:,}行")
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        file_name = self.path.name
 
         def rows() -> Iterator[tuple[int, Row]]:
-            for n, values in enumerate(reader, 1):
-                yield n, [_csv_cell(v) for v in values]
+            cells = 0
+            try:
+                for n, values in enumerate(reader, 1):
+                    cells += len(values)
+                    if cells > L.MAX_CELLS or len(values) > L.MAX_COLUMNS:
+                        raise FileTooLarge(name=file_name, reason=f"文件中的单元格超过{L.MAX_CELLS:,}格")
+                    yield n, [_csv_cell(v) for v in values]
+            except csv.Error:  # a field beyond the size limit (a quote never closed swallows the rest)
+                raise FileTooLarge(
+                    name=file_name,
+                    reason=f"有单元格的文字超过{L.MAX_CELL_CHARS:,}个字符（可能是某个引号没有配对）",
+                ) from None
 
-        return SheetData(self.path, name, rows(), len(lines))
+        return SheetData(self.path, name, rows(), total)
 
 
 def _csv_cell(value: str) -> str:
@@ -172,52 +207,88 @@ def _csv_cell(value: str) -> str:
 def open_workbook(path: str | Path) -> Workbook:
     """Open a spreadsheet or CSV file; raise an :class:`ImportFileError` subclass when it cannot be read."""
     p = Path(path)
-    if not p.is_file():
-        raise FileMissing(path=str(p))
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise FileMissing(path=str(p)) from None
+    except OSError as exc:
+        raise FileUnreadable(name=p.name, reason=os_reason(exc)) from None
+    if p.is_dir():
+        raise FileUnreadable(name=p.name, reason="这是一个文件夹，不是文件")
     if p.suffix.lower() not in SUFFIXES:
         raise NotASpreadsheet(name=p.name, detail=f"不支持扩展名“{p.suffix or '（无）'}”")
+    if size > L.MAX_FILE_BYTES:
+        raise FileTooLarge(
+            name=p.name, reason=f"文件有{size / L.MiB:,.0f} MB（上限{L.MAX_FILE_BYTES // L.MiB} MB）"
+        )
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise NotASpreadsheet(name=p.name, detail=_short(str(exc))) from exc
+        raise FileUnreadable(name=p.name, reason=os_reason(exc)) from None
     if not data or (len(data) < 4096 and not data.strip(b" \t\r\n\x00")):
         raise EmptyWorkbook(name=p.name)
     kind = sniff.content_kind(data)
     if kind in ("ole", "zip"):
         return _calamine(p, data, kind)
+    most = {"html": L.MAX_HTML_BYTES, "mht": L.MAX_HTML_BYTES, "xml2003": L.MAX_XML2003_BYTES}.get(
+        kind, L.MAX_TEXT_FILE_BYTES
+    )
+    if size > most:
+        what = (
+            "网页格式的表格" if kind in ("html", "mht") else "XML 表格" if kind == "xml2003" else "文本文件"
+        )
+        raise FileTooLarge(
+            name=p.name,
+            reason=f"{what}有{size / L.MiB:,.1f} MB（上限{most // L.MiB} MB）",
+            advice="可以用 Excel 或 WPS 打开后另存为 .xlsx 再导入",
+        )
     if kind in ("html", "mht"):
         from quzhou_desktop.spreadsheets.html_table import read_html, read_mht
 
-        sheets = (read_html if kind == "html" else read_mht)(data, p.stem)
+        sheets, encoding = (read_html if kind == "html" else read_mht)(data, p.stem, p.name)
         if not sheets:
             raise NotASpreadsheet(
                 name=p.name, detail="这是网页文件，其中没有表格（可能是导出失败时保存下来的提示页面）"
             )
-        return _memory(p, sheets)
+        return _memory(p, sheets, encoding)
     if kind == "xml2003":
         from quzhou_desktop.spreadsheets.xml2003 import read_spreadsheetml
 
-        return _memory(p, read_spreadsheetml(data, p.name))
+        return _memory(p, *read_spreadsheetml(data, p.name))
     if kind == "text":
-        text = decode_text(data)
+        text, encoding = sniff.decode_text_as(data)
         if p.suffix.lower() in TEXT_SUFFIXES or sniff.looks_delimited(text):
             if not text.strip():
                 raise EmptyWorkbook(name=p.name)
-            return _CsvBook(p, text)
+            return _CsvBook(p, text, encoding)
     raise NotASpreadsheet(name=p.name, detail=sniff.describe_unknown(data, p.suffix.lower()))
 
 
-def _memory(p: Path, sheets: list[SheetRows]) -> Workbook:
+def _memory(p: Path, sheets: list[SheetRows], encoding: str | None = None) -> Workbook:
     if not sheets or not any(any(v != "" for v in r) for s in sheets for r in s.rows):
         raise EmptyWorkbook(name=p.name)
-    return _MemoryBook(p, sheets)
+    return _MemoryBook(p, sheets, encoding)
 
 
 def _calamine(p: Path, data: bytes, kind: str) -> Workbook:
     """An OLE (.xls/.et) or ZIP (.xlsx/.xlsb/.ods) workbook, read from its bytes so that calamine picks the
-    reader by content whatever the extension says."""
-    if kind == "zip" and (other := sniff.zip_document(data)) is not None:
-        raise NotASpreadsheet(name=p.name, detail=other)
+    reader by content whatever the extension says. Its size is checked first (spreadsheets.limits): calamine
+    aborts the process when an allocation fails."""
+    if kind == "zip":
+        from quzhou_desktop.spreadsheets.guard_zip import check_zip
+
+        check_zip(p.name, data)
+    else:
+        from quzhou_desktop.spreadsheets.guard_ole import check_ole
+
+        try:
+            check_ole(p.name, data)
+        except DamagedFile:
+            if (other := sniff.ole_document(data)) is not None:
+                raise NotASpreadsheet(name=p.name, detail=other) from None
+            if sniff.ole_encrypted(data, p.suffix):
+                raise EncryptedWorkbook(name=p.name) from None
+            raise
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         meta = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]  # no chart sheets
@@ -231,11 +302,18 @@ def _calamine(p: Path, data: bytes, kind: str) -> Workbook:
             raise EncryptedWorkbook(name=p.name) from exc
         if kind == "ole" and (other := sniff.ole_document(data)) is not None:
             raise NotASpreadsheet(name=p.name, detail=other) from exc
-        raise NotASpreadsheet(name=p.name, detail=_short(str(exc))) from exc
+        log.info("calamine refused %s: %s", p.name, exc)
+        raise DamagedFile(name=p.name, reason="Excel 或 WPS 表格的内容无法识别") from None
+    except BaseException as exc:  # a Rust panic inside calamine arrives as a BaseException
+        if not _panic(exc):
+            raise
+        log.warning("calamine panicked on %s: %r", p.name, exc)
+        raise DamagedFile(name=p.name, reason="Excel 或 WPS 表格的内容无法识别") from None
     if not names:
         raise EmptyWorkbook(name=p.name)
     return _CalamineBook(p, book, names, hidden)
 
 
-def _short(detail: str) -> str:
-    return detail if len(detail) <= 120 else detail[:117] + "…"
+def _panic(exc: BaseException) -> bool:
+    """A panic in python-calamine's Rust code (pyo3's PanicException derives from BaseException)."""
+    return type(exc).__name__ == "PanicException"

@@ -44,6 +44,7 @@ class ParseResult:
     totals: dict[str, int] = field(default_factory=dict)  # per money field, valid rows only
     rows_read: int = 0  # data rows seen (not blank, not 合计, not footer/example)
     skipped: dict[str, int] = field(default_factory=dict)  # blank / total / footer / example
+    encoding: str | None = None  # the text encoding chosen for CSV, HTML and XML files (None: a workbook)
 
     @property
     def ok(self) -> bool:

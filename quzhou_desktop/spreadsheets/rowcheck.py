@@ -15,6 +15,7 @@ from quzhou_desktop.core.idcard import validate_id
 from quzhou_desktop.core.money import fen_to_upper, fen_to_yuan_str, parse_amount, validate_upper
 from quzhou_desktop.core.rules import with_basis
 from quzhou_desktop.spreadsheets import values as V
+from quzhou_desktop.spreadsheets.contract_rows import check_assets, check_contracts, to_area
 from quzhou_desktop.spreadsheets.schemas import FieldType
 from quzhou_desktop.spreadsheets.units import YUAN, to_fen_in
 
@@ -33,6 +34,7 @@ _CONVERTERS: dict[FieldType, Callable[[Any], Any]] = {
     "idcard": V.to_id_number,
     "roles": V.to_roles,
     "upper": V.to_upper_amount,
+    "area": to_area,
 }
 _FREE_TEXT: frozenset[FieldType] = frozenset({"text", "name", "code"})
 
@@ -60,6 +62,8 @@ def converter(ftype: FieldType, *, unit: str = YUAN) -> Callable[[Any], Any]:
 
     def convert(value: Any) -> Any:
         if isinstance(value, str):
+            if V.UNDECODABLE in value:
+                return V.undecodable()
             stripped = value.strip()
             if not stripped or stripped in placeholders:
                 return BLANK
@@ -87,7 +91,13 @@ def raw_converter(ftype: FieldType, *, unit: str = YUAN) -> Callable[[list[Any]]
     if ftype in ("text", "name", "code"):
         return partial(_text_batch, _CONVERTERS[ftype], ftype)
     conv = _CONVERTERS[ftype]
-    return lambda values: list(map(conv, values))
+    return partial(_each, conv)
+
+
+def _each(conv: Callable[[Any], Any], values: list[Any]) -> list[Any]:
+    if any(type(v) is str and V.UNDECODABLE in v for v in values):
+        raise ValueError("undecodable text: convert one by one")
+    return list(map(conv, values))
 
 
 _WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\x00")
@@ -97,10 +107,12 @@ _TO_SPACE = str.maketrans(dict.fromkeys(_WHITESPACE, " "))
 
 def _text_batch(conv: Callable[[Any], Any], ftype: str, values: list[Any]) -> list[Any]:
     if len(values) < 64 or set(map(type, values)) != {str}:
-        return list(map(conv, values))
+        return _each(conv, values)
     big = "\x00".join(values)
     if big.count("\x00") != len(values) - 1:
-        return list(map(conv, values))
+        return _each(conv, values)
+    if V.UNDECODABLE in big:
+        raise ValueError("undecodable text: convert one by one")
     if ftype == "code":
         if not big.isascii():
             big = unicodedata.normalize("NFKC", big)
@@ -130,7 +142,7 @@ def _fen_batch(values: list[Any]) -> list[Any]:
                 return fens
         elif kinds == {str}:
             return _text_fen_batch(values)
-    return list(map(_amount_or_none, values))
+    return _each(_amount_or_none, values)
 
 
 def _amount_or_none(value: Any) -> int | None:
@@ -149,6 +161,8 @@ _FAST_AMOUNT = re.compile(
 
 def _text_fen_batch(values: list[str]) -> list[Any]:
     big = "\x00".join(values)
+    if V.UNDECODABLE in big:
+        raise ValueError("undecodable text: convert one by one")
     if big.count("\x00") != len(values) - 1:
         return list(map(_amount_or_none, values))
     if not big.isascii():
@@ -167,6 +181,8 @@ def _text_fen_batch(values: list[str]) -> list[Any]:
 
 
 def _scaled_batch(unit: str, values: list[Any]) -> list[Any]:
+    if any(type(v) is str and V.UNDECODABLE in v for v in values):
+        raise ValueError("undecodable text: convert one by one")
     out: list[Any] = []
     for v in values:
         try:
@@ -235,6 +251,8 @@ ROW_CHECKS: dict[str, Callable[[dict[str, Any]], list[Problem]]] = {
     "people": check_people,
     "vouchers": check_vouchers,
     "ledger": check_ledger,
+    "assets": check_assets,
+    "contracts": check_contracts,
 }
 
 
@@ -248,4 +266,8 @@ def duplicate_key(kind: str, rec: dict[str, Any]) -> tuple[str, tuple[Any, ...],
         )
     if kind == "people" and rec.get("id_number"):
         return ("id_number", (rec["id_number"],), "同一身份证号只能出现一次")
+    if kind == "contracts":
+        return ("number", (rec.get("village"), rec["number"]), "同一村的合同编号不能重复")
+    if kind == "assets" and rec.get("code"):
+        return ("code", (rec.get("village"), rec["code"]), "同一村的资产编号不能重复")
     return None

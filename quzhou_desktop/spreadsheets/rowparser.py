@@ -25,7 +25,15 @@ from quzhou_desktop.spreadsheets.result import CellError, ParseProgress, ParseRe
 from quzhou_desktop.spreadsheets.schemas import EXAMPLE_MARK, KindSpec
 from quzhou_desktop.spreadsheets.totals import TOTAL, TOTAL_LABELS, total_label
 from quzhou_desktop.spreadsheets.units import YUAN
-from quzhou_desktop.spreadsheets.values import BadValue, cell_text, to_name
+from quzhou_desktop.spreadsheets.values import (
+    UNDECODABLE,
+    UNDECODABLE_REASON,
+    VALUE_CHARS,
+    BadValue,
+    cell_text,
+    quote,
+    to_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +84,11 @@ class SheetParser:
         self.width = max(self.m.columns.values(), default=0) + 1
         self.fen_cols = [(k, self.m.columns[k]) for k in spec.fen_fields if k in self.m.columns]
         self.seg_sum = dict.fromkeys(spec.fen_fields, 0)
-        self.seg_bad = dict.fromkeys(spec.fen_fields, 0)
+        # rows whose amount could not be read (reported on their own), left out of the sums a 合计 row is checked
+        # against: per money field, since the last 小计/本月合计 and in the whole sheet
+        self.seg_bad: dict[str, list[int]] = {k: [] for k in spec.fen_fields}
         self.all_sum = dict.fromkeys(spec.fen_fields, 0)
-        self.all_bad = dict.fromkeys(spec.fen_fields, 0)
+        self.all_bad: dict[str, list[int]] = {k: [] for k in spec.fen_fields}
         self.seen: dict[tuple[Any, ...], int] = {}
         self.skipped = {"blank": 0, "total": 0, "footer": 0, "example": 0}
         names = list(spec.record._fields[1:])  # after "row"
@@ -86,14 +96,21 @@ class SheetParser:
         self.record_args = [(n, defaults.get(n)) for n in names]
 
     # -- errors ---------------------------------------------------------------------------------------
-    def _err(self, row: int, col: int, value: Any, reason: str) -> None:
-        header = self.m.header_text(col)
+    def _err(self, row: int, col: int, value: Any, reason: str, shown: bool = True) -> None:
+        """An error naming the cell; its value is quoted (cut to a readable length) unless ``shown`` is false
+        (text no encoding could read)."""
+        header = quote(self.m.header_text(col))
         text = cell_text(value)
-        msg = f"第{row}行「{header}」列的值“{text}”{reason}"
-        self.res.errors.append(CellError(self.res.sheet, row, header, column_letter(col), text, msg))
+        if shown:
+            msg = f"第{row}行「{header}」列的值“{quote(text)}”{reason}"
+        else:
+            msg = f"第{row}行「{header}」列{reason}"
+        self.res.errors.append(
+            CellError(self.res.sheet, row, header, column_letter(col), quote(text, VALUE_CHARS), msg)
+        )
 
     def _blank_err(self, row: int, col: int, reason: str) -> None:
-        header = self.m.header_text(col)
+        header = quote(self.m.header_text(col))
         msg = f"第{row}行「{header}」列为空：{reason}"
         self.res.errors.append(CellError(self.res.sheet, row, header, column_letter(col), "", msg))
 
@@ -112,6 +129,13 @@ class SheetParser:
             return
         if "village" not in self.m.columns and self.village is None:
             self._file_err("村名", "表中没有「村名」列，请指定这些数据属于哪个村")
+        for col, text in sorted(self.m.headers.items()):  # a garbled header hides its column's data
+            if UNDECODABLE in text:
+                letter = column_letter(col)
+                self.res.errors.append(
+                    CellError(self.res.sheet, self.m.header_row, f"{letter}列表头", letter, quote(cell_text(text)),
+                              f"第{self.m.header_row}行（表头）{letter}列{UNDECODABLE_REASON}")
+                )  # fmt: skip
         size = max(1, min(CHUNK, every))
         done = 0
         next_report = every
@@ -295,7 +319,7 @@ class SheetParser:
     # -- the careful path -----------------------------------------------------------------------------
     def _row(self, rownum: int, values: Row) -> None:
         rec: dict[str, Any] = {}
-        bad: list[tuple[int, Any, str]] = []
+        bad: list[tuple[int, Any, BadValue]] = []
         blank_required: list[tuple[int, str]] = []
         for key, col, conv, _raw, good, special, required in self.plan:
             v = values[col]
@@ -306,7 +330,7 @@ class SheetParser:
                 if required:
                     blank_required.append((col, f"{self.spec.field(key).label}必须填写"))
             elif type(out) is BadValue:
-                bad.append((col, v, out.reason))
+                bad.append((col, v, out))
             else:
                 rec[key] = out
         if not rec and not bad:
@@ -329,10 +353,10 @@ class SheetParser:
                 self.seg_sum[key] += rec[key]
                 self.all_sum[key] += rec[key]
             elif self.spec.kind != "ledger" or any(c == col for c, _, _ in bad):
-                self.seg_bad[key] += 1
-                self.all_bad[key] += 1
-        for col, v, reason in bad:
-            self._err(rownum, col, v, reason)
+                self.seg_bad[key].append(rownum)
+                self.all_bad[key].append(rownum)
+        for col, v, why in bad:
+            self._err(rownum, col, v, why.reason, why.quote)
         for col, reason in blank_required:
             self._blank_err(rownum, col, reason)
         if not bad and not blank_required:
@@ -393,23 +417,32 @@ class SheetParser:
             if out is rowcheck.BLANK:
                 continue
             if type(out) is BadValue:
-                self._err(rownum, col, v, out.reason)
+                self._err(rownum, col, v, out.reason, out.quote)
                 continue
             if word == "累":
                 continue  # a running total may include earlier periods not in this file
             expected, bad = (self.seg_sum, self.seg_bad) if segment else (self.all_sum, self.all_bad)
-            if bad[key]:
-                continue  # some amounts above are unreadable and already reported
+            # Checked over the rows that could be read, in the same pass that reports the others: the clerk
+            # learns of a wrong 合计 now, not after fixing the other rows and importing again.
             if out != expected[key]:
-                header = self.m.header_text(col)
+                header = quote(self.m.header_text(col))
+                left_out = bad[key]
+                readable = "能读取的各行" if left_out else "上方各行"
+                note = f"（{rows_text(left_out)}的{header}有误，未计入）" if left_out else ""
                 self._err(
                     rownum,
                     col,
                     v,
-                    f"（{label}{format_fen(out, symbol=False)}元）与上方各行{header}之和"
+                    f"（{label}{format_fen(out, symbol=False)}元）与{readable}{header}之和"
                     f"{format_fen(expected[key], symbol=False)}元不符，"
-                    f"相差{format_fen(out - expected[key], symbol=False)}元",
+                    f"相差{format_fen(out - expected[key], symbol=False)}元{note}",
                 )
         for key in self.seg_sum:
             self.seg_sum[key] = 0
-            self.seg_bad[key] = 0
+            self.seg_bad[key] = []
+
+
+def rows_text(rows: list[int], most: int = 5) -> str:
+    """“第3、5、9行”, or “第3、5、9、11、12行等8行” for a long list."""
+    shown = "、".join(map(str, rows[:most]))
+    return f"第{shown}行" + (f"等{len(rows)}行" if len(rows) > most else "")

@@ -1,4 +1,4 @@
-"""The three import kinds: their fields (Chinese labels, header synonyms, types) and the plain records.
+"""The import kinds: their fields (Chinese labels, header synonyms, types) and the plain records.
 
 Records are what the import service receives: named tuples (immutable, cheap to make by the 100,000) with integer 分, ``datetime.date`` and
 normalised strings, each carrying the spreadsheet row number it came from. No SQL here.
@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 FieldType = Literal[
-    "text", "name", "code", "date", "fen", "count", "gender", "phone", "idcard", "roles", "upper"
+    "text", "name", "code", "date", "fen", "count", "gender", "phone", "idcard", "roles", "upper", "area"
 ]
-Kind = Literal["people", "vouchers", "ledger"]
-KINDS: tuple[Kind, ...] = ("people", "vouchers", "ledger")
+Kind = Literal["people", "vouchers", "ledger", "assets", "contracts"]
+KINDS: tuple[Kind, ...] = ("people", "vouchers", "ledger", "assets", "contracts")
 EXAMPLE_MARK = "【示例】"  # starts the example row of a template; the importer skips such rows
 
 
@@ -72,7 +72,49 @@ class LedgerRecord(NamedTuple):
     village: str | None = None
 
 
-Record = PersonRecord | VoucherRecord | LedgerRecord
+class AssetRecord(NamedTuple):
+    """One line of a village's 资产资源台账; ``kind`` and ``status`` as written until the row check maps them."""
+
+    row: int
+    name: str
+    kind: str
+    status: str
+    code: str | None = None
+    location: str | None = None
+    area: int | None = (
+        None  # hundredths of ``area_unit`` (the reader gives (hundredths, unit the cell writes))
+    )
+    area_unit: str | None = None
+    value_fen: int | None = None
+    acquired_on: _dt.date | None = None
+    note: str | None = None
+    village: str | None = None
+
+
+class ContractRecord(NamedTuple):
+    """One line of a village's 合同台账: the contract, its other party, subject, term and how it is paid."""
+
+    row: int
+    number: str
+    title: str
+    kind: str
+    party: str
+    amount_fen: int
+    start: _dt.date
+    end: _dt.date
+    signed_on: _dt.date | None = None
+    party_code: str | None = None
+    party_phone: str | None = None
+    asset: str | None = None
+    subject: str | None = None
+    period: str | None = None
+    deposit_fen: int | None = None
+    decision: str | None = None
+    note: str | None = None
+    village: str | None = None
+
+
+Record = PersonRecord | VoucherRecord | LedgerRecord | AssetRecord | ContractRecord
 
 _VILLAGE = FieldSpec(
     "village",
@@ -89,7 +131,13 @@ class KindSpec:
     kind: Kind
     label: str  # 花名册 / 支出凭证 / 收支明细
     fields: tuple[FieldSpec, ...]
-    record: type[PersonRecord] | type[VoucherRecord] | type[LedgerRecord]
+    record: (
+        type[PersonRecord]
+        | type[VoucherRecord]
+        | type[LedgerRecord]
+        | type[AssetRecord]
+        | type[ContractRecord]
+    )
     one_of: tuple[tuple[str, ...], ...] = ()  # groups of fields of which at least one column must exist
     fen_fields: tuple[str, ...] = ()
 
@@ -278,7 +326,138 @@ LEDGER = KindSpec(
     fen_fields=("income_fen", "expense_fen"),
 )
 
-SCHEMAS: dict[str, KindSpec] = {"people": PEOPLE, "vouchers": VOUCHERS, "ledger": LEDGER}
+ASSETS = KindSpec(
+    "assets",
+    "资产资源台账",
+    (
+        FieldSpec("code", "资产编号", "code", False, ("编号", "资产资源编号", "资产代码"), "ZC-001", 10),
+        FieldSpec(
+            "name",
+            "资产名称",
+            "name",
+            True,
+            ("名称", "资产资源名称", "资源名称", "项目名称"),
+            "村文化礼堂",
+            20,
+        ),
+        FieldSpec(
+            "kind", "类别", "name", True, ("资产类别", "资产类型", "类型", "资源类别"), "房屋建筑物", 12
+        ),
+        FieldSpec(
+            "location", "坐落位置", "text", False, ("坐落", "位置", "地点", "四至"), "村中心路18号", 20
+        ),
+        FieldSpec("area", "面积", "area", False, ("数量", "建筑面积", "占地面积", "土地面积"), "420", 10),
+        FieldSpec("area_unit", "面积单位", "name", False, ("计量单位", "单位"), "平方米", 8),
+        FieldSpec(
+            "value_fen",
+            "价值",
+            "fen",
+            False,
+            ("原值", "账面价值", "评估价值", "资产原值", "金额"),
+            "650,000.00",
+            14,
+        ),
+        FieldSpec(
+            "acquired_on", "取得日期", "date", False, ("购建日期", "建成日期", "取得时间"), "2008-06-30", 12
+        ),
+        FieldSpec("status", "使用状态", "name", True, ("状态", "现状", "使用情况", "经营方式"), "出租", 10),
+        FieldSpec("note", "备注", "text", False, ("说明",), "", 20),
+        _VILLAGE,
+    ),
+    AssetRecord,
+)
+
+CONTRACTS = KindSpec(
+    "contracts",
+    "合同台账",
+    (
+        FieldSpec("number", "合同编号", "code", True, ("编号", "合同号", "合同序号"), "HT-2026-01", 12),
+        FieldSpec(
+            "title", "合同名称", "text", True, ("名称", "项目名称", "合同项目"), "村老会堂租赁合同", 24
+        ),
+        FieldSpec("kind", "合同类型", "name", True, ("类型", "合同类别", "类别", "经营方式"), "租赁", 10),
+        FieldSpec(
+            "party",
+            "乙方",
+            "name",
+            True,
+            ("承租方", "承包方", "承包人", "承租人", "对方单位", "合同相对方", "签约对方", "乙方名称"),
+            "衢州市某某农产品有限公司",
+            24,
+        ),
+        FieldSpec(
+            "party_code",
+            "证件号码",
+            "code",
+            False,
+            ("乙方证件号码", "身份证号", "统一社会信用代码", "信用代码"),
+            "",
+            20,
+        ),
+        FieldSpec(
+            "party_phone", "联系电话", "phone", False, ("电话", "乙方电话", "手机"), "0570-3012345", 14
+        ),
+        FieldSpec(
+            "asset", "标的资产", "name", False, ("资产名称", "标的", "资产资源", "资产编号"), "村老会堂", 16
+        ),
+        FieldSpec("subject", "标的说明", "text", False, ("合同内容", "标的物", "内容"), "整栋420平方米", 20),
+        FieldSpec(
+            "amount_fen",
+            "合同金额",
+            "fen",
+            True,
+            ("金额", "合同总金额", "总金额", "合同价款", "承包金", "租金总额"),
+            "144,000.00",
+            14,
+        ),
+        FieldSpec("signed_on", "签订日期", "date", False, ("签约日期", "签订时间"), "2025-09-21", 12),
+        FieldSpec(
+            "start",
+            "开始日期",
+            "date",
+            True,
+            ("起始日期", "合同开始日期", "起租日期", "承包开始日期", "起始时间"),
+            "2025-10-01",
+            12,
+        ),
+        FieldSpec(
+            "end",
+            "结束日期",
+            "date",
+            True,
+            ("终止日期", "合同结束日期", "到期日期", "截止日期", "到期时间"),
+            "2028-09-30",
+            12,
+        ),
+        FieldSpec(
+            "period", "收付方式", "name", False, ("付款方式", "收款方式", "缴费方式", "支付方式"), "每年", 10
+        ),
+        FieldSpec(
+            "deposit_fen", "保证金", "fen", False, ("押金", "履约保证金", "保证金金额"), "10,000.00", 12
+        ),
+        FieldSpec(
+            "decision",
+            "决议依据",
+            "text",
+            False,
+            ("决议", "村民代表会议决议", "审批情况", "决策程序"),
+            "2025年9月村民代表会议决议",
+            24,
+        ),
+        FieldSpec("note", "备注", "text", False, ("说明",), "", 20),
+        _VILLAGE,
+    ),
+    ContractRecord,
+    fen_fields=("amount_fen",),
+)
+
+SCHEMAS: dict[str, KindSpec] = {
+    "people": PEOPLE,
+    "vouchers": VOUCHERS,
+    "ledger": LEDGER,
+    "assets": ASSETS,
+    "contracts": CONTRACTS,
+}
 
 # Common 资金来源 values offered as a drop-down in templates (free text is still accepted).
 FUND_SOURCES: tuple[str, ...] = (

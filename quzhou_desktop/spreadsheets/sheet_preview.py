@@ -38,6 +38,7 @@ class SheetPreview:
     total_rows: int  # rows in the whole sheet (an estimate for CSV)
     width: int  # columns A.. that hold anything in these rows
     merged: list[MergedRange] = field(default_factory=list)
+    encoding: str | None = None  # the text encoding chosen (CSV, HTML, XML); None for a binary workbook
 
     @property
     def more(self) -> bool:
@@ -86,7 +87,9 @@ def read_sheet_preview(
         for r1, c1, r2, c2 in data.merged
         if r1 < last and c1 < width
     ]
-    return SheetPreview(wb.path, data.name, rows, max(data.total_rows, len(rows)), width, merged)
+    return SheetPreview(
+        wb.path, data.name, rows, max(data.total_rows, len(rows)), width, merged, encoding=wb.encoding
+    )
 
 
 def find_header_sheet(

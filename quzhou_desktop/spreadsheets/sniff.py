@@ -4,6 +4,7 @@ bookkeeping programs save an HTML table, a SpreadsheetML 2003 XML file or plain 
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
@@ -116,25 +117,61 @@ _GB = frozenset(
 )
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 (with BOM) if it decodes, else GB18030 (a superset of GBK/GB2312)."""
+# Bytes that no encoding of the file can read become this noncharacter (one per bad sequence), never U+FFFD:
+# the importer then reports the cell (“第N行「摘要」列含有无法识别的字符”) instead of storing a guess.
+UNDECODABLE = "\ufdd0"
+
+
+def _mark(err: UnicodeError) -> tuple[str, int]:
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    return UNDECODABLE, err.end
+
+
+codecs.register_error("quzhou-undecodable", _mark)
+ENCODING_LABELS = {"utf-8": "UTF-8", "utf-16": "UTF-16", "gb18030": "GB18030（GBK）"}
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    return data.decode(encoding, errors="quzhou-undecodable")
+
+
+def decode_text_as(data: bytes) -> tuple[str, str]:
+    """(text, encoding): UTF-8 (with or without BOM) or UTF-16 (with BOM), else whichever of UTF-8 and
+    GB18030 (a superset of GBK/GB2312) reads more of the bytes. Unreadable bytes become :data:`UNDECODABLE`."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        return _decode(data[3:], "utf-8"), "utf-8"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
+        return _decode(data, "utf-16"), "utf-16"
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
+        pass
+    # Text in GBK decoded as UTF-8 fails on nearly every Chinese character; UTF-8 text with a few damaged
+    # bytes fails only there. So: UTF-8 when at least 10 of its non-ASCII characters read for each one that
+    # does not, else whichever reads more.
+    utf8 = _decode(data, "utf-8")
+    bad_utf8 = utf8.count(UNDECODABLE)
+    wide = len(utf8) - len(utf8.encode("ascii", errors="ignore")) - bad_utf8
+    if wide >= 10 * bad_utf8:
+        return utf8, "utf-8"
+    gb = _decode(data, "gb18030")
+    if bad_utf8 < gb.count(UNDECODABLE):
+        return utf8, "utf-8"
+    return gb, "gb18030"
 
 
-def decode_markup(data: bytes) -> str:
-    """HTML or XML text: a BOM, else UTF-8 when the bytes are valid UTF-8 (pages often declare GB2312 and
-    are UTF-8, or the reverse), else the charset/encoding the page declares, else GB18030."""
+def decode_text(data: bytes) -> str:
+    return decode_text_as(data)[0]
+
+
+def decode_markup_as(data: bytes) -> tuple[str, str]:
+    """HTML or XML text and its encoding: a BOM, else UTF-8 when the bytes are valid UTF-8 (pages often
+    declare GB2312 and are UTF-8, or the reverse), else the charset/encoding the page declares, else GB18030."""
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return decode_text(data)
+        return decode_text_as(data)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     m = _CHARSET.search(data[:_HEAD])
@@ -142,7 +179,18 @@ def decode_markup(data: bytes) -> str:
         name = m.group(1).decode("ascii", errors="ignore").lower()
         if name not in _GB and not name.startswith("utf"):
             try:
-                return data.decode(name, errors="replace")
+                return _decode(data, name), codecs.lookup(name).name
             except LookupError:
                 pass
-    return data.decode("gb18030", errors="replace")
+    return decode_text_as(data)
+
+
+def decode_markup(data: bytes) -> str:
+    return decode_markup_as(data)[0]
+
+
+def encoding_label(encoding: str | None) -> str:
+    """How the preview names an encoding (``None``: a binary workbook, no text encoding to choose)."""
+    if encoding is None:
+        return ""
+    return ENCODING_LABELS.get(encoding, encoding.upper())

@@ -26,6 +26,15 @@ _NOTES: dict[str, str] = {
     "phone": "手机号11位，或固定电话如 0570-1234567。",
     "count": "附件张数填整数，如 3 或 3张。",
     "upper": "可不填；填写的大写金额须与小写金额一致，如“人民币壹仟贰佰叁拾肆元伍角整”，不得用“一、二、十”等小写数字。",
+    "area": "面积最多两位小数，可带单位，如 85.5、12.5亩、420平方米；不写单位时土地、水面、林地按亩，其余按平方米。",
+}
+# Fixed choices offered as drop-down lists (the importer also accepts the common other words for them).
+_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("assets", "kind"): ("房屋建筑物", "土地", "水面", "林地林木", "机器设备", "其他"),
+    ("assets", "status"): ("自用", "出租", "承包", "闲置"),
+    ("assets", "area_unit"): ("平方米", "亩"),
+    ("contracts", "kind"): ("发包/承包", "租赁", "工程", "采购", "服务"),
+    ("contracts", "period"): ("一次性", "每年", "每半年", "每季度", "每月"),
 }
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -35,7 +44,10 @@ def _list_formula(values: tuple[str, ...]) -> str:
     return '"' + ",".join(values) + '"'
 
 
-def _validation(f: FieldSpec) -> DataValidation | None:
+def _validation(f: FieldSpec, kind: str = "") -> DataValidation | None:
+    choices = _CHOICES.get((kind, f.key))
+    if choices:
+        return DataValidation(type="list", formula1=_list_formula(choices), allow_blank=True)
     if f.type == "gender":
         return DataValidation(type="list", formula1=_list_formula(("男", "女")), allow_blank=True)
     if f.type == "roles":
@@ -52,7 +64,7 @@ def _validation(f: FieldSpec) -> DataValidation | None:
 
 
 def write_template(kind: str, path: str | Path) -> Path:
-    """Write the import template for ``kind`` (people / vouchers / ledger) to ``path`` (.xlsx)."""
+    """Write the import template for ``kind`` (people / vouchers / ledger / assets / contracts) to ``path``."""
     spec: KindSpec = kind_spec(kind)
     wb = Workbook()
     ws = wb.active
@@ -87,7 +99,7 @@ def write_template(kind: str, path: str | Path) -> Path:
         if f.type in ("idcard", "phone"):
             for r in range(4, TEMPLATE_ROWS + 3):
                 ws.cell(r, i).number_format = "@"
-        dv = _validation(f)
+        dv = _validation(f, spec.kind)
         if dv is not None:
             dv.add(f"{col}4:{col}{TEMPLATE_ROWS + 3}")
             ws.add_data_validation(dv)

@@ -2,7 +2,7 @@
 
 Every converter takes one raw cell (``str``, ``float``, ``int``, ``bool``, ``date``, ``datetime``, ``timedelta``
 or ``None`` as python-calamine and the CSV reader give them) and returns the normalised value or raises
-:class:`BadValue` carrying a short Chinese reason. Blank cells are handled by the caller (see :func:`is_blank`).
+:class:`BadValue` carrying a short Chinese reason. Blank cells are handled by the caller.
 """
 
 from __future__ import annotations
@@ -19,11 +19,29 @@ from quzhou_desktop.core.rules import with_basis
 
 
 class BadValue(Exception):
-    """A cell value that cannot be used; ``reason`` completes the sentence “……的值“x”{reason}”."""
+    """A cell value that cannot be used; ``reason`` completes the sentence “……的值“x”{reason}”, or, when
+    ``quote`` is false (the value cannot be shown), “第n行「列」列{reason}”."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, quote: bool = True) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.quote = quote
+
+
+# A cell whose bytes no encoding could read (see spreadsheets.sniff.UNDECODABLE).
+UNDECODABLE = "\ufdd0"
+UNDECODABLE_REASON = "含有无法识别的字符"
+QUOTE_CHARS = 40  # spreadsheets.limits.QUOTE_CHARS
+VALUE_CHARS = 200
+
+
+def undecodable() -> BadValue:
+    return BadValue(UNDECODABLE_REASON, quote=False)
+
+
+def quote(text: str, most: int = QUOTE_CHARS) -> str:
+    """``text`` cut to ``most`` characters for a message (a whole 32,767-character cell is unreadable)."""
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 DATE_MIN = _dt.date(1950, 1, 1)
@@ -40,10 +58,6 @@ _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _COUNT_TEXT = re.compile(r"(?:共|附)?\s*(\d+)\s*(?:张|页|份)?")
 
 
-def is_blank(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, str) and not value.strip())
-
-
 def cell_text(value: Any) -> str:
     """How a raw cell value is quoted back to the user in an error message."""
     if value is None:
@@ -58,7 +72,8 @@ def cell_text(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, _dt.date):
         return value.isoformat()
-    return str(value)
+    text = str(value)
+    return text.replace(UNDECODABLE, "\ufffd") if UNDECODABLE in text else text
 
 
 def _nfkc(s: str) -> str:

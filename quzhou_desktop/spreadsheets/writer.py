@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 from quzhou_desktop.spreadsheets.xlsx_stream import RegisterSheet
 
 ColumnKind = Literal["text", "date", "fen", "int"]
-DATE_FORMAT = "yyyy-mm-dd"
-MONEY_FORMAT = "#,##0.00"
 _DEFAULT_WIDTH = {"text": 16, "date": 12, "fen": 14, "int": 8}
 
 
@@ -28,11 +25,6 @@ class ColumnSpec:
     header: str
     kind: ColumnKind = "text"
     width: float | None = None  # characters; a default per kind when None
-
-
-def fen_to_decimal(fen: int) -> Decimal:
-    """Exact 元 value of an amount in 分 (123450 → Decimal('1234.50'))."""
-    return Decimal(fen).scaleb(-2)
 
 
 def _header_width(text: str) -> float:

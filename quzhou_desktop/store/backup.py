@@ -48,6 +48,20 @@ class BackupInfo:
     size: int
 
 
+def why(exc: BaseException) -> str:
+    """A Chinese reason for a failed copy (never the English text of SQLite or the operating system)."""
+    if isinstance(exc, PermissionError):
+        return "没有写入权限，或文件正被其他程序占用"
+    if isinstance(exc, OSError):
+        return "磁盘已满或无法写入" if exc.errno == 28 else "无法读写文件"
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "数据库正被其他程序使用"
+    if "full" in text:
+        return "磁盘已满"
+    return "数据库文件无法读取或已损坏"
+
+
 def _copy(src: Path, dest: Path, anchor: AnchorHook | None) -> None:
     tmp = dest.with_suffix(".partial")
     if tmp.exists():
@@ -93,7 +107,8 @@ def make_backup(
         _copy(db_path, dest, anchor)
     except (sqlite3.Error, OSError) as exc:
         dest.with_suffix(".partial").unlink(missing_ok=True)
-        raise BackupError(f"备份失败：{exc}（目标：{dest}）") from exc
+        log.warning("backup %s -> %s failed: %s", db_path, dest, exc)
+        raise BackupError(f"备份失败：{why(exc)}（目标：{dest}）") from exc
     log.info("backup %s -> %s", db_path, dest)
     rotate(db_path)
     return dest

@@ -45,8 +45,3 @@ class DatabaseBusy(DatabaseError):
 class DatabaseTooNew(DatabaseError):
     code = "db.too_new"
     template = "此数据库由更新版本的程序创建（数据结构版本 {found}，本程序支持到 {supported}）。请升级本程序后再打开，数据未作任何修改。"
-
-
-class DatabaseNotInitialised(DatabaseError):
-    code = "db.not_initialised"
-    template = "数据库还没有初始化（没有乡镇信息）：{path}。请先运行首次设置。"

@@ -16,7 +16,7 @@ from pathlib import Path
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.store.anchors import file_head, take_anchor_table
 from quzhou_desktop.store.audit.verify import verify_all
-from quzhou_desktop.store.backup import AnchorHook, BackupError, make_safety_copy
+from quzhou_desktop.store.backup import AnchorHook, BackupError, make_safety_copy, why
 from quzhou_desktop.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,9 @@ def restore(
             problems = verify_all(conn)
     except QuzhouError:
         raise
-    except Exception as exc:  # a damaged file
-        raise RestoreRefused(problem=str(exc)) from exc
+    except Exception as exc:  # a damaged file, or no database at all: the details go to the log only
+        log.warning("restore refused %s: %s", backup, exc)
+        raise RestoreRefused(problem="文件已损坏，或者不是本系统的数据库备份") from None
     finally:
         candidate.dispose()
     if problems:
@@ -68,6 +69,7 @@ def restore(
         d.close()
         lines = take_anchor_table(db_path)
     except sqlite3.Error as exc:
-        raise BackupError(f"恢复失败：{exc}。原数据库的备份在 {safety}") from exc
+        log.warning("restore %s -> %s failed: %s", backup, db_path, exc)
+        raise BackupError(f"恢复失败：{why(exc)}。原数据库的备份在 {safety}") from exc
     log.info("restored %s from %s (safety copy %s)", db_path, backup, safety)
     return RestoreResult(safety, replaced, restored, lines)

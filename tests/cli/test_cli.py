@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,8 @@ def test_verify_names_a_tampered_record_and_fails(env: Path, capsys: pytest.Capt
     ids=["missing", "not-a-database"],
 )
 def test_bad_db_gets_chinese_message_not_traceback(
-    env: Path, capsys: pytest.CaptureFixture[str], setup, message: str
-) -> None:  # type: ignore[no-untyped-def]
+    env: Path, capsys: pytest.CaptureFixture[str], setup: Callable[[Path], object], message: str
+) -> None:
     db = env / "bad.sqlite3"
     setup(db)
     assert main(["verify", "--db", str(db)]) == 2
@@ -104,7 +105,7 @@ def test_db_given_before_the_command_is_used(env: Path, capsys: pytest.CaptureFi
     with pytest.raises(SystemExit) as exc:  # init and demo still need a database path somewhere
         main(["demo"])
     assert exc.value.code == 2
-    assert "缺少必需的参数: --db" in capsys.readouterr().err
+    assert "缺少必需的参数：--db" in capsys.readouterr().err
 
 
 def test_usage_errors_are_chinese(capsys: pytest.CaptureFixture[str]) -> None:

@@ -140,10 +140,12 @@ def test_verify_takes_anchor_files_and_codes_from_paper(
     shutil.rmtree(env / "data" / "anchors")
     with sqlite3.connect(db) as con:
         (first,) = con.execute("SELECT min(seq) FROM audit_log WHERE action = 'auth.login'").fetchone()
-    attacker._without_triggers(db, lambda c: (
-        c.execute("UPDATE audit_log SET ts = replace(ts, '20', '19') WHERE seq = ?", (first,)),
-        attacker.rehash_from(c, first),
-    ))  # fmt: skip
+
+    def rewrite(c: sqlite3.Connection) -> None:
+        c.execute("UPDATE audit_log SET ts = replace(ts, '20', '19') WHERE seq = ?", (first,))
+        attacker.rehash_from(c, first)
+
+    attacker._without_triggers(db, rewrite)
     assert main(["verify", "--db", str(db)]) == 0  # nothing outside the file on this computer
     assert main(["verify", "--db", str(db), "--anchor", str(usb)]) == 1
     out = capsys.readouterr().out

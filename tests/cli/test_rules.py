@@ -57,7 +57,7 @@ def test_json_has_every_rule_with_the_townships_values(db: Path, capsys: pytest.
         by_id["C1"]["source"] == "《中华人民共和国村民委员会组织法》第二十二条"
         and by_id["C1"]["settings"] == []
     )
-    assert by_id["C33"]["checked"] is False
+    assert by_id["C36"]["checked"] is False and by_id["C33"]["checked"] is True
 
 
 def test_text_reads_like_the_rules_without_codes(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -70,7 +70,7 @@ def test_text_reads_like_the_rules_without_codes(db: Path, capsys: pytest.Captur
     assert "  依据：《中华人民共和国村民委员会组织法》第二十二条" in out
     assert "  设置：方案公示天数＝7天（已按本乡镇调整）" in out
     assert "  设置：决议公示天数＝3天\n" in out
-    assert "处分集体财产须有决议（程序尚未检查，列出备查）" in out
+    assert "任期和离任经济责任审计（程序尚未检查，列出备查）" in out
     assert not INTERNAL.search(out)
 
 

@@ -100,8 +100,8 @@ def test_export_people_masks_id_numbers_unless_asked_and_allowed(db: Path, tmp_p
     masked, full = tmp_path / "m.xlsx", tmp_path / "f.xlsx"
     assert main(["export", "people", str(masked), "--db", str(db), "--user", "admin"]) == 0
     assert main(["export", "people", str(full), "--with-id-numbers", "--db", str(db), "--user", "admin"]) == 0
-    row_m = [c.value for c in load_workbook(masked).active[3]]  # type: ignore[index]
-    row_f = [c.value for c in load_workbook(full).active[3]]  # type: ignore[index]
+    row_m = [c.value for c in load_workbook(masked).active[3]]
+    row_f = [c.value for c in load_workbook(full).active[3]]
     assert row_m[:4] == ["余东村", "张三", "男", MALE_ID[:6] + "********" + MALE_ID[-4:]]
     assert row_f[3] == MALE_ID and row_f[6] == "村民代表"
 

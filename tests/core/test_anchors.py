@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quzhou_desktop.core.anchors import (
+    Anchor,
     AnchorFormatError,
     make_anchor,
     parse_line,
@@ -24,7 +25,7 @@ OTHER = new_keypair()
 HEAD = "ab" * 32
 
 
-def _anchor(**kw: object):  # type: ignore[no-untyped-def]
+def _anchor(**kw: object) -> Anchor:
     args = {"site": "site-1", "seq": 42, "head": HEAD, "at": datetime(2026, 11, 24, 2, 0), "why": "backup"}
     args.update(kw)
     return make_anchor(KEY.private, KEY.public, **args)  # type: ignore[arg-type]

@@ -171,3 +171,33 @@ def test_c23_reply(
 )
 def test_c31_pre_review(category: DisclosureCategory, reviewed: bool, levels: list[str]) -> None:
     assert [f.level for f in check_can_post(category, reviewed=reviewed)] == levels
+
+
+@pytest.mark.parametrize(
+    ("published", "month", "today", "states"),
+    [
+        pytest.param(["2024-01-18"], 1, "2025-01-10", [("2024年", DueState.DONE), ("2025年", DueState.PENDING)],
+                     id="C21-fixed-yearly-on-time-then-pending"),
+        pytest.param(["2024-02-03"], 1, "2024-03-01", [("2024年", DueState.LATE)], id="C21-fixed-late"),
+        pytest.param(["2024-02-03"], 2, "2024-03-01", [("2024年", DueState.DONE)], id="C21-fixed-month-setting"),
+        pytest.param([], 1, "2024-01-21", [("2024年", DueState.OVERDUE)], id="C21-fixed-overdue"),
+    ],
+)  # fmt: skip
+def test_c21_fixed_items_are_due_once_a_year(
+    published: list[str], month: int, today: str, states: list[tuple[str, DueState]]
+) -> None:
+    rules = RULES.with_changes(fixed_disclosure_month=month)
+    items = due_disclosures(
+        [D(p) for p in published], D("2024-01-01"), D(today), busy=False, rules=rules, yearly=True
+    )
+    assert [(i.period.label, i.state) for i in items] == states
+    assert items[0].deadline == date(2024, month, 20)
+    assert "固定公开" in items[0].explanation
+
+
+def test_c21_yearly_deadline_of_a_fixed_disclosure_record() -> None:
+    from quzhou_desktop.services.disclosures.disclosure import due_date_for
+
+    rules = RULES.with_changes(fixed_disclosure_month=3, disclosure_deadline_day=15)
+    due = due_date_for("fixed", D("2025-12-31"), busy=False, rules=rules, category="party")
+    assert due == D("2025-03-15")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -25,9 +26,9 @@ RULES = TownshipRules()
 NO_SUGGEST = TownshipRules(include_suggest=False)
 
 
-def rec(step: StepType, d: str, **kw: object) -> StepRecord:
+def rec(step: StepType, d: str, **kw: Any) -> StepRecord:
     passed = kw.pop("passed", True if step.is_vote else None)
-    return StepRecord(step, date.fromisoformat(d), passed=passed, **kw)  # type: ignore[arg-type]
+    return StepRecord(step, date.fromisoformat(d), passed=passed, **kw)
 
 
 # a run up to (and including) the plan posting on 2024-05-01

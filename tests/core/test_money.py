@@ -164,6 +164,7 @@ def test_c24_property_canonical_is_valid(fen: int, style: str) -> None:
 @given(st.integers(min_value=0, max_value=10**12))
 def test_c24_property_small_values_and_other_amounts(fen: int) -> None:
     text = fen_to_upper(fen)
+    assert validate_upper(text, fen + 1) != []
     if fen > 0:
         assert validate_upper(text, fen - 1) != []
 
@@ -208,7 +209,8 @@ def test_c26_lower(text: str, ok: bool) -> None:
 )
 def test_format_fen(fen: int, symbol: bool, grouping: bool, expected: str) -> None:
     assert format_fen(fen, symbol=symbol, grouping=grouping) == expected
-    assert validate_lower(expected) == [] or not symbol or fen < 0
+    # C26: with the symbol a non-negative amount is a valid 小写; without it, or negative, the symbol is missing
+    assert [f.detail for f in validate_lower(expected)] == ([] if symbol and fen >= 0 else ["no_symbol"])
 
 
 @pytest.mark.parametrize(

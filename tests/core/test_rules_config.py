@@ -29,6 +29,10 @@ from quzhou_desktop.core.rules_config import FIELDS, TownshipRules
         pytest.param("finance_monthly_if_busy", True, id="C20-monthly"),
         pytest.param("reply_days", 10, id="C23-10-days"),
         pytest.param("upper_small_style", "short", id="C24-short"),
+        pytest.param("contract_grace_days", 0, id="C34-overdue-the-day-after"),
+        pytest.param("contract_expiry_days", 90, id="C34-expiry-reminder-90"),
+        pytest.param("evaluation_competent_pct", 50, id="C22-competent-over-half"),
+        pytest.param("evaluation_incompetent_pct", 50, id="C22-incompetent-over-half"),
     ],
 )
 def test_defaults(key: str, expected: object) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from quzhou_desktop.gui.fonts import apply_ui_font
 from quzhou_desktop.gui.i18n import install_qt_translations
@@ -15,7 +15,7 @@ from quzhou_desktop.gui.tasks import running_tasks, worker_pool
 from quzhou_desktop.services.kernel import auth
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.store.db import Database
-from tests.gui import demo_data
+from tests.support import township
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -51,7 +51,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo township built once per session through the services; tests get a copy."""
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     context = AppContext(Database(path, create=True))
-    demo_data.build(context)
+    township.build_demo_township(context)
     context.db.dispose()
     return path
 
@@ -61,20 +61,7 @@ def demo_ctx(db_path: Path, demo_template: Path) -> Iterator[AppContext]:
     """A fresh copy of the demo township, logged in as its administrator."""
     shutil.copyfile(demo_template, db_path)
     context = AppContext(Database(db_path))
-    auth.login(context, demo_data.ADMIN, demo_data.ADMIN_PASSWORD)
+    auth.login(context, township.ADMIN, township.ADMIN_PASSWORD)
     yield context
     worker_pool().waitForDone(10_000)
     context.db.dispose()
-
-
-def message_boxes() -> list[QMessageBox]:
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
-
-
-def close_message_boxes() -> list[str]:
-    """Close every open message box; returns their texts."""
-    texts = []
-    for box in message_boxes():
-        texts.append(box.text())
-        box.done(0)
-    return texts

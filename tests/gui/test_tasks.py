@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Generator
 
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from quzhou_desktop.core.errors import ValidationError
-from quzhou_desktop.gui.tasks import Progress, TaskCancelled, from_generator, run_task
-from tests.gui.conftest import close_message_boxes
+from quzhou_desktop.gui.tasks import Progress, TaskCancelled, from_generator, run_task, worker_pool
+from tests.support.gui import close_message_boxes
 
 
 def test_success_runs_off_the_gui_thread(qtbot: QtBot) -> None:
@@ -65,7 +66,7 @@ def test_cancel_and_delayed_progress_dialog(qtbot: QtBot) -> None:
 
 
 def test_generator_jobs_plug_in(qtbot: QtBot) -> None:
-    def job():  # type: ignore[no-untyped-def]
+    def job() -> Generator[tuple[int, int, str], None, str]:
         for i in range(3):
             yield i, 3, f"第{i}步"
         return "完成"
@@ -79,3 +80,30 @@ def test_generator_jobs_plug_in(qtbot: QtBot) -> None:
 
 def test_task_cancelled_is_not_a_failure() -> None:
     assert not issubclass(TaskCancelled, ValidationError)
+
+
+def test_task_that_finishes_during_a_progress_update(qtbot: QtBot) -> None:
+    """The window-modal progress dialog runs the event loop inside ``setValue``; the task's end (queued
+    behind the progress signal) is delivered there and removes the dialog mid-update. No AttributeError."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    go = threading.Event()
+    outcome: list[object] = []
+
+    def work(progress: Progress) -> str:
+        go.wait(5)
+        progress.report(1, 3, "第一项")  # queued for the GUI thread …
+        progress.report(2, 3, "第二项")
+        return "完成"  # … and the end right behind them
+
+    task = run_task(work, parent=parent, title="批量打印", show_after_ms=0, on_success=outcome.append)
+    qtbot.waitUntil(lambda: task.dialog is not None and task.dialog.isVisible(), timeout=5000)
+    dialog = task.dialog
+    assert dialog is not None
+    dialog.setValue(0)  # the dialog has been shown once: from now on setValue processes events
+    go.set()
+    worker_pool().waitForDone(5000)  # every signal is now waiting in the GUI thread's queue
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        pass
+    assert outcome == ["完成"] and task.dialog is None

@@ -5,14 +5,14 @@ from __future__ import annotations
 import sys
 import types
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from installer import qtprune
-from installer.project import BUNDLED_FONTS, INSTALLER
+from installer import interpreter, qtprune
+from installer.project import INSTALLER
+from tests.support.installer import SpecRun, fake_font_tree
 
 SPEC = INSTALLER / "quzhou-desktop.spec"
 
@@ -36,28 +36,6 @@ QT_DATAS = [
     ("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "SYMLINK"),
 ]
 FAKE_IMPORTS = {"/src/libqgtk3.so": ["libgtk-3.so.0", "libQt6Gui.so.6"]}
-
-
-@dataclass
-class SpecRun:
-    analysis: dict[str, Any] = field(default_factory=dict)
-    binaries: list[tuple[str, str, str]] = field(default_factory=list)
-    datas: list[tuple[str, str, str]] = field(default_factory=list)
-    exes: list[dict[str, Any]] = field(default_factory=list)
-    collect: dict[str, Any] = field(default_factory=dict)
-    submodule_packages: list[str] = field(default_factory=list)
-    workpath: Path = Path()
-
-
-def fake_font_tree(root: Path) -> tuple[Path, Path]:
-    """Tiny stand-ins for the Debian font packages: (font root, doc root)."""
-    fonts, docs = root / "fonts", root / "doc"
-    for f in BUNDLED_FONTS:
-        (fonts / f.relpath).parent.mkdir(parents=True, exist_ok=True)
-        (fonts / f.relpath).write_bytes(b"font")
-        (docs / f.package).mkdir(parents=True, exist_ok=True)
-        (docs / f.package / "copyright").write_text(f"licence of {f.package}\n", encoding="utf-8")
-    return fonts, docs
 
 
 @pytest.fixture
@@ -85,6 +63,11 @@ def run_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str],
         monkeypatch.setitem(sys.modules, "PyInstaller.utils.hooks", hooks)
         monkeypatch.setitem(sys.modules, "PyInstaller.depend.bindepend", bindepend)
         monkeypatch.setattr(qtprune, "elf_needed", lambda src: FAKE_IMPORTS.get(src, []))
+
+        def require_bundle_python() -> None:
+            rec.python_checked += 1
+
+        monkeypatch.setattr(interpreter, "require_bundle_python", require_bundle_python)
 
         class Analysis:
             def __init__(self, scripts: list[str], **kw: Any) -> None:

@@ -16,7 +16,7 @@ from installer.project import (
     StagingError,
     stage_fonts,
 )
-from tests.installer.conftest import fake_font_tree
+from tests.support.installer import fake_font_tree
 
 
 def _ico_sizes(path: Path) -> list[int]:

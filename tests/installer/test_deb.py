@@ -17,9 +17,15 @@ from installer.project import ICON_SIZES, INSTALL_PREFIX, Project, read_project
 PROJECT = read_project()
 
 
+class _CaseKeepingParser(configparser.ConfigParser):
+    """Desktop entry keys are case-sensitive (``Name`` and ``name`` differ)."""
+
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr
+
+
 def _desktop() -> configparser.SectionProxy:
-    cp = configparser.ConfigParser(interpolation=None)
-    cp.optionxform = str  # type: ignore[assignment,method-assign]
+    cp = _CaseKeepingParser(interpolation=None)
     cp.read(deb.DESKTOP_FILE, encoding="utf-8")
     return cp["Desktop Entry"]
 

@@ -10,7 +10,7 @@ import pytest
 
 from installer import inno
 from installer.project import APP_ID_GUID, CONTENTS_DIR, RESOURCES, read_project, windows_exes
-from tests.installer.conftest import SpecRun
+from tests.support.installer import SpecRun
 
 PROJECT = read_project()
 SOURCE = r"C:\build\quzhou\installer\out\dist\quzhou-desktop"

@@ -17,7 +17,7 @@ from installer.project import (
     windows_exes,
 )
 from installer.qtprune import EXCLUDED_MODULES, KEPT_QT_MODULES, qt_keep
-from tests.installer.conftest import SpecRun
+from tests.support.installer import SpecRun
 
 PROJECT = read_project()
 GUI_QT = ("Core", "Gui", "Widgets", "PrintSupport", "Pdf", "PdfWidgets")

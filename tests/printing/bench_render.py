@@ -10,15 +10,17 @@ from __future__ import annotations
 import io
 import statistics
 import time
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
+from quzhou_desktop.printing.documents import Notice
 from quzhou_desktop.printing.fonts import get_fontset
 from quzhou_desktop.printing.render import render, render_many
-
-from .samples import ALL, RESOLUTION
+from tests.support.printing import ALL, RESOLUTION
 
 
 def record(doc: Any) -> list[list[tuple]]:
@@ -27,8 +29,8 @@ def record(doc: Any) -> list[list[tuple]]:
     orig_out, orig_lines, orig_show = PDFTextObject.textOut, Canvas.lines, Canvas.showPage
 
     def text_out(self: PDFTextObject, text: str) -> None:
-        x, y = self._x0 + self._x, self._y  # type: ignore[attr-defined]
-        pages[-1].append(("t", self._fontname, self._fontsize, getattr(self, "_charSpace", 0.0), x, y, text))  # type: ignore[attr-defined]
+        x, y = self._x0 + self._x, self._y
+        pages[-1].append(("t", self._fontname, self._fontsize, getattr(self, "_charSpace", 0.0), x, y, text))
         orig_out(self, text)
 
     def lines(self: Canvas, ls: list) -> None:
@@ -39,11 +41,11 @@ def record(doc: Any) -> list[list[tuple]]:
         pages.append([])
         orig_show(self)
 
-    PDFTextObject.textOut, Canvas.lines, Canvas.showPage = text_out, lines, show  # type: ignore[method-assign]
+    PDFTextObject.textOut, Canvas.lines, Canvas.showPage = text_out, lines, show
     try:
         render(doc, io.BytesIO())
     finally:
-        PDFTextObject.textOut, Canvas.lines, Canvas.showPage = orig_out, orig_lines, orig_show  # type: ignore[method-assign]
+        PDFTextObject.textOut, Canvas.lines, Canvas.showPage = orig_out, orig_lines, orig_show
     return [p for p in pages if p]
 
 
@@ -64,13 +66,17 @@ def raw(ops: list[list[tuple]], copies: int = 1) -> None:
     c.save()
 
 
-def best(fn: Any, n: int = 15) -> float:
+def render_in_memory(doc: Notice) -> None:
+    render(doc, io.BytesIO())
+
+
+def best(fn: Callable[[], object], n: int = 15) -> tuple[float, float]:
     times = []
     for _ in range(n):
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-    return min(times), statistics.median(times)  # type: ignore[return-value]
+    return min(times), statistics.median(times)
 
 
 def main() -> None:
@@ -80,8 +86,8 @@ def main() -> None:
     print("kind         ours(min/med ms)   raw(min/med ms)   ratio(min)")
     for kind, doc in ALL.items():
         ops = record(doc)
-        o = best(lambda d=doc: render(d, io.BytesIO()))
-        r = best(lambda ops=ops: raw(ops))
+        o = best(partial(render_in_memory, doc))
+        r = best(partial(raw, ops))
         print(
             f"{kind:12} {o[0] * 1e3:7.1f} {o[1] * 1e3:7.1f}   {r[0] * 1e3:7.1f} {r[1] * 1e3:7.1f}   {o[0] / r[0]:5.2f}"
         )

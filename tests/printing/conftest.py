@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-import pdfplumber
 import pytest
 
 from quzhou_desktop.printing.render import render
-
-from .samples import ALL
+from tests.support.printing import ALL
 
 
 @pytest.fixture(scope="session")
@@ -21,28 +18,3 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         paths[kind] = out / f"{kind}.pdf"
         render(doc, paths[kind])
     return paths
-
-
-def page_texts(path: Path) -> list[str]:
-    with pdfplumber.open(path) as pdf:
-        return [p.extract_text() or "" for p in pdf.pages]
-
-
-def flat(text: str) -> str:
-    """Text without line breaks (wrapped lines joined)."""
-    return "".join(text.split())
-
-
-def pdffonts(path: Path) -> list[list[str]]:
-    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
-    return [line.split() for line in out.splitlines()[2:] if line.strip()]
-
-
-def cell_texts(path: Path) -> list[str]:
-    """The text of every ruled table cell (wrapped cell lines joined), page by page."""
-    cells: list[str] = []
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            for tbl in page.extract_tables():
-                cells += [flat(c) for row in tbl for c in row if c]
-    return cells

@@ -7,13 +7,13 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from quzhou_desktop.printing import cmap
-from quzhou_desktop.printing.fonts import _PROBE, discover_faces
+from quzhou_desktop.printing.fonts import _PROBE, FontFace, discover_faces
 
 FACES = discover_faces()
 
 
 @pytest.mark.parametrize("face", FACES, ids=[f"{f.path.name}#{f.index}" for f in FACES])
-def test_raw_cmap_matches_fonttools(face) -> None:  # type: ignore[no-untyped-def]
+def test_raw_cmap_matches_fonttools(face: FontFace) -> None:
     with face.path.open("rb") as fh:
         font = TTFont(fh, fontNumber=face.index, lazy=True)
         raw = font.reader["cmap"]

@@ -11,9 +11,18 @@ import pytest
 from quzhou_desktop.core.money import fen_to_upper, format_fen
 from quzhou_desktop.printing.documents import KINDS, canonical_content
 from quzhou_desktop.printing.render import UnknownKind, render
-
-from .conftest import cell_texts, flat, page_texts
-from .samples import ALL, FINANCE, PLAN, REGISTER, RESOLUTION, RESULT, REVIEW, VOUCHER
+from tests.support.pdf import cell_texts, flat, page_texts
+from tests.support.printing import (
+    ALL,
+    DISCLOSURE,
+    FINANCE,
+    PLAN,
+    REGISTER,
+    RESOLUTION,
+    RESULT,
+    REVIEW,
+    VOUCHER,
+)
 
 C27 = re.compile(r"\d{4}年[1-9]\d?月[1-9]\d?日")
 
@@ -109,6 +118,24 @@ EXPECTED = {
         "31/27",
         "2027年3月18日",
     ],
+    "disclosure": [
+        "下村村2026年第三季度党员党费缴纳情况公开",
+        "公开类别：党务公开",
+        "公开期间：2026年第三季度",
+        "公开事项：党员党费缴纳情况（定期公开）",
+        "全体党员、村民：",
+        "本季度应缴党费党员31名",
+        "周春林",
+        "月缴纳额（元）",
+        "生活困难，经支部同意",
+        "自2026年10月15日至2026年11月14日，共31天",
+        "13905701234",
+        "村务监督委员会审核意见：经审核，公开内容真实、完整，同意公开。",
+        "审核人：毛秀英",
+        "审核日期：2026年10月12日",
+        "中共下村村支部委员会",
+        "2026年10月15日",
+    ],
 }
 
 
@@ -135,11 +162,12 @@ def test_amount_totals_match_the_lines() -> None:
 
 def test_kinds_registry_covers_every_document() -> None:
     assert (
-        set(KINDS) == set(ALL) == {"plan", "resolution", "result", "finance", "review", "voucher", "register"}
+        set(KINDS)
+        == set(ALL)
+        == {"plan", "resolution", "result", "finance", "review", "voucher", "register", "disclosure"}
     )
-    assert {type(d).kind for d in (PLAN, RESOLUTION, RESULT, FINANCE, REVIEW, VOUCHER, REGISTER)} == set(
-        KINDS
-    )
+    docs = (PLAN, RESOLUTION, RESULT, FINANCE, REVIEW, VOUCHER, REGISTER, DISCLOSURE)
+    assert {type(d).kind for d in docs} == set(KINDS)
 
 
 def test_render_to_a_stream() -> None:

@@ -14,6 +14,7 @@ from quzhou_desktop.printing import fonts as fontmod
 from quzhou_desktop.printing.documents import Meeting
 from quzhou_desktop.printing.fonts import (
     ROLES,
+    FontFace,
     FontSet,
     MissingGlyph,
     discover_faces,
@@ -22,9 +23,8 @@ from quzhou_desktop.printing.fonts import (
     list_usable_faces,
 )
 from quzhou_desktop.printing.render import render
-
-from .conftest import pdffonts
-from .samples import RESOLUTION
+from tests.support.pdf import pdffonts
+from tests.support.printing import RESOLUTION
 
 RARE = ["\U00020bb7", "\u4dae"]  # 𠮷 (CJK Ext. B), 䶮 (CJK Ext. A)
 
@@ -32,8 +32,10 @@ RARE = ["\U00020bb7", "\u4dae"]  # 𠮷 (CJK Ext. B), 䶮 (CJK Ext. A)
 def test_every_role_has_a_discovered_face() -> None:
     fs = get_fontset()
     assert set(fs.by_role) == set(ROLES)
-    for face in fs.by_role.values():
-        assert (face.has("村") and face.has("¥")) or face.has("村")
+    discovered = discover_faces()
+    for role, face in fs.by_role.items():
+        assert face in discovered, role
+        assert all(face.has(ch) for ch in "中村民元年月日"), role  # what makes a face usable for Chinese
 
 
 def test_listing_for_settings_is_sorted_and_usable() -> None:
@@ -43,8 +45,14 @@ def test_listing_for_settings_is_sorted_and_usable() -> None:
     assert [f.family for f in faces] == sorted(f.family for f in faces)
 
 
-def test_discovery_is_cached() -> None:
-    assert discover_faces() == discover_faces()
+def test_discovery_is_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = discover_faces()
+
+    def scan_again(dirs: tuple[Path, ...]) -> list[FontFace]:
+        raise AssertionError(f"font directories scanned again: {dirs}")
+
+    monkeypatch.setattr(fontmod, "_scan", scan_again)
+    assert discover_faces() == first
     assert get_fontset() is get_fontset()
 
 

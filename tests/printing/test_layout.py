@@ -17,8 +17,8 @@ from quzhou_desktop.printing.fonts import get_fontset
 from quzhou_desktop.printing.layout import MM, PAGE_NO_GAP, PAGE_NO_SIZE, UnknownPaper
 from quzhou_desktop.printing.render import QR_SIZE, QR_Y, render, render_many
 from quzhou_desktop.printing.textflow import NO_LINE_END, NO_LINE_START, break_lines, tokenize, wrap
-
-from .samples import ALL, FINANCE, RESOLUTION
+from tests.support.pdf import base_font, postscript_name
+from tests.support.printing import ALL, FINANCE, RESOLUTION, long_resolution
 
 A4 = (595.28, 841.89)
 TOL = 1 * MM
@@ -33,14 +33,6 @@ def _footer_or_number(c: dict, page_h: float) -> bool:
 
 def _lines(page: pdfplumber.page.Page) -> list[str]:
     return [ln["text"] for ln in page.extract_text_lines()]
-
-
-def long_resolution(paragraphs: int = 14):
-    text = "\n".join(
-        f"第{i}项：村道硬化工程由村民委员会组织实施，村务监督委员会全程监督，资金使用按月公开，接受村民监督。"
-        for i in range(1, paragraphs + 1)
-    )
-    return dataclasses.replace(RESOLUTION, decision_text=text)
 
 
 @pytest.mark.parametrize("kind", sorted(ALL))
@@ -70,17 +62,47 @@ def test_first_line_starts_at_the_type_area_top_and_left(rendered: dict[str, Pat
         assert abs(min(c["x0"] for c in chars) - LEFT) <= 1.5 * MM
 
 
-def test_footer_holds_qr_and_code_below_the_page_number_line(rendered: dict[str, Path]) -> None:
+def _qr_box(page: pdfplumber.page.Page) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) of the QR modules drawn in the bottom margin."""
+    qr = [r for r in page.rects if r["top"] > BOTTOM_EDGE]
+    assert qr
+    return (
+        min(r["x0"] for r in qr),
+        min(r["top"] for r in qr),
+        max(r["x1"] for r in qr),
+        max(r["bottom"] for r in qr),
+    )
+
+
+def test_footer_holds_a_qr_code_of_at_least_20_mm_and_the_code_in_the_bottom_margin(
+    rendered: dict[str, Path],
+) -> None:
     with pdfplumber.open(rendered["resolution"]) as pdf:
         page = pdf.pages[0]
         h = float(page.height)
         foot = "".join(c["text"] for c in page.chars if c["top"] > BOTTOM_EDGE + 2 * MM)
         assert foot == "核验码：" + ALL["resolution"].code
-        qr = [r for r in page.rects if r["top"] > BOTTOM_EDGE]
-        assert qr
-        assert min(h - r["bottom"] for r in qr) >= QR_Y - 0.5
-        assert max(h - r["top"] for r in qr) <= QR_Y + QR_SIZE + 0.5
-        assert max(h - r["top"] for r in qr) < h - BOTTOM_EDGE - PAGE_NO_GAP - PAGE_NO_SIZE
+        x0, top, x1, bottom = _qr_box(page)
+        assert x1 - x0 >= 20 * MM and bottom - top >= 20 * MM  # a phone reads it at arm's length
+        assert h - bottom >= QR_Y - 0.5 and h - top <= QR_Y + QR_SIZE + 0.5
+        assert h - bottom >= 5 * MM  # clear of the printers' unprintable edge
+        assert top > BOTTOM_EDGE + 2 * MM  # below the 版心
+        assert abs((x0 + x1) / 2 - float(page.width) / 2) < 40 * MM  # centred with its text
+
+
+def test_qr_code_keeps_clear_of_the_page_numbers_on_odd_and_even_pages(tmp_path: Path) -> None:
+    out = tmp_path / "long.pdf"
+    assert render(long_resolution(), out) >= 2
+    with pdfplumber.open(out) as pdf:
+        for page in pdf.pages[:2]:
+            x0, _top, x1, _bottom = _qr_box(page)
+            number = _page_number_chars(page)
+            assert number
+            nx0, nx1 = min(c["x0"] for c in number), max(c["x1"] for c in number)
+            assert nx1 < x0 - 5 * MM or nx0 > x1 + 5 * MM, page.page_number
+            code = [c for c in page.chars if c["top"] > BOTTOM_EDGE + 2 * MM and c not in number]
+            assert code and min(c["x0"] for c in code) > x1
+            assert max(c["x1"] for c in code) < (nx0 if nx0 > x1 else float(page.width))
 
 
 def test_single_page_notice_has_no_page_number(rendered: dict[str, Path]) -> None:
@@ -109,10 +131,8 @@ def test_page_numbers_c30(tmp_path: Path) -> None:
             middle = (min(c["top"] for c in chars) + max(c["bottom"] for c in chars)) / 2
             assert abs(middle - (BOTTOM_EDGE + PAGE_NO_GAP)) <= 1.5 * MM  # dash line 7 mm under the 版心
             assert {c["size"] for c in chars} == {PAGE_NO_SIZE}
-            assert all(
-                c["fontname"].endswith(get_fontset().face("number").rl_name) or "+" in c["fontname"]
-                for c in chars
-            )
+            number_face = postscript_name(get_fontset().face("number"))
+            assert {base_font(c["fontname"]) for c in chars} == {number_face}
         texts = [pdf.pages[1].extract_text()]
     assert "— 2 —" in texts[0]
 
@@ -156,9 +176,13 @@ def test_body_grid_is_28_characters_by_22_lines(tmp_path: Path) -> None:
     render(dataclasses.replace(RESOLUTION, decision_text=text), out)
     with pdfplumber.open(out) as pdf:
         page = pdf.pages[1]
-        rows = [ln for ln in page.extract_text_lines() if set(ln["text"]) == {"村"}]
+        lines = page.extract_text_lines()
+        rows = [ln for ln in lines if set(ln["text"]) == {"村"}]
         assert max(len(r["text"]) for r in rows) == 28
-        assert len(rows) == 22 or len(page.extract_text_lines()) - 1 <= 22
+        # a page the text runs through holds 22 body lines and, outside the 版心, the page number and the code
+        assert len(rows) == 22
+        others = [ln["text"] for ln in lines if ln not in rows]
+        assert len(others) == 2 and PAGE_NO.match(others[0]) and others[1].startswith("核验码")
         tops = sorted(r["top"] for r in rows)
         pitches = {round(b - a, 1) for a, b in itertools.pairwise(tops)}
         assert pitches == {round(225 * MM / 22, 1)}
@@ -248,10 +272,11 @@ def test_a_line_that_fits_is_the_line_the_fill_gives(text: str, width: float, cs
     runs = fs.runs(text, "body", "正文")
     lines = wrap(runs, 12, width, char_space=cs)
     tokens = tokenize(runs, 12, cs, width)
-    slow = break_lines(tokens, width) if tokens else []
-    assert [(ln.text, ln.runs(), ln.last) for ln in lines] == [
-        (ln.text, ln.runs(), ln.last) for ln in slow
-    ] or (not slow and [ln.text for ln in lines] == [""])
+    if not tokens:  # an empty text fills one empty line
+        assert text == "" and [ln.text for ln in lines] == [""]
+        return
+    slow = break_lines(tokens, width)
+    assert [(ln.text, ln.runs(), ln.last) for ln in lines] == [(ln.text, ln.runs(), ln.last) for ln in slow]
     for a, b in zip(lines, slow, strict=False):
         assert a.width == pytest.approx(b.width)
 

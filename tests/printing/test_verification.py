@@ -79,7 +79,7 @@ def test_qr_holds_the_code() -> None:
     code = make_code(*BASE)
     assert qr_payload(code) == "QZ:" + code
     matrix = qr_matrix(code)
-    assert len(matrix) == 21  # version 1: small enough for a 14 mm footer
+    assert len(matrix) == 21  # version 1: 21 modules of 1 mm in the footer
     assert all(len(row) == 21 for row in matrix)
     assert all(matrix[r][c] for r, c in [(0, 0), (0, 6), (6, 0), (6, 6)])  # finder pattern corners
 

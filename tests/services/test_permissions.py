@@ -7,24 +7,50 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import pytest
 
 from quzhou_desktop.core.errors import PermissionDenied
+from quzhou_desktop.services.contracts import assets, contract
+from quzhou_desktop.services.evaluations import evaluation
 from quzhou_desktop.services.kernel import auth, settings, users
+from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import GRANTS, Perm, Role
 from quzhou_desktop.services.roster import people, villages
-from tests.factories import PASSWORD
+from tests.support.world import PASSWORD, World
 
 
-def _person(world) -> str:  # type: ignore[no-untyped-def]
+def _person(world: World) -> str:
     return people.add_person(
         world.admin, world.village_ids[0], people.PersonFields(name="徐志强", gender="男")
     ).id
 
 
-CALLS: list[tuple[str, Perm, Callable[[Any, Any], object]]] = [
+def _asset(world: World) -> str:
+    return assets.create_asset(
+        world.admin,
+        world.village_ids[0],
+        assets.AssetFields(name="村文化礼堂", kind="building", status="idle"),
+    )
+
+
+def _contract(village_id: str) -> contract.ContractFields:
+    return contract.ContractFields(
+        number="HT-1", title="保洁服务合同", kind="service", amount_fen=100_000, start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31), parties=(contract.PartyFields("company", "某保洁公司"),),
+    )  # fmt: skip
+
+
+def _evaluation(world: World) -> evaluation.EvaluationFields:
+    person = _person(world)
+    return evaluation.EvaluationFields(
+        world.village_ids[0], 2026, date(2026, 12, 1), "representatives", None,
+        (evaluation.EntryFields(person, "village_committee", "村委会委员", 10, 2, 1),),
+    )  # fmt: skip
+
+
+Call = Callable[[World, AppContext], object]
+CALLS: list[tuple[str, Perm, Call]] = [
     (
         "add_person",
         Perm.ROSTER_EDIT,
@@ -83,6 +109,37 @@ CALLS: list[tuple[str, Perm, Callable[[Any, Any], object]]] = [
         Perm.USERS_MANAGE,
         lambda w, c: auth.reset_password(c, w.admin.require_user().id, "pass-word-2", credential=PASSWORD),
     ),
+    (
+        "create_asset",
+        Perm.CONTRACT_EDIT,
+        lambda w, c: assets.create_asset(
+            c, w.village_ids[0], assets.AssetFields(name="山塘", kind="water", status="idle")
+        ),
+    ),
+    ("dispose_asset", Perm.CONTRACT_EDIT, lambda w, c: assets.dispose_asset(c, _asset(w), "拍卖")),
+    (
+        "create_contract",
+        Perm.CONTRACT_EDIT,
+        lambda w, c: contract.create_contract(c, w.village_ids[0], _contract(w.village_ids[0])),
+    ),
+    (
+        "terminate_contract",
+        Perm.CONTRACT_EDIT,
+        lambda w, c: contract.terminate_contract(
+            c,
+            contract.create_contract(w.admin, w.village_ids[0], _contract(w.village_ids[0]))[0],
+            on=date(2026, 6, 30),
+            reason="提前终止",
+        ),
+    ),
+    ("save_evaluation", Perm.EVALUATION_EDIT, lambda w, c: evaluation.save_evaluation(c, _evaluation(w))),
+    (
+        "finalize_evaluation",
+        Perm.EVALUATION_EDIT,
+        lambda w, c: evaluation.finalize_evaluation(
+            c, evaluation.save_evaluation(w.admin, _evaluation(w))[0], password=PASSWORD
+        ),
+    ),
 ]
 
 
@@ -90,13 +147,15 @@ CASES = [(name, perm, call, role) for name, perm, call in CALLS for role in Role
 
 
 @pytest.mark.parametrize("name,perm,call,role", CASES, ids=[f"{c[0]}-{c[3].value}" for c in CASES])
-def test_mutating_service_refuses_role_without_the_right(world, name, perm, call, role: Role) -> None:  # type: ignore[no-untyped-def]
-    ctx = world.new_user(f"u_{role.value}", role)
+def test_mutating_service_refuses_role_without_the_right(
+    world: World, name: str, perm: Perm, call: Call, role: Role
+) -> None:
+    ctx = world.new_user(f"u_{role.value}", role, villages=None if role is not Role.READONLY else [])
     with pytest.raises(PermissionDenied):
         call(world, ctx)
 
 
-def test_village_scope_is_enforced(world) -> None:  # type: ignore[no-untyped-def]
+def test_village_scope_is_enforced(world: World) -> None:
     clerk = world.new_user("wenshu", Role.CLERK, villages=[world.village_ids[0]])
     people.add_person(clerk, world.village_ids[0], people.PersonFields(name="本村人"))
     with pytest.raises(PermissionDenied, match="不能代表这个村"):
@@ -105,7 +164,7 @@ def test_village_scope_is_enforced(world) -> None:  # type: ignore[no-untyped-de
         people.list_people(clerk, world.village_ids[1])
 
 
-def test_not_logged_in_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+def test_not_logged_in_is_refused(world: World) -> None:
     from quzhou_desktop.services.kernel.context import AppContext
 
     with pytest.raises(PermissionDenied, match="请先登录"):

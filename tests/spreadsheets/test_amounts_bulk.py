@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from quzhou_desktop.spreadsheets.headers import detect_header, normalize_header
 from quzhou_desktop.spreadsheets.parse import parse_workbook
 from quzhou_desktop.spreadsheets.rowcheck import _fen_batch, upper_problem
 from quzhou_desktop.spreadsheets.schemas import VOUCHERS
+from tests.support.spreadsheets import voucher_records
 
 FULL_WIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
 
@@ -27,7 +29,7 @@ def expected(value: object) -> int | None:
         return None
 
 
-def batch(values: list[object]) -> list[object]:
+def batch(values: Sequence[object]) -> list[object]:
     """The bulk path for a column of these values (padded to the size where it applies)."""
     pad = [f"{n}.00" for n in range(64)]
     return _fen_batch([*values, *pad])[: len(values)]
@@ -180,4 +182,4 @@ def test_upper_is_checked_against_each_rows_amount(tmp_path: Path, many: bool) -
     )
     assert "大写金额为9.00元，与小写金额8.00元不符" in r.errors[1].message
     assert [x.row for x in r.rows][:3] == [2, 4, 6]
-    assert r.rows[1].amount_upper == "人民币壹仟贰佰叁拾肆元伍角整"
+    assert voucher_records(r)[1].amount_upper == "人民币壹仟贰佰叁拾肆元伍角整"

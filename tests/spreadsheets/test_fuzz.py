@@ -14,10 +14,18 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from quzhou_desktop.core.contracts import AssetKind, AssetStatus, ContractKind
 from quzhou_desktop.spreadsheets.errors import ImportFileError
 from quzhou_desktop.spreadsheets.html_table import html_rows
 from quzhou_desktop.spreadsheets.parse import parse_workbook
-from quzhou_desktop.spreadsheets.schemas import SCHEMAS, LedgerRecord, PersonRecord, VoucherRecord
+from quzhou_desktop.spreadsheets.result import ParseResult
+from quzhou_desktop.spreadsheets.schemas import (
+    SCHEMAS,
+    AssetRecord,
+    ContractRecord,
+    LedgerRecord,
+    VoucherRecord,
+)
 from quzhou_desktop.spreadsheets.values import cell_text
 
 _text = st.text(
@@ -49,7 +57,7 @@ def workbook_layout(draw: st.DrawFn) -> tuple[str, list[list[object]]]:
     header = draw(st.permutations(header))
     if draw(st.booleans()):
         header.insert(draw(st.integers(0, len(header))), "序号")
-    titles = [[draw(_text)] for _ in range(draw(st.integers(0, 2)))]
+    titles: list[list[object]] = [[draw(_text)] for _ in range(draw(st.integers(0, 2)))]
     width = len(header)
     body = draw(st.lists(st.lists(CELL, min_size=width, max_size=width), max_size=12))
     return kind, [*titles, list(header), *body]
@@ -74,7 +82,7 @@ def test_random_workbooks_never_crash(layout: tuple[str, list[list[object]]], wi
             return
     for e in res.errors:
         assert e.row >= 1 and e.column and e.message.startswith(("第", "表中"))
-    record = {"people": PersonRecord, "vouchers": VoucherRecord, "ledger": LedgerRecord}[kind]
+    record = SCHEMAS[kind].record
     bad = res.bad_rows
     for rec in res.rows:
         assert isinstance(rec, record) and rec.row not in bad
@@ -83,13 +91,21 @@ def test_random_workbooks_never_crash(layout: tuple[str, list[list[object]]], wi
         if isinstance(rec, LedgerRecord):
             assert type(rec.income_fen) is int and type(rec.expense_fen) is int
             assert (rec.income_fen == 0) != (rec.expense_fen == 0)
+        if isinstance(rec, AssetRecord):
+            assert AssetKind(rec.kind) and AssetStatus(rec.status)
+            assert rec.area is None or (
+                type(rec.area) is int and rec.area > 0 and rec.area_unit in ("亩", "平方米")
+            )
+        if isinstance(rec, ContractRecord):
+            assert ContractKind(rec.kind) and type(rec.amount_fen) is int and rec.amount_fen > 0
+            assert isinstance(rec.start, dt.date) and isinstance(rec.end, dt.date) and rec.start <= rec.end
     assert res.total_fen == (
         sum(getattr(r, "amount_fen", 0) for r in res.rows)
         + sum(getattr(r, "income_fen", 0) - getattr(r, "expense_fen", 0) for r in res.rows)
     )
 
 
-def _check(res, kind: str) -> None:  # type: ignore[no-untyped-def]
+def _check(res: ParseResult, kind: str) -> None:
     for e in res.errors:
         assert e.row >= 1 and e.column and e.message.startswith(("第", "表中"))
     bad = res.bad_rows

@@ -62,7 +62,7 @@ def test_synonyms(spec: KindSpec, header: str, field: str) -> None:
 
 
 def test_title_rows_are_skipped() -> None:
-    rows = [
+    rows: list[tuple[int, list[object]]] = [
         (1, ["余东村2026年支出凭证登记表", "", "", ""]),
         (2, ["填报单位：余东村", "", "", "单位：元"]),
         (3, ["凭证号", "日期", "摘要", "金额"]),

@@ -10,11 +10,13 @@ import pytest
 from quzhou_desktop.spreadsheets import errors as E
 from quzhou_desktop.spreadsheets.headers import ColumnMapping
 from quzhou_desktop.spreadsheets.parse import iter_parse_workbook, parse_workbook
+from quzhou_desktop.spreadsheets.result import ParseResult
+from tests.support.spreadsheets import ledger_records, people_records, voucher_records
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-def _cells(result) -> list[tuple[int, str]]:
+def _cells(result: ParseResult) -> list[tuple[int, str]]:
     return [(e.row, e.column_letter) for e in result.errors]
 
 
@@ -24,19 +26,20 @@ def test_title_rows_merged_header_every_amount_and_date_form() -> None:
     assert r.mapping.columns["number"] == 2  # column C: the table starts in column B
     assert r.errors == []
     assert [x.row for x in r.rows] == list(range(4, 12))
-    assert [x.amount_fen for x in r.rows] == [123450, 123450, 200000, 30000, 123400, 8880, 5000, 50]
+    rows = voucher_records(r)
+    assert [x.amount_fen for x in rows] == [123450, 123450, 200000, 30000, 123400, 8880, 5000, 50]
     assert r.total_fen == 614230
-    assert [x.date for x in r.rows] == [dt.date(2026, 1, d) for d in (5, 10, 12, 13, 14, 15, 16, 17)]
-    assert [x.handler for x in r.rows[:2]] == ["张三", "李四"]
-    assert [x.attachments for x in r.rows[:5]] == [3, 2, None, 1, 0]
-    assert r.rows[1].summary == "购买扫帚 垃圾桶"
+    assert [x.date for x in rows] == [dt.date(2026, 1, d) for d in (5, 10, 12, 13, 14, 15, 16, 17)]
+    assert [x.handler for x in rows[:2]] == ["张三", "李四"]
+    assert [x.attachments for x in rows[:5]] == [3, 2, None, 1, 0]
+    assert rows[1].summary == "购买扫帚 垃圾桶"
     assert {x.village for x in r.rows} == {"余东村"}
     assert r.skipped["total"] == 1 and r.rows_read == 8
 
 
 def test_errors_name_row_column_value_and_reason() -> None:
     r = parse_workbook(FIX / "vouchers_errors.xlsx", "vouchers")
-    assert _cells(r) == [(3, "B"), (4, "F"), (5, "C"), (6, "F"), (7, "A"), (8, "G")]
+    assert _cells(r) == [(3, "B"), (4, "F"), (5, "C"), (6, "F"), (7, "A"), (8, "G"), (10, "F")]
     messages = [e.message for e in r.errors]
     assert messages[0] == "第3行「日期」列的值“2026-02-30”不是存在的日期（2026年2月没有30日）"
     assert (
@@ -50,7 +53,12 @@ def test_errors_name_row_column_value_and_reason() -> None:
     assert [x.row for x in r.rows] == [2, 9]
     assert r.rows[1].village == "余东村"  # “余 东 村” normalised
     assert r.total_fen == 17000
-    # the 合计 row of 9999 is not compared: row 6's amount is unreadable and already reported
+    # One pass reports every problem: the 合计 row of 9999 is checked over the amounts that could be read, and
+    # says that row 6 (unreadable, reported on its own) was left out.
+    assert messages[6] == (
+        "第10行「金额」列的值“9999”（合计9,999.00元）与能读取的各行金额之和780.00元不符，"
+        "相差9,219.00元（第6行的金额有误，未计入）"
+    )
     assert r.skipped["total"] == 2 and not r.ok
 
 
@@ -58,7 +66,7 @@ def test_two_row_ledger_header_with_month_total_and_running_total() -> None:
     r = parse_workbook(FIX / "ledger_two_row_header.xlsx", "ledger", village="余东村")
     assert (r.header_row, r.mapping.header_rows) == (3, 2)
     assert r.errors == []
-    assert [(x.income_fen, x.expense_fen) for x in r.rows] == [
+    assert [(x.income_fen, x.expense_fen) for x in ledger_records(r)] == [
         (5000000, 0),
         (0, 120000),
         (0, 80000),
@@ -80,20 +88,22 @@ def test_people_roster() -> None:
         "村委会成员不得担任村监会成员，依据《中华人民共和国村民委员会组织法》第三十二条"
         in r.errors[5].message
     )
-    assert [x.name for x in r.rows] == ["张三", "李四", "郑十一"]
-    assert r.rows[0].roles == ("正式党员", "村民代表") and r.rows[0].phone == "13800138000"
-    assert r.rows[1].group == "2" and r.rows[1].gender == "女"
-    assert r.rows[2].roles == ("党组织书记",)
+    rows = people_records(r)
+    assert [x.name for x in rows] == ["张三", "李四", "郑十一"]
+    assert rows[0].roles == ("正式党员", "村民代表") and rows[0].phone == "13800138000"
+    assert rows[1].group == "2" and rows[1].gender == "女"
+    assert rows[2].roles == ("党组织书记",)
 
 
 @pytest.mark.parametrize("name", ["vouchers_utf8_bom.csv", "vouchers_gb18030.csv"])
 def test_csv_encodings(name: str) -> None:
     r = parse_workbook(FIX / name, "vouchers", village="余东村")
     assert r.errors == []
-    assert [x.number for x in r.rows] == ["记-1", "记-2", "003"]  # ="003" keeps its zeros
-    assert [x.amount_fen for x in r.rows] == [123450, 30000, 123400]
-    assert r.rows[0].summary == "买灯泡，电线"
-    assert r.rows[1].handler == "李四"
+    rows = voucher_records(r)
+    assert [x.number for x in rows] == ["记-1", "记-2", "003"]  # ="003" keeps its zeros
+    assert [x.amount_fen for x in rows] == [123450, 30000, 123400]
+    assert rows[0].summary == "买灯泡，电线"
+    assert rows[1].handler == "李四"
 
 
 def test_tab_separated_ledger() -> None:
@@ -114,7 +124,7 @@ def test_missing_village_is_reported_once() -> None:
 def test_user_corrected_mapping() -> None:
     m = ColumnMapping("vouchers", 1, 1, {"number": 0, "date": 1, "handler": 2, "summary": 2, "amount_fen": 4})
     r = parse_workbook(FIX / "multi_sheet.xlsx", "vouchers", sheet="凭证", village="余东村", mapping=m)
-    assert [x.summary for x in r.rows] == ["张三", "李四"]
+    assert [x.summary for x in voucher_records(r)] == ["张三", "李四"]
 
 
 def test_missing_required_columns_are_errors_not_exceptions() -> None:

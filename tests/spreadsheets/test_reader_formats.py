@@ -14,6 +14,7 @@ from quzhou_desktop.spreadsheets.html_table import html_rows
 from quzhou_desktop.spreadsheets.reader import open_workbook
 from quzhou_desktop.spreadsheets.sniff import content_kind, decode_markup
 from quzhou_desktop.spreadsheets.xml2003 import read_spreadsheetml
+from tests.support.spreadsheets import voucher_records
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures"
 SS_HEAD = (
@@ -115,8 +116,8 @@ def test_open_by_content(tmp_path: Path, source: str, name: str, reader: str) ->
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504,
             "x.xls",
-            E.NotASpreadsheet,
-            "不是可以读取的表格文件",
+            E.DamagedFile,
+            "已损坏",
         ),
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 200 + "EncryptedPackage".encode("utf-16-le"),
@@ -280,7 +281,7 @@ def test_spreadsheetml_positions_merges_and_types() -> None:
         '<Row><Cell><Data ss:Type="String">after span</Data></Cell></Row>'
         "</Table></Worksheet>"
     )
-    (sheet,) = read_spreadsheetml(data, "t.xml")
+    (sheet,), _encoding = read_spreadsheetml(data, "t.xml")
     assert sheet.rows == [
         ["标题", "", "", "D1"],
         [],
@@ -321,18 +322,18 @@ def test_spreadsheetml_hidden_sheets_and_gbk(tmp_path: Path) -> None:
             "<Data>&lol2;</Data></Cell></Row></Table></Worksheet></Workbook>",
             "DOCTYPE",
         ),
-        (SS_HEAD + '<Worksheet ss:Name="a"><Table><Row><Cell>', "不完整或已损坏"),
+        (SS_HEAD + '<Worksheet ss:Name="a"><Table><Row><Cell>', "已损坏"),
         (
             SS_HEAD
             + '<Worksheet ss:Name="a"><Table><Row ss:Index="9999999"/></Table></Worksheet></Workbook>',
-            "最大行数",
+            "太大",
         ),
     ],
 )
 def test_spreadsheetml_refusals(tmp_path: Path, xml: str, words: str) -> None:
     path = tmp_path / "bad.xml"
     path.write_text(xml, encoding="utf-8")
-    with pytest.raises(E.NotASpreadsheet) as exc:
+    with pytest.raises(E.ImportFileError) as exc:
         open_workbook(path)
     assert words in str(exc.value)
 
@@ -349,3 +350,52 @@ def test_hidden_and_chart_sheets(tmp_path: Path) -> None:
     wb.create_sheet("可见")
     wb.save(tmp_path / "very.xlsx")
     assert open_workbook(tmp_path / "very.xlsx").search_order == ["可见", "Sheet"]
+
+
+def test_a_file_that_cannot_be_read_says_why_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A locked or forbidden file (the tests run as root, who may read anything: the refusal is simulated)."""
+    path = tmp_path / "锁定.xlsx"
+    path.write_bytes(b"PK\x03\x04")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(E.FileUnreadable) as exc:
+        open_workbook(path)
+    assert "锁定.xlsx" in str(exc.value) and "没有读取权限" in str(exc.value)
+    assert "Errno" not in str(exc.value) and "Permission" not in str(exc.value)
+
+
+def test_long_cell_values_are_cut_in_messages(tmp_path: Path) -> None:
+    from quzhou_desktop.spreadsheets.parse import parse_workbook
+
+    path = tmp_path / "长.csv"
+    path.write_text(
+        f"凭证号,日期,经手人,摘要,金额\n记-1,2026-03-01,张三,茶叶,{'9' * 32_000}元\n", encoding="utf-8"
+    )
+    (err,) = parse_workbook(path, "vouchers", village="余东村").errors
+    assert len(err.message) < 120 and "…" in err.message and len(err.value) <= 200
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8"])
+def test_undecodable_bytes_are_errors_at_their_cells_never_replacement_characters(
+    tmp_path: Path, encoding: str
+) -> None:
+    from quzhou_desktop.spreadsheets.parse import parse_workbook
+
+    head = "凭证号,日期,经手人,摘要,金额\n".encode(encoding)
+    good = "记-1,2026-03-01,张三,茶叶,100\n".encode(encoding)
+    bad = "记-2,2026-03-02,李四,".encode(encoding) + b"\xff\x80" + "维修,50\n".encode(encoding)
+    garbled_header = "凭证号,日期,经手人,".encode(encoding) + b"\xff" + "备注,摘要,金额\n".encode(encoding)
+    path = tmp_path / "乱码.csv"
+    path.write_bytes(head + good + bad)
+    res = parse_workbook(path, "vouchers", village="余东村")
+    assert res.encoding == encoding
+    assert [e.message for e in res.errors] == ["第3行「摘要」列含有无法识别的字符"]
+    assert [r.summary for r in voucher_records(res)] == ["茶叶"] and "\ufffd" not in res.errors[0].message
+    path.write_bytes(garbled_header + "记-1,2026-03-01,张三,x,茶叶,100\n".encode(encoding))
+    res = parse_workbook(path, "vouchers", village="余东村")
+    assert [e.message for e in res.errors] == ["第1行（表头）D列含有无法识别的字符"]

@@ -19,6 +19,7 @@ from quzhou_desktop.spreadsheets.sheet_preview import (
     guess_header_row,
     read_sheet_preview,
 )
+from tests.support.spreadsheets import people_records
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures"
 LEDGER_ROWS = [
@@ -31,7 +32,7 @@ LEDGER_ROWS = [
 
 # -- mapping_at_row ---------------------------------------------------------------------------------------
 def test_mapping_at_row_reads_the_chosen_row_with_the_synonyms() -> None:
-    rows = [
+    rows: list[tuple[int, list[object]]] = [
         (1, ["余东村2026年支出凭证登记表", "", "", ""]),
         (2, ["凭证字号", "事　由", "金额\n（元）", "钱款去向"]),
         (3, ["记-1", "买灯泡", 12.0, "某店"]),
@@ -84,7 +85,8 @@ def test_a_hand_made_mapping_imports_like_a_detected_one(tmp_path: Path) -> None
     result = parse_workbook(path, "people", sheet=preview.sheet, village="余东村", mapping=m)
     # Then the rows below it are read with those columns
     assert result.errors == []
-    assert [(r.row, r.name, r.gender) for r in result.rows] == [(3, "张三", "男"), (4, "李四", "女")]
+    people = [(r.row, r.name, r.gender) for r in people_records(result)]
+    assert people == [(3, "张三", "男"), (4, "李四", "女")]
 
 
 # -- sheet_preview ----------------------------------------------------------------------------------------

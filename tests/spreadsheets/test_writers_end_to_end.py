@@ -13,11 +13,13 @@ from sqlalchemy import select
 from quzhou_desktop.services.imports.plan import run_import
 from quzhou_desktop.spreadsheets.parse import parse_workbook
 from quzhou_desktop.store.models import LedgerLine, Voucher
+from tests.support.spreadsheets import ledger_records, voucher_records
+from tests.support.world import World
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-def stored_vouchers(world) -> list[tuple[str, int, str]]:  # type: ignore[no-untyped-def]
+def stored_vouchers(world: World) -> list[tuple[str, int, str]]:
     names = dict(zip(world.village_ids, ["溪口村", "上洋村"], strict=True))
     with world.db.read() as s:
         rows = s.execute(
@@ -51,22 +53,23 @@ def test_sample_files_parse(
     assert r.errors == []
     assert r.sheet == sheet
     assert [x.row for x in r.rows] == rows
-    assert [x.amount_fen for x in r.rows] == amounts
-    assert [x.handler for x in r.rows] == handlers
+    assert [x.amount_fen for x in voucher_records(r)] == amounts
+    assert [x.handler for x in voucher_records(r)] == handlers
     assert {x.village for x in r.rows} == villages
 
 
 def test_web_table_cells() -> None:
     r = parse_workbook(FIX / "vouchers_web_gbk.xls", "vouchers")
-    assert r.rows[0].summary == "路灯 维修材料"  # <br> inside the cell
-    assert r.rows[1].payee == "某某五金店" and r.rows[1].attachments is None  # &nbsp; only: blank
-    assert [x.date for x in r.rows] == [dt.date(2026, 3, d) for d in (1, 2, 3)]
+    rows = voucher_records(r)
+    assert rows[0].summary == "路灯 维修材料"  # <br> inside the cell
+    assert rows[1].payee == "某某五金店" and rows[1].attachments is None  # &nbsp; only: blank
+    assert [x.date for x in rows] == [dt.date(2026, 3, d) for d in (1, 2, 3)]
     assert r.skipped == {"blank": 0, "total": 1, "footer": 1, "example": 0}
 
 
 def test_merged_dates_stop_at_the_subtotal() -> None:
     r = parse_workbook(FIX / "vouchers_merged_cells.xlsx", "vouchers")
-    assert [x.date for x in r.rows] == [dt.date(2026, 9, d) for d in (1, 1, 2, 5, 5)]
+    assert [x.date for x in voucher_records(r)] == [dt.date(2026, 9, d) for d in (1, 1, 2, 5, 5)]
     assert r.skipped["total"] == 3  # two 小计 (checked per village) and the 合计, all equal to their rows
 
 
@@ -84,7 +87,7 @@ def test_unicode_text_saved_as_xls() -> None:
 def test_wan_yuan_and_upper_columns() -> None:
     r = parse_workbook(FIX / "vouchers_wan_yuan.xlsx", "vouchers")
     assert r.mapping.header_text(4) == "金额（万元）" and r.mapping.unit_of(4) == "万元"
-    assert [(x.row, x.amount_fen) for x in r.rows] == [(3, 123456), (4, 1500000), (8, 2000000)]
+    assert [(x.row, x.amount_fen) for x in voucher_records(r)] == [(3, 123456), (4, 1500000), (8, 2000000)]
     assert [(e.row, e.column, e.column_letter) for e in r.errors] == [
         (5, "金额（大写）", "F"),
         (6, "金额（万元）", "E"),
@@ -98,7 +101,7 @@ def test_wan_yuan_and_upper_columns() -> None:
 def test_unit_line_above_a_two_row_header() -> None:
     r = parse_workbook(FIX / "ledger_unit_line.xlsx", "ledger", village="溪口村")
     assert r.errors == [] and r.mapping.sheet_unit == "千元"
-    assert [(x.income_fen, x.expense_fen) for x in r.rows] == [(5000000, 0), (0, 1234500)]
+    assert [(x.income_fen, x.expense_fen) for x in ledger_records(r)] == [(5000000, 0), (0, 1234500)]
     assert r.skipped["total"] == 1  # 本月合计 in 千元 matches
 
 
@@ -115,7 +118,9 @@ def test_unit_line_above_a_two_row_header() -> None:
                                         ("记-405", 9000, "上洋村")]),
     ],
 )  # fmt: skip
-def test_import_end_to_end(world, tmp_path: Path, name: str, stored: list[tuple[str, int, str]]) -> None:  # type: ignore[no-untyped-def]
+def test_import_end_to_end(
+    world: World, tmp_path: Path, name: str, stored: list[tuple[str, int, str]]
+) -> None:
     rep = run_import(world.admin, FIX / name, "vouchers")
     assert rep.ok and rep.imported == len(stored), rep.errors
     assert stored_vouchers(world) == stored
@@ -123,7 +128,7 @@ def test_import_end_to_end(world, tmp_path: Path, name: str, stored: list[tuple[
     assert again.imported == 0 and again.duplicates == len(stored)
 
 
-def test_wan_yuan_file_imports_only_when_clean_rows_are_chosen(world) -> None:  # type: ignore[no-untyped-def]
+def test_wan_yuan_file_imports_only_when_clean_rows_are_chosen(world: World) -> None:
     refused = run_import(world.admin, FIX / "vouchers_wan_yuan.xlsx", "vouchers")
     assert refused.imported == 0 and {e.row for e in refused.errors} == {5, 6, 7}
     assert stored_vouchers(world) == []
@@ -136,7 +141,7 @@ def test_wan_yuan_file_imports_only_when_clean_rows_are_chosen(world) -> None:  
     ]
 
 
-def test_ledger_in_thousands_imports_in_fen(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ledger_in_thousands_imports_in_fen(world: World, tmp_path: Path) -> None:
     path = tmp_path / "明细账.xls"  # an .xlsx under an .xls name, amounts in 千元
     shutil.copyfile(FIX / "ledger_unit_line.xlsx", path)
     rep = run_import(world.admin, path, "ledger", village_id=world.village_ids[0])

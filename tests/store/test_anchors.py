@@ -12,6 +12,7 @@ import pytest
 from quzhou_desktop.store import anchors, backup
 from quzhou_desktop.store.anchors import ChainPoint
 from quzhou_desktop.store.audit.chain import GENESIS
+from tests.support.world import World
 
 
 def test_journal_appends_owner_only_and_reads_back(tmp_path: Path) -> None:
@@ -27,37 +28,37 @@ def test_journal_appends_owner_only_and_reads_back(tmp_path: Path) -> None:
     assert anchors.read_journal(journal) == ["a", "b", "c", "d"]
 
 
-def test_backup_copy_carries_an_anchor_table_the_database_never_has(world) -> None:  # type: ignore[no-untyped-def]
+def test_backup_copy_carries_an_anchor_table_the_database_never_has(world: World) -> None:
     seen: list[tuple[int, str]] = []
 
     def hook(seq: int, head: str) -> list[str]:
         seen.append((seq, head))
         return ["line-1", "line-2"]
 
-    copy = backup.make_backup(world.db.path, anchor=hook)
-    assert seen == [anchors.file_head(world.db.path)]
+    copy = backup.make_backup(world.path, anchor=hook)
+    assert seen == [anchors.file_head(world.path)]
     assert anchors.read_anchor_table(copy) == ["line-1", "line-2"]
-    assert anchors.read_anchor_table(world.db.path) == []
+    assert anchors.read_anchor_table(world.path) == []
     assert anchors.take_anchor_table(copy) == ["line-1", "line-2"]
     assert anchors.read_anchor_table(copy) == []
     if os.name == "posix":
         assert copy.stat().st_mode & 0o077 == 0
 
 
-def _entries(world) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
-    con = sqlite3.connect(world.db.path)
+def _entries(world: World) -> list[tuple[int, str]]:
+    con = sqlite3.connect(world.path)
     try:
         return [(int(s), str(h)) for s, h in con.execute("SELECT seq, hash FROM audit_log ORDER BY seq")]
     finally:
         con.close()
 
 
-def _check(world, points: list[ChainPoint]):  # type: ignore[no-untyped-def]
+def _check(world: World, points: list[ChainPoint]) -> list[anchors.PointCheck]:
     with world.db.read_engine.connect() as conn:
         return anchors.compare_points(conn, points)
 
 
-def test_points_against_the_chain(world) -> None:  # type: ignore[no-untyped-def]
+def test_points_against_the_chain(world: World) -> None:
     chain = _entries(world)
     end = chain[-1][0]
     t = datetime(2026, 1, 1)
@@ -75,7 +76,7 @@ def test_points_against_the_chain(world) -> None:  # type: ignore[no-untyped-def
     assert all(c.chain_end == end for c in checks)
 
 
-def _record_restore(world, backup_seq: int, at: datetime) -> None:  # type: ignore[no-untyped-def]
+def _record_restore(world: World, backup_seq: int, at: datetime) -> None:
     from quzhou_desktop.store.audit.chain import SYSTEM, Change, append_entries
 
     with world.db.write_connection() as conn:
@@ -86,7 +87,9 @@ def _record_restore(world, backup_seq: int, at: datetime) -> None:  # type: igno
 
 
 @pytest.mark.parametrize(("taken", "status"), [(-1, "superseded"), (+1, "missing")], ids=["before", "after"])
-def test_a_restore_in_the_chain_explains_points_taken_before_it(world, taken: int, status: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_restore_in_the_chain_explains_points_taken_before_it(
+    world: World, taken: int, status: str
+) -> None:
     end = _entries(world)[-1][0]
     at = datetime(2026, 6, 1)
     _record_restore(world, end, at)
@@ -97,7 +100,7 @@ def test_a_restore_in_the_chain_explains_points_taken_before_it(world, taken: in
         assert check.restore is not None and check.restore.backup_seq == end
 
 
-def test_restore_marks_ignore_unreadable_entries(world) -> None:  # type: ignore[no-untyped-def]
+def test_restore_marks_ignore_unreadable_entries(world: World) -> None:
     from quzhou_desktop.store.audit.chain import SYSTEM, Change, append_entries
 
     with world.db.write_connection() as conn:

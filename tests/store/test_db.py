@@ -18,6 +18,7 @@ from quzhou_desktop.store.errors import (
     DatabaseTooNew,
     NotADatabase,
 )
+from tests.support.world import World
 
 
 def test_pragmas_wal_foreign_keys_synchronous_full(tmp_path: Path) -> None:
@@ -83,7 +84,7 @@ def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
     assert f.read_bytes() == before
 
 
-def test_two_instances_on_one_file_lose_no_write(world) -> None:  # type: ignore[no-untyped-def]
+def test_two_instances_on_one_file_lose_no_write(world: World) -> None:
     """A second app instance writing at the same time waits for the lock; every write lands."""
     from quzhou_desktop.services.kernel.context import AppContext
     from quzhou_desktop.services.roster.people import PersonFields, add_person

@@ -27,6 +27,7 @@ from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.models import Base
 from quzhou_desktop.store.schema import MIGRATIONS_DIR, SCHEMA_HEAD
 from tests.store import schema_fixtures
+from tests.support.world import World
 
 VERSIONS = sorted(p for p in (MIGRATIONS_DIR / "versions").glob("*.py") if p.name != "__init__.py")
 # What a frozen file may import: the standard library, Alembic and SQLAlchemy.
@@ -84,7 +85,7 @@ def test_a_0001_database_with_data_is_backed_up_and_upgraded(tmp_path: Path) -> 
     assert any(b.reason == "before-migration-0001" for b in list_backups(f))
 
 
-def test_0003_gives_existing_events_their_village_and_audits_the_new_states(world) -> None:  # type: ignore[no-untyped-def]
+def test_0003_gives_existing_events_their_village_and_audits_the_new_states(world: World) -> None:
     """Events written before 0003 get their voucher's village; verify stays clean because the migration records
     every event's new state in chained batch entries."""
     import sqlite3
@@ -95,10 +96,10 @@ def test_0003_gives_existing_events_their_village_and_audits_the_new_states(worl
     from quzhou_desktop.services.vouchers.flow import review_voucher
     from quzhou_desktop.store.audit.verify import verify_all
     from quzhou_desktop.store.schema import MIGRATIONS_DIR as DIR
-    from tests.factories import PASSWORD
-    from tests.services.vouchers.test_vouchers_world import make_village
+    from tests.support.vouchers import make_voucher_village
+    from tests.support.world import PASSWORD
 
-    v = make_village(world)
+    v = make_voucher_village(world)
     vid = v.submitted(120_000, number="001")
     review_voucher(v.member1, vid, "agree", "票据齐全", PASSWORD)
     cfg = Config()
@@ -107,7 +108,7 @@ def test_0003_gives_existing_events_their_village_and_audits_the_new_states(worl
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0002")
     world.db.dispose()
-    with sqlite3.connect(world.db.path) as con:
+    with sqlite3.connect(world.path) as con:
         assert "village_id" not in [r[1] for r in con.execute("PRAGMA table_info(voucher_event)")]
 
     db = Database(world.db.path)  # opening migrates (after a backup)

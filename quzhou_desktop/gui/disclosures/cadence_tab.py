@@ -55,12 +55,19 @@ def _table(headers: tuple[str, ...]) -> QTableWidget:
     return t
 
 
+def short_item_name(name: str) -> str:
+    """A catalogue name without its parenthesised detail, never cut mid-word:
+    "财务收支情况（财务计划、各项收入和支出…）" → "财务收支情况"."""
+    head = name.split("（", 1)[0].split("(", 1)[0].strip()
+    return head or name
+
+
 def village_summary(vc: cad.VillageCadence) -> str:
     """One Chinese paragraph: what is due now and what is overdue (also used by the 工作台 panel)."""
     parts = []
     due = vc.due_now
     if due:
-        names = "、".join(i.item.name[:12] for i in due[:4]) + ("等" if len(due) > 4 else "")
+        names = "、".join(short_item_name(i.item.name) for i in due[:4]) + ("等" if len(due) > 4 else "")
         parts.append(f"本期尚未公开{len(due)}项：{names}")
     else:
         parts.append("本期定期公开已全部完成")

@@ -25,6 +25,7 @@ from quzhou_desktop.gui.disclosures.dialogs import DisclosureDialog, FinanceDial
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import attempt
 from quzhou_desktop.gui.printing.menu import PrintButton
+from quzhou_desktop.gui.widgets.columns import arrange_columns
 from quzhou_desktop.gui.widgets.paged_model import RIGHT, Column, PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services.disclosures import register as reg
@@ -53,7 +54,7 @@ COLUMNS: list[Column[DisclosureRow]] = [
 ]
 
 
-WIDTHS = {0: 64, 1: 72, 2: 300, 3: 180, 4: 90, 5: 90, 6: 70, 7: 100, 8: 90, 9: 90, 10: 80}
+WIDTHS = {0: 60, 1: 64, 2: 240, 3: 150, 4: 90, 5: 90, 6: 70, 7: 76, 8: 90, 9: 90, 10: 80}
 
 
 class RegisterTab(QWidget):
@@ -108,8 +109,10 @@ class RegisterTab(QWidget):
             COLUMNS, self._fetch, self._count, sort="period", descending=True, parent=self
         )
         self.view = register_view(self.model, sort_column=3, descending=True, stretch_last=False)
-        for col, width in WIDTHS.items():
-            self.view.setColumnWidth(col, width)
+        user = ctx.user
+        # 标题, 所属期间, 状态, 逾期, 未答复意见 before the dates and totals: in view at 1366 px
+        arrange_columns(self.view, "disclosures", user.id if user else None, widths=WIDTHS,
+                        order=(0, 1, 2, 3, 6, 7, 10, 4, 5, 8, 9))  # fmt: skip
         lay.addWidget(self.view, 1)
 
         for combo in (self.category, self.status):
@@ -171,13 +174,18 @@ class RegisterTab(QWidget):
         self._buttons()
 
     def notice_entries(self) -> list[tuple[str, str, str | None]]:
-        """A 财务公开 prints as the 财务公开表 (after the 村监会 review, C31); notices of matters print from
-        the 五议两公开 register."""
+        """A 财务公开 prints as the 财务公开表 (after the 村监会 review, C31); a 党务/村务公开 as its own notice (after
+        the review where the township requires it); 决议公开 / 实施结果公开 also print from the 五议两公开 register."""
         row = self.selected()
         if row is None:
             return []
         if row.category != "finance":
-            return [(tr("此类公开请在“五议两公开”中打印对应公告"), "finance", None)]
+            from quzhou_desktop.services.kernel.settings import get_rules
+
+            label = tr(f"{row.category_label}公告")
+            if get_rules(self.ctx).review_required(row.category) and not row.reviewed:
+                return [(label + tr("（须先经村监会审核）"), "disclosure", None)]
+            return [(label, "disclosure", row.id)]
         if not row.reviewed:
             return [(tr("财务公开表（须先经村监会审核）"), "finance", None)]
         return [(tr("财务公开表"), "finance", row.id)]

@@ -18,8 +18,6 @@ from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.matters import steps as steps_svc
 from quzhou_desktop.services.matters.common import AMENDABLE, StepView
 
-TEXT_FIELDS = ("plan_text", "minutes", "decision_text", "township_attendees")
-
 
 class AmendDialog(ServiceDialog):
     def __init__(self, ctx: AppContext, steps: list[StepView], parent: QWidget | None = None) -> None:

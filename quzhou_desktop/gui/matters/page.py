@@ -28,6 +28,7 @@ from quzhou_desktop.gui.matters.matter_dialog import MatterDialog
 from quzhou_desktop.gui.matters.step_dialog import StepDialog
 from quzhou_desktop.gui.messages import show_error, show_warnings
 from quzhou_desktop.gui.printing.menu import PrintButton
+from quzhou_desktop.gui.widgets.columns import arrange_columns
 from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
 from quzhou_desktop.gui.widgets.pages import SectionPage
@@ -119,8 +120,10 @@ class MattersPage(SectionPage):
             COLUMNS, self._fetch, self._count, sort="created", descending=True, parent=self
         )
         self.view = register_view(self.model)
-        for col, width in enumerate((70, 220, 150, 50, 120, 60, 110, 50)):
-            self.view.setColumnWidth(col, width)
+        # 事项, 进行到, 下一步可办日期, 逾期, 预计金额 first: in view at 1366 px without scrolling
+        arrange_columns(self.view, "matters", ctx.user.id if ctx.user else None,
+                        widths={0: 60, 1: 190, 2: 130, 3: 48, 4: 110, 5: 60, 6: 104, 7: 44, 8: 96},
+                        order=(1, 4, 6, 7, 8, 5, 0, 2, 3))  # fmt: skip
         self.detail = MatterDetailView(self)
         split = QSplitter()
         split.addWidget(self.view)
@@ -325,7 +328,10 @@ class MattersPage(SectionPage):
             warnings = dlg.last_check.warnings if dlg.last_check else ()
             self.reload(keep=True)
             if dlg.saved is not None and dlg.saved.is_final:
-                if dlg.saved["passed"] is False:
+                if dlg.saved["valid"] is False:
+                    show_error(self, tr("会议无效，已如实记录。事项停留在本步骤，可另行召开会议后再登记本步骤。"),
+                               title=tr("会议无效"))  # fmt: skip
+                elif dlg.saved["passed"] is False:
                     show_error(self, tr("表决未通过，本轮程序终止，事项记为“未通过”。如修改方案，可点“修改方案重新提议”。"),
                                title=tr("未通过"))  # fmt: skip
                 else:

@@ -1,8 +1,14 @@
 """登记步骤: one dialog for every step of a matter; the fields shown depend on the step type.
 
-While the clerk types, the dialog asks the service what finalising would say (quorum and pass rule with the
-arithmetic, C10–C15 findings) and shows it under the form.  「保存草稿」 keeps an incomplete record;
-「定稿」 records the step as final — the service refuses, with the Chinese reason, what the rules forbid.
+While the clerk types, the dialog asks the service what finalising would say (``StepCheck``: what is still to
+fill, quorum and pass rule with the arithmetic, C10–C15 findings) and shows it under the form; 「定稿」 is refused
+with exactly those words.  An inquorate meeting (会议无效) or a failed vote (未通过) took place and may be
+finalised as it was: the dialog says what that does to the matter.  「保存草稿」 keeps an incomplete record.
+
+Meetings lay out in two columns (facts, votes and texts left; attendance right) inside a scroll area, so the
+dialog fits a 1366×728 screen with its buttons always visible.  Choosers list people by office and pinyin, the
+chair defaults to the office that chairs the body and the recorder to the last one; attendance can be ticked
+all at once or copied from the body's previous meeting, and the 决议 can start from the plan.
 """
 
 from __future__ import annotations
@@ -36,14 +42,15 @@ from PySide6.QtWidgets import (
 
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.core.matters import StepType
-from quzhou_desktop.core.meetings import Body
+from quzhou_desktop.core.meetings import VOTE_METHOD_LABELS, Body
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import error_label, password_edit
+from quzhou_desktop.gui.widgets.fit import fit_to_screen, scrolling
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.matters import steps as steps_svc
 from quzhou_desktop.services.matters.common import POSTING_STEPS, StepView
 from quzhou_desktop.services.matters.steps import AttendanceEntry, Roster, StepCheck, StepInput
-from quzhou_desktop.services.roster.people import members
+from quzhou_desktop.services.roster.offices import OfficeHolder, default_chair, office_holders
 
 CHECK_DELAY_MS = 250
 NOTICE_BODIES = (Body.VILLAGERS, Body.REPRESENTATIVES)
@@ -84,7 +91,7 @@ def text_edit(placeholder: str) -> QPlainTextEdit:
 class StepDialog(QDialog):
     """Record (or continue the draft of) ``step`` of matter ``matter_id``."""
 
-    COL_NAME, COL_ROLE, COL_PRESENT, COL_EXCLUDED, COL_REASON = range(5)
+    COL_PRESENT, COL_NAME, COL_ROLE, COL_EXCLUDED, COL_REASON = range(5)
 
     def __init__(
         self,
@@ -106,11 +113,21 @@ class StepDialog(QDialog):
         self.setWindowTitle(tr("登记步骤：") + step.label)
         self.is_meeting = bool(step.bodies)
         self.is_posting = step in POSTING_STEPS
+        self.holders: list[OfficeHolder] = []
+        self._chair_auto = True  # the chair follows the body's default until the clerk picks someone
         today = ctx.clock.today()
-        lay = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        content = QWidget()
+        columns = QHBoxLayout(content)
+        columns.setContentsMargins(0, 0, 4, 0)
+        left = QVBoxLayout()
+        columns.addLayout(left, 5)
+        right = QVBoxLayout()
+        outer.addWidget(scrolling(content), 1)
         form = self.form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        lay.addLayout(form)
+        left.addLayout(form)
+        lay = left
 
         # -- meeting facts ------------------------------------------------------------------------------
         self.body_combo = QComboBox()
@@ -133,11 +150,13 @@ class StepDialog(QDialog):
         self.reps_spin = spin(100000)
         self.yes_spin, self.no_spin, self.abstain_spin = spin(), spin(), spin()
         self.method_combo = QComboBox()
-        self.method_combo.addItem(tr("举手表决"), "举手")
-        self.method_combo.addItem(tr("无记名投票"), "无记名")
+        for method, label in VOTE_METHOD_LABELS.items():
+            self.method_combo.addItem(tr(label), method)
         self.roster_label = QLabel()
         self.table = QTableWidget(0, 5)
         self.all_present = QPushButton(tr("全部到会"))
+        self.copy_previous = QPushButton(tr("同上次会议"))
+        self.copy_previous.setToolTip(tr("按本村同一会议上一次的出席情况勾选"))
 
         self.notice_row = QWidget()
         notice = QHBoxLayout(self.notice_row)
@@ -153,11 +172,8 @@ class StepDialog(QDialog):
             form.addRow(tr("会议日期"), self.date_edit)
             form.addRow(tr("通知日期"), self.notice_row)
             form.addRow(tr("会议地点"), self.place_edit)
-            people = QHBoxLayout()
-            people.addWidget(self.chair_combo, 1)
-            people.addWidget(QLabel(tr("记录人")))
-            people.addWidget(self.recorder_combo, 1)
-            form.addRow(tr("主持人"), people)
+            form.addRow(tr("主持人"), self.chair_combo)
+            form.addRow(tr("记录人"), self.recorder_combo)
             form.addRow(tr("乡镇参会人员"), self.township_edit)
         elif self.is_posting:
             span = QHBoxLayout()
@@ -177,21 +193,25 @@ class StepDialog(QDialog):
         vform.addRow(tr("到会户代表（户）"), self.reps_spin)
         self.attendance_box = QGroupBox(tr("出席情况（名册按会议日期）"))
         alay = QVBoxLayout(self.attendance_box)
+        self.roster_label.setWordWrap(True)
+        alay.addWidget(self.roster_label)
         top = QHBoxLayout()
-        top.addWidget(self.roster_label, 1)
         top.addWidget(self.all_present)
+        top.addWidget(self.copy_previous)
+        top.addStretch(1)
         alay.addLayout(top)
         self.table.setHorizontalHeaderLabels(
-            [tr("姓名"), tr("身份"), tr("到会"), tr("不计入应到"), tr("原因")]
+            [tr("到会"), tr("姓名"), tr("身份"), tr("不计入应到"), tr("原因")]
         )
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setTabKeyNavigation(False)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        hh.setStretchLastSection(True)
-        self.table.setMinimumHeight(200)
-        alay.addWidget(self.table)
+        hh.setSectionResizeMode(self.COL_ROLE, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
+        self.table.setMinimumHeight(160)
+        alay.addWidget(self.table, 1)
         self.votes_box = QGroupBox(tr("表决"))
         vl = QHBoxLayout(self.votes_box)
         for label, w in (
@@ -205,8 +225,11 @@ class StepDialog(QDialog):
         vl.addWidget(self.method_combo)
         vl.addStretch(1)
         if self.is_meeting:
-            lay.addWidget(self.villagers_box)
-            lay.addWidget(self.attendance_box, 1)
+            columns.addLayout(right, 4)
+            right.addWidget(self.villagers_box)
+            right.addWidget(self.attendance_box, 1)
+            self.villagers_box.setSizePolicy(self.villagers_box.sizePolicy().horizontalPolicy(),
+                                             self.villagers_box.sizePolicy().Policy.Maximum)  # fmt: skip
             lay.addWidget(self.votes_box)
 
         # -- texts --------------------------------------------------------------------------------------
@@ -214,23 +237,39 @@ class StepDialog(QDialog):
         self.minutes_edit = text_edit("会议记录：议题、发言要点等")
         self.decision_edit = text_edit("决议（意见）内容")
         self.texts = QTabWidget()
-        if self.is_meeting:
-            self.texts.addTab(self.plan_edit, tr("方案内容"))
-            self.texts.addTab(self.decision_edit, tr("决议/意见"))
-            self.texts.addTab(self.minutes_edit, tr("会议记录"))
-        elif step is StepType.PLAN_POSTING:
-            self.texts.addTab(self.plan_edit, tr("公示的方案"))
-        elif step is StepType.RESOLUTION_DISCLOSURE:
-            self.texts.addTab(self.decision_edit, tr("公开的决议内容"))
-        elif step is StepType.RESULT_DISCLOSURE:
-            self.texts.addTab(self.decision_edit, tr("公开的实施结果"))
-            self.texts.addTab(self.minutes_edit, tr("群众评议情况"))
-        elif step is StepType.IMPLEMENT:
-            self.texts.addTab(self.minutes_edit, tr("实施情况"))
+        self.suggest_button = QPushButton(tr("按方案生成决议"))
+        self.suggest_button.setToolTip(tr("用事项名称和方案生成一段决议文字，可再修改"))
+        self.suggest_button.setAutoDefault(False)
+        self.suggest_button.clicked.connect(self.suggest_decision)
+        if self.is_meeting:  # every text in view: no tab switching while recording a meeting
+            texts = QFormLayout()
+            texts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+            decision = QVBoxLayout()
+            decision.addWidget(self.decision_edit)
+            decision.addWidget(self.suggest_button, 0, Qt.AlignmentFlag.AlignLeft)
+            texts.addRow(tr("决议/意见"), decision)
+            texts.addRow(tr("会议记录"), self.minutes_edit)
+            texts.addRow(tr("方案内容"), self.plan_edit)
+            line = self.fontMetrics().lineSpacing()
+            for edit, lines in ((self.decision_edit, 3), (self.minutes_edit, 5), (self.plan_edit, 3)):
+                edit.setMinimumHeight(line * lines + 12)
+            self.decision_edit.setMaximumHeight(line * 4 + 12)
+            self.plan_edit.setMaximumHeight(line * 5 + 12)
+            lay.addLayout(texts, 1)
         else:
-            self.texts.addTab(self.plan_edit, tr("建议内容"))
-        self.texts.setMinimumHeight(110)
-        lay.addWidget(self.texts, 1)
+            if step is StepType.PLAN_POSTING:
+                self.texts.addTab(self.plan_edit, tr("公示的方案"))
+            elif step is StepType.RESOLUTION_DISCLOSURE:
+                self.texts.addTab(self.decision_edit, tr("公开的决议内容"))
+            elif step is StepType.RESULT_DISCLOSURE:
+                self.texts.addTab(self.decision_edit, tr("公开的实施结果"))
+                self.texts.addTab(self.minutes_edit, tr("群众评议情况"))
+            elif step is StepType.IMPLEMENT:
+                self.texts.addTab(self.minutes_edit, tr("实施情况"))
+            else:
+                self.texts.addTab(self.plan_edit, tr("建议内容"))
+            self.texts.setMinimumHeight(110)
+            lay.addWidget(self.texts, 1)
 
         # -- verdict and buttons ------------------------------------------------------------------------
         self.verdict = QLabel()
@@ -238,11 +277,12 @@ class StepDialog(QDialog):
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdict.setObjectName("verdictLabel")
         self.verdict.setTextFormat(Qt.TextFormat.RichText)
-        self.verdict.setMinimumHeight(self.verdict.fontMetrics().lineSpacing() * 6)
         self.verdict.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        lay.addWidget(self.verdict)
+        self.verdict_area = scrolling(self.verdict)  # long verdicts scroll; the buttons stay put
+        self.verdict_area.setFixedHeight(self.verdict.fontMetrics().lineSpacing() * 5 + 8)
+        outer.addWidget(self.verdict_area)
         self.error = error_label()
-        lay.addWidget(self.error)
+        outer.addWidget(self.error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.draft_button = QPushButton(tr("保存草稿"))
@@ -259,7 +299,7 @@ class StepDialog(QDialog):
             button.setAutoDefault(False)
             if button is not self.draft_button:
                 buttons.addWidget(button)
-        lay.addLayout(buttons)
+        outer.addLayout(buttons)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -274,8 +314,14 @@ class StepDialog(QDialog):
         if draft is not None:
             self._load(draft)
         self._body_changed()
+        if draft is None and self.is_meeting:
+            self._default_people()
         self._set_tab_order()
-        self.resize(760, 760 if self.is_meeting else 460)
+        if self.is_meeting:
+            fit_to_screen(self, 1180, 720)
+        else:
+            fit_to_screen(self, 680, 460)
+        self.run_check()
 
     # -- wiring ----------------------------------------------------------------------------------------
 
@@ -291,12 +337,18 @@ class StepDialog(QDialog):
             sp.valueChanged.connect(lambda _v: later())
         for cb in (self.chair_combo, self.recorder_combo, self.method_combo):
             cb.currentIndexChanged.connect(lambda _i: later())
+        self.chair_combo.activated.connect(lambda _i: setattr(self, "_chair_auto", False))
         for le in (self.place_edit, self.posting_place):
             le.textChanged.connect(lambda _t: later())
         for te in (self.plan_edit, self.minutes_edit, self.decision_edit):
             te.textChanged.connect(later)
-        self.table.itemChanged.connect(lambda _it: later())
+        self.table.itemChanged.connect(lambda _it: self._attendance_changed())
+        self._yes_auto = self.draft is None  # 赞成 follows 到会 − 反对 − 弃权 until the clerk types it
+        self.yes_spin.lineEdit().textEdited.connect(lambda _t: setattr(self, "_yes_auto", False))
+        for sp in (self.no_spin, self.abstain_spin, self.present_spin):
+            sp.valueChanged.connect(lambda _v: self._fill_yes())
         self.all_present.clicked.connect(self.mark_all_present)
+        self.copy_previous.clicked.connect(self.copy_previous_attendance)
         self.draft_button.clicked.connect(lambda: self.save(final=False))
         self.final_button.clicked.connect(lambda: self.save(final=True))
         self.cancel_button.clicked.connect(self.reject)
@@ -306,38 +358,50 @@ class StepDialog(QDialog):
         if self.is_meeting:
             chain = [self.body_combo, self.date_edit, self.notice_check, self.notice_edit, self.urgent_check,
                      self.place_edit, self.chair_combo, self.recorder_combo, self.township_edit,
-                     self.present_spin, self.reps_spin, self.all_present, self.table, self.yes_spin,
-                     self.no_spin, self.abstain_spin, self.method_combo]  # fmt: skip
+                     self.present_spin, self.reps_spin, self.all_present, self.copy_previous, self.table,
+                     self.yes_spin, self.no_spin, self.abstain_spin, self.method_combo, self.decision_edit,
+                     self.suggest_button, self.minutes_edit, self.plan_edit]  # fmt: skip
         elif self.is_posting:
             chain = [self.posting_from, self.posting_to, self.posting_place]
         else:
             chain = [self.date_edit]
-        chain += [self.texts, self.draft_button, self.final_button, self.cancel_button]
+        if not self.is_meeting:
+            chain.append(self.texts)
+        chain += [self.final_button, self.draft_button, self.cancel_button]
         for a, b in itertools.pairwise(chain):
             QWidget.setTabOrder(a, b)
 
     def _fill_people(self) -> None:
-        on = pydate(self.date_edit.date())
-        seen: dict[str, str] = {}
+        """Office holders on the meeting date, "王建国（书记、主任）", by pinyin."""
         try:
-            rows = members(self.ctx, self.village_id, None, on=on)
+            self.holders = office_holders(self.ctx, self.village_id, pydate(self.date_edit.date()))
         except QuzhouError:
-            rows = []
-        for r in rows:
-            if r.body in ("party_meeting", "rep_meeting", "villager_group"):
-                continue
-            label = f"{r.person_name}（{r.body_label.split('（')[0]}{r.role_label}）"
-            seen.setdefault(r.person_id, label)
+            self.holders = []
         for combo in (self.chair_combo, self.recorder_combo):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(tr("（请选择）"), None)
-            for pid, label in sorted(seen.items(), key=lambda kv: kv[1]):
-                combo.addItem(label, pid)
+            for h in self.holders:
+                combo.addItem(h.label, h.person_id)
             i = combo.findData(current)
             combo.setCurrentIndex(max(i, 0))
             combo.blockSignals(False)
+
+    def _default_people(self) -> None:
+        """The chair's office for this body; the recorder of the village's last meeting."""
+        b = self.body()
+        if b is not None and self._chair_auto:
+            chair = default_chair(self.holders, b)
+            if chair is not None:
+                self.chair_combo.setCurrentIndex(max(self.chair_combo.findData(chair), 0))
+        if self.recorder_combo.currentData() is None:
+            try:
+                recorder = steps_svc.last_recorder(self.ctx, self.village_id)
+            except QuzhouError:
+                recorder = None
+            if recorder is not None:
+                self.recorder_combo.setCurrentIndex(max(self.recorder_combo.findData(recorder), 0))
 
     def _default_posting_end(self) -> None:
         """Propose the first day the notice may come down (C11/C12 counted from the next day)."""
@@ -405,10 +469,30 @@ class StepDialog(QDialog):
         self.table.setColumnHidden(self.COL_REASON, b is not Body.PARTY)
         self._notice_toggled()
         self._load_roster()
+        if self.is_meeting and self.draft is None and self.holders:
+            self._default_people()
 
     def _notice_toggled(self) -> None:
-        self.notice_edit.setEnabled(self.notice_check.isChecked() and not self.urgent_check.isChecked())
+        on = self.notice_check.isChecked() and not self.urgent_check.isChecked()
+        self.notice_edit.setEnabled(on)
+        if on and self.notice_edit.date() >= self.date_edit.date():
+            self._default_notice()
         self._timer.start()
+
+    def _default_notice(self) -> None:
+        """The latest notice date C13 allows for this body (the clerk corrects it if the notice went earlier)."""
+        from quzhou_desktop.core.dates import latest_notice_date
+        from quzhou_desktop.services.kernel.settings import get_rules
+
+        rules = get_rules(self.ctx)
+        days = (
+            rules.notice_days_villagers
+            if self.body() is Body.VILLAGERS
+            else rules.notice_days_representatives
+        )
+        self.notice_edit.blockSignals(True)
+        self.notice_edit.setDate(qdate(latest_notice_date(pydate(self.date_edit.date()), days)))
+        self.notice_edit.blockSignals(False)
 
     def _date_changed(self) -> None:
         self._fill_people()
@@ -455,7 +539,7 @@ class StepDialog(QDialog):
             is_excl = old is not None and getattr(old, "status", "") == "excluded"
             excluded.setCheckState(Qt.CheckState.Checked if is_excl else Qt.CheckState.Unchecked)
             reason = QTableWidgetItem((getattr(old, "reason", None) or "") if old else "")
-            for c, item in enumerate((name, role, present, excluded, reason)):
+            for c, item in enumerate((present, name, role, excluded, reason)):
                 self.table.setItem(r, c, item)
         self.table.blockSignals(False)
         self._timer.start()
@@ -471,7 +555,7 @@ class StepDialog(QDialog):
             if self._item(r, self.COL_EXCLUDED).checkState() != Qt.CheckState.Checked:
                 self._item(r, self.COL_PRESENT).setCheckState(Qt.CheckState.Checked)
         self.table.blockSignals(False)
-        self._timer.start()
+        self._attendance_changed()
 
     def set_present(self, count: int) -> None:
         """Tick the first ``count`` people as present and the rest absent (keyboard-free helper for tests)."""
@@ -480,7 +564,71 @@ class StepDialog(QDialog):
             state = Qt.CheckState.Checked if r < count else Qt.CheckState.Unchecked
             self._item(r, self.COL_PRESENT).setCheckState(state)
         self.table.blockSignals(False)
+        self._attendance_changed()
+
+    def _attendance_changed(self) -> None:
+        self._fill_yes()
         self._timer.start()
+
+    def _fill_yes(self) -> None:
+        """Most votes are all in favour: 赞成 = voting members present − 反对 − 弃权, until typed over."""
+        if not self._yes_auto or not self.is_meeting:
+            return
+        if self.body() is Body.VILLAGERS:
+            present = self.present_spin.value()
+        else:
+            voting = {e.person_id for e in self.roster.entries if e.votes} if self.roster else set()
+            present = sum(1 for a in self.attendance() if a.status == "present" and a.person_id in voting)
+        yes = max(present - self.no_spin.value() - self.abstain_spin.value(), 0)
+        self.yes_spin.blockSignals(True)
+        self.yes_spin.setValue(yes)
+        self.yes_spin.blockSignals(False)
+
+    def copy_previous_attendance(self) -> bool:
+        """Tick whoever came to this body's previous meeting in the village (False if there was none)."""
+        b = self.body()
+        if b is None or b is Body.VILLAGERS:
+            return False
+        try:
+            when, marks = steps_svc.previous_attendance(
+                self.ctx, self.village_id, b.value, before=pydate(self.date_edit.date()),
+                exclude_step_id=self.draft.id if self.draft else None,
+            )  # fmt: skip
+        except QuzhouError as exc:
+            self.error.setText(str(exc))
+            return False
+        if when is None:
+            self.error.setText(tr("本村还没有登记过") + b.label + tr("，请逐一勾选或点“全部到会”"))
+            return False
+        self.error.clear()
+        self.table.blockSignals(True)
+        for r in range(self.table.rowCount()):
+            pid = self._item(r, self.COL_NAME).data(Qt.ItemDataRole.UserRole)
+            status = marks.get(pid, "absent")
+            self._item(r, self.COL_PRESENT).setCheckState(
+                Qt.CheckState.Checked if status == "present" else Qt.CheckState.Unchecked
+            )
+            if b is Body.PARTY:
+                self._item(r, self.COL_EXCLUDED).setCheckState(
+                    Qt.CheckState.Checked if status == "excluded" else Qt.CheckState.Unchecked
+                )
+        self.table.blockSignals(False)
+        self._attendance_changed()
+        return True
+
+    def suggest_decision(self) -> None:
+        """Start the 决议 from the matter and its plan (the clerk edits it afterwards)."""
+        from quzhou_desktop.services.matters.matter import get_matter
+
+        try:
+            title = get_matter(self.ctx, self.matter_id).matter.title
+        except QuzhouError as exc:
+            self.error.setText(str(exc))
+            return
+        text = steps_svc.suggested_decision(title, self.plan_edit.toPlainText(), self.body())
+        self.decision_edit.setPlainText(text)
+        self.decision_edit.setFocus()
+        self.decision_edit.moveCursor(self.decision_edit.textCursor().MoveOperation.End)
 
     def attendance(self) -> tuple[AttendanceEntry, ...]:
         out = []
@@ -541,19 +689,14 @@ class StepDialog(QDialog):
             self.verdict.setText(escape(str(exc)))
             return None
         self.last_check = check
-        ok, bad, warn = "#1b5e20", "#b00020", "#8a6d00"
-        parts: list[tuple[str, str]] = []
-        if check.outcome is not None:
-            color = ok if check.outcome.valid and check.outcome.passed is not False else bad
-            parts += [(color, line) for line in check.outcome.explanation_lines]
-            parts.append((color, f"（{check.outcome.basis}）"))
-        if check.errors:
-            parts.append((bad, tr("尚不能定稿：")))
-            parts += [(bad, f"• {e}") for e in check.errors]
-        parts += [(warn, f"• {tr('提醒')}：{w}") for w in check.warnings]
-        if not check.errors:
-            parts.append((ok, tr("可以定稿。")))
-        self.verdict.setText("<br>".join(f"<span style='color:{c}'>{escape(s)}</span>" for c, s in parts))
+        self.verdict.setText(verdict_html(check))
+        o = check.outcome
+        label = tr("定稿")
+        if check.can_finalize and o is not None and not o.valid:
+            label = tr("定稿（记为会议无效）")
+        elif check.can_finalize and o is not None and o.passed is False:
+            label = tr("定稿（记为未通过）")
+        self.final_button.setText(label)
         return check
 
     def save(self, *, final: bool) -> None:
@@ -569,7 +712,34 @@ class StepDialog(QDialog):
                 password=self.password.text() if final else None,
             )
         except QuzhouError as exc:
-            self.error.setText(str(exc))
-            self.run_check()
+            check = self.run_check()
+            if check is not None and check.refusal and check.refusal in str(exc):
+                self.error.setText(tr("尚不能定稿，请按上面所列补充或更正。"))  # the reasons are shown once
+            else:
+                self.error.setText(str(exc))
             return
         self.accept()
+
+
+OK, BAD, WARN, TODO = "#1b5e20", "#b00020", "#8a6d00", "#455a64"
+
+
+def verdict_html(check: StepCheck) -> str:
+    """The live verdict: what is still to fill, the meeting's arithmetic, what blocks, what 定稿 will do."""
+    parts: list[tuple[str, str]] = []
+    if check.todo:
+        parts.append((TODO, check.todo_line))
+    o = check.outcome
+    if o is not None:
+        color = OK if o.valid and o.passed is not False else BAD
+        parts += [(color, line) for line in o.explanation_lines]
+        if o.basis:
+            parts.append((color, f"（{o.basis}）"))
+    if check.errors:
+        parts.append((BAD, tr("尚不能定稿：")))
+        parts += [(BAD, f"• {e}") for e in check.errors]
+    parts += [(WARN, f"• {tr('提醒')}：{w}") for w in check.warnings]
+    if check.can_finalize:
+        note = check.outcome_note
+        parts.append((WARN, note) if note else (OK, tr("可以定稿。")))
+    return "<br>".join(f"<span style='color:{c}'>{escape(s)}</span>" for c, s in parts)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from quzhou_desktop.gui.messages import show_error, show_info
+from quzhou_desktop.gui.widgets.fit import fit_to_screen
 
 PRINT_DPI = 300
 
@@ -38,7 +39,7 @@ class PreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"打印预览 — {title}")
-        self.resize(760, 900)
+        fit_to_screen(self, 800, 900)  # an A4 page at a readable width; never taller than the screen
         self.pdf_bytes = pdf
         self.suggested_name = suggested_name
         self._data = QByteArray(pdf)

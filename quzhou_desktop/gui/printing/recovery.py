@@ -119,10 +119,15 @@ class _SheetStep(QDialog):
             super().accept()
             return
         try:
-            self.sheet = self.act()
+            sheet = self.act()
         except QuzhouError as exc:
             show_field_error(self.error, exc, self.field_widgets)
             return
+        self.show_sheet(sheet)
+
+    def show_sheet(self, sheet: RecoverySheet) -> None:
+        """The new recovery sheet in place of the form (shown this once); OK then closes the dialog."""
+        self.sheet = sheet
         self.error.clear()
         self.form_widget.hide()
         self.panel = RecoverySheetPanel(self.sheet, self)

@@ -23,6 +23,7 @@ from quzhou_desktop.core.errors import PermissionDenied
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import ask, attempt, show_error, show_info
 from quzhou_desktop.gui.tasks import Progress, Task, run_task
+from quzhou_desktop.gui.widgets.dialogs import PasswordDialog
 from quzhou_desktop.gui.widgets.table import table
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import PERM_LABELS, Perm
@@ -195,19 +196,33 @@ class BackupTab(QWidget):
             return None
         return self.backups[r]
 
-    def restore_selected(self) -> None:
+    def restore_selected(self) -> PasswordDialog | None:
+        """A restore is an administrator's signed act: the password is asked (and checked) here, before the
+        window closes; the app then restores and re-opens the database."""
+        from quzhou_desktop.services.kernel.keys import SignatureGrant, grant_signature
+        from quzhou_desktop.services.kernel.maintenance import RestoreRequest
+
         backup = self._selected()
         if backup is None:
-            return
-        ask(
-            self,
+            return None
+        granted: list[SignatureGrant] = []
+
+        def sign(password: str) -> None:
+            self.ctx.require(Perm.RESTORE)
+            granted.append(grant_signature(self.ctx, password))
+
+        dlg = PasswordDialog(
+            tr("恢复数据库"),
             tr(
-                "用这个备份替换当前数据库？\n\n{path}\n\n恢复前会先校验备份；当前数据库会另存一份恢复前副本。恢复后需要重新登录。"
+                "用这个备份替换当前数据库？\n\n{path}\n\n恢复前会先校验备份；当前数据库会另存一份恢复前副本。"
+                "恢复记入审计日志并由您签名。恢复后需要重新登录。"
             ).format(path=backup),
-            lambda: self.reopenRequested.emit(backup),
-            title=tr("恢复数据库"),
-            yes_text=tr("恢复"),
+            sign,
+            parent=self,
         )
+        dlg.accepted.connect(lambda: self.reopenRequested.emit(RestoreRequest(backup, granted[-1])))
+        dlg.open()
+        return dlg
 
     def delete_selected(self) -> None:
         from quzhou_desktop.services.kernel.maintenance import delete_safety_copy

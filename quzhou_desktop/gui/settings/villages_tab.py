@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -49,13 +50,41 @@ class VillageDialog(ServiceDialog):
         form.addRow(tr("户数："), self.households_spin)
         form.addRow(tr("18周岁以上人数："), self.adults_spin)
         form.addRow(self.busy_check)
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #8a5a00;")
+        form.addRow(self.warning)
         self.password = password_edit("您（管理员）的登录密码，作为电子签名")
         form.addRow(tr("您的密码（签名）："), self.password)
         form.addRow(self.error)
+        self._confirmed: tuple[int, int] | None = None
+        for spin in (self.households_spin, self.adults_spin):
+            spin.valueChanged.connect(lambda _v: self._warn())
+        self._warn()
         buttons = button_box("签名保存", dialog=self)
         form.addRow(buttons)
         self.field_widgets = {"村名": self.name_edit, "村代码": self.code_edit, "登录密码": self.password}
         self.setMinimumWidth(380)
+
+    def _spec(self) -> VillageSpec:
+        return VillageSpec(
+            self.name_edit.text(), self.code_edit.text() or None, self.households_spin.value(),
+            self.adults_spin.value(), self.busy_check.isChecked(),
+        )  # fmt: skip
+
+    def _warn(self) -> list[str]:
+        warnings = villages_svc.number_warnings(self._spec())
+        self.warning.setText("\n".join(tr("请核对：") + w for w in warnings))
+        self.warning.setVisible(bool(warnings))
+        return warnings
+
+    def accept(self) -> None:
+        numbers = (self.households_spin.value(), self.adults_spin.value())
+        if self._warn() and self._confirmed != numbers:
+            self._confirmed = numbers  # shown once; a second 保存 with the same numbers saves them
+            self.error.setText(tr("户数或人数可能有误，请核对；确认无误请再点“保存”。"))
+            return
+        super().accept()
 
     def save(self) -> None:
         spec = VillageSpec(

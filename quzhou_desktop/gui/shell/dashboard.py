@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from quzhou_desktop.gui.contracts.panel import ContractsPanel
 from quzhou_desktop.gui.disclosures.panel import DisclosuresPanel
+from quzhou_desktop.gui.evaluations.panel import EvaluationsPanel
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.matters.panel import MattersPanel
 from quzhou_desktop.gui.vouchers.panel import VouchersPanel
@@ -32,7 +34,13 @@ from quzhou_desktop.services.roster import villages as villages_svc
 from quzhou_desktop.services.roster.bodies import BODY_LABELS
 from quzhou_desktop.services.roster.composition import village_findings
 
-PANELS: tuple[type[DashboardPanel], ...] = (DisclosuresPanel, MattersPanel, VouchersPanel)
+PANELS: tuple[type[DashboardPanel], ...] = (
+    DisclosuresPanel,
+    MattersPanel,
+    VouchersPanel,
+    ContractsPanel,
+    EvaluationsPanel,
+)
 
 
 def composition_findings(ctx: AppContext, village_id: str) -> list[str]:

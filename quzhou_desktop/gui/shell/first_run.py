@@ -33,6 +33,7 @@ from quzhou_desktop.services.kernel.users import check_username
 from quzhou_desktop.services.kernel.validate import required
 from quzhou_desktop.services.roster import setup
 from quzhou_desktop.services.roster.villages import VillageSpec, clean_spec
+from quzhou_desktop.services.roster.villages import number_warnings as villages_number_warnings
 
 COLUMNS = ("村名", "村代码", "户数", "18周岁以上人数", "财务往来较多")
 
@@ -157,6 +158,12 @@ class VillagesPage(QWizardPage):
                 if widget is not None:
                     widget.setFocus()
                 return False
+        warnings = [f"{spec.name}：{w}" for spec in specs for w in villages_number_warnings(spec)]
+        numbers = [(s.households, s.adults) for s in specs]
+        if warnings and getattr(self, "_confirmed", None) != numbers:
+            self._confirmed = numbers  # shown once; 下一步 again with the same numbers goes on
+            self.error.setText(tr("请核对：") + "；".join(warnings) + tr("。确认无误请再点“下一步”。"))
+            return False
         self.error.clear()
         return True
 

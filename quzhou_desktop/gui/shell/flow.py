@@ -119,17 +119,27 @@ class AppFlow(QObject):
         self.show_login(username)
         self._close_main()
 
-    def restore_from(self, backup: object) -> None:
+    def restore_from(self, request: object) -> None:
         """Close the window, release the database, restore ``backup`` over it (verified first), re-open."""
         from quzhou_desktop.gui.tasks import run_task
-        from quzhou_desktop.services.kernel.maintenance import RestoreOutcome, reopen_database, restore_backup
+        from quzhou_desktop.services.kernel.maintenance import (
+            RestoreOutcome,
+            RestoreRequest,
+            reopen_database,
+            restore_backup,
+        )
+
+        if isinstance(request, Path):
+            request = RestoreRequest(request)
+        assert isinstance(request, RestoreRequest)
+        backup, credential = request.backup, request.credential
 
         assert isinstance(backup, Path) and self.ctx.db.path is not None
         self._close_main()
         ctx = self.ctx
 
         def work(_progress: object) -> RestoreOutcome:
-            return restore_backup(ctx, backup)
+            return restore_backup(ctx, backup, credential)
 
         def done(outcome: RestoreOutcome) -> None:
             reopen_database(self.ctx)

@@ -22,6 +22,7 @@ from quzhou_desktop import APP_TITLE, __version__
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import show_info
 from quzhou_desktop.gui.shell import sections
+from quzhou_desktop.gui.widgets.fit import fit_to_screen
 from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import villages as villages_svc
@@ -84,7 +85,7 @@ class MainWindow(QMainWindow):
         self._build_status()
         self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setCurrentRow(0)
-        self.resize(1180, 760)
+        fit_to_screen(self, 1280, 760)
 
     # -- menus and status --------------------------------------------------------------------------------
 

@@ -44,6 +44,18 @@ def vouchers_page(ctx: AppContext, parent: QWidget | None) -> SectionPage:
     return VouchersPage(ctx, parent)
 
 
+def contracts_page(ctx: AppContext, parent: QWidget | None) -> SectionPage:
+    from quzhou_desktop.gui.contracts.page import ContractsPage
+
+    return ContractsPage(ctx, parent)
+
+
+def evaluations_page(ctx: AppContext, parent: QWidget | None) -> SectionPage:
+    from quzhou_desktop.gui.evaluations.page import EvaluationsPage
+
+    return EvaluationsPage(ctx, parent)
+
+
 def spreadsheets_page(ctx: AppContext, parent: QWidget | None) -> SectionPage:
     from quzhou_desktop.gui.spreadsheets.page import SpreadsheetsPage
 
@@ -76,6 +88,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("matters", "五议两公开", matters_page, SP.SP_FileDialogDetailedView),
     Section("disclosures", "三务公开", disclosures_page, SP.SP_FileDialogInfoView),
     Section("vouchers", "村务监督", vouchers_page, SP.SP_DialogApplyButton),
+    Section("contracts", "合同与资产", contracts_page, SP.SP_FileDialogContentsView),
+    Section("evaluations", "民主评议", evaluations_page, SP.SP_DialogYesButton),
     Section("spreadsheets", "导入导出", spreadsheets_page, SP.SP_DriveHDIcon),
     Section("roster", "花名册", roster_page, SP.SP_FileDialogListView),
     Section("settings", "设置", settings_page, SP.SP_ComputerIcon),

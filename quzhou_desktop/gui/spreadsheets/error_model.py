@@ -2,7 +2,7 @@
 
 The errors stay in the plan's list; :class:`ErrorSource` filters (查找) and sorts them in Python and hands
 pages to the app's ``PagedTableModel``, so the view only ever builds the rows it shows.
-:func:`write_error_list` saves them as a styled workbook the clerk can print and work through.
+:func:`write_error_list` saves them as a styled workbook the clerk can print and work through, or as CSV.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.paged_model import RIGHT, Column, PagedTableModel
+from quzhou_desktop.spreadsheets.csv_out import write_csv
 from quzhou_desktop.spreadsheets.result import CellError
 from quzhou_desktop.spreadsheets.writer import ColumnSpec, write_register
 
@@ -94,7 +95,8 @@ def write_error_list(
     title: str,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Save ``errors`` as a workbook (工作表, 行, 列, 单元格的值, 问题); return the number of rows written."""
+    """Save ``errors`` as a workbook (工作表, 行, 列, 单元格的值, 问题), or as CSV when ``path`` ends in .csv
+    (cell values quoted from the file are neutralised: spreadsheets.csv_out); return the rows written."""
     columns = [
         ColumnSpec(tr("工作表"), width=14),
         ColumnSpec(tr("行"), "int", width=8),
@@ -107,6 +109,11 @@ def write_error_list(
         for e in errors:
             yield e.sheet, e.row, column_text(e), e.value, e.message
 
+    if Path(path).suffix.lower() == ".csv":
+        return write_csv(
+            path, headers=[c.header for c in columns], kinds=[c.kind for c in columns], rows=rows(),
+            progress=progress,
+        )  # fmt: skip
     return write_register(
         path, title=title, columns=columns, rows=rows(), sheet_name=tr("问题清单"), progress=progress
     )

@@ -28,6 +28,7 @@ from quzhou_desktop.spreadsheets.headers import ColumnMapping, mapping_at_row
 from quzhou_desktop.spreadsheets.reader import column_letter
 from quzhou_desktop.spreadsheets.schemas import KindSpec
 from quzhou_desktop.spreadsheets.sheet_preview import SheetPreview, guess_header_row
+from quzhou_desktop.spreadsheets.sniff import encoding_label
 
 WARN = "color:#b35900"
 BAD = "color:#b00000"
@@ -144,6 +145,8 @@ class MappingPage(QWidget):
         self.more_button.setVisible(preview.more)
         where = tr("工作表“{sheet}”的前{n}行").format(sheet=preview.sheet, n=len(preview.rows))
         total = tr("（共约{total}行）").format(total=preview.total_rows) if preview.more else ""
+        if preview.encoding:
+            total += tr("，文字编码：{encoding}").format(encoding=encoding_label(preview.encoding))
         self.sheet_title.setText(where + total)
 
     detected: ColumnMapping | None = None  # what automatic detection found

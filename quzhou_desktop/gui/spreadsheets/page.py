@@ -49,7 +49,7 @@ class SpreadsheetsPage(SectionPage):
         il.addWidget(
             QLabel(
                 tr(
-                    "把花名册、支出凭证或代理记账中心的收支明细从 Excel / WPS / CSV 导入。先预览，确认无误才写入。"
+                    "把花名册、支出凭证、代理记账中心的收支明细、资产资源台账或合同台账从 Excel / WPS / CSV 导入。先预览，确认无误才写入。"
                 )
             )
         )

@@ -31,6 +31,8 @@ from quzhou_desktop.gui.widgets.paged_model import PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services.imports.plan import ImportPlan, ImportReport
 from quzhou_desktop.spreadsheets.result import CellError
+from quzhou_desktop.spreadsheets.schemas import kind_spec
+from quzhou_desktop.spreadsheets.sniff import encoding_label
 
 SEARCH_DELAY_MS = 250
 ERROR_WIDTHS = (110, 60, 140, 150)  # 工作表, 行, 列, 单元格的值; 问题 takes the rest
@@ -174,7 +176,7 @@ class PreviewPage(QWidget):
                 self,
                 tr("导出问题清单"),
                 tr("{name}-问题清单.xlsx").format(name=name),
-                tr("Excel 工作簿 (*.xlsx)"),
+                tr("Excel 工作簿 (*.xlsx);;CSV 文本 (*.csv)"),
             )
         if not path:
             return
@@ -217,14 +219,15 @@ def summary_html(plan: ImportPlan) -> str:
     lines = [
         tr("文件“{file}”，工作表“{sheet}”，表头在第{row}行。").format(
             file=Path(p.file).name, sheet=p.sheet, row=rows_text(p.mapping)
-        ),
+        )
+        + (tr("文字编码：{encoding}。").format(encoding=encoding_label(p.encoding)) if p.encoding else ""),
         tr("共读取{n}行").format(n=p.rows_read)
         + (tr("（{skipped}已跳过）").format(skipped=skipped) if skipped else "")
         + tr("；其中新记录{new}条，数据库中已有{dup}条（不会重复导入）。").format(
             new=len(plan.new), dup=plan.duplicates
         ),
     ]
-    if p.kind != "people":
+    if kind_spec(p.kind).fen_fields:
         lines.append(tr("无误各行金额合计 {total} 元。").format(total=format_fen(p.total_fen, symbol=False)))
     if plan.errors:
         text = tr(

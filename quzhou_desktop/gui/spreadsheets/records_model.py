@@ -20,7 +20,7 @@ def field_text(f: FieldSpec, value: Any) -> str:
     """One parsed value as the clerk would write it."""
     if value is None or value == ():
         return ""
-    if f.type == "fen":
+    if f.type in ("fen", "area"):  # both in hundredths
         return format_fen(int(value), symbol=False)
     if isinstance(value, _dt.date):
         return value.isoformat()
@@ -55,7 +55,7 @@ def record_columns(plan: ImportPlan) -> list[Column[Record]]:
     cols: list[Column[Record]] = [Column(tr("行"), lambda r: r.row, align=RIGHT)]
     for f in spec.fields:
         if f.key in mapped or f.key == "village":
-            align = RIGHT if f.type in ("fen", "count") else LEFT
+            align = RIGHT if f.type in ("fen", "count", "area") else LEFT
             cols.append(Column(f.label, _field_value(f), align=align))
     cols.append(_status(plan))
     return cols

@@ -16,7 +16,7 @@ from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.vouchers.common import local_time
+from quzhou_desktop.services.vouchers.common import OPINION_LABELS, local_time
 from quzhou_desktop.services.vouchers.queues import LedgerFilter, LedgerPages, LedgerRow
 
 COLUMNS: list[Column[LedgerRow]] = [
@@ -31,8 +31,11 @@ COLUMNS: list[Column[LedgerRow]] = [
     Column("时间", lambda r: local_time(r.at), sort="at", align=CENTER),
     Column("凭证现状", lambda r: r.status_label),
 ]
-KINDS = [("全部记录", ""), ("只看异议（需补正、不同意、退回）", "objections"), ("同意", "agree"),
-         ("需补正", "correct"), ("不同意", "disagree")]  # fmt: skip
+KINDS = [
+    ("全部记录", ""),
+    ("只看异议（需补正、不同意、退回）", "objections"),
+    *((label, opinion) for opinion, label in OPINION_LABELS.items()),
+]
 
 
 class LedgerTab(QWidget):

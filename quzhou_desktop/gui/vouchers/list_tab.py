@@ -28,6 +28,7 @@ from quzhou_desktop.gui.printing.menu import PrintButton
 from quzhou_desktop.gui.vouchers.detail import VoucherDetailView
 from quzhou_desktop.gui.vouchers.sign_dialogs import ReviewDialog, SignDialog
 from quzhou_desktop.gui.vouchers.voucher_dialog import VoucherDialog
+from quzhou_desktop.gui.widgets.columns import arrange_columns
 from quzhou_desktop.gui.widgets.dialogs import PasswordDialog, ReasonDialog, SignedReasonDialog
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
@@ -96,6 +97,7 @@ class VoucherListTab(QWidget):
             ("new", "录入凭证…", Perm.VOUCHER_EDIT, self.new_voucher),
             ("edit", "修改…", Perm.VOUCHER_EDIT, self.edit_voucher),
             ("submit", "提交村监会审核", Perm.VOUCHER_EDIT, self.submit),
+            ("submit_selected", "提交所选草稿", Perm.VOUCHER_EDIT, self.submit_selected),
             ("correct", "更正…", Perm.VOUCHER_EDIT, self.correct),
             ("scan", "添加扫描件…", Perm.VOUCHER_EDIT, self.add_scan),
             ("review", "村监会审核…", Perm.VOUCHER_REVIEW, self.review),
@@ -127,6 +129,11 @@ class VoucherListTab(QWidget):
         self.count_label = QLabel()
         actions.addWidget(self.count_label)
         lay.addLayout(actions)
+        self.sign_reason = QLabel()  # why 签字 is off for this voucher, before any password is typed
+        self.sign_reason.setWordWrap(True)
+        self.sign_reason.setStyleSheet("color: #8a5a00;")
+        self.sign_reason.setVisible(False)
+        lay.addWidget(self.sign_reason)
 
         self.model: PagedTableModel[VoucherRow] = PagedTableModel(
             COLUMNS, self._fetch, self._count, sort="date", descending=True, parent=self
@@ -134,8 +141,13 @@ class VoucherListTab(QWidget):
         self.view = register_view(
             self.model, sort_column=1, descending=True
         )  # by date, newest first, as loaded
-        for col, width in enumerate((100, 90, 150, 130, 95, 150)):
-            self.view.setColumnWidth(col, width)
+        # several rows may be selected (Ctrl/Shift) to submit imported drafts together
+        self.view.setSelectionMode(self.view.SelectionMode.ExtendedSelection)
+        user = ctx.user
+        # 凭证号, 日期, 金额, 状态, 经手人 first: in view at 1366 px without scrolling
+        arrange_columns(self.view, "vouchers", user.id if user else None,
+                        widths={0: 70, 1: 86, 2: 150, 3: 130, 4: 90, 5: 104, 6: 64},
+                        order=(0, 1, 4, 5, 6, 2, 3))  # fmt: skip
         self.detail = VoucherDetailView(self)
         split = QSplitter()
         split.addWidget(self.view)
@@ -219,6 +231,7 @@ class VoucherListTab(QWidget):
         idx = selected.indexes()
         if idx:
             self._show(self.model.row(idx[0]).id)
+        self._update_buttons()  # 提交所选草稿 follows the number of selected drafts
 
     def _show(self, voucher_id: str) -> None:
         self.current = voucher_detail(self.ctx, voucher_id)
@@ -231,6 +244,7 @@ class VoucherListTab(QWidget):
             "new": self.village_id is not None,
             "edit": st == VoucherState.DRAFT.value,
             "submit": st in ("draft", "needs_correction", "returned"),
+            "submit_selected": len(self.selected_drafts()) > 1,
             "correct": st in ("needs_correction", "returned"),
             "scan": st == VoucherState.DRAFT.value,
             "review": st is not None,
@@ -240,6 +254,19 @@ class VoucherListTab(QWidget):
             "return": st == "delivered",
             "void": st in ("draft", "submitted", "needs_correction", "rejected", "reviewed", "returned"),
         }
+        block = ""
+        sign = self.buttons["sign"]
+        if self.current is not None and not sign.isHidden():
+            block = flow.sign_block(self.ctx, self.current.row.id)
+            enabled["sign"] = not block
+            offices = flow.signing_offices(self.ctx, self.current.row.id)
+            if len(offices) > 1:  # 一肩挑: one act records both offices
+                sign.setText(tr("签字（") + "、".join(offices) + tr("）…"))
+            elif offices:
+                sign.setText(offices[0] + tr("签字…"))
+        sign.setToolTip(block)
+        self.sign_reason.setText(tr("暂不能签字：") + block if block else "")
+        self.sign_reason.setVisible(bool(block))
         for key, b in self.buttons.items():
             b.setEnabled(enabled[key])
 
@@ -290,6 +317,32 @@ class VoucherListTab(QWidget):
         if done_text:
             show_info(self, done_text)
         return True
+
+    def selected_drafts(self) -> list[str]:
+        """Ids of the selected rows that are drafts (or sent back), in list order."""
+        sel = self.view.selectionModel()
+        if sel is None:
+            return []
+        rows = sorted({i.row() for i in sel.selectedRows()})
+        out = []
+        for r in rows:
+            row = self.model.row(r)
+            if row.status in ("draft", "needs_correction", "returned"):
+                out.append(row.id)
+        return out
+
+    def submit_selected(self) -> str:
+        """Submit every selected draft (imported vouchers arrive as drafts); reports what was refused."""
+        ids = self.selected_drafts()
+        if not ids:
+            return ""
+        result = svc.submit_vouchers(self.ctx, ids)
+        self.reload()
+        if result.refused:
+            show_error(self, result.summary, title=tr("部分凭证未能提交"))
+        else:
+            show_info(self, result.summary)
+        return result.summary
 
     def submit(self) -> bool:
         d = self.current

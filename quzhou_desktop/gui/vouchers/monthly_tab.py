@@ -32,7 +32,6 @@ from quzhou_desktop.core.money import format_fen
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import show_error, show_info
 from quzhou_desktop.gui.printing.menu import PrintButton
-from quzhou_desktop.gui.refguard import ensure_none_headroom
 from quzhou_desktop.gui.vouchers.voucher_dialog import pydate, qdate
 from quzhou_desktop.gui.widgets.dialogs import PasswordDialog, SignedReasonDialog
 from quzhou_desktop.services.kernel.context import AppContext
@@ -47,7 +46,6 @@ OPINION_COL = 7
 class MonthlyTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        ensure_none_headroom()  # each reload makes ≈5,000 void Qt calls: see gui/refguard.py
         self.ctx = ctx
         self.village_id: str | None = None
         self.view_: MonthlyReviewView | None = None
@@ -113,9 +111,17 @@ class MonthlyTab(QWidget):
         self.open_edit = QPlainTextEdit()
         self.open_edit.setFixedHeight(40)
         self.open_edit.setPlaceholderText(tr("尚未解决的问题，下次例会跟进"))
+        self.unreviewed_edit = QLineEdit()
+        self.unreviewed_edit.setMaxLength(500)
+        self.unreviewed_edit.setPlaceholderText(tr("仅当本月仍有凭证未审核完毕而需先签署时填写原因"))
         opinions.addRow(tr("总体审核意见："), self.overall_edit)
         opinions.addRow(tr("遗留问题："), self.open_edit)
+        opinions.addRow(tr("未审核说明："), self.unreviewed_edit)
         lay.addLayout(opinions)
+        self.sign_reason = QLabel()  # why 签署 is off, shown before anyone types a password
+        self.sign_reason.setWordWrap(True)
+        self.sign_reason.setStyleSheet("color: #8a5a00;")
+        lay.addWidget(self.sign_reason)
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton(tr("保存例会记录"))
@@ -227,24 +233,35 @@ class MonthlyTab(QWidget):
                     cell.setForeground(Qt.GlobalColor.darkRed)
                 cell.setData(Qt.ItemDataRole.UserRole, vr.id)
                 self.table.setItem(r, col, cell)
-        open_items = [i.voucher.number_text for i in v.items if i.open]
+        blockers = v.blockers
         self.totals_label.setText(
             tr("本月凭证{n}张（不含作废、不同意），合计{total}；").format(
                 n=len(v.counted), total=format_fen(v.total_fen)
             )
-            + (tr("尚未审核完毕：") + "、".join(open_items) if open_items else tr("全部已审核。"))
+            + (tr("尚未审核完毕：") + "；".join(b.text for b in blockers) if blockers else tr("全部已审核。"))
         )
         self.overall_edit.setPlainText(v.overall_opinion)
         self.open_edit.setPlainText(v.open_items)
-        editable = v.state != "signed" and not v.locked
+        self.unreviewed_edit.setText(v.unreviewed_reason)
+        self.unreviewed_edit.setVisible(bool(blockers or v.unreviewed_reason))
+        can_review = self.ctx.can(Perm.MONTH_REVIEW, self.village_id)
+        editable = v.state != "signed" and not v.locked and can_review  # the 报账员 reads, never edits
         self._enable(editable)
-        self.sign_button.setEnabled(v.state == "draft" and not v.locked)
+        block = v.sign_block
+        self.sign_button.setEnabled(can_review and not block)
+        self.sign_button.setToolTip(tr(block) if block else tr("签署后例会记录不能再修改"))
+        show_reason = can_review and bool(block) and v.state == "draft"
+        self.sign_reason.setText(tr("暂不能签署：") + tr(block) if show_reason else "")
+        self.sign_reason.setVisible(show_reason)
         self.lock_button.setEnabled(v.state == "signed" and not v.locked)
         self.unlock_button.setEnabled(v.locked)
 
     def _enable(self, editable: bool) -> None:
-        for w in (self.date_edit, self.place_edit, self.overall_edit, self.open_edit, self.save_button):
+        for w in (self.date_edit, self.place_edit, self.save_button):
             w.setEnabled(editable)
+        for t in (self.overall_edit, self.open_edit):
+            t.setReadOnly(not editable)  # read-only, still selectable and scrollable
+        self.unreviewed_edit.setReadOnly(not editable)
         for c in self.attendee_checks:
             c.setEnabled(editable)
         triggers = QAbstractItemView.EditTrigger
@@ -265,6 +282,7 @@ class MonthlyTab(QWidget):
             open_items=self.open_edit.toPlainText(),
             place=self.place_edit.text(),
             item_opinions=opinions,
+            unreviewed_reason=self.unreviewed_edit.text(),
         )
 
     def save(self) -> bool:

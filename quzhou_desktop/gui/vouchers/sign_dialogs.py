@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box, password_edit
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.vouchers.common import OPINION_LABELS
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
 
 
@@ -56,9 +57,9 @@ class ReviewDialog(ServiceDialog):
             lay.addWidget(p)
         form = QFormLayout()
         lay.addLayout(form)
-        self.agree = QRadioButton(tr("同意"))
-        self.correct = QRadioButton(tr("需补正"))
-        self.disagree = QRadioButton(tr("不同意"))
+        self.agree, self.correct, self.disagree = (
+            QRadioButton(tr(OPINION_LABELS[opinion])) for opinion in ("agree", "correct", "disagree")
+        )
         self.group = QButtonGroup(self)
         row_lay = QHBoxLayout()
         for b in (self.agree, self.correct, self.disagree):

@@ -105,17 +105,18 @@ class VoucherDialog(ServiceDialog):
         self.decision_combo.setEditable(True)
         self.resolution_combo = QComboBox()
         self.resolution_combo.setEditable(True)
-        self._choices = query.decision_choices(ctx, village_id)
         for combo, hint in (
-            (self.decision_combo, tr("选择五议两公开记录，或直接填写，如：2026年3月12日村务联席会议决定")),
-            (self.resolution_combo, tr("选择五议两公开记录，或直接填写，如：2026年4月2日村民代表会议决议")),
+            (
+                self.decision_combo,
+                tr("选择本村联席会议的决定，或直接填写，如：2026年3月12日村务联席会议决定"),
+            ),
+            (self.resolution_combo, tr("选择本村村民（代表）会议的决议，或直接填写")),
         ):
-            combo.addItem("", None)
-            for c in self._choices:
-                combo.addItem(c.label, c.step_id)
             line = combo.lineEdit()
             if line is not None:
                 line.setPlaceholderText(hint)
+        self._fill_choices()
+        self.date_edit.dateChanged.connect(lambda _d: self._fill_choices())
         self.note_edit = QPlainTextEdit()
         self.note_edit.setFixedHeight(56)
 
@@ -179,6 +180,30 @@ class VoucherDialog(ServiceDialog):
         self._set_ref(self.decision_combo, f.decision_step_id, f.decision_ref)
         self._set_ref(self.resolution_combo, f.resolution_step_id, f.resolution_ref)
         self.note_edit.setPlainText(f.note or "")
+
+    def _fill_choices(self) -> None:
+        """Only decisions of the body each slot needs (C16), held on or before the voucher date, named by
+        their matter: "村文化礼堂提升改造——2026年12月4日村务联席会议决定"."""
+        on = pydate(self.date_edit.date())
+        for combo, kind in (
+            (self.decision_combo, DecisionKind.JOINT_MEETING),
+            (self.resolution_combo, DecisionKind.VILLAGERS_RESOLUTION),
+        ):
+            keep = combo.currentData() if combo.currentIndex() > 0 else None
+            text = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem("", None)
+            for c in query.decision_choices(self.ctx, self.village_id, kind, on=on):
+                combo.addItem(c.label, c.step_id)
+            i = combo.findData(keep) if keep else -1
+            if i > 0:
+                combo.setCurrentIndex(i)
+            elif keep is None:
+                combo.setCurrentText(text)
+            else:
+                combo.setCurrentIndex(0)  # the chosen decision is later than the new date: no longer offered
+            combo.blockSignals(False)
 
     @staticmethod
     def _set_ref(combo: QComboBox, step_id: str | None, text: str | None) -> None:

@@ -18,8 +18,14 @@ from quzhou_desktop.core.dates import Period, month_of, quarter_of
 from quzhou_desktop.core.disclosures import period_deadline
 from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState
+from quzhou_desktop.services.demo.texts import TOPICS, content, quarter_label
 from quzhou_desktop.services.disclosures.catalogue import ItemInfo, ensure_default_catalogue, list_items
-from quzhou_desktop.services.disclosures.disclosure import due_date_for, mark_posted, sign_review
+from quzhou_desktop.services.disclosures.disclosure import (
+    WHERE_TO_ASK,
+    due_date_for,
+    mark_posted,
+    sign_review,
+)
 from quzhou_desktop.services.disclosures.finance import (
     FinanceLine,
     FinanceTable,
@@ -42,16 +48,6 @@ from quzhou_desktop.store.models import (
 
 BEHIND = {2: 2, 4: 1}  # village index → number of latest periods not posted
 LATE_DAYS = {4: (3, 12)}  # village index → range of days late for its postings
-INCOME = [
-    ("土地租金收入", 1800000),
-    ("上级转移支付", 2500000),
-    ("集体厂房租金", 960000),
-    ("农家乐管理费", 120000),
-]
-SPEND = [
-    ("村道保洁费", 320000), ("村办公用电费", 48600), ("村干部误工补贴", 1260000), ("路灯维修材料费", 87500),
-    ("文化礼堂活动经费", 150000), ("山塘清淤工程进度款", 2300000), ("办公用品", 23580),
-]  # fmt: skip
 FEEDBACK = [
     ("objection", "意见箱", "第三项支出金额偏大，请说明明细。", "该笔为工程进度款，已附合同及验收单，欢迎查阅。"),
     ("question", "当面", "低保名单中的两户是否符合条件？", "经村民代表会议评议，两户均符合条件，已报镇民政办审核。"),
@@ -116,37 +112,21 @@ def _posting_day(state: DemoState, idx: int, deadline: date) -> date:
     return deadline - timedelta(days=state.rng.randint(1, 12))
 
 
-def _synthetic_lines(state: DemoState, start: date, end: date) -> tuple[FinanceLine, ...]:
-    """Ledger-like lines where the demo has no vouchers for the period (older months)."""
-    rng = state.rng
-    days = (end - start).days
-    lines = []
-    for name, fen in rng.sample(INCOME, 2):
-        d = start + timedelta(days=rng.randint(0, days))
-        lines.append(
-            FinanceLine(d, "账簿", f"J{d:%m%d}", name, "经营收入", "", fen + rng.randint(0, 99) * 100, 0)
-        )
-    for k, (name, fen) in enumerate(rng.sample(SPEND, 4)):
-        d = start + timedelta(days=rng.randint(0, days))
-        lines.append(
-            FinanceLine(d, "账簿", f"Z{d:%m%d}{k}", name, "管理费用", "", 0, fen + rng.randint(0, 50) * 10)
-        )
-    return tuple(sorted(lines, key=lambda x: (x.date, x.expense_fen > 0, x.ref)))
-
-
 def _village(
     state: DemoState, admin: AppContext, idx: int, vid: str, since: date, reviewer: Signer, poster: Signer
 ) -> None:
     today = state.today
     rules = get_rules(admin)
     items = [i for i in list_items(admin, vid) if i.cadence in ("quarterly", "monthly", "fixed")]
-    author = state.users.get("wenshu") or state.users["admin"]
+    author = state.users["wenshu"] if idx == 0 else state.users["admin"]
     ledger = _prefetch_lines(admin, vid, since, today)
+    party_item = next((i for i in list_items(admin, vid) if i.name.startswith("发展党员")), None)
     with state.ctx.write("demo.disclosures") as s:
         v = s.get(Village, vid)
         assert v is not None
         busy = v.finance_busy
         posted_rows: list[Disclosure] = []
+        pending: list[tuple[ItemInfo, Period]] = []
         for item in items:
             monthly = item.category == "finance" and busy and rules.finance_monthly_if_busy
             if item.cadence == "fixed":
@@ -155,11 +135,10 @@ def _village(
                 periods = _periods(since, today, monthly=monthly)
             skip = BEHIND.get(idx, 0)
             for n, p in enumerate(periods):
-                deadline = (
-                    date(p.year, 1, rules.disclosure_deadline_day)
-                    if p.months == 12
-                    else period_deadline(p, rules)
-                )
+                deadline = period_deadline(p, rules)
+                if idx == 0 and deadline > today and item.cadence != "fixed" and n == len(periods) - 1:
+                    pending.append((item, p))  # the demo village prepares this period's posting now
+                    continue
                 if deadline > today or (item.cadence != "fixed" and n >= len(periods) - skip):
                     continue  # not yet due, or this village is behind
                 if idx == 4 and item.category == "finance" and n == len(periods) - 3:
@@ -177,10 +156,41 @@ def _village(
                 mark_posted(s, d, poster, office_of(s, poster.user, vid), channels=d.channels or "公开栏",
                             posted_from=d.posted_from, posted_to=d.posted_to, signed_at=now)  # fmt: skip
                 posted_rows.append(d)
+        for item, p in pending:  # ready to print: the 财务公开 reviewed, the others drafted
+            d = _disclosure(state, s, v, item, _covered(p, item), today, author, busy, rules, ledger)
+            d.posted_from = d.posted_to = None
+            if item.category == "finance":
+                at = datetime.combine(today - timedelta(days=1), time(1, 30))
+                sign_review(s, d, reviewer, office_of(s, reviewer.user, vid, title="村监会主任"),
+                            person_id=reviewer.user.person_id, at=at,
+                            opinion="经审核，以上收支真实、完整，同意公开。", signed_at=state.ctx.clock.now())  # fmt: skip
+        if idx == 0:
+            _party_candidate(state, s, v, author, party_item)
         s.flush()
         _feedback(state, s, idx, posted_rows)
         if idx == 0 and posted_rows:
             _correction(state, s, posted_rows, author, poster)
+
+
+def _party_candidate(state: DemoState, s: Session, v: Village, author: str, item: ItemInfo | None) -> None:
+    """A 党务 即时公开 drafted today: the 公示 of a prospective party member (due to print at once)."""
+    people = state.people[v.id]
+    reps = [r for pid in people["reps"] if (r := s.get(Person, str(pid))) is not None]
+    p = max(reps, key=lambda r: (r.id_number or "")[6:14])  # the youngest representative
+    today = state.today
+    born = p.id_number[6:10] + "年" + str(int(p.id_number[10:12])) + "月" if p.id_number else ""
+    s.add(
+        Disclosure(
+            village_id=v.id, category="party", item_id=item.id if item else None, kind="general",
+            period_start=today, period_end=today, title=f"关于拟发展{p.name}同志为中共预备党员的公示",
+            body=f"经党员推荐、支部委员会研究并报镇党委预审，拟发展{p.name}同志为中共预备党员，现予公示。"
+            "公示期7天，党员和群众如有意见，可向村党支部书记或镇党委组织办反映。",
+            table_json=json.dumps({"columns": ["姓名", "性别", "出生年月", "所在村民小组", "递交入党申请书时间"],
+                                   "rows": [[p.name, p.gender or "", born, p.group_name or "",
+                                             f"{today.year - 2}年3月"]]}, ensure_ascii=False),
+            status="draft", created_by=author,
+        )
+    )  # fmt: skip
 
 
 def _prefetch_lines(
@@ -220,20 +230,21 @@ def _disclosure(
     d = Disclosure(village_id=v.id, category=item.category, item_id=item.id, period_start=start, period_end=end,
                    channels="公开栏、网络" if state.rng.random() < 0.4 else "公开栏", created_by=author)  # fmt: skip
     if item.category == "finance":
-        lines = ledger.get((start, end)) or (_synthetic_lines(state, start, end))
+        lines = ledger.get((start, end), ())
         table = FinanceTable(
             start, end, lines, sum(x.income_fen for x in lines), sum(x.expense_fen for x in lines)
         )
         d.kind = "finance_period"
         d.title = finance_period_title(v.name, start, end)
-        d.body = "本期收支明细见下表，如有疑问请向村务监督委员会反映或投入公开栏旁意见箱。"
+        d.body = f"本期收支明细见下表，如有疑问请{WHERE_TO_ASK}。"
         d.table_json = json.dumps(table.to_json(), ensure_ascii=False, sort_keys=True)
         d.total_income_fen, d.total_expense_fen = table.income_fen, table.expense_fen
     else:
         d.kind = "general"
-        label = f"{start.year}年" if item.cadence == "fixed" else quarter_of(start).label
-        d.title = f"{v.name}{label}{item.name}"[:200]
-        d.body = f"现将{label}{item.name}公开如下，接受全体村民监督。"
+        label = f"{start.year}年" if item.cadence == "fixed" else quarter_label(start)
+        d.title = f"{v.name}{label}{TOPICS.get(item.name, item.name)}公开"[:200]
+        d.body, extra = content(s, state, v.id, item.name, label)
+        d.table_json = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
     d.due_on = due_date_for(item.cadence, end, busy=busy, rules=rules, category=item.category)
     d.posted_from, d.posted_to = posted, posted + timedelta(days=30)
     s.add(d)

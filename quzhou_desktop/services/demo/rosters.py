@@ -1,4 +1,5 @@
-"""Demo step 10: the township, five villages with full rosters, and one user per role."""
+"""Demo step 10: the township, five villages with full rosters, and one user per role (all of 溪口村, the demo
+village, except the township staff)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from quzhou_desktop.services.demo.names import birth_date, id_number, mobile, person_name
-from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoClock, DemoState, utc_at
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState, StoryClock, utc_at
 from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.kernel.users import create_user
 from quzhou_desktop.services.roster.setup import initialise
@@ -28,7 +29,7 @@ def build(state: DemoState) -> None:
     """The township is set up (and its users created, with their signing keys) before the two years of
     history the other parts tell, so every signature of that history falls within its key's validity."""
     real = state.ctx.clock
-    state.ctx.clock = DemoClock(utc_at(date(state.today.year - 2, 1, 2), 9))
+    state.ctx.clock = StoryClock(utc_at(date(state.today.year - 2, 1, 2), 9))
     try:
         _build(state)
     finally:
@@ -158,10 +159,12 @@ def _village_roster(
 
 
 def _users(state: DemoState) -> None:
+    """One user per role, all of the demo village (the first: 溪口村), so what one enters the others can review
+    and sign; the township's staff (administrator, 农经站) see every village."""
     v1 = state.village_ids[0]
     p1 = state.people[v1]
     specs = [
-        ("wenshu", "报账员", Role.CLERK, None, state.village_ids[:2]),
+        ("wenshu", "报账员", Role.CLERK, None, [v1]),
         ("jianwei_zr", "村监会主任", Role.SUPERVISOR_CHAIR, p1["supervisory_chair"], [v1]),
         ("jianwei", "村监会委员", Role.SUPERVISOR, p1["supervisory"][1], [v1]),
         ("zhuren", "村委会主任", Role.DIRECTOR, p1["director"], [v1]),

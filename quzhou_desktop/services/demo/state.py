@@ -41,8 +41,8 @@ class DemoState:
         return ctx, grant_signature(ctx, DEMO_PASSWORD)
 
 
-class DemoClock(Clock):
-    """A clock the demo sets to the moments its story happened."""
+class StoryClock(Clock):
+    """A clock the demo sets to the moments its story happened (signed acts carry those times)."""
 
     def __init__(self, now: datetime) -> None:
         self.at = now

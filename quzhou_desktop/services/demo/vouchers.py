@@ -3,7 +3,8 @@
 Older months are fully signed, accepted by the 代理记账中心, reviewed at the 月度工作例会 (on the 20th of the
 next month) and locked; last month is reviewed but not locked; the current month has drafts, vouchers
 awaiting review, one sent back for 补正, one refused (不同意) and one returned by the agency and corrected.
-The second village has a few submitted vouchers waiting (its committee has no user accounts in the demo).
+The second village has a few submitted vouchers waiting, entered at the township office (its committee has
+no user accounts: the demo users all belong to the first village).
 The clock is moved to each event's time so the trail reads like real life.
 """
 
@@ -16,7 +17,7 @@ from functools import partial
 from typing import Protocol
 
 from quzhou_desktop.core.errors import QuzhouError
-from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoClock, DemoState, utc_at
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState, StoryClock, utc_at
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.vouchers.common import SignatureGrant, grant_signature
 from quzhou_desktop.services.vouchers.flow import (
@@ -51,7 +52,7 @@ SPENDING = [
     ("文化礼堂活动物资", "衢州市百货公司", (500, 2600), "上级补助", "文化活动"),
     ("村道修补水泥沙石", "柯城区建材经营部", (2400, 4800), "村集体经营收入", "道路维护"),
     ("老年食堂食材", "村农贸市场", (900, 2200), "社会捐赠", "养老服务"),
-    ("村道硬化工程进度款", "衢州市某某建设有限公司", (12000, 38000), "一事一议财政奖补", "村道硬化工程"),
+    ("村道硬化工程进度款", "衢州市通达路桥工程有限公司", (12000, 38000), "一事一议财政奖补", "村道硬化工程"),
     ("防汛物资采购", "柯城区五金店", (600, 1900), "上级补助", "防汛防灾"),
 ]
 TARGETS = ["draft", "submitted", "reviewed", "director_signed", "secretary_signed", "delivered", "accepted"]
@@ -78,7 +79,7 @@ class _Actors:
 
 def build(state: DemoState) -> None:
     real = state.ctx.clock
-    clock = DemoClock(utc_at(state.today, 9))
+    clock = StoryClock(utc_at(state.today, 9))
     state.ctx.clock = clock
     try:
         _build(state, clock)
@@ -86,7 +87,7 @@ def build(state: DemoState) -> None:
         state.ctx.clock = real
 
 
-def _build(state: DemoState, clock: DemoClock) -> None:
+def _build(state: DemoState, clock: StoryClock) -> None:
     a = _Actors(*(state.login(u) for u in ("wenshu", "jianwei_zr", "jianwei", "zhuren", "shuji", "admin")))
     # Each signer types the password once for the whole demo (a batch grant, as at the 月度例会).
     signers = (a.chair, a.member, a.director, a.secretary, a.admin)
@@ -113,7 +114,7 @@ def _build(state: DemoState, clock: DemoClock) -> None:
             a.clerk,
             v1,
             VoucherFields(
-                number=f"{numbers[on.year]:03d}",
+                number=f"{on.year}-{numbers[on.year]:03d}",
                 voucher_date=on,
                 handler_name=handler or str(state.people[v1]["clerk_name"]),
                 witness_name="村务监督委员会" if fen >= 200_000 else None,
@@ -218,7 +219,7 @@ def _safely(fn: Callable[[], object]) -> None:
 
 
 def _correction_story(
-    state: DemoState, a: _Actors, clock: DemoClock, new_voucher: NewVoucher, run: RunTo, start: date
+    state: DemoState, a: _Actors, clock: StoryClock, new_voucher: NewVoucher, run: RunTo, start: date
 ) -> None:
     """A voucher sent back for 补正 and corrected, and one returned by the agency and corrected."""
     on = start + timedelta(days=14)
@@ -247,7 +248,7 @@ def _correction_story(
 
 
 def _current_month_objections(
-    state: DemoState, a: _Actors, clock: DemoClock, new_voucher: NewVoucher, run: RunTo
+    state: DemoState, a: _Actors, clock: StoryClock, new_voucher: NewVoucher, run: RunTo
 ) -> None:
     """This month: one voucher awaiting 补正 and one refused by the committee (招待费)."""
     today = state.today
@@ -286,7 +287,7 @@ def _current_month_objections(
 
 
 def _month_meeting(
-    state: DemoState, a: _Actors, clock: DemoClock, v1: str, y: int, m: int, *, lock: bool
+    state: DemoState, a: _Actors, clock: StoryClock, v1: str, y: int, m: int, *, lock: bool
 ) -> None:
     meeting = date(y + (m == 12), m % 12 + 1, 20)
     if meeting > state.today:
@@ -314,7 +315,7 @@ def _month_meeting(
         pass  # a month with a voucher still open stays unlocked: it shows on the 工作台
 
 
-def _second_village(state: DemoState, a: _Actors, clock: DemoClock) -> None:
+def _second_village(state: DemoState, a: _Actors, clock: StoryClock) -> None:
     if len(state.village_ids) < 2:
         return
     v2 = state.village_ids[1]
@@ -323,13 +324,13 @@ def _second_village(state: DemoState, a: _Actors, clock: DemoClock) -> None:
         on = today - timedelta(days=days_ago)
         purpose, payee, (lo, _hi), fund, budget = SPENDING[pick]
         clock.at = utc_at(on, 9)
-        vid, _ = create_voucher(
-            a.clerk,
+        vid, _ = create_voucher(  # entered at the township office: the demo clerk works for 溪口村 only
+            a.admin,
             v2,
             VoucherFields(
-                number=f"{k + 1:03d}",
+                number=f"{on.year}-{k + 1:03d}",
                 voucher_date=on,
-                handler_name="上洋村报账员",
+                handler_name=str(state.people[v2]["clerk_name"]),
                 payee=payee,
                 purpose=purpose,
                 amount_fen=lo * 100,
@@ -339,4 +340,4 @@ def _second_village(state: DemoState, a: _Actors, clock: DemoClock) -> None:
             ),
         )
         clock.at = utc_at(on, 16)
-        submit_voucher(a.clerk, vid)
+        submit_voucher(a.admin, vid)

@@ -35,6 +35,7 @@ class ItemCadence:
     item: ItemInfo
     monthly: bool
     periods: tuple[DueItem, ...]  # oldest first; the last one is the current period
+    yearly: bool = False  # a 固定公开 item: once a year, by ``fixed_disclosure_month`` (C21)
 
     @property
     def current(self) -> DueItem | None:
@@ -50,6 +51,8 @@ class ItemCadence:
 
     @property
     def frequency_label(self) -> str:
+        if self.yearly:
+            return "每年"
         return "每月" if self.monthly else "每季度"
 
 
@@ -126,17 +129,18 @@ def _village(
     rules: TownshipRules,
     fb: FeedbackCounts,
 ) -> VillageCadence:
-    regular = [i for i in items if i.cadence in ("quarterly", "monthly")]
-    first_finance = next((i for i in regular if i.category == "finance"), None)
+    regular = [i for i in items if i.cadence in ("quarterly", "monthly", "fixed")]
+    first_finance = next((i for i in regular if i.category == "finance" and i.cadence != "fixed"), None)
     out = []
     for item in regular:
         dates = [d for (vid, iid, _k), ds in published.items() if vid == v.id and iid == item.id for d in ds]
         if item is first_finance:  # finance period disclosures filed without an item still count (C20)
             dates += published.get((v.id, None, "finance_period"), [])
-        monthly = _is_monthly(item, v.finance_busy, rules)
+        yearly = item.cadence == "fixed"
+        monthly = not yearly and _is_monthly(item, v.finance_busy, rules)
         eff = rules.with_changes(finance_monthly_if_busy=True) if monthly else rules
-        periods = due_disclosures(dates, since, today, busy=monthly, rules=eff)
-        out.append(ItemCadence(item, monthly, tuple(periods)))
+        periods = due_disclosures(dates, since, today, busy=monthly, rules=eff, yearly=yearly)
+        out.append(ItemCadence(item, monthly, tuple(periods), yearly))
     year_start = date(today.year, 1, 1)
     fixed_missing = tuple(
         i.name
@@ -190,10 +194,12 @@ def due_notices(ctx: AppContext, village_ids: list[str], today: date) -> list[tu
     - ("finance", disclosure id): 财务公开 with a valid 村监会 review (C31), not yet posted, or posted this month;
     - ("resolution" | "result", matter step id): 决议公开 / 实施结果公开 disclosures made from the register;
     - ("disclosure", disclosure id): other 党务/村务 disclosures ready or posted this month.
-    Drafts of 财务公开 without a review are left out (C31)."""
+    Drafts of 财务公开 without a review are left out (C31), and so are those of a category the township requires
+    to be reviewed (``disclosure_review_scope``)."""
     for vid in village_ids:
         ctx.require_village(vid)
     month = month_of(today)
+    rules = get_rules(ctx)
     out: list[tuple[str, str]] = []
     with ctx.read() as s:
         printed = {(k, r) for k, r in s.execute(select(NoticePrint.kind, NoticePrint.record_id))}
@@ -207,7 +213,7 @@ def due_notices(ctx: AppContext, village_ids: list[str], today: date) -> list[tu
         for d in rows:
             if d.status == "posted":
                 ready = d.posted_from is not None and month.contains(d.posted_from)
-            elif d.category == "finance":
+            elif rules.review_required(d.category):  # 财务, and what the township adds (C31)
                 ready = d.status == "reviewed" and review_valid(d)
             else:
                 ready = d.due_on is None or d.due_on <= month.end
@@ -215,6 +221,8 @@ def due_notices(ctx: AppContext, village_ids: list[str], today: date) -> list[tu
                 continue
             if d.kind in ("resolution", "result") and d.step_id:
                 key = (d.kind, d.step_id)
+            elif d.kind in ("contract", "evaluation"):  # 合同公开, 民主评议结果公告: their own layouts
+                key = (d.kind, d.id)
             else:
                 key = ("finance" if d.category == "finance" else "disclosure", d.id)
             if key not in printed and key not in out:

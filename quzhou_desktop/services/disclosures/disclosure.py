@@ -24,7 +24,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from quzhou_desktop.core.dates import Period, month_of, quarter_of
+from quzhou_desktop.core.dates import Period, month_of, quarter_of, year_of
 from quzhou_desktop.core.disclosures import (
     DisclosureCategory,
     check_can_post,
@@ -63,8 +63,12 @@ KIND_LABELS = {
     "finance_period": "财务收支公开",
     "resolution": "决议公开",
     "result": "实施结果公开",
+    "contract": "合同公开",
+    "evaluation": "民主评议结果公开",
 }
 CHANNELS = ("公开栏", "广播", "明白纸", "网络")
+# Where villagers take questions and objections about what is posted (the bodies' closing sentence).
+WHERE_TO_ASK = "向村务监督委员会反映或投入公开栏旁意见箱"
 EDITABLE = ("draft", "reviewed")
 
 
@@ -73,6 +77,13 @@ class ReviewRequired(RuleViolation):
 
     code = "C31"
     template = "“{title}”是财务公开，须经村务监督委员会审核签字后方可公开、打印"
+
+
+class TownshipReviewRequired(RuleViolation):
+    """C31 as the township extends it (``disclosure_review_scope``): this category needs the review too."""
+
+    code = "C31"
+    template = "本乡镇规定{category}须经村务监督委员会审核签字后方可公开、打印：“{title}”还没有有效的审核"
 
 
 class DisclosureLocked(RuleViolation):
@@ -168,8 +179,13 @@ def due_date_for(
     cadence: str | None, period_end: date | None, *, busy: bool, rules: TownshipRules, category: str
 ) -> date | None:
     """C21 deadline for posting a 定期 disclosure covering a period ending ``period_end``: the deadline of the
-    next month (monthly) or quarter — "Q3 2024 → by 2024-07-20" publishes the second quarter."""
-    if period_end is None or cadence not in ("quarterly", "monthly"):
+    next month (monthly) or quarter — "Q3 2024 → by 2024-07-20" publishes the second quarter.  A 固定公开 item
+    (once a year) covering a year is due in that year, by the ``fixed_disclosure_month``'s deadline day."""
+    if period_end is None:
+        return None
+    if cadence == "fixed":
+        return period_deadline(year_of(period_end), rules)
+    if cadence not in ("quarterly", "monthly"):
         return None
     monthly = cadence == "monthly" or (category == "finance" and busy and rules.finance_monthly_if_busy)
     return period_deadline(cadence_period(period_end, monthly=monthly).next(), rules)
@@ -443,12 +459,16 @@ def post_disclosure(
         raise ValidationError(field="公开方式", reason="至少选择一种（公开栏、广播、明白纸或网络）")
     signer = signer_for(ctx, password)
     warnings: list[str] = []
+    rules = get_rules(ctx)
     with ctx.write("disclosure.post") as s:
         d = _load_for_change(s, disclosure_id, expected_version)
         reviewed = d.status == "reviewed" and review_valid(d)
-        for f in check_can_post(DisclosureCategory(d.category), reviewed=reviewed):
-            if f.is_error:
+        category = DisclosureCategory(d.category)
+        for f in check_can_post(category, reviewed=reviewed, rules=rules):
+            if f.is_error and category is DisclosureCategory.FINANCE:
                 raise ReviewRequired(title=d.title)
+            if f.is_error:
+                raise TownshipReviewRequired(title=d.title, category=category.label)
             warnings.append(f.shown)
         spec = _clean(DisclosureSpec(d.village_id, d.category, d.title, channels=channels,
                                      posted_from=posted_from, posted_to=posted_to))  # fmt: skip

@@ -13,6 +13,7 @@ from quzhou_desktop.core.dates import format_chinese_date, month_of, quarter_of
 from quzhou_desktop.core.errors import NotFound, ValidationError
 from quzhou_desktop.core.money import fen_to_upper, format_fen
 from quzhou_desktop.services.disclosures.disclosure import (
+    WHERE_TO_ASK,
     DisclosureSpec,
     ReviewRequired,
     create_disclosure,
@@ -134,7 +135,7 @@ def create_finance_disclosure(
         body = (
             f"本期收入合计{table.income_text}（{upper(table.income_fen, ctx)}），"
             f"支出合计{table.expense_text}（{upper(table.expense_fen, ctx)}）。"
-            "如有疑问，请向村务监督委员会反映或投入公开栏旁意见箱。"
+            f"如有疑问，请{WHERE_TO_ASK}。"
         )
     spec = DisclosureSpec(
         village_id=village_id,
@@ -194,6 +195,9 @@ def finance_notice_data(ctx: AppContext, disclosure_id: str) -> FinanceNoticeDat
     recorded on the disclosure."""
     from quzhou_desktop.services.disclosures.disclosure import _reviewer_name
 
+    style = get_rules(
+        ctx
+    ).upper_small_style  # read first: one session at a time (an in-memory database has one)
     with ctx.read() as s:
         d = s.get(Disclosure, disclosure_id)
         if d is None or d.category != "finance":
@@ -217,7 +221,8 @@ def finance_notice_data(ctx: AppContext, disclosure_id: str) -> FinanceNoticeDat
             lines=table.lines if table else (),
             income_fen=income, expense_fen=expense,
             income_lower=format_fen(income), expense_lower=format_fen(expense),
-            income_upper=upper(income, ctx), expense_upper=upper(expense, ctx),
+            income_upper=fen_to_upper(income, small_style=style),
+            expense_upper=fen_to_upper(expense, small_style=style),
             reviewers=(reviewer,) if reviewer else (), review_date=reviewed_on,
             review_opinion=opinion, review_line=line,
             channels=tuple(c for c in (d.channels or "").split("、") if c),

@@ -14,7 +14,12 @@ from quzhou_desktop.core.matters import StepType
 from quzhou_desktop.core.meetings import Body
 from quzhou_desktop.core.money import fen_to_upper, format_fen
 from quzhou_desktop.services.disclosures.catalogue import list_items
-from quzhou_desktop.services.disclosures.disclosure import STATUS_LABELS, DisclosureSpec, create_disclosure
+from quzhou_desktop.services.disclosures.disclosure import (
+    STATUS_LABELS,
+    WHERE_TO_ASK,
+    DisclosureSpec,
+    create_disclosure,
+)
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.store.models import Disclosure, Matter, MatterStep, Village
@@ -66,14 +71,14 @@ def _resolution_body(m: Matter, st: MatterStep) -> str:
         parts.append(f"决议内容：{st.decision_text}")
     if m.amount_fen:
         parts.append(f"涉及金额：{format_fen(m.amount_fen)}（{fen_to_upper(m.amount_fen)}）。")
-    parts.append("如有异议，请在公开期内向村务监督委员会反映或投入公开栏旁意见箱。")
+    parts.append(f"如有异议，请在公开期内{WHERE_TO_ASK}。")
     return "\n".join(parts)
 
 
 def _result_body(m: Matter, st: MatterStep) -> str:
     parts = [f"“{m.title}”已实施完毕。"]
-    if st.outcome_text:
-        parts.append(f"实施情况：{st.outcome_text}")
+    if st.minutes:  # the 实施 record's text is its 实施情况
+        parts.append(f"实施情况：{st.minutes}")
     if m.amount_fen:
         parts.append(f"涉及金额：{format_fen(m.amount_fen)}（{fen_to_upper(m.amount_fen)}）。")
     parts.append("欢迎广大村民监督评议，意见请向村务监督委员会反映。")

@@ -11,4 +11,6 @@ EXPORT_KINDS: dict[str, str] = {
     "matters": "五议两公开台账",
     "disclosures": "三务公开台账",
     "supervision": "村务监督台账",
+    "contracts": "合同台账",
+    "assets": "资产资源台账",
 }

@@ -205,6 +205,13 @@ def _rows(ctx: AppContext, req: ExportRequest) -> tuple[list[ColumnSpec], Iterab
         return _matters_columns(), _matter_rows(ctx, req)
     if req.kind == "disclosures":
         return _disclosure_columns(), _disclosure_rows(ctx, req)
+    if req.kind in ("contracts", "assets"):
+        from quzhou_desktop.services.exports import contracts as c
+
+        scope = _village_scope(ctx, req.village_id)
+        if req.kind == "contracts":
+            return list(c.CONTRACT_COLUMNS), c.contract_rows(ctx, scope, req.date_from, req.date_to)
+        return list(c.ASSET_COLUMNS), c.asset_rows(ctx, scope, req.date_from, req.date_to)
     raise ValidationError(field="台账", reason=f"未知的台账“{req.kind}”（可选：{'、'.join(EXPORT_KINDS)}）")
 
 
@@ -233,7 +240,7 @@ def export_register(
         columns=columns,
         rows=counted if counted is not None else rows,
         sheet_name=EXPORT_KINDS[kind],
-        totals=kind in ("vouchers", "ledger", "supervision"),
+        totals=kind in ("vouchers", "ledger", "supervision", "contracts"),
         progress=progress,
         private=full_ids,
     )

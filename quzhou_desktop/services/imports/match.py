@@ -21,12 +21,19 @@ from typing import Any
 from sqlalchemy import Connection, and_, select
 
 from quzhou_desktop.core.money import format_fen
+from quzhou_desktop.services.imports.contracts import (
+    ASSET_LIMITS,
+    CONTRACT_LIMITS,
+    match_assets,
+    match_contracts,
+)
 from quzhou_desktop.services.imports.people import check_people
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.spreadsheets.reader import column_letter
 from quzhou_desktop.spreadsheets.result import CellError, ParseResult
 from quzhou_desktop.spreadsheets.schemas import LedgerRecord, Record, VoucherRecord, kind_spec
+from quzhou_desktop.spreadsheets.values import VALUE_CHARS, quote
 from quzhou_desktop.store.models import LedgerLine, MonthlyReview, Voucher
 
 MAX_AMOUNT_FEN = 10**11  # 10 亿元: anything above is a typing error
@@ -35,6 +42,8 @@ KIND_PERMS: dict[str, Perm] = {
     "people": Perm.ROSTER_EDIT,
     "vouchers": Perm.VOUCHER_EDIT,
     "ledger": Perm.VOUCHER_EDIT,
+    "assets": Perm.CONTRACT_EDIT,
+    "contracts": Perm.CONTRACT_EDIT,
 }
 _IN = 900  # keep IN lists under SQLite's variable limit
 # field → (max length, Chinese label) for what the database columns hold
@@ -49,6 +58,8 @@ _LIMITS: dict[str, dict[str, int]] = {
     },
     "ledger": {"number": 30, "summary": 200, "subject": 60, "counterparty": 100},
     "people": {"name": 40, "group": 40, "phone": 20},
+    "assets": ASSET_LIMITS,
+    "contracts": CONTRACT_LIMITS,
 }
 
 
@@ -70,10 +81,14 @@ class Blame:
     def __call__(self, row: int, key: str, value: Any, reason: str) -> None:
         col = self.res.mapping.columns.get(key)
         header = self.res.mapping.header_text(col) if col is not None else self.spec_labels.get(key, key)
+        header = quote(header)
         letter = column_letter(col) if col is not None else ""
         text = _text(value)
-        msg = f"第{row}行「{header}」列的值“{text}”{reason}" if text else f"第{row}行「{header}」列：{reason}"
-        self.out.append(CellError(self.res.sheet, row, header, letter, text, msg))
+        shown = quote(text)
+        msg = (
+            f"第{row}行「{header}」列的值“{shown}”{reason}" if text else f"第{row}行「{header}」列：{reason}"
+        )
+        self.out.append(CellError(self.res.sheet, row, header, letter, quote(text, VALUE_CHARS), msg))
 
 
 def _text(value: Any) -> str:
@@ -138,6 +153,10 @@ def match_rows(
         _match_vouchers(conn, items, out, blame)
     elif result.kind == "ledger":
         _match_ledger(conn, items, out)
+    elif result.kind in ("assets", "contracts"):
+        match = match_assets if result.kind == "assets" else match_contracts
+        out.new, out.duplicates = match(conn, items, blame)
+        out.keys = [""] * len(out.new)
     else:
         people, out.duplicates = check_people(conn, items, blame, today=today)
         out.new = list(people)
@@ -214,7 +233,7 @@ def _match_vouchers(conn: Connection, items: list[tuple[Any, str]], out: Matched
                 _V_FIELDS[i],
                 format_fen(mine[i], symbol=False) if _V_FIELDS[i] == "amount_fen" else mine[i],
                 f"与已登记的{rec.date.year}年凭证{rec.number}不一致（已登记的{_V_LABELS[i]}为"
-                f"“{format_fen(theirs[i], symbol=False) if _V_FIELDS[i] == 'amount_fen' else _text(theirs[i])}”），"
+                f"“{format_fen(theirs[i], symbol=False) if _V_FIELDS[i] == 'amount_fen' else quote(_text(theirs[i]))}”），"
                 "同一凭证号不能导入两次；如确需更正，请在凭证登记中用“更正”",
             )
             continue

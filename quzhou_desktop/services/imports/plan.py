@@ -1,4 +1,5 @@
-"""Import spreadsheets (花名册, 支出凭证, 收支明细) into the database: preview first, then one transaction.
+"""Import spreadsheets (花名册, 支出凭证, 收支明细, 资产资源台账, 合同台账) into the database: preview first, then
+one transaction.
 
     plan = preview_import(ctx, path, "vouchers", village_id=vid)      # parse + check against the database
     report = commit_import(ctx, plan)                                  # refused while plan.errors exist …

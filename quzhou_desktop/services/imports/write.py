@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from quzhou_desktop.services.imports.audit import TableRows, insert_audited, ordered_ids
+from quzhou_desktop.services.imports.contracts import asset_rows, contract_rows
 from quzhou_desktop.services.imports.people import HOUSEHOLD_HEAD, seats_of
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.spreadsheets.errors import ImportCancelled
@@ -60,6 +61,10 @@ def write_rows(
         tables = [_voucher_rows(conn, ctx, new, now)]
     elif result.kind == "ledger":
         tables = [_ledger_rows(new, keys, now)]
+    elif result.kind == "assets":
+        tables = asset_rows(new, now)
+    elif result.kind == "contracts":
+        tables = contract_rows(conn, ctx, new, now)
     else:
         tables = _people_rows(new, today, now)
     total = sum(len(t.rows) for t in tables)

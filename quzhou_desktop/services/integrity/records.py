@@ -12,12 +12,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from quzhou_desktop.services.disclosures.statements import disclosure_content, post_decision, review_decision
+from quzhou_desktop.services.evaluations.statements import evaluation_content
 from quzhou_desktop.services.integrity.describe import changed_fields
 from quzhou_desktop.services.matters.statements import step_content
-from quzhou_desktop.services.vouchers.statements import event_decision, month_content, voucher_content
+from quzhou_desktop.services.vouchers.statements import month_content, signed_decision, voucher_content
 from quzhou_desktop.store.models import (
     Attachment,
     Disclosure,
+    Evaluation,
     MatterStep,
     MonthlyReview,
     SignedAct,
@@ -49,6 +51,11 @@ def check_record_act(s: Session, act: SignedAct, st: dict[str, Any]) -> list[Fin
         return _disclosure_post(s, act, content, decision)
     if act.act == "matter.finalize":
         return _step(s, act, content, decision)
+    if act.act == "evaluation.finalize":
+        ev = s.get(Evaluation, act.record_id)
+        if ev is None:
+            return [("content", "民主评议记录已不在数据库中：数据被删除")]
+        return _compare(content, evaluation_content(s, ev))
     return []
 
 
@@ -62,8 +69,8 @@ def _voucher(s: Session, act: SignedAct, content: Any, decision: Any) -> list[Fi
         out.append(("content", "签名对应的审核或签字记录已不在数据库中"))
     elif e.signature != act.id:
         out.append(("content", "审核或签字记录没有指向这份签名（被改写）"))
-    elif decision != event_decision(e):
-        out.append(("content", CHANGED.format(what=changed_fields(decision, event_decision(e)))))
+    elif decision != signed_decision(s, e):
+        out.append(("content", CHANGED.format(what=changed_fields(decision, signed_decision(s, e)))))
     return out
 
 

@@ -64,10 +64,6 @@ class AttachmentInfo:
             return f"{self.size / 1024 / 1024:.1f} MB"
         return f"{max(1, self.size // 1024)} KB"
 
-    @property
-    def is_image(self) -> bool:
-        return self.mime.startswith("image/")
-
 
 def detect_mime(data: bytes) -> str | None:
     """The MIME type of a supported scan, judged from its first bytes; None when not supported."""

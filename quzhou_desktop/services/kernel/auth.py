@@ -19,6 +19,7 @@ from quzhou_desktop.services.kernel.context import AppContext, CurrentUser
 from quzhou_desktop.services.kernel.passwords import validate_new_password
 from quzhou_desktop.services.kernel.roles import Perm, Role
 from quzhou_desktop.services.kernel.signatures import SignatureFailed, office_of, sign_act
+from quzhou_desktop.services.kernel.standing import account_standing
 from quzhou_desktop.services.kernel.statements import account_content
 from quzhou_desktop.store.audit.chain import Actor, Change, append_entries
 from quzhou_desktop.store.models import UserAccount, UserVillage, new_uuid
@@ -26,6 +27,7 @@ from quzhou_desktop.store.models import UserAccount, UserVillage, new_uuid
 __all__ = [
     "AccountDisabled",
     "AccountLocked",
+    "AccountNotTrusted",
     "LoginFailed",
     "SignatureFailed",
     "WrongOldPassword",
@@ -52,6 +54,17 @@ class LoginFailed(QuzhouError):
 class AccountLocked(QuzhouError):
     code = "auth.locked"
     template = "密码连续输错{count}次，账号已锁定，请在{minutes}分钟后再试，或请乡镇管理员重置密码"
+
+
+class AccountNotTrusted(QuzhouError):
+    """The password is right, but the account does not trace back to the root of trust through signed
+    administrators' acts (``services.kernel.standing``): it was made or changed behind the app's back."""
+
+    code = "auth.untrusted"
+    template = (
+        "账号「{username}」不能登录：{reason}，不能追溯到信任根（可能是绕过程序伪造或改动的账号）。"
+        "请乡镇管理员运行“校验数据库”检查"
+    )
 
 
 class AccountDisabled(QuzhouError):
@@ -125,6 +138,10 @@ def login(ctx: AppContext, username: str, password: str) -> CurrentUser:
                 acc.locked_until = now + timedelta(minutes=LOCK_MINUTES)
                 acc.failed_logins = 0
             error = AccountLocked(count=MAX_FAILURES, minutes=LOCK_MINUTES) if locked else _failed()
+        elif (why := account_standing(s, acc.id)) is not None:
+            s.info["action"] = "auth.login_untrusted"
+            acc.failed_logins += 1  # the refusal is on the record (an audited change of the account)
+            error = AccountNotTrusted(username=username, reason=why)
         else:
             acc.failed_logins = 0
             acc.locked_until = None

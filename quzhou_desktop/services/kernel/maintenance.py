@@ -7,21 +7,24 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.paths import anchor_journal_path
-from quzhou_desktop.services.kernel.acts import record_act
+from quzhou_desktop.services.kernel import keys
+from quzhou_desktop.services.kernel.acts import ActSignature, record_act
 from quzhou_desktop.services.kernel.anchoring import backup_hook, write_anchor
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.kernel.signatures import Signer, office_of
 from quzhou_desktop.services.kernel.site import ensure_site, read_site
 from quzhou_desktop.store import backup as store_backup
 from quzhou_desktop.store import restore as store_restore
 from quzhou_desktop.store.anchors import RESTORE_ACTION, RESTORE_ENTITY, file_head, merge_journal
-from quzhou_desktop.store.audit.chain import Actor
 from quzhou_desktop.store.db import Database
+from quzhou_desktop.store.models import SigningKey
 
 log = logging.getLogger(__name__)
 
@@ -80,30 +83,42 @@ class RestoreOutcome:
     safety_copy: Path | None
     act_seq: int  # the restore's entry in the restored database's audit chain
     anchors_recovered: int  # anchors the backup carried that the journal did not hold
+    signed: bool  # the restore is a signed act in the restored database (its signer's key is known there)
 
 
-def restore_statement(act_id: str, actor: Actor, details: dict[str, Any]) -> dict[str, Any]:
-    """What the administrator vouches for by restoring: the act, who, and the chain ends of both sides."""
-    return {"act": RESTORE_ACTION, "id": act_id, "user": actor.user_id, "username": actor.username, **details}
+@dataclass(frozen=True)
+class RestoreRequest:
+    """What the GUI asks the app to do when the window closes: restore ``backup``, signed with ``credential``."""
+
+    backup: Path
+    credential: keys.Credential | None = None
 
 
-def sign_restore_act(db: Database, actor: Actor, act_id: str, statement: dict[str, Any]) -> None:
-    """SIGNING HOOK for the restore act (issue 15, the user-keys half).
+def _restore_signature(db: Database, signer: Signer | None, at: datetime) -> ActSignature | None:
+    """The restore's signature in the restored database: the administrator's key must be known there (current,
+    not retired, the administrator's); a backup older than the key cannot check it, so the act is then recorded
+    unsigned (and said so)."""
+    if signer is None:
+        return None
+    with db.read() as s:
+        key = s.get(SigningKey, signer.key_id)
+        if key is None or key.user_id != signer.user.id or key.retired_at is not None:
+            return None
+        return ActSignature(signer, "data.restore", office_of(s, signer.user), at)
 
-    A restore is an administrator's act and must be signed with the administrator's key over ``statement``.
-    The signing function of the user-keys work is called here; until it is merged this does nothing and the
-    restore is recorded (audited, chained, anchored) but not signed."""
-    del db, actor, act_id, statement
 
-
-def restore_backup(ctx: AppContext, backup: Path) -> RestoreOutcome:
-    """Check the right, release the open database, verify ``backup`` and copy it over the database; then record
-    the restore in the restored database (who, the backup's chain end, the replaced database's chain end, the
-    safety copy), bring the backup's anchors back into the journal and anchor the result.
+def restore_backup(
+    ctx: AppContext, backup: Path, credential: keys.Credential | None = None
+) -> RestoreOutcome:
+    """Check the right (and the administrator's signature: ``credential``, checked before anything is touched),
+    release the open database, verify ``backup`` and copy it over the database; then record the restore in the
+    restored database (who, the backup's chain end, the replaced database's chain end, the safety copy) as an act
+    signed by the administrator, bring the backup's anchors back into the journal and anchor the result.
 
     The caller re-opens the database afterwards (nobody is logged in to it)."""
     ctx.require(Perm.RESTORE)
     path = _db_path(ctx)
+    signer = keys.signer_for(ctx, credential) if credential is not None else None
     actor, user = ctx.actor, ctx.user
     hook = backup_hook(ctx.db)
     ctx.db.dispose()
@@ -120,14 +135,18 @@ def restore_backup(ctx: AppContext, backup: Path) -> RestoreOutcome:
             "safety_copy": None if result.safety_copy is None else str(result.safety_copy),
             "anchors_recovered": recovered,
         }
-        act_id, seq = record_act(db, actor, RESTORE_ACTION, RESTORE_ENTITY, details)
-        sign_restore_act(db, actor, act_id, restore_statement(act_id, actor, details))
+        signature = _restore_signature(db, signer, ctx.clock.now())
+        if signer is not None and signature is None:
+            log.warning(
+                "restore recorded unsigned: the backup predates %s's signing key", signer.user.username
+            )
+        _act_id, seq = record_act(db, actor, RESTORE_ACTION, RESTORE_ENTITY, details, signature=signature)
         ensure_site(AppContext(db, user, ctx.clock))  # re-lists this computer's key if the backup predates it
         write_anchor(db, "restore")
     finally:
         db.dispose()
     log.info("restore recorded as audit entry %s (%d anchors recovered)", seq, recovered)
-    return RestoreOutcome(result.safety_copy, seq, recovered)
+    return RestoreOutcome(result.safety_copy, seq, recovered, signature is not None)
 
 
 def reopen_database(ctx: AppContext) -> None:

@@ -48,6 +48,8 @@ class Perm(str, Enum):
     DISCLOSURE_EDIT = "disclosure.edit"
     DISCLOSURE_REVIEW = "disclosure.review"
     FEEDBACK_EDIT = "feedback.edit"
+    CONTRACT_EDIT = "contract.edit"
+    EVALUATION_EDIT = "evaluation.edit"
     IMPORT = "import"
     EXPORT_ID_NUMBERS = "export.id_numbers"
     PRINT = "print"
@@ -73,6 +75,8 @@ PERM_LABELS: dict[Perm, str] = {
     Perm.DISCLOSURE_EDIT: "编辑公开事项",
     Perm.DISCLOSURE_REVIEW: "村监会审核公开内容",
     Perm.FEEDBACK_EDIT: "登记群众意见及答复",
+    Perm.CONTRACT_EDIT: "登记集体合同和资产资源",
+    Perm.EVALUATION_EDIT: "登记民主评议",
     Perm.IMPORT: "导入表格",
     Perm.EXPORT_ID_NUMBERS: "导出完整身份证号",
     Perm.PRINT: "打印公告",
@@ -90,6 +94,8 @@ GRANTS: dict[Role, frozenset[Perm]] = {
             Perm.VOUCHER_DELIVER,
             Perm.DISCLOSURE_EDIT,
             Perm.FEEDBACK_EDIT,
+            Perm.CONTRACT_EDIT,
+            Perm.EVALUATION_EDIT,
             Perm.IMPORT,
             Perm.PRINT,
             Perm.BACKUP,
@@ -103,6 +109,7 @@ GRANTS: dict[Role, frozenset[Perm]] = {
             Perm.DISCLOSURE_REVIEW,
             Perm.PRINT,
             Perm.FEEDBACK_EDIT,
+            Perm.EVALUATION_EDIT,  # the 村监会 chairs the 民主评议 (村民委员会组织法 第三十三条)
         }
     ),
     Role.SUPERVISOR: frozenset({Perm.VOUCHER_REVIEW, Perm.DISCLOSURE_REVIEW, Perm.PRINT}),

@@ -62,6 +62,7 @@ ACT_LABELS: dict[str, str] = {
     "voucher.review": "村监会审核凭证",
     "voucher.sign_director": "主任（社长）签字",
     "voucher.sign_secretary": "书记签字",
+    "voucher.sign_both": "主任（社长）和书记签字（一肩挑，一次签字记为两个职务）",
     "voucher.accept": "代理记账中心受理",
     "voucher.return": "代理记账中心退回",
     "month.sign": "签署村监会月度例会记录",
@@ -70,6 +71,7 @@ ACT_LABELS: dict[str, str] = {
     "disclosure.review": "村监会审核公开内容",
     "disclosure.post": "公开（张贴）",
     "matter.finalize": "会议记录定稿",
+    "evaluation.finalize": "民主评议结果定稿",
     "data.restore": "从备份恢复数据库",
 }
 """Every act that is signed. A restore (``data.restore``) is signed by whoever restores, in the restored
@@ -84,6 +86,7 @@ RECORD_LABELS: dict[str, str] = {
     "monthly_review": "村监会月度审核",
     "disclosure": "公开",
     "matter_step": "会议记录",
+    "evaluation": "民主评议",
 }
 
 

@@ -19,7 +19,6 @@ from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.store.models import Matter, MatterStep, Person, StepAmendment, Village
 
 SOURCES = ("党员群众建议", "村干部提议", "上级党委政府安排")
-VOTE_METHODS = ("举手", "无记名")
 STATUS_LABELS = {"in_progress": "进行中", "failed": "未通过", "completed": "已完成", "withdrawn": "已撤销"}
 STATE_LABELS = {"draft": "草稿", "final": "已定稿", "void": "已作废"}
 ATTENDANCE_LABELS = {"present": "到会", "absent": "缺席", "excluded": "不计入应到", "void": "不在名册"}
@@ -38,13 +37,10 @@ JOINT_FALLBACK = ("party_branch", "village_committee")
 POSTING_STEPS = frozenset({StepType.PLAN_POSTING, StepType.RESOLUTION_DISCLOSURE, StepType.RESULT_DISCLOSURE})
 DATED_STEPS = frozenset({StepType.SUGGEST, StepType.IMPLEMENT})
 
-# Overdue policy (C41: the app's reminders, not law): when the next step counts as late.
-# 决议公开: "会议情况和表决结果当日或次日公布" (a 重大村务票决制度 template) → the day after the 决议.
-RESOLUTION_DISCLOSURE_DAYS = 1
-# 实施结果公开 after the implementation is recorded as done.
-RESULT_DISCLOSURE_DAYS = 30
-# Any other step: a matter with no progress for this long is stalled.
-STALL_DAYS = 90
+# Overdue policy (C41: the app's reminders, not law): when the next step counts as late.  The periods are
+# township settings (``TownshipRules.resolution_disclosure_days`` — 决议公开 "当日或次日" after a 重大村务票决制度
+# template, default the day after —, ``result_disclosure_days`` after the 实施, default 30, and ``stall_days``
+# for any other step, default 90).
 
 # Fields a correction (amendment) of a final step may change; dates, attendance and votes decide validity and
 # are never amended — a wrong vote needs the meeting to be held again.
@@ -152,6 +148,12 @@ class StepView:
     @property
     def is_final(self) -> bool:
         return self.state == "final"
+
+    @property
+    def in_run(self) -> bool:
+        """Final and counting for the procedure: an inquorate meeting (会议无效) is on record but the step is
+        still to be done."""
+        return self.is_final and self.values.get("valid") is not False
 
     @property
     def on(self) -> date | None:
@@ -303,10 +305,6 @@ def run_steps(s: Session, matter_id: str, *, include_drafts: bool = True) -> lis
     return list(s.scalars(q))
 
 
-def final_records(s: Session, matter_id: str) -> list[StepRecord]:
-    return [v.record() for v in step_views(s, run_steps(s, matter_id, include_drafts=False))]
-
-
 @dataclass(frozen=True)
 class Due:
     """What the matter waits for: the next step, from when, until when (overdue after), and why."""
@@ -325,13 +323,13 @@ def due_of(records: list[StepRecord], rules: TownshipRules, *, created: date) ->
         return Due(None, None, None, nxt.explanation)
     start = nxt.earliest or created
     if nxt.step is StepType.RESOLUTION_DISCLOSURE:
-        deadline = start + timedelta(days=RESOLUTION_DISCLOSURE_DAYS)
+        deadline = start + timedelta(days=rules.resolution_disclosure_days)
         why = f"决议通过后应及时公开，最迟{fmt_date(deadline)}"
     elif nxt.step is StepType.RESULT_DISCLOSURE:
-        deadline = start + timedelta(days=RESULT_DISCLOSURE_DAYS)
-        why = f"实施完成后应在{RESULT_DISCLOSURE_DAYS}日内公开结果，最迟{fmt_date(deadline)}"
+        deadline = start + timedelta(days=rules.result_disclosure_days)
+        why = f"实施完成后应在{rules.result_disclosure_days}日内公开结果，最迟{fmt_date(deadline)}"
     else:
-        deadline = start + timedelta(days=STALL_DAYS)
+        deadline = start + timedelta(days=rules.stall_days)
         why = f"超过{fmt_date(deadline)}仍未推进即列为逾期"
     return Due(nxt.step, nxt.earliest, deadline, f"{nxt.explanation}。{why}", nxt.notice_by)
 

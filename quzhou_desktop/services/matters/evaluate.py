@@ -12,6 +12,7 @@ from quzhou_desktop.core.dates import earliest_after
 from quzhou_desktop.core.errors import NotFound, RuleViolation, ValidationError
 from quzhou_desktop.core.matters import StepRecord, StepType, check_step
 from quzhou_desktop.core.meetings import (
+    VOTE_METHODS,
     Attendance,
     Body,
     MeetingOutcome,
@@ -20,6 +21,7 @@ from quzhou_desktop.core.meetings import (
     evaluate_meeting,
 )
 from quzhou_desktop.core.money import Finding
+from quzhou_desktop.core.names import pinyin_key
 from quzhou_desktop.core.rules import with_basis
 from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.kernel.context import AppContext
@@ -29,7 +31,6 @@ from quzhou_desktop.services.matters.common import (
     BODY_MEMBERSHIPS,
     JOINT_FALLBACK,
     POSTING_STEPS,
-    VOTE_METHODS,
     StepView,
     body_of,
     category_of,
@@ -122,11 +123,16 @@ class Roster:
 
 @dataclass(frozen=True)
 class StepCheck:
-    """Live verdict for the step dialog: the meeting outcome, rule findings and missing fields."""
+    """What finalising would say — the one source of the dialog's live verdict and of ``save_step``'s refusal.
+
+    ``todo`` names the fields still to fill (a new form shows these, not errors); ``problems`` and the error
+    ``findings`` forbid finalising.  An inquorate meeting (会议无效) or a failed vote (未通过) does *not*: the
+    meeting took place and is recorded as it was (see ``outcome_note``)."""
 
     outcome: MeetingOutcome | None
     findings: tuple[Finding, ...]
     problems: tuple[str, ...]
+    todo: tuple[str, ...] = ()
 
     @property
     def errors(self) -> tuple[str, ...]:
@@ -138,7 +144,30 @@ class StepCheck:
 
     @property
     def can_finalize(self) -> bool:
-        return not self.errors and (self.outcome is None or self.outcome.valid)
+        return not self.todo and not self.errors
+
+    @property
+    def todo_line(self) -> str:
+        return "还需填写：" + "、".join(self.todo) if self.todo else ""
+
+    @property
+    def outcome_note(self) -> str:
+        """What finalising does to the matter when the meeting was inquorate or the vote failed ("" else)."""
+        o = self.outcome
+        if o is None:
+            return ""
+        if not o.valid:
+            return "定稿后如实记录为“会议无效”，事项不推进，停留在本步骤；可另行召开会议后再登记本步骤。"
+        if o.passed is False:
+            return "定稿后如实记录为“未通过”，本轮程序终止；如仍要办理，须重新提议。"
+        return ""
+
+    @property
+    def refusal(self) -> str:
+        """Why 定稿 is refused, exactly as the dialog shows it ("" when it may be finalised)."""
+        if self.can_finalize:
+            return ""
+        return "；".join(([self.todo_line] if self.todo else []) + list(self.errors))
 
 
 def meeting_roster(ctx: AppContext, village_id: str, body: str, on: date) -> Roster:
@@ -165,7 +194,7 @@ def meeting_roster(ctx: AppContext, village_id: str, body: str, on: date) -> Ros
             seen[r.person_id] = replace(old, roles=f"{old.roles}、{role}")
         else:
             seen[r.person_id] = RosterEntry(r.person_id, r.person_name, role, r.party_status)
-    entries = sorted(seen.values(), key=lambda e: (not e.votes, e.name))
+    entries = sorted(seen.values(), key=lambda e: (not e.votes, pinyin_key(e.name)))
     return Roster(b, on, tuple(entries))
 
 
@@ -218,12 +247,6 @@ def _required_fields(st: StepType, inp: StepInput) -> list[str]:
         need(inp.chair_person_id, "主持人")
         need(inp.recorder_person_id, "记录人")
         need(inp.vote_method, "表决方式")
-        for v, label in (
-            (inp.votes_for, "赞成票"),
-            (inp.votes_against, "反对票"),
-            (inp.votes_abstain, "弃权票"),
-        ):
-            need(v, label)
     elif st in POSTING_STEPS:
         need(inp.posting_from, "公示开始日期")
         need(inp.posting_to, "公示截止日期")
@@ -232,7 +255,7 @@ def _required_fields(st: StepType, inp: StepInput) -> list[str]:
     else:
         need(inp.meeting_date, "日期")
         need(inp.plan_text if st is StepType.SUGGEST else inp.minutes, "内容")
-    return [f"请填写“{m}”" for m in missing]
+    return missing
 
 
 def validate_input(st: StepType, inp: StepInput) -> StepInput:
@@ -267,7 +290,8 @@ def evaluate_input(
     rules: TownshipRules,
     existing: list[StepView],
 ) -> tuple[StepCheck, list[AttendanceEntry], Roster | None, int]:
-    problems = _required_fields(st, inp)
+    todo = _required_fields(st, inp)
+    problems: list[str] = []
     outcome: MeetingOutcome | None = None
     entries: list[AttendanceEntry] = []
     roster: Roster | None = None
@@ -278,19 +302,24 @@ def evaluate_input(
         counts, attendance, entries, more, prob_present = _counts(roster, inp)
         problems += more
         votes = None
-        if inp.votes_for is not None:
+        if inp.votes_for or inp.votes_against or inp.votes_abstain:
             votes = Votes(inp.votes_for or 0, inp.votes_against or 0, inp.votes_abstain or 0)
-        try:
-            outcome = evaluate_meeting(body, counts, attendance, votes, rules)
-        except ValidationError as exc:
-            problems.append(str(exc))
+        if attendance.present == 0 and attendance.household_reps == 0 and not prob_present:
+            todo.append("到会人数" if body is Body.VILLAGERS else "出席情况")  # nothing entered yet
+        else:
+            if votes is None and st.is_vote:
+                todo.append("表决票数")
+            try:
+                outcome = evaluate_meeting(body, counts, attendance, votes, rules)
+            except ValidationError as exc:
+                problems.append(str(exc))
         if outcome is not None and prob_present:
             line = with_basis(f"另有预备党员{prob_present}人到会，不参加表决、不计入实到人数", "C9")
             outcome = replace(outcome, explanation_lines=(*outcome.explanation_lines, line))
     findings: list[Finding] = []
     on = inp.posting_from if st in POSTING_STEPS else inp.meeting_date
     if on is not None and (body is not None or not st.bodies):
-        records = [v.record() for v in existing if v.is_final]
+        records = [v.record() for v in existing if v.in_run]
         new = StepRecord(
             step=st,
             on=on,
@@ -320,7 +349,7 @@ def evaluate_input(
                     "posting_period",
                 )
             )
-    return StepCheck(outcome, tuple(findings), tuple(problems)), entries, roster, prob_present
+    return StepCheck(outcome, tuple(findings), tuple(problems), tuple(todo)), entries, roster, prob_present
 
 
 def check_step_input(

@@ -1,7 +1,6 @@
-"""Plain data for the printed notices (方案公示, 决议公告, 实施结果公告, 五议两公开登记表) and the 台账 export.
+"""The 五议两公开台账 export: one row per final step, amendments applied, with the corrections and their reasons.
 
-Printing never reads the database; it takes these frozen records (field names follow
-``printing.documents``) and lays them out.  Amendments are applied; only final steps are printed.
+(Printed notices are built by ``services.notices.register`` from the same step views.)
 """
 
 from __future__ import annotations
@@ -12,123 +11,21 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from quzhou_desktop.core.errors import NotFound, ValidationError
-from quzhou_desktop.core.matters import StepType
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.matters.common import (
     STATUS_LABELS,
     StepView,
     category_of,
     fmt_date,
-    load_matter,
-    run_steps,
     step_views,
 )
-from quzhou_desktop.store.models import Matter, MatterStep, Township, Village
+from quzhou_desktop.store.models import Matter, MatterStep, Village
 
-__all__ = [
-    "EXPORT_COLUMNS",
-    "MeetingFacts",
-    "NoticeHeader",
-    "PlanNoticeData",
-    "RegisterData",
-    "RegisterStepData",
-    "ResolutionNoticeData",
-    "ResultNoticeData",
-    "VoteFacts",
-    "export_rows",
-    "plan_notice_data",
-    "register_data",
-    "resolution_notice_data",
-    "result_notice_data",
-]
-
-FEEDBACK = "如有意见或建议，请在公示期内向村务监督委员会反映，或投入村务公开栏旁的意见箱。"
-METHOD_TEXT = {"举手": "举手表决", "无记名": "无记名投票"}
+__all__ = ["EXPORT_COLUMNS", "export_rows"]
 
 
 @dataclass(frozen=True)
-class NoticeHeader:
-    matter_id: str
-    step_id: str
-    township: str
-    village: str
-    organisation: str  # "石梁镇溪口村"
-    issuer: str  # "溪口村村民委员会"
-    matter: str  # the matter's title
-    category: str
-    date: dt.date  # 成文日期: the posting start
-    run_no: int
-
-
-@dataclass(frozen=True)
-class MeetingFacts:
-    step: str  # 村民（代表）会议决议
-    body: str  # 村民代表会议
-    date: dt.date
-    place: str
-    chair: str
-    recorder: str
-    notice_date: dt.date | None
-    entitled: int | None  # 应到
-    present: int | None  # 实到
-    roster: int | None
-    township_attendees: str
-    outcome: str  # the rule and the arithmetic, one sentence per line
-    valid: bool | None
-    passed: bool | None
-
-
-@dataclass(frozen=True)
-class VoteFacts:
-    yes: int
-    no: int
-    abstain: int
-    method: str  # 举手表决 / 无记名投票
-
-
-@dataclass(frozen=True)
-class PlanNoticeData:
-    header: NoticeHeader
-    title: str
-    plan_text: str
-    meeting: MeetingFacts | None  # the 商议 meeting
-    posting_from: dt.date
-    posting_to: dt.date
-    posting_place: str
-    feedback: str
-
-
-@dataclass(frozen=True)
-class ResolutionNoticeData:
-    header: NoticeHeader
-    title: str
-    meeting: MeetingFacts
-    votes: VoteFacts
-    decision_text: str
-    posting_from: dt.date | None  # None until the 决议公开 step is recorded
-    posting_to: dt.date | None
-    posting_place: str
-    objection: str
-
-
-@dataclass(frozen=True)
-class ResultNoticeData:
-    header: NoticeHeader
-    title: str
-    summary: str  # the 实施 notes
-    result_text: str  # what is disclosed
-    amount_fen: int | None
-    completed: dt.date | None
-    posting_from: dt.date | None
-    posting_to: dt.date | None
-    posting_place: str
-    feedback: str
-    public_review: str  # 群众评议
-
-
-@dataclass(frozen=True)
-class RegisterStepData:
+class _StepRow:
     step: str
     date: dt.date | None
     form: str  # 会议形式 / 公示
@@ -148,16 +45,6 @@ class RegisterStepData:
     supervision: str  # amendments with reasons (监督意见 / 更正记录)
 
 
-@dataclass(frozen=True)
-class RegisterData:
-    header: NoticeHeader
-    source: str  # 动议事由
-    suggested_by: str
-    amount_fen: int | None
-    status: str
-    steps: tuple[RegisterStepData, ...]
-
-
 def _ratio(present: int | None, entitled: int | None) -> str:
     if not entitled or present is None:
         return ""
@@ -165,135 +52,7 @@ def _ratio(present: int | None, entitled: int | None) -> str:
     return f"{tenths // 10}.{tenths % 10}%"
 
 
-def _load(ctx: AppContext, step_id: str) -> tuple[Matter, list[StepView], StepView, str, str]:
-    with ctx.read() as s:
-        row = s.get(MatterStep, step_id)
-        if row is None:
-            raise NotFound(what="这个步骤")
-        m = load_matter(s, row.matter_id)
-        ctx.require_village(m.village_id)
-        views = step_views(s, run_steps(s, m.id, include_drafts=False), with_attendance=False)
-        v = s.get(Village, m.village_id)
-        t = s.scalars(select(Township)).first()
-        s.expunge(m)
-    target = next((x for x in views if x.id == step_id), None)
-    if target is None:
-        raise ValidationError(field="打印", reason="草稿不能打印，请先定稿")
-    return m, views, target, v.name if v else "", t.name if t else ""
-
-
-def _header(m: Matter, step: StepView, village: str, township: str) -> NoticeHeader:
-    return NoticeHeader(
-        m.id,
-        step.id,
-        township,
-        village,
-        f"{township}{village}",
-        f"{village}村民委员会",
-        m.title,
-        category_of(m.category).label,
-        step.on or dt.date.today(),
-        m.run_no,
-    )
-
-
-def _meeting(v: StepView) -> MeetingFacts:
-    return MeetingFacts(
-        v.label,
-        v.body_label,
-        v["meeting_date"],
-        v["place"] or "",
-        v.chair_name,
-        v.recorder_name,
-        v["notice_date"],
-        v["entitled_count"],
-        v["present_count"],
-        v["roster_count"],
-        v["township_attendees"] or "",
-        v["outcome_text"] or "",
-        v["valid"],
-        v["passed"],
-    )
-
-
-def _find(views: list[StepView], st: StepType) -> StepView | None:
-    return next((x for x in views if x.step is st), None)
-
-
-def _need(step: StepView, allowed: tuple[StepType, ...], what: str) -> None:
-    if step.step not in allowed:
-        raise ValidationError(
-            field="打印", reason=f"{what}须从“{'”或“'.join(a.label for a in allowed)}”步骤打印"
-        )
-
-
-def plan_notice_data(ctx: AppContext, step_id: str) -> PlanNoticeData:
-    """方案公示 from the 方案公示 step (with the 商议 meeting that produced the plan)."""
-    m, views, step, village, township = _load(ctx, step_id)
-    _need(step, (StepType.PLAN_POSTING,), "方案公示")
-    consult = _find(views, StepType.CONSULT) or _find(views, StepType.PROPOSE_AND_CONSULT)
-    return PlanNoticeData(
-        _header(m, step, village, township),
-        f"{village}关于{m.title}方案的公示",
-        step["plan_text"] or "",
-        _meeting(consult) if consult else None,
-        step["posting_from"],
-        step["posting_to"],
-        step["posting_place"] or "",
-        FEEDBACK,
-    )
-
-
-def resolution_notice_data(ctx: AppContext, step_id: str) -> ResolutionNoticeData:
-    """决议公告 from the 决议 step or the 决议公开 step of the same run."""
-    m, views, step, village, township = _load(ctx, step_id)
-    _need(step, (StepType.RESOLVE, StepType.RESOLUTION_DISCLOSURE), "决议公告")
-    resolve = step if step.step is StepType.RESOLVE else _find(views, StepType.RESOLVE)
-    if resolve is None:
-        raise ValidationError(field="打印", reason="没有找到决议记录")
-    disclosure = _find(views, StepType.RESOLUTION_DISCLOSURE)
-    header = _header(m, disclosure or resolve, village, township)
-    decision = (disclosure["decision_text"] if disclosure else None) or resolve["decision_text"] or ""
-    return ResolutionNoticeData(
-        header,
-        f"{village}关于{m.title}的决议公告",
-        _meeting(resolve),
-        VoteFacts(
-            resolve["votes_for"] or 0,
-            resolve["votes_against"] or 0,
-            resolve["votes_abstain"] or 0,
-            METHOD_TEXT.get(resolve["vote_method"] or "", "举手表决"),
-        ),
-        decision,
-        disclosure["posting_from"] if disclosure else None,
-        disclosure["posting_to"] if disclosure else None,
-        (disclosure["posting_place"] or "") if disclosure else "",
-        FEEDBACK,
-    )
-
-
-def result_notice_data(ctx: AppContext, step_id: str) -> ResultNoticeData:
-    """实施结果公告 from the 实施结果公开 step (or the 实施 step, before disclosure)."""
-    m, views, step, village, township = _load(ctx, step_id)
-    _need(step, (StepType.IMPLEMENT, StepType.RESULT_DISCLOSURE), "实施结果公告")
-    implement = _find(views, StepType.IMPLEMENT)
-    disclosure = _find(views, StepType.RESULT_DISCLOSURE)
-    return ResultNoticeData(
-        _header(m, disclosure or step, village, township),
-        f"{village}关于{m.title}实施结果的公告",
-        (implement["minutes"] or "") if implement else "",
-        (disclosure["decision_text"] or "") if disclosure else "",
-        m.amount_fen,
-        implement["meeting_date"] if implement else None,
-        disclosure["posting_from"] if disclosure else None,
-        disclosure["posting_to"] if disclosure else None,
-        (disclosure["posting_place"] or "") if disclosure else "",
-        FEEDBACK,
-        (disclosure["minutes"] or "") if disclosure else "",
-    )
-
-
-def _register_step(v: StepView) -> RegisterStepData:
+def _step_row(v: StepView) -> _StepRow:
     vote = v.step.is_vote
     content = v["plan_text"] or v["decision_text"] or v["minutes"] or ""
     if vote and v["decision_text"]:
@@ -307,7 +66,7 @@ def _register_step(v: StepView) -> RegisterStepData:
         f"{fmt_date(a.at.date())}{a.by}更正{'、'.join(c[0] for c in a.changes)}，原因：{a.reason}"
         for a in v.amendments
     )
-    return RegisterStepData(
+    return _StepRow(
         v.label,
         when,
         form,
@@ -326,37 +85,6 @@ def _register_step(v: StepView) -> RegisterStepData:
         v["township_attendees"] or "",
         notes,
     )
-
-
-def register_data(ctx: AppContext, matter_id: str) -> RegisterData:
-    """五议两公开登记表: the matter and every final step of its run."""
-    with ctx.read() as s:
-        m = load_matter(s, matter_id)
-        ctx.require_village(m.village_id)
-        views = step_views(s, run_steps(s, m.id, include_drafts=False))
-        v = s.get(Village, m.village_id)
-        t = s.scalars(select(Township)).first()
-        village, township = (v.name if v else ""), (t.name if t else "")
-        header = NoticeHeader(
-            m.id,
-            "",
-            township,
-            village,
-            f"{township}{village}",
-            f"{village}村民委员会",
-            m.title,
-            category_of(m.category).label,
-            views[-1].on if views and views[-1].on else m.created_at.date(),
-            m.run_no,
-        )
-        return RegisterData(
-            header,
-            m.source,
-            m.suggested_by or "",
-            m.amount_fen,
-            STATUS_LABELS.get(m.status, m.status),
-            tuple(_register_step(x) for x in views),
-        )
 
 
 EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -421,7 +149,7 @@ def export_rows(
             views += step_views(s, [r[0] for r in rows[i : i + 500]])
     out: list[dict[str, Any]] = []
     for (_, m, vname), v in zip(rows, views, strict=True):
-        r = _register_step(v)
+        r = _step_row(v)
         out.append(
             {
                 "village": vname,

@@ -1,8 +1,8 @@
 """五议两公开 register: matters (事项) and their runs (C10–C15).
 
 A matter goes through the configured step sequence (``core.matters.step_sequence``).  Steps are recorded and
-finalised in ``services.matters.steps``; the register list and 工作台 queries live in ``services.matters.query``; plain
-data for printed notices and the 台账 export in ``services.matters.export``.  A failed vote closes a run as 未通过; a
+finalised in ``services.matters.steps``; the register list and 工作台 queries live in ``services.matters.query``; the
+台账 export in ``services.matters.export`` (printed notices: ``services.notices.register``).  A failed vote closes a run as 未通过; a
 revised plan opens a new run (a new matter row linked by ``previous_run_id``), so history is never lost.
 """
 
@@ -225,7 +225,7 @@ def get_matter(ctx: AppContext, matter_id: str) -> MatterDetail:
         m = load_matter(s, matter_id)
         ctx.require_village(m.village_id)
         views = step_views(s, run_steps(s, matter_id), with_attendance=True)
-        records = [v.record() for v in views if v.is_final]
+        records = [v.record() for v in views if v.in_run]
         later = s.scalar(select(Matter.id).where(Matter.previous_run_id == matter_id))
         row = matter_row(m, village_name(s, m.village_id), today)
     if row.status == "withdrawn":

@@ -19,9 +19,7 @@ from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
 from quzhou_desktop.core.matters import StepNotAllowed, StepType
-from quzhou_desktop.core.meetings import (
-    Body,
-)
+from quzhou_desktop.core.meetings import VOTE_METHODS, Body
 from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.keys import Credential, signer_for
@@ -34,7 +32,6 @@ from quzhou_desktop.services.matters.common import (
     DATED_STEPS,
     POSTING_STEPS,
     STATUS_LABELS,
-    VOTE_METHODS,
     StepView,
     due_of,
     load_matter,
@@ -69,8 +66,11 @@ __all__ = [
     "check_step_input",
     "discard_draft",
     "get_step",
+    "last_recorder",
     "meeting_roster",
+    "previous_attendance",
     "save_step",
+    "suggested_decision",
 ]
 
 
@@ -109,14 +109,11 @@ def save_step(
     with ctx.read() as s:
         existing = step_views(s, run_steps(s, matter_id, include_drafts=False))
     check, entries, roster, _ = evaluate_input(ctx, matter0, st, clean, rules, existing)
-    if final:
-        if check.problems:
-            raise ValidationError(field=st.label, reason="；".join(check.problems))
-        if check.outcome is not None:
-            check.outcome.raise_if_not_valid()
+    if final and not check.can_finalize:  # the same words the dialog shows, once
         errors = [f for f in check.findings if f.is_error]
-        if errors:  # C10–C15 from core.matters.check_step, plus the plan posting's own period (C11)
-            raise StepNotAllowed(rule=errors[0].code, explanation="；".join(f.shown for f in errors))
+        if errors and not check.todo and not check.problems:  # C10–C15, and the plan posting's period (C11)
+            raise StepNotAllowed(rule=errors[0].code, explanation=check.refusal)
+        raise ValidationError(field=st.label, reason=check.refusal)
     signer = None
     if final:
         if password is None:
@@ -261,6 +258,10 @@ def _write_attendance(
 def _advance(
     s: Session, matter: Matter, existing: list[StepView], row: MatterStep, rules: TownshipRules, today: date
 ) -> None:
+    """Move the matter on after ``row`` was finalised. An inquorate meeting (会议无效) is kept on record but
+    moves nothing: the step stays due and may be recorded again. A failed vote (未通过) closes the run (C10)."""
+    if row.valid is False:
+        return
     st = StepType(row.step_type)
     matter.current_step = st.value
     if st.is_vote and row.passed is False:
@@ -273,7 +274,7 @@ def _advance(
         matter.next_due_date = None
         matter.next_deadline = None
         return
-    records = [v.record() for v in existing] + [step_views(s, [row])[0].record()]
+    records = [v.record() for v in existing if v.in_run] + [step_views(s, [row])[0].record()]
     due = due_of(records, rules, created=matter.created_at.date())
     matter.next_due_date = due.earliest
     matter.next_deadline = due.deadline
@@ -356,3 +357,47 @@ def amend_step(ctx: AppContext, step_id: str, changes: dict[str, str | None], *,
         )
         s.flush()
         return step_views(s, [row], with_attendance=True)[0]
+
+
+def _village_meetings(village_id: str, *more: Any) -> Any:
+    return (
+        select(MatterStep)
+        .join(Matter, Matter.id == MatterStep.matter_id)
+        .where(Matter.village_id == village_id, MatterStep.state.in_(("draft", "final")), *more)
+        .order_by(MatterStep.meeting_date.desc(), MatterStep.created_at.desc())
+        .limit(1)
+    )
+
+
+def last_recorder(ctx: AppContext, village_id: str) -> str | None:
+    """The 记录人 of the village's most recent meeting (the usual default for the next one)."""
+    ctx.require_village(village_id)
+    with ctx.read() as s:
+        row = s.scalars(_village_meetings(village_id, MatterStep.recorder_person_id.is_not(None))).first()
+        return row.recorder_person_id if row else None
+
+
+def previous_attendance(
+    ctx: AppContext, village_id: str, body: str, *, before: date, exclude_step_id: str | None = None
+) -> tuple[date | None, dict[str, str]]:
+    """Who came to the body's last meeting in the village on or before ``before`` (any matter):
+    (its date, person id → present / absent / excluded). Empty when there was none."""
+    ctx.require_village(village_id)
+    with ctx.read() as s:
+        cond = [MatterStep.body == body, MatterStep.meeting_date <= before]
+        if exclude_step_id:
+            cond.append(MatterStep.id != exclude_step_id)
+        row = s.scalars(_village_meetings(village_id, *cond)).first()
+        if row is None:
+            return None, {}
+        marks = s.scalars(select(StepAttendance).where(StepAttendance.step_id == row.id))
+        return row.meeting_date, {a.person_id: a.status for a in marks if a.status != "void"}
+
+
+def suggested_decision(title: str, plan_text: str | None, body: Body | None) -> str:
+    """A starting text for the 决议 (意见), from the matter and the plan the meeting voted on."""
+    who = body.label if body is not None else "会议"
+    plan = (plan_text or "").strip().splitlines()
+    first = plan[0].strip().rstrip("。；;") if plan else ""
+    gist = f"（{first[:40]}）" if first and first != title else ""
+    return f"经{who}表决，同意“{title}”方案{gist}，按公示的方案组织实施。"

@@ -132,10 +132,10 @@ def _superseded(ctx: AppContext, kind: str, record_id: str) -> str:
             newer = s.scalars(select(Voucher).where(Voucher.supersedes_id == record_id)).first()
             if newer is not None:
                 return f"这张凭证已被更正为第{newer.version}版（编号 {newer.id}）"
-        if kind == "finance":
+        if kind in ("finance", "disclosure", "contract", "evaluation"):
             newer_d = s.scalars(select(Disclosure).where(Disclosure.supersedes_id == record_id)).first()
             if newer_d is not None:
-                return f"这份财务公开已被更正（新版本编号 {newer_d.id}）"
+                return f"这份{KIND_LABELS[kind]}已被更正（新版本编号 {newer_d.id}）"
     return ""
 
 

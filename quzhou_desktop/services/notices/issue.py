@@ -29,6 +29,8 @@ from quzhou_desktop.services.kernel.anchoring import write_anchor
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.notices.common import NoticeCache
+from quzhou_desktop.services.notices.contract_notices import contract_notice, evaluation_notice
+from quzhou_desktop.services.notices.disclosure import disclosure_notice
 from quzhou_desktop.services.notices.money import (
     finance_notice,
     review_record_id,
@@ -69,6 +71,9 @@ KIND_LABELS: dict[str, str] = {
     "review": "村监会月度审核意见书",
     "voucher": "支出凭证审批单",
     "register": "五议两公开登记表",
+    "disclosure": "党务村务公开",
+    "contract": "合同公开",
+    "evaluation": "民主评议结果公告",
 }
 PAPERS = ("A4", "A3")
 
@@ -80,6 +85,9 @@ _BUILDERS: dict[str, Callable[[AppContext, str, NoticeCache | None], Notice]] = 
     "review": review_report,
     "voucher": voucher_form,
     "register": register_form,
+    "disclosure": disclosure_notice,
+    "contract": contract_notice,
+    "evaluation": evaluation_notice,
 }
 
 
@@ -129,7 +137,7 @@ def _village_in(s: Session, kind: str, record_id: str) -> str | None:
         vid = s.scalar(select(Matter.village_id).where(Matter.id == record_id))
     elif kind == "voucher":
         vid = s.scalar(select(Voucher.village_id).where(Voucher.id == record_id))
-    elif kind == "finance":
+    elif kind in ("finance", "disclosure", "contract", "evaluation"):
         vid = s.scalar(select(Disclosure.village_id).where(Disclosure.id == record_id))
     elif kind == "review":
         vid = s.scalar(select(MonthlyReview.village_id).where(MonthlyReview.id == record_id))
@@ -223,8 +231,9 @@ def print_notice(
 
 
 def due_items(ctx: AppContext, village_ids: Sequence[str], today: dt.date) -> list[tuple[str, str]]:
-    """Every printable notice due this period for the villages, never printed before: the 财务公开 /
-    决议公开 / 实施结果公开 the cadence engine lists (C20, C21, C31), and this month's recorded 村监会月度审核."""
+    """Every printable notice due this period for the villages, never printed before: the 财务公开, 党务公开 /
+    村务公开 and 决议公开 / 实施结果公开 the cadence engine lists (C20, C21, C31), and this month's recorded
+    村监会月度审核."""
     from quzhou_desktop.services.disclosures.cadence import due_notices
 
     ids = list(village_ids)

@@ -22,10 +22,10 @@ from quzhou_desktop.printing.documents import (
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.notices.common import NoticeCache
 from quzhou_desktop.services.notices.register import NotPrintable
+from quzhou_desktop.services.vouchers.common import OPINION_LABELS
 from quzhou_desktop.store.models import MonthlyReview, Voucher, VoucherEvent
 
 SHANGHAI = dt.timedelta(hours=8)
-OPINIONS = {"agree": "同意", "correct": "需补正", "disagree": "不同意"}
 
 
 def local_date(at: dt.datetime) -> dt.date:
@@ -41,7 +41,8 @@ def _review_signoff(events: list[VoucherEvent]) -> Signoff:
         return Signoff()
     names = "、".join(dict.fromkeys(e.actor_name or "" for e in reviews if e.actor_name))
     opinions = "；".join(
-        OPINIONS.get(e.opinion or "", e.opinion or "") + (f"（{e.text}）" if e.text else "") for e in reviews
+        OPINION_LABELS.get(e.opinion or "", e.opinion or "") + (f"（{e.text}）" if e.text else "")
+        for e in reviews
     )
     return Signoff(name=names, date=local_date(reviews[-1].at), opinion=opinions)
 
@@ -52,7 +53,7 @@ def _last_signoff(events: list[VoucherEvent], *kinds: str) -> Signoff:
         return Signoff()
     e = found[-1]
     opinion = {"accept": "受理", "return": "退回"}.get(e.kind, "")
-    if e.text:
+    if e.text and not e.kind.startswith("sign_"):  # a signature's note (一肩挑) is printed once, below
         opinion += f"：{e.text}" if opinion else e.text
     return Signoff(name=e.actor_name or "", date=local_date(e.at), opinion=opinion)
 
@@ -93,7 +94,20 @@ def voucher_form(ctx: AppContext, voucher_id: str, cache: NoticeCache | None = N
             director=_last_signoff(events, "sign_director"),
             secretary=_last_signoff(events, "sign_secretary"),
             agency=_last_signoff(events, "accept", "return"),
+            joint_note=_joint_note(events),
         )
+
+
+def _joint_note(events: list[VoucherEvent]) -> str:
+    """一肩挑 (C32): the last 主任 and 书记 signatures are one act of one person — say so once."""
+    director = [e for e in events if e.kind == "sign_director"]
+    secretary = [e for e in events if e.kind == "sign_secretary"]
+    if not director or not secretary:
+        return ""
+    d, s = director[-1], secretary[-1]
+    if d.person_id and d.person_id == s.person_id and d.at == s.at:
+        return s.text or f"一肩挑：{s.actor_name}一次签字同时记为主任（社长）和书记两个职务"
+    return ""
 
 
 def review_record_id(ctx: AppContext, village_id: str, year: int, month: int) -> str:
@@ -144,6 +158,9 @@ def review_report(ctx: AppContext, review_id: str, cache: NoticeCache | None = N
     opinion = view.overall_opinion or "经审核，本月财务收支凭证真实、合规。"
     if view.open_items:
         opinion += f"\n需整改或补正事项：{view.open_items}"
+    if view.unreviewed_reason:
+        pending = "、".join(b.text for b in view.blockers) or "无"
+        opinion += f"\n签署时尚未审核完毕的凭证：{pending}；说明：{view.unreviewed_reason}"
     return ReviewReport(
         organisation=org.full,
         title=f"{org.village}村务监督委员会月度审核意见书",

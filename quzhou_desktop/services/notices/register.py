@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import NotFound, ValidationError
 from quzhou_desktop.core.matters import StepType
+from quzhou_desktop.core.meetings import VOTE_METHOD_LABELS
 from quzhou_desktop.printing.documents import (
     AmountLine,
     Meeting,
@@ -26,14 +27,13 @@ from quzhou_desktop.printing.documents import (
     Votes,
 )
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.matters.common import StepView, run_steps, step_views
+from quzhou_desktop.services.matters.common import POSTING_STEPS, StepView, run_steps, step_views
 from quzhou_desktop.services.notices.common import NoticeCache, feedback_text
 from quzhou_desktop.store.models import Matter, MatterStep, Voucher
 
 # Generic posting period when the register holds no posting step (a common 7 days; no source sets it).
 DEFAULT_POSTING_DAYS = 7
 CONSULT_STEPS = (StepType.CONSULT, StepType.PROPOSE_AND_CONSULT)
-VOTE_METHOD = {"举手": "举手表决", "无记名": "无记名投票"}
 # Vouchers that did not (or no longer) spend money.
 NOT_SPENT = ("draft", "void", "superseded", "rejected")
 # Print order of the spent vouchers on a 实施结果公告 (version and id only break ties the data never has).
@@ -43,6 +43,11 @@ SPENT_ORDER = (Voucher.voucher_date, Voucher.number, Voucher.version, Voucher.id
 class NotPrintable(ValidationError):
     code = "print_source"
     template = "不能打印{what}：{reason}"
+
+
+def plan_name(title: str) -> str:
+    """ "村道硬化工程" → "村道硬化工程方案"; a title that already names a plan ("…分配方案", "…收支计划") stays."""
+    return title if title.endswith(("方案", "计划", "规划")) else f"{title}方案"
 
 
 def _load(s: Session, step_id: str) -> tuple[Matter, list[StepView]]:
@@ -85,16 +90,17 @@ def _posting(
 
 def plan_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None) -> PlanNotice:
     """方案公示 of the matter the step belongs to: the 商议 meeting and the 方案公示 period (C11)."""
+    cache = cache or NoticeCache()
+    # Rules are read before the session opens: an in-memory database has one connection.
+    days = cache.township_rules(ctx).plan_posting_days
     with ctx.read() as s:
         m, views = _load(s, step_id)
         ctx.require_village(m.village_id)
-        cache = cache or NoticeCache()
         org = cache.org(s, m.village_id)
         consult = _last(views, *CONSULT_STEPS)
         if consult is None:
             raise NotPrintable(what="方案公示", reason="这个事项还没有已定稿的商议记录")
         posting = _last(views, StepType.PLAN_POSTING)
-        days = cache.township_rules(ctx).plan_posting_days
         start, end = _posting(posting, consult["meeting_date"], days)
         text = (
             (posting["plan_text"] if posting else None)
@@ -105,7 +111,7 @@ def plan_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None)
         )
         return PlanNotice(
             organisation=org.full,
-            title=f"{org.village}关于{m.title}方案的公示",
+            title=f"{org.village}关于{plan_name(m.title)}的公示",
             date=start,
             issuer=org.issuer,
             matter=m.title,
@@ -119,10 +125,11 @@ def plan_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None)
 
 def resolution_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None) -> ResolutionNotice:
     """决议公告: the 决议 meeting, attendance against the roster, the vote, the decision and the posting."""
+    cache = cache or NoticeCache()
+    days = max(DEFAULT_POSTING_DAYS, cache.township_rules(ctx).result_posting_days + 1)
     with ctx.read() as s:
         m, views = _load(s, step_id)
         ctx.require_village(m.village_id)
-        cache = cache or NoticeCache()
         org = cache.org(s, m.village_id)
         resolve = _last(views, StepType.RESOLVE)
         if resolve is None:
@@ -130,7 +137,6 @@ def resolution_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None =
         if resolve["passed"] is not True:
             raise NotPrintable(what="决议公告", reason="决议未获通过，不能作为决议公告")
         posting = _last(views, StepType.RESOLUTION_DISCLOSURE)
-        days = max(DEFAULT_POSTING_DAYS, cache.township_rules(ctx).result_posting_days + 1)
         start, end = _posting(posting, resolve["meeting_date"], days)
         return ResolutionNotice(
             organisation=org.full,
@@ -143,7 +149,7 @@ def resolution_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None =
                 yes=resolve["votes_for"] or 0,
                 no=resolve["votes_against"] or 0,
                 abstain=resolve["votes_abstain"] or 0,
-                method=VOTE_METHOD.get(resolve["vote_method"] or "", "举手表决"),
+                method=VOTE_METHOD_LABELS.get(resolve["vote_method"] or "", VOTE_METHOD_LABELS["举手"]),
             ),
             decision_text=resolve["decision_text"] or m.title,
             posting_from=start,
@@ -216,7 +222,7 @@ def result_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = Non
             raise NotPrintable(what="实施结果公告", reason="这个事项还没有已定稿的实施记录")
         posting = _last(views, StepType.RESULT_DISCLOSURE)
         start, end = _posting(posting, implement["meeting_date"], DEFAULT_POSTING_DAYS)
-        summary = implement["outcome_text"] or implement["minutes"] or f"“{m.title}”已按决议组织实施。"
+        summary = implement["minutes"] or f"“{m.title}”已按决议组织实施。"  # 实施情况 as entered
         return ResultNotice(
             organisation=org.full,
             title=f"{org.village}关于{m.title}实施结果的公告",
@@ -232,19 +238,94 @@ def result_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = Non
         )
 
 
+# The 登记表 is a summary: a cell holds at most this many characters of one text (the record keeps it whole).
+CELL_CHARS = 90
+
+
+def _clip(text: str | None) -> str:
+    flat = " ".join(part.strip() for part in (text or "").splitlines() if part.strip())
+    return flat if len(flat) <= CELL_CHARS else flat[: CELL_CHARS - 1] + "…"
+
+
+def _period(v: StepView, verb: str) -> str:
+    """ "于村务公开栏公示11月2日至11月18日" from a posting step's place and dates."""
+    a, b = v["posting_from"], v["posting_to"]
+    if a is None:
+        return ""
+    where = f"于{v['posting_place']}" if v["posting_place"] else ""
+    until = f"至{b.month}月{b.day}日" if b is not None else "起"
+    return f"{where}{verb}{a.month}月{a.day}日{until}"
+
+
 def _content(v: StepView) -> str:
-    for key in ("decision_text", "outcome_text", "plan_text", "minutes"):
-        if v[key]:
-            return str(v[key])
-    if v["posting_from"] and v["posting_to"]:
-        a, b = v["posting_from"], v["posting_to"]
-        return f"公示{a.month}月{a.day}日至{b.month}月{b.day}日"
-    return v.result_label if v.step.is_vote else ""
+    """主要内容 of a step as the clerk entered it, per step (the form shows a different text field per step):
+
+    建议 → 建议内容; a meeting → 决议/意见 (else the 方案, else the minutes); 方案公示 → where and when, the plan;
+    决议公开 → where and when, the decision made public; 实施 → 实施情况 (entered as the step's record text);
+    实施结果公开 → where and when, the result made public, 群众评议情况.  Texts a step carries over from an earlier
+    step but does not show (the plan on an 实施 record) are never printed for it.
+    """
+    st = v.step
+    if st is StepType.SUGGEST:
+        parts = [_clip(v["plan_text"])]
+    elif st is StepType.PLAN_POSTING:
+        parts = [_period(v, "公示"), _clip(v["plan_text"])]
+    elif st is StepType.RESOLUTION_DISCLOSURE:
+        parts = [_period(v, "公开"), _clip(v["decision_text"])]
+    elif st is StepType.IMPLEMENT:
+        parts = [_clip(v["minutes"])]
+    elif st is StepType.RESULT_DISCLOSURE:
+        review = _clip(v["minutes"])
+        parts = [_period(v, "公开"), _clip(v["decision_text"]), f"群众评议：{review}" if review else ""]
+    else:  # 提议、商议、村监会核议、审议、决议: meetings
+        parts = [_clip(v["decision_text"] or v["plan_text"] or v["minutes"])]
+    return "\n".join(p for p in parts if p)
+
+
+def _votes(v: StepView) -> tuple[int | None, int | None, int | None, str]:
+    """Votes of a vote step with its result ("通过" / "未通过" / "会议无效"); nothing for other steps."""
+    if not v.step.is_vote or v["votes_for"] is None:
+        return None, None, None, ""
+    return v["votes_for"], v["votes_against"] or 0, v["votes_abstain"] or 0, v.result_label
+
+
+def _form(v: StepView, source: str) -> str:
+    """会议形式: the body that met; a posting is 张榜公布; 建议 names where it came from."""
+    if v.body_label:
+        return v.body_label
+    if v.step in POSTING_STEPS:
+        return "张榜公布"
+    if v.step is StepType.SUGGEST:
+        return source
+    if v.step is StepType.IMPLEMENT:
+        return "组织实施"
+    return ""
 
 
 def _signatures(v: StepView) -> str:
-    """主持人、记录人 (the column is narrow: names only, chair first)."""
-    return "、".join(dict.fromkeys(n for n in (v.chair_name, v.recorder_name) if n))
+    """主持人、记录人 (names only, chair first), then the township's attendees of 审议 and 决议 with their posts."""
+    names = "、".join(dict.fromkeys(n for n in (v.chair_name, v.recorder_name) if n))
+    township = (v["township_attendees"] or "").strip()
+    return "\n".join(p for p in (names, f"乡镇：{township}" if township else "") if p)
+
+
+def _row(v: StepView, source: str) -> RegisterStep:
+    """One line of the 登记表, from what was entered for the step."""
+    assert v.on is not None
+    yes, no, abstain, result = _votes(v)
+    return RegisterStep(
+        step=v.label,
+        date=v.on,
+        form=_form(v, source),
+        entitled=v["entitled_count"],
+        present=v["present_count"],
+        yes=yes,
+        no=no,
+        abstain=abstain,
+        result=result,
+        content=_content(v),
+        signatures=_signatures(v),
+    )
 
 
 def register_form(ctx: AppContext, matter_id: str, cache: NoticeCache | None = None) -> RegisterForm:
@@ -257,22 +338,7 @@ def register_form(ctx: AppContext, matter_id: str, cache: NoticeCache | None = N
         cache = cache or NoticeCache()
         org = cache.org(s, m.village_id)
         views = step_views(s, run_steps(s, m.id, include_drafts=False))
-        steps = tuple(
-            RegisterStep(
-                step=v.label,
-                date=v.on,
-                form=v.body_label or ("张榜公布" if v["posting_from"] else ""),
-                entitled=v["entitled_count"],
-                present=v["present_count"],
-                yes=v["votes_for"],
-                no=v["votes_against"],
-                abstain=v["votes_abstain"],
-                content=_content(v),
-                signatures=_signatures(v),
-            )
-            for v in views
-            if v.on is not None
-        )
+        steps = tuple(_row(v, m.source) for v in views if v.on is not None)
         last = max((st.date for st in steps), default=m.created_at.date())
         from quzhou_desktop.core.matters import MatterCategory
 

@@ -16,29 +16,18 @@ from sqlalchemy import and_, or_, select
 from quzhou_desktop.core.errors import RuleViolation
 from quzhou_desktop.core.money import Finding
 from quzhou_desktop.core.rosters import (
-    KinLink as CoreKinLink,
-)
-from quzhou_desktop.core.rosters import (
+    RELATION_KIND,
     KinRelation,
     SupervisoryMember,
     check_representative_composition,
     check_representative_ratio,
     check_supervisory_committee,
 )
+from quzhou_desktop.core.rosters import (
+    KinLink as CoreKinLink,
+)
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.store.models import KinLink, Membership, Person, Village
-
-RELATION_KIND: dict[str, KinRelation] = {
-    "配偶": KinRelation.SPOUSE,
-    "父母": KinRelation.PARENT_CHILD,
-    "子女": KinRelation.PARENT_CHILD,
-    "兄弟姐妹": KinRelation.SIBLING,
-    "祖父母": KinRelation.GRANDPARENT_GRANDCHILD,
-    "外祖父母": KinRelation.GRANDPARENT_GRANDCHILD,
-    "孙子女": KinRelation.GRANDPARENT_GRANDCHILD,
-    "外孙子女": KinRelation.GRANDPARENT_GRANDCHILD,
-    "近姻亲": KinRelation.IN_LAW,
-}
 
 
 class CompositionViolation(RuleViolation):
@@ -127,7 +116,30 @@ def village_findings(ctx: AppContext, village_id: str, *, on: date | None = None
         village = s.get(Village, village_id)
         if village is None:
             return []
-        return _representative_findings(s, village, on) + _supervisory_findings(s, village_id, on)
+        missing = _missing_bodies(s, village, on)
+        return missing + _representative_findings(s, village, on) + _supervisory_findings(s, village_id, on)
+
+
+def _missing_bodies(s: Any, village: Village, on: date) -> list[Finding]:
+    """What the roster still lacks (an empty township must not read as "no problems")."""
+    bodies = {(m.body, m.role) for m, _ in _seats(s, village.id, on)}
+    held = {b for b, _ in bodies}
+    out = []
+    if ("party_branch", "secretary") not in bodies:
+        out.append(
+            Finding(
+                "warning", "C10", "花名册中没有在任的村党组织书记，五议两公开的提议无人主持", "no_secretary"
+            )
+        )
+    if "village_committee" not in held:
+        out.append(Finding("warning", "C5", "花名册中没有在任的村民委员会成员", "no_committee"))
+    if "rep_meeting" not in held:
+        out.append(Finding("warning", "C5", "花名册中没有村民代表，村民代表会议的组成无法检查", "no_reps"))
+    if "supervisory" not in held:
+        out.append(
+            Finding("warning", "C19", "花名册中没有村务监督委员会成员（应由三至五人组成）", "no_supervisory")
+        )
+    return out
 
 
 _BLOCKING = {"in_committee", "close_relative"}

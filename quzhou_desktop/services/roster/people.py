@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, false, func, or_, select
 
 from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
 from quzhou_desktop.core.idcard import mask_id, normalize_id, validate_id
+from quzhou_desktop.core.rosters import RELATION_KIND
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.search import contains, contains_pattern
@@ -88,7 +89,7 @@ SORTS = {
     "group": Person.group_name,
     "created": Person.created_at,
 }
-RELATIONS = ("配偶", "父母", "子女", "兄弟姐妹", "祖父母", "外祖父母", "孙子女", "外孙子女", "近姻亲")
+RELATIONS = tuple(RELATION_KIND)
 
 
 def clean_person(fields: PersonFields) -> PersonFields:

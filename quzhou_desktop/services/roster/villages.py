@@ -62,6 +62,22 @@ def clean_spec(spec: VillageSpec) -> VillageSpec:
     )
 
 
+def number_warnings(spec: VillageSpec) -> list[str]:
+    """Numbers that cannot be right (saved anyway once confirmed): the 村民会议 quorum (C1) and the 村民代表
+    ratio (C6) are computed from them."""
+    hh, adults = int(spec.households), int(spec.adults)
+    out = []
+    if hh == 0:
+        out.append("户数为0：村民会议的户代表到会条件和村民代表人数无法计算")
+    if adults == 0:
+        out.append("18周岁以上人数为0：村民会议的应到人数无法计算")
+    if hh and adults and adults < hh:
+        out.append(f"18周岁以上人数（{adults}）少于户数（{hh}），每户通常至少有一名成年人")
+    if hh and adults > hh * 10:
+        out.append(f"平均每户超过10名18周岁以上村民（{adults}人、{hh}户）")
+    return out
+
+
 def township(ctx: AppContext) -> TownshipInfo | None:
     with ctx.read() as s:
         t = s.scalars(select(Township)).first()

@@ -27,12 +27,15 @@ from quzhou_desktop.services.kernel.keys import signer_for as signer_for
 from quzhou_desktop.services.kernel.signatures import Office, Signer, is_legacy_hash, sign_act
 from quzhou_desktop.services.vouchers.statements import CONTENT_FIELDS as CONTENT_FIELDS
 from quzhou_desktop.services.vouchers.statements import (
+    SIGN_BOTH,
     VOUCHER_ACTS,
     event_decision,
+    events_decision,
     scan_hashes,
+    signed_decision,
     voucher_content,
 )
-from quzhou_desktop.store.models import MonthlyReview, Voucher, VoucherEvent, new_uuid
+from quzhou_desktop.store.models import MonthlyReview, SignedAct, Voucher, VoucherEvent, new_uuid
 
 SUPERSEDED = "superseded"
 """Status of a voucher replaced by a correction (new version). Not (yet) a ``core.vouchers.VoucherState``."""
@@ -182,6 +185,69 @@ def events_of(s: Session, voucher_id: str) -> list[VoucherEvent]:
     )
 
 
+def new_event(
+    s: Session,
+    v: Voucher,
+    kind: str,
+    *,
+    at: datetime,
+    user_id: str | None,
+    actor_name: str | None,
+    actor_role: str | None,
+    person_id: str | None = None,
+    opinion: str | None = None,
+    text: str | None = None,
+) -> VoucherEvent:
+    """An event of ``v``, not yet added to the session (``add_event`` or ``sign_events`` adds it)."""
+    previous = events_of(s, v.id)
+    if previous and at < previous[-1].at:
+        at = previous[-1].at  # a clock that went backwards never reorders the chain
+    return VoucherEvent(
+        id=new_uuid(),
+        voucher_id=v.id,
+        village_id=v.village_id,
+        kind=kind,
+        opinion=opinion,
+        text=text,
+        user_id=user_id,
+        person_id=person_id,
+        actor_name=actor_name,
+        actor_role=actor_role,
+        at=at,
+    )
+
+
+def sign_events(
+    s: Session, v: Voucher, events: list[VoucherEvent], *, signer: Signer, office: Office
+) -> SignedAct:
+    """Sign one act over ``events`` (new, not yet added) and add them: the statement covers the voucher's content
+    and the events. One event is the act its kind names (``VOUCHER_ACTS``); the 主任 and 书记 signatures of one
+    person (一肩挑) are one act, ``voucher.sign_both``, whose decision lists both events. Signed before the
+    insert, so each row is written once (and audited with its act)."""
+    if len(events) == 1:
+        act_name, decision = VOUCHER_ACTS[events[0].kind], event_decision(events[0])
+    else:
+        act_name, decision = SIGN_BOTH, events_decision(events)
+    act = sign_act(
+        s,
+        signer,
+        act=act_name,
+        record_kind="voucher",
+        record_id=v.id,
+        record_version=v.version,
+        content=voucher_content(s, v),
+        decision=decision,
+        office=office,
+        at=events[0].at,
+        subject_id=events[0].id,
+    )
+    for e in events:
+        e.signature = act.id
+        s.add(e)
+    s.flush()
+    return act
+
+
 def add_event(
     s: Session,
     v: Voucher,
@@ -199,41 +265,23 @@ def add_event(
 ) -> VoucherEvent:
     """Append an event. A review, signature, acceptance or return is a signed act (``signer`` required): the
     statement covers the voucher's content and the event, and the event's ``signature`` names the act."""
-    previous = events_of(s, v.id)
-    if previous and at < previous[-1].at:
-        at = previous[-1].at  # a clock that went backwards never reorders the chain
-    e = VoucherEvent(
-        id=new_uuid(),
-        voucher_id=v.id,
-        village_id=v.village_id,
-        kind=kind,
-        opinion=opinion,
-        text=text,
+    e = new_event(
+        s,
+        v,
+        kind,
+        at=at,
         user_id=user_id,
-        person_id=person_id,
         actor_name=actor_name,
         actor_role=actor_role,
-        at=at,
+        person_id=person_id,
+        opinion=opinion,
+        text=text,
     )
-    act_name = VOUCHER_ACTS.get(kind)
-    if act_name is not None:
+    if VOUCHER_ACTS.get(kind) is not None:
         if signer is None or office is None:
             raise ValueError(f"a {kind} event is a signed act")
-        # Signed before the insert, so the row is written once (and audited with its act).
-        act = sign_act(
-            s,
-            signer,
-            act=act_name,
-            record_kind="voucher",
-            record_id=v.id,
-            record_version=v.version,
-            content=voucher_content(s, v),
-            decision=event_decision(e),
-            office=office,
-            at=at,
-            subject_id=e.id,
-        )
-        e.signature = act.id
+        sign_events(s, v, [e], signer=signer, office=office)
+        return e
     s.add(e)
     s.flush()
     return e
@@ -256,7 +304,7 @@ def verify_events(s: Session, v: Voucher) -> list[str]:
         elif e.signature is not None:
             if current is None:
                 current = voucher_content(s, v)
-            problem = check_act(s, e.signature, content=current, decision=event_decision(e))
+            problem = check_act(s, e.signature, content=current, decision=signed_decision(s, e))
             if problem:
                 out.append(f"{what}：{problem}")
         previous = e.signature

@@ -37,7 +37,6 @@ from quzhou_desktop.services.vouchers.flow import committee_in
 from quzhou_desktop.services.vouchers.monthly import monthly_review
 from quzhou_desktop.services.vouchers.query import row_of
 from quzhou_desktop.services.vouchers.queues import LedgerFilter, ledger_rows
-from quzhou_desktop.services.vouchers.statements import scan_hashes
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
 from quzhou_desktop.store.models import Attachment, LedgerLine, Village, Voucher
 
@@ -368,25 +367,8 @@ def finance_lines(ctx: AppContext, village_id: str, start: date, end: date) -> l
     return sorted(out, key=lambda x: (x.on, x.number))
 
 
-LEDGER_EXPORT_HEADERS = (
-    "村",
-    "月份",
-    "凭证号",
-    "凭证日期",
-    "用途",
-    "收款人",
-    "金额（元）",
-    "审核/退回",
-    "意见内容",
-    "审核人",
-    "身份",
-    "时间",
-    "凭证状态",
-)
-
-
 def ledger_export_rows(ctx: AppContext, flt: LedgerFilter, *, page: int = 1000) -> Iterator[tuple[Any, ...]]:
-    """Rows under ``LEDGER_EXPORT_HEADERS`` (the 监督台账), oldest first. Paged."""
+    """The 监督台账 export's rows (columns: ``services.exports.registers`` "supervision"), oldest first. Paged."""
     offset = 0
     while True:
         rows = ledger_rows(ctx, flt, offset=offset, limit=page, sort="at", descending=False)
@@ -409,8 +391,3 @@ def ledger_export_rows(ctx: AppContext, flt: LedgerFilter, *, page: int = 1000) 
                 r.status_label,
             )
         offset += page
-
-
-def scan_count(ctx: AppContext, voucher_id: str) -> int:
-    with ctx.read() as s:
-        return len(scan_hashes(s, voucher_id))

@@ -38,20 +38,27 @@ from quzhou_desktop.services.vouchers.common import (
     check_month_open,
     events_of,
     load_voucher,
+    new_event,
+    sign_events,
     state_of,
     status_label,
 )
 from quzhou_desktop.store.models import Membership, Person, Voucher, VoucherEvent
 
 __all__ = [
+    "OFFICES",
     "Committee",
+    "Office",
     "accept_voucher",
     "committee",
     "deliver_voucher",
+    "offices_held",
     "return_voucher",
     "review_round",
     "review_voucher",
+    "sign_block",
     "sign_voucher",
+    "signing_offices",
 ]
 
 _PRE_REVIEW = frozenset(
@@ -238,67 +245,147 @@ def review_voucher(ctx: AppContext, voucher_id: str, opinion: str, text: str, pa
         return v.status
 
 
-def sign_voucher(ctx: AppContext, voucher_id: str, password: Credential) -> str:
-    """The 主任（社长） signs a reviewed voucher, then the 书记 signs (C17). The signer's permission decides
-    which signature this is.  Returns the new status."""
-    with ctx.read() as s:
-        v0 = load_voucher(s, voucher_id)
-        village_id, state0 = v0.village_id, state_of(v0)
-    user = ctx.require_user()
-    if ctx.can(Perm.VOUCHER_SIGN_SECRETARY, village_id) and not ctx.can(
-        Perm.VOUCHER_SIGN_DIRECTOR, village_id
-    ):
-        perm, kind, who, want, new = (
-            Perm.VOUCHER_SIGN_SECRETARY,
-            "sign_secretary",
-            "书记",
-            VoucherState.DIRECTOR_SIGNED,
-            VoucherState.SECRETARY_SIGNED,
+@dataclass(frozen=True)
+class Office:
+    """A signature the chain asks for (C17), in order: the 主任（社长） first, then the 书记."""
+
+    key: str  # roster office: ("village_committee", "director") → "director"
+    kind: str  # the event it records
+    label: str
+    perm: Perm
+    want: VoucherState  # the voucher's state before this signature
+    new: VoucherState
+
+
+OFFICES = (
+    Office("director", "sign_director", "主任（社长）", Perm.VOUCHER_SIGN_DIRECTOR,
+           VoucherState.REVIEWED, VoucherState.DIRECTOR_SIGNED),
+    Office("secretary", "sign_secretary", "书记", Perm.VOUCHER_SIGN_SECRETARY,
+           VoucherState.DIRECTOR_SIGNED, VoucherState.SECRETARY_SIGNED),
+)  # fmt: skip
+_ROSTER_OFFICES = {("village_committee", "director"): "director", ("party_branch", "secretary"): "secretary"}
+
+
+def offices_held(s: Session, ctx: AppContext, village_id: str, on: date) -> set[str]:
+    """The signing offices the user holds: by the account's role, and — for an account that may sign at all —
+    by the roster on ``on`` (一肩挑: one person is both 书记 and 主任, C32)."""
+    held = {o.key for o in OFFICES if ctx.can(o.perm, village_id)}
+    pid = ctx.require_user().person_id
+    if held and pid:
+        rows = s.execute(
+            select(Membership.body, Membership.role).where(
+                Membership.village_id == village_id,
+                Membership.person_id == pid,
+                Membership.start_date <= on,
+                or_(Membership.end_date.is_(None), Membership.end_date >= on),
+            )
         )
-    else:
-        perm, kind, who, want, new = (
-            Perm.VOUCHER_SIGN_DIRECTOR,
-            "sign_director",
-            "主任（社长）",
-            VoucherState.REVIEWED,
-            VoucherState.DIRECTOR_SIGNED,
-        )
-    ctx.require(perm, village_id)
-    if state0 in _PRE_REVIEW:
-        raise ReviewBeforeSign(number=v0.number, state=status_label(v0.status), who=who)
-    signer = signer_for(ctx, password)
-    with ctx.write(f"voucher.{kind}") as s:
-        v = load_voucher(s, voucher_id)
-        state = state_of(v)
-        if state in _PRE_REVIEW or state is None:
-            raise ReviewBeforeSign(number=v.number, state=status_label(v.status), who=who)
-        if state is VoucherState.REVIEWED and kind == "sign_secretary":
+        held |= {_ROSTER_OFFICES[(b, r)] for b, r in rows if (b, r) in _ROSTER_OFFICES}
+    return held
+
+
+def _signing_act(s: Session, ctx: AppContext, v: Voucher) -> list[Office]:
+    """The offices this user's signature records now: the next office the chain asks for and, where the
+    same person holds the following one too (一肩挑), that one as well. Refuses, in Chinese, what C17 forbids."""
+    held = offices_held(s, ctx, v.village_id, ctx.clock.today())
+    if not held:
+        raise PermissionDenied("您的账号没有签字权限")
+    state = state_of(v)
+    first = next(o for o in OFFICES if o.key in held)
+    if state in _PRE_REVIEW or state is None:
+        raise ReviewBeforeSign(number=v.number, state=status_label(v.status), who=first.label)
+    pending = [
+        o
+        for o in OFFICES
+        if OFFICES.index(o) >= next((i for i, o in enumerate(OFFICES) if o.want is state), 99)
+    ]
+    act: list[Office] = []
+    for o in pending:
+        if o.key not in held:
+            break
+        act.append(o)
+    for o in act:  # separation of duties holds for every office the act records
+        _check_separation(s, v, ctx.require_user(), f"{o.label}签字")
+    if not act:
+        if pending and pending[0].key == "director":
             raise ValidationError(
                 field="签字", reason=f"{v.number}须先由村委会主任（社长）签字，再由书记签字"
             )
-        if state is not want:
-            raise ValidationError(
-                field="签字", reason=f"{v.number}现为“{status_label(v.status)}”，不需要{who}签字"
-            )
-        check_transition(state, new)
-        _check_separation(s, v, user, f"{who}签字")
-        now = ctx.clock.now()
-        findings = check_signature_order(_times(events_of(s, v.id), {kind.removeprefix("sign_"): now}))
-        if findings:
-            raise RuleFailed(findings)
-        add_event(
-            s,
-            v,
-            kind,
-            at=now,
-            user_id=user.id,
-            person_id=user.person_id,
-            actor_name=user.display_name,
-            actor_role=user.role_label,
-            signer=signer,
-            office=office_of(s, user, v.village_id),
+        raise ValidationError(
+            field="签字", reason=f"{v.number}现为“{status_label(v.status)}”，不需要{first.label}签字"
         )
-        v.status = new.value
+    return act
+
+
+def sign_block(ctx: AppContext, voucher_id: str) -> str:
+    """Why this user cannot sign ``voucher_id`` now ("" when they can): the sign button shows it before any
+    password is typed."""
+    from quzhou_desktop.core.errors import QuzhouError
+
+    try:
+        with ctx.read() as s:
+            v = load_voucher(s, voucher_id)
+            ctx.require_village(v.village_id)
+            _signing_act(s, ctx, v)
+    except QuzhouError as exc:
+        return str(exc)
+    return ""
+
+
+def signing_offices(ctx: AppContext, voucher_id: str) -> list[str]:
+    """Labels of the offices a signature by this user would record now ([] when they cannot sign)."""
+    from quzhou_desktop.core.errors import QuzhouError
+
+    try:
+        with ctx.read() as s:
+            return [o.label for o in _signing_act(s, ctx, load_voucher(s, voucher_id))]
+    except QuzhouError:
+        return []
+
+
+def sign_voucher(ctx: AppContext, voucher_id: str, password: Credential) -> str:
+    """The 主任（社长） signs a reviewed voucher, then the 书记 signs (C17). The signer's offices (account role,
+    and the roster for 一肩挑) decide which signatures this act records: one person who is both 主任 and 书记
+    signs once and the act records both offices, each as its own event with a note, under one signed act
+    (``voucher.sign_both``) whose statement covers both events. Returns the new status."""
+    user = ctx.require_user()
+    with ctx.read() as s:
+        planned = _signing_act(s, ctx, load_voucher(s, voucher_id))  # refuse before the password is checked
+    signer = signer_for(ctx, password)
+    action = "voucher." + "_".join([planned[0].kind, *(o.key for o in planned[1:])])  # voucher.sign_director
+    with ctx.write(action) as s:
+        v = load_voucher(s, voucher_id)
+        act = _signing_act(s, ctx, v)
+        now = ctx.clock.now()
+        both = len(act) > 1
+        note = (
+            f"一肩挑：{user.display_name}兼任村委会主任和村党组织书记，一次签字同时记为两个职务"
+            if both
+            else None
+        )
+        events: list[VoucherEvent] = []
+        for office in act:
+            check_transition(state_of(v) or VoucherState.DRAFT, office.new)
+            times = _times([*events_of(s, v.id), *events], {office.kind.removeprefix("sign_"): now})
+            findings = check_signature_order(times)
+            if findings:
+                raise RuleFailed(findings)
+            events.append(
+                new_event(
+                    s,
+                    v,
+                    office.kind,
+                    at=now,
+                    user_id=user.id,
+                    person_id=user.person_id,
+                    actor_name=user.display_name,
+                    actor_role=office.label if both else user.role_label,
+                    text=note,
+                )
+            )
+            v.status = office.new.value
+        title = "、".join(o.label for o in act)
+        sign_events(s, v, events, signer=signer, office=office_of(s, user, v.village_id, title=title))
         return v.status
 
 

@@ -7,6 +7,10 @@ it).  A signed month can be locked (``core.vouchers.can_lock_month``); nothing d
 be entered, edited, submitted, reviewed, corrected or voided. Unlocking needs the 乡镇管理员 and a reason, and
 re-opens the review (the signed state stays in the audit log and its act). Locking and unlocking are signed
 acts too (``month.lock``, ``month.unlock``).
+
+The record cannot be signed while any of the month's vouchers still awaits the committee or the clerk, unless the
+meeting records why (``unreviewed_reason``: kept with the review, covered by its signature, printed on the
+意见书). Every refusal names each blocking voucher, its real state and who must act (``Blocker``).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from quzhou_desktop.services.vouchers.voucher import VoucherRow
 from quzhou_desktop.store.models import MonthlyReview, UserAccount, Village, Voucher, VoucherEvent, new_uuid
 
 __all__ = [
+    "Blocker",
     "MonthItem",
     "MonthlyReviewFields",
     "MonthlyReviewView",
@@ -53,6 +58,37 @@ OPEN_STATES = frozenset(
     }
 )
 NOT_COUNTED = frozenset({VoucherState.VOID.value, VoucherState.REJECTED.value, SUPERSEDED})
+# Kept in the review's item opinions (no schema change), so the signature covers it.
+UNREVIEWED_KEY = "_unreviewed_reason"
+# An open voucher's real state and who must act on it.
+WAITING: dict[str, tuple[str, str]] = {
+    VoucherState.DRAFT.value: ("草稿，尚未提交审核", "报账员提交审核"),
+    VoucherState.SUBMITTED.value: ("待村监会审核", "村监会成员审核"),
+    VoucherState.NEEDS_CORRECTION.value: ("待报账员补正", "报账员补正后重新提交"),
+    VoucherState.RETURNED.value: ("代理中心退回，待报账员更正", "报账员更正后重新提交"),
+}
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A voucher of the month that still awaits someone."""
+
+    number: str
+    state: str  # "待报账员补正"
+    who: str  # "报账员补正后重新提交"
+
+    @property
+    def text(self) -> str:
+        return f"凭证{self.number}（{self.state}，须{self.who}）"
+
+
+def blockers_of(items: tuple[MonthItem, ...] | list[MonthItem]) -> list[Blocker]:
+    out = []
+    for i in items:
+        if i.open:
+            state, who = WAITING.get(i.voucher.status, (i.voucher.status_label, "处理"))
+            out.append(Blocker(i.voucher.number_text, state, who))
+    return out
 
 
 @dataclass(frozen=True)
@@ -71,6 +107,7 @@ class MonthlyReviewFields:
     open_items: str = ""
     place: str = ""
     item_opinions: dict[str, str] = field(default_factory=dict)
+    unreviewed_reason: str = ""  # why the meeting signs although some vouchers are not reviewed yet
 
 
 @dataclass(frozen=True)
@@ -92,6 +129,24 @@ class MonthlyReviewView:
     signed_by: str
     locked: bool
     lock_reason: str
+    unreviewed_reason: str = ""
+
+    @property
+    def blockers(self) -> list[Blocker]:
+        return blockers_of(self.items)
+
+    @property
+    def sign_block(self) -> str:
+        """Why the record cannot be signed yet ("" when it can): shown on the disabled sign button."""
+        if self.locked or self.state == "signed":
+            return "例会记录已经签署"
+        if self.state == "none":
+            return "请先填写并保存例会记录"
+        if not self.overall_opinion:
+            return "签署前请填写总体审核意见并保存"
+        if self.blockers and not self.unreviewed_reason:
+            return unreviewed_refusal(self.blockers)
+        return ""
 
     @property
     def counted(self) -> list[MonthItem]:
@@ -112,6 +167,18 @@ class MonthlyReviewView:
         return {"none": "尚未记录", "draft": "已记录，未签署", "signed": "已签署，未锁定"}.get(
             self.state, self.state
         )
+
+
+def _number(v: Voucher) -> str:
+    return v.number if v.version == 1 else f"{v.number}（第{v.version}版）"
+
+
+def unreviewed_refusal(blockers: list[Blocker]) -> str:
+    return (
+        "本月还有凭证未审核完毕："
+        + "；".join(b.text for b in blockers)
+        + "。审核完毕后再签署；如确需先签署，请在“未审核说明”中写明原因并保存"
+    )
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:
@@ -162,6 +229,7 @@ def monthly_review(ctx: AppContext, village_id: str, year: int, month: int) -> M
         vs = _month_vouchers(s, village_id, year, month)
         texts = _review_texts(s, [v.id for v in vs])
         opinions: dict[str, str] = json.loads(r.item_opinions_json) if r else {}
+        unreviewed = opinions.pop(UNREVIEWED_KEY, "")
         items = tuple(
             MonthItem(row_of(v, name), texts.get(v.id, ""), opinions.get(v.id, ""), v.status in OPEN_STATES)
             for v in vs
@@ -188,6 +256,7 @@ def monthly_review(ctx: AppContext, village_id: str, year: int, month: int) -> M
             signed_by=signer.display_name if signer else "",
             locked=bool(r and r.locked),
             lock_reason=(r.lock_reason or "") if r else "",
+            unreviewed_reason=unreviewed,
         )
 
 
@@ -223,9 +292,13 @@ def save_monthly_review(
         r.meeting_date = fields.meeting_date
         r.place = optional(fields.place, "地点", max_len=100)
         r.attendee_ids_json = json.dumps(list(dict.fromkeys(fields.attendee_ids)))
-        r.item_opinions_json = json.dumps(
-            {k: v.strip() for k, v in fields.item_opinions.items() if v and v.strip()}, ensure_ascii=False
-        )
+        opinions = {
+            k: v.strip() for k, v in fields.item_opinions.items() if v and v.strip() and k != UNREVIEWED_KEY
+        }
+        why = optional(fields.unreviewed_reason, "未审核说明", max_len=500)
+        if why:
+            opinions[UNREVIEWED_KEY] = why
+        r.item_opinions_json = json.dumps(opinions, ensure_ascii=False)
         r.overall_opinion = optional(fields.overall_opinion, "总体意见", max_len=2000)
         r.open_items = optional(fields.open_items, "遗留问题", max_len=2000)
         r.state = "draft"
@@ -279,6 +352,13 @@ def sign_monthly_review(
         if not r.overall_opinion:
             raise ValidationError(field="总体意见", reason="签署前请填写总体审核意见")
         vouchers = _month_vouchers(s, village_id, year, month)
+        blocking = [
+            Blocker(_number(v), *WAITING.get(v.status, (v.status, "处理")))
+            for v in vouchers
+            if v.status in OPEN_STATES
+        ]
+        if blocking and not json.loads(r.item_opinions_json).get(UNREVIEWED_KEY):
+            raise ValidationError(field="月度审核", reason=unreviewed_refusal(blocking))
         r.voucher_count = sum(1 for v in vouchers if v.status not in NOT_COUNTED)
         r.total_fen = sum(v.amount_fen for v in vouchers if v.status not in NOT_COUNTED)
         now = ctx.clock.now()
@@ -342,7 +422,15 @@ def lock_month(ctx: AppContext, village_id: str, year: int, month: int, password
         summaries = [VoucherSummary(v.number, VoucherState(v.status)) for v in vouchers]
         check = can_lock_month(summaries, review_meeting_held=held)
         if not check.ok:
-            raise ValidationError(field=f"{year}年{month}月", reason="不能锁定。" + check.explanation)
+            reasons = (
+                [] if held else ["本月村监会月度审核例会尚未记录" if r is None else "本月例会记录尚未签署"]
+            )
+            reasons += [
+                Blocker(_number(v), *WAITING.get(v.status, (v.status, "处理"))).text
+                for v in _month_vouchers(s, village_id, year, month)
+                if v.status in OPEN_STATES
+            ]
+            raise ValidationError(field=f"{year}年{month}月", reason="不能锁定：" + "；".join(reasons))
         assert r is not None
         r.locked = True
         r.locked_at = ctx.clock.now()

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from quzhou_desktop.core.vouchers import spending_tier
+from quzhou_desktop.core.vouchers import DecisionKind, spending_tier
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.search import contains, contains_pattern
 from quzhou_desktop.services.kernel.settings import get_rules
@@ -168,27 +168,56 @@ class DecisionChoice:
     step_id: str
     label: str
     body: str | None
+    on: date | None = None
+    matter_title: str = ""
 
 
-def decision_choices(ctx: AppContext, village_id: str) -> list[DecisionChoice]:
-    """Final, passed 五议两公开 meeting records of the village a voucher can refer to (C16), newest first."""
-    from quzhou_desktop.services.roster.bodies import body_label
+DECISION_BODIES: dict[DecisionKind, tuple[str, ...]] = {
+    DecisionKind.JOINT_MEETING: ("joint",),  # 村务联席会议 (商议, or 提议、商议 合并)
+    DecisionKind.VILLAGERS_RESOLUTION: ("representatives", "villagers"),  # 村民(代表)会议 决议
+}
+
+
+def decision_label(title: str, body: str | None, on: date | None) -> str:
+    """ "村文化礼堂提升改造——2026年12月4日村务联席会议决定"."""
+    from quzhou_desktop.core.meetings import Body
+
+    name = Body(body).label.split("（")[0] if body else ""
+    what = "决议" if body in DECISION_BODIES[DecisionKind.VILLAGERS_RESOLUTION] else "决定"
+    when = f"{on.year}年{on.month}月{on.day}日" if on else ""
+    return f"{title}——{when}{name}{what}"
+
+
+def decision_choices(
+    ctx: AppContext, village_id: str, kind: DecisionKind | None = None, *, on: date | None = None
+) -> list[DecisionChoice]:
+    """Final, passed 五议两公开 decisions of the village a voucher can refer to (C16), newest first: of the
+    body ``kind`` requires (联席会议 for a 决定, 村民(代表)会议 for a 决议), held on or before ``on``."""
     from quzhou_desktop.store.models import Matter
 
     ctx.require_village(village_id)
+    bodies = DECISION_BODIES[kind] if kind else tuple(b for v in DECISION_BODIES.values() for b in v)
     with ctx.read() as s:
         q = (
             select(MatterStep, Matter.title)
             .join(Matter, Matter.id == MatterStep.matter_id)
-            .where(Matter.village_id == village_id, MatterStep.state == "final", MatterStep.passed.is_(True))
+            .where(
+                Matter.village_id == village_id,
+                MatterStep.state == "final",
+                MatterStep.passed.is_(True),
+                MatterStep.body.in_(bodies),
+            )
             .order_by(MatterStep.meeting_date.desc())
             .limit(200)
         )
-        out = []
-        for st, title in s.execute(q):
-            when = st.meeting_date.isoformat() if st.meeting_date else ""
-            out.append(DecisionChoice(st.id, f"{title} · {body_label(st.body or '')} · {when}", st.body))
-        return out
+        if on is not None:
+            q = q.where(MatterStep.meeting_date <= on)
+        return [
+            DecisionChoice(
+                st.id, decision_label(title, st.body, st.meeting_date), st.body, st.meeting_date, title
+            )
+            for st, title in s.execute(q)
+        ]
 
 
 def tier_label(ctx: AppContext, amount_fen: int) -> str:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -57,6 +58,9 @@ VOUCHER_ACTS = {
     "return": "voucher.return",
 }
 """Voucher event kind → the signed act that writes it."""
+
+SIGN_BOTH = "voucher.sign_both"
+"""One person who is both 主任（社长） and 书记 (一肩挑) signs once: one act over both signature events."""
 
 
 def scan_hashes(s: Session, voucher_id: str) -> list[str]:
@@ -128,3 +132,19 @@ def lock_content(r: MonthlyReview) -> dict[str, Any]:
         "locked": bool(r.locked),
         "reason": r.lock_reason,
     }
+
+
+def events_decision(events: Sequence[VoucherEvent]) -> dict[str, Any]:
+    """The decision of one act over several events (一肩挑): each event's, in the order the chain asks for."""
+    order = list(VOUCHER_ACTS)
+    ordered = sorted(events, key=lambda e: order.index(e.kind) if e.kind in order else len(order))
+    return {"events": [event_decision(e) for e in ordered]}
+
+
+def signed_decision(s: Session, e: VoucherEvent) -> dict[str, Any]:
+    """What the act that signed ``e`` decided, rebuilt from the database: the event's own decision, or — when
+    the act signed several events (一肩挑) — all of them."""
+    if e.signature is None:
+        return event_decision(e)
+    shared = list(s.scalars(select(VoucherEvent).where(VoucherEvent.signature == e.signature)))
+    return event_decision(e) if len(shared) <= 1 else events_decision(shared)

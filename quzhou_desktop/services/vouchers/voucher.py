@@ -32,7 +32,7 @@ from quzhou_desktop.services.vouchers.common import (
     state_of,
     status_label,
 )
-from quzhou_desktop.store.models import MatterStep, Person, Village, Voucher
+from quzhou_desktop.store.models import Matter, MatterStep, Person, Village, Voucher
 
 __all__ = [
     "VoucherFields",
@@ -155,10 +155,37 @@ def _person_by_name(s: Session, village_id: str, name: str) -> str | None:
     return ids[0] if len(ids) == 1 else None
 
 
+# Bodies whose passed decision a voucher may cite (C16): the 决定 of the 联席会议, the 决议 of the 村民(代表)会议.
+_DECISION_BODIES = {"decision": ("joint",), "resolution": ("representatives", "villagers")}
+
+
+def _check_decision(s: Session, v: Voucher, step_id: str | None, slot: str, voucher_date: date) -> None:
+    """A linked decision must be this village's, final and passed, of the body its slot needs, and dated on
+    or before the voucher (C16)."""
+    if not step_id:
+        return
+    step = s.get(MatterStep, step_id)
+    if step is None:
+        raise NotFound(what="所关联的五议两公开决策记录")
+    field_name = "联席会议决定" if slot == "decision" else "村民（代表）会议决议"
+
+    matter = s.get(Matter, step.matter_id)
+    if matter is None or matter.village_id != v.village_id:
+        raise ValidationError(field=field_name, reason="所选记录不是本村的决策")
+    if step.state != "final" or step.passed is not True:
+        raise ValidationError(field=field_name, reason="所选记录尚未定稿或未获通过，不能作为支出依据")
+    if step.body not in _DECISION_BODIES[slot]:
+        need = "村务联席会议的决定" if slot == "decision" else "村民会议或村民代表会议的决议"
+        raise ValidationError(field=field_name, reason=with_basis(f"此处须关联{need}", "C16"))
+    if step.meeting_date is None or step.meeting_date > voucher_date:
+        raise ValidationError(
+            field=field_name, reason=with_basis("所选决策晚于凭证日期：支出须先经决策，再办理", "C16")
+        )
+
+
 def _apply(s: Session, v: Voucher, f: VoucherFields) -> None:
-    for step_id in (f.decision_step_id, f.resolution_step_id):
-        if step_id and s.get(MatterStep, step_id) is None:
-            raise NotFound(what="所关联的五议两公开决策记录")
+    _check_decision(s, v, f.decision_step_id, "decision", f.voucher_date)
+    _check_decision(s, v, f.resolution_step_id, "resolution", f.voucher_date)
     v.year = f.voucher_date.year
     v.number = f.number
     v.voucher_date = f.voucher_date
@@ -276,6 +303,39 @@ def submit_voucher(ctx: AppContext, voucher_id: str) -> None:
         add_event(
             s, v, "submit", at=now, user_id=user.id, actor_name=user.display_name, actor_role=user.role_label
         )
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    submitted: tuple[str, ...]  # voucher numbers sent to the 村监会
+    refused: tuple[tuple[str, str], ...]  # (number, the Chinese reason)
+
+    @property
+    def summary(self) -> str:
+        head = f"已提交{len(self.submitted)}张凭证"
+        if not self.refused:
+            return head + "。"
+        why = "；".join(f"{n}：{r}" for n, r in self.refused)
+        return f"{head}；{len(self.refused)}张未能提交——{why}"
+
+
+def submit_vouchers(ctx: AppContext, voucher_ids: list[str]) -> BatchResult:
+    """Submit several vouchers (say the drafts an import brought in), each in its own transaction: one that
+    the rules refuse (C16, a locked month …) is reported and the others still go."""
+    from quzhou_desktop.core.errors import QuzhouError
+
+    done, refused = [], []
+    for vid in voucher_ids:
+        with ctx.read() as s:
+            v = load_voucher(s, vid)
+            number = v.number if v.version == 1 else f"{v.number}（第{v.version}版）"
+        try:
+            submit_voucher(ctx, vid)
+        except QuzhouError as exc:
+            refused.append((number, str(exc)))
+        else:
+            done.append(number)
+    return BatchResult(tuple(done), tuple(refused))
 
 
 def correct_voucher(ctx: AppContext, voucher_id: str, fields: VoucherFields) -> tuple[str, list[str]]:

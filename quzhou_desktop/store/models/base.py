@@ -54,7 +54,3 @@ class Audited:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.row_version}
-
-
-def uuid_fk() -> Any:
-    return String(36)

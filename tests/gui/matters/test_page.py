@@ -13,20 +13,16 @@ from quzhou_desktop.gui.matters.matter_dialog import MatterDialog
 from quzhou_desktop.gui.matters.page import MattersPage
 from quzhou_desktop.gui.matters.panel import MattersPanel
 from quzhou_desktop.gui.matters.step_dialog import StepDialog, qdate
-from tests.gui.conftest import close_message_boxes
-from tests.services.matters.test_matters import D0, PASSWORD, World, make_world
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD as PASSWORD
+from tests.support.gui import close_message_boxes
+from tests.support.matters import D0, MattersTown
 
 
 @pytest.fixture
-def world() -> World:
-    return make_world()
-
-
-@pytest.fixture
-def page(qtbot: QtBot, world: World) -> MattersPage:
-    p = MattersPage(world.clerk)
+def page(qtbot: QtBot, town: MattersTown) -> MattersPage:
+    p = MattersPage(town.clerk)
     qtbot.addWidget(p)
-    p.set_village(world.vid)
+    p.set_village(town.vid)
     p.resize(1300, 760)
     p.show()
     return p
@@ -68,10 +64,10 @@ def fill_posting(dlg: StepDialog, start: date, end: date, text: str) -> None:
 
 
 def test_record_a_matter_from_proposal_to_result_disclosure(
-    qtbot: QtBot, page: MattersPage, world: World
+    qtbot: QtBot, page: MattersPage, town: MattersTown
 ) -> None:
     create_matter(qtbot, page, "村道硬化工程")
-    chair, recorder = world.people["secretary"], world.people["committee"][2]
+    chair, recorder = town.people["secretary"], town.people["committee"][2]
     plan = [
         (StepType.PROPOSE, D0),
         (StepType.CONSULT, D0 + timedelta(3)),
@@ -108,34 +104,60 @@ def test_record_a_matter_from_proposal_to_result_disclosure(
     assert page.model.total == 1 and page.model.row(0).current_step_label == "实施结果公开"
 
 
-def test_invalid_quorum_is_explained_in_chinese(qtbot: QtBot, page: MattersPage, world: World) -> None:
+def test_invalid_quorum_is_explained_once_and_recorded_as_it_was(
+    qtbot: QtBot, page: MattersPage, town: MattersTown
+) -> None:
     create_matter(qtbot, page, "宅基地规划")
     dlg = page.record_step(StepType.PROPOSE)
     assert dlg is not None
-    fill_meeting(qtbot, dlg, D0, world.people["secretary"], world.people["committee"][2])
+    fill_meeting(qtbot, dlg, D0, town.people["secretary"], town.people["committee"][2])
     dlg.set_present(2)  # 支委会 5 members, 2 present
     dlg.yes_spin.setValue(2)
     dlg.run_check()
     text = dlg.verdict.text()
+    assert text.count("会议无效") == 3  # the arithmetic, the vote line, and what 定稿 will do — no "可以定稿"
     assert "应到5人，实到2人，不足半数以上（需3人），会议无效" in text
-    dlg.password.setText(PASSWORD)
+    assert "可以定稿。" not in text and "事项不推进" in text
+    assert dlg.final_button.text() == "定稿（记为会议无效）"
     qtbot.mouseClick(dlg.final_button, Qt.MouseButton.LeftButton)
-    assert dlg.isVisible() and "会议无效" in dlg.error.text()
-    # the clerk keeps the record as a draft
-    qtbot.mouseClick(dlg.draft_button, Qt.MouseButton.LeftButton)
-    assert dlg.result() == 1
-    assert page.current is not None and page.current.draft is not None
-    assert page.step_button.text() == "继续草稿…"
+    assert dlg.result() == 1, dlg.error.text()
+    close_message_boxes()
+    assert page.current is not None
+    assert [s.result_label for s in page.current.steps] == ["会议无效"]
+    assert page.current.matter.status == "in_progress"
+    assert StepType.PROPOSE in page.allowed_steps()  # the 提议 is still to be made
 
 
-def test_filters_and_dashboard_panel(qtbot: QtBot, page: MattersPage, world: World) -> None:
+def test_a_new_form_shows_what_to_fill_not_errors(qtbot: QtBot, page: MattersPage, town: MattersTown) -> None:
+    create_matter(qtbot, page, "宅基地规划")
+    dlg = page.record_step(StepType.PROPOSE)
+    assert dlg is not None
+    text = dlg.verdict.text()
+    assert "还需填写：" in text and "出席情况" in text and "会议地点" in text
+    assert "#b00020" not in text and "会议无效" not in text  # nothing red on a blank form
+    # the chair defaults to the 书记 (支委会), shown by office; names sorted by pinyin
+    assert dlg.chair_combo.currentData() == town.people["secretary"]
+    assert "书记" in dlg.chair_combo.currentText()
+    labels = [dlg.chair_combo.itemText(i) for i in range(1, dlg.chair_combo.count())]
+    assert not any("联席会议成员" in t and "书记" in t for t in labels)
+    from quzhou_desktop.core.names import pinyin_key
+
+    names = [t.split("（")[0] for t in labels]
+    assert names == sorted(names, key=pinyin_key)
+    # 定稿 now is refused with the same words the dialog shows, once
+    qtbot.mouseClick(dlg.final_button, Qt.MouseButton.LeftButton)
+    assert dlg.isVisible() and dlg.error.text() == "尚不能定稿，请按上面所列补充或更正。"
+    assert dlg.verdict.text().count("还需填写") == 1
+
+
+def test_filters_and_dashboard_panel(qtbot: QtBot, page: MattersPage, town: MattersTown) -> None:
     create_matter(qtbot, page, "山塘清淤")
     create_matter(qtbot, page, "文化礼堂")
     page.search_edit.setText("山塘")
     qtbot.waitUntil(lambda: page.model.total == 1, timeout=2000)
     page.status_combo.setCurrentIndex(page.status_combo.findData("failed"))
     assert page.model.total == 0
-    panel = MattersPanel(world.clerk)
+    panel = MattersPanel(town.clerk)
     qtbot.addWidget(panel)
-    panel.set_village(world.vid)
+    panel.set_village(town.vid)
     assert "文化礼堂" in panel.waiting.text()

@@ -3,10 +3,13 @@ the preview with its 核验码; a notice whose record is not ready is offered di
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from quzhou_desktop.gui.printing.menu import PrintButton
 from quzhou_desktop.gui.printing.preview import PreviewDialog
 from quzhou_desktop.services.demo import DEMO_PASSWORD, build_demo
 from quzhou_desktop.services.kernel.auth import login
@@ -16,7 +19,7 @@ from quzhou_desktop.store.models import Matter, MatterStep, Voucher
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Database:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     build_demo(path)
     db = Database(path)
@@ -30,7 +33,7 @@ def _as(db: Database, username: str) -> AppContext:
     return ctx
 
 
-def _open_entry(qtbot: QtBot, button, text: str) -> PreviewDialog:  # type: ignore[no-untyped-def]
+def _open_entry(qtbot: QtBot, button: PrintButton, text: str) -> PreviewDialog:
     button._rebuild()
     actions = {a.text(): a for a in button.menu_.actions()}
     assert actions[text].isEnabled(), sorted(actions)
@@ -43,7 +46,7 @@ def _open_entry(qtbot: QtBot, button, text: str) -> PreviewDialog:  # type: igno
     return dlg
 
 
-def test_voucher_print_button_opens_the_approval_form(qtbot: QtBot, demo) -> None:  # type: ignore[no-untyped-def]
+def test_voucher_print_button_opens_the_approval_form(qtbot: QtBot, demo: Database) -> None:
     from quzhou_desktop.gui.vouchers.page import VouchersPage
 
     ctx = _as(demo, "wenshu")
@@ -60,7 +63,7 @@ def test_voucher_print_button_opens_the_approval_form(qtbot: QtBot, demo) -> Non
     _open_entry(qtbot, tab.print_button, "支出凭证审批单")
 
 
-def test_matter_print_menu_offers_what_the_steps_allow(qtbot: QtBot, demo) -> None:  # type: ignore[no-untyped-def]
+def test_matter_print_menu_offers_what_the_steps_allow(qtbot: QtBot, demo: Database) -> None:
     from quzhou_desktop.gui.matters.page import MattersPage
 
     ctx = _as(demo, "wenshu")
@@ -72,7 +75,9 @@ def test_matter_print_menu_offers_what_the_steps_allow(qtbot: QtBot, demo) -> No
                 MatterStep.step_type == "resolve", MatterStep.state == "final", MatterStep.passed.is_(True)
             )
         ).first()
-        village = s.get(Matter, resolved).village_id  # type: ignore[union-attr]
+        matter = s.get(Matter, resolved)
+        assert matter is not None
+        village = matter.village_id
     page = MattersPage(ctx)
     qtbot.addWidget(page)
     page.set_village(village)
@@ -83,7 +88,7 @@ def test_matter_print_menu_offers_what_the_steps_allow(qtbot: QtBot, demo) -> No
     _open_entry(qtbot, page.print_button, "决议公告")
 
 
-def test_no_selection_offers_nothing(qtbot: QtBot, demo) -> None:  # type: ignore[no-untyped-def]
+def test_no_selection_offers_nothing(qtbot: QtBot, demo: Database) -> None:
     from quzhou_desktop.gui.matters.page import MattersPage
 
     page = MattersPage(_as(demo, "wenshu"))

@@ -3,33 +3,32 @@ the 设置 → 打印 font tab (choice persisted per PC) and batch printing in t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Sequence
 from pathlib import Path
 
 import pdfplumber
 import pytest
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from quzhou_desktop.gui.printing import actions
 from quzhou_desktop.gui.printing.actions import batch_print, preview_notice
+from quzhou_desktop.gui.printing.preview import PreviewDialog
 from quzhou_desktop.gui.printing.settings_tab import AUTO, PrintSettingsTab
 from quzhou_desktop.gui.printing.verify_dialog import VerifyDialog
 from quzhou_desktop.services.notices.fonts import load_choices, role_faces, settings_path
-from tests.services.notices.test_notices_world import NoticeWorld, make_notice_world
+from quzhou_desktop.services.notices.issue import IssuedNotice
+from tests.support.notices import Printables
 
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
 
-
-@pytest.fixture
-def nw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[NoticeWorld]:
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QUZHOU_DATA_DIR", str(tmp_path / "data"))
-    w = make_notice_world(tmp_path / "g.sqlite3")
-    yield w
-    w.world.db.dispose()
 
 
-def test_preview_prints_every_page_and_saves(qtbot: QtBot, nw: NoticeWorld, tmp_path: Path) -> None:
-    dialog = preview_notice(None, nw.ctx, "register", nw.matter_id)
+def test_preview_prints_every_page_and_saves(qtbot: QtBot, printables: Printables, tmp_path: Path) -> None:
+    dialog = preview_notice(None, printables.ctx, "register", printables.matter_id)
     assert dialog is not None
     qtbot.addWidget(dialog)
     assert dialog.page_count == 2 and "核验码" in dialog.info.text()
@@ -44,34 +43,35 @@ def test_preview_prints_every_page_and_saves(qtbot: QtBot, nw: NoticeWorld, tmp_
 
 
 def test_preview_of_a_missing_record_is_a_message_not_a_crash(
-    qtbot: QtBot, nw: NoticeWorld, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, printables: Printables, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr("quzhou_desktop.gui.messages.show_error", lambda _p, e, **_k: shown.append(str(e)))
-    assert preview_notice(None, nw.ctx, "voucher", "no-such-id") is None
+    assert preview_notice(None, printables.ctx, "voucher", "no-such-id") is None
     assert shown and "找不到" in shown[0]
 
 
 @pytest.mark.parametrize(
     "typed,verdict", [(None, "未变更"), ("2222-3333-4444", "无法核验"), ("abc", "无法核验")]
 )
-def test_verify_dialog(qtbot: QtBot, nw: NoticeWorld, typed: str | None, verdict: str) -> None:
+def test_verify_dialog(qtbot: QtBot, printables: Printables, typed: str | None, verdict: str) -> None:
     if typed is None:
-        d = preview_notice(None, nw.ctx, "voucher", nw.voucher_id)
+        d = preview_notice(None, printables.ctx, "voucher", printables.voucher_id)
         assert d is not None
         qtbot.addWidget(d)
         typed = d.info.text()[4:18].lower()
-    dialog = VerifyDialog(nw.ctx)
+    dialog = VerifyDialog(printables.ctx)
     qtbot.addWidget(dialog)
     dialog.code_edit.setText(typed)
     dialog.run()
     assert verdict in dialog.verdict.text() + dialog.details.text()
 
 
-def test_settings_tab_shows_each_role_and_persists_a_choice(qtbot: QtBot, nw: NoticeWorld) -> None:
-    tab = PrintSettingsTab(nw.ctx)
+def test_settings_tab_shows_each_role_and_persists_a_choice(qtbot: QtBot, printables: Printables) -> None:
+    tab = PrintSettingsTab(printables.ctx)
     qtbot.addWidget(tab)
     assert set(tab.combos) == {"title", "body", "heading", "kai", "number"}
+    assert set(tab.current) == set(tab.combos)
     assert all("（自动）" in label.text() for label in tab.current.values())
     combo = tab.combos["body"]
     assert combo.itemText(0) == AUTO and combo.count() == len(tab.faces) + 1
@@ -84,26 +84,24 @@ def test_settings_tab_shows_each_role_and_persists_a_choice(qtbot: QtBot, nw: No
     assert "body" not in load_choices()
 
 
-def test_batch_print_runs_in_the_background_and_opens_the_preview(qtbot: QtBot, nw: NoticeWorld) -> None:
-    opened: list[object] = []
-    import quzhou_desktop.gui.printing.actions as actions
-
+def test_batch_print_runs_in_the_background_and_opens_the_preview(
+    qtbot: QtBot, printables: Printables, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[PreviewDialog] = []
     original = actions.open_preview
 
-    def spy(parent, pdf, issued):  # type: ignore[no-untyped-def]
+    def spy(parent: QWidget | None, pdf: bytes, issued: Sequence[IssuedNotice]) -> PreviewDialog:
         d = original(parent, pdf, issued)
         qtbot.addWidget(d)
         opened.append(d)
         return d
 
-    actions.open_preview = spy  # type: ignore[assignment]
-    try:
-        task = batch_print(None, nw.ctx, [nw.village_id])
-        assert task is not None
-        qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
-    finally:
-        actions.open_preview = original  # type: ignore[assignment]
-    assert "2 份公告" in opened[0].info.text()  # type: ignore[attr-defined]
+    monkeypatch.setattr(actions, "open_preview", spy)
+    task = batch_print(None, printables.ctx, [printables.village_id])
+    assert task is not None
+    qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
+    # the 财务公开, the 村监会 review, the 党务公开 and the 村务公开 draft of the printables
+    assert "4 份公告" in opened[0].info.text()
 
 
 def test_settings_tab_loads_the_font_machinery_only_when_used() -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from quzhou_desktop.gui.settings.page import SettingsPage
 from quzhou_desktop.gui.shell.flow import AppFlow
@@ -14,8 +16,9 @@ from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import people as people_svc
 from quzhou_desktop.services.roster.villages import list_villages
 from quzhou_desktop.store.backup import make_backup
-from tests.gui import demo_data
-from tests.gui.conftest import close_message_boxes, message_boxes
+from quzhou_desktop.store.models import SignedAct
+from tests.support import township
+from tests.support.gui import close_message_boxes
 
 
 def _main(qtbot: QtBot, ctx: AppContext) -> tuple[AppFlow, MainWindow]:
@@ -39,11 +42,14 @@ def test_restore_replaces_data_and_asks_for_login(qtbot: QtBot, demo_ctx: AppCon
     row = page.backup.backups.index(backup)
     page.backup.table.selectRow(row)
 
-    # When the user confirms the restore
-    page.backup.restore_selected()
-    boxes = message_boxes()
-    assert len(boxes) == 1 and "恢复后需要重新登录" in boxes[0].text()
-    boxes[0].buttons()[0].click()  # 恢复
+    # When the administrator confirms the restore with the password (a signed act; a wrong one stays there)
+    dlg = page.backup.restore_selected()
+    assert dlg is not None and "恢复后需要重新登录" in dlg.findChild(QLabel).text()
+    dlg.password.setText("wrong-password")
+    dlg.accept()
+    assert dlg.isVisible() and "密码不正确" in dlg.error_text()
+    dlg.password.setText(township.ADMIN_PASSWORD)
+    dlg.accept()
     qtbot.waitUntil(lambda: isinstance(flow.login, LoginDialog), timeout=15_000)
 
     # Then the database was re-opened, the user logged out, and the later person is gone
@@ -52,10 +58,14 @@ def test_restore_replaces_data_and_asks_for_login(qtbot: QtBot, demo_ctx: AppCon
     qtbot.addWidget(login)
     assert flow.main is None and demo_ctx.user is None
     assert any("已从备份恢复数据库" in t for t in close_message_boxes())
-    assert login.try_login(demo_data.ADMIN, demo_data.ADMIN_PASSWORD)
+    assert login.try_login(township.ADMIN, township.ADMIN_PASSWORD)
     assert people_svc.count_people(demo_ctx, vid) == before
     assert isinstance(flow.main, MainWindow)
     qtbot.addWidget(flow.main)
+    # and the restored database records the restore as the administrator's signed act
+    with demo_ctx.db.read() as s:
+        (act,) = s.scalars(select(SignedAct).where(SignedAct.act == "data.restore")).all()
+        assert act.signer_id == demo_ctx.require_user().id
 
 
 def test_damaged_backup_is_refused(qtbot: QtBot, demo_ctx: AppContext, tmp_path: Path) -> None:
@@ -66,12 +76,11 @@ def test_damaged_backup_is_refused(qtbot: QtBot, demo_ctx: AppContext, tmp_path:
     qtbot.waitUntil(lambda: isinstance(flow.login, LoginDialog), timeout=15_000)
     qtbot.addWidget(flow.login)
     texts = close_message_boxes()
-    print(texts)
-    assert len(texts) == 1 and "程序遇到了意外错误" not in texts[0]
-    assert "备份文件未通过校验，没有恢复" in texts[0] or "不是本系统的数据库" in texts[0]
+    # a file that only looks like SQLite is refused before anything is replaced, naming the file
+    assert len(texts) == 1 and "不是本系统的数据库" in texts[0] and str(bad) in texts[0]
     # the current database is untouched and still opens
     assert isinstance(flow.login, LoginDialog)
-    assert flow.login.try_login(demo_data.ADMIN, demo_data.ADMIN_PASSWORD)
+    assert flow.login.try_login(township.ADMIN, township.ADMIN_PASSWORD)
     assert people_svc.count_people(demo_ctx, list_villages(demo_ctx)[0].id) == 30
     assert isinstance(flow.main, MainWindow)
     qtbot.addWidget(flow.main)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtWidgets import QLineEdit, QWizard
+from PySide6.QtWidgets import QLineEdit, QSpinBox, QWizard
 from pytestqt.qtbot import QtBot
 
 from quzhou_desktop.gui.roster.page import RosterPage
@@ -17,7 +17,7 @@ from quzhou_desktop.gui.shell.sections import SECTIONS
 from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import people as people_svc
-from tests.gui.conftest import close_message_boxes
+from tests.support.gui import close_message_boxes
 
 PASSWORD = "Shiliang-2026"
 
@@ -36,6 +36,10 @@ def walk_wizard(qtbot: QtBot, wiz: FirstRunWizard) -> None:
     name = page.table.cellWidget(0, 0)
     assert isinstance(name, QLineEdit)
     name.setText("余东村")
+    for col, value in ((2, 412), (3, 1130)):  # 户数, 18周岁以上人数 (0 would be questioned first)
+        spin = page.table.cellWidget(0, col)
+        assert isinstance(spin, QSpinBox)
+        spin.setValue(value)
     page.add_row("后溪村", "102", 268, 745, False)
     page.add_row("多余村")
     page.table.selectRow(2)

@@ -12,7 +12,7 @@ from quzhou_desktop.gui.shell.main_window import MainWindow
 from quzhou_desktop.services.kernel import auth, users
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Role
-from tests.gui import demo_data
+from tests.support import township
 
 
 @pytest.mark.parametrize(
@@ -25,7 +25,7 @@ from tests.gui import demo_data
 )
 def test_wrong_password_messages(qtbot: QtBot, demo_ctx: AppContext, wrong_tries: int, expected: str) -> None:
     demo_ctx.user = None
-    dlg = LoginDialog(demo_ctx, username=demo_data.ADMIN)
+    dlg = LoginDialog(demo_ctx, username=township.ADMIN)
     qtbot.addWidget(dlg)
     for _ in range(wrong_tries):
         assert not dlg.try_login(password="not-the-password")
@@ -35,11 +35,11 @@ def test_wrong_password_messages(qtbot: QtBot, demo_ctx: AppContext, wrong_tries
 
 def test_locked_account_refuses_even_the_right_password(qtbot: QtBot, demo_ctx: AppContext) -> None:
     demo_ctx.user = None
-    dlg = LoginDialog(demo_ctx, username=demo_data.ADMIN)
+    dlg = LoginDialog(demo_ctx, username=township.ADMIN)
     qtbot.addWidget(dlg)
     for _ in range(5):
         dlg.try_login(password="nope-nope-nope")
-    assert not dlg.try_login(password=demo_data.ADMIN_PASSWORD)
+    assert not dlg.try_login(password=township.ADMIN_PASSWORD)
     assert "已锁定" in dlg.error_text() and "分钟" in dlg.error_text()
     assert demo_ctx.user is None
 
@@ -61,7 +61,7 @@ def test_must_change_password_before_main_window(qtbot: QtBot, demo_ctx: AppCont
 
     vid = list_villages(demo_ctx)[0].id
     users.create_user(demo_ctx, username="wenshu", display_name="方文斌", role=Role.CLERK,
-                      password="Temp-pass-1", village_ids=[vid], credential=demo_data.ADMIN_PASSWORD)  # fmt: skip
+                      password="Temp-pass-1", village_ids=[vid], credential=township.ADMIN_PASSWORD)  # fmt: skip
     flow = AppFlow(demo_ctx)
     flow.show_login("wenshu")
     login = flow.login
@@ -92,8 +92,8 @@ def test_must_change_password_before_main_window(qtbot: QtBot, demo_ctx: AppCont
     # A clerk sees only their village, and the settings page has no user or village management
     assert flow.main.village_combo.count() == 1
     settings = flow.main.show_section("settings")
-    assert "用户管理" not in settings.tab_titles()  # type: ignore[attr-defined]
-    assert "村" not in settings.tab_titles()  # type: ignore[attr-defined]
+    assert "用户管理" not in settings.tab_titles()
+    assert "村" not in settings.tab_titles()
 
 
 def test_cancelling_forced_change_returns_to_login(qtbot: QtBot, demo_ctx: AppContext) -> None:
@@ -101,7 +101,7 @@ def test_cancelling_forced_change_returns_to_login(qtbot: QtBot, demo_ctx: AppCo
 
     users.create_user(demo_ctx, username="jianshi", display_name="吴根土", role=Role.SUPERVISOR,
                       password="Temp-pass-1", village_ids=[list_villages(demo_ctx)[0].id],
-                      credential=demo_data.ADMIN_PASSWORD)  # fmt: skip
+                      credential=township.ADMIN_PASSWORD)  # fmt: skip
     flow = AppFlow(demo_ctx)
     flow.show_login("jianshi")
     first = flow.login

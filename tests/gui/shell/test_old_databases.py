@@ -32,8 +32,8 @@ from quzhou_desktop.store.backup import list_backups
 from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.models import Disclosure, Voucher
 from quzhou_desktop.store.schema import SCHEMA_HEAD
-from tests.gui.conftest import close_message_boxes
 from tests.store.schema_fixtures import ADMIN, PASSWORD, REVISIONS, TOWNSHIP, VILLAGES, fixture_path
+from tests.support.gui import close_message_boxes
 
 # Columns whose values a migration rewrites on purpose: (table, column) → the revision that rewrites them.
 # Every other value of every row must come through an upgrade unchanged.

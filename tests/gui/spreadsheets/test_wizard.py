@@ -7,38 +7,41 @@ import os
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import QComboBox, QDialog, QTableWidget, QWidget
+from pytestqt.qtbot import QtBot
 from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select
 
 from quzhou_desktop.gui.spreadsheets.page import SpreadsheetsPage
+from quzhou_desktop.gui.spreadsheets.wizard import ImportWizard
 from quzhou_desktop.gui.tasks import worker_pool
+from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster.villages import list_villages
 from quzhou_desktop.spreadsheets.schemas import VOUCHERS
 from quzhou_desktop.store.models import Voucher
-from tests.gui.conftest import close_message_boxes
+from tests.support.gui import close_message_boxes
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures"
 SHOTS = os.environ.get("QUZHOU_SHOTS")  # a folder: save the wizard's screens as PNG for a look
 
 
-def shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
+def shot(widget: QWidget, name: str) -> None:
     if SHOTS:
         widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
 
 
-def wait(qtbot, wizard) -> None:  # type: ignore[no-untyped-def]
+def wait(qtbot: QtBot, wizard: ImportWizard) -> None:
     qtbot.waitUntil(lambda: wizard.task is None or not wizard.task.running, timeout=20_000)
     worker_pool().waitForDone(5_000)
 
 
-def vouchers_in_db(ctx) -> int:  # type: ignore[no-untyped-def]
+def vouchers_in_db(ctx: AppContext) -> int:
     with ctx.read() as s:
         return s.scalar(select(func.count()).select_from(Voucher)) or 0
 
 
-def make_page(qtbot, ctx) -> tuple[SpreadsheetsPage, str]:  # type: ignore[no-untyped-def]
+def make_page(qtbot: QtBot, ctx: AppContext) -> tuple[SpreadsheetsPage, str]:
     page = SpreadsheetsPage(ctx)
     qtbot.addWidget(page)
     vid = next(v.id for v in list_villages(ctx))
@@ -47,19 +50,25 @@ def make_page(qtbot, ctx) -> tuple[SpreadsheetsPage, str]:  # type: ignore[no-un
     return page, vid
 
 
-def cell(model, row: int, col: int) -> str:  # type: ignore[no-untyped-def]
+def cell(model: QAbstractItemModel, row: int, col: int) -> str:
     return str(model.data(model.index(row, col)))
 
 
-def map_box(wiz, label: str) -> QComboBox:  # type: ignore[no-untyped-def]
+def item_text(table: QTableWidget, row: int, col: int) -> str:
+    item = table.item(row, col)
+    assert item is not None, (row, col)
+    return item.text()
+
+
+def map_box(wiz: ImportWizard, label: str) -> QComboBox:
     table = wiz.mapping_page.map_table
-    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == label)
+    row = next(r for r in range(table.rowCount()) if item_text(table, r, 0) == label)
     box = table.cellWidget(row, 2)
     assert isinstance(box, QComboBox)
     return box
 
 
-def open_file(qtbot, page, kind: str, path: Path):  # type: ignore[no-untyped-def]
+def open_file(qtbot: QtBot, page: SpreadsheetsPage, kind: str, path: Path) -> ImportWizard:
     """Open the wizard on ``path`` and go to page 3 (核对表头和列) with 自动查找."""
     wiz = page.open_wizard()
     wiz.kind.setCurrentIndex(wiz.kind.findData(kind))
@@ -72,7 +81,7 @@ def open_file(qtbot, page, kind: str, path: Path):  # type: ignore[no-untyped-de
     return wiz
 
 
-def test_wizard_previews_every_error_then_imports_only_clean_rows(qtbot, demo_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_wizard_previews_every_error_then_imports_only_clean_rows(qtbot: QtBot, demo_ctx: AppContext) -> None:
     page, _ = make_page(qtbot, demo_ctx)
     shot(page, "exchange_page")
     before = vouchers_in_db(demo_ctx)
@@ -112,7 +121,7 @@ def test_wizard_previews_every_error_then_imports_only_clean_rows(qtbot, demo_ct
     assert wiz.result() == QDialog.DialogCode.Accepted
 
 
-def test_user_corrects_the_mapping(qtbot, demo_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_user_corrects_the_mapping(qtbot: QtBot, demo_ctx: AppContext) -> None:
     page, _ = make_page(qtbot, demo_ctx)
     wiz = open_file(qtbot, page, "vouchers", FIX / "vouchers_title_merged.xlsx")
     shot(wiz, "wizard_3_mapping_title_merged")
@@ -148,7 +157,9 @@ def _unknown_header_vouchers(path: Path, *, title_rows: int = 1, rows: int = 3) 
     wb.save(path)
 
 
-def test_header_not_found_the_user_picks_row_and_columns(qtbot, demo_ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_header_not_found_the_user_picks_row_and_columns(
+    qtbot: QtBot, demo_ctx: AppContext, tmp_path: Path
+) -> None:
     # Given a voucher sheet whose header texts no synonym knows
     path = tmp_path / "手工登记.xlsx"
     _unknown_header_vouchers(path)
@@ -176,7 +187,7 @@ def test_header_not_found_the_user_picks_row_and_columns(qtbot, demo_ctx, tmp_pa
         box = map_box(wiz, label)
         box.setCurrentIndex(box.findData(col))
     assert wiz.mapping.missing(VOUCHERS) == []
-    assert mp.map_table.item(0, 3).text() == "手-001"  # 第一行数据: what the chosen column holds
+    assert item_text(mp.map_table, 0, 3) == "手-001"  # 第一行数据: what the chosen column holds
     shot(wiz, "wizard_3_mapping_by_hand")
     # Then the preview reads the rows below that header with those columns, and the import writes them
     wiz.next.click()
@@ -191,7 +202,9 @@ def test_header_not_found_the_user_picks_row_and_columns(qtbot, demo_ctx, tmp_pa
     wiz.close()
 
 
-def test_header_below_the_first_rows_is_reached_with_more_rows(qtbot, demo_ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_header_below_the_first_rows_is_reached_with_more_rows(
+    qtbot: QtBot, demo_ctx: AppContext, tmp_path: Path
+) -> None:
     path = tmp_path / "deep.xlsx"
     wb = Workbook()
     ws = wb.active
@@ -208,7 +221,8 @@ def test_header_below_the_first_rows_is_reached_with_more_rows(qtbot, demo_ctx, 
     assert mp.header_spin.maximum() == 31
     mp.more_button.click()
     wait(qtbot, wiz)
-    assert mp.sheet_model.rowCount() == 36 and not mp.preview.more  # type: ignore[union-attr]
+    assert mp.preview is not None
+    assert mp.sheet_model.rowCount() == 36 and not mp.preview.more
     mp.header_spin.setValue(35)  # the spin box alone: the synonyms map every column
     assert wiz.mapping is not None and wiz.mapping.header_row == 35
     assert wiz.mapping.missing(VOUCHERS) == []
@@ -218,7 +232,9 @@ def test_header_below_the_first_rows_is_reached_with_more_rows(qtbot, demo_ctx, 
     wiz.close()
 
 
-def test_columns_chosen_by_hand_survive_more_rows_and_going_back(qtbot, demo_ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_columns_chosen_by_hand_survive_more_rows_and_going_back(
+    qtbot: QtBot, demo_ctx: AppContext, tmp_path: Path
+) -> None:
     path = tmp_path / "手工登记.xlsx"
     _unknown_header_vouchers(path, title_rows=1, rows=40)  # more rows than the first read shows
     page, _ = make_page(qtbot, demo_ctx)
@@ -270,7 +286,7 @@ def test_columns_chosen_by_hand_survive_more_rows_and_going_back(qtbot, demo_ctx
     wiz.close()
 
 
-def test_switching_the_header_row_recomputes_the_mapping(qtbot, demo_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_switching_the_header_row_recomputes_the_mapping(qtbot: QtBot, demo_ctx: AppContext) -> None:
     page, _ = make_page(qtbot, demo_ctx)
     wiz = open_file(qtbot, page, "ledger", FIX / "ledger_two_row_header.xlsx")
     mp = wiz.mapping_page
@@ -301,7 +317,9 @@ def test_switching_the_header_row_recomputes_the_mapping(qtbot, demo_ctx) -> Non
     wiz.close()
 
 
-def test_a_bad_file_lists_every_error_lazily_and_exports_them(qtbot, demo_ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_file_lists_every_error_lazily_and_exports_them(
+    qtbot: QtBot, demo_ctx: AppContext, tmp_path: Path
+) -> None:
     # Given a 5,000-row sheet in which every date is wrong
     path = tmp_path / "bad.xlsx"
     wb = Workbook(write_only=True)
@@ -350,7 +368,7 @@ def test_a_bad_file_lists_every_error_lazily_and_exports_them(qtbot, demo_ctx, t
     wiz.close()
 
 
-def test_data_preview_shows_the_records_as_understood(qtbot, demo_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_data_preview_shows_the_records_as_understood(qtbot: QtBot, demo_ctx: AppContext) -> None:
     page, _ = make_page(qtbot, demo_ctx)
     wiz = open_file(qtbot, page, "vouchers", FIX / "vouchers_title_merged.xlsx")
     wiz.next.click()
@@ -369,7 +387,7 @@ def test_data_preview_shows_the_records_as_understood(qtbot, demo_ctx) -> None: 
     wiz.close()
 
 
-def test_export_buttons_write_registers(qtbot, demo_ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_export_buttons_write_registers(qtbot: QtBot, demo_ctx: AppContext, tmp_path: Path) -> None:
     page, _ = make_page(qtbot, demo_ctx)
     out = tmp_path / "v.xlsx"
     page.export("vouchers", str(out))
@@ -386,7 +404,7 @@ def test_page_labels_match_the_export_service_and_page_import_is_light() -> None
     import subprocess
     import sys
 
-    from quzhou_desktop.gui.spreadsheets.page import EXPORT_KINDS as PAGE_KINDS
+    from quzhou_desktop.services.exports.kinds import EXPORT_KINDS as PAGE_KINDS  # what the page lists
     from quzhou_desktop.services.exports.registers import EXPORT_KINDS
 
     assert PAGE_KINDS is EXPORT_KINDS
@@ -399,7 +417,7 @@ def test_page_labels_match_the_export_service_and_page_import_is_light() -> None
     assert done.returncode == 0, done.stderr
 
 
-def test_an_empty_sheet_is_said_to_be_empty(qtbot, demo_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_sheet_is_said_to_be_empty(qtbot: QtBot, demo_ctx: AppContext) -> None:
     page, _ = make_page(qtbot, demo_ctx)
     wiz = page.open_wizard()
     wiz.path.setText(str(FIX / "empty.xlsx"))
@@ -415,7 +433,9 @@ def test_an_empty_sheet_is_said_to_be_empty(qtbot, demo_ctx) -> None:  # type: i
     wiz.close()
 
 
-def test_hidden_sheets_are_marked_and_amounts_in_wan_yuan_are_previewed_in_yuan(qtbot, demo_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_hidden_sheets_are_marked_and_amounts_in_wan_yuan_are_previewed_in_yuan(
+    qtbot: QtBot, demo_ctx: AppContext
+) -> None:
     page, _ = make_page(qtbot, demo_ctx)
     wiz = page.open_wizard()
     wiz.path.setText(str(FIX / "vouchers_hidden_first.xlsx"))
@@ -437,4 +457,34 @@ def test_hidden_sheets_are_marked_and_amounts_in_wan_yuan_are_previewed_in_yuan(
     model = wiz.preview_page.records.model()
     titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert [cell(model, r, titles.index("金额")) for r in range(2)] == ["1,234.56", "15,000.00"]
+    wiz.close()
+
+
+def test_a_hostile_file_is_refused_and_the_wizard_stays(
+    qtbot: QtBot, demo_ctx: AppContext, tmp_path: Path
+) -> None:
+    """A file that would make the reader allocate 549 GB (one value in XFD1048576) or inflate to 1 GB: the
+    wizard says why in Chinese and stays on the first page; the app goes on working (another file opens)."""
+    from tests.hostile.corpus import corner_cell, html_spans, zip_bomb
+
+    page, _ = make_page(qtbot, demo_ctx)
+    wiz = page.open_wizard()
+    for name, make in (("角落.xlsx", corner_cell), ("炸弹.xlsx", zip_bomb), ("跨行.xls", html_spans)):
+        path = tmp_path / name
+        make(path)
+        wiz.path.setText(str(path))
+        wiz.next.click()
+        wait(qtbot, wiz)
+        texts = close_message_boxes()
+        assert any(name in t and ("太大" in t or "压缩比异常" in t) for t in texts), texts
+        assert wiz.stack.currentIndex() == 0
+    wiz.kind.setCurrentIndex(wiz.kind.findData("vouchers"))
+    wiz.path.setText(str(FIX / "vouchers_gb18030.csv"))
+    wiz.next.click()
+    wiz.next.click()
+    wait(qtbot, wiz)
+    assert wiz.stack.currentIndex() == 2 and "GB18030" in wiz.mapping_page.sheet_title.text()
+    wiz.next.click()
+    wait(qtbot, wiz)
+    assert wiz.stack.currentIndex() == 3 and "文字编码：GB18030" in wiz.preview_page.summary.text()
     wiz.close()

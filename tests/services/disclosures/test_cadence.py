@@ -12,31 +12,28 @@ from quzhou_desktop.services.disclosures import cadence as cad
 from quzhou_desktop.services.disclosures import disclosure as svc
 from quzhou_desktop.services.disclosures.disclosure import DisclosureSpec
 from quzhou_desktop.services.kernel.settings import update_rules
-from tests.factories import PASSWORD, World
-from tests.services.disclosures.test_disclosures import DWorld, make_dworld
+from tests.support.disclosures import DisclosureStaff
+from tests.support.world import PASSWORD
 
 
-@pytest.fixture
-def dw(world: World) -> DWorld:
-    return make_dworld(world)
-
-
-def post_finance(dw: DWorld, village_id: str, posted: date) -> str:
+def post_finance(staff: DisclosureStaff, village_id: str, posted: date) -> str:
     """A reviewed, posted 财务公开 on ``posted`` (covering the previous month)."""
     spec = DisclosureSpec(
         village_id=village_id, category="finance", title=f"财务公开{posted}", kind="finance_period",
-        item_id=dw.item(village_id, "finance", "quarterly"), period_start=posted.replace(day=1),
+        item_id=staff.item(village_id, "finance", "quarterly"), period_start=posted.replace(day=1),
         period_end=posted.replace(day=1),
     )  # fmt: skip
-    did = svc.create_disclosure(dw.clerk, spec)
-    sup = dw.sup if village_id == dw.v0 else dw.sup_other
+    did = svc.create_disclosure(staff.clerk, spec)
+    sup = staff.sup if village_id == staff.v0 else staff.sup_other
     svc.review_disclosure(sup, did, password=PASSWORD, opinion="同意")
-    svc.post_disclosure(dw.clerk, did, channels=("公开栏",), posted_from=posted, password=PASSWORD)
+    svc.post_disclosure(staff.clerk, did, channels=("公开栏",), posted_from=posted, password=PASSWORD)
     return did
 
 
-def finance_periods(dw: DWorld, village_id: str, since: date, today: date) -> list[tuple[str, str, int]]:
-    vc = cad.village_cadence(dw.clerk, village_id, since=since, today=today)
+def finance_periods(
+    staff: DisclosureStaff, village_id: str, since: date, today: date
+) -> list[tuple[str, str, int]]:
+    vc = cad.village_cadence(staff.clerk, village_id, since=since, today=today)
     fin = next(i for i in vc.items if i.item.category == "finance")
     return [(p.period.label, p.state.value, p.days_late) for p in fin.periods]
 
@@ -55,31 +52,33 @@ def finance_periods(dw: DWorld, village_id: str, since: date, today: date) -> li
     ],
     ids=["on-20th", "21st-late", "early", "quarter-end", "pending-on-20th", "overdue-21st", "overdue-aug31"],
 )
-def test_c21_quarterly_deadline(dw: DWorld, posted: date | None, today: date, state: str, days: int) -> None:
+def test_c21_quarterly_deadline(
+    staff: DisclosureStaff, posted: date | None, today: date, state: str, days: int
+) -> None:
     if posted is not None:
-        post_finance(dw, dw.v1, posted)
-    periods = finance_periods(dw, dw.v1, date(2024, 7, 1), today)
+        post_finance(staff, staff.v1, posted)
+    periods = finance_periods(staff, staff.v1, date(2024, 7, 1), today)
     assert periods == [("2024年第3季度", state, days)]
 
 
-def test_c21_quarter_boundary_counts_for_the_quarter_of_the_posting(dw: DWorld) -> None:
-    post_finance(dw, dw.v1, date(2024, 3, 31))  # Q1: late (deadline 01-20)
-    post_finance(dw, dw.v1, date(2024, 4, 1))  # Q2: in time
-    periods = finance_periods(dw, dw.v1, date(2024, 1, 1), date(2024, 4, 30))
+def test_c21_quarter_boundary_counts_for_the_quarter_of_the_posting(staff: DisclosureStaff) -> None:
+    post_finance(staff, staff.v1, date(2024, 3, 31))  # Q1: late (deadline 01-20)
+    post_finance(staff, staff.v1, date(2024, 4, 1))  # Q2: in time
+    periods = finance_periods(staff, staff.v1, date(2024, 1, 1), date(2024, 4, 30))
     assert periods == [("2024年第1季度", "late", 71), ("2024年第2季度", "done", 0)]
 
 
 # C20: 往来较多 → one per calendar month (溪口村 is busy)
-def test_c20_busy_village_jan_and_mar_only_feb_missing(dw: DWorld) -> None:
-    post_finance(dw, dw.v0, date(2024, 1, 15))
-    post_finance(dw, dw.v0, date(2024, 3, 10))
-    periods = finance_periods(dw, dw.v0, date(2024, 1, 1), date(2024, 3, 31))
+def test_c20_busy_village_jan_and_mar_only_feb_missing(staff: DisclosureStaff) -> None:
+    post_finance(staff, staff.v0, date(2024, 1, 15))
+    post_finance(staff, staff.v0, date(2024, 3, 10))
+    periods = finance_periods(staff, staff.v0, date(2024, 1, 1), date(2024, 3, 31))
     assert periods == [
         ("2024年1月", "done", 0),
         ("2024年2月", "overdue", 40),  # leap year: 02-20 → 03-31 is 40 days
         ("2024年3月", "done", 0),
     ]
-    vc = cad.village_cadence(dw.clerk, dw.v0, since=date(2024, 1, 1), today=date(2024, 3, 31))
+    vc = cad.village_cadence(staff.clerk, staff.v0, since=date(2024, 1, 1), today=date(2024, 3, 31))
     assert vc.finance_frequency_label == "每月"
 
 
@@ -91,58 +90,70 @@ def test_c20_busy_village_jan_and_mar_only_feb_missing(dw: DWorld) -> None:
         (date(2024, 2, 20), "2024年2月", "done", 0),
     ],
 )
-def test_c20_month_ends(dw: DWorld, posted: date, label: str, state: str, days: int) -> None:
-    post_finance(dw, dw.v0, posted)
-    periods = finance_periods(dw, dw.v0, posted.replace(day=1), posted)
+def test_c20_month_ends(staff: DisclosureStaff, posted: date, label: str, state: str, days: int) -> None:
+    post_finance(staff, staff.v0, posted)
+    periods = finance_periods(staff, staff.v0, posted.replace(day=1), posted)
     assert periods == [(label, state, days)]
 
 
-def test_c20_configurable_quarterly_for_busy_and_deadline_day(dw: DWorld) -> None:
+def test_c20_configurable_quarterly_for_busy_and_deadline_day(staff: DisclosureStaff) -> None:
     update_rules(
-        dw.w.admin, {"finance_monthly_if_busy": False, "disclosure_deadline_day": 25}, credential=PASSWORD
+        staff.world.admin,
+        {"finance_monthly_if_busy": False, "disclosure_deadline_day": 25},
+        credential=PASSWORD,
     )
-    post_finance(dw, dw.v0, date(2024, 7, 24))
-    periods = finance_periods(dw, dw.v0, date(2024, 7, 1), date(2024, 8, 31))
+    post_finance(staff, staff.v0, date(2024, 7, 24))
+    periods = finance_periods(staff, staff.v0, date(2024, 7, 1), date(2024, 8, 31))
     assert periods == [("2024年第3季度", "done", 0)]
 
 
-def test_correction_does_not_count_twice_and_superseded_still_counts(dw: DWorld) -> None:
-    did = post_finance(dw, dw.v1, date(2024, 7, 10))
-    new = svc.start_correction(dw.clerk, did, reason="金额有误")
-    svc.review_disclosure(dw.sup_other, new, password=PASSWORD, opinion="同意")
+def test_correction_does_not_count_twice_and_superseded_still_counts(staff: DisclosureStaff) -> None:
+    did = post_finance(staff, staff.v1, date(2024, 7, 10))
+    new = svc.start_correction(staff.clerk, did, reason="金额有误")
+    svc.review_disclosure(staff.sup_other, new, password=PASSWORD, opinion="同意")
     svc.post_disclosure(
-        dw.clerk, new, channels=("公开栏",), posted_from=date(2024, 10, 30), password=PASSWORD
+        staff.clerk, new, channels=("公开栏",), posted_from=date(2024, 10, 30), password=PASSWORD
     )
-    periods = finance_periods(dw, dw.v1, date(2024, 7, 1), date(2024, 11, 30))
+    periods = finance_periods(staff, staff.v1, date(2024, 7, 1), date(2024, 11, 30))
     assert periods == [("2024年第3季度", "done", 0), ("2024年第4季度", "overdue", 41)]
 
 
-def test_township_overview_counts_every_regular_item(dw: DWorld) -> None:
-    rows = {r.village_name: r for r in cad.township_overview(dw.w.admin, since=date(2026, 7, 1))}
+def test_township_overview_counts_every_regular_item(staff: DisclosureStaff) -> None:
+    rows = {r.village_name: r for r in cad.township_overview(staff.world.admin, since=date(2026, 7, 1))}
     assert set(rows) == {"溪口村", "上洋村"}
     xk, sy = rows["溪口村"], rows["上洋村"]
     # 2026-11-24: monthly finance Jul–Nov all overdue (5); quarterly items Q3+Q4 overdue
     fin_x = next(i for i in xk.items if i.item.category == "finance")
     assert [p.state for p in fin_x.periods] == [DueState.OVERDUE] * 5
-    n_regular = len([i for i in sy.items])
-    assert sy.overdue_count == 2 * n_regular and xk.overdue_count == 5 + 2 * (n_regular - 1)
-    assert xk.max_days_overdue == (date(2026, 11, 24) - date(2026, 7, 20)).days
+    # 固定公开 items (once a year): 2026 overdue since 2026-01-20 (C21, fixed_disclosure_month)
+    yearly = [i for i in sy.items if i.yearly]
+    assert yearly and all(i.frequency_label == "每年" for i in yearly)
+    assert [(p.period.label, p.deadline, p.state) for p in yearly[0].periods] == [
+        ("2026年", date(2026, 1, 20), DueState.OVERDUE)
+    ]
+    n_regular = len([i for i in sy.items if not i.yearly])
+    n_yearly = len(yearly)
+    assert sy.overdue_count == 2 * n_regular + n_yearly
+    assert xk.overdue_count == 5 + 2 * (n_regular - 1) + n_yearly
+    assert xk.max_days_overdue == (date(2026, 11, 24) - date(2026, 1, 20)).days
     assert sy.fixed_missing  # 固定公开 items not posted this year are listed
     assert {i.item.category for i in sy.due_now} >= {"finance", "party", "village"}
 
 
-def test_due_notices_for_batch_printing(dw: DWorld) -> None:
+def test_due_notices_for_batch_printing(staff: DisclosureStaff) -> None:
     draft_fin = svc.create_disclosure(
-        dw.clerk, DisclosureSpec(dw.v0, "finance", "未审核", kind="finance_period")
+        staff.clerk, DisclosureSpec(staff.v0, "finance", "未审核", kind="finance_period")
     )
     reviewed_fin = svc.create_disclosure(
-        dw.clerk, DisclosureSpec(dw.v0, "finance", "已审核", kind="finance_period")
+        staff.clerk, DisclosureSpec(staff.v0, "finance", "已审核", kind="finance_period")
     )
-    svc.review_disclosure(dw.sup, reviewed_fin, password=PASSWORD, opinion="同意")
-    party = svc.create_disclosure(dw.clerk, DisclosureSpec(dw.v0, "party", "党务"))
-    old = svc.create_disclosure(dw.clerk, DisclosureSpec(dw.v0, "party", "上月已公开"))
-    svc.post_disclosure(dw.clerk, old, channels=("公开栏",), posted_from=date(2026, 10, 5), password=PASSWORD)
-    notices = cad.due_notices(dw.clerk, [dw.v0], date(2026, 11, 24))
+    svc.review_disclosure(staff.sup, reviewed_fin, password=PASSWORD, opinion="同意")
+    party = svc.create_disclosure(staff.clerk, DisclosureSpec(staff.v0, "party", "党务"))
+    old = svc.create_disclosure(staff.clerk, DisclosureSpec(staff.v0, "party", "上月已公开"))
+    svc.post_disclosure(
+        staff.clerk, old, channels=("公开栏",), posted_from=date(2026, 10, 5), password=PASSWORD
+    )
+    notices = cad.due_notices(staff.clerk, [staff.v0], date(2026, 11, 24))
     assert ("finance", reviewed_fin) in notices and ("disclosure", party) in notices
     assert ("finance", draft_fin) not in notices  # C31
     assert ("disclosure", old) not in notices

@@ -15,24 +15,25 @@ from quzhou_desktop.services.exports.registers import export_register
 from quzhou_desktop.services.roster import people
 from quzhou_desktop.services.roster.people import PersonFields
 from quzhou_desktop.store.models import AuditEntry
+from tests.support.world import World
 
 IDS = ["330802199001011232", "330802198505050011"]
 
 
-def _people(world) -> None:  # type: ignore[no-untyped-def]
+def _people(world: World) -> None:
     vid = world.village_ids[0]
     for n, idn in enumerate(IDS):
         people.add_person(world.admin, vid, PersonFields(name=f"村民{n}", id_number=idn))
     people.add_person(world.admin, vid, PersonFields(name="没有号码"))
 
 
-def _acts(world) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+def _acts(world: World) -> list[AuditEntry]:
     with world.db.read() as s:
         return list(s.scalars(select(AuditEntry).where(AuditEntry.action == "export.id_numbers")))
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
-def test_full_id_export_is_owner_only_and_audited(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_full_id_export_is_owner_only_and_audited(world: World, tmp_path: Path) -> None:
     _people(world)
     old = os.umask(0o022)  # the usual umask would leave a new file world-readable
     try:
@@ -54,7 +55,7 @@ def test_full_id_export_is_owner_only_and_audited(world, tmp_path: Path) -> None
                        "id_numbers": 2}  # fmt: skip
 
 
-def test_masked_export_is_not_an_act(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_masked_export_is_not_an_act(world: World, tmp_path: Path) -> None:
     _people(world)
     export_register(world.admin, "people", tmp_path / "m.xlsx")
     assert _acts(world) == []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
+from types import GeneratorType
 from typing import Any
 
 import pytest
@@ -17,13 +19,8 @@ from quzhou_desktop.services.exports.stream import read_ahead
 from quzhou_desktop.services.vouchers.common import EVENT_LABELS, OPINION_LABELS, events_of, local_time
 from quzhou_desktop.services.vouchers.flow import review_voucher
 from quzhou_desktop.services.vouchers.queues import LedgerFilter, LedgerPages, count_ledger, ledger_rows
-from tests.factories import PASSWORD
-from tests.services.vouchers.test_vouchers_world import Village, make_village
-
-
-@pytest.fixture
-def v(world):  # type: ignore[no-untyped-def]
-    return make_village(world)
+from tests.support.vouchers import VoucherVillage
+from tests.support.world import PASSWORD
 
 
 def _readers() -> int:
@@ -62,15 +59,16 @@ def test_closing_early_stops_the_reader(taken: int) -> None:
     for i, _row in enumerate(rows):
         if i == taken:
             break
-    rows.close()  # type: ignore[attr-defined]
+    assert isinstance(rows, GeneratorType)
+    rows.close()
     assert _readers() == 0
 
 
-def _python_trail(v: Village, voucher_id: str) -> str:
+def _python_trail(village: VoucherVillage, voucher_id: str) -> str:
     """The 审批过程 text as the Python formatting (``events_of`` order) wrote it before SQLite built it."""
     from quzhou_desktop.services.kernel.context import AppContext
 
-    ctx: AppContext = v.clerk
+    ctx: AppContext = village.clerk
     with ctx.read() as s:
         events = events_of(s, voucher_id)
     return "；".join(
@@ -81,27 +79,29 @@ def _python_trail(v: Village, voucher_id: str) -> str:
     )
 
 
-def _three_vouchers(v: Village) -> dict[str, str]:
+def _three_vouchers(village: VoucherVillage) -> dict[str, str]:
     """Numbers → ids: 001 draft (no events), 002 reviewed 同意 then 需补正 with text, 003 submitted only."""
     from quzhou_desktop.services.vouchers.voucher import create_voucher
 
-    draft, _ = create_voucher(v.clerk, v.vid, v.fields(number="001", voucher_date=date(2026, 11, 1)))
-    v.world.clock.advance(minutes=5)
-    reviewed = v.submitted(200_050, number="002", voucher_date=date(2026, 11, 2))
-    review_voucher(v.member1, reviewed, "agree", "", PASSWORD)
-    v.world.clock.advance(minutes=7)
-    review_voucher(v.chair, reviewed, "correct", "缺少发票原件", PASSWORD)
-    v.world.clock.advance(minutes=5)
-    submitted = v.submitted(99, number="003", voucher_date=date(2026, 11, 3))
+    draft, _ = create_voucher(
+        village.clerk, village.vid, village.fields(number="001", voucher_date=date(2026, 11, 1))
+    )
+    village.world.clock.advance(minutes=5)
+    reviewed = village.submitted(200_050, number="002", voucher_date=date(2026, 11, 2))
+    review_voucher(village.member1, reviewed, "agree", "", PASSWORD)
+    village.world.clock.advance(minutes=7)
+    review_voucher(village.chair, reviewed, "correct", "缺少发票原件", PASSWORD)
+    village.world.clock.advance(minutes=5)
+    submitted = village.submitted(99, number="003", voucher_date=date(2026, 11, 3))
     return {"001": draft, "002": reviewed, "003": submitted}
 
 
-def test_voucher_export_trails_match_the_python_formatting(v: Village) -> None:
-    ids = _three_vouchers(v)
-    expected = {number: _python_trail(v, vid) for number, vid in ids.items()}
+def test_voucher_export_trails_match_the_python_formatting(village: VoucherVillage) -> None:
+    ids = _three_vouchers(village)
+    expected = {number: _python_trail(village, vid) for number, vid in ids.items()}
     assert expected["001"] == ""
     assert "需补正（缺少发票原件）" in expected["002"] and "村监会审核：同意" in expected["002"]
-    product = {r[1]: r for r in voucher_rows(v.clerk, [v.vid], None, None)}
+    product = {r[1]: r for r in voucher_rows(village.clerk, [village.vid], None, None)}
     assert {n: r[-1] for n, r in product.items()} == expected
     assert product["002"][7] == 200_050  # 金额: integer 分; the register writes it as exact 元
     assert [r[3] for r in product.values()] == [date(2026, 11, d) for d in (1, 2, 3)]
@@ -119,41 +119,51 @@ def test_voucher_export_trails_match_the_python_formatting(v: Village) -> None:
     ],
 )
 def test_export_register_vouchers_writes_the_rows_in_order(
-    v: Village, tmp_path, date_from: date | None, date_to: date | None, numbers: list[str]
-) -> None:  # type: ignore[no-untyped-def]
-    ids = _three_vouchers(v)
+    village: VoucherVillage, tmp_path: Path, date_from: date | None, date_to: date | None, numbers: list[str]
+) -> None:
+    ids = _three_vouchers(village)
     path = tmp_path / "vouchers.xlsx"
-    n = export_register(v.clerk, "vouchers", path, village_id=v.vid, date_from=date_from, date_to=date_to)
+    n = export_register(
+        village.clerk, "vouchers", path, village_id=village.vid, date_from=date_from, date_to=date_to
+    )
     assert n == len(numbers)
     ws = load_workbook(path).active
     data = [row for row in ws.iter_rows(min_row=3, max_row=2 + n, values_only=True)]
     assert [r[1] for r in data] == numbers
-    assert [r[-1] or "" for r in data] == [_python_trail(v, ids[x]) for x in numbers]
+    assert [r[-1] or "" for r in data] == [_python_trail(village, ids[x]) for x in numbers]
 
 
 @pytest.mark.parametrize("kind", ["", "objections", "correct", "agree"])
-def test_ledger_page_after_count_sees_a_review_written_in_between(v: Village, kind: str) -> None:
+def test_ledger_page_after_count_sees_a_review_written_in_between(village: VoucherVillage, kind: str) -> None:
     """The first page a reader kept when counting is not reused once anything was written (audit seq moved)."""
-    first, second = v.submitted(number="001"), v.submitted(number="002")
+    first, second = village.submitted(number="001"), village.submitted(number="002")
     review_voucher(
-        v.chair, first, "correct" if kind in ("correct", "objections") else "agree", "缺少验收单", PASSWORD
+        village.chair,
+        first,
+        "correct" if kind in ("correct", "objections") else "agree",
+        "缺少验收单",
+        PASSWORD,
     )
-    flt = LedgerFilter(village_id=v.vid, kind=kind)
-    pages = LedgerPages(v.clerk)
+    flt = LedgerFilter(village_id=village.vid, kind=kind)
+    pages = LedgerPages(village.clerk)
     before = pages.count(flt)
     review_voucher(
-        v.chair, second, "correct" if kind in ("correct", "objections") else "agree", "缺少验收单", PASSWORD
+        village.chair,
+        second,
+        "correct" if kind in ("correct", "objections") else "agree",
+        "缺少验收单",
+        PASSWORD,
     )
     rows = pages.rows(flt)
-    assert len(rows) == pages.count(flt) == count_ledger(v.clerk, flt) == before + 1
+    assert len(rows) == pages.count(flt) == count_ledger(village.clerk, flt) == before + 1
 
 
-def _reviewed_four(v: Village) -> None:
+def _reviewed_four(village: VoucherVillage) -> None:
     for i, amount in enumerate((150_000, 90_000, 120_000, 60_000)):
-        vid = v.submitted(amount, number=f"00{i + 1}")
-        review_voucher(v.chair, vid, "agree", "", PASSWORD)
-        review_voucher(v.member1, vid, "correct" if i % 2 else "agree", "请补附件", PASSWORD)
-        v.world.clock.advance(minutes=3)
+        vid = village.submitted(amount, number=f"00{i + 1}")
+        review_voucher(village.chair, vid, "agree", "", PASSWORD)
+        review_voucher(village.member1, vid, "correct" if i % 2 else "agree", "请补附件", PASSWORD)
+        village.world.clock.advance(minutes=3)
 
 
 @pytest.mark.parametrize(
@@ -161,57 +171,63 @@ def _reviewed_four(v: Village) -> None:
     [("", "at", True), ("objections", "at", True), ("", "at", False), ("agree", "amount", True)],
 )
 def test_ledger_first_page_equals_the_uncounted_page(
-    v: Village, kind: str, sort: str, descending: bool
+    village: VoucherVillage, kind: str, sort: str, descending: bool
 ) -> None:
-    _reviewed_four(v)
-    flt = LedgerFilter(village_id=v.vid, kind=kind)
-    plain = ledger_rows(v.clerk, flt, sort=sort, descending=descending)
-    pages = LedgerPages(v.clerk)
+    _reviewed_four(village)
+    flt = LedgerFilter(village_id=village.vid, kind=kind)
+    plain = ledger_rows(village.clerk, flt, sort=sort, descending=descending)
+    pages = LedgerPages(village.clerk)
     assert pages.rows(flt, sort=sort, descending=descending) == plain  # the reader learns the table's sort
     total = pages.count(flt)
     counted = pages.rows(flt, sort=sort, descending=descending)
-    assert counted == plain and total == len(plain) == count_ledger(v.clerk, flt)
+    assert counted == plain and total == len(plain) == count_ledger(village.clerk, flt)
     pages.count(flt)
     assert pages.rows(flt, limit=2, sort=sort, descending=descending) == plain[:2]
 
 
 @pytest.mark.parametrize("order", ["other reader between", "stateless calls between"])
-def test_ledger_readers_do_not_share_what_they_kept(v: Village, order: str) -> None:
+def test_ledger_readers_do_not_share_what_they_kept(village: VoucherVillage, order: str) -> None:
     """What one table counted is its own: another reader, another filter or the plain functions called in
     between change nothing either table is given."""
-    _reviewed_four(v)
-    mine, objections = LedgerFilter(village_id=v.vid), LedgerFilter(village_id=v.vid, kind="objections")
-    expected_mine, expected_objections = ledger_rows(v.clerk, mine), ledger_rows(v.clerk, objections)
-    first, second = LedgerPages(v.clerk), LedgerPages(v.clerk)
+    _reviewed_four(village)
+    mine, objections = (
+        LedgerFilter(village_id=village.vid),
+        LedgerFilter(village_id=village.vid, kind="objections"),
+    )
+    expected_mine, expected_objections = (
+        ledger_rows(village.clerk, mine),
+        ledger_rows(village.clerk, objections),
+    )
+    first, second = LedgerPages(village.clerk), LedgerPages(village.clerk)
     assert first.count(mine) == len(expected_mine)
     if order == "other reader between":
         assert second.count(objections) == len(expected_objections)
         assert second.rows(objections) == expected_objections
     else:
-        assert count_ledger(v.clerk, objections) == len(expected_objections)
-        assert ledger_rows(v.clerk, objections) == expected_objections
+        assert count_ledger(village.clerk, objections) == len(expected_objections)
+        assert ledger_rows(village.clerk, objections) == expected_objections
     assert first.rows(mine) == expected_mine
 
 
-def test_ledger_page_after_count_is_not_searched_again(v: Village) -> None:
+def test_ledger_page_after_count_is_not_searched_again(village: VoucherVillage) -> None:
     """The 监督台账 budget: the table's first page after its count reads the rows of the kept ids only."""
-    _reviewed_four(v)
-    flt = LedgerFilter(village_id=v.vid)
+    _reviewed_four(village)
+    flt = LedgerFilter(village_id=village.vid)
     statements: list[str] = []
 
     def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
-    engine = v.clerk.db.read_engine
+    engine = village.clerk.db.read_engine
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        pages = LedgerPages(v.clerk)
+        pages = LedgerPages(village.clerk)
         pages.count(flt)
         statements.clear()
         after_count = pages.rows(flt)
         searched_after_count = [st for st in statements if "ORDER BY" in st]
         statements.clear()
-        fresh = LedgerPages(v.clerk).rows(flt)
+        fresh = LedgerPages(village.clerk).rows(flt)
         searched_fresh = [st for st in statements if "ORDER BY" in st]
     finally:
         event.remove(engine, "before_cursor_execute", seen)

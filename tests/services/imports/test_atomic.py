@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from quzhou_desktop.services.imports.plan import run_import
-from tests.services.imports.test_imports import VOUCHER_HEADER, book, clean, counts
+from tests.support.spreadsheets import VOUCHER_HEADER, book
+from tests.support.world import World, audit_problems, table_counts
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -42,7 +43,7 @@ CHILD = textwrap.dedent(
 )
 
 
-def test_sigkill_mid_import_leaves_the_database_unchanged(world, tmp_path):  # type: ignore[no-untyped-def]
+def test_sigkill_mid_import_leaves_the_database_unchanged(world: World, tmp_path: Path) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("凭证")
     ws.append(VOUCHER_HEADER)
@@ -60,11 +61,11 @@ def test_sigkill_mid_import_leaves_the_database_unchanged(world, tmp_path):  # t
         )
     big = tmp_path / "big.xlsx"
     wb.save(big)
-    before = counts(world)
+    before = table_counts(world)
     world.db.dispose()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(world.db.path), world.admin.user.id, str(big)],
+        [sys.executable, "-c", CHILD, str(world.path), world.admin.require_user().id, str(big)],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
@@ -76,12 +77,12 @@ def test_sigkill_mid_import_leaves_the_database_unchanged(world, tmp_path):  # t
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
-    assert counts(world) == before
-    clean(world)
+    assert table_counts(world) == before
+    assert audit_problems(world) == []
     # and the same import then goes through in full
     rep = run_import(world.admin, big, "vouchers")
     assert rep.ok and rep.imported == 40_000
-    clean(world)
+    assert audit_problems(world) == []
 
 
 GOOD = ["记-{n}", "2026-10-05", "李四", "某某建材", "路灯材料", "1,234.50", "溪口村"]
@@ -110,11 +111,13 @@ def sheets(draw: st.DrawFn) -> list[list[object]]:
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=sheets())
-def test_random_bad_rows_never_write_a_partial_import(world, tmp_path, rows):  # type: ignore[no-untyped-def]
+def test_random_bad_rows_never_write_a_partial_import(
+    world: World, tmp_path: Path, rows: list[list[object]]
+) -> None:
     f = book(tmp_path / "fuzz.xlsx", VOUCHER_HEADER, rows)
-    before = counts(world)
+    before = table_counts(world)
     rep = run_import(world.admin, f, "vouchers")
-    after = counts(world)
+    after = table_counts(world)
     if rep.errors:
         assert rep.imported == 0 and after == before
         for e in rep.errors:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from quzhou_desktop.cli import main
 from quzhou_desktop.core import signing
 from quzhou_desktop.services.integrity import verify_db
 from quzhou_desktop.services.kernel import auth, keys
@@ -21,17 +22,17 @@ from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.vouchers.flow import review_voucher
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.db import Database
-from quzhou_desktop.store.models import SignedAct
-from tests.factories import PASSWORD, World, make_world
+from quzhou_desktop.store.models import AuditEntry, SignedAct
 from tests.services.integrity import attacker
-from tests.services.vouchers.test_vouchers_world import Village, make_village
+from tests.support.vouchers import VoucherVillage, make_voucher_village
+from tests.support.world import PASSWORD, World, make_world
 
 
 @pytest.fixture
-def reviewed(tmp_path: Path) -> tuple[World, Village, str]:
+def reviewed(tmp_path: Path) -> tuple[World, VoucherVillage, str]:
     """A real file: a village, a voucher of ¥1,500.00 reviewed (signed) by the 村监会主任."""
     w = make_world(tmp_path / "real.sqlite3")
-    v = make_village(w)
+    v = make_voucher_village(w)
     vid = v.submitted(150_000, number="001")
     review_voucher(v.chair, vid, "agree", "票据齐全", PASSWORD)
     w.db.dispose()
@@ -49,7 +50,11 @@ def _check(path: Path) -> tuple[list[str], list[str]]:
         db.dispose()
 
 
-def test_a_forged_township_administrator_fails_verify(reviewed: tuple[World, Village, str]) -> None:
+def test_a_forged_township_administrator_fails_verify_and_cannot_log_in(
+    reviewed: tuple[World, VoucherVillage, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """Another user's password verifier copied into a new 乡镇管理员 account, its audit entry appended and
     chained: the log is consistent, but no administrator signed the account."""
     w, _v, _vid = reviewed
@@ -71,19 +76,51 @@ def test_a_forged_township_administrator_fails_verify(reviewed: tuple[World, Vil
     store, problems = _check(path)
     assert store == []  # the hole of issue 15: the chain and the records agree
     assert any("用户「mallory」（王某）" in p and "没有任何管理员签名新建过这个账号" in p for p in problems)
-    # and it cannot even log in: the clerk's verifier opens with the clerk's password, but the account is
-    # reported, and signing needs a key no administrator issued
+    # and it cannot log in, though the clerk's verifier opens with the clerk's password: the account does not
+    # trace back to the root (the refusal is audited); nor can it sign, with a key no administrator issued
     ctx = AppContext(Database(path))
     try:
-        auth.login(ctx, "mallory", PASSWORD)
-        with pytest.raises(keys.NoSigningKey):
-            keys.unlock(ctx, PASSWORD)
+        with pytest.raises(auth.AccountNotTrusted, match="没有任何管理员签名新建过这个账号"):
+            auth.login(ctx, "mallory", PASSWORD)
+        assert ctx.user is None
+        with ctx.db.read() as s:
+            refused = s.scalars(select(AuditEntry).where(AuditEntry.action == "auth.login_untrusted")).all()
+        assert [e.entity_id for e in refused] == [rid]
+    finally:
+        ctx.db.dispose()
+    # the CLI refuses it the same way
+    monkeypatch.setenv("QUZHOU_PASSWORD", PASSWORD)
+    assert main(["backup", "--db", str(path), "--user", "mallory"]) == 2
+    assert "不能追溯到信任根" in capsys.readouterr().err
+
+
+def test_a_clerk_promoted_to_administrator_behind_the_app_cannot_log_in(
+    reviewed: tuple[World, VoucherVillage, str],
+) -> None:
+    """The clerk's own row edited to 乡镇管理员 (audit entry rewritten to match): the password and the key are
+    the clerk's, but no administrator granted that role."""
+    w, _v, _vid = reviewed
+    con = attacker.connect(w.path)
+    (rid,) = con.execute("SELECT id FROM user_account WHERE username = 'wenshu'").fetchone()
+    con.execute("UPDATE user_account SET role = 'township_admin' WHERE id = ?", (rid,))
+    attacker.rewrite_latest(con, "user_account", rid)
+    attacker.close(con)
+    store, problems = _check(w.path)
+    assert store == []
+    assert any("wenshu" in p and "与管理员最后一次签名授予的不符" in p for p in problems)
+    ctx = AppContext(Database(w.path))
+    try:
+        with pytest.raises(auth.AccountNotTrusted, match="角色、所属村或状态与管理员签名授予的不符"):
+            auth.login(ctx, "wenshu", PASSWORD)
+        with pytest.raises(auth.LoginFailed):  # a wrong password is still just a wrong password
+            auth.login(ctx, "wenshu", "wrong-password")
+        assert auth.login(ctx, "admin", PASSWORD).username == "admin"  # the real administrator still can
     finally:
         ctx.db.dispose()
 
 
 def test_a_signed_voucher_changed_and_the_chain_recomputed_fails_verify(
-    reviewed: tuple[World, Village, str],
+    reviewed: tuple[World, VoucherVillage, str],
 ) -> None:
     w, _v, vid = reviewed
     path = w.db.path
@@ -99,7 +136,7 @@ def test_a_signed_voucher_changed_and_the_chain_recomputed_fails_verify(
 
 
 def test_a_recomputed_or_forged_signature_fails_verify(
-    reviewed: tuple[World, Village, str], tmp_path: Path
+    reviewed: tuple[World, VoucherVillage, str], tmp_path: Path
 ) -> None:
     """The statement changed to the new amount: the old signature no longer holds; re-signed with a key of
     the attacker's own: the key was issued by nobody."""
@@ -135,7 +172,7 @@ def test_a_recomputed_or_forged_signature_fails_verify(
         assert any("凭证 溪口村 2026年 001号" in p and "电子签名无效" in p for p in problems)
 
 
-def test_a_removed_signature_fails_verify(reviewed: tuple[World, Village, str]) -> None:
+def test_a_removed_signature_fails_verify(reviewed: tuple[World, VoucherVillage, str]) -> None:
     w, _v, _vid = reviewed
     path = w.db.path
     assert path is not None
@@ -161,7 +198,7 @@ def test_a_removed_signature_fails_verify(reviewed: tuple[World, Village, str]) 
 def test_a_retired_key_cannot_sign_after_its_retirement(world: World) -> None:
     """The private key copied before a reset: an act it signs after the reset is refused (the key was not
     valid then); the acts it signed before still verify."""
-    v = make_village(world)
+    v = make_voucher_village(world)
     vid = v.submitted(150_000, number="001")
     stolen = keys.unlock(v.chair, PASSWORD)
     review_voucher(v.chair, vid, "agree", "", PASSWORD)
@@ -200,7 +237,7 @@ def test_a_retired_key_cannot_sign_after_its_retirement(world: World) -> None:
 def test_an_act_by_someone_without_the_right_fails_verify(world: World) -> None:
     """A clerk whose password the attacker knows signs a 村监会 review: the signature is the clerk's own,
     but the clerk's role never allowed it."""
-    v = make_village(world)
+    v = make_voucher_village(world)
     vid = v.submitted(150_000, number="001")
     review_voucher(v.chair, vid, "agree", "", PASSWORD)
     clerk = keys.unlock(v.clerk, PASSWORD)

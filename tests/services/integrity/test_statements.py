@@ -17,8 +17,8 @@ from quzhou_desktop.services.kernel.acts import parse_statement
 from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.vouchers.flow import review_voucher, sign_voucher
 from quzhou_desktop.store.models import SignedAct, SigningKey
-from tests.factories import PASSWORD, make_world
-from tests.services.vouchers.test_vouchers_world import make_village
+from tests.support.vouchers import make_voucher_village
+from tests.support.world import PASSWORD, make_world
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def acts(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, bytes, byt
     w = make_world(Path(tmp_path_factory.mktemp("acts")) / "a.sqlite3")
     try:
         w.new_user("chakan", Role.READONLY)
-        v = make_village(w)
+        v = make_voucher_village(w)
         vid = v.submitted(150_000, number="001")
         review_voucher(v.member1, vid, "agree", "票据齐全", PASSWORD)
         w.clock.advance(minutes=5)

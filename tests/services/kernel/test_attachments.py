@@ -14,7 +14,7 @@ from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.matters import files as F
 from quzhou_desktop.services.matters import steps as S
 from quzhou_desktop.store.models import AttachmentBlob
-from tests.services.matters.test_matters import D0, PASSWORD, World, make_world, meeting, new_matter
+from tests.support.matters import D0, MattersTown, meeting, new_matter
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -22,17 +22,19 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 
 @pytest.fixture
-def step(tmp_path: Path) -> tuple[World, str]:
-    w = make_world()
-    m = new_matter(w)
-    v = S.save_step(w.clerk, m.id, meeting(w, "propose", "branch", D0), final=True, password=PASSWORD)
-    return w, v.id
+def step(town: MattersTown) -> tuple[MattersTown, str]:
+    """The town and a final 提议 step of a new matter."""
+    m = new_matter(town)
+    v = S.save_step(town.clerk, m.id, meeting(town, "propose", "branch", D0), final=True)
+    return town, v.id
 
 
 @pytest.mark.parametrize(
     ("data", "mime"), [(PNG, "image/png"), (PDF, "application/pdf"), (JPEG, "image/jpeg")]
 )
-def test_supported_scans_are_stored_with_their_hash(step: tuple[World, str], data: bytes, mime: str) -> None:
+def test_supported_scans_are_stored_with_their_hash(
+    step: tuple[MattersTown, str], data: bytes, mime: str
+) -> None:
     w, sid = step
     info = F.add_step_scan(w.clerk, sid, data, "会议记录.bin")
     assert (info.mime, info.size, info.sha256) == (mime, len(data), hashlib.sha256(data).hexdigest())
@@ -50,13 +52,13 @@ def test_supported_scans_are_stored_with_their_hash(step: tuple[World, str], dat
         (b"%PDF-1.4" + b"0" * (A.MAX_BYTES + 1), "超过20 MB的上限"),
     ],
 )
-def test_refusals(step: tuple[World, str], data: bytes, text: str) -> None:
+def test_refusals(step: tuple[MattersTown, str], data: bytes, text: str) -> None:
     w, sid = step
     with pytest.raises(ValidationError, match=text):
         F.add_step_scan(w.clerk, sid, data, "x.pdf")
 
 
-def test_same_content_stored_once_and_duplicates_refused(step: tuple[World, str]) -> None:
+def test_same_content_stored_once_and_duplicates_refused(step: tuple[MattersTown, str]) -> None:
     w, sid = step
     F.add_step_scan(w.clerk, sid, PNG, "a.png")
     with pytest.raises(ValidationError, match="同一个文件已经添加过"):
@@ -75,7 +77,7 @@ def test_same_content_stored_once_and_duplicates_refused(step: tuple[World, str]
     assert a.sha256 == hashlib.sha256(PNG).hexdigest()
 
 
-def test_files_from_disk_and_withdrawal(step: tuple[World, str], tmp_path: Path) -> None:
+def test_files_from_disk_and_withdrawal(step: tuple[MattersTown, str], tmp_path: Path) -> None:
     w, sid = step
     p = tmp_path / "签到表.pdf"
     p.write_bytes(PDF)
@@ -89,7 +91,7 @@ def test_files_from_disk_and_withdrawal(step: tuple[World, str], tmp_path: Path)
         F.add_step_file(w.clerk, sid, tmp_path / "missing.pdf")
 
 
-def test_permission(step: tuple[World, str]) -> None:
+def test_permission(step: tuple[MattersTown, str]) -> None:
     w, sid = step
     with pytest.raises(PermissionDenied):
         F.add_step_scan(w.login("zhuren"), sid, PNG, "a.png")

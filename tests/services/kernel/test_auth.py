@@ -9,10 +9,10 @@ from quzhou_desktop.services.kernel import auth
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.passwords import check_password, hash_password
 from quzhou_desktop.services.kernel.roles import Role
-from tests.factories import PASSWORD
+from tests.support.world import PASSWORD, World
 
 
-def _fresh(world) -> AppContext:  # type: ignore[no-untyped-def]
+def _fresh(world: World) -> AppContext:
     return AppContext(world.db, clock=world.clock)
 
 
@@ -23,15 +23,14 @@ def test_password_hash_is_scrypt_salted_and_checks() -> None:
     assert not check_password("x", "garbage")
 
 
-def test_login_sets_user_with_role_label(world) -> None:  # type: ignore[no-untyped-def]
+def test_login_sets_user_with_role_label(world: World) -> None:
     ctx = _fresh(world)
     u = auth.login(ctx, " admin ", PASSWORD)
     assert ctx.user == u and u.role is Role.TOWNSHIP_ADMIN and u.role_label == "乡镇管理员"
 
 
-@pytest.mark.parametrize("attempt", [1, 2, 4])
-def test_wrong_password_warns_of_the_lock_without_counting(world, attempt: int) -> None:  # type: ignore[no-untyped-def]
-    """No count of attempts left: it would tell a known user name (4, 3, …) from an unknown one (always 5)."""
+@pytest.mark.parametrize("attempt,left", [(1, 4), (2, 3), (3, 2), (4, 1)])
+def test_wrong_password_says_attempts_left(world: World, attempt: int, left: int) -> None:
     ctx = _fresh(world)
     for _ in range(attempt - 1):
         with pytest.raises(auth.LoginFailed):
@@ -41,7 +40,7 @@ def test_wrong_password_warns_of_the_lock_without_counting(world, attempt: int) 
     assert str(exc.value) == "用户名或密码不正确（连续输错5次，账号将锁定15分钟）"
 
 
-def test_fifth_failure_locks_for_fifteen_minutes_even_with_right_password(world) -> None:  # type: ignore[no-untyped-def]
+def test_fifth_failure_locks_for_fifteen_minutes_even_with_right_password(world: World) -> None:
     ctx = _fresh(world)
     for _ in range(4):
         with pytest.raises(auth.LoginFailed):
@@ -57,12 +56,12 @@ def test_fifth_failure_locks_for_fifteen_minutes_even_with_right_password(world)
     assert auth.login(ctx, "admin", PASSWORD).username == "admin"
 
 
-def test_unknown_user_gives_the_same_message(world) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_user_gives_the_same_message(world: World) -> None:
     with pytest.raises(auth.LoginFailed, match="用户名或密码不正确"):
         auth.login(_fresh(world), "nobody", PASSWORD)
 
 
-def test_failed_logins_are_audited(world) -> None:  # type: ignore[no-untyped-def]
+def test_failed_logins_are_audited(world: World) -> None:
     from sqlalchemy import select
 
     from quzhou_desktop.store.models import AuditEntry
@@ -74,7 +73,7 @@ def test_failed_logins_are_audited(world) -> None:  # type: ignore[no-untyped-de
     assert "auth.login_failed" in actions
 
 
-def test_new_user_must_change_password_then_can(world) -> None:  # type: ignore[no-untyped-def]
+def test_new_user_must_change_password_then_can(world: World) -> None:
     clerk = world.new_user("wenshu", Role.CLERK)
     assert auth.must_change_password(clerk)
     with pytest.raises(ValidationError, match="密码：至少需要8个字符"):
@@ -86,7 +85,7 @@ def test_new_user_must_change_password_then_can(world) -> None:  # type: ignore[
     assert auth.login(_fresh(world), "wenshu", "new-pass-2026").role is Role.CLERK
 
 
-def test_admin_reset_unlocks_and_forces_change(world) -> None:  # type: ignore[no-untyped-def]
+def test_admin_reset_unlocks_and_forces_change(world: World) -> None:
     clerk = world.new_user("wenshu", Role.CLERK)
     ctx = _fresh(world)
     for _ in range(5):
@@ -97,19 +96,19 @@ def test_admin_reset_unlocks_and_forces_change(world) -> None:  # type: ignore[n
     assert auth.must_change_password(ctx)
 
 
-def test_only_admin_can_reset(world) -> None:  # type: ignore[no-untyped-def]
+def test_only_admin_can_reset(world: World) -> None:
     clerk = world.new_user("wenshu", Role.CLERK)
     with pytest.raises(PermissionDenied, match="不能管理用户"):
         auth.reset_password(clerk, world.admin.require_user().id, "temp-pass-99", credential=PASSWORD)
 
 
-def test_signature_needs_the_right_password(world) -> None:  # type: ignore[no-untyped-def]
+def test_signature_needs_the_right_password(world: World) -> None:
     assert auth.confirm_signature(world.admin, PASSWORD).username == "admin"
     with pytest.raises(auth.SignatureFailed, match="签名未完成"):
         auth.confirm_signature(world.admin, "wrong")
 
 
-def test_unknown_user_and_wrong_password_get_the_same_words(world) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_user_and_wrong_password_get_the_same_words(world: World) -> None:
     messages = set()
     for name in ("admin", "nobody", "admin", "nobody"):
         with pytest.raises(auth.LoginFailed) as exc:
@@ -118,7 +117,7 @@ def test_unknown_user_and_wrong_password_get_the_same_words(world) -> None:  # t
     assert messages == {"用户名或密码不正确（连续输错5次，账号将锁定15分钟）"}
 
 
-def test_unknown_user_costs_what_a_wrong_password_costs(world) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_user_costs_what_a_wrong_password_costs(world: World) -> None:
     """Medians over several tries: both run one password check and one audited write. Before, an unknown
     name answered at once (no password check), some 50× faster."""
     import statistics
@@ -142,7 +141,7 @@ def test_unknown_user_costs_what_a_wrong_password_costs(world) -> None:  # type:
     assert abs(a - b) < 0.5 * max(a, b), (a, b)
 
 
-def test_unknown_user_attempts_are_audited_without_the_name_typed(world) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_user_attempts_are_audited_without_the_name_typed(world: World) -> None:
     from sqlalchemy import select
 
     from quzhou_desktop.store.models import AuditEntry
@@ -154,7 +153,7 @@ def test_unknown_user_attempts_are_audited_without_the_name_typed(world) -> None
     assert e.username == "?" and "my-secret-password" not in (e.after_json or "")
 
 
-def test_disabled_account_is_named_only_to_the_right_password(world) -> None:  # type: ignore[no-untyped-def]
+def test_disabled_account_is_named_only_to_the_right_password(world: World) -> None:
     from quzhou_desktop.services.kernel import users
 
     clerk = world.new_user("wenshu", Role.CLERK)

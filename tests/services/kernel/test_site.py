@@ -18,10 +18,10 @@ from quzhou_desktop.services.roster.setup import initialise
 from quzhou_desktop.services.roster.villages import VillageSpec
 from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.models import AuditEntry, Township
-from tests.factories import PASSWORD
+from tests.support.world import PASSWORD, World
 
 
-def test_init_makes_the_database_a_site_with_a_private_key_file(world) -> None:  # type: ignore[no-untyped-def]
+def test_init_makes_the_database_a_site_with_a_private_key_file(world: World) -> None:
     s = site.read_site(world.db)
     assert s is not None and s.kind == "township" and s.name == "石梁镇" and len(s.keys) == 1
     path = site_key_path(s.id)
@@ -33,9 +33,9 @@ def test_init_makes_the_database_a_site_with_a_private_key_file(world) -> None: 
     assert key is not None and key.public == s.keys[0]
     assert len(s.fingerprints[0].split()) == 6
     # the private key is nowhere in the database file
-    assert key.private not in Path(world.db.path).read_bytes()
+    assert key.private not in world.path.read_bytes()
     with world.db.read() as sess:
-        rules = json.loads(sess.scalar(select(Township.rules_json)))
+        rules = json.loads(sess.scalar(select(Township.rules_json)) or "{}")
     assert set(rules["site"]) == {"id", "kind", "name", "created", "keys"}
 
 
@@ -55,14 +55,14 @@ def test_in_memory_databases_have_no_site() -> None:
     assert site.read_site(ctx.db) is None and site.signer_for(ctx.db) is None
 
 
-def test_editing_the_rules_keeps_the_site(world) -> None:  # type: ignore[no-untyped-def]
+def test_editing_the_rules_keeps_the_site(world: World) -> None:
     before = site.read_site(world.db)
     settings.update_rules(world.admin, {"reply_days": 9}, credential=PASSWORD)
     assert site.read_site(world.db) == before
     assert settings.get_rules(world.admin).reply_days == 9
 
 
-def _legacy(world) -> None:  # type: ignore[no-untyped-def]
+def _legacy(world: World) -> None:
     """A database from before sites existed: no site entry in the settings."""
     with world.admin.write("test.legacy") as s:
         t = s.scalars(select(Township)).one()
@@ -71,7 +71,7 @@ def _legacy(world) -> None:  # type: ignore[no-untyped-def]
         t.rules_json = json.dumps(doc)
 
 
-def test_an_older_database_gets_its_site_when_an_administrator_logs_in(world) -> None:  # type: ignore[no-untyped-def]
+def test_an_older_database_gets_its_site_when_an_administrator_logs_in(world: World) -> None:
     _legacy(world)
     clerk = world.new_user("wenshu", Role.CLERK)
     anchoring.after_login(clerk)
@@ -85,7 +85,7 @@ def test_an_older_database_gets_its_site_when_an_administrator_logs_in(world) ->
     assert len(anchor_journal_path(made.id).read_text().splitlines()) == 1
 
 
-def test_a_new_computer_gets_its_own_key_and_old_anchors_still_check(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_computer_gets_its_own_key_and_old_anchors_still_check(world: World) -> None:
     s = site.read_site(world.db)
     assert s is not None
     old = anchoring.write_anchor(world.db, "manual")
@@ -102,7 +102,7 @@ def test_a_new_computer_gets_its_own_key_and_old_anchors_still_check(world) -> N
     assert not found.bad_signature and not found.unknown_key
 
 
-def test_a_damaged_key_file_is_replaced_at_the_next_administrator_login(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_damaged_key_file_is_replaced_at_the_next_administrator_login(world: World) -> None:
     s = site.read_site(world.db)
     assert s is not None
     site_key_path(s.id).write_text("{broken", encoding="utf-8")

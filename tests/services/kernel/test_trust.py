@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,14 +16,16 @@ from quzhou_desktop.core import signing
 from quzhou_desktop.services.integrity import verify_db
 from quzhou_desktop.services.kernel import auth, keys, trust
 from quzhou_desktop.services.kernel.auth import LoginFailed
+from quzhou_desktop.services.kernel.context import CurrentUser
 from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.kernel.signatures import SignatureFailed
 from quzhou_desktop.services.kernel.trust import RecoveryFailed
 from quzhou_desktop.services.roster.setup import initialise
 from quzhou_desktop.services.roster.villages import VillageSpec
+from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.models import SignedAct, SigningKey, UserAccount
-from tests.factories import PASSWORD, World
-from tests.services.vouchers.test_vouchers_world import make_village
+from tests.support.vouchers import make_voucher_village
+from tests.support.world import PASSWORD, World
 
 
 def _acts(world: World) -> list[SignedAct]:
@@ -55,7 +58,7 @@ def test_setup_makes_the_administrator_the_root(world: World) -> None:
     assert report.problems == [] and any(root.fingerprint in n for n in report.notes)
 
 
-def test_the_recovery_code_and_the_private_key_are_stored_nowhere(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_recovery_code_and_the_private_key_are_stored_nowhere(tmp_path: Path) -> None:
     from quzhou_desktop.services.kernel.context import AppContext
     from quzhou_desktop.store.db import Database
 
@@ -74,7 +77,7 @@ def test_the_recovery_code_and_the_private_key_are_stored_nowhere(tmp_path) -> N
         assert secret not in data
 
 
-def keys_user(db, user_id):  # type: ignore[no-untyped-def]
+def keys_user(db: Database, user_id: str) -> CurrentUser:
     from quzhou_desktop.services.kernel.context import AppContext
 
     return auth.load_current_user(AppContext(db), user_id)
@@ -98,7 +101,7 @@ def test_every_account_is_a_signed_act_of_an_administrator(world: World) -> None
 def test_signatures_hold_after_a_password_change_a_reset_and_a_retirement(world: World) -> None:
     """C-keys: a password change re-seals the same key; a reset retires it (kept for older signatures) and
     issues a new one; acts signed with either verify."""
-    v = make_village(world)
+    v = make_voucher_village(world)
     chair_id = v.chair.require_user().id
     vid = v.submitted(150_000, number="001")
     from quzhou_desktop.services.vouchers.flow import review_voucher
@@ -133,7 +136,7 @@ def test_signatures_hold_after_a_password_change_a_reset_and_a_retirement(world:
     assert [a.key_id for a in reviews] == [old.id, old.id, new.id]
 
 
-def test_recovery_keeps_the_root_key_and_the_chain(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_recovery_keeps_the_root_key_and_the_chain(tmp_path: Path) -> None:
     from quzhou_desktop.services.kernel.context import AppContext
     from quzhou_desktop.store.db import Database
 

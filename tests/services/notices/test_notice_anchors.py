@@ -5,7 +5,6 @@ print record was rewritten along with the chain. Codes printed before (version 1
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,12 @@ from quzhou_desktop.services.notices.issue import print_notice
 from quzhou_desktop.services.verification.run import VerifyReport, verify
 from quzhou_desktop.store.anchors import read_journal
 from quzhou_desktop.store.audit.problems import Problem
-from tests.services.notices.test_notices_world import NoticeWorld, make_notice_world
 from tests.services.verification import attacker
+from tests.support.notices import Printables
 
 pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
 
-# The notice world's records are written through the ORM, not signed through the services, so ``verify`` also
+# The printable records are written through the ORM, not signed through the services, so ``verify`` also
 # reports them as unsigned; these tests look at what the anchors and the codes from paper find.
 NOT_ANCHORS = {"unsigned", "log"}
 
@@ -33,18 +32,17 @@ def anchor_problems(report: VerifyReport) -> list[Problem]:
 
 
 @pytest.fixture
-def nw(tmp_path: Path) -> Iterator[NoticeWorld]:
-    w = make_notice_world(tmp_path / "n.sqlite3")
-    yield w
-    w.world.db.dispose()
+def nw(printables: Printables) -> Printables:
+    """溪口村 with one record of every printable kind, in a real database file."""
+    return printables
 
 
-def _print(nw: NoticeWorld, tmp_path: Path) -> str:
+def _print(nw: Printables, tmp_path: Path) -> str:
     return print_notice(nw.ctx, "voucher", nw.voucher_id, tmp_path / "v.pdf").code
 
 
 def test_printed_code_is_version_2_and_the_print_is_anchored_in_the_journal(
-    nw: NoticeWorld, tmp_path: Path
+    nw: Printables, tmp_path: Path
 ) -> None:
     code = _print(nw, tmp_path)
     parsed = parse_code(code)
@@ -58,10 +56,10 @@ def test_printed_code_is_version_2_and_the_print_is_anchored_in_the_journal(
 
 
 def test_a_code_from_paper_catches_a_rewritten_chain_without_any_journal(
-    nw: NoticeWorld, tmp_path: Path
+    nw: Printables, tmp_path: Path
 ) -> None:
     code = _print(nw, tmp_path)
-    db = nw.world.db.path
+    db = nw.world.path
     s = site.read_site(nw.world.db)
     assert s is not None
     anchor_journal_path(s.id).unlink()  # the attacker removed the journal
@@ -96,10 +94,10 @@ def test_a_code_from_paper_catches_a_rewritten_chain_without_any_journal(
 
 
 def test_a_code_from_paper_names_the_rewrite_when_the_print_record_is_genuine(
-    nw: NoticeWorld, tmp_path: Path
+    nw: Printables, tmp_path: Path
 ) -> None:
     code = _print(nw, tmp_path)
-    db = nw.world.db.path
+    db = nw.world.path
     s = site.read_site(nw.world.db)
     assert s is not None
     anchor_journal_path(s.id).unlink()
@@ -112,23 +110,23 @@ def test_a_code_from_paper_names_the_rewrite_when_the_print_record_is_genuine(
     assert not check.unchanged and "被改写" in check.reason
 
 
-def test_a_code_beyond_the_chains_end_says_entries_are_missing(nw: NoticeWorld, tmp_path: Path) -> None:
+def test_a_code_beyond_the_chains_end_says_entries_are_missing(nw: Printables, tmp_path: Path) -> None:
     code = _print(nw, tmp_path)
     seq = parse_code(code).seq
     assert seq is not None
-    attacker.roll_back_to(nw.world.db.path, seq - 3, tables=())
+    attacker.roll_back_to(nw.world.path, seq - 3, tables=())
     check = verify_notice(nw.ctx, code)  # the print record is still there, its chain is not
     assert not check.unchanged and f"第{seq - 3}条之后的记录缺失" in check.reason
     report = verify(nw.ctx, notice_codes=[code])
     assert any(p.message.startswith(f"第{seq - 3}条之后的记录缺失") for p in report.problems)
-    attacker.roll_back_to(nw.world.db.path, seq - 3, tables=("notice_print",))  # the print record removed too
-    with sqlite3.connect(nw.world.db.path) as con:
+    attacker.roll_back_to(nw.world.path, seq - 3, tables=("notice_print",))  # the print record removed too
+    with sqlite3.connect(nw.world.path) as con:
         con.execute("DELETE FROM notice_print")
     with pytest.raises(CodeBeyondChain, match=f"第{seq - 3}条之后的记录缺失"):
         verify_notice(nw.ctx, code)
 
 
-def test_old_version_1_codes_still_verify(nw: NoticeWorld, tmp_path: Path) -> None:
+def test_old_version_1_codes_still_verify(nw: Printables, tmp_path: Path) -> None:
     """Paper printed before anchors carries a 12-symbol code; the print record holds it as the first release
     wrote it (through the app, audited)."""
     from quzhou_desktop.printing.documents import canonical_content
@@ -153,7 +151,7 @@ def test_old_version_1_codes_still_verify(nw: NoticeWorld, tmp_path: Path) -> No
     assert anchor_problems(report) == [] and any("旧版核验码" in n for n in report.notes)
 
 
-def test_a_new_code_typed_without_its_last_group_is_still_found(nw: NoticeWorld, tmp_path: Path) -> None:
+def test_a_new_code_typed_without_its_last_group_is_still_found(nw: Printables, tmp_path: Path) -> None:
     code = _print(nw, tmp_path)
     check = verify_notice(nw.ctx, parse_code(code).digest)
     assert check.unchanged and check.code == code

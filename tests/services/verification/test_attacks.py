@@ -10,6 +10,7 @@ import json
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,9 +22,10 @@ from quzhou_desktop.services.roster.people import PersonFields, add_person
 from quzhou_desktop.services.verification.run import VerifyReport, verify
 from quzhou_desktop.store.models import utcnow
 from tests.services.verification import attacker
+from tests.support.world import World
 
 
-def _verify(world, **kw) -> VerifyReport:  # type: ignore[no-untyped-def]
+def _verify(world: World, **kw: Any) -> VerifyReport:
     return verify(world.admin, **kw)
 
 
@@ -31,17 +33,17 @@ def _kinds(report: VerifyReport) -> list[str]:
     return [p.kind for p in report.problems]
 
 
-def _journal(world) -> Path:  # type: ignore[no-untyped-def]
+def _journal(world: World) -> Path:
     s = site.read_site(world.db)
     assert s is not None
     return anchor_journal_path(s.id)
 
 
-def _person(world, name: str) -> None:  # type: ignore[no-untyped-def]
+def _person(world: World, name: str) -> None:
     add_person(world.admin, world.village_ids[0], PersonFields(name=name))
 
 
-def test_clean_database_with_anchors_passes(world) -> None:  # type: ignore[no-untyped-def]
+def test_clean_database_with_anchors_passes(world: World) -> None:
     _person(world, "张三")
     maintenance.backup_now(world.admin)
     report = _verify(world)
@@ -50,19 +52,19 @@ def test_clean_database_with_anchors_passes(world) -> None:  # type: ignore[no-u
     assert report.summary.startswith("校验通过") and "锚点 1 个" in report.summary
 
 
-def test_without_anchors_verify_says_what_it_cannot_see(world) -> None:  # type: ignore[no-untyped-def]
+def test_without_anchors_verify_says_what_it_cannot_see(world: World) -> None:
     report = _verify(world)
     assert report.ok and "没有数据库之外的锚点" in report.summary
     assert any("没有找到本站点的锚点" in n for n in report.notes)
 
 
-def test_rewritten_chain_passes_inside_the_file_but_not_against_an_anchor(world) -> None:  # type: ignore[no-untyped-def]
+def test_rewritten_chain_passes_inside_the_file_but_not_against_an_anchor(world: World) -> None:
     first = anchoring.write_anchor(world.db, "manual")  # before the person existed
     _person(world, "张三")
     _person(world, "李四")
     later = anchoring.write_anchor(world.db, "manual")
     assert first is not None and later is not None
-    changed = attacker.rewrite_person_name(world.db.path, "张三", "王五")
+    changed = attacker.rewrite_person_name(world.path, "张三", "王五")
     assert first.seq < changed <= later.seq
 
     journal = _journal(world)
@@ -77,43 +79,43 @@ def test_rewritten_chain_passes_inside_the_file_but_not_against_an_anchor(world)
     assert f"第{later.seq}条" in report.problems[0].message
 
 
-def test_rollback_is_caught_as_missing_entries(world) -> None:  # type: ignore[no-untyped-def]
+def test_rollback_is_caught_as_missing_entries(world: World) -> None:
     base = anchoring.write_anchor(world.db, "manual")
     assert base is not None
     _person(world, "张三")
     top = anchoring.write_anchor(world.db, "manual")
     assert top is not None and top.seq > base.seq
-    attacker.roll_back_to(world.db.path, base.seq)
+    attacker.roll_back_to(world.path, base.seq)
     report = _verify(world)
     assert _kinds(report) == ["anchor_missing"]
     assert report.problems[0].message.startswith(f"第{base.seq}条之后的记录缺失")
 
 
 def test_an_anchor_file_off_a_usb_stick_catches_what_the_local_journal_no_longer_can(
-    world, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    world: World, tmp_path: Path
+) -> None:
     _person(world, "张三")
     anchoring.write_anchor(world.db, "manual")
     usb = tmp_path / "usb" / "anchors.jsonl"
     usb.parent.mkdir()
     shutil.copy(_journal(world), usb)
-    attacker.rewrite_person_name(world.db.path, "张三", "王五")
+    attacker.rewrite_person_name(world.path, "张三", "王五")
     _journal(world).unlink()  # the attacker cleans up the computer too
     assert _verify(world).ok
     report = _verify(world, anchor_files=[usb])
     assert _kinds(report) == ["anchor_rewritten"] and str(usb) in report.problems[0].message
 
 
-def test_a_backup_on_a_usb_stick_carries_anchors(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_backup_on_a_usb_stick_carries_anchors(world: World, tmp_path: Path) -> None:
     _person(world, "张三")
     copy = maintenance.backup_now(world.admin, dest=tmp_path / "usb-backup.sqlite3")
-    attacker.rewrite_person_name(world.db.path, "张三", "王五")
+    attacker.rewrite_person_name(world.path, "张三", "王五")
     _journal(world).unlink()
     report = _verify(world, anchor_files=[copy])
     assert _kinds(report) == ["anchor_rewritten"] and "备份文件" in report.problems[0].message
 
 
-def test_forged_and_foreign_anchors_are_named_and_not_used(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_forged_and_foreign_anchors_are_named_and_not_used(world: World, tmp_path: Path) -> None:
     good = anchoring.write_anchor(world.db, "manual")
     assert good is not None
     s = site.read_site(world.db)
@@ -136,7 +138,7 @@ def test_forged_and_foreign_anchors_are_named_and_not_used(world, tmp_path: Path
     assert report.anchors_used == 1  # only the genuine one was compared with the chain
 
 
-def test_restore_is_recorded_and_verify_explains_the_anchors_it_replaced(world) -> None:  # type: ignore[no-untyped-def]
+def test_restore_is_recorded_and_verify_explains_the_anchors_it_replaced(world: World) -> None:
     _person(world, "张三")
     copy = maintenance.backup_now(world.admin)
     _person(world, "备份之后")
@@ -146,11 +148,11 @@ def test_restore_is_recorded_and_verify_explains_the_anchors_it_replaced(world) 
     anchoring.write_anchor(world.db, "manual")
     outcome = maintenance.restore_backup(world.admin, copy)
     assert outcome.anchors_recovered >= 1
-    world.db = world.admin.db = type(world.db)(world.db.path)
+    world.db = world.admin.db = type(world.db)(world.path)
     report = _verify(world)
     assert report.ok, report.problems
     assert any("属于恢复之前的数据库" in n for n in report.notes)
-    with sqlite3.connect(world.db.path) as con:
+    with sqlite3.connect(world.path) as con:
         user, after = con.execute(
             "SELECT username, after_json FROM audit_log WHERE action = 'backup.restore'"
         ).fetchone()
@@ -170,15 +172,15 @@ def test_restore_is_recorded_and_verify_explains_the_anchors_it_replaced(world) 
     ids=["content-deleted", "content-changed"],
 )
 def test_attachment_content_removed_or_changed_fails(
-    world, tmp_path: Path, tamper: str, kind: str, words: str
-) -> None:  # type: ignore[no-untyped-def]
+    world: World, tmp_path: Path, tamper: str, kind: str, words: str
+) -> None:
     from quzhou_desktop.services.kernel.attachments import add_attachment
     from quzhou_desktop.services.kernel.roles import Perm
 
     add_attachment(world.admin, owner_kind="village", owner_id=world.village_ids[0], village_id=world.village_ids[0],
                    perm=Perm.ROSTER_EDIT, data=b"%PDF-1.4 scanned minutes\n%%EOF\n", filename="会议记录.pdf")  # fmt: skip
     assert _verify(world).ok
-    with sqlite3.connect(world.db.path) as con:
+    with sqlite3.connect(world.path) as con:
         con.execute(tamper)
     report = _verify(world)
     assert kind in _kinds(report) and any(words in p.message for p in report.problems)
@@ -196,17 +198,17 @@ def test_attachment_content_removed_or_changed_fails(
     ],
     ids=["dropped", "altered", "added"],
 )  # fmt: skip
-def test_append_only_triggers_dropped_or_altered_are_named(world, sql: str, words: str) -> None:  # type: ignore[no-untyped-def]
-    with sqlite3.connect(world.db.path) as con:
+def test_append_only_triggers_dropped_or_altered_are_named(world: World, sql: str, words: str) -> None:
+    with sqlite3.connect(world.path) as con:
         con.executescript(sql)
     report = _verify(world)
     assert _kinds(report) == ["trigger"] and words in report.problems[0].message
 
 
-def test_a_dangling_reference_is_found_by_the_foreign_key_check(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_dangling_reference_is_found_by_the_foreign_key_check(world: World) -> None:
     from quzhou_desktop.store.audit.integrity import foreign_key_problems
 
-    with sqlite3.connect(world.db.path) as con:  # foreign keys are off in the sqlite3 shell
+    with sqlite3.connect(world.path) as con:  # foreign keys are off in the sqlite3 shell
         con.execute("INSERT INTO attachment_blob (sha256, size, data) VALUES ('ab', 1, x'00')")
         con.execute("DELETE FROM attachment_blob WHERE sha256 = 'ab'")
         con.execute("UPDATE village SET township_id = 'nowhere' WHERE rowid = 1")

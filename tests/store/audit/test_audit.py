@@ -8,20 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from quzhou_desktop.services.roster.people import PersonFields, add_person, update_person
-from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import AttachmentBlob, AuditEntry, Person
+from tests.support.world import World, audit_problems, raw_sqlite
 
 
-def _problems(world):  # type: ignore[no-untyped-def]
-    with world.db.read_engine.connect() as conn:
-        return verify_all(conn)
-
-
-def _raw(world):  # type: ignore[no-untyped-def]
-    return sqlite3.connect(world.db.path)
-
-
-def test_every_change_is_chained_with_before_and_after(world) -> None:  # type: ignore[no-untyped-def]
+def test_every_change_is_chained_with_before_and_after(world: World) -> None:
     p = add_person(world.admin, world.village_ids[0], PersonFields(name="徐建国", gender="男"))
     update_person(world.admin, p.id, PersonFields(name="徐建国", gender="男", phone="13800001111"))
     with world.db.read() as s:
@@ -33,33 +24,34 @@ def test_every_change_is_chained_with_before_and_after(world) -> None:  # type: 
     assert '"phone":null' in (entries[1].before_json or "")
     assert '"phone":"13800001111"' in (entries[1].after_json or "")
     assert entries[1].username == "admin"
-    assert entries[1].prev_hash == entries[0].hash or entries[1].seq > entries[0].seq + 1
-    assert _problems(world) == []
+    # the update is the next link of the chain: it holds the hash of the entry before it
+    assert entries[1].seq == entries[0].seq + 1 and entries[1].prev_hash == entries[0].hash
+    assert audit_problems(world) == []
 
 
-def test_record_edited_behind_the_apps_back_is_named(world) -> None:  # type: ignore[no-untyped-def]
+def test_record_edited_behind_the_apps_back_is_named(world: World) -> None:
     p = add_person(world.admin, world.village_ids[0], PersonFields(name="郑秀英", gender="女"))
-    con = _raw(world)
+    con = raw_sqlite(world)
     con.execute("UPDATE person SET name = '郑秀兰' WHERE id = ?", (p.id,))
     con.commit()
     con.close()
-    problems = _problems(world)
+    problems = audit_problems(world)
     assert problems and problems[0].kind == "record_changed"
     assert problems[0].entity_id == p.id and p.id in problems[0].message
 
 
-def test_record_deleted_behind_the_apps_back_is_named(world) -> None:  # type: ignore[no-untyped-def]
+def test_record_deleted_behind_the_apps_back_is_named(world: World) -> None:
     p = add_person(world.admin, world.village_ids[0], PersonFields(name="吴志强", gender="男"))
-    con = _raw(world)
+    con = raw_sqlite(world)
     con.execute("DELETE FROM person WHERE id = ?", (p.id,))
     con.commit()
     con.close()
-    problems = _problems(world)
+    problems = audit_problems(world)
     assert problems and problems[0].kind == "record_deleted" and problems[0].entity_id == p.id
 
 
-def test_row_inserted_behind_the_apps_back_is_named(world) -> None:  # type: ignore[no-untyped-def]
-    con = _raw(world)
+def test_row_inserted_behind_the_apps_back_is_named(world: World) -> None:
+    con = raw_sqlite(world)
     con.execute(
         "INSERT INTO person (id, village_id, name, household_head, active, created_at, row_version) "
         "VALUES ('ffffffff-0000-0000-0000-000000000000', ?, '冒名', 0, 1, '2026-01-01 00:00:00', 1)",
@@ -67,12 +59,12 @@ def test_row_inserted_behind_the_apps_back_is_named(world) -> None:  # type: ign
     )
     con.commit()
     con.close()
-    problems = _problems(world)
+    problems = audit_problems(world)
     assert problems and problems[0].kind == "record_unaudited"
 
 
-def test_log_is_append_only_for_ordinary_clients(world) -> None:  # type: ignore[no-untyped-def]
-    con = _raw(world)
+def test_log_is_append_only_for_ordinary_clients(world: World) -> None:
+    con = raw_sqlite(world)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         con.execute("UPDATE audit_log SET action = 'x' WHERE seq = 1")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
@@ -89,37 +81,37 @@ def test_log_is_append_only_for_ordinary_clients(world) -> None:  # type: ignore
     ],
     ids=["rewrite-user", "rewrite-after", "delete-entry"],
 )
-def test_altered_log_entry_breaks_the_chain(world, tamper: str) -> None:  # type: ignore[no-untyped-def]
-    con = _raw(world)
+def test_altered_log_entry_breaks_the_chain(world: World, tamper: str) -> None:
+    con = raw_sqlite(world)
     con.execute("DROP TRIGGER audit_log_no_update")
     con.execute("DROP TRIGGER audit_log_no_delete")
     con.execute(tamper)
     con.commit()
     con.close()
-    problems = _problems(world)
+    problems = audit_problems(world)
     assert [p.kind for p in problems[:2]] == ["trigger", "trigger"]  # the triggers the forger dropped
     rest = [p for p in problems if p.kind != "trigger"]
     assert rest and rest[0].kind == "chain"
     assert rest[0].seq in (1, 2, 3)
 
 
-def test_tampered_attachment_is_caught(world) -> None:  # type: ignore[no-untyped-def]
+def test_tampered_attachment_is_caught(world: World) -> None:
     import hashlib
 
     data = b"%PDF-1.4 scanned minutes"
     sha = hashlib.sha256(data).hexdigest()
     with world.admin.write("test.attach") as s:
         s.add(AttachmentBlob(sha256=sha, size=len(data), data=data))
-    assert _problems(world) == []
-    con = _raw(world)
+    assert audit_problems(world) == []
+    con = raw_sqlite(world)
     con.execute("UPDATE attachment_blob SET data = ? WHERE sha256 = ?", (b"%PDF-1.4 forged", sha))
     con.commit()
     con.close()
-    problems = _problems(world)
+    problems = audit_problems(world)
     assert problems and problems[0].kind == "attachment"
 
 
-def test_failed_transaction_leaves_no_trace(world) -> None:  # type: ignore[no-untyped-def]
+def test_failed_transaction_leaves_no_trace(world: World) -> None:
     with world.db.read() as s:
         before = s.scalar(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()))
     with pytest.raises(RuntimeError), world.admin.write("test.fail") as s:
@@ -131,7 +123,7 @@ def test_failed_transaction_leaves_no_trace(world) -> None:  # type: ignore[no-u
         assert s.scalars(select(Person).where(Person.name == "半途")).first() is None
 
 
-def test_row_changed_again_after_its_first_flush_is_audited_both_times(world) -> None:  # type: ignore[no-untyped-def]
+def test_row_changed_again_after_its_first_flush_is_audited_both_times(world: World) -> None:
     """A new row flushed, then given a value in a column never set, in one transaction (the second change
     must be logged with the right before-state, or verify would report the row as changed)."""
     with world.admin.write("test.two_flushes") as s:
@@ -149,10 +141,10 @@ def test_row_changed_again_after_its_first_flush_is_audited_both_times(world) ->
     assert '"phone":null' in (entries[1].before_json or "") and '"phone":"13800002222"' in (
         entries[1].after_json or ""
     )
-    assert _problems(world) == []
+    assert audit_problems(world) == []
 
 
-def test_whole_second_timestamps_verify(world) -> None:  # type: ignore[no-untyped-def]
+def test_whole_second_timestamps_verify(world: World) -> None:
     """An entry written at a time with zero microseconds hashes the same text SQLite gives back."""
     from datetime import datetime
 
@@ -162,4 +154,4 @@ def test_whole_second_timestamps_verify(world) -> None:  # type: ignore[no-untyp
         append_entries(
             conn, SYSTEM, [Change("test.note", "note", "n1", None, None)], ts=datetime(2026, 11, 24, 8, 0, 0)
         )
-    assert _problems(world) == []
+    assert audit_problems(world) == []

@@ -9,7 +9,6 @@ before-state.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,30 +19,21 @@ from quzhou_desktop.services.imports.plan import run_import
 from quzhou_desktop.services.vouchers.voucher import submit_voucher
 from quzhou_desktop.store.audit.batch import batch_states, find_batch_state
 from quzhou_desktop.store.audit.chain import canonical
-from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import AuditEntry, Voucher
-from tests.services.imports.test_imports import vouchers
+from tests.support.spreadsheets import voucher_book
+from tests.support.world import World, audit_problems, raw_sqlite
 
 
-def _problems(world):  # type: ignore[no-untyped-def]
-    with world.db.read_engine.connect() as conn:
-        return verify_all(conn)
-
-
-def _raw(world) -> sqlite3.Connection:  # type: ignore[no-untyped-def]
-    return sqlite3.connect(world.db.path)
-
-
-def _imported(world, tmp_path: Path, n: int = 3) -> list[str]:  # type: ignore[no-untyped-def]
-    rep = run_import(world.admin, vouchers(tmp_path / "v.xlsx", n), "vouchers")
+def _imported(world: World, tmp_path: Path, n: int = 3) -> list[str]:
+    rep = run_import(world.admin, voucher_book(tmp_path / "v.xlsx", n), "vouchers")
     assert rep.ok and rep.imported == n
     with world.db.read() as s:
         return list(s.scalars(select(Voucher.id).order_by(Voucher.number)))
 
 
-def test_imported_rows_verify_clean(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_imported_rows_verify_clean(world: World, tmp_path: Path) -> None:
     _imported(world, tmp_path)
-    assert _problems(world) == []
+    assert audit_problems(world) == []
 
 
 @pytest.mark.parametrize(
@@ -55,14 +45,16 @@ def test_imported_rows_verify_clean(world, tmp_path) -> None:  # type: ignore[no
     ],
     ids=["amount", "forged-status", "deleted"],
 )
-def test_imported_row_tampered_behind_the_apps_back_is_named(world, tmp_path, tamper: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_imported_row_tampered_behind_the_apps_back_is_named(
+    world: World, tmp_path: Path, tamper: str, kind: str
+) -> None:
     ids = _imported(world, tmp_path)
     victim = ids[1]
-    con = _raw(world)
+    con = raw_sqlite(world)
     con.execute(tamper.replace(":id", "?"), (victim,))
     con.commit()
     con.close()
-    problems = [p for p in _problems(world) if p.kind != "trigger"]  # the dropped triggers are named too
+    problems = [p for p in audit_problems(world) if p.kind != "trigger"]  # the dropped triggers are named too
     assert problems and problems[0].kind == kind
     assert problems[0].entity_id == victim and victim in problems[0].message
 
@@ -81,22 +73,22 @@ def test_imported_row_tampered_behind_the_apps_back_is_named(world, tmp_path, ta
     ],
     ids=["rewrite-state", "disguise-as-row-entry", "delete-batch"],
 )
-def test_altered_batch_entry_is_caught(world, tmp_path, tamper: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_altered_batch_entry_is_caught(world: World, tmp_path: Path, tamper: str, kind: str) -> None:
     _imported(world, tmp_path)
-    con = _raw(world)
+    con = raw_sqlite(world)
     con.execute("DROP TRIGGER audit_log_no_update")
     con.execute("DROP TRIGGER audit_log_no_delete")
     con.execute(tamper)
     con.commit()
     con.close()
-    problems = [p for p in _problems(world) if p.kind != "trigger"]  # the dropped triggers are named too
+    problems = [p for p in audit_problems(world) if p.kind != "trigger"]  # the dropped triggers are named too
     assert problems and problems[0].kind == kind
 
 
-def test_rewriting_row_and_batch_together_still_breaks_the_chain(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_rewriting_row_and_batch_together_still_breaks_the_chain(world: World, tmp_path: Path) -> None:
     """Changing a row and its recorded state consistently is what a forger would do: the hash chain sees it."""
     ids = _imported(world, tmp_path)
-    con = _raw(world)
+    con = raw_sqlite(world)
     con.execute("DROP TRIGGER audit_log_no_update")
     con.execute("UPDATE voucher SET amount_fen = 1 WHERE id = ?", (ids[0],))
     con.execute(
@@ -104,11 +96,13 @@ def test_rewriting_row_and_batch_together_still_breaks_the_chain(world, tmp_path
     )
     con.commit()
     con.close()
-    problems = [p for p in _problems(world) if p.kind != "trigger"]  # the dropped trigger is named too
+    problems = [p for p in audit_problems(world) if p.kind != "trigger"]  # the dropped trigger is named too
     assert problems and problems[0].kind == "chain"
 
 
-def test_later_change_to_an_imported_row_has_the_imported_state_as_before(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_later_change_to_an_imported_row_has_the_imported_state_as_before(
+    world: World, tmp_path: Path
+) -> None:
     ids = _imported(world, tmp_path)
     with world.db.read_engine.connect() as conn:
         imported_state, batch_seq = find_batch_state(conn, "voucher", ids[0]) or ({}, 0)
@@ -120,7 +114,7 @@ def test_later_change_to_an_imported_row_has_the_imported_state_as_before(world,
     assert entry.seq > batch_seq
     assert entry.before_json == canonical(imported_state)
     assert json.loads(entry.after_json or "{}")["status"] == "submitted"
-    assert _problems(world) == []  # the row's latest state is now its own entry, not the batch
+    assert audit_problems(world) == []  # the row's latest state is now its own entry, not the batch
 
 
 _CONSTANTS = {
@@ -139,7 +133,7 @@ _CONSTANTS = {
 }  # fmt: skip
 
 
-def _rows(world, n: int, ids: list[str]) -> TableRows:  # type: ignore[no-untyped-def]
+def _rows(world: World, n: int, ids: list[str]) -> TableRows:
     """Voucher rows with given ids (for batches whose id ranges overlap, as after a PC clock set back)."""
     vid = world.village_ids[0]
     columns = [
@@ -159,7 +153,7 @@ def _rows(world, n: int, ids: list[str]) -> TableRows:  # type: ignore[no-untype
     return TableRows(Voucher.__table__, columns, rows, list(range(2, 2 + n)), _CONSTANTS)
 
 
-def _write(world, t: TableRows) -> None:  # type: ignore[no-untyped-def]
+def _write(world: World, t: TableRows) -> None:
     from quzhou_desktop.store.models.base import utcnow
 
     with world.db.write_connection() as conn:
@@ -168,7 +162,7 @@ def _write(world, t: TableRows) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-def test_overlapping_batches_and_many_batches_verify(world) -> None:  # type: ignore[no-untyped-def]
+def test_overlapping_batches_and_many_batches_verify(world: World) -> None:
     evens = [f"00000000-0000-7000-8000-{i:012d}" for i in range(0, 40, 2)]
     odds = [f"00000000-0000-7000-8000-{i:012d}" for i in range(1, 40, 2)]
     _write(world, _rows(world, len(evens), evens))
@@ -184,22 +178,22 @@ def test_overlapping_batches_and_many_batches_verify(world) -> None:  # type: ig
         state, _ = find_batch_state(conn, "voucher", odds[3]) or ({}, 0)
         assert state["number"] == f"批-{odds[3]}"
         assert find_batch_state(conn, "voucher", "00000000-0000-7000-8000-999999999999") is None
-    assert _problems(world) == []
+    assert audit_problems(world) == []
 
 
-def test_row_of_an_overlapping_batch_changed_is_named(world) -> None:  # type: ignore[no-untyped-def]
+def test_row_of_an_overlapping_batch_changed_is_named(world: World) -> None:
     evens = [f"00000000-0000-7000-8000-{i:012d}" for i in range(0, 10, 2)]
     odds = [f"00000000-0000-7000-8000-{i:012d}" for i in range(1, 10, 2)]
     _write(world, _rows(world, len(evens), evens))
     _write(world, _rows(world, len(odds), odds))
-    con = _raw(world)
+    con = raw_sqlite(world)
     con.execute("UPDATE voucher SET purpose = '改过' WHERE id = ?", (odds[2],))
     con.commit()
     con.close()
-    problems = _problems(world)
+    problems = audit_problems(world)
     assert problems and problems[0].kind == "record_changed" and problems[0].entity_id == odds[2]
 
 
-def test_table_rows_must_cover_every_column_once(world) -> None:  # type: ignore[no-untyped-def]
+def test_table_rows_must_cover_every_column_once(world: World) -> None:
     with pytest.raises(ValueError, match="missing or repeated"):
         TableRows(Voucher.__table__, ["id"], [], [], {})

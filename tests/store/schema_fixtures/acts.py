@@ -46,7 +46,7 @@ class Signing:
 
     def store_key(self, who: Who, action: str, now: datetime, acc: dict[str, Any]) -> dict[str, Any]:
         _key_id, blob, public, root, name = self._pending
-        recovery = (None, None)
+        recovery: tuple[str | None, str | None] = (None, None)
         if root:
             raw = RECOVERY_CODE.replace("-", "")
             recovery = seal(raw, self.keys[acc["id"]][1], public, f"{name}:recovery")

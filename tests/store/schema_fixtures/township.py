@@ -1,13 +1,15 @@
 """The township every fixture holds: a setup, a roster, users, a 五议两公开 matter, vouchers reviewed before
 signing (with a scan, an import and the month's review), a finance disclosure reviewed by the 村监会 with one
-question answered, and a printed notice: a few rows in every table.
+question answered, and a printed notice; from 0005 also two assets, a lease with its party, schedule, a payment
+tied to a ledger line and a deposit, and the year's 民主评议: a few rows in every table.
 
 From 0004 on the township is signed as that release signs it (``acts``): keys sealed by the passwords, setup as
 the root of trust, accounts as the administrator's acts, 定稿 and reviews as their signers' acts; and audited
 states hold digests in place of secrets.
 
 ``build`` writes it into a database at a given revision; where a revision stores something differently, the
-story says so (``revision == "0001"``, ``revision >= "0003"``), so an older fixture always comes out the same.
+story says so (``revision == "0001"``, ``revision >= "0003"``, ``revision >= "0005"``), so an older fixture always comes out
+the same.
 """
 
 from __future__ import annotations
@@ -152,13 +154,13 @@ def build(con: sqlite3.Connection, revision: str) -> None:
 
     # users for the first village
     now = at(1, 2)
-    for key, display, role, person in [
+    for uname, display, role, person in [
         ("wenshu", "黄德明", "clerk", None),
         ("jianwei_zr", "张海军", "supervisor_chair", pid["张海军"]),
     ]:
         acc = record(
-            f"user:{key}", now, username=key, display_name=display, role=role, person_id=person,
-            password_hash=password_hash(PASSWORD, f"fixture-salt-{key[:3]}".encode()), failed_logins=0,
+            f"user:{uname}", now, username=uname, display_name=display, role=role, person_id=person,
+            password_hash=password_hash(PASSWORD, f"fixture-salt-{uname[:3]}".encode()), failed_logins=0,
             locked_until=None, last_login_at=None, password_changed_at=now, must_change_password=False,
             active=True,
         )  # fmt: skip
@@ -167,7 +169,7 @@ def build(con: sqlite3.Connection, revision: str) -> None:
         w.insert(admin, "user.create", now, "user_account", acc)
         user_key = sig.store_key(admin, "user.create", now, acc) if sig is not None else None
         w.insert(admin, "user.create", now, "user_village", record(
-            f"user_village:{key}", now, user_id=uid(f"user:{key}"), village_id=v1, active=True
+            f"user_village:{uname}", now, user_id=uid(f"user:{uname}"), village_id=v1, active=True
         ))  # fmt: skip
         if sig is not None and user_key is not None:
             sig.create_account(admin, now, admin_row, acc, [v1], user_key)
@@ -179,14 +181,17 @@ def build(con: sqlite3.Connection, revision: str) -> None:
          "quarterly", "每季度（S27）"),
         ("item:party", "party", "党员党费缴纳情况", "quarterly", "每季度（S27）"),
     ]  # fmt: skip
-    for key, category, name, cadence, basis in items:
+    for item_key, category, name, cadence, basis in items:
         w.insert(admin, "disclosure.catalogue_defaults", now, "disclosure_item", record(
-            key, now, village_id=None, category=category, name=name, cadence=cadence, basis=basis, active=True
+            item_key, now, village_id=None, category=category, name=name, cadence=cadence, basis=basis, active=True
         ))  # fmt: skip
 
     _matter(w, clerk, at, v1, pid, sig)
     _vouchers(w, clerk, chair, at, v1, pid, revision, sig)
     _disclosures(w, clerk, chair, at, v1, pid, sig)
+    if revision >= "0005":
+        _contracts(w, clerk, at, v1, pid)
+        _evaluation(w, clerk, at, v1, pid)
 
 
 def _finalize(
@@ -391,7 +396,7 @@ def _vouchers(
                  signed_by=chair[0], signature=signature)  # fmt: skip
     if sig is not None:
         sig.sign(chair, "month.review.sign", now, w.rows[("user_account", str(chair[0]))], act="month.sign",
-                 kind="monthly_review", rid=r["id"], version=r["row_version"], content=month_content(r),
+                 kind="monthly_review", rid=str(r["id"]), version=int(str(r["row_version"])), content=month_content(r),
                  decision={"vouchers": [[m["id"], m["number"], m["version"], m["amount_fen"], m["status"]]
                                         for m in month]},
                  office=sig.office("supervisor_chair", "村监会主任", (v1, VILLAGES[0])))  # fmt: skip
@@ -462,3 +467,68 @@ def _disclosures(
         kind="question", content="农家乐管理费是按什么标准收的？", reply="按2025年村民代表会议决议，每户每年1000元。",
         replied_on=date(2026, 11, 16), replied_by=clerk[0],
     ))  # fmt: skip
+
+
+def _contracts(w: Writer, clerk: tuple[str | None, str], at: Any, v1: str, pid: dict[str, str]) -> None:
+    """The asset register (a shop let out, a forest unused) and the shop's lease: its tenant from the roster,
+    two yearly rents (the first received, tied to the ledger line of 10-26) and a deposit."""
+    now = at(40)
+    for key, code, name, kind, location, area, unit, value, status in [
+        ("asset:shop", "ZC-001", "村委会一楼店面", "building", "余东村村委会大楼一楼", 8550, "平方米", 32_000_000,
+         "leased"),
+        ("asset:forest", "ZC-002", "后山集体林地", "forest", "后山坞", 12_000, "亩", None, "idle"),
+    ]:  # fmt: skip
+        w.insert(clerk, "asset.create", now, "asset", record(
+            key, now, village_id=v1, code=code, name=name, kind=kind, location=location, area_centi=area,
+            area_unit=unit, value_fen=value, acquired_on=None, status=status, note=None, active=True,
+        ))  # fmt: skip
+    now = at(41)
+    cid = uid("contract:shop")
+    w.insert(clerk, "contract.create", now, "contract", record(
+        "contract:shop", now, village_id=v1, number="YD-ZL-2026-01", title="村委会一楼店面租赁合同", kind="lease",
+        asset_id=uid("asset:shop"), subject="村委会大楼一楼店面85.5平方米", amount_fen=249_800,
+        signed_on=date(2026, 10, 20), start_date=date(2026, 10, 26), end_date=date(2028, 10, 25),
+        decision_step_id=None, decision_ref="2026年9月28日村民代表会议决议（纸质记录）", status="active",
+        terminated_on=None, termination_reason=None, disclosure_id=None, note=None, created_by=clerk[0],
+    ))  # fmt: skip
+    w.insert(clerk, "contract.create", now, "contract_party", record(
+        "party:shop", now, contract_id=cid, seq=1, kind="villager", person_id=pid["刘丽华"], name="刘丽华",
+        id_code=None, phone="13857001004", address=None, active=True,
+    ))  # fmt: skip
+    for n, due in enumerate((date(2026, 10, 26), date(2027, 10, 26)), 1):
+        w.insert(clerk, "contract.create", now, "contract_schedule_line", record(
+            f"line:shop:{n}", now, contract_id=cid, seq=n, due_on=due, amount_fen=124_900, direction="receivable",
+            note=f"第{n}年租金", active=True,
+        ))  # fmt: skip
+    w.insert(clerk, "contract.create", now, "contract_deposit", record(
+        "deposit:shop", now, contract_id=cid, kind="押金", direction="receivable", amount_fen=20_000,
+        received_on=date(2026, 10, 26), returned_on=None, note=None, active=True,
+    ))  # fmt: skip
+    now = at(42)
+    w.insert(clerk, "contract.payment", now, "contract_payment", record(
+        "payment:shop:1", now, line_id=uid("line:shop:1"), voucher_id=None, ledger_line_id=uid("ledger:J1026"),
+        receipt_no=None, paid_on=date(2026, 10, 26), amount_fen=124_900, note=None, active=True,
+    ))  # fmt: skip
+
+
+def _evaluation(w: Writer, clerk: tuple[str | None, str], at: Any, v1: str, pid: dict[str, str]) -> None:
+    """The year's 民主评议 by the 村民代表会议, chaired by the 村监会主任: the 村委会主任 and a 村监会委员."""
+    now = at(50)
+    eid = uid("evaluation:2026")
+    w.insert(clerk, "evaluation.save", now, "evaluation", record(
+        "evaluation:2026", now, village_id=v1, year=2026, held_on=date(2026, 11, 20), body="representatives",
+        chair_person_id=pid["张海军"], place="村委会二楼会议室", participants=38, note=None, state="draft",
+        finalized_at=None, finalized_by=None, disclosure_id=None,
+    ))  # fmt: skip
+    for n, (name, office, role, votes, verdict) in enumerate([
+        ("李秀英", "village_committee", "村委会主任", (30, 6, 2), "competent"),
+        ("刘丽华", "supervisory", "村监会委员", (17, 12, 9), "basically_competent"),
+    ], 1):  # fmt: skip
+        w.insert(clerk, "evaluation.save", now, "evaluation_entry", record(
+            f"evaluation_entry:{name}", now, evaluation_id=eid, seq=n, person_id=pid[name], office=office,
+            role_text=role, satisfied=votes[0], basically_satisfied=votes[1], dissatisfied=votes[2],
+            verdict=verdict, office_ended=False, ended_membership_id=None, consequence=None, active=True,
+        ))  # fmt: skip
+    now = at(50, 1)
+    w.update(clerk, "evaluation.finalize", now, "evaluation", eid, state="final", finalized_at=now,
+             finalized_by=clerk[0])  # fmt: skip
