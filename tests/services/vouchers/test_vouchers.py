@@ -342,7 +342,7 @@ def test_tampering_is_evident(village: VoucherVillage) -> None:
     with village.world.db.write_engine.begin() as conn:
         conn.execute(text("UPDATE voucher SET amount_fen = 950000 WHERE id = :id"), {"id": vid})
     d = voucher_detail(village.clerk, vid)
-    assert any("签名与凭证现有内容不符" in t for t in d.tamper)
+    assert any("签名后内容被改动" in t for t in d.tamper)
 
 
 def test_signature_grant_is_personal(village: VoucherVillage) -> None:
@@ -359,12 +359,13 @@ def test_signature_grant_is_personal(village: VoucherVillage) -> None:
 def test_signature_grant_ends_with_its_login(
     village: VoucherVillage, ended_by: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from quzhou_desktop.services.kernel import keys
     from quzhou_desktop.services.kernel.auth import login
     from quzhou_desktop.services.vouchers import common
 
     vid = village.submitted()
     if ended_by == "expiry":
-        monkeypatch.setattr(common, "GRANT_SECONDS", -1)
+        monkeypatch.setattr(keys, "GRANT_SECONDS", -1)
     grant = common.grant_signature(village.chair, PASSWORD)
     if ended_by == "logging in again":
         login(village.chair, "jianwei_zr", PASSWORD)
