@@ -66,7 +66,9 @@ def record_act(
         append_entries(conn, actor, [Change(action, entity, act_id, None, details)])
         seq, _head = chain_head(conn)
         if signature is not None:
-            s.info["action"] = None  # the signature's row is audited as signed_act.create, not as the act again
+            s.info["action"] = (
+                None  # the signature's row is audited as signed_act.create, not as the act again
+            )
             township = the_township(s)
             sign_act(
                 s,

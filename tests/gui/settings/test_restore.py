@@ -44,7 +44,8 @@ def test_restore_replaces_data_and_asks_for_login(qtbot: QtBot, demo_ctx: AppCon
 
     # When the administrator confirms the restore with the password (a signed act; a wrong one stays there)
     dlg = page.backup.restore_selected()
-    assert dlg is not None and "恢复后需要重新登录" in dlg.findChild(QLabel).text()
+    assert dlg is not None
+    assert any("恢复后需要重新登录" in label.text() for label in dlg.findChildren(QLabel))
     dlg.password.setText("wrong-password")
     dlg.accept()
     assert dlg.isVisible() and "密码不正确" in dlg.error_text()
