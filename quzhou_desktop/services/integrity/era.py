@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from quzhou_desktop.services.integrity.describe import record_name
 from quzhou_desktop.services.integrity.trust import Root
-from quzhou_desktop.services.vouchers.statements import CONTENT_FIELDS, VOUCHER_ACTS
+from quzhou_desktop.services.vouchers.statements import CONTENT_FIELDS, SIGN_BOTH, VOUCHER_ACTS
 from quzhou_desktop.store.audit.verify import REDACTION_ENTITY, Problem
 
 SIGNED_KINDS = tuple(VOUCHER_ACTS)
@@ -61,7 +61,9 @@ def _links(s: Session, report: EraReport) -> None:
     for eid, vid in s.execute(
         text(
             f"SELECT e.id, e.voucher_id FROM voucher_event e LEFT JOIN signed_act a ON a.id = e.signature "
-            f"WHERE {ACT_ID.format(col=col)} AND (a.id IS NULL OR a.subject_id IS NOT e.id)"
+            f"WHERE {ACT_ID.format(col=col)} AND (a.id IS NULL OR (a.subject_id IS NOT e.id "
+            # 一肩挑: the second event of one act over both offices (its decision lists both; records.py)
+            f"AND NOT (a.act = '{SIGN_BOTH}' AND a.record_id = e.voucher_id)))"
         )
     ):
         _add(
