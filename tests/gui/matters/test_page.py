@@ -119,6 +119,7 @@ def test_invalid_quorum_is_explained_once_and_recorded_as_it_was(
     assert "应到5人，实到2人，不足半数以上（需3人），会议无效" in text
     assert "可以定稿。" not in text and "事项不推进" in text
     assert dlg.final_button.text() == "定稿（记为会议无效）"
+    dlg.password.setText(PASSWORD)  # 定稿 is a signed act
     qtbot.mouseClick(dlg.final_button, Qt.MouseButton.LeftButton)
     assert dlg.result() == 1, dlg.error.text()
     close_message_boxes()
