@@ -205,8 +205,12 @@ def notices(assets: Assets, repeat: int, *, libreoffice: bool = True) -> list[Me
     if batch_items:
         # The baseline replays every page the batch drew (text runs, rules, QR paths) with plain canvas calls.
         batch_ops = record_ops(lambda: print_notices(ctx, batch_items, io.BytesIO()))
-        raw_batch = timed(lambda: replay(batch_ops, body), repeat, warmup=1)
-        batch = timed(lambda: print_notices(ctx, batch_items, io.BytesIO()), repeat)
+        replay(batch_ops, body)  # warm
+        raw_batch: list[float] = []
+        batch: list[float] = []
+        for _ in range(repeat):  # interleaved, so a change of load on a shared machine reaches both alike
+            raw_batch += timed(lambda: replay(batch_ops, body), 1)
+            batch += timed(lambda: print_notices(ctx, batch_items, io.BytesIO()), 1)
         out.append(Measurement(f"batch of {len(batch_items)} notices, {len(batch_ops)} pages (print_notices: build, 核验码, record, render; one review per village)", "s",
                                batch, "ratio", BATCH_RATIO, raw_batch, "raw reportlab, same pages"))  # fmt: skip
     if libreoffice and "resolution" in docs:

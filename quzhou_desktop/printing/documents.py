@@ -228,14 +228,34 @@ KINDS: dict[str, type[Notice]] = {
 }
 
 
+# per class: the dataclass's field names, "seq" (tuple or list), "date", or None (kept as it is); a batch of
+# 200 notices converts tens of thousands of values, so the class is examined once
+_SHAPES: dict[type, tuple[str, ...] | str | None] = {}
+
+
+def _shape(cls: type) -> tuple[str, ...] | str | None:
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    if issubclass(cls, tuple | list):
+        return "seq"
+    if issubclass(cls, dt.date):
+        return "date"
+    return None
+
+
 def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, tuple | list):
+    cls = type(value)
+    try:
+        shape = _SHAPES[cls]
+    except KeyError:
+        shape = _SHAPES[cls] = _shape(cls)
+    if shape is None:
+        return value
+    if shape == "seq":
         return [_plain(v) for v in value]
-    if isinstance(value, dt.date):
+    if shape == "date":
         return value.isoformat()
-    return value
+    return {name: _plain(getattr(value, name)) for name in shape}
 
 
 def canonical_content(doc: Notice) -> bytes:

@@ -11,7 +11,7 @@ character in; only on documents of more than one page (C30).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A3, A4
@@ -185,7 +185,7 @@ class Composer:
         return d
 
     def draw_runs(
-        self, x: float, y: float, runs: list[tuple[str, str]], size: float, cs: float = 0.0
+        self, x: float, y: float, runs: Sequence[tuple[str, str]], size: float, cs: float = 0.0
     ) -> None:
         t = self._text
         assert t is not None
@@ -202,7 +202,7 @@ class Composer:
         self, line: Line, x: float, baseline: float, size: float, cs: float, width: float, align: str
     ) -> None:
         """One wrapped line; ``justify`` stretches every line but a paragraph's last to ``width``."""
-        glyphs = sum(len(t.text) for t in line.tokens)
+        glyphs = line.glyphs
         extra = width - line.width
         if align == "justify" and not line.last and glyphs > 1 and extra > 0.01:
             cs += extra / (glyphs - 1)
@@ -210,7 +210,7 @@ class Composer:
             x += extra / 2
         elif align == "right":
             x += extra
-        self.draw_runs(x, baseline, line.runs(), size, cs)
+        self.draw_runs(x, baseline, line.merged, size, cs)
 
     # -- blocks ------------------------------------------------------------------------------------------
     def paragraph(

@@ -30,6 +30,8 @@ class Line(NamedTuple):
     tokens: tuple[Token, ...]
     width: float
     last: bool  # last line of its paragraph (not justified)
+    glyphs: int  # characters drawn
+    merged: tuple[tuple[str, str], ...]  # consecutive tokens of one font merged: (font, text)
 
     @property
     def text(self) -> str:
@@ -37,13 +39,18 @@ class Line(NamedTuple):
 
     def runs(self) -> list[tuple[str, str]]:
         """Consecutive tokens of one font merged: (font, text)."""
-        out: list[tuple[str, str]] = []
-        for tok in self.tokens:
-            if out and out[-1][0] == tok.font:
-                out[-1] = (tok.font, out[-1][1] + tok.text)
-            else:
-                out.append((tok.font, tok.text))
-        return out
+        return list(self.merged)
+
+
+def make_line(tokens: tuple[Token, ...], width: float, last: bool) -> Line:
+    """A line with its glyph count and font runs worked out once (it is drawn once per page it appears on)."""
+    merged: list[tuple[str, str]] = []
+    for tok in tokens:
+        if merged and merged[-1][0] == tok.font:
+            merged[-1] = (tok.font, merged[-1][1] + tok.text)
+        else:
+            merged.append((tok.font, tok.text))
+    return Line(tokens, width, last, sum(len(t.text) for t in tokens), tuple(merged))
 
 
 _WIDTHS: dict[tuple[str, str, float], float] = {}
@@ -77,7 +84,7 @@ def tokenize(runs: list[tuple[str, str]], size: float, char_space: float, max_wi
 def _line(tokens: list[Token], last: bool) -> Line:
     while tokens and tokens[-1].text.isspace():
         tokens = tokens[:-1]
-    return Line(tuple(tokens), sum(t.width for t in tokens), last)
+    return make_line(tuple(tokens), sum(t.width for t in tokens), last)
 
 
 def break_lines(tokens: list[Token], width: float, first_width: float | None = None) -> list[Line]:
@@ -119,7 +126,7 @@ def _one_line(runs: list[tuple[str, str]], size: float, char_space: float, width
         if used > width + _EPS:
             return None
         tokens.append(Token(font, text, w))
-    return Line(tuple(tokens), used, True)
+    return make_line(tuple(tokens), used, True)
 
 
 def wrap(
@@ -130,11 +137,30 @@ def wrap(
     char_space: float = 0.0,
     first_indent: float = 0.0,
 ) -> list[Line]:
-    """Lines of ``runs`` (from FontSet.runs) set at ``size`` within ``width``."""
+    """Lines of ``runs`` (from FontSet.runs) set at ``size`` within ``width``.
+
+    Remembered: a batch sets the same texts at the same widths again and again (table headers on every page,
+    labels, names, dates and opinions in every row); lines are immutable, callers get a list of their own."""
+    key = (tuple(runs), size, width, char_space, first_indent)
+    lines = _WRAPPED.get(key)
+    if lines is None:
+        if len(_WRAPPED) >= _WRAPPED_MAX:
+            _WRAPPED.clear()
+        lines = _WRAPPED[key] = _wrap(runs, size, width, char_space, first_indent)
+    return list(lines)
+
+
+_WRAPPED: dict[tuple[object, ...], tuple[Line, ...]] = {}
+_WRAPPED_MAX = 20_000
+
+
+def _wrap(
+    runs: list[tuple[str, str]], size: float, width: float, char_space: float, first_indent: float
+) -> tuple[Line, ...]:
     one = _one_line(runs, size, char_space, width - first_indent)
     if one is not None:
-        return [one]
+        return (one,)
     tokens = tokenize(runs, size, char_space, width - first_indent)
     if not tokens:
-        return [Line((), 0.0, True)]
-    return break_lines(tokens, width, width - first_indent if first_indent else None)
+        return (make_line((), 0.0, True),)
+    return tuple(break_lines(tokens, width, width - first_indent if first_indent else None))

@@ -13,6 +13,7 @@ from itertools import chain, dropwhile, islice
 from pathlib import Path
 
 from quzhou_desktop.spreadsheets.errors import EmptyWorkbook, HeaderNotFound
+from quzhou_desktop.spreadsheets.gc_pause import gc_paused
 from quzhou_desktop.spreadsheets.headers import HEADER_SCAN_ROWS, ColumnMapping, detect_header, with_units
 from quzhou_desktop.spreadsheets.merged_fill import fill_down
 from quzhou_desktop.spreadsheets.reader import Row, open_workbook
@@ -31,10 +32,12 @@ def parse_workbook(
     village: str | None = None,
     mapping: ColumnMapping | None = None,
 ) -> ParseResult:
-    """Read, normalise and validate a whole sheet. See :func:`iter_parse_workbook`."""
+    """Read, normalise and validate a whole sheet. See :func:`iter_parse_workbook` (which callers that consume it
+    whole should run under :func:`~quzhou_desktop.spreadsheets.gc_pause.gc_paused`, as this does)."""
     result: ParseResult | None = None
-    for step in iter_parse_workbook(path, kind, sheet=sheet, village=village, mapping=mapping):
-        result = step.result
+    with gc_paused():
+        for step in iter_parse_workbook(path, kind, sheet=sheet, village=village, mapping=mapping):
+            result = step.result
     assert result is not None
     return result
 

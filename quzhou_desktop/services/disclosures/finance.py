@@ -12,6 +12,7 @@ from sqlalchemy import select
 from quzhou_desktop.core.dates import format_chinese_date, month_of, quarter_of
 from quzhou_desktop.core.errors import NotFound, ValidationError
 from quzhou_desktop.core.money import fen_to_upper, format_fen
+from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.disclosures.disclosure import (
     WHERE_TO_ASK,
     DisclosureSpec,
@@ -190,14 +191,15 @@ def _period_label(start: dt.date | None, end: dt.date | None) -> str:
     return title.removesuffix("财务收支公开")
 
 
-def finance_notice_data(ctx: AppContext, disclosure_id: str) -> FinanceNoticeData:
+def finance_notice_data(
+    ctx: AppContext, disclosure_id: str, *, rules: TownshipRules | None = None
+) -> FinanceNoticeData:
     """Plain data for printing a 财务公开表. C31: raises ``ReviewRequired`` unless a valid 村监会 review is
-    recorded on the disclosure."""
+    recorded on the disclosure. ``rules``: the township's rules when the caller has read them (a print batch)."""
     from quzhou_desktop.services.disclosures.disclosure import _reviewer_name
 
-    style = get_rules(
-        ctx
-    ).upper_small_style  # read first: one session at a time (an in-memory database has one)
+    # read first: one session at a time (an in-memory database has one)
+    style = (rules or get_rules(ctx)).upper_small_style
     with ctx.read() as s:
         d = s.get(Disclosure, disclosure_id)
         if d is None or d.category != "finance":

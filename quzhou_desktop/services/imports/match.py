@@ -15,8 +15,8 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from operator import attrgetter
-from typing import Any
+from operator import attrgetter, itemgetter
+from typing import Any, cast
 
 from sqlalchemy import Connection, and_, select
 
@@ -128,12 +128,21 @@ def match_rows(
     rows = [r for r in result.rows if r.row not in skip_rows] if skip_rows else result.rows
     too_long: set[int] = set()
     for key, limit in limits.items():  # one C-level pass per column; rows are visited only when one is long
-        values = [v or "" for v in map(attrgetter(key), rows)]
-        if values and max(map(len, values)) > limit:
-            for r, v in zip(rows, values, strict=True):
-                if len(v) > limit:
+        get = attrgetter(key)
+        if max(map(len, filter(None, map(get, rows))), default=0) > limit:
+            for r in rows:
+                v = get(r)
+                if v and len(v) > limit:
                     blame(r.row, key, v, f"太长（{len(v)}字），最多{limit}字")
                     too_long.add(r.row)
+    found = list(map(villages.get, map(attrgetter("village"), rows)))
+    if not too_long and None not in found:
+        vids = cast("list[str]", found)
+        for v in set(vids):
+            allowed[v] = ctx.can(KIND_PERMS[result.kind], v)
+        if all(allowed.values()):  # the usual case: every row resolved and allowed, nothing to blame
+            items = list(zip(rows, vids, strict=True))
+            rows = []
     for rec in rows:
         if rec.village is None:  # no 村名 column and no default village: the parser reported it for the file
             continue
@@ -185,11 +194,17 @@ def voucher_content(rec: VoucherRecord) -> tuple[Any, ...]:
 
 def _match_vouchers(conn: Connection, items: list[tuple[Any, str]], out: Matched, blame: Blame) -> None:
     t = Voucher.__table__
+    recs = list(map(itemgetter(0), items))
+    amounts = list(map(attrgetter("amount_fen"), recs))
+    too_big = max(amounts, default=0) > MAX_AMOUNT_FEN
+    row_vids, row_years = map(itemgetter(1), items), map(attrgetter("date.year"), recs)
+    if too_big:  # such rows are refused below; they need no look-up
+        keys = {(v, y) for v, y, a in zip(row_vids, row_years, amounts, strict=True) if a <= MAX_AMOUNT_FEN}
+    else:
+        keys = set(zip(row_vids, row_years, strict=True))
     scopes: dict[str, set[int]] = {}
-    for rec, vid in items:
-        if rec.amount_fen > MAX_AMOUNT_FEN:
-            continue
-        scopes.setdefault(vid, set()).add(rec.date.year)
+    for vid, year in keys:
+        scopes.setdefault(vid, set()).add(year)
     stored: dict[tuple[str, int, str], list[tuple[Any, ...]]] = {}
     locked: set[tuple[str, int, int]] = set()
     mr = MonthlyReview.__table__
@@ -212,7 +227,7 @@ def _match_vouchers(conn: Connection, items: list[tuple[Any, str]], out: Matched
             and_(mr.c.village_id == vid, mr.c.locked.is_(True), mr.c.year.in_(sorted(years)))
         )
         locked.update((vid, y, m) for y, m in conn.execute(lq))
-    if not stored and not locked and max((r.amount_fen for r, _ in items), default=0) <= MAX_AMOUNT_FEN:
+    if not stored and not locked and not too_big:
         out.new = list(items)  # nothing stored for these villages and years: every row is new
         out.keys = [""] * len(items)
         return

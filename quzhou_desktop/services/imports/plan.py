@@ -25,6 +25,7 @@ from quzhou_desktop.services.imports.match import KIND_PERMS, Matched, match_row
 from quzhou_desktop.services.imports.write import write_rows
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.spreadsheets.gc_pause import gc_paused
 from quzhou_desktop.spreadsheets.headers import ColumnMapping
 from quzhou_desktop.spreadsheets.parse import iter_parse_workbook
 from quzhou_desktop.spreadsheets.result import CellError, ParseResult
@@ -142,6 +143,7 @@ def _villages(ctx: AppContext) -> dict[str, str]:
     return {name: vid for vid, name in rows if visible is None or vid in visible}
 
 
+@gc_paused()
 def preview_import(
     ctx: AppContext,
     path: str | Path,
@@ -201,6 +203,7 @@ def _apply(plan: ImportPlan, m: Matched) -> None:
     )
 
 
+@gc_paused()
 def commit_import(
     ctx: AppContext,
     plan: ImportPlan,
@@ -269,6 +272,7 @@ def dry_run_report(plan: ImportPlan) -> ImportReport:
     return _report(plan, imported=0, duplicates=plan.duplicates, dry_run=True)
 
 
+@gc_paused()
 def run_import(
     ctx: AppContext,
     path: str | Path,

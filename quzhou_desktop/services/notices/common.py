@@ -61,6 +61,12 @@ class NoticeCache:
     seats: dict[str, list[_Seat]] = field(default_factory=dict)  # village id -> supervisory memberships
     spending: dict[str, list[Any]] = field(default_factory=dict)  # village id -> vouchers citing a step
     spending_asks: dict[str, int] = field(default_factory=dict)  # village id -> result notices built
+    # (kind, record id) of the whole batch: the matters its 五议两公开 notices need are read together, once
+    batch: list[tuple[str, str]] = field(default_factory=list)
+    matters_read: bool = False
+    step_matter: dict[str, str] = field(default_factory=dict)  # step id -> matter id
+    # matter id -> (Matter, the views of its final steps)
+    matters: dict[str, tuple[Any, list[Any]]] = field(default_factory=dict)
 
     def org(self, s: Session, village_id: str) -> Org:
         found = self.orgs.get(village_id)

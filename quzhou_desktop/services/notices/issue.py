@@ -76,6 +76,7 @@ KIND_LABELS: dict[str, str] = {
     "evaluation": "民主评议结果公告",
 }
 PAPERS = ("A4", "A3")
+_IN = 900  # keep IN lists under SQLite's variable limit
 
 _BUILDERS: dict[str, Callable[[AppContext, str, NoticeCache | None], Notice]] = {
     "plan": plan_notice,
@@ -144,6 +145,35 @@ def _village_in(s: Session, kind: str, record_id: str) -> str | None:
     return vid
 
 
+def _villages_in(s: Session, items: Sequence[tuple[str, str]]) -> list[str | None]:
+    """``_village_in`` of every (kind, record id), read with one query per kind (and IN-list part)."""
+    found: dict[tuple[str, str], str | None] = {}
+    by_kind: dict[str, list[str]] = {}
+    for kind, rid in items:
+        by_kind.setdefault(kind, []).append(rid)
+    for kind, rids in by_kind.items():
+        for i in range(0, len(rids), _IN):
+            part = rids[i : i + _IN]
+            if kind in ("plan", "resolution", "result"):
+                q = (
+                    select(MatterStep.id, Matter.village_id)
+                    .join(Matter, Matter.id == MatterStep.matter_id)
+                    .where(MatterStep.id.in_(part))
+                )
+            elif kind == "register":
+                q = select(Matter.id, Matter.village_id).where(Matter.id.in_(part))
+            elif kind == "voucher":
+                q = select(Voucher.id, Voucher.village_id).where(Voucher.id.in_(part))
+            elif kind in ("finance", "disclosure", "contract", "evaluation"):
+                q = select(Disclosure.id, Disclosure.village_id).where(Disclosure.id.in_(part))
+            elif kind == "review":
+                q = select(MonthlyReview.id, MonthlyReview.village_id).where(MonthlyReview.id.in_(part))
+            else:
+                continue
+            found.update(((kind, rid), vid) for rid, vid in s.execute(q))
+    return [found.get(item) for item in items]
+
+
 @dataclass(frozen=True)
 class IssuedNotice:
     kind: str
@@ -174,11 +204,11 @@ def print_notices(
     if not unique:
         raise ValidationError(field="打印内容", reason="没有需要打印的公告")
     user = ctx.require_user()
-    with ctx.read() as s:  # every record's village in one session; checked in item order below, as before
-        villages = [_village_in(s, kind, rid) for kind, rid in unique]
+    with ctx.read() as s:  # every record's village, a query per kind; checked in item order below, as before
+        villages = _villages_in(s, unique)
     docs: list[Notice] = []
     total = len(unique) + 1
-    cache = NoticeCache()
+    cache = NoticeCache(batch=unique)
     for n, ((kind, rid), vid) in enumerate(zip(unique, villages, strict=True), 1):
         ctx.require(Perm.PRINT, _found(kind, rid, vid))
         docs.append(build_document(ctx, kind, rid, cache=cache))

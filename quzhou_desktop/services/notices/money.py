@@ -191,10 +191,11 @@ def _opinion_of(reviews: str) -> str:
 
 
 def finance_notice(ctx: AppContext, disclosure_id: str, cache: NoticeCache | None = None) -> FinanceNotice:
-    """财务公开表 from a reviewed 财务公开 disclosure (C31 enforced by the data source; ``cache`` unused)."""
+    """财务公开表 from a reviewed 财务公开 disclosure (C31 enforced by the data source; ``cache``: the township's
+    rules read once a batch)."""
     from quzhou_desktop.services.disclosures.finance import finance_notice_data
 
-    d = finance_notice_data(ctx, disclosure_id)
+    d = finance_notice_data(ctx, disclosure_id, rules=cache.township_rules(ctx) if cache else None)
     lines = tuple(
         FinanceLine(
             date=ln.date,

@@ -50,7 +50,54 @@ def plan_name(title: str) -> str:
     return title if title.endswith(("方案", "计划", "规划")) else f"{title}方案"
 
 
-def _load(s: Session, step_id: str) -> tuple[Matter, list[StepView]]:
+# notice kinds printed from a step of a matter, and from the matter itself
+STEP_KINDS = ("plan", "resolution", "result")
+MATTER_KINDS = ("register",)
+_IN = 900  # keep IN lists under SQLite's variable limit
+
+
+def _read_batch(s: Session, cache: NoticeCache) -> None:
+    """Every matter the batch's 五议两公开 notices print, with its final steps' views, in a few queries (the
+    same views ``_load`` reads one matter at a time: the document does not depend on which way it was read)."""
+    cache.matters_read = True
+    step_ids = sorted({rid for kind, rid in cache.batch if kind in STEP_KINDS})
+    matter_ids = {rid for kind, rid in cache.batch if kind in MATTER_KINDS}
+    for i in range(0, len(step_ids), _IN):
+        part = step_ids[i : i + _IN]
+        rows = s.execute(select(MatterStep.id, MatterStep.matter_id).where(MatterStep.id.in_(part)))
+        cache.step_matter.update({sid: mid for sid, mid in rows})
+    ids = sorted(matter_ids | set(cache.step_matter.values()))
+    views_of: dict[str, list[StepView]] = {}
+    for i in range(0, len(ids), _IN):
+        part = ids[i : i + _IN]
+        matters = list(s.scalars(select(Matter).where(Matter.id.in_(part))))
+        steps = s.scalars(
+            select(MatterStep)
+            .where(MatterStep.matter_id.in_(part), MatterStep.state.in_(("final",)))
+            .order_by(MatterStep.matter_id, MatterStep.seq)
+        )
+        for v in step_views(s, list(steps), with_attendance=False):
+            views_of.setdefault(v.matter_id, []).append(v)
+        for m in matters:
+            cache.matters[m.id] = (m, views_of.get(m.id, []))
+
+
+def _batch_matter(
+    s: Session, cache: NoticeCache | None, *, step_id: str = "", matter_id: str = ""
+) -> tuple[Matter, list[StepView]] | None:
+    """The matter (and its views) of a step or a matter of the batch, read with the batch; None otherwise."""
+    if cache is None or not cache.batch:
+        return None
+    if not cache.matters_read:
+        _read_batch(s, cache)
+    found = cache.matters.get(matter_id or cache.step_matter.get(step_id, ""))
+    return None if found is None else (found[0], list(found[1]))
+
+
+def _load(s: Session, step_id: str, cache: NoticeCache | None = None) -> tuple[Matter, list[StepView]]:
+    found = _batch_matter(s, cache, step_id=step_id)
+    if found is not None:
+        return found
     st = s.get(MatterStep, step_id)
     m = s.get(Matter, st.matter_id) if st is not None else None
     if st is None or m is None:
@@ -94,7 +141,7 @@ def plan_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None)
     # Rules are read before the session opens: an in-memory database has one connection.
     days = cache.township_rules(ctx).plan_posting_days
     with ctx.read() as s:
-        m, views = _load(s, step_id)
+        m, views = _load(s, step_id, cache)
         ctx.require_village(m.village_id)
         org = cache.org(s, m.village_id)
         consult = _last(views, *CONSULT_STEPS)
@@ -128,7 +175,7 @@ def resolution_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None =
     cache = cache or NoticeCache()
     days = max(DEFAULT_POSTING_DAYS, cache.township_rules(ctx).result_posting_days + 1)
     with ctx.read() as s:
-        m, views = _load(s, step_id)
+        m, views = _load(s, step_id, cache)
         ctx.require_village(m.village_id)
         org = cache.org(s, m.village_id)
         resolve = _last(views, StepType.RESOLVE)
@@ -213,7 +260,7 @@ def _cited_vouchers(s: Session, village_id: str, cache: NoticeCache | None) -> l
 def result_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None) -> ResultNotice:
     """实施结果公告: what was done, the money spent (vouchers citing the matter's decisions), feedback."""
     with ctx.read() as s:
-        m, views = _load(s, step_id)
+        m, views = _load(s, step_id, cache)
         ctx.require_village(m.village_id)
         cache = cache or NoticeCache()
         org = cache.org(s, m.village_id)
@@ -331,13 +378,14 @@ def _row(v: StepView, source: str) -> RegisterStep:
 def register_form(ctx: AppContext, matter_id: str, cache: NoticeCache | None = None) -> RegisterForm:
     """五议两公开登记表: one matter, every final step with 应到/实到/比例, votes and who signed."""
     with ctx.read() as s:
-        m = s.get(Matter, matter_id)
+        found = _batch_matter(s, cache, matter_id=matter_id)
+        m = found[0] if found is not None else s.get(Matter, matter_id)
         if m is None:
             raise NotFound(what="这个事项")
         ctx.require_village(m.village_id)
         cache = cache or NoticeCache()
         org = cache.org(s, m.village_id)
-        views = step_views(s, run_steps(s, m.id, include_drafts=False))
+        views = found[1] if found is not None else step_views(s, run_steps(s, m.id, include_drafts=False))
         steps = tuple(_row(v, m.source) for v in views if v.on is not None)
         last = max((st.date for st in steps), default=m.created_at.date())
         from quzhou_desktop.core.matters import MatterCategory

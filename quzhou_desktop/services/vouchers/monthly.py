@@ -32,7 +32,6 @@ from quzhou_desktop.services.kernel.signatures import Signer, office_of, sign_ac
 from quzhou_desktop.services.kernel.validate import optional, required
 from quzhou_desktop.services.vouchers.common import OPINION_LABELS, SUPERSEDED, month_review
 from quzhou_desktop.services.vouchers.flow import committee_in
-from quzhou_desktop.services.vouchers.query import row_of
 from quzhou_desktop.services.vouchers.statements import lock_content, month_content, month_vouchers
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
 from quzhou_desktop.store.models import MonthlyReview, UserAccount, Village, Voucher, VoucherEvent, new_uuid
@@ -203,6 +202,40 @@ def _month_vouchers(s: Session, village_id: str, year: int, month: int) -> list[
     return list(s.scalars(q))
 
 
+_ROW_COLUMNS = (
+    Voucher.id,
+    Voucher.village_id,
+    Voucher.year,
+    Voucher.number,
+    Voucher.version,
+    Voucher.voucher_date,
+    Voucher.handler_name,
+    Voucher.payee,
+    Voucher.purpose,
+    Voucher.amount_fen,
+    Voucher.status,
+    Voucher.submitted_at,
+    Voucher.prepared_by,
+)
+
+
+def _month_rows(s: Session, village_id: str, year: int, month: int, village_name: str) -> list[VoucherRow]:
+    """``row_of`` each of ``_month_vouchers`` (same vouchers, same order), read as columns: a month's review
+    and its printed report only show them, so no ORM object is built per voucher."""
+    start, end = month_bounds(year, month)
+    q = (
+        select(*_ROW_COLUMNS)
+        .where(
+            Voucher.village_id == village_id,
+            Voucher.voucher_date >= start,
+            Voucher.voucher_date < end,
+            Voucher.status != SUPERSEDED,
+        )
+        .order_by(Voucher.voucher_date, Voucher.number)
+    )
+    return [VoucherRow(vid, vil, village_name, *rest) for vid, vil, *rest in s.execute(q)]
+
+
 def _review_texts(s: Session, ids: list[str]) -> dict[str, str]:
     out: dict[str, list[str]] = {}
     if not ids:
@@ -226,13 +259,12 @@ def monthly_review(ctx: AppContext, village_id: str, year: int, month: int) -> M
         village = s.get(Village, village_id)
         name = village.name if village else ""
         r = month_review(s, village_id, year, month)
-        vs = _month_vouchers(s, village_id, year, month)
+        vs = _month_rows(s, village_id, year, month, name)
         texts = _review_texts(s, [v.id for v in vs])
         opinions: dict[str, str] = json.loads(r.item_opinions_json) if r else {}
         unreviewed = opinions.pop(UNREVIEWED_KEY, "")
         items = tuple(
-            MonthItem(row_of(v, name), texts.get(v.id, ""), opinions.get(v.id, ""), v.status in OPEN_STATES)
-            for v in vs
+            MonthItem(v, texts.get(v.id, ""), opinions.get(v.id, ""), v.status in OPEN_STATES) for v in vs
         )
         on = (r.meeting_date if r and r.meeting_date else None) or ctx.clock.today()
         com = committee_in(s, village_id, on)

@@ -268,6 +268,25 @@ def test_a_shared_batch_cache_builds_the_same_documents(printables: Printables) 
     assert cache.spending and cache.seats and cache.orgs and cache.rules is not None
 
 
+def test_a_batch_reads_its_matters_together_and_builds_the_same_documents(printables: Printables) -> None:
+    """A cache that knows the whole batch reads every 五议两公开 matter it prints (and the final steps' views) in
+    one go; each document equals the one built alone (C27), and a record outside the batch is still read alone."""
+    from quzhou_desktop.printing.documents import canonical_content
+    from quzhou_desktop.services.notices.issue import NoticeCache, build_document
+
+    matter_kinds = [
+        (kind, get) for kind, get, _ in CASES if kind in ("plan", "resolution", "result", "register")
+    ]
+    assert len(matter_kinds) == 4
+    batch = [(kind, get(printables)) for kind, get in matter_kinds]
+    cache = NoticeCache(batch=batch[1:])  # the first record is not in the batch
+    for kind, rid in batch:
+        alone = canonical_content(build_document(printables.ctx, kind, rid))
+        assert canonical_content(build_document(printables.ctx, kind, rid, cache=cache)) == alone, kind
+    assert cache.matters_read and printables.matter_id in cache.matters
+    assert set(cache.step_matter) == {rid for kind, rid in batch[1:] if kind != "register"}
+
+
 def test_register_rows_print_what_was_entered_for_each_step(printables: Printables, tmp_path: Path) -> None:
     """The 组织实施 row prints the 实施情况 entered, not the plan text the record carries over unseen; every other
     row prints the field its step's form shows (decision or plan of a meeting, where and when a posting was up)."""

@@ -235,3 +235,20 @@ def test_refusals_name_the_real_state_and_who_must_act(village: VoucherVillage) 
     assert "未审核完毕：凭证002（待报账员补正" in view.sign_block
     with pytest.raises(ValidationError, match="待报账员补正，须报账员补正后重新提交"):
         sign_monthly_review(village.chair, village.vid, 2026, 11, PASSWORD)
+
+
+def test_month_rows_read_as_columns_equal_the_vouchers_rows(village: VoucherVillage) -> None:
+    """The monthly review reads its vouchers as columns; each row equals ``row_of`` the voucher object, in the
+    same order, superseded versions left out as before."""
+    from quzhou_desktop.services.vouchers.monthly import _month_rows, _month_vouchers
+    from quzhou_desktop.services.vouchers.query import row_of
+
+    _reviewed(village, 120_000)
+    _reviewed(village, 80_000, number="002")
+    village.submitted(50_000, number="003")
+    with village.world.db.read() as s:
+        expected = [row_of(v, "某村") for v in _month_vouchers(s, village.vid, 2026, 11)]
+        assert len(expected) == 3
+        assert _month_rows(s, village.vid, 2026, 11, "某村") == expected
+    view = monthly_review(village.chair, village.vid, 2026, 11)
+    assert [i.voucher.id for i in view.items] == [r.id for r in expected]
