@@ -20,9 +20,20 @@ from quzhou_desktop.commands.argparse_zh import ChineseArgumentParser
 
 def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
     """Each command module's ``register``, in the order the groups appear in ``--help``."""
-    from quzhou_desktop.commands import data, listing, printing, rules, setup, smoke, spreadsheets, trust
+    from quzhou_desktop.commands import (
+        archive,
+        data,
+        listing,
+        printing,
+        rules,
+        setup,
+        smoke,
+        spreadsheets,
+        trust,
+    )
 
     return (
+        archive.register,
         data.register,
         listing.register,
         printing.register,
