@@ -22,6 +22,7 @@ from quzhou_desktop.store.models.disclosures import (
 from quzhou_desktop.store.models.evaluations import Evaluation, EvaluationEntry
 from quzhou_desktop.store.models.matters import Matter, MatterStep, StepAmendment, StepAttendance
 from quzhou_desktop.store.models.org import KinLink, Membership, Person, Township, Village
+from quzhou_desktop.store.models.trust import SignedAct, SigningKey
 from quzhou_desktop.store.models.users import UserAccount, UserVillage
 from quzhou_desktop.store.models.vouchers import LedgerLine, MonthlyReview, Voucher, VoucherEvent
 
@@ -50,6 +51,8 @@ __all__ = [
     "MonthlyReview",
     "NoticePrint",
     "Person",
+    "SignedAct",
+    "SigningKey",
     "StepAmendment",
     "StepAttendance",
     "Township",

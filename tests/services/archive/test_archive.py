@@ -20,7 +20,7 @@ from quzhou_desktop.services.archive.evidence import MANIFEST_NAME, content_dige
 from quzhou_desktop.services.archive.span import span_of
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.settings import update_rules
-from quzhou_desktop.services.notices.issue import verify_notice
+from quzhou_desktop.services.notices.checks import verify_notice
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import NoticePrint
 from tests.support import archive as demo
@@ -166,7 +166,11 @@ def test_C42_catalogue_files_each_item_with_its_category_and_retention(
 
 
 def test_C42_retention_periods_are_township_settings(admin: AppContext, tmp_path: Path) -> None:
-    update_rules(admin, {"archive_retention_accounting": "10y", "archive_retention_admin": "30y"})
+    update_rules(
+        admin,
+        {"archive_retention_accounting": "10y", "archive_retention_admin": "30y"},
+        credential=demo.DEMO_PASSWORD,
+    )
     r = build_archive(admin, demo.village_id(admin), span_of(2026), tmp_path)
     by_category = {(row[3], row[4]) for row in _catalogue(r.folder)}
     assert ("会计类", "10年") in by_category and ("村务管理类", "30年") in by_category
