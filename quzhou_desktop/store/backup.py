@@ -110,7 +110,7 @@ def make_backup(
         log.warning("backup %s -> %s failed: %s", db_path, dest, exc)
         raise BackupError(f"备份失败：{why(exc)}（目标：{dest}）") from exc
     log.info("backup %s -> %s", db_path, dest)
-    rotate(db_path)
+    rotate(db_path, keep=dest)
     return dest
 
 
@@ -158,14 +158,21 @@ def _scan(folder: Path) -> list[BackupInfo]:
 def list_backups(db_path: Path) -> list[BackupInfo]:
     """The backups in the rotation folder, newest first (safety copies: ``list_safety_copies``)."""
     found = [b for b in _scan(backups_dir(db_path)) if b.reason != SAFETY_REASON]
-    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+    return sorted(found, key=lambda b: (b.taken_at, b.path.stat().st_mtime_ns), reverse=True)
 
 
-def rotate(db_path: Path) -> None:
-    """Keep the newest daily and other backups; safety copies are never rotated away."""
-    daily = [b for b in list_backups(db_path) if b.reason == "daily"]
-    other = [b for b in list_backups(db_path) if b.reason != "daily"]
-    for b in daily[KEEP_DAILY:] + other[KEEP_OTHER:]:
+def rotate(db_path: Path, *, keep: Path | None = None) -> None:
+    """Keep the newest daily and other backups, and ``keep`` (the one just made, even when several were made in
+    the same second); safety copies are never rotated away."""
+    backups = [b for b in list_backups(db_path) if keep is None or b.path != keep]
+    daily = [b for b in backups if b.reason == "daily"]
+    other = [b for b in backups if b.reason != "daily"]
+    kept_daily, kept_other = KEEP_DAILY, KEEP_OTHER
+    if keep is not None:  # the new one counts against its own kind's quota
+        kept_daily, kept_other = (
+            (kept_daily - 1, kept_other) if "-daily" in keep.name else (kept_daily, kept_other - 1)
+        )
+    for b in daily[max(kept_daily, 0) :] + other[max(kept_other, 0) :]:
         try:
             b.path.unlink()
         except OSError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 import zipfile
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 
 from quzhou_desktop.core.errors import NotFound, PermissionDenied
+from quzhou_desktop.paths import data_dir
 from quzhou_desktop.services.archive.build import (
     ANCHOR_NAME,
     ArchiveResult,
@@ -334,21 +336,28 @@ def test_the_full_check_covers_the_whole_database(admin: AppContext, tmp_path: P
 
 
 def test_the_archive_carries_a_signed_anchor_that_verify_accepts(
-    built: tuple[AppContext, ArchiveResult],
+    admin: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """锚点.txt: the site's signed anchor of the chain at the archive's own entry; ``verify --anchor`` checks the
-    database against it."""
-    ctx, r = built
+    database against it, and names a log cut back below it."""
+    # this computer's site key, in a data folder of the test's own (the shared one holds other copies' anchors)
+    data = tmp_path / "data"
+    shutil.copytree(data_dir() / "keys", data / "keys")
+    monkeypatch.setenv("QUZHOU_DATA_DIR", str(data))
+    out = tmp_path / "out"
+    out.mkdir()
+    r = build_archive(admin, demo.village_id(admin), span_of(2026), out, make_zip=False)
     manifest = json.loads((r.folder / MANIFEST_NAME).read_text(encoding="utf-8"))
     anchor_file = r.folder / ANCHOR_NAME
     assert manifest["anchor"] == ANCHOR_NAME and anchor_file.is_file()
-    report = verify(ctx, anchor_files=[anchor_file])
+    report = verify(admin, anchor_files=[anchor_file])
     # (the support builder attaches scans to signed vouchers behind the app's back: only the anchors count here)
     assert [p for p in report.problems if p.kind.startswith("anchor")] == []
     assert report.latest is not None and report.latest.seq >= r.audit_seq
-    ctx.db.dispose()
-    with closing(sqlite3.connect(ctx.db.label)) as conn, conn:  # sqlite3 on the file: the log cut back
+    admin.db.dispose()
+    with closing(sqlite3.connect(admin.db.label)) as conn, conn:  # sqlite3 on the file: the log cut back
         conn.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
         conn.execute("DELETE FROM audit_log WHERE seq >= ?", (r.audit_seq,))
-    cut = verify(ctx, anchor_files=[anchor_file])
-    assert any(p.kind == "anchor_missing" for p in cut.problems), cut.problems
+    shutil.rmtree(data / "anchors")  # only the archive's own anchor left to tell
+    cut = verify(admin, anchor_files=[anchor_file])
+    assert [p.kind for p in cut.problems if p.kind.startswith("anchor")] == ["anchor_missing"], cut.problems
