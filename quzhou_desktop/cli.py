@@ -20,7 +20,17 @@ from quzhou_desktop.commands.argparse_zh import ChineseArgumentParser
 
 def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
     """Each command module's ``register``, in the order the groups appear in ``--help``."""
-    from quzhou_desktop.commands import data, exchange, listing, printing, rules, setup, smoke, spreadsheets
+    from quzhou_desktop.commands import (
+        data,
+        exchange,
+        listing,
+        printing,
+        rules,
+        setup,
+        smoke,
+        spreadsheets,
+        trust,
+    )
 
     return (
         data.register,
@@ -29,6 +39,7 @@ def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
         printing.register,
         rules.register,
         setup.register,
+        trust.register,
         smoke.register,
         spreadsheets.register,
     )

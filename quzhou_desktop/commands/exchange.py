@@ -109,6 +109,11 @@ def _join(args: argparse.Namespace) -> int:
     print(f"乡镇密钥指纹：{joined.township_fingerprint}（请与乡镇电话核对）")
     print(f"本村密钥指纹：{joined.village_fingerprint}（乡镇导入应答文件时要输入）")
     print(f"应答文件：{joined.answer}（请交给乡镇）")
+    if joined.recovery is not None:
+        from quzhou_desktop.commands.trust import print_sheet
+
+        sheet_path = path.parent / f"{joined.recovery.township}管理员恢复单.pdf"
+        print_sheet(joined.recovery, sheet_path, heading="本村的信任根已建立：")
     return 0
 
 

@@ -22,8 +22,8 @@ def test_backup_and_restore_round_trip(world: World) -> None:
     copy = backup.make_backup(world.path, reason="manual")
     add_person(world.admin, vid, PersonFields(name="备份之后"))
     world.db.dispose()
-    safety = restore.restore(copy, world.path)
-    assert safety.exists()
+    result = restore.restore(copy, world.path)
+    assert result.safety_copy is not None and result.safety_copy.exists()
     db = Database(world.path)
     with db.read_engine.connect() as conn:
         assert verify_all(conn) == []

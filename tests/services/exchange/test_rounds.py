@@ -151,8 +151,8 @@ def test_voucher_returned_corrected_and_accepted_over_three_rounds(sites: Sites)
     full_round(sites)
     assert status_of(sites.township, va) == "delivered"
     # Round 2: the 代理记账中心 returns 溪口村's voucher and accepts 上洋村's; the villages see it
-    return_voucher(sites.township.admin, va, "缺少验收单")
-    accept_voucher(sites.township.admin, vb)
+    return_voucher(sites.township.admin, va, "缺少验收单", PASSWORD)
+    accept_voucher(sites.township.admin, vb, PASSWORD)
     full_round(sites)
     assert status_of(xk, va) == "returned"
     assert status_of(sy, vb) == "accepted"
@@ -164,7 +164,7 @@ def test_voucher_returned_corrected_and_accepted_over_three_rounds(sites: Sites)
     sign_through(a, new_id)
     full_round(sites)
     assert status_of(sites.township, va) == "superseded"
-    accept_voucher(sites.township.admin, new_id)
+    accept_voucher(sites.township.admin, new_id, PASSWORD)
     full_round(sites)
     assert status_of(xk, new_id) == "accepted"
     # And the township's status shows both villages up to date, with nothing waiting
@@ -410,7 +410,8 @@ def test_a_rewritten_history_below_a_receipt_is_caught_by_verify(sites: Sites) -
 
     xk.db.dispose()
     conn = sqlite3.connect(xk.path)
-    conn.execute("DROP TRIGGER audit_log_no_update")  # the attacker has the file
+    trigger = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_log_no_update'").fetchone()[0]
+    conn.execute("DROP TRIGGER audit_log_no_update")  # the attacker has the file, and puts the trigger back
     rows = conn.execute(
         "SELECT seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, reason FROM audit_log "
         "ORDER BY seq"
@@ -426,8 +427,42 @@ def test_a_rewritten_history_below_a_receipt_is_caught_by_verify(sites: Sites) -
             "UPDATE audit_log SET reason = ?, prev_hash = ?, hash = ? WHERE seq = ?", (reason, prev, h, r[0])
         )
         prev = h
+    conn.execute(trigger)
     conn.commit()
     conn.close()
     found = problems(xk)
     assert [p.kind for p in found] == ["anchor"]
     assert "回执" in found[0].message
+
+
+def test_each_site_keeps_its_own_identity_and_anchors(sites: Sites) -> None:
+    """The enrolment file and every dispatch carry the township row, whose settings hold the township's site
+    identity: the village keeps its own identity, its anchors are signed with its own key and its ``verify``
+    checks them; the township's journal gets none of the village's anchors."""
+    from quzhou_desktop.core.anchors import signature_ok
+    from quzhou_desktop.paths import anchor_journal_path
+    from quzhou_desktop.services.kernel.anchoring import write_anchor
+    from quzhou_desktop.services.kernel.site import read_site
+    from quzhou_desktop.services.verification.run import verify
+
+    xk = sites.villages["溪口村"]
+    town, own = read_site(sites.township.db), read_site(xk.db)
+    assert town is not None and own is not None
+    assert own.id != town.id and own.kind == "village" and own.name == "石梁镇溪口村"
+    assert not set(own.keys) & set(town.keys)
+    # rounds both ways (the township row goes down, the village's own site entries go up): nobody's identity moves
+    make_voucher_village(xk)
+    full_round(sites)
+    full_round(sites)
+    assert read_site(xk.db) == own
+    after = read_site(sites.township.db)
+    assert after is not None and after.id == town.id
+    anchor = write_anchor(xk.db, "测试")
+    assert anchor is not None and anchor.site == own.id and anchor.public_key in own.keys
+    assert signature_ok(anchor, anchor.public_key)
+    town_journal = anchor_journal_path(town.id)
+    assert not town_journal.exists() or own.id not in town_journal.read_text(encoding="utf-8")
+    for w in [xk, sites.township]:
+        report = verify(w.admin)
+        assert report.problems == [], w.path.name
+    assert verify(xk.admin).anchors_used >= 1
