@@ -122,9 +122,9 @@ def write_enrolment(ctx: AppContext, village_id: str, out: Path) -> EnrolmentFil
         township = s.scalars(select(Township)).first()
         if township is None:
             raise NotFound("这个数据库还没有完成首次设置")
-        if self_row(s) is not None and self_row(s).kind != "township":  # type: ignore[union-attr]
-            raise ExchangeRefused(file=out.name, reason="只有乡镇站点可以登记村")
         me = ensure_local_site(s, kind="township", name=township.name)
+        if me.kind != "township":
+            raise ExchangeRefused(file=out.name, reason="只有乡镇站点可以登记村")
         village = s.get(Village, village_id)
         if village is None:
             raise NotFound("找不到这个村")
@@ -207,13 +207,13 @@ def join_as_village(
     with db.write(Actor(None, admin.username), "exchange.join") as s:
         if s.scalar(select(func.count()).select_from(Township)):
             raise pkg.refused("这个数据库已经有数据：作为村安装需要一个新的数据库")
-        me = ensure_local_site(s, kind="village", name=village_name)
-        row = self_row(s)
-        assert row is not None
-        row.village_id = village_id
         conn = s.connection()
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         _apply_seed(conn, seed, Actor(None, admin.username), ctx, village_name)
+        me = ensure_local_site(s, kind="village", name=village_name)  # the site the seed gave the village
+        row = self_row(s)
+        assert row is not None
+        row.village_id = village_id
         head = Head(int(pkg.field("head", "seq")), str(pkg.field("head", "hash")))
         peer = ExchangeSite(
             site_id=str(pkg.field("from", "site")),
