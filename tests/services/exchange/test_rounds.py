@@ -457,6 +457,15 @@ def test_each_site_keeps_its_own_identity_and_anchors(sites: Sites) -> None:
     assert read_site(xk.db) == own
     after = read_site(sites.township.db)
     assert after is not None and after.id == town.id
+    # each receipt the village imported is an anchor of its own journal, signed with its own key
+    from quzhou_desktop.core.anchors import parse_line
+
+    kept = [parse_line(x) for x in anchor_journal_path(own.id).read_text(encoding="utf-8").splitlines()]
+    receipts = [a for a in kept if a.why == "石梁镇回执"]
+    assert receipts and all(a.site == own.id and a.public_key in own.keys for a in receipts)
+    with xk.db.read_engine.connect() as conn:
+        hashes = dict(conn.exec_driver_sql("SELECT seq, hash FROM audit_log").all())
+    assert all(hashes[a.seq] == a.head for a in receipts)
     anchor = write_anchor(xk.db, "测试")
     assert anchor is not None and anchor.site == own.id and anchor.public_key in own.keys
     assert signature_ok(anchor, anchor.public_key)
