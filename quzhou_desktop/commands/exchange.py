@@ -228,11 +228,12 @@ def _settle(ctx: AppContext, args: argparse.Namespace) -> int:
     _need(args, "keep", "reason")
     if (args.conflict is None) == (args.fork is None):
         raise CommandError("exchange settle 需要 --conflict 或 --fork 之一")
+    password = read_password(f"用户 {args.user} 的密码（签名）：")
     if args.conflict is not None:
-        settle_conflict(ctx, args.conflict, keep=args.keep, reason=args.reason)
+        settle_conflict(ctx, args.conflict, keep=args.keep, reason=args.reason, password=password)
         print(f"冲突 {args.conflict} 已处理")
     else:
-        settle_fork(ctx, args.fork, keep=args.keep, reason=args.reason)
+        settle_fork(ctx, args.fork, keep=args.keep, reason=args.reason, password=password)
         print(f"分叉警报 {args.fork} 已处理")
     return 0
 

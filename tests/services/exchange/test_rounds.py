@@ -6,6 +6,7 @@ union of the villages' records."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -24,6 +25,8 @@ from quzhou_desktop.services.kernel.attachments import add_attachment
 from quzhou_desktop.services.kernel.auth import load_current_user
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm, Role
+from quzhou_desktop.services.kernel.signatures import SignatureFailed
+from quzhou_desktop.services.verification.run import verify
 from quzhou_desktop.services.vouchers.flow import (
     accept_voucher,
     deliver_voucher,
@@ -34,7 +37,15 @@ from quzhou_desktop.services.vouchers.flow import (
 from quzhou_desktop.services.vouchers.voucher import correct_voucher, submit_voucher
 from quzhou_desktop.store.audit.chain import canonical, row_state
 from quzhou_desktop.store.db import Database
-from quzhou_desktop.store.models import Attachment, Membership, Person, Township, Voucher, VoucherEvent
+from quzhou_desktop.store.models import (
+    Attachment,
+    Membership,
+    Person,
+    SignedAct,
+    Township,
+    Voucher,
+    VoucherEvent,
+)
 from tests.support.exchange import Sites, make_sites, problems
 from tests.support.vouchers import VoucherVillage, make_voucher_village
 from tests.support.world import PASSWORD, World
@@ -265,8 +276,16 @@ def test_a_village_restored_from_an_old_backup_is_a_fork(sites: Sites, tmp_path:
     assert back.status == "fork"
     assert list_forks(xk.admin)[0].side == "ours"
     # The administrator decides the village's present history stands; the package is imported again
-    settle_fork(sites.township.admin, alarm.id, keep="theirs", reason="村电脑硬盘损坏，已从备份恢复并补录")
-    settle_fork(xk.admin, list_forks(xk.admin)[0].id, keep="ours", reason="以恢复后补录的数据为准")
+    settle_fork(
+        sites.township.admin,
+        alarm.id,
+        keep="theirs",
+        reason="村电脑硬盘损坏，已从备份恢复并补录",
+        password=PASSWORD,
+    )
+    settle_fork(
+        xk.admin, list_forks(xk.admin)[0].id, keep="ours", reason="以恢复后补录的数据为准", password=PASSWORD
+    )
     assert sites.at_township(p3)[0].status == "applied"
     sites.at("溪口村", receipt_path(p3))
     assert list_forks(sites.township.admin) == []
@@ -294,8 +313,18 @@ def test_a_change_to_a_township_record_is_a_conflict(sites: Sites) -> None:
     assert c.entity == "township" and c.differing == ["name", "row_version"]
     assert c.ours is not None and c.ours["name"] == "石梁镇" and c.theirs["name"] == "石梁镇（村里改的）"
     assert exchange_status(sites.township.admin).peers[0].conflicts == 1
-    settle_conflict(sites.township.admin, c.id, keep="ours", reason="乡镇名称以乡镇为准")
+    with pytest.raises(SignatureFailed):  # a signed decision: the wrong password settles nothing
+        settle_conflict(
+            sites.township.admin, c.id, keep="ours", reason="乡镇名称以乡镇为准", password="wrong-pass"
+        )
+    assert len(list_conflicts(sites.township.admin)) == 1
+    settle_conflict(sites.township.admin, c.id, keep="ours", reason="乡镇名称以乡镇为准", password=PASSWORD)
     assert list_conflicts(sites.township.admin) == []
+    with sites.township.db.read() as s:
+        act = s.scalars(select(SignedAct).where(SignedAct.act == "exchange.settle_conflict")).one()
+        assert act.record_id == str(c.id) and act.signer_id == sites.township.admin.require_user().id
+        assert json.loads(act.statement)["decision"] == {"keep": "ours", "reason": "乡镇名称以乡镇为准"}
+    assert verify(sites.township.admin).problems == []  # the act checks against the signer's key
     for w in [sites.township, xk]:
         assert problems(w) == []
 
@@ -443,7 +472,6 @@ def test_each_site_keeps_its_own_identity_and_anchors(sites: Sites) -> None:
     from quzhou_desktop.paths import anchor_journal_path
     from quzhou_desktop.services.kernel.anchoring import write_anchor
     from quzhou_desktop.services.kernel.site import read_site
-    from quzhou_desktop.services.verification.run import verify
 
     xk = sites.villages["溪口村"]
     town, own = read_site(sites.township.db), read_site(xk.db)
