@@ -492,7 +492,7 @@ def test_each_site_keeps_its_own_identity_and_anchors(sites: Sites) -> None:
     receipts = [a for a in kept if a.why == "石梁镇回执"]
     assert receipts and all(a.site == own.id and a.public_key in own.keys for a in receipts)
     with xk.db.read_engine.connect() as conn:
-        hashes = dict(conn.exec_driver_sql("SELECT seq, hash FROM audit_log").all())
+        hashes: dict[int, str] = dict(conn.exec_driver_sql("SELECT seq, hash FROM audit_log").all())
     assert all(hashes[a.seq] == a.head for a in receipts)
     anchor = write_anchor(xk.db, "测试")
     assert anchor is not None and anchor.site == own.id and anchor.public_key in own.keys
