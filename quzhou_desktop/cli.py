@@ -21,6 +21,7 @@ from quzhou_desktop.commands.argparse_zh import ChineseArgumentParser
 def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
     """Each command module's ``register``, in the order the groups appear in ``--help``."""
     from quzhou_desktop.commands import (
+        archive,
         data,
         exchange,
         listing,
@@ -33,6 +34,7 @@ def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
     )
 
     return (
+        archive.register,
         data.register,
         exchange.register,
         listing.register,

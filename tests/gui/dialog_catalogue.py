@@ -431,6 +431,12 @@ def _person_picker(env: Env) -> QWidget:
     return PersonPicker("选择本村村民", lambda text: [p for p in people if text in p[1]])
 
 
+def _archive(env: Env) -> QWidget:
+    from quzhou_desktop.gui.spreadsheets.archive_dialog import ArchiveDialog
+
+    return ArchiveDialog(env.clerk, env.village_id())
+
+
 G = "quzhou_desktop.gui."
 ENTRIES: tuple[Entry, ...] = (
     Entry("main-window", G + "shell.main_window.MainWindow", _main_window, large=True),
@@ -478,6 +484,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("asset", G + "contracts.assets_tab.AssetDialog", _asset),
     Entry("evaluation", G + "evaluations.evaluation_dialog.EvaluationDialog", _evaluation, large=True),
     Entry("person-picker", G + "widgets.person_picker.PersonPicker", _person_picker),
+    Entry("archive", G + "spreadsheets.archive_dialog.ArchiveDialog", _archive),
 )
 # Base classes that are never shown on their own.
 ABSTRACT = {G + "widgets.dialogs.ServiceDialog", G + "printing.recovery._SheetStep"}

@@ -162,8 +162,11 @@ def _supervision_rows(ctx: AppContext, req: ExportRequest) -> Iterator[tuple[Any
 
     villages = _village_scope(ctx, req.village_id)
     scope: list[str | None] = [None] if villages is None else list(villages)  # None: every village at once
-    for vid in scope:
-        for r in ledger_export_rows(ctx, LedgerFilter(village_id=vid)):
+    years: list[int | None] = [None]  # the span's years only (a village-year of a ten-year register)
+    if req.date_from and req.date_to:
+        years = list(range(req.date_from.year, req.date_to.year + 1))
+    for vid, year in ((v, y) for v in scope for y in years):
+        for r in ledger_export_rows(ctx, LedgerFilter(village_id=vid, year=year)):
             if (req.date_from and r[3] < req.date_from) or (req.date_to and r[3] > req.date_to):
                 continue
             yield (*r[:6], _fen(r[6]), *r[7:11], f"{r[11]:%Y-%m-%d %H:%M}" if r[11] else "", r[12])

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import NotFound, ValidationError
 from quzhou_desktop.printing.documents import Notice, canonical_content
+from quzhou_desktop.printing.fonts import FontSet
 from quzhou_desktop.printing.render import render_many
 from quzhou_desktop.printing.verification import content_hash, make_code
 from quzhou_desktop.services.kernel.anchoring import write_anchor
@@ -181,17 +182,21 @@ class IssuedNotice:
     code: str
     document: Notice  # with ``code`` and ``paper`` set, as printed
     pages: int
+    pdf: bytes = b""  # with ``groups``: the PDF of its group, on the first notice of each group
 
 
 def print_notices(
     ctx: AppContext,
     items: Sequence[tuple[str, str]],
-    out: Path | str | BinaryIO,
+    out: Path | str | BinaryIO | None,
     *,
     paper: str = "A4",
     progress: Callable[[int, int], None] | None = None,
+    groups: Sequence[str] | None = None,
 ) -> list[IssuedNotice]:
     """Print (kind, record id) items into ONE PDF at ``out``; each gets its own 核验码 and NoticePrint row.
+    ``groups`` (one key per item): instead, the notices of each key are rendered into a PDF of their own
+    (``IssuedNotice.pdf`` of the key's first notice) and ``out`` may be None.
 
     Requires Perm.PRINT for every record's village.  ``progress(done, total)`` is called as documents are built
     (the last step, rendering, reports ``total``).  Nothing is recorded if any document fails to build or render.
@@ -201,6 +206,8 @@ def print_notices(
     if paper not in PAPERS:
         raise ValidationError(field="纸张", reason=f"“{paper}”不支持，可选 A4 或 A3")
     unique = list(dict.fromkeys((_kind(k), r) for k, r in items))
+    key_of = {} if groups is None else dict(zip(((k, r) for k, r in items), groups, strict=True))
+    keys = None if groups is None else [key_of[u] for u in unique]
     if not unique:
         raise ValidationError(field="打印内容", reason="没有需要打印的公告")
     user = ctx.require_user()
@@ -238,19 +245,39 @@ def print_notices(
             )
             printed.append(dataclasses.replace(doc, code=code, paper=paper))
         s.flush()
-        pages = render_many(printed, buf, fonts=fonts)  # MissingGlyph here rolls the print records back
+        pdfs, pages = _render(printed, buf, fonts, keys)  # MissingGlyph here rolls the print records back
         issued = [
-            IssuedNotice(k, r, d.code, d, p) for (k, r), d, p in zip(unique, printed, pages, strict=True)
+            IssuedNotice(k, r, d.code, d, p, one)
+            for (k, r), d, p, one in zip(unique, printed, pages, pdfs, strict=True)
         ]
     write_anchor(ctx.db, "print", point=(seq, head))
     data = buf.getvalue()
     if isinstance(out, str | Path):
         Path(out).write_bytes(data)
-    else:
+    elif out is not None:
         out.write(data)
     if progress:
         progress(total, total)
     return issued
+
+
+def _render(
+    docs: list[Notice], buf: BinaryIO, fonts: FontSet, keys: list[str] | None
+) -> tuple[list[bytes], list[int]]:
+    """Render into ``buf`` (one PDF), or the documents of each key into a PDF of their own."""
+    if keys is None:
+        return [b""] * len(docs), render_many(docs, buf, fonts=fonts)
+    pdfs = [b""] * len(docs)
+    pages = [0] * len(docs)
+    members: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        members.setdefault(key, []).append(i)
+    for idx in members.values():
+        one = io.BytesIO()
+        for i, n in zip(idx, render_many([docs[i] for i in idx], one, fonts=fonts), strict=True):
+            pages[i] = n
+        pdfs[idx[0]] = one.getvalue()
+    return pdfs, pages
 
 
 def print_notice(
