@@ -23,6 +23,7 @@ def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
     from quzhou_desktop.commands import (
         archive,
         data,
+        exchange,
         listing,
         printing,
         rules,
@@ -35,6 +36,7 @@ def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
     return (
         archive.register,
         data.register,
+        exchange.register,
         listing.register,
         printing.register,
         rules.register,

@@ -152,7 +152,7 @@ GENERATOR = sorted(Path(schema_fixtures.__file__).parent.glob("*.py"))
 def test_frozen_files_import_nothing_from_the_package(path: Path) -> None:
     """A migration (and the fixture generator) runs the same in every later release: it may use the standard
     library, Alembic and SQLAlchemy (the generator also its own modules, and ``cryptography`` to sign as
-    schema 0004 does), never quzhou_desktop (models, audit helpers, services, core)."""
+    schema 0004 and 0006 do), never quzhou_desktop (models, audit helpers, services, core)."""
     imported = _imports(path)
     own = "tests.store.schema_fixtures"
     assert imported, "the check must see the file's imports"

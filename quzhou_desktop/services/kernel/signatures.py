@@ -73,6 +73,8 @@ ACT_LABELS: dict[str, str] = {
     "matter.finalize": "会议记录定稿",
     "evaluation.finalize": "民主评议结果定稿",
     "data.restore": "从备份恢复数据库",
+    "exchange.settle_conflict": "裁定数据交换冲突",
+    "exchange.settle_fork": "裁定数据交换分叉",
 }
 """Every act that is signed. A restore (``data.restore``) is signed by whoever restores, in the restored
 database's transaction: ``sign_act(s, keys.signer_for(ctx, password), act="data.restore", record_kind="township",
@@ -87,6 +89,8 @@ RECORD_LABELS: dict[str, str] = {
     "disclosure": "公开",
     "matter_step": "会议记录",
     "evaluation": "民主评议",
+    "exchange_conflict": "数据交换冲突",
+    "exchange_fork": "数据交换分叉",
 }
 
 

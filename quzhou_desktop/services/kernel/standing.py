@@ -63,6 +63,8 @@ ACT_PERMS: dict[str, Perm | tuple[Perm, ...]] = {
     "matter.finalize": Perm.MATTER_EDIT,
     "evaluation.finalize": Perm.EVALUATION_EDIT,
     "data.restore": Perm.RESTORE,
+    "exchange.settle_conflict": Perm.VILLAGE_MANAGE,
+    "exchange.settle_fork": Perm.VILLAGE_MANAGE,
 }
 """The right an act needs (checked against the signer's role and villages as the replay knows them); a tuple:
 any one of them (一肩挑: the account holds one office by its role, the other by the roster)."""

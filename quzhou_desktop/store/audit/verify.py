@@ -7,6 +7,7 @@ only against an anchor kept outside the file (``store.anchors``).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, select, text
 
+from quzhou_desktop.core.signing import verify as verify_signature
 from quzhou_desktop.store.audit.batch import batch_states
 from quzhou_desktop.store.audit.chain import GENESIS, canonical, entry_hash, norm_value, row_state
 from quzhou_desktop.store.audit.integrity import file_checks
@@ -222,12 +224,48 @@ def verify_attachments(conn: Connection) -> Iterator[Problem]:
             return
 
 
+def verify_receipts(conn: Connection) -> Iterator[Problem]:
+    """The receipts (回执) peers signed for this site's exchange packages are anchors of this chain: each must
+    still carry its peer's signature, and the entry it acknowledges must still be in the chain with the same
+    hash. A database rolled back below a receipt, or a history rewritten and re-hashed, fails here."""
+    if conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'exchange_receipt'")).first() is None:
+        return  # a file from before schema 0006
+    rows = conn.execute(
+        text(
+            "SELECT r.seq, r.hash, r.manifest, r.signature, s.public_key, s.name FROM exchange_receipt r "
+            "JOIN exchange_site s ON s.id = r.peer_id ORDER BY r.seq DESC"
+        )
+    ).all()
+    for seq, h, manifest, signature, public, name in rows:
+        try:
+            signed = public is not None and verify_signature(
+                base64.b64decode(public), manifest.encode("utf-8"), base64.b64decode(signature)
+            )
+        except ValueError:
+            signed = False
+        if not signed:
+            yield Problem("anchor", f"{name}的回执（审计日志第{seq}条）签名不符：回执被改动", seq=seq)
+            return
+        if seq == 0:
+            continue
+        mine = conn.execute(text("SELECT hash FROM audit_log WHERE seq = :s"), {"s": seq}).scalar()
+        if mine != h:
+            now = "已不存在" if mine is None else f"是 {str(mine)[:12]}…"
+            yield Problem(
+                "anchor",
+                f"{name}的回执证明本站点审计日志第{seq}条曾是 {h[:12]}…，现在{now}：数据库被恢复到旧备份或历史被改写",
+                seq=seq,
+            )
+            return
+
+
 def verify_all(conn: Connection) -> list[Problem]:
-    """The file's checks, chain, records and attachments. Empty list = clean."""
+    """The file's checks, chain, records, attachments and exchange receipts. Empty list = clean."""
     problems = file_checks(conn)
     if any(p.kind == "integrity" for p in problems):
         return problems
     problems.extend(verify_chain(conn))
     problems.extend(verify_records(conn))
     problems.extend(verify_attachments(conn))
+    problems.extend(verify_receipts(conn))
     return problems

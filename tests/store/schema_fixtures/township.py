@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from tests.store.schema_fixtures.acts import Signing
+from tests.store.schema_fixtures.exchange import write_exchange
 from tests.store.schema_fixtures.formats import (
     disclosure_review_signature,
     event_signature,
@@ -192,6 +193,8 @@ def build(con: sqlite3.Connection, revision: str) -> None:
     if revision >= "0005":
         _contracts(w, clerk, at, v1, pid)
         _evaluation(w, clerk, at, v1, pid)
+    if revision >= "0006":
+        write_exchange(w, admin, at, v1, VILLAGES[0])
 
 
 def _finalize(
