@@ -2,9 +2,10 @@
 
     python -m benchmarks [--quick] [--only NAME[,NAME…]] [--repeat N] [--regen] [--no-write]
 
-NAMEs: startup, registers, import, export, notices, memory, packages. ``--quick`` uses a reduced reference database
-(generated once and cached in benchmarks/.cache) and fewer repetitions; only a full run writes RESULTS.md
-unless ``--write`` is given. Timings never fail the command: it exits 0 unless a measurement crashed.
+NAMEs: startup, registers, import, export, notices, memory, signing, verify, archive, packages. ``--quick`` uses a
+reduced reference database (generated once and cached in benchmarks/.cache) and fewer repetitions; only a full run
+writes RESULTS.md unless ``--write`` is given (a partial run with ``--only`` then writes its own section, keeping
+the rest). Timings never fail the command: it exits 0 unless a measurement crashed.
 """
 
 from __future__ import annotations
@@ -25,13 +26,33 @@ from benchmarks.results import machine
 
 LAST_RUN = assets_mod.CACHE / "last-full-run.json"
 
-NAMES = ("startup", "registers", "import", "export", "notices", "memory", "packages")
+NAMES = (
+    "startup",
+    "registers",
+    "import",
+    "export",
+    "notices",
+    "memory",
+    "signing",
+    "verify",
+    "archive",
+    "packages",
+)
 
 
 def _runners(
     a: assets_mod.Assets, repeat: int, export_rows: int
 ) -> dict[str, Callable[[], list[Measurement]]]:
-    from benchmarks import bench_exchange, bench_notices, bench_packages, bench_process, bench_registers
+    from benchmarks import (
+        bench_archive,
+        bench_exchange,
+        bench_notices,
+        bench_packages,
+        bench_process,
+        bench_registers,
+        bench_signing,
+        bench_verify,
+    )
 
     return {
         "startup": lambda: bench_process.startup(a, repeat),
@@ -40,6 +61,9 @@ def _runners(
         "export": lambda: bench_exchange.exports(a, min(repeat, 2), export_rows),
         "notices": lambda: bench_notices.notices(a, repeat),
         "memory": lambda: bench_process.memory(a),
+        "signing": lambda: bench_signing.signing(a, repeat),
+        "verify": lambda: bench_verify.verify_reference(a, repeat),
+        "archive": lambda: bench_archive.archive(a, min(repeat, 3)),
         "packages": lambda: bench_packages.packages(a.scratch, min(repeat, 3)),
     }
 
@@ -92,7 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(table(rows)))
     print(f"\nscale {scale.name}, {time.perf_counter() - t0:.0f} s in all")
     full_run = scale.name == "full" and only == list(NAMES)
-    if not args.no_write and (full_run or args.write):
+    if not args.no_write and args.write and not full_run and only != list(NAMES):
+        from benchmarks.results import RESULTS, write_partial
+
+        write_partial(rows, names=only, scale=scale.name, started=started)
+        print(f"wrote the partial run into {RESULTS}")
+    elif not args.no_write and (full_run or args.write):
         from benchmarks.findings import NOTES
         from benchmarks.results import RESULTS, write
 

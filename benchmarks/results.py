@@ -86,3 +86,32 @@ def gen_lines(gen: dict[str, Any]) -> list[str]:
         out.append(f"| {name} | {secs:.1f} | {float(cpu.get(name, 0)):.1f} |")
     out += ["", "Rows: " + ", ".join(f"{k} {v:,}" for k, v in sorted(rows.items())) + "."]
     return out
+
+
+def write_partial(rows: list[Measurement], *, names: list[str], scale: str, started: datetime,
+                  path: Path = RESULTS) -> None:  # fmt: skip
+    """A partial run (``--only … --write``) as its own section of RESULTS.md, replacing the section of an
+    earlier partial run of the same benchmarks and leaving the rest of the file (the latest full run) as it is."""
+    heading = f"## Partial run: {', '.join(names)}"
+    section = [
+        heading,
+        "",
+        f"Run {started:%Y-%m-%d %H:%M} (scale **{scale}**), on this machine:",
+        "",
+        *[m for m in machine() if m],
+        "",
+        *table(rows),
+        "",
+    ]
+    details = [f"- **{m.what.strip(' …')}**: {m.note}" for m in rows if m.note]
+    if details:
+        section += ["Notes per row:", "", *details, ""]
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    lines = text.splitlines()
+    if heading in lines:  # drop the earlier section: up to the next "## " heading
+        start = lines.index(heading)
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        del lines[start:end]
+    at = lines.index("## Reference database") if "## Reference database" in lines else len(lines)
+    lines[at:at] = section
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -20,15 +20,28 @@ from quzhou_desktop.commands.argparse_zh import ChineseArgumentParser
 
 def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
     """Each command module's ``register``, in the order the groups appear in ``--help``."""
-    from quzhou_desktop.commands import data, exchange, listing, printing, rules, setup, smoke, spreadsheets
+    from quzhou_desktop.commands import (
+        archive,
+        data,
+        exchange,
+        listing,
+        printing,
+        rules,
+        setup,
+        smoke,
+        spreadsheets,
+        trust,
+    )
 
     return (
+        archive.register,
         data.register,
         exchange.register,
         listing.register,
         printing.register,
         rules.register,
         setup.register,
+        trust.register,
         smoke.register,
         spreadsheets.register,
     )

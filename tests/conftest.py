@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-
-# Qt must run offscreen in tests; pytest-qt aborts without a display otherwise.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
-
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +15,16 @@ from tests.support.matters import MattersTown, make_matters_town
 from tests.support.notices import Printables, make_printables
 from tests.support.vouchers import VoucherVillage, make_voucher_village
 from tests.support.world import World, make_world
+
+# Site keys and anchor journals go to the data folder: never the real one in tests (a test that needs its own
+# sets QUZHOU_DATA_DIR itself).
+_DATA_DIR = os.environ.get("QUZHOU_DATA_DIR") or tempfile.mkdtemp(prefix="quzhou-test-data-")
+_OWN_DATA_DIR = "QUZHOU_DATA_DIR" not in os.environ
+os.environ["QUZHOU_DATA_DIR"] = _DATA_DIR
+
+# Qt must run offscreen in tests; pytest-qt aborts without a display otherwise.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 
 @pytest.fixture
@@ -50,3 +57,8 @@ def printables(world: World) -> Printables:
 def town() -> MattersTown:
     """The demo rosters in an in-memory database, 溪口村's clerk logged in (五议两公开)."""
     return make_matters_town()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _OWN_DATA_DIR:
+        shutil.rmtree(_DATA_DIR, ignore_errors=True)

@@ -109,6 +109,11 @@ def _join(args: argparse.Namespace) -> int:
     print(f"乡镇密钥指纹：{joined.township_fingerprint}（请与乡镇电话核对）")
     print(f"本村密钥指纹：{joined.village_fingerprint}（乡镇导入应答文件时要输入）")
     print(f"应答文件：{joined.answer}（请交给乡镇）")
+    if joined.recovery is not None:
+        from quzhou_desktop.commands.trust import print_sheet
+
+        sheet_path = path.parent / f"{joined.recovery.township}管理员恢复单.pdf"
+        print_sheet(joined.recovery, sheet_path, heading="本村的信任根已建立：")
     return 0
 
 
@@ -223,11 +228,12 @@ def _settle(ctx: AppContext, args: argparse.Namespace) -> int:
     _need(args, "keep", "reason")
     if (args.conflict is None) == (args.fork is None):
         raise CommandError("exchange settle 需要 --conflict 或 --fork 之一")
+    password = read_password(f"用户 {args.user} 的密码（签名）：")
     if args.conflict is not None:
-        settle_conflict(ctx, args.conflict, keep=args.keep, reason=args.reason)
+        settle_conflict(ctx, args.conflict, keep=args.keep, reason=args.reason, password=password)
         print(f"冲突 {args.conflict} 已处理")
     else:
-        settle_fork(ctx, args.fork, keep=args.keep, reason=args.reason)
+        settle_fork(ctx, args.fork, keep=args.keep, reason=args.reason, password=password)
         print(f"分叉警报 {args.fork} 已处理")
     return 0
 

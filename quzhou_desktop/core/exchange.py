@@ -7,6 +7,7 @@ township owns its own acts about them). ``services.exchange`` reads packages and
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -20,10 +21,16 @@ SITE_KINDS = {"township": "乡镇", "village": "村"}
 
 # Records that never travel: accounts and their password hashes stay on the PC where they were made. Their
 # audit entries travel as stubs (seq and hashes only) so the receiver can still check the sender's chain.
-LOCAL_ENTITIES = frozenset({"user_account", "user_village"})
+# Signing keys and signed acts refer to those accounts, so they stay with them for now (the receiver cannot
+# yet check an act against its signer's key).
+LOCAL_ENTITIES = frozenset({"user_account", "user_village", "signing_key", "signed_act"})
 
 # Records the township owns whole (its settings and the township itself).
 TOWNSHIP_ENTITIES = frozenset({"township"})
+
+# The key of the township settings (``Township.rules_json``) that holds the site's own identity and keys. Each
+# site keeps its own: the township row travels between sites, this entry of it never does.
+SITE_SETTING = "site"
 
 # 代理记账中心 acts: the voucher states only the township sets, and the kinds of voucher event it records.
 TOWNSHIP_VOUCHER_STATES = frozenset({"accepted", "returned"})
@@ -135,6 +142,20 @@ def _township_act(entity: str, before: Mapping[str, Any] | None, after: Mapping[
         changed = {k for k in after if before.get(k) != after.get(k)}
         return changed <= TOWNSHIP_VOUCHER_COLUMNS
     return False
+
+
+def with_own_site(theirs: str | None, ours: str | None) -> str | None:
+    """The township settings ``theirs`` (as another site has them) with the site identity of ``ours`` (the
+    receiver's own), or without one when the receiver has none: a site never takes another's identity."""
+    if theirs is None:
+        return None
+    doc = json.loads(theirs or "{}")
+    own = json.loads(ours or "{}").get(SITE_SETTING) if ours else None
+    if own is None:
+        doc.pop(SITE_SETTING, None)
+    else:
+        doc[SITE_SETTING] = own
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True)
 
 
 def concerns_village(

@@ -30,6 +30,9 @@ class FieldSpec:
     choices: tuple[tuple[str, str], ...] = ()
 
 
+# 保管期限 choices of the archive categories (C42), as ``core.archive.RETENTIONS``.
+_RETENTION: tuple[tuple[str, str], ...] = (("permanent", "永久"), ("30y", "30年"), ("10y", "10年"))
+
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("rep_pass_base_all_members", "代表会议按全体组成人员过半数通过", "bool",
               "勾选后村民代表会议须经全体组成人员过半数赞成（部分地方的更严规定）；不勾选则为到会人员过半数（法定）。"),
@@ -98,6 +101,20 @@ FIELDS: tuple[FieldSpec, ...] = (
               "民主评议中满意票超过参评票数的此比例的，评为称职（默认超过50%）。", 1, 99),
     FieldSpec("evaluation_incompetent_pct", "评为不称职的不满意票比例（超过）", "int",
               "民主评议中不满意票超过参评票数的此比例的，评为不称职（默认超过50%）；其余为基本称职。", 1, 99),
+    FieldSpec("archive_retention_party", "档案保管期限：党群工作类", "choice",
+              "党务公开等党群工作类档案的保管期限，默认永久。", choices=_RETENTION),
+    FieldSpec("archive_retention_admin", "档案保管期限：村务管理类", "choice",
+              "五议两公开登记表、会议记录、决议公告、村务公开、村监会审核意见书、民主评议等村务管理类档案的"
+              "保管期限，默认永久。", choices=_RETENTION),
+    FieldSpec("archive_retention_business", "档案保管期限：经营管理类", "choice",
+              "集体资产资源台账、承包租赁等经营合同的保管期限，默认永久。", choices=_RETENTION),
+    FieldSpec("archive_retention_construction", "档案保管期限：基本建设类", "choice",
+              "工程合同等基本建设类档案的保管期限，默认永久。", choices=_RETENTION),
+    FieldSpec("archive_retention_accounting", "档案保管期限：会计类", "choice",
+              "支出凭证、收支明细账、财务公开表等会计类档案的保管期限，默认30年（会计凭证、会计账簿）。",
+              choices=_RETENTION),
+    FieldSpec("archive_retention_audiovisual", "档案保管期限：声像类", "choice",
+              "公示现场照片等声像类档案的保管期限，默认永久。", choices=_RETENTION),
 )  # fmt: skip
 
 _BY_KEY = {f.key: f for f in FIELDS}
@@ -136,6 +153,12 @@ class TownshipRules:
     contract_expiry_days: int = 90  # C34 reminder on the 工作台
     evaluation_competent_pct: int = 50  # C22: 满意 > 50% → 称职
     evaluation_incompetent_pct: int = 50  # C22: 不满意 > 50% → 不称职
+    archive_retention_party: str = "permanent"  # C42
+    archive_retention_admin: str = "permanent"  # C42
+    archive_retention_business: str = "permanent"  # C42
+    archive_retention_construction: str = "permanent"  # C42
+    archive_retention_accounting: str = "30y"  # C42: 会计档案管理办法 第十四条 (凭证、账簿 30年)
+    archive_retention_audiovisual: str = "permanent"  # C42
 
     def __post_init__(self) -> None:
         for spec in FIELDS:

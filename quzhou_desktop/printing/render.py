@@ -18,7 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from quzhou_desktop.core.errors import QuzhouError
-from quzhou_desktop.printing import disclosures, forms, notices, records
+from quzhou_desktop.printing import archive, disclosures, forms, notices, records, recovery
 from quzhou_desktop.printing.documents import Notice
 from quzhou_desktop.printing.fonts import FontSet, get_fontset
 from quzhou_desktop.printing.layout import MM, PAGE_W, Composer
@@ -32,9 +32,13 @@ RENDERERS: dict[str, Callable[[Composer, Any], None]] = {
     "review": forms.render_review,
     "voucher": forms.render_voucher,
     "register": forms.render_register,
+    "recovery": recovery.render_recovery,
     "disclosure": disclosures.render_disclosure,
     "contract": records.render_contract,
     "evaluation": records.render_evaluation,
+    "archive_catalogue": archive.render_catalogue,
+    "archive_verify": archive.render_verify,
+    "archive_minutes": archive.render_minutes,
 }
 
 # The QR code of the 核验码: version 1 (21 modules: "QZ:" + 14 characters at level M) with a 4-module quiet

@@ -157,7 +157,9 @@ def test_export_before_enrolment_and_missing_options(env: Path, capsys: pytest.C
         )
         == 2
     )
-    assert "还没有站点身份" in capsys.readouterr().err
+    assert (
+        "没有登记过名为“甲村”的交换站点" in capsys.readouterr().err
+    )  # the site exists from init; no peer yet
     assert main(["exchange", "enrol", "--out", str(env / "x.zip"), "--user", "admin", "--db", str(town)]) == 2
     assert "--village" in capsys.readouterr().err
 

@@ -206,7 +206,7 @@ def _sign(env: Env) -> QWidget:
 
 
 def _monthly_password(env: Env) -> QWidget:
-    from quzhou_desktop.gui.vouchers.monthly_tab import PasswordDialog
+    from quzhou_desktop.gui.widgets.dialogs import PasswordDialog
 
     return PasswordDialog("签署月度审核记录", "签署后例会记录不能再修改。", lambda _p: None)
 
@@ -331,6 +331,40 @@ def _reason(env: Env) -> QWidget:
     from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
 
     return ReasonDialog("作废凭证", "请写明作废原因：", lambda _r: None)
+
+
+def _signed_reason(env: Env) -> QWidget:
+    from quzhou_desktop.gui.widgets.dialogs import SignedReasonDialog
+
+    return SignedReasonDialog("退回凭证", "请写明退回原因（签名后记入凭证）：", lambda _r, _p: None)
+
+
+def _recover(env: Env) -> QWidget:
+    from quzhou_desktop.gui.printing.recovery import RecoverDialog
+
+    return RecoverDialog(AppContext(env.db), "admin")
+
+
+def _root_new_code(env: Env) -> QWidget:
+    from quzhou_desktop.gui.printing.recovery import RootDialog
+
+    return RootDialog(env.admin, new_code=True)
+
+
+def _recovery_sheet(env: Env) -> QWidget:
+    """The dialog once its act is done: the 管理员恢复单 in place of the form (shown this once)."""
+    from datetime import datetime
+
+    from quzhou_desktop.gui.printing.recovery import RootDialog
+    from quzhou_desktop.services.kernel.trust import RecoverySheet
+
+    dlg = RootDialog(env.admin, new_code=True)
+    sheet = RecoverySheet(
+        "石梁镇", "徐丽华", "admin", "38578 47883 98778 94872 30760 02102", "3DYW-EK8G-NUDL-GPCG-WCH2-V22N",
+        datetime(2026, 11, 24, 2, 0),
+    )  # fmt: skip
+    dlg.show_sheet(sheet)
+    return dlg
 
 
 def _import(env: Env) -> QWidget:
@@ -471,6 +505,12 @@ def _fork(env: Env) -> QWidget:
     return ForkDialog(env.admin, info)
 
 
+def _archive(env: Env) -> QWidget:
+    from quzhou_desktop.gui.spreadsheets.archive_dialog import ArchiveDialog
+
+    return ArchiveDialog(env.clerk, env.village_id())
+
+
 G = "quzhou_desktop.gui."
 ENTRIES: tuple[Entry, ...] = (
     Entry("main-window", G + "shell.main_window.MainWindow", _main_window, large=True),
@@ -486,7 +526,11 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("voucher", G + "vouchers.voucher_dialog.VoucherDialog", _voucher),
     Entry("voucher-review", G + "vouchers.sign_dialogs.ReviewDialog", _review),
     Entry("voucher-sign", G + "vouchers.sign_dialogs.SignDialog", _sign),
-    Entry("monthly-sign", G + "vouchers.monthly_tab.PasswordDialog", _monthly_password),
+    Entry("monthly-sign", G + "widgets.dialogs.PasswordDialog", _monthly_password),
+    Entry("signed-reason", G + "widgets.dialogs.SignedReasonDialog", _signed_reason),
+    Entry("recover", G + "printing.recovery.RecoverDialog", _recover),
+    Entry("root-new-code", G + "printing.recovery.RootDialog", _root_new_code),
+    Entry("recovery-sheet", G + "printing.recovery.RootDialog", _recovery_sheet),
     Entry("person", G + "roster.person_dialog.PersonDialog", _person),
     Entry("kin", G + "roster.kin_dialog.AddKinDialog", _kin),
     Entry("membership-add", G + "roster.membership_dialogs.AddMembershipDialog", _add_membership),
@@ -520,7 +564,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("exchange-conflict", G + "exchange.settle_dialogs.ConflictDialog", _conflict, large=True),
     Entry("exchange-fork", G + "exchange.settle_dialogs.ForkDialog", _fork),
     Entry("person-picker", G + "widgets.person_picker.PersonPicker", _person_picker),
+    Entry("archive", G + "spreadsheets.archive_dialog.ArchiveDialog", _archive),
 )
 # Base classes that are never shown on their own.
-ABSTRACT = {G + "widgets.dialogs.ServiceDialog"}
+ABSTRACT = {G + "widgets.dialogs.ServiceDialog", G + "printing.recovery._SheetStep"}
 TODAY = date.today()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from quzhou_desktop.core.rules import disclosures, matters, meetings, money, printing, vouchers
+from quzhou_desktop.core.rules import archives, disclosures, matters, meetings, money, printing, vouchers
 from quzhou_desktop.core.rules.entry import Rule
 
 __all__ = ["AREAS", "RULES", "Rule", "basis", "is_rule_id", "rule", "rules_for_setting", "with_basis"]
@@ -23,6 +23,7 @@ AREAS: tuple[tuple[str, tuple[Rule, ...]], ...] = (
     (disclosures.AREA, disclosures.RULES),
     (money.AREA, money.RULES),
     (printing.AREA, printing.RULES),
+    (archives.AREA, archives.RULES),
 )
 """(Chinese area name, its rules) in the order the documentation shows them."""
 

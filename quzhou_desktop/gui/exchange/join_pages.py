@@ -1,6 +1,7 @@
 """The first-run wizard's "作为村安装" path: import the township's enrolment file, compare the township's key
 fingerprint by phone, create the village's administrator, write the answer file, show the village's
-fingerprint for the township to compare."""
+fingerprint for the township to compare and the village administrator's 管理员恢复单 (shown once, printed or
+saved as PDF from here, as on the township's path)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from quzhou_desktop.core.errors import QuzhouError, ValidationError
 from quzhou_desktop.core.signing import fingerprint
 from quzhou_desktop.gui.exchange.labels import digit_groups
 from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.printing.recovery import RecoverySheetPanel
 from quzhou_desktop.gui.widgets.dialogs import error_label
 from quzhou_desktop.services.exchange.enrol import Joined, join_as_village, read_enrolment
 from quzhou_desktop.services.kernel.context import AppContext
@@ -149,8 +151,11 @@ class JoinedPage(QWizardPage):
         super().__init__()
         self.join = join
         self.setTitle(tr("本村已安装"))
-        self.setSubTitle(tr("把应答文件交给乡镇。乡镇导入时会打电话核对下面的本村密钥指纹。"))
-        lay = QVBoxLayout(self)
+        self.setSubTitle(
+            tr("把应答文件交给乡镇。乡镇导入时会打电话核对下面的本村密钥指纹。请打印本村的管理员恢复单。")
+        )
+        self.panel: RecoverySheetPanel | None = None
+        lay = self.lay = QVBoxLayout(self)
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -171,9 +176,12 @@ class JoinedPage(QWizardPage):
         if wiz is not None:  # the village is set up: there is nothing left to cancel
             wiz.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.text.setText(
-            tr("已作为{v}（{t}）安装。应答文件已保存为：\n{p}\n\n点“完成”后用管理员账号登录。").format(
-                v=j.village, t=j.township, p=j.answer
-            )
+            tr(
+                "已作为{v}（{t}）安装。应答文件已保存为：\n{p}\n打印管理员恢复单后点“完成”，用管理员账号登录。"
+            ).format(v=j.village, t=j.township, p=j.answer)
         )
         self.village_fp.setText(digit_groups(j.village_fingerprint))
         self.township_fp.setText(digit_groups(j.township_fingerprint))
+        if j.recovery is not None and self.panel is None:  # the village's root of trust, shown this once
+            self.panel = RecoverySheetPanel(j.recovery, self)
+            self.lay.insertWidget(self.lay.count() - 1, self.panel)

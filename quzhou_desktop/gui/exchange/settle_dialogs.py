@@ -1,6 +1,7 @@
 """Settling what the exchange cannot decide alone: a conflict (both versions side by side, field by field) and a
-fork alarm (the two heads and the last common entry). Each is a person's decision with a reason, recorded in
-the audit chain by ``services.exchange.settle``."""
+fork alarm (the two heads and the last common entry). Each is a person's decision with a reason, signed with
+the login password and recorded in the audit chain by ``services.exchange.settle``; a wrong password settles
+nothing."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.gui.exchange.labels import field_label, record_label, when
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
+from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box, password_edit
 from quzhou_desktop.gui.widgets.table import table
 from quzhou_desktop.services.exchange.settle import settle_conflict, settle_fork
 from quzhou_desktop.services.exchange.status import ConflictInfo, ForkInfo
@@ -43,7 +44,7 @@ def _shown(value: Any) -> str:
 
 
 class _Choice(QWidget):
-    """Two radio buttons (keep ours / keep theirs) and the reason line."""
+    """Two radio buttons (keep ours / keep theirs), the reason line and the password (the signature)."""
 
     def __init__(self, ours: str, theirs: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +60,8 @@ class _Choice(QWidget):
         self.reason.setMaxLength(500)
         self.reason.setPlaceholderText(tr("例如：乡镇名称以乡镇为准"))
         form.addRow(tr("理由："), self.reason)
+        self.password = password_edit()
+        form.addRow(tr("登录密码："), self.password)
         lay.addLayout(form)
 
     def keep(self) -> str:
@@ -67,6 +70,9 @@ class _Choice(QWidget):
         if self.theirs.isChecked():
             return "theirs"
         raise ValidationError(field="处理方式", reason="请选择保留哪个版本")
+
+    def fields(self) -> dict[str, QWidget]:
+        return {"理由": self.reason, "处理方式": self.ours, "登录密码": self.password}
 
 
 class ConflictDialog(ServiceDialog):
@@ -106,11 +112,14 @@ class ConflictDialog(ServiceDialog):
         lay.addWidget(self.choice)
         lay.addWidget(self.error)
         lay.addWidget(button_box("确定处理", dialog=self))
-        self.field_widgets = {"理由": self.choice.reason, "处理方式": self.choice.ours}
+        self.field_widgets = self.choice.fields()
         self.resize(760, 520)
 
     def save(self) -> None:
-        settle_conflict(self.ctx, self.conflict.id, keep=self.choice.keep(), reason=self.choice.reason.text())
+        c = self.choice
+        settle_conflict(
+            self.ctx, self.conflict.id, keep=c.keep(), reason=c.reason.text(), password=c.password.text()
+        )
 
 
 class ForkDialog(ServiceDialog):
@@ -151,11 +160,12 @@ class ForkDialog(ServiceDialog):
         lay.addWidget(self.choice)
         lay.addWidget(self.error)
         lay.addWidget(button_box("确定处理", dialog=self))
-        self.field_widgets = {"理由": self.choice.reason, "处理方式": self.choice.ours}
+        self.field_widgets = self.choice.fields()
         self.setMinimumWidth(620)
 
     def save(self) -> None:
-        settle_fork(self.ctx, self.fork.id, keep=self.choice.keep(), reason=self.choice.reason.text())
+        c = self.choice
+        settle_fork(self.ctx, self.fork.id, keep=c.keep(), reason=c.reason.text(), password=c.password.text())
 
 
 def _head(seq: int, digest: str) -> str:

@@ -1,6 +1,7 @@
-"""First-run wizard: township, villages, first administrator; one call to ``services.setup.initialise``. Or,
-on a village's PC, "作为村安装": the township's enrolment file, the fingerprints, the village's administrator
-(``gui.exchange.join_pages``)."""
+"""First-run wizard: township, villages, first administrator; one call to ``services.setup.initialise``; then
+the 管理员恢复单 (the administrator is the root of trust: its key's fingerprint and the recovery code, shown
+once, printed from here). Or, on a village's PC, "作为村安装": the township's enrolment file, the fingerprints,
+the village's administrator, then the village's fingerprint and its 管理员恢复单 (``gui.exchange.join_pages``)."""
 
 from __future__ import annotations
 
@@ -26,8 +27,10 @@ from PySide6.QtWidgets import (
 from quzhou_desktop import APP_TITLE
 from quzhou_desktop.core.errors import QuzhouError, ValidationError
 from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.printing.recovery import RecoverySheetPanel
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.passwords import MIN_LENGTH, validate_new_password
+from quzhou_desktop.services.kernel.trust import RecoverySheet
 from quzhou_desktop.services.kernel.users import check_username
 from quzhou_desktop.services.kernel.validate import required
 from quzhou_desktop.services.roster import setup
@@ -219,8 +222,24 @@ class AdminPage(QWizardPage):
         return True
 
 
+class RecoveryPage(QWizardPage):
+    """After the setup: the 管理员恢复单 (shown once)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(tr("第四步：打印管理员恢复单"))
+        self.setSubTitle(tr("设置已完成。请打印管理员恢复单并妥善保管，然后点“完成”登录。"))
+        self.lay = QVBoxLayout(self)
+        self.panel: RecoverySheetPanel | None = None
+
+    def show_sheet(self, sheet: RecoverySheet) -> None:
+        self.panel = RecoverySheetPanel(sheet, self)
+        self.lay.addWidget(self.panel)
+
+
 class FirstRunWizard(QWizard):
-    """Accepted once the database is initialised; ``admin_username`` then pre-fills the login dialog."""
+    """Accepted once the database is initialised and the recovery sheet was shown; ``admin_username`` then
+    pre-fills the login dialog."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -231,7 +250,10 @@ class FirstRunWizard(QWizard):
         self.township_page = TownshipPage()
         self.villages_page = VillagesPage()
         self.admin_page = AdminPage()
-        for p in (self.township_page, self.villages_page, self.admin_page):
+        self.admin_page.setCommitPage(True)  # once set up, there is no going back
+        self.recovery_page = RecoveryPage()
+        self.sheet: RecoverySheet | None = None
+        for p in (self.township_page, self.villages_page, self.admin_page, self.recovery_page):
             self.addPage(p)
         from quzhou_desktop.gui.exchange.join_pages import JoinedPage, JoinPage
 
@@ -239,12 +261,13 @@ class FirstRunWizard(QWizard):
         self.joined_page = JoinedPage(self.join_page)
         self.join_id = self.addPage(self.join_page)
         self.addPage(self.joined_page)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         for button, text in (
             (QWizard.WizardButton.BackButton, "上一步"),
             (QWizard.WizardButton.NextButton, "下一步"),
             (QWizard.WizardButton.FinishButton, "完成"),
             (QWizard.WizardButton.CancelButton, "取消"),
-            (QWizard.WizardButton.CommitButton, "安装"),
+            (QWizard.WizardButton.CommitButton, "完成设置"),
         ):
             self.setButtonText(button, tr(text))
         self.resize(720, 520)
@@ -263,15 +286,23 @@ class FirstRunWizard(QWizard):
         if not super().validateCurrentPage():
             return False
         if self.currentPage() is self.admin_page:
-            return self.admin_page.check() and self._initialise()
+            return self.sheet is not None or (self.admin_page.check() and self._initialise())
         if self.currentPage() is self.join_page and self.join_page.joined is not None:
             self.admin_username = self.join_page.username_edit.text().strip()
         return True
 
+    def accept(self) -> None:
+        """Finish: on the administrator's page it sets up and shows the recovery sheet; there it closes."""
+        if self.currentPage() is self.admin_page:
+            if self.validateCurrentPage():
+                self.next()
+            return
+        super().accept()
+
     def _initialise(self) -> bool:
         a = self.admin_page
         try:
-            setup.initialise(
+            sheet = setup.initialise(
                 self.ctx,
                 township_name=self.township_page.name_edit.text(),
                 township_code=self.township_page.code_edit.text() or None,
@@ -284,4 +315,6 @@ class FirstRunWizard(QWizard):
             a.error.setText(str(exc))
             return False
         self.admin_username = a.username_edit.text().strip()
+        self.sheet = sheet
+        self.recovery_page.show_sheet(sheet)
         return True

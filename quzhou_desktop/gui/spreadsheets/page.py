@@ -33,6 +33,7 @@ from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.spreadsheets.schemas import KINDS, kind_spec
 
 if TYPE_CHECKING:
+    from quzhou_desktop.gui.spreadsheets.archive_dialog import ArchiveDialog
     from quzhou_desktop.gui.spreadsheets.wizard import ImportWizard
     from quzhou_desktop.gui.tasks import Progress
 
@@ -104,6 +105,21 @@ class SpreadsheetsPage(SectionPage):
             grid.addWidget(b, i // 3, i % 3)
         el.addLayout(grid)
         lay.addWidget(exp)
+
+        arc = QGroupBox(tr("村务档案"))
+        al = QHBoxLayout(arc)
+        note = QLabel(
+            tr(
+                "一个村一年（或任期、离任审计期间）的公告、会议记录、附件和台账，连同卷内目录和校验报告，"
+                "编成一个文件夹或压缩包，供归档和审计。"
+            )
+        )
+        note.setWordWrap(True)
+        al.addWidget(note, 1)
+        self.archive_button = QPushButton(tr("编制村务档案…"))
+        self.archive_button.clicked.connect(self.open_archive)
+        al.addWidget(self.archive_button)
+        lay.addWidget(arc)
         lay.addStretch(1)
         self.set_village(None)
 
@@ -113,9 +129,17 @@ class SpreadsheetsPage(SectionPage):
         self.scope.setText(tr(f"导出范围：{where}。导出的工作簿带标题、冻结表头、筛选和 A4 横向打印设置。"))
         self.with_ids.setEnabled(self.ctx.can(Perm.EXPORT_ID_NUMBERS, village_id))
         self.import_button.setEnabled(self.ctx.can(Perm.IMPORT, village_id))
+        self.archive_button.setEnabled(self.ctx.can(Perm.PRINT, village_id))
 
     def refresh(self) -> None:
         self.set_village(self.village_id)
+
+    def open_archive(self) -> ArchiveDialog:
+        from quzhou_desktop.gui.spreadsheets.archive_dialog import ArchiveDialog
+
+        dialog = ArchiveDialog(self.ctx, self.village_id, self)
+        dialog.open()
+        return dialog
 
     def open_wizard(self) -> ImportWizard:
         from quzhou_desktop.gui.spreadsheets.wizard import ImportWizard

@@ -35,6 +35,7 @@ from quzhou_desktop.core.exchange import (
     gap_message,
     may_change,
     place,
+    with_own_site,
 )
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
 from quzhou_desktop.services.exchange.identity import LocalSite, local_site, unb64
@@ -454,6 +455,30 @@ def _apply(ctx: AppContext, c: _Checked) -> tuple[int, int, Head]:
     return len(finals), conflicts, c.last
 
 
+def _as_ours(entity: str, state: dict[str, Any], ours: dict[str, Any] | None) -> tuple[dict[str, Any], str]:
+    """A township row state from the sender with the receiver's own site identity in its settings."""
+    if entity != "township":
+        return state, canonical(state) or ""
+    mine = None if ours is None else ours.get("rules_json")
+    state = {**state, "rules_json": with_own_site(state.get("rules_json"), mine)}
+    return state, canonical(state) or ""
+
+
+def _keep_own_site(
+    current: dict[str, dict[str, tuple[dict[str, Any], str]]], finals: dict[tuple[str, str], _Final]
+) -> None:
+    """The township row travels, its site entry never does: the sender's states of it are compared and
+    written with the receiver's own identity (or none)."""
+    for (entity, rid), f in finals.items():
+        if entity != "township":
+            continue
+        cur = current[entity].get(rid)
+        ours = None if cur is None else cur[0]
+        f.after, f.after_text = _as_ours(entity, f.after, ours)
+        if f.first_before is not None:
+            f.first_before = _as_ours(entity, f.first_before, ours)[0]
+
+
 def _current(conn: Connection, table: Table, ids: list[str]) -> dict[str, tuple[dict[str, Any], str]]:
     """The present state of those of ``ids`` this site already holds (one indexed probe per chunk first)."""
     present: list[str] = []
@@ -490,6 +515,7 @@ def _write(
     for ch in refused:
         by_table.setdefault(ch.entity, []).append(ch.entity_id)
     current = {name: _current(conn, tables[name], ids) for name, ids in by_table.items()}
+    _keep_own_site(current, finals)
     conflicts: list[tuple[RecordChange | None, str, str, str | None, str]] = []
     inserts: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     updates: list[Change] = []
@@ -506,9 +532,10 @@ def _write(
             conflicts.append((None, entity, rid, cur[1], f.after_text))
     for ch in refused:
         cur = current[ch.entity].get(ch.entity_id)
-        if cur is not None and cur[1] == ch.after_text:
+        theirs = _as_ours(ch.entity, ch.after, None if cur is None else cur[0])[1]
+        if cur is not None and cur[1] == theirs:
             continue
-        conflicts.append((ch, ch.entity, ch.entity_id, None if cur is None else cur[1], ch.after_text))
+        conflicts.append((ch, ch.entity, ch.entity_id, None if cur is None else cur[1], theirs))
     shas = {f.after["sha256"] for (entity, _rid), f in finals.items() if entity == "attachment"}
     _blobs(conn, c.pkg, shas)
     for entity, rows in inserts.items():

@@ -24,7 +24,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import NotFound
-from quzhou_desktop.core.exchange import GENESIS, Head
+from quzhou_desktop.core.exchange import GENESIS, Head, with_own_site
 from quzhou_desktop.core.signing import fingerprint
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
 from quzhou_desktop.services.exchange.identity import (
@@ -37,7 +37,10 @@ from quzhou_desktop.services.exchange.identity import (
 from quzhou_desktop.services.exchange.package import Package, write_package
 from quzhou_desktop.services.exchange.peers import audit, site_doc
 from quzhou_desktop.services.kernel.context import AppContext, Clock
+from quzhou_desktop.services.kernel.keys import PreparedKey, store_key
 from quzhou_desktop.services.kernel.roles import Perm, Role
+from quzhou_desktop.services.kernel.site import initial_site_settings
+from quzhou_desktop.services.kernel.trust import RecoverySheet, new_code, sign_root
 from quzhou_desktop.services.kernel.users import new_account
 from quzhou_desktop.store.audit.batch import append_batch, batch_json
 from quzhou_desktop.store.audit.chain import Actor, chain_head, norm_value, row_state
@@ -71,6 +74,7 @@ class Joined:
     township: str
     township_fingerprint: str
     village_fingerprint: str
+    recovery: RecoverySheet | None = None  # the village's root of trust: its 管理员恢复单, shown once
 
 
 @dataclass(frozen=True)
@@ -118,9 +122,9 @@ def write_enrolment(ctx: AppContext, village_id: str, out: Path) -> EnrolmentFil
         township = s.scalars(select(Township)).first()
         if township is None:
             raise NotFound("这个数据库还没有完成首次设置")
-        if self_row(s) is not None and self_row(s).kind != "township":  # type: ignore[union-attr]
-            raise ExchangeRefused(file=out.name, reason="只有乡镇站点可以登记村")
         me = ensure_local_site(s, kind="township", name=township.name)
+        if me.kind != "township":
+            raise ExchangeRefused(file=out.name, reason="只有乡镇站点可以登记村")
         village = s.get(Village, village_id)
         if village is None:
             raise NotFound("找不到这个村")
@@ -198,16 +202,18 @@ def join_as_village(
         password=admin_password,
     )
     seed = [json.loads(line) for line in pkg.member(SEED).decode("utf-8").splitlines() if line]
+    shown, sealed_code = new_code()
+    prepared = PreparedKey(admin_password, sealed_code)  # the key derivation outside the write lock
     with db.write(Actor(None, admin.username), "exchange.join") as s:
         if s.scalar(select(func.count()).select_from(Township)):
             raise pkg.refused("这个数据库已经有数据：作为村安装需要一个新的数据库")
-        me = ensure_local_site(s, kind="village", name=village_name)
+        conn = s.connection()
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        _apply_seed(conn, seed, Actor(None, admin.username), ctx, village_name)
+        me = ensure_local_site(s, kind="village", name=village_name)  # the site the seed gave the village
         row = self_row(s)
         assert row is not None
         row.village_id = village_id
-        conn = s.connection()
-        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-        _apply_seed(conn, seed, Actor(None, admin.username), ctx)
         head = Head(int(pkg.field("head", "seq")), str(pkg.field("head", "hash")))
         peer = ExchangeSite(
             site_id=str(pkg.field("from", "site")),
@@ -224,7 +230,9 @@ def join_as_village(
         )
         s.add(peer)
         s.add(admin)
-        s.flush()
+        key = store_key(s, admin, prepared, ctx.clock.now())
+        # the village's own root of trust: its first administrator signs the township and village as seeded
+        sign_root(s, s.scalars(select(Township)).one(), admin, key, prepared.pair.private, ctx.clock.now())
         audit(s, ctx, "exchange.join", peer.id, {"enrolment": pkg.sha256, "village": village_id})
         township_name = peer.name
     out = answer or enrolment.with_name(f"{village_name}.应答.zip")
@@ -239,10 +247,31 @@ def join_as_village(
         "created_at": norm_value(ctx.clock.now()),
     }
     write_package(out, manifest, private=site_private_key(me))
-    return Joined(admin.id, out, village_name, township_name, fingerprint(public), me.fingerprint)
+    sheet = RecoverySheet(
+        township_name + village_name,
+        admin.display_name,
+        admin.username,
+        fingerprint(prepared.pair.public),
+        shown,
+        ctx.clock.now(),
+        admin_id=admin.id,
+    )
+    return Joined(admin.id, out, village_name, township_name, fingerprint(public), me.fingerprint, sheet)
 
 
-def _apply_seed(conn: Any, seed: list[dict[str, Any]], actor: Actor, ctx: AppContext) -> None:
+def own_village_site(township: dict[str, Any], village_name: str) -> str:
+    """The township settings for the village's database: the township's site identity (which the enrolment
+    file carries with the township row) replaced by a new identity of the village's own site, with its key
+    file written here. The village signs its anchors and packages as itself, never as the township."""
+    settings = with_own_site(township.get("rules_json"), None) or "{}"
+    return initial_site_settings(
+        settings, township_name=str(township["name"]), village_names=[village_name], kind="village"
+    )
+
+
+def _apply_seed(
+    conn: Any, seed: list[dict[str, Any]], actor: Actor, ctx: AppContext, village_name: str
+) -> None:
     from quzhou_desktop.store.audit.verify import audited_tables
 
     tables = {t.name: t for t in audited_tables()}
@@ -251,6 +280,8 @@ def _apply_seed(conn: Any, seed: list[dict[str, Any]], actor: Actor, ctx: AppCon
         if item["table"] not in SEED_TABLES:
             continue
         by_table.setdefault(item["table"], []).append(item["state"])
+    for state in by_table.get("township", []):
+        state["rules_json"] = own_village_site(state, village_name)
     for name in SEED_TABLES:
         states = sorted(by_table.get(name, []), key=lambda st: st["id"])
         if not states:

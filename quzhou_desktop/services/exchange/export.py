@@ -109,7 +109,9 @@ def _ready(ctx: AppContext, to: str) -> tuple[LocalSite, ExchangeSite]:
     with ctx.read() as s:
         me = local_site(s)
         if me is None:
-            raise ExchangeNotReady(reason="本数据库还没有站点身份：请先完成登记（乡镇登记村，或作为村安装）")
+            raise ExchangeNotReady(
+                reason="本数据库还没有站点身份，或这台电脑上没有本站点的密钥（管理员登录一次即可生成）"
+            )
         peer = find_peer(s, to)
     if me.kind == "township" and peer.village_id is not None:
         ctx.require(

@@ -1,29 +1,30 @@
-"""This site: its id, kind, name and Ed25519 key.
+"""This site as the exchange sees it: its id, kind, name and the Ed25519 key this computer signs packages with.
 
-INTERIM (for the lead engineer): until the trust work lands (site identity in the township settings and the
-site key file of ``store.sitekeys``), the exchange keeps its own minimal site identity: the public half in the
-``exchange_site`` row marked ``is_self``, the private half in an owner-only file ``exchange-keys/<site>.json``
-in the user's data folder (never in the database or a backup). Everything else reaches the key only through
-``local_site`` / ``ensure_local_site`` / ``site_private_key``, so switching to ``services.kernel.site`` is
-confined to this module.
+The identity is the site of ``services.kernel.site`` (kept in the township settings under ``"site"``, each
+computer's private key in its owner-only site key file, never in the database or a backup): the same key signs
+the site's anchors and its packages, enrolment files, answers and receipts. The exchange keeps one bookkeeping
+row of its own (``exchange_site`` marked ``is_self``: which village a village site holds), refreshed from the
+site whenever it is read for a write.
+
+Every site keeps its own identity: the township row travels between sites, its ``"site"`` entry never does
+(``core.exchange.with_own_site``).
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
-import json
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quzhou_desktop.core.signing import fingerprint, new_keypair, public_of
-from quzhou_desktop.paths import data_dir
+from quzhou_desktop.core.anchors import format_time
+from quzhou_desktop.core.signing import fingerprint, new_keypair
+from quzhou_desktop.paths import site_key_path
 from quzhou_desktop.services.exchange.errors import ExchangeNotReady
-from quzhou_desktop.store.models import ExchangeSite, new_uuid, utcnow
+from quzhou_desktop.services.kernel.site import SiteInfo, new_site, site_from_settings, with_site
+from quzhou_desktop.store.models import ExchangeSite, Township, utcnow
+from quzhou_desktop.store.sitekeys import SiteKey, SiteKeyDamaged, read_site_key, write_site_key
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class LocalSite:
     site_id: str
     kind: str  # township | village
     name: str
-    public: bytes
+    public: bytes  # this computer's key for the site
 
     @property
     def fingerprint(self) -> str:
@@ -46,68 +47,67 @@ def unb64(text: str) -> bytes:
     return base64.b64decode(text, validate=True)
 
 
-def key_file(site_id: str) -> Path:
-    return data_dir() / "exchange-keys" / f"{site_id}.json"
-
-
-def _write_key(site_id: str, private: bytes) -> None:
-    path = key_file(site_id)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(path.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({"site": site_id, "private": b64(private), "public": b64(public_of(private))}, fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
-
-
 def self_row(s: Session) -> ExchangeSite | None:
     return s.scalars(select(ExchangeSite).where(ExchangeSite.is_self.is_(True))).first()
 
 
-def local_site(s: Session) -> LocalSite | None:
-    row = self_row(s)
-    if row is None or row.site_id is None or row.public_key is None:
+def _site(s: Session) -> SiteInfo | None:
+    return site_from_settings(s.scalar(select(Township.rules_json).limit(1)))
+
+
+def _key(site: SiteInfo) -> SiteKey | None:
+    try:
+        key = read_site_key(site_key_path(site.id), site.id)
+    except SiteKeyDamaged:
         return None
-    return LocalSite(row.site_id, row.kind, row.name, unb64(row.public_key))
+    return key if key is not None and key.public in site.keys else None
+
+
+def local_site(s: Session) -> LocalSite | None:
+    """This site with this computer's key; None when the database has no site or this computer no key."""
+    site = _site(s)
+    if site is None:
+        return None
+    key = _key(site)
+    return None if key is None else LocalSite(site.id, site.kind, site.name, key.public)
 
 
 def ensure_local_site(s: Session, *, kind: str, name: str) -> LocalSite:
-    """This site, made (identity and key) when there is none yet; inside the caller's write."""
-    site = local_site(s)
-    if site is not None:
-        return site
-    pair = new_keypair()
-    sid = new_uuid()
-    s.add(
-        ExchangeSite(
-            id=sid,
-            site_id=sid,
-            kind=kind,
-            name=name,
-            is_self=True,
-            state="enrolled",
-            public_key=b64(pair.public),
-            enrolled_at=utcnow(),
-        )
-    )
+    """This site, its identity made (of ``kind``) when the database has none and this computer's key listed
+    when it has none here; inside the caller's write, which records the change of the township settings."""
+    township = s.scalars(select(Township)).first()
+    if township is None:
+        raise ExchangeNotReady(reason="这个数据库还没有完成首次设置")
+    site = site_from_settings(township.rules_json)
+    if site is None:
+        site, key = new_site(kind=kind, name=name)
+        township.rules_json = with_site(township.rules_json, site, {})
+    else:
+        found = _key(site)
+        if found is None:
+            pair = new_keypair()
+            found = SiteKey(site.id, pair.private, pair.public)
+            write_site_key(site_key_path(site.id), found)
+            site = SiteInfo(site.id, site.kind, site.name, site.created, (*site.keys, pair.public))
+            township.rules_json = with_site(township.rules_json, site, {pair.public: format_time(utcnow())})
+        key = found
+    me = LocalSite(site.id, site.kind, site.name, key.public)
+    row = self_row(s)
+    if row is None:
+        row = ExchangeSite(kind=me.kind, name=me.name, is_self=True, state="enrolled", enrolled_at=utcnow())
+        s.add(row)
+    row.site_id, row.kind, row.name, row.public_key = me.site_id, me.kind, me.name, b64(me.public)
     s.flush()
-    _write_key(sid, pair.private)
-    return LocalSite(sid, kind, name, pair.public)
+    return me
 
 
 def site_private_key(site: LocalSite) -> bytes:
     """This computer's private key for ``site``; ``ExchangeNotReady`` when the key file is missing or damaged."""
-    path = key_file(site.site_id)
+    path = site_key_path(site.site_id)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        private = unb64(doc["private"])
-        if doc["site"] != site.site_id or public_of(private) != site.public:
-            raise ValueError("mismatch")
-    except FileNotFoundError as exc:
-        raise ExchangeNotReady(reason=f"这台电脑上没有本站点的密钥文件 {path}，不能签署数据包") from exc
-    except (OSError, ValueError, KeyError, TypeError, binascii.Error) as exc:
+        key = read_site_key(path, site.site_id)
+    except SiteKeyDamaged as exc:
         raise ExchangeNotReady(reason=f"本站点的密钥文件 {path} 已损坏，不能签署数据包") from exc
-    return private
+    if key is None or key.public != site.public:
+        raise ExchangeNotReady(reason=f"这台电脑上没有本站点的密钥文件 {path}，不能签署数据包")
+    return key.private

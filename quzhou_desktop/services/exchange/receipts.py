@@ -21,6 +21,7 @@ from quzhou_desktop.core.exchange import Head
 from quzhou_desktop.services.exchange.identity import LocalSite, b64, local_site, site_private_key, unb64
 from quzhou_desktop.services.exchange.package import Package, write_package
 from quzhou_desktop.services.exchange.peers import audit, peer_by_site, site_doc
+from quzhou_desktop.services.kernel.anchoring import write_anchor
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.store.audit.chain import norm_value
 from quzhou_desktop.store.audit.verify import Problem, verify_receipts
@@ -178,6 +179,8 @@ def import_receipt(ctx: AppContext, pkg: Package) -> ReceiptResult:
             peer.receipt_seq, peer.receipt_hash = head.seq, head.hash
         peer.last_receipt_at = now
         audit(s, ctx, "exchange.receipt", peer.id, {"receipt": pkg.sha256, "status": status, "seq": head.seq})
+    if head.seq > 0:  # the peer holds this point of our chain: an anchor of the site's journal (``verify``)
+        write_anchor(ctx.db, f"{peer_name}回执", point=(head.seq, head.hash))
     label = STATUS_LABELS.get(status, status)
     return ReceiptResult(
         pkg.label,

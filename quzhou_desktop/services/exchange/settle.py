@@ -1,6 +1,7 @@
 """Settling what the exchange cannot decide alone: a conflict (which version of a record stands) and a fork
 (which history stands). Both are decisions of a person with the right, recorded with a reason in the audit
-chain; nothing is settled silently. (To be signed with the user's key once the trust work lands.)"""
+chain and signed with the deciding user's key (``exchange.settle_conflict`` / ``exchange.settle_fork``: the
+password is asked like for every signed act); nothing is settled silently."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from sqlalchemy import update
 
 from quzhou_desktop.core.errors import NotFound, ValidationError
 from quzhou_desktop.services.exchange.peers import audit
+from quzhou_desktop.services.kernel import keys
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.keys import Credential
 from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.kernel.signatures import office_of, sign_act
 from quzhou_desktop.services.kernel.validate import required
 from quzhou_desktop.store.audit.chain import Change, append_entries, canonical, row_state
 from quzhou_desktop.store.audit.verify import audited_tables
@@ -27,11 +31,14 @@ def _choice(keep: str) -> str:
     return keep
 
 
-def settle_conflict(ctx: AppContext, conflict_id: int, *, keep: str, reason: str) -> None:
-    """Keep this site's version, or take the peer's (written as an audited change)."""
+def settle_conflict(
+    ctx: AppContext, conflict_id: int, *, keep: str, reason: str, password: Credential
+) -> None:
+    """Keep this site's version, or take the peer's (written as an audited change); a signed act."""
     user = ctx.require(Perm.VILLAGE_MANAGE)
     keep = _choice(keep)
     why = required(reason, "理由", max_len=500)
+    signer = keys.signer_for(ctx, password)
     with ctx.write("exchange.settle_conflict", reason=why) as s:
         c = s.get(ExchangeConflict, conflict_id)
         if c is None or c.state != "open":
@@ -63,18 +70,33 @@ def settle_conflict(ctx: AppContext, conflict_id: int, *, keep: str, reason: str
                     ts=ctx.clock.now(),
                 )
         c.state, c.decided_by, c.decided_at, c.reason = keep, user.username, ctx.clock.now(), why
+        content = {
+            "peer": c.peer_id,
+            "entity": c.entity,
+            "entity_id": c.entity_id,
+            "ours": c.ours_json,
+            "theirs": c.theirs_json,
+            "package": c.package_sha256,
+        }
+        sign_act(
+            s, signer, act="exchange.settle_conflict", record_kind="exchange_conflict", record_id=str(c.id),
+            content=content, decision={"keep": keep, "reason": why}, office=office_of(s, user),
+            at=ctx.clock.now(),
+        )  # fmt: skip
         audit(s, ctx, "exchange.settle_conflict", c.peer_id, {"conflict": c.id, "keep": keep}, why)
 
 
-def settle_fork(ctx: AppContext, fork_id: int, *, keep: str, reason: str) -> None:
+def settle_fork(ctx: AppContext, fork_id: int, *, keep: str, reason: str, password: Credential) -> None:
     """Decide which history stands.
 
     ``theirs``: the peer's new history stands; what this site accepted after the last common entry no longer
     counts, so the peer's next package (from the common entry on) is applied. ``ours``: the history this site
-    accepted stands; the peer must go back to it (restore its latest backup, or be enrolled again)."""
+    accepted stands; the peer must go back to it (restore its latest backup, or be enrolled again). A signed
+    act."""
     user = ctx.require(Perm.VILLAGE_MANAGE)
     keep = _choice(keep)
     why = required(reason, "理由", max_len=500)
+    signer = keys.signer_for(ctx, password)
     with ctx.write("exchange.settle_fork", reason=why) as s:
         f = s.get(ExchangeFork, fork_id)
         if f is None or f.state != "open":
@@ -113,4 +135,17 @@ def settle_fork(ctx: AppContext, fork_id: int, *, keep: str, reason: str) -> Non
             ctx.clock.now(),
             why,
         )
+        content = {
+            "peer": f.peer_id,
+            "side": f.side,
+            "accepted": {"seq": f.accepted_seq, "hash": f.accepted_hash},
+            "theirs": {"seq": f.their_seq, "hash": f.their_hash},
+            "common": {"seq": f.common_seq, "hash": f.common_hash},
+            "package": f.package_sha256,
+        }
+        sign_act(
+            s, signer, act="exchange.settle_fork", record_kind="exchange_fork", record_id=str(f.id),
+            content=content, decision={"keep": keep, "reason": why}, office=office_of(s, user),
+            at=ctx.clock.now(),
+        )  # fmt: skip
         audit(s, ctx, "exchange.settle_fork", f.peer_id, {"fork": f.id, "keep": keep}, why)

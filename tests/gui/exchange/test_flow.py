@@ -91,6 +91,15 @@ def test_enrol_join_export_import_settle_and_receipt(qtbot: QtBot, township: Wor
     assert joined is not None and joined.answer == usb / "溪口村.应答.zip"
     assert wiz.joined_page.village_fp.text().split() == joined.village_fingerprint.split()
     assert not wiz.button(QWizard.WizardButton.CancelButton).isVisible()  # installed: nothing to cancel
+    # The village administrator's 管理员恢复单, shown once, printed (or saved as PDF) from here
+    panel = wiz.joined_page.panel
+    assert panel is not None and joined.recovery is not None
+    assert panel.code_label.text() == joined.recovery.recovery_code and joined.recovery.username == "cunadmin"
+    preview = panel.open_preview()
+    assert preview is not None and panel.printed
+    preview.close()
+    hint = wiz.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 728, hint
     wiz.accept()
     assert wiz.admin_username == "cunadmin"
 
@@ -160,6 +169,10 @@ def test_enrol_join_export_import_settle_and_receipt(qtbot: QtBot, township: Wor
     dlg.accept()
     assert "理由" in dlg.error_text()
     dlg.choice.reason.setText("乡镇名称以乡镇为准")
+    dlg.choice.password.setText("不是这个密码")
+    dlg.accept()
+    assert "密码不正确" in dlg.error_text() and len(list_conflicts(township.admin)) == 1  # settled nothing
+    dlg.choice.password.setText(PASSWORD)
     dlg.accept()
     assert dlg.result() == 1 and list_conflicts(township.admin) == []
     assert page.tabs.tabText(2) == "冲突"

@@ -20,6 +20,7 @@ from quzhou_desktop.store.db import Database
 from tests.services.exchange.test_rounds import full_round, reopen, set_phone
 from tests.support.exchange import Sites, make_sites
 from tests.support.vouchers import make_voucher_village
+from tests.support.world import PASSWORD
 
 
 @pytest.fixture
@@ -62,6 +63,9 @@ def test_a_fork_is_shown_and_settled_by_the_administrator(qtbot: QtBot, sites: S
     dlg.accept()
     assert "理由" in dlg.error_text() and list_forks(sites.township.admin) != []
     dlg.choice.reason.setText("村电脑硬盘损坏，已从备份恢复并补录")
+    dlg.accept()
+    assert "密码不正确" in dlg.error_text() and list_forks(sites.township.admin) != []  # no signature yet
+    dlg.choice.password.setText(PASSWORD)
     dlg.accept()
     assert dlg.result() == 1 and list_forks(sites.township.admin) == []
     assert not page.alarm.isVisibleTo(page)
@@ -127,5 +131,13 @@ def test_the_wizard_keeps_the_township_and_village_paths_apart(qtbot: QtBot, tmp
     name.setText("溪口村")
     wiz.next()
     wiz.next()  # the zero households were shown once and are confirmed
-    assert wiz.currentPage() is wiz.admin_page and wiz.nextId() == -1  # the village's pages are not next
+    assert wiz.currentPage() is wiz.admin_page and wiz.nextId() == wiz.pageIds()[3]  # then the recovery sheet
+    admin = wiz.admin_page
+    admin.username_edit.setText("zhenadmin")
+    admin.name_edit.setText("镇管理员")
+    admin.password_edit.setText(PASSWORD)
+    admin.again_edit.setText(PASSWORD)
+    wiz.next()
+    assert wiz.currentPage() is wiz.recovery_page and wiz.recovery_page.panel is not None, admin.error.text()
+    assert wiz.nextId() == -1  # the village's pages are not next
     ctx.db.dispose()

@@ -6,6 +6,7 @@ union of the villages' records."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -24,6 +25,8 @@ from quzhou_desktop.services.kernel.attachments import add_attachment
 from quzhou_desktop.services.kernel.auth import load_current_user
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm, Role
+from quzhou_desktop.services.kernel.signatures import SignatureFailed
+from quzhou_desktop.services.verification.run import verify
 from quzhou_desktop.services.vouchers.flow import (
     accept_voucher,
     deliver_voucher,
@@ -34,7 +37,15 @@ from quzhou_desktop.services.vouchers.flow import (
 from quzhou_desktop.services.vouchers.voucher import correct_voucher, submit_voucher
 from quzhou_desktop.store.audit.chain import canonical, row_state
 from quzhou_desktop.store.db import Database
-from quzhou_desktop.store.models import Attachment, Membership, Person, Township, Voucher, VoucherEvent
+from quzhou_desktop.store.models import (
+    Attachment,
+    Membership,
+    Person,
+    SignedAct,
+    Township,
+    Voucher,
+    VoucherEvent,
+)
 from tests.support.exchange import Sites, make_sites, problems
 from tests.support.vouchers import VoucherVillage, make_voucher_village
 from tests.support.world import PASSWORD, World
@@ -151,8 +162,8 @@ def test_voucher_returned_corrected_and_accepted_over_three_rounds(sites: Sites)
     full_round(sites)
     assert status_of(sites.township, va) == "delivered"
     # Round 2: the 代理记账中心 returns 溪口村's voucher and accepts 上洋村's; the villages see it
-    return_voucher(sites.township.admin, va, "缺少验收单")
-    accept_voucher(sites.township.admin, vb)
+    return_voucher(sites.township.admin, va, "缺少验收单", PASSWORD)
+    accept_voucher(sites.township.admin, vb, PASSWORD)
     full_round(sites)
     assert status_of(xk, va) == "returned"
     assert status_of(sy, vb) == "accepted"
@@ -164,7 +175,7 @@ def test_voucher_returned_corrected_and_accepted_over_three_rounds(sites: Sites)
     sign_through(a, new_id)
     full_round(sites)
     assert status_of(sites.township, va) == "superseded"
-    accept_voucher(sites.township.admin, new_id)
+    accept_voucher(sites.township.admin, new_id, PASSWORD)
     full_round(sites)
     assert status_of(xk, new_id) == "accepted"
     # And the township's status shows both villages up to date, with nothing waiting
@@ -265,8 +276,16 @@ def test_a_village_restored_from_an_old_backup_is_a_fork(sites: Sites, tmp_path:
     assert back.status == "fork"
     assert list_forks(xk.admin)[0].side == "ours"
     # The administrator decides the village's present history stands; the package is imported again
-    settle_fork(sites.township.admin, alarm.id, keep="theirs", reason="村电脑硬盘损坏，已从备份恢复并补录")
-    settle_fork(xk.admin, list_forks(xk.admin)[0].id, keep="ours", reason="以恢复后补录的数据为准")
+    settle_fork(
+        sites.township.admin,
+        alarm.id,
+        keep="theirs",
+        reason="村电脑硬盘损坏，已从备份恢复并补录",
+        password=PASSWORD,
+    )
+    settle_fork(
+        xk.admin, list_forks(xk.admin)[0].id, keep="ours", reason="以恢复后补录的数据为准", password=PASSWORD
+    )
     assert sites.at_township(p3)[0].status == "applied"
     sites.at("溪口村", receipt_path(p3))
     assert list_forks(sites.township.admin) == []
@@ -294,8 +313,18 @@ def test_a_change_to_a_township_record_is_a_conflict(sites: Sites) -> None:
     assert c.entity == "township" and c.differing == ["name", "row_version"]
     assert c.ours is not None and c.ours["name"] == "石梁镇" and c.theirs["name"] == "石梁镇（村里改的）"
     assert exchange_status(sites.township.admin).peers[0].conflicts == 1
-    settle_conflict(sites.township.admin, c.id, keep="ours", reason="乡镇名称以乡镇为准")
+    with pytest.raises(SignatureFailed):  # a signed decision: the wrong password settles nothing
+        settle_conflict(
+            sites.township.admin, c.id, keep="ours", reason="乡镇名称以乡镇为准", password="wrong-pass"
+        )
+    assert len(list_conflicts(sites.township.admin)) == 1
+    settle_conflict(sites.township.admin, c.id, keep="ours", reason="乡镇名称以乡镇为准", password=PASSWORD)
     assert list_conflicts(sites.township.admin) == []
+    with sites.township.db.read() as s:
+        act = s.scalars(select(SignedAct).where(SignedAct.act == "exchange.settle_conflict")).one()
+        assert act.record_id == str(c.id) and act.signer_id == sites.township.admin.require_user().id
+        assert json.loads(act.statement)["decision"] == {"keep": "ours", "reason": "乡镇名称以乡镇为准"}
+    assert verify(sites.township.admin).problems == []  # the act checks against the signer's key
     for w in [sites.township, xk]:
         assert problems(w) == []
 
@@ -410,7 +439,8 @@ def test_a_rewritten_history_below_a_receipt_is_caught_by_verify(sites: Sites) -
 
     xk.db.dispose()
     conn = sqlite3.connect(xk.path)
-    conn.execute("DROP TRIGGER audit_log_no_update")  # the attacker has the file
+    trigger = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_log_no_update'").fetchone()[0]
+    conn.execute("DROP TRIGGER audit_log_no_update")  # the attacker has the file, and puts the trigger back
     rows = conn.execute(
         "SELECT seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, reason FROM audit_log "
         "ORDER BY seq"
@@ -426,8 +456,50 @@ def test_a_rewritten_history_below_a_receipt_is_caught_by_verify(sites: Sites) -
             "UPDATE audit_log SET reason = ?, prev_hash = ?, hash = ? WHERE seq = ?", (reason, prev, h, r[0])
         )
         prev = h
+    conn.execute(trigger)
     conn.commit()
     conn.close()
     found = problems(xk)
     assert [p.kind for p in found] == ["anchor"]
     assert "回执" in found[0].message
+
+
+def test_each_site_keeps_its_own_identity_and_anchors(sites: Sites) -> None:
+    """The enrolment file and every dispatch carry the township row, whose settings hold the township's site
+    identity: the village keeps its own identity, its anchors are signed with its own key and its ``verify``
+    checks them; the township's journal gets none of the village's anchors."""
+    from quzhou_desktop.core.anchors import signature_ok
+    from quzhou_desktop.paths import anchor_journal_path
+    from quzhou_desktop.services.kernel.anchoring import write_anchor
+    from quzhou_desktop.services.kernel.site import read_site
+
+    xk = sites.villages["溪口村"]
+    town, own = read_site(sites.township.db), read_site(xk.db)
+    assert town is not None and own is not None
+    assert own.id != town.id and own.kind == "village" and own.name == "石梁镇溪口村"
+    assert not set(own.keys) & set(town.keys)
+    # rounds both ways (the township row goes down, the village's own site entries go up): nobody's identity moves
+    make_voucher_village(xk)
+    full_round(sites)
+    full_round(sites)
+    assert read_site(xk.db) == own
+    after = read_site(sites.township.db)
+    assert after is not None and after.id == town.id
+    # each receipt the village imported is an anchor of its own journal, signed with its own key
+    from quzhou_desktop.core.anchors import parse_line
+
+    kept = [parse_line(x) for x in anchor_journal_path(own.id).read_text(encoding="utf-8").splitlines()]
+    receipts = [a for a in kept if a.why == "石梁镇回执"]
+    assert receipts and all(a.site == own.id and a.public_key in own.keys for a in receipts)
+    with xk.db.read_engine.connect() as conn:
+        hashes: dict[int, str] = dict(conn.exec_driver_sql("SELECT seq, hash FROM audit_log").all())
+    assert all(hashes[a.seq] == a.head for a in receipts)
+    anchor = write_anchor(xk.db, "测试")
+    assert anchor is not None and anchor.site == own.id and anchor.public_key in own.keys
+    assert signature_ok(anchor, anchor.public_key)
+    town_journal = anchor_journal_path(town.id)
+    assert not town_journal.exists() or own.id not in town_journal.read_text(encoding="utf-8")
+    for w in [xk, sites.township]:
+        report = verify(w.admin)
+        assert report.problems == [], w.path.name
+    assert verify(xk.admin).anchors_used >= 1

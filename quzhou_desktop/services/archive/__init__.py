@@ -1,0 +1,1 @@
+"""The village-year archive (村务档案): ``build.build_archive``."""
