@@ -1,6 +1,7 @@
 """First-run wizard: township, villages, first administrator; one call to ``services.setup.initialise``; then
 the 管理员恢复单 (the administrator is the root of trust: its key's fingerprint and the recovery code, shown
-once, printed from here)."""
+once, printed from here). Or, on a village's PC, "作为村安装": the township's enrolment file, the fingerprints,
+the village's administrator, then the village's fingerprint and its 管理员恢复单 (``gui.exchange.join_pages``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QTableWidget,
     QVBoxLayout,
@@ -50,17 +52,35 @@ class TownshipPage(QWizardPage):
         super().__init__()
         self.setTitle(tr("第一步：乡镇"))
         self.setSubTitle(tr("填写本乡镇（街道）的名称。代码可以不填。"))
-        form = QFormLayout(self)
+        form = self.form = QFormLayout(self)
+        self.township_radio = QRadioButton(tr("新建乡镇数据库（乡镇录入本乡镇各村的数据）"))
+        self.village_radio = QRadioButton(tr("作为村安装（导入乡镇发来的登记文件，本机只录入本村）"))
+        self.township_radio.setChecked(True)
+        form.addRow(self.township_radio)
+        form.addRow(self.village_radio)
         self.name_edit = QLineEdit()
         self.name_edit.setMaxLength(60)
         self.code_edit = QLineEdit()
         self.code_edit.setMaxLength(20)
         form.addRow(tr("乡镇名称："), self.name_edit)
         form.addRow(tr("乡镇代码："), self.code_edit)
+        self.village_radio.toggled.connect(self._mode)
         self.error = _error_label()
         form.addRow(self.error)
 
+    def _mode(self, as_village: bool) -> None:
+        self.form.setRowVisible(self.name_edit, not as_village)
+        self.form.setRowVisible(self.code_edit, not as_village)
+        self.setSubTitle(
+            tr("下一步导入乡镇发来的登记文件，村名、花名册和乡镇的密钥都从登记文件中来。")
+            if as_village
+            else tr("填写本乡镇（街道）的名称。代码可以不填。")
+        )
+        self.error.clear()
+
     def validatePage(self) -> bool:
+        if self.village_radio.isChecked():
+            return True
         try:
             required(self.name_edit.text(), "乡镇名称", max_len=60)
         except ValidationError as exc:
@@ -235,22 +255,40 @@ class FirstRunWizard(QWizard):
         self.sheet: RecoverySheet | None = None
         for p in (self.township_page, self.villages_page, self.admin_page, self.recovery_page):
             self.addPage(p)
+        from quzhou_desktop.gui.exchange.join_pages import JoinedPage, JoinPage
+
+        self.join_page = JoinPage(ctx)
+        self.joined_page = JoinedPage(self.join_page)
+        self.join_id = self.addPage(self.join_page)
+        self.addPage(self.joined_page)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, tr("完成设置"))
         for button, text in (
             (QWizard.WizardButton.BackButton, "上一步"),
             (QWizard.WizardButton.NextButton, "下一步"),
             (QWizard.WizardButton.FinishButton, "完成"),
             (QWizard.WizardButton.CancelButton, "取消"),
+            (QWizard.WizardButton.CommitButton, "完成设置"),
         ):
             self.setButtonText(button, tr(text))
         self.resize(720, 520)
+
+    def nextId(self) -> int:
+        """The township's pages, or (作为村安装) the village's pages, which come last: neither path enters the
+        other's pages."""
+        if self.currentPage() is self.township_page and self.township_page.village_radio.isChecked():
+            return self.join_id
+        current, following = self.currentId(), super().nextId()
+        if current >= self.join_id:
+            return following
+        return -1 if following >= self.join_id else following
 
     def validateCurrentPage(self) -> bool:
         if not super().validateCurrentPage():
             return False
         if self.currentPage() is self.admin_page:
             return self.sheet is not None or (self.admin_page.check() and self._initialise())
+        if self.currentPage() is self.join_page and self.join_page.joined is not None:
+            self.admin_username = self.join_page.username_edit.text().strip()
         return True
 
     def accept(self) -> None:
