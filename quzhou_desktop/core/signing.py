@@ -36,6 +36,7 @@ __all__ = [
     "KdfParams",
     "KeyPair",
     "Sealed",
+    "b64",
     "check_secret",
     "fingerprint",
     "format_recovery_code",
@@ -46,6 +47,7 @@ __all__ = [
     "seal",
     "sign",
     "statement_bytes",
+    "unb64",
     "unseal",
     "verifier_of",
     "verify",
@@ -143,8 +145,14 @@ class Sealed:
     blob: str
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
+    """Base64 text of key material and signatures, as the settings, packages and anchors keep them."""
     return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: str) -> bytes:
+    """The bytes of :func:`b64` text; ``binascii.Error`` on anything that is not strict base64."""
+    return base64.b64decode(text, validate=True)
 
 
 def _derive(secret: str, salt: bytes, params: KdfParams) -> tuple[bytes, bytes]:
@@ -179,7 +187,7 @@ def seal(secret: str, private: bytes, *, params: KdfParams = KDF) -> Sealed:
     nonce = os.urandom(12)
     ciphertext = AESGCM(key).encrypt(nonce, private, public_of(private))
     cost = f"m={params.memory_kib},t={params.iterations},p={params.lanes}"
-    return Sealed(f"{_SCHEME}${cost}${_b64(salt)}${_b64(check)}", f"aesgcm${_b64(nonce)}${_b64(ciphertext)}")
+    return Sealed(f"{_SCHEME}${cost}${b64(salt)}${b64(check)}", f"aesgcm${b64(nonce)}${b64(ciphertext)}")
 
 
 def check_secret(secret: str, verifier: str) -> bool:

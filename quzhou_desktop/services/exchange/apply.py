@@ -37,8 +37,9 @@ from quzhou_desktop.core.exchange import (
     place,
     with_own_site,
 )
+from quzhou_desktop.core.signing import unb64
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
-from quzhou_desktop.services.exchange.identity import LocalSite, local_site, unb64
+from quzhou_desktop.services.exchange.identity import LocalSite, local_site
 from quzhou_desktop.services.exchange.package import KINDS, Entry, Package
 from quzhou_desktop.services.exchange.peers import audit, peer_by_site
 from quzhou_desktop.services.exchange.receipts import import_receipt, receipt_path, write_receipt

@@ -25,15 +25,9 @@ from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import NotFound
 from quzhou_desktop.core.exchange import GENESIS, Head, with_own_site
-from quzhou_desktop.core.signing import fingerprint
+from quzhou_desktop.core.signing import b64, fingerprint, unb64
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
-from quzhou_desktop.services.exchange.identity import (
-    b64,
-    ensure_local_site,
-    self_row,
-    site_private_key,
-    unb64,
-)
+from quzhou_desktop.services.exchange.identity import ensure_local_site, self_row, site_private_key
 from quzhou_desktop.services.exchange.package import Package, write_package
 from quzhou_desktop.services.exchange.peers import audit, site_doc
 from quzhou_desktop.services.kernel.context import AppContext, Clock

@@ -12,14 +12,13 @@ Every site keeps its own identity: the township row travels between sites, its `
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.anchors import format_time
-from quzhou_desktop.core.signing import fingerprint, new_keypair
+from quzhou_desktop.core.signing import b64, fingerprint, new_keypair
 from quzhou_desktop.paths import site_key_path
 from quzhou_desktop.services.exchange.errors import ExchangeNotReady
 from quzhou_desktop.services.kernel.site import SiteInfo, new_site, site_from_settings, with_site
@@ -37,14 +36,6 @@ class LocalSite:
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.public)
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def unb64(text: str) -> bytes:
-    return base64.b64decode(text, validate=True)
 
 
 def self_row(s: Session) -> ExchangeSite | None:

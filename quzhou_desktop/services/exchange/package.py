@@ -28,9 +28,8 @@ from typing import Any, NamedTuple
 import msgspec
 
 from quzhou_desktop.core.exchange import FORMAT, FORMAT_VERSION
-from quzhou_desktop.core.signing import sign, verify
+from quzhou_desktop.core.signing import b64, sign, unb64, verify
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
-from quzhou_desktop.services.exchange.identity import b64, unb64
 from quzhou_desktop.store.audit.chain import entry_hash
 
 MANIFEST = "manifest.json"

@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from quzhou_desktop.core.exchange import Head
-from quzhou_desktop.services.exchange.identity import LocalSite, b64, local_site, site_private_key, unb64
+from quzhou_desktop.core.signing import b64, unb64
+from quzhou_desktop.services.exchange.identity import LocalSite, local_site, site_private_key
 from quzhou_desktop.services.exchange.package import Package, write_package
 from quzhou_desktop.services.exchange.peers import audit, peer_by_site, site_doc
 from quzhou_desktop.services.kernel.anchoring import write_anchor

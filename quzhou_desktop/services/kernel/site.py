@@ -20,7 +20,6 @@ In-memory databases (tests, ``selftest``) have no site.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import logging
@@ -30,7 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from quzhou_desktop.core.anchors import format_time
-from quzhou_desktop.core.signing import fingerprint, new_keypair
+from quzhou_desktop.core.signing import b64, fingerprint, new_keypair, unb64
 from quzhou_desktop.paths import site_key_path
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
@@ -74,17 +73,13 @@ class SiteSigner:
         return fingerprint(self.key.public)
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
 def site_from_settings(rules_json: str | None) -> SiteInfo | None:
     """The site recorded in the township settings JSON (None when there is none or it is unreadable)."""
     try:
         doc = json.loads(rules_json or "{}").get(SETTINGS_KEY)
         if not isinstance(doc, dict):
             return None
-        keys = tuple(base64.b64decode(k["key"], validate=True) for k in doc.get("keys", []))
+        keys = tuple(unb64(k["key"]) for k in doc.get("keys", []))
         return SiteInfo(str(doc["id"]), str(doc["kind"]), str(doc["name"]), str(doc["created"]), keys)
     except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
         return None
@@ -96,7 +91,7 @@ def _site_doc(site: SiteInfo, added: dict[bytes, str]) -> dict[str, Any]:
         "kind": site.kind,
         "name": site.name,
         "created": site.created,
-        "keys": [{"key": _b64(k), "added": added.get(k, site.created)} for k in site.keys],
+        "keys": [{"key": b64(k), "added": added.get(k, site.created)} for k in site.keys],
     }
 
 
@@ -107,7 +102,7 @@ def with_site(rules_json: str | None, site: SiteInfo, added: dict[bytes, str]) -
     if isinstance(old, dict):  # keep the dates existing keys were added on
         for entry in old.get("keys", []):
             try:
-                added.setdefault(base64.b64decode(entry["key"], validate=True), str(entry["added"]))
+                added.setdefault(unb64(entry["key"]), str(entry["added"]))
             except (ValueError, KeyError, TypeError, binascii.Error):
                 continue
     doc[SETTINGS_KEY] = _site_doc(site, added)

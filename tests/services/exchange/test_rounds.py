@@ -330,8 +330,7 @@ def test_a_change_to_a_township_record_is_a_conflict(sites: Sites) -> None:
 
 
 def test_refusals_apply_nothing(sites: Sites, tmp_path: Path) -> None:
-    from quzhou_desktop.core.signing import new_keypair, sign
-    from quzhou_desktop.services.exchange.identity import b64
+    from quzhou_desktop.core.signing import b64, new_keypair, sign
 
     xk = sites.villages["溪口村"]
     a = make_voucher_village(xk)
@@ -419,8 +418,8 @@ def plain_rezip(data: bytes) -> bytes:
 
 def resign(village: World, data: bytes) -> bytes:
     """The package with one entry's amount changed, re-signed with the village's real site key."""
-    from quzhou_desktop.core.signing import sign
-    from quzhou_desktop.services.exchange.identity import b64, local_site, site_private_key
+    from quzhou_desktop.core.signing import b64, sign
+    from quzhou_desktop.services.exchange.identity import local_site, site_private_key
 
     with village.db.read() as s:
         site = local_site(s)
