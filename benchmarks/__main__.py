@@ -2,10 +2,10 @@
 
     python -m benchmarks [--quick] [--only NAME[,NAME…]] [--repeat N] [--regen] [--no-write]
 
-NAMEs: startup, registers, import, export, notices, memory, archive. ``--quick`` uses a reduced reference database
-(generated once and cached in benchmarks/.cache) and fewer repetitions; only a full run writes RESULTS.md
-unless ``--write`` is given (a partial run with ``--only`` then writes its own section, keeping the rest). Timings
-never fail the command: it exits 0 unless a measurement crashed.
+NAMEs: startup, registers, import, export, notices, memory, signing, verify, archive, packages. ``--quick`` uses a
+reduced reference database (generated once and cached in benchmarks/.cache) and fewer repetitions; only a full run
+writes RESULTS.md unless ``--write`` is given (a partial run with ``--only`` then writes its own section, keeping
+the rest). Timings never fail the command: it exits 0 unless a measurement crashed.
 """
 
 from __future__ import annotations
@@ -26,13 +26,33 @@ from benchmarks.results import machine
 
 LAST_RUN = assets_mod.CACHE / "last-full-run.json"
 
-NAMES = ("startup", "registers", "import", "export", "notices", "memory", "archive")
+NAMES = (
+    "startup",
+    "registers",
+    "import",
+    "export",
+    "notices",
+    "memory",
+    "signing",
+    "verify",
+    "archive",
+    "packages",
+)
 
 
 def _runners(
     a: assets_mod.Assets, repeat: int, export_rows: int
 ) -> dict[str, Callable[[], list[Measurement]]]:
-    from benchmarks import bench_archive, bench_exchange, bench_notices, bench_process, bench_registers
+    from benchmarks import (
+        bench_archive,
+        bench_exchange,
+        bench_notices,
+        bench_packages,
+        bench_process,
+        bench_registers,
+        bench_signing,
+        bench_verify,
+    )
 
     return {
         "startup": lambda: bench_process.startup(a, repeat),
@@ -41,7 +61,10 @@ def _runners(
         "export": lambda: bench_exchange.exports(a, min(repeat, 2), export_rows),
         "notices": lambda: bench_notices.notices(a, repeat),
         "memory": lambda: bench_process.memory(a),
+        "signing": lambda: bench_signing.signing(a, repeat),
+        "verify": lambda: bench_verify.verify_reference(a, repeat),
         "archive": lambda: bench_archive.archive(a, min(repeat, 3)),
+        "packages": lambda: bench_packages.packages(a.scratch, min(repeat, 3)),
     }
 
 

@@ -105,12 +105,12 @@ def make_application(argv: Sequence[str]) -> QApplication:
     return app
 
 
-def start_daily_backup(db_path: Path) -> None:
-    """Today's automatic backup, off the GUI thread; a failure is a warning, never fatal."""
+def start_daily_backup(db: Database) -> None:
+    """Today's automatic backup (with its anchor), off the GUI thread; a failure is a warning, never fatal."""
     from quzhou_desktop.gui.i18n import tr
     from quzhou_desktop.gui.messages import show_error
     from quzhou_desktop.gui.tasks import run_task
-    from quzhou_desktop.store.backup import daily_backup
+    from quzhou_desktop.services.kernel.maintenance import daily_backup
 
     def failed(exc: BaseException) -> None:
         log.warning("daily backup failed: %s", exc)
@@ -123,7 +123,7 @@ def start_daily_backup(db_path: Path) -> None:
         )
 
     run_task(
-        lambda _p: daily_backup(db_path),
+        lambda _p: daily_backup(db),
         parent=None,
         title=tr("自动备份"),
         on_failure=failed,
@@ -178,8 +178,8 @@ def run_gui(argv: Sequence[str]) -> int:
         flow.start()
         splash.close()
         flows.append(flow)
-        if isinstance(path, Path):  # a server is backed up on the server (docs/SERVER.md)
-            start_daily_backup(path)
+        if db.path is not None:  # a server is backed up on the server (docs/SERVER.md)
+            start_daily_backup(db)
 
     QTimer.singleShot(0, boot)
     try:
@@ -189,11 +189,23 @@ def run_gui(argv: Sequence[str]) -> int:
 
         worker_pool().waitForDone(30_000)
         for flow in flows:
+            anchor_on_close(flow.ctx.db)
             flow.ctx.db.dispose()  # may differ from opened[0] after a restore
         for db in opened:
             db.dispose()
         uninstall()
     return int(code)
+
+
+def anchor_on_close(db: Database) -> None:
+    """The day's work anchored as the app closes (when the chain moved since the last anchor)."""
+    from quzhou_desktop.core.errors import QuzhouError
+    from quzhou_desktop.services.kernel.anchoring import anchor_if_due
+
+    try:
+        anchor_if_due(db, "close")
+    except (OSError, QuzhouError) as exc:
+        log.warning("no anchor on close: %s", exc)
 
 
 def show_fatal(title: str, text: str) -> None:

@@ -23,6 +23,7 @@ def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
     from quzhou_desktop.commands import (
         archive,
         data,
+        exchange,
         listing,
         printing,
         rules,
@@ -30,15 +31,18 @@ def command_groups() -> tuple[Callable[[Subcommands], None], ...]:
         setup,
         smoke,
         spreadsheets,
+        trust,
     )
 
     return (
         archive.register,
         data.register,
+        exchange.register,
         listing.register,
         printing.register,
         rules.register,
         setup.register,
+        trust.register,
         smoke.register,
         spreadsheets.register,
         server.register,

@@ -1,7 +1,8 @@
 """Every path the app uses: data, config, logs, backups and bundled resources.
 
 Works for a checkout, an installed wheel and a PyInstaller bundle.  ``QUZHOU_DATA_DIR`` moves the data
-directory (database, attachments, backups, logs) as a whole, which tests and portable installs use.
+directory (database, attachments, backups, logs, site keys, anchor journals) as a whole, which tests and
+portable installs use.
 """
 
 from __future__ import annotations
@@ -59,6 +60,17 @@ def config_dir() -> Path:
 
 def backups_dir(db_path: Path) -> Path:
     return db_path.with_name(db_path.stem + ".backups")
+
+
+def site_key_path(site_id: str) -> Path:
+    """The private key of the site ``site_id``: one owner-only file per site in the user's data folder, never
+    beside the database (a copied database or backup does not carry it)."""
+    return data_dir() / "keys" / f"site-{site_id}.key"
+
+
+def anchor_journal_path(site_id: str) -> Path:
+    """The site's anchor journal (JSON lines), outside the database file."""
+    return data_dir() / "anchors" / f"site-{site_id}.jsonl"
 
 
 def ensure_private_dir(path: Path) -> Path:

@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import os
-
-# Qt must run offscreen in tests; pytest-qt aborts without a display otherwise.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
-
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests import pg
+from tests import pg, worlds
 from tests.pg import pg_database  # noqa: F401  (a fixture)
 from tests.support.disclosures import DisclosureStaff, make_disclosure_staff
 from tests.support.matters import MattersTown, make_matters_town
 from tests.support.notices import Printables, make_printables
 from tests.support.vouchers import VoucherVillage, make_voucher_village
-from tests.support.world import World, make_world
+from tests.support.world import World
+
+# Site keys and anchor journals go to the data folder: never the real one in tests (a test that needs its own
+# sets QUZHOU_DATA_DIR itself).
+_DATA_DIR = os.environ.get("QUZHOU_DATA_DIR") or tempfile.mkdtemp(prefix="quzhou-test-data-")
+_OWN_DATA_DIR = "QUZHOU_DATA_DIR" not in os.environ
+os.environ["QUZHOU_DATA_DIR"] = _DATA_DIR
+
+# Qt must run offscreen in tests; pytest-qt aborts without a display otherwise.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 
 @pytest.fixture
@@ -29,10 +36,11 @@ def db_engine(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def world(request: pytest.FixtureRequest, tmp_path: Path, db_engine: str) -> Iterator[World]:
+def world(tmp_path: Path, db_engine: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     """A real temporary database with a township (石梁镇), two villages and an administrator: a SQLite file,
-    or a PostgreSQL database reached as the application role (tests/pg.py)."""
-    w = make_world(pg.db_target(request, tmp_path, db_engine))
+    or a PostgreSQL database reached as the application role (tests/pg.py); a copy of the session's seed
+    (tests/worlds.py), with a data folder of its own."""
+    w = worlds.fresh_world(db_engine, tmp_path, monkeypatch)
     yield w
     w.db.dispose()
 
@@ -66,4 +74,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    worlds.drop_seeds()
     pg.stop_cluster()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _OWN_DATA_DIR:
+        shutil.rmtree(_DATA_DIR, ignore_errors=True)

@@ -17,7 +17,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Date, DateTime, Table
 
-from quzhou_desktop.store.audit.chain import Actor, canonical, chain_head, entry_hash
+from quzhou_desktop.store.audit.chain import (
+    Actor,
+    canonical,
+    chain_head,
+    entry_hash,
+    is_secret,
+    secret_digest,
+)
 from quzhou_desktop.store.models import AuditEntry, Base
 from quzhou_desktop.store.models.base import Audited
 
@@ -51,9 +58,12 @@ def state_function(table: Table) -> Any:
     names = [c.name for c in table.columns]
     stamps = [c.name for c in table.columns if isinstance(c.type, DateTime)]
     days = [c.name for c in table.columns if isinstance(c.type, Date) and not isinstance(c.type, DateTime)]
+    secrets = [c.name for c in table.columns if is_secret(c)]
 
     def state(values: dict[str, Any]) -> dict[str, Any]:
         out = {n: values[n] for n in names}
+        for n in secrets:
+            out[n] = secret_digest(out[n])
         for n in stamps:
             v = out[n]
             if v is not None:

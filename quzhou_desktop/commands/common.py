@@ -69,10 +69,30 @@ def read_password(prompt: str = "密码：", *, env: str = "QUZHOU_PASSWORD") ->
     return getpass.getpass(prompt)
 
 
-def login(ctx: AppContext, args: argparse.Namespace) -> None:
-    from quzhou_desktop.services.kernel.auth import login as do_login
+class MustChangePassword(CommandError):
+    code = "cli.must_change_password"
+    template = (
+        "用户 {username} 的密码是管理员设置的临时密码（新账号或重置后），必须先改成自己的密码才能继续，未作任何操作。"
+        "请运行：quzhou-desktop passwd --user {username}（原密码从提示或 QUZHOU_PASSWORD 读取，"
+        "新密码从提示或 QUZHOU_NEW_PASSWORD 读取），或在程序界面登录后按提示修改"
+    )
 
-    do_login(ctx, args.user, read_password(f"用户 {args.user} 的密码："))
+
+def login(ctx: AppContext, args: argparse.Namespace) -> str:
+    """Log in as ``--user``; refuse a user who must change the password first (``passwd`` does that). An
+    administrator's login gives the database its site (key) if it has none; the chain is anchored if due.
+    Returns the password typed, for a command whose act is signed (``restore``)."""
+    from quzhou_desktop.services.kernel.anchoring import after_login
+    from quzhou_desktop.services.kernel.auth import login as do_login
+    from quzhou_desktop.services.kernel.auth import must_change_password
+
+    password = read_password(f"用户 {args.user} 的密码：")
+    user = do_login(ctx, args.user, password)
+    if must_change_password(ctx):
+        ctx.user = None
+        raise MustChangePassword(username=user.username)
+    after_login(ctx)
+    return password
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -59,7 +59,9 @@ def register(sub: Subcommands) -> None:
     p.set_defaults(handler=cmd_print)
 
     v = sub.add_parser("verify-notice", help="核验打印的公告：是哪条记录、数据库中的内容是否仍与纸面一致")
-    v.add_argument("code", metavar="核验码", help="公告页脚的核验码，如 7K4M-2P9X-QZ3H")
+    v.add_argument(
+        "code", metavar="核验码", help="公告页脚的核验码，如 7K4M-2P9X-QZ3H-238L（较早打印的为 12 位）"
+    )
     v.add_argument("--db", help="数据库文件路径，或单位服务器地址 postgresql://…")
     v.set_defaults(handler=cmd_verify_notice)
 
@@ -124,7 +126,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_notice(args: argparse.Namespace) -> int:
-    from quzhou_desktop.services.notices.issue import verify_notice
+    from quzhou_desktop.services.notices.checks import verify_notice
 
     ctx = open_context(args)
     try:

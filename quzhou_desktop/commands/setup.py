@@ -1,4 +1,5 @@
-"""`init` (first-run setup without the GUI) and `demo` (a realistic demo township)."""
+"""`init` (first-run setup without the GUI), `passwd` (change one's own password) and `demo` (a realistic demo
+township)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from pathlib import Path
 
 from quzhou_desktop.commands import Subcommands
-from quzhou_desktop.commands.common import CommandError, db_path, open_context, read_password
+from quzhou_desktop.commands.common import CommandError, add_user_arg, db_path, open_context, read_password
 from quzhou_desktop.services.roster.villages import VillageSpec
 
 
@@ -19,7 +20,17 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--villages", required=True, help="村名，用逗号分隔，如 甲村,乙村")
     p.add_argument("--admin", required=True, help="管理员用户名（密码从提示或 QUZHOU_PASSWORD 读取）")
     p.add_argument("--admin-name", help="管理员姓名（默认同用户名）")
+    p.add_argument("--sheet", help="管理员恢复单（PDF）保存到此文件（默认放在数据库旁）")
+    p.add_argument(
+        "--site-kind", choices=("township", "village"),
+        help="站点类型：township 乡镇（多个村）或 village 村（一个村）；默认按村的个数",
+    )  # fmt: skip
     p.set_defaults(handler=cmd_init, db_required=True)
+
+    pw = sub.add_parser("passwd", help="修改自己的密码（管理员重置或新建账号后必须先改）")
+    pw.add_argument("--db", help="数据库文件路径")
+    add_user_arg(pw)
+    pw.set_defaults(handler=cmd_passwd)
 
     d = sub.add_parser(
         "demo", help="创建一个演示乡镇（多个村、花名册、各类事项、凭证和公开），每个角色一个用户"
@@ -36,6 +47,7 @@ def _split_villages(text: str) -> list[str]:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from quzhou_desktop.services.kernel.site import read_site
     from quzhou_desktop.services.roster.setup import initialise, is_initialised
 
     path = db_path(args)
@@ -50,19 +62,47 @@ def cmd_init(args: argparse.Namespace) -> int:
     try:
         if is_initialised(ctx):
             raise CommandError(f"数据库 {path} 已经完成过首次设置，未作修改")
-        initialise(
+        sheet = initialise(
             ctx,
             township_name=args.township,
             villages=[VillageSpec(name=n) for n in names],
             admin_username=args.admin,
             admin_password=password,
             admin_display_name=args.admin_name or args.admin,
+            site_kind=args.site_kind,
         )
+        site = read_site(ctx.db)
     finally:
         ctx.db.dispose()
     print(
         f"已创建数据库 {path}：{args.township}，{len(names)} 个村（{'、'.join(names)}），管理员 {args.admin}"
     )
+    if site is not None:
+        print(f"站点：{site.name}（{site.kind_label}），站点密钥指纹：{site.fingerprints[-1]}")
+    from quzhou_desktop.commands.trust import default_sheet_path, print_sheet
+
+    print_sheet(sheet, default_sheet_path(args, sheet.township), heading="管理员是本数据库的信任根：")
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    from quzhou_desktop.services.kernel.anchoring import after_login
+    from quzhou_desktop.services.kernel.auth import change_password
+    from quzhou_desktop.services.kernel.auth import login as do_login
+
+    ctx = open_context(args)
+    try:
+        old = read_password(f"用户 {args.user} 的原密码：")
+        do_login(ctx, args.user, old)
+        new = read_password("新密码：", env="QUZHOU_NEW_PASSWORD")
+        if not os.environ.get("QUZHOU_NEW_PASSWORD") and sys.stdin.isatty():
+            if read_password("再输一次新密码：", env="QUZHOU_NEW_PASSWORD_CONFIRM") != new:
+                raise CommandError("两次输入的新密码不一致，密码没有修改")
+        change_password(ctx, old, new)
+        after_login(ctx)
+    finally:
+        ctx.db.dispose()
+    print(f"用户 {args.user} 的密码已修改")
     return 0
 
 

@@ -20,6 +20,8 @@ import hashlib
 import hmac
 import json
 import os
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,14 +36,20 @@ __all__ = [
     "KdfParams",
     "KeyPair",
     "Sealed",
+    "b64",
     "check_secret",
     "fingerprint",
+    "format_recovery_code",
     "new_keypair",
+    "new_recovery_code",
+    "normalise_recovery_code",
     "public_of",
     "seal",
     "sign",
     "statement_bytes",
+    "unb64",
     "unseal",
+    "verifier_of",
     "verify",
 ]
 
@@ -98,6 +106,23 @@ def verify(public: bytes, message: bytes, signature: bytes) -> bool:
     return True
 
 
+def verifier_of(public: bytes) -> Callable[[bytes, bytes], bool]:
+    """``verify`` for one public key, parsed once (checking many signatures of one key)."""
+    try:
+        key = Ed25519PublicKey.from_public_bytes(public)
+    except ValueError:
+        return lambda _message, _signature: False
+
+    def check(message: bytes, signature: bytes) -> bool:
+        try:
+            key.verify(signature, message)
+        except InvalidSignature:
+            return False
+        return True
+
+    return check
+
+
 def fingerprint(public: bytes) -> str:
     """Six groups of five digits from the SHA-256 of the public key (about 100 bits), e.g.
     ``"04217 93350 11862 50749 38026 71533"``."""
@@ -120,8 +145,14 @@ class Sealed:
     blob: str
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
+    """Base64 text of key material and signatures, as the settings, packages and anchors keep them."""
     return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: str) -> bytes:
+    """The bytes of :func:`b64` text; ``binascii.Error`` on anything that is not strict base64."""
+    return base64.b64decode(text, validate=True)
 
 
 def _derive(secret: str, salt: bytes, params: KdfParams) -> tuple[bytes, bytes]:
@@ -156,7 +187,7 @@ def seal(secret: str, private: bytes, *, params: KdfParams = KDF) -> Sealed:
     nonce = os.urandom(12)
     ciphertext = AESGCM(key).encrypt(nonce, private, public_of(private))
     cost = f"m={params.memory_kib},t={params.iterations},p={params.lanes}"
-    return Sealed(f"{_SCHEME}${cost}${_b64(salt)}${_b64(check)}", f"aesgcm${_b64(nonce)}${_b64(ciphertext)}")
+    return Sealed(f"{_SCHEME}${cost}${b64(salt)}${b64(check)}", f"aesgcm${b64(nonce)}${b64(ciphertext)}")
 
 
 def check_secret(secret: str, verifier: str) -> bool:
@@ -188,3 +219,30 @@ def unseal(secret: str, sealed: Sealed, public: bytes) -> bytes | None:
     except (ValueError, InvalidTag):
         return None
     return private if public_of(private) == public else None
+
+
+# -- recovery codes -----------------------------------------------------------------------------------------
+
+RECOVERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: no 0/O, 1/I to misread
+RECOVERY_GROUPS = 6
+RECOVERY_GROUP_LENGTH = 4  # 24 symbols of 5 bits: 120 bits from the operating system's random source
+
+
+def new_recovery_code() -> str:
+    """A fresh recovery code, grouped for reading and typing: ``"7KQ2-M9XD-…"`` (six groups of four)."""
+    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_GROUPS * RECOVERY_GROUP_LENGTH))
+    return format_recovery_code(raw)
+
+
+def format_recovery_code(raw: str) -> str:
+    n = RECOVERY_GROUP_LENGTH
+    return "-".join(raw[i : i + n] for i in range(0, len(raw), n))
+
+
+def normalise_recovery_code(text: str) -> str | None:
+    """The code as it is sealed (upper case, no separators), from what someone typed (spaces, dashes, lower
+    case allowed); None when it cannot be a recovery code (wrong length or a symbol the alphabet lacks)."""
+    raw = "".join(ch for ch in text.upper() if ch not in " -_\t\u3000－—")
+    if len(raw) != RECOVERY_GROUPS * RECOVERY_GROUP_LENGTH or any(ch not in RECOVERY_ALPHABET for ch in raw):
+        return None
+    return raw

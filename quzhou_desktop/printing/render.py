@@ -18,7 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from quzhou_desktop.core.errors import QuzhouError
-from quzhou_desktop.printing import archive, disclosures, forms, notices, records
+from quzhou_desktop.printing import archive, disclosures, forms, notices, records, recovery
 from quzhou_desktop.printing.documents import Notice
 from quzhou_desktop.printing.fonts import FontSet, get_fontset
 from quzhou_desktop.printing.layout import MM, PAGE_W, Composer
@@ -32,6 +32,7 @@ RENDERERS: dict[str, Callable[[Composer, Any], None]] = {
     "review": forms.render_review,
     "voucher": forms.render_voucher,
     "register": forms.render_register,
+    "recovery": recovery.render_recovery,
     "disclosure": disclosures.render_disclosure,
     "contract": records.render_contract,
     "evaluation": records.render_evaluation,

@@ -42,8 +42,9 @@ def write_register(
     totals: bool = True,
     progress: Callable[[int], None] | None = None,
     progress_every: int = 5000,
+    private: bool = False,
 ) -> int:
-    """Write one styled register sheet; return the number of data rows.
+    """Write one styled register sheet; return the number of data rows (``private``: owner-only file).
 
     ``rows`` yield tuples in column order: ``str``/``None`` for text, ``datetime.date`` for date, ``int`` fen
     for fen, ``int`` for int. ``progress(n)`` is called every ``progress_every`` rows (it may raise to cancel;
@@ -59,4 +60,4 @@ def write_register(
         kinds=[c.kind for c in columns],
         widths=[c.width or max(_DEFAULT_WIDTH[c.kind], _header_width(c.header)) for c in columns],
     )
-    return sheet.write(rows, totals=totals, progress=progress, progress_every=progress_every)
+    return sheet.write(rows, totals=totals, progress=progress, progress_every=progress_every, private=private)

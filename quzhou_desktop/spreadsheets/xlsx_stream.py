@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import os
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -219,10 +220,19 @@ class RegisterSheet:
         totals: bool,
         progress: Callable[[int], None] | None = None,
         progress_every: int = 5000,
+        private: bool = False,
     ) -> int:
-        """Write the workbook (to a partial file renamed on success); return the number of data rows."""
+        """Write the workbook (to a partial file renamed on success); return the number of data rows.
+
+        ``private``: the file is readable by its owner only (mode 0600 on POSIX) from its first byte, for
+        personal data such as full ID numbers."""
         partial = self.path.with_name(self.path.name + ".partial")
         try:
+            if private:
+                partial.unlink(missing_ok=True)
+                os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                if os.name == "posix":
+                    partial.chmod(0o600)
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
                 zf.writestr("[Content_Types].xml", _content_types())
                 zf.writestr("_rels/.rels", _package_rels())

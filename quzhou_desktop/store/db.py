@@ -38,7 +38,7 @@ from quzhou_desktop.store.errors import (
     NotADatabase,
     RecordChanged,
 )
-from quzhou_desktop.store.schema import ensure_schema, precheck_file
+from quzhou_desktop.store.schema import ensure_schema, ensure_server_schema, precheck_file
 
 log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 15000
@@ -187,7 +187,7 @@ class Database:
                 postgres.server_url(address, password=password)
             )
             if migrate:
-                postgres.ensure_schema(self, create=create)
+                ensure_server_schema(self, create=create)
             else:
                 with self.read_engine.connect() as conn:
                     conn.execute(text("SELECT 1"))

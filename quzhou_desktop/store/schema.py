@@ -32,7 +32,7 @@ class Migratable(Protocol):
 
 
 # The newest migration in store/migrations/versions (a test keeps this in step with Alembic's head).
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -118,3 +118,30 @@ def ensure_schema(db: Migratable) -> None:
         make_backup(db.path, reason=f"before-migration-{rev}")
     log.info("migrating %s from %s to %s", db.label, rev, SCHEMA_HEAD)
     upgrade(db)
+
+
+def ensure_server_schema(db: Migratable, *, create: bool) -> None:
+    """At head: nothing to do. Empty and ``create``: build the schema (a superuser or the owner role does
+    this, through ``server init``). Older: the app role cannot migrate; refused with what to do."""
+    from quzhou_desktop.store.dialects.postgres import (
+        ServerNeedsUpgrade,
+        ServerNotInitialised,
+        current_revision,
+    )
+
+    with db.write_engine.connect() as conn:
+        rev, has_tables = current_revision(conn)
+        database = conn.exec_driver_sql("SELECT current_database()").scalar()
+        conn.rollback()
+    if rev == SCHEMA_HEAD:
+        return
+    if rev is None:
+        if has_tables:
+            raise NotADatabase(path=db.label)
+        if not create:
+            raise ServerNotInitialised(database=str(database))
+        upgrade(db)
+        return
+    if rev not in known_revisions():
+        raise DatabaseTooNew(found=rev, supported=SCHEMA_HEAD)
+    raise ServerNeedsUpgrade(found=rev, supported=SCHEMA_HEAD)

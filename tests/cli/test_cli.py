@@ -73,7 +73,7 @@ def test_backup_and_restore(env: Path, capsys: pytest.CaptureFixture[str]) -> No
     db = env / "q.sqlite3"
     _init(db)
     out_file = env / "copy.sqlite3"
-    assert main(["backup", "--db", str(db), "--out", str(out_file)]) == 0
+    assert main(["backup", "--db", str(db), "--out", str(out_file), "--user", "admin"]) == 0
     assert out_file.exists()
     assert main(["restore", str(out_file), "--db", str(db), "--user", "admin"]) == 0
     assert "恢复前的数据库另存为" in capsys.readouterr().out
@@ -86,7 +86,7 @@ def test_restore_needs_the_right_password(
     db = env / "q.sqlite3"
     _init(db)
     out_file = env / "copy.sqlite3"
-    main(["backup", "--db", str(db), "--out", str(out_file)])
+    main(["backup", "--db", str(db), "--out", str(out_file), "--user", "admin"])
     monkeypatch.setenv("QUZHOU_PASSWORD", "wrong-password")
     assert main(["restore", str(out_file), "--db", str(db), "--user", "admin"]) == 2
     assert "用户名或密码不正确" in capsys.readouterr().err

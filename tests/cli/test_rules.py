@@ -33,7 +33,7 @@ def db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     ctx = AppContext(Database(path))
     try:
         login(ctx, "admin", ENV_PW)
-        settings.update_rules(ctx, {"plan_posting_days": 7, "spending_t1_fen": 800_000})
+        settings.update_rules(ctx, {"plan_posting_days": 7, "spending_t1_fen": 800_000}, credential=ENV_PW)
     finally:
         ctx.db.dispose()
     return path

@@ -139,6 +139,7 @@ def _first_run(env: Env) -> QWidget:
 
     ctx = AppContext(Database(env.path.parent / "first-run.sqlite3", create=True))
     wiz = FirstRunWizard(ctx)
+    wiz.restart()  # showing a wizard that has no current page would restart it at the first page
     wiz.township_page.name_edit.setText("石梁镇")
     wiz.next()
     return wiz
@@ -211,7 +212,7 @@ def _sign(env: Env) -> QWidget:
 
 
 def _monthly_password(env: Env) -> QWidget:
-    from quzhou_desktop.gui.vouchers.monthly_tab import PasswordDialog
+    from quzhou_desktop.gui.widgets.dialogs import PasswordDialog
 
     return PasswordDialog("签署月度审核记录", "签署后例会记录不能再修改。", lambda _p: None)
 
@@ -338,6 +339,40 @@ def _reason(env: Env) -> QWidget:
     return ReasonDialog("作废凭证", "请写明作废原因：", lambda _r: None)
 
 
+def _signed_reason(env: Env) -> QWidget:
+    from quzhou_desktop.gui.widgets.dialogs import SignedReasonDialog
+
+    return SignedReasonDialog("退回凭证", "请写明退回原因（签名后记入凭证）：", lambda _r, _p: None)
+
+
+def _recover(env: Env) -> QWidget:
+    from quzhou_desktop.gui.printing.recovery import RecoverDialog
+
+    return RecoverDialog(AppContext(env.db), "admin")
+
+
+def _root_new_code(env: Env) -> QWidget:
+    from quzhou_desktop.gui.printing.recovery import RootDialog
+
+    return RootDialog(env.admin, new_code=True)
+
+
+def _recovery_sheet(env: Env) -> QWidget:
+    """The dialog once its act is done: the 管理员恢复单 in place of the form (shown this once)."""
+    from datetime import datetime
+
+    from quzhou_desktop.gui.printing.recovery import RootDialog
+    from quzhou_desktop.services.kernel.trust import RecoverySheet
+
+    dlg = RootDialog(env.admin, new_code=True)
+    sheet = RecoverySheet(
+        "石梁镇", "徐丽华", "admin", "38578 47883 98778 94872 30760 02102", "3DYW-EK8G-NUDL-GPCG-WCH2-V22N",
+        datetime(2026, 11, 24, 2, 0),
+    )  # fmt: skip
+    dlg.show_sheet(sheet)
+    return dlg
+
+
 def _import(env: Env) -> QWidget:
     from quzhou_desktop.gui.spreadsheets.wizard import ImportWizard
 
@@ -403,6 +438,79 @@ def _person_picker(env: Env) -> QWidget:
     return PersonPicker("选择本村村民", lambda text: [p for p in people if text in p[1]])
 
 
+FP_TOWNSHIP, FP_VILLAGE = "04217 93350 11862 50749 38026 71533", "61180 27745 90312 05568 44129 83007"
+
+
+def _join(env: Env) -> QWidget:
+    from quzhou_desktop.gui.exchange.labels import digit_groups
+    from quzhou_desktop.gui.shell.first_run import FirstRunWizard
+
+    ctx = AppContext(Database(env.path.parent / "first-run-village.sqlite3", create=True))
+    wiz = FirstRunWizard(ctx)
+    wiz.restart()
+    wiz.township_page.village_radio.setChecked(True)
+    wiz.next()
+    page = wiz.join_page
+    page.file_edit.setText("E:/溪口村.登记.zip")
+    page.about.setText(
+        "石梁镇为溪口村生成的登记文件。请打电话给乡镇，请对方读出乡镇电脑上的密钥指纹，与下面的数字逐组核对："
+    )
+    page.township_fp.setText(digit_groups(FP_TOWNSHIP))
+    return wiz
+
+
+def _export(env: Env) -> QWidget:
+    from quzhou_desktop.gui.exchange.dialogs import ExportDialog
+    from quzhou_desktop.services.exchange.export import ExportPlan
+
+    plan = ExportPlan("peer", "石梁镇", "report", 1204, 1788, 571, 13, 22)
+    return ExportDialog(env.clerk, plan, to="site", file_name="溪口村-1788.上报.zip", folder=env.path.parent)
+
+
+def _enrol(env: Env) -> QWidget:
+    from quzhou_desktop.gui.exchange.dialogs import EnrolDialog
+    from quzhou_desktop.services.roster.villages import list_villages
+
+    villages = [(v.id, v.name) for v in list_villages(env.admin)]
+    return EnrolDialog(env.admin, villages, folder=env.path.parent)
+
+
+def _accept(env: Env) -> QWidget:
+    from quzhou_desktop.gui.exchange.dialogs import AcceptDialog
+
+    return AcceptDialog(
+        env.admin,
+        env.path.parent / "溪口村.应答.zip",
+        village="溪口村",
+        village_fingerprint=FP_VILLAGE,
+        own_fingerprint=FP_TOWNSHIP,
+    )
+
+
+def _conflict(env: Env) -> QWidget:
+    from datetime import datetime
+
+    from quzhou_desktop.gui.exchange.settle_dialogs import ConflictDialog
+    from quzhou_desktop.services.exchange.status import ConflictInfo
+
+    ours = {"id": "8f1c", "name": "石梁镇", "code": "330802101", "rules_json": "{}", "row_version": 3,
+            "created_at": "2026-01-05 09:12:00", "updated_at": "2026-03-01 10:00:00"}  # fmt: skip
+    theirs = {**ours, "name": "石梁镇（村里改的）", "row_version": 4, "updated_at": "2026-03-09 16:41:00"}
+    info = ConflictInfo(7, "溪口村", "township", "8f1c", ours, theirs, datetime(2026, 3, 10, 9, 30), "open")
+    return ConflictDialog(env.admin, info)
+
+
+def _fork(env: Env) -> QWidget:
+    from datetime import datetime
+
+    from quzhou_desktop.gui.exchange.settle_dialogs import ForkDialog
+    from quzhou_desktop.services.exchange.status import ForkInfo
+
+    info = ForkInfo(2, "溪口村", "theirs", 412, "3f2a91c0d4e5" * 5 + "abcd", 398, "9c1d07e2b3a4" * 5 + "abcd",
+                    377, "77aa01bb02cc" * 5 + "abcd", datetime(2026, 3, 10, 9, 30), "open", None)  # fmt: skip
+    return ForkDialog(env.admin, info)
+
+
 def _archive(env: Env) -> QWidget:
     from quzhou_desktop.gui.spreadsheets.archive_dialog import ArchiveDialog
 
@@ -413,6 +521,7 @@ G = "quzhou_desktop.gui."
 ENTRIES: tuple[Entry, ...] = (
     Entry("main-window", G + "shell.main_window.MainWindow", _main_window, large=True),
     Entry("first-run-wizard", G + "shell.first_run.FirstRunWizard", _first_run),
+    Entry("first-run-village", G + "shell.first_run.FirstRunWizard", _join),
     Entry("login", G + "shell.login.LoginDialog", _login),
     Entry("connect-server", G + "shell.server_dialog.ServerDialog", _server),
     Entry("step-propose", G + "matters.step_dialog.StepDialog", _step("propose"), large=True),
@@ -424,7 +533,11 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("voucher", G + "vouchers.voucher_dialog.VoucherDialog", _voucher),
     Entry("voucher-review", G + "vouchers.sign_dialogs.ReviewDialog", _review),
     Entry("voucher-sign", G + "vouchers.sign_dialogs.SignDialog", _sign),
-    Entry("monthly-sign", G + "vouchers.monthly_tab.PasswordDialog", _monthly_password),
+    Entry("monthly-sign", G + "widgets.dialogs.PasswordDialog", _monthly_password),
+    Entry("signed-reason", G + "widgets.dialogs.SignedReasonDialog", _signed_reason),
+    Entry("recover", G + "printing.recovery.RecoverDialog", _recover),
+    Entry("root-new-code", G + "printing.recovery.RootDialog", _root_new_code),
+    Entry("recovery-sheet", G + "printing.recovery.RootDialog", _recovery_sheet),
     Entry("person", G + "roster.person_dialog.PersonDialog", _person),
     Entry("kin", G + "roster.kin_dialog.AddKinDialog", _kin),
     Entry("membership-add", G + "roster.membership_dialogs.AddMembershipDialog", _add_membership),
@@ -452,9 +565,14 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("contract-payment", G + "contracts.payment_dialog.PaymentDialog", _payment),
     Entry("asset", G + "contracts.assets_tab.AssetDialog", _asset),
     Entry("evaluation", G + "evaluations.evaluation_dialog.EvaluationDialog", _evaluation, large=True),
+    Entry("exchange-export", G + "exchange.dialogs.ExportDialog", _export),
+    Entry("exchange-enrol", G + "exchange.dialogs.EnrolDialog", _enrol),
+    Entry("exchange-accept", G + "exchange.dialogs.AcceptDialog", _accept),
+    Entry("exchange-conflict", G + "exchange.settle_dialogs.ConflictDialog", _conflict, large=True),
+    Entry("exchange-fork", G + "exchange.settle_dialogs.ForkDialog", _fork),
     Entry("person-picker", G + "widgets.person_picker.PersonPicker", _person_picker),
     Entry("archive", G + "spreadsheets.archive_dialog.ArchiveDialog", _archive),
 )
 # Base classes that are never shown on their own.
-ABSTRACT = {G + "widgets.dialogs.ServiceDialog"}
+ABSTRACT = {G + "widgets.dialogs.ServiceDialog", G + "printing.recovery._SheetStep"}
 TODAY = date.today()

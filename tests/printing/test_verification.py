@@ -10,10 +10,13 @@ from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel, QR
 from quzhou_desktop.printing.verification import (
     ALPHABET,
     BadVerificationCode,
+    ParsedCode,
+    code_from_hash,
     content_hash,
     lost_points,
     make_code,
     normalize_code,
+    parse_code,
     qr_matrix,
     qr_payload,
 )
@@ -123,3 +126,42 @@ def test_qr_matrix_equals_reportlab_for_many_codes() -> None:
         assert qr_matrix(code) == tuple(tuple(bool(ref.isDark(r, c)) for c in range(n)) for r in range(n)), (
             code
         )
+
+
+# -- version 2: the code carries the audit entry the print cited ----------------------------------------------
+
+V2 = re.compile(
+    r"^[23456789A-HJ-NP-Z]{4}-[23456789A-HJ-NP-Z]{4}-[23456789A-HJ-NP-Z]{4}-[23456789A-HJ-NP-Z]{4,7}$"
+)
+
+
+@pytest.mark.parametrize("seq", [0, 1, 1234, 32**4 - 1, 32**4, 1_831_000, 32**5 - 1, 32**7 - 1])
+def test_version_2_code_round_trips_its_seq(seq: int) -> None:
+    code = make_code(*BASE, seq=seq)
+    assert V2.match(code)
+    parsed = parse_code(code.lower().replace("-", " "))
+    assert (parsed.code, parsed.seq, parsed.version) == (code, seq, 2)
+    assert parsed.digest == code[:14]
+
+
+def test_version_2_digest_binds_seq_and_chain_head() -> None:
+    code = make_code(*BASE, seq=1234)
+    assert make_code(*BASE, seq=1235)[:14] != code[:14]  # a seq typed wrong does not match its digest
+    assert make_code(*BASE[:3], "b" * 64, seq=1234) != code
+    assert make_code(*BASE) != code[:14]  # the versions never share a digest
+    assert code_from_hash(BASE[0], BASE[1], content_hash(BASE[2]), BASE[3], 1234) == code
+
+
+def test_version_1_codes_still_parse_as_before() -> None:
+    assert parse_code("7k4m 2p9x-qz3h") == ParsedCode("7K4M-2P9X-QZ3H", "7K4M-2P9X-QZ3H", None)
+    for bad in ("7K4M-2P9X-QZ3H-2", "7K4M-2P9X-QZ3H-23", "7K4M-2P9X-QZ3H-23456789"):  # 13, 14, 20 symbols
+        with pytest.raises(BadVerificationCode):
+            parse_code(bad)
+
+
+@pytest.mark.parametrize("seq", [5, 1_831_000, 32**5 - 1])
+def test_version_2_qr_still_fits_a_version_1_symbol(seq: int) -> None:
+    code = make_code(*BASE, seq=seq)
+    assert qr_payload(code) == "QZ:" + code.replace("-", "")
+    assert len(qr_matrix(code)) == 21
+    assert parse_code(qr_payload(code)).code == code  # what a scanner types in

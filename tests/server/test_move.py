@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from quzhou_desktop.cli import main
+from quzhou_desktop.paths import anchor_journal_path
 from quzhou_desktop.services.kernel.auth import login
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster.people import PersonFields, add_person, update_person
@@ -168,30 +169,60 @@ def test_backup_restore_and_verify_with_a_server_address(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """The same rules as a file's: the backup is an audited act with an anchor (in the journal and beside the
+    dump); the restore goes into a fresh database verified first, is a signed act recording both chain ends,
+    and keeps the replaced database as the safety copy."""
+    import json
+
+    from quzhou_desktop.core.anchors import parse_line
+    from quzhou_desktop.services.kernel.site import read_site
+    from quzhou_desktop.store.anchors import read_journal
+    from quzhou_desktop.store.server.dump import anchors_beside
+
     c, name = pg_database
     w = make_world(c.app_url(name))
     add_person(w.admin, w.village_ids[0], PersonFields(name="备份前", gender="男"))
     dump = tmp_path / "server.dump"
-    assert main(["backup", "--db", c.app_url(name), "--out", str(dump)]) == 0
+    monkeypatch.setenv("QUZHOU_PASSWORD", PASSWORD)
+    assert main(["backup", "--db", c.app_url(name), "--out", str(dump), "--user", "admin"]) == 0
     assert dump.stat().st_mode & 0o077 == 0
+    beside = [parse_line(line) for line in read_journal(anchors_beside(dump))]
+    assert beside and beside[-1].why == "backup"
+    with w.db.read() as s:
+        act = s.scalars(select(AuditEntry).where(AuditEntry.action == "backup.create")).one()
+        backed_up = json.loads(act.after_json or "{}")
+    assert (backed_up["seq"], backed_up["head"]) == (beside[-1].seq, beside[-1].head)
     add_person(w.admin, w.village_ids[0], PersonFields(name="备份后", gender="女"))
+    site = read_site(w.db)
+    assert site is not None
+    with w.db.read_engine.connect() as conn:
+        replaced = chain_head(conn)
     w.db.dispose()
-    assert main(["verify", "--db", c.app_url(name)]) == 0
+    assert main(["verify", "--db", c.app_url(name), "--anchor", str(anchors_beside(dump))]) == 0
     assert "校验通过" in capsys.readouterr().out
 
-    monkeypatch.setenv("QUZHOU_PASSWORD", PASSWORD)
     code = main(["restore", str(dump), "--db", c.admin_url(name), "--user", "admin", *ROLES])
     out = capsys.readouterr()
     assert code == 0, out.err
-    safety = out.out.split("保留为 ")[1].strip()
+    assert "并由您签名" in out.out
+    safety = out.out.split("服务器上的 ")[1].strip()
     db = Database(c.app_url(name))
     try:
         with db.read() as s:
             names = set(s.scalars(select(Person.name)))
+            restore = s.scalars(select(AuditEntry).where(AuditEntry.action == "backup.restore")).one()
+            details = json.loads(restore.after_json or "{}")
     finally:
         db.dispose()
     assert "备份前" in names and "备份后" not in names
+    assert details["replaced"]["seq"] > replaced[0]  # (the restore's login came after)
+    assert details["backup"]["seq"] >= backed_up["seq"] and details["safety_copy"] == safety
     assert _verify(c.app_url(name)) == []
+    assert main(["verify", "--db", c.app_url(name)]) == 0, capsys.readouterr().out
+    journal = [parse_line(line) for line in read_journal(anchor_journal_path(site.id))]
+    assert journal[-1].why == "restore"
+    ended = (details["replaced"]["seq"], details["replaced"]["head"])
+    assert any((a.seq, a.head) == ended for a in journal)  # the replaced database's end, anchored
     with psycopg.connect(c.admin_url(safety)) as conn:  # the database as it was, kept
         assert conn.execute("SELECT count(*) FROM person WHERE name = '备份后'").fetchone() == (1,)
     with pytest.raises(psycopg.OperationalError):
@@ -213,7 +244,8 @@ def test_restore_of_a_backup_that_fails_verification_changes_nothing(
     con.commit()
     con.close()
     dump = tmp_path / "bad.dump"
-    assert main(["backup", "--db", c.app_url(name), "--out", str(dump)]) == 0
+    monkeypatch.setenv("QUZHOU_PASSWORD", PASSWORD)
+    assert main(["backup", "--db", c.app_url(name), "--out", str(dump), "--user", "admin"]) == 0
     con = raw_connection(w.db)
     con.execute("UPDATE person SET name = '郑秀英' WHERE id = ?", (p.id,))
     con.commit()

@@ -17,7 +17,7 @@ from quzhou_desktop.services.kernel import auth, settings, users
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import GRANTS, Perm, Role
 from quzhou_desktop.services.roster import people, villages
-from tests.support.world import World
+from tests.support.world import PASSWORD, World
 
 
 def _person(world: World) -> str:
@@ -77,27 +77,37 @@ CALLS: list[tuple[str, Perm, Call]] = [
     (
         "add_village",
         Perm.VILLAGE_MANAGE,
-        lambda w, c: villages.add_village(c, villages.VillageSpec(name="新村")),
+        lambda w, c: villages.add_village(c, villages.VillageSpec(name="新村"), credential=PASSWORD),
     ),
     (
         "update_village",
         Perm.VILLAGE_MANAGE,
         lambda w, c: villages.update_village(
-            c, w.village_ids[0], villages.VillageSpec(name="溪口村", households=1)
+            c, w.village_ids[0], villages.VillageSpec(name="溪口村", households=1), credential=PASSWORD
         ),
     ),
-    ("update_rules", Perm.SETTINGS_EDIT, lambda w, c: settings.update_rules(c, {"reply_days": 7})),
+    (
+        "update_rules",
+        Perm.SETTINGS_EDIT,
+        lambda w, c: settings.update_rules(c, {"reply_days": 7}, credential=PASSWORD),
+    ),
     (
         "create_user",
         Perm.USERS_MANAGE,
         lambda w, c: users.create_user(
-            c, username="x1", display_name="某", role=Role.READONLY, password="pass-word-1"
+            c,
+            username="x1",
+            display_name="某",
+            role=Role.READONLY,
+            password="pass-word-1",
+            village_ids=[w.village_ids[0]],
+            credential=PASSWORD,
         ),
     ),
     (
         "reset_password",
         Perm.USERS_MANAGE,
-        lambda w, c: auth.reset_password(c, w.admin.require_user().id, "pass-word-2"),
+        lambda w, c: auth.reset_password(c, w.admin.require_user().id, "pass-word-2", credential=PASSWORD),
     ),
     (
         "create_asset",
@@ -127,7 +137,7 @@ CALLS: list[tuple[str, Perm, Call]] = [
         "finalize_evaluation",
         Perm.EVALUATION_EDIT,
         lambda w, c: evaluation.finalize_evaluation(
-            c, evaluation.save_evaluation(w.admin, _evaluation(w))[0]
+            c, evaluation.save_evaluation(w.admin, _evaluation(w))[0], password=PASSWORD
         ),
     ),
 ]
@@ -140,7 +150,7 @@ CASES = [(name, perm, call, role) for name, perm, call in CALLS for role in Role
 def test_mutating_service_refuses_role_without_the_right(
     world: World, name: str, perm: Perm, call: Call, role: Role
 ) -> None:
-    ctx = world.new_user(f"u_{role.value}", role, villages=None if role is not Role.READONLY else [])
+    ctx = world.new_user(f"u_{role.value}", role)
     with pytest.raises(PermissionDenied):
         call(world, ctx)
 

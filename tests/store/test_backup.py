@@ -24,8 +24,8 @@ def test_backup_and_restore_round_trip(world: World) -> None:
     copy = backup.make_backup(world.path, reason="manual")
     add_person(world.admin, vid, PersonFields(name="备份之后"))
     world.db.dispose()
-    safety = restore.restore(copy, world.path)
-    assert safety.exists()
+    result = restore.restore(copy, world.path)
+    assert result.safety_copy is not None and result.safety_copy.exists()
     db = Database(world.path)
     with db.read_engine.connect() as conn:
         assert verify_all(conn) == []
@@ -43,6 +43,20 @@ def test_daily_backup_once_per_day_and_rotation(world: World) -> None:
     daily = [b for b in backup.list_backups(world.path) if b.reason == "daily"]
     assert len(daily) == backup.KEEP_DAILY
     assert daily[0].taken_at.date() == (day0 + timedelta(days=19)).date()
+
+
+def test_many_backups_in_one_second_keep_the_newest_and_never_the_one_just_made(world: World) -> None:
+    """Rotation orders backups of the same second by when they were written: the backup just made is never the
+    one rotated away (a fast machine makes a dozen manual backups within one second)."""
+    now = datetime(2026, 1, 1, 9, 0, 0)
+    made = []
+    for _ in range(backup.KEEP_OTHER + 3):
+        path = backup.make_backup(world.path, reason="manual", now=now)
+        assert path.is_file()
+        made.append(path)
+    kept = [b.path for b in backup.list_backups(world.path)]
+    assert len(kept) == backup.KEEP_OTHER
+    assert set(kept) <= set(made) and made[-1] in kept
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")

@@ -47,7 +47,7 @@ def _supervisor(world: World, village_id: str, name: str, username: str) -> AppC
         pid = p.id
     info = create_user(
         world.admin, username=username, display_name=name, role=Role.SUPERVISOR, password=PASSWORD,
-        village_ids=[village_id], person_id=pid,
+        village_ids=[village_id], person_id=pid, credential=PASSWORD,
     )  # fmt: skip
     return world.as_user(info.id)
 
@@ -58,7 +58,7 @@ def make_disclosure_staff(world: World) -> DisclosureStaff:
     clerk = world.new_user("wenshu", Role.CLERK, [v0, v1])
     return DisclosureStaff(
         world, clerk, _supervisor(world, v0, "郑监督", "jianwei"), _supervisor(world, v1, "钱监督", "jianwei2"),
-        world.new_user("zhuren", Role.DIRECTOR), world.new_user("chakan", Role.READONLY, []), v0, v1,
+        world.new_user("zhuren", Role.DIRECTOR), world.new_user("chakan", Role.READONLY, [v0, v1]), v0, v1,
     )  # fmt: skip
 
 

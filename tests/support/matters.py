@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from quzhou_desktop.services.demo import DemoState, rosters
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD as PASSWORD
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.matters import matter as M
 from quzhou_desktop.services.matters import steps as S
@@ -118,7 +119,7 @@ def run_to(town: MattersTown, matter_id: str, upto: str) -> dict[str, StepView]:
     ]
     out = {}
     for key, make in plan:
-        out[key] = S.save_step(town.clerk, matter_id, make(), final=True)
+        out[key] = S.save_step(town.clerk, matter_id, make(), final=True, password=PASSWORD)
         if key == upto:
             break
     return out

@@ -275,7 +275,12 @@ def _party_and_village(w: World, vid: str) -> tuple[str, str]:
     assert load_current_user(chair, uid).username == "jianwei"
     review_disclosure(chair, party, password=PASSWORD, opinion="经审核，内容真实，同意公开。")
     post_disclosure(
-        w.admin, party, channels=("公开栏",), posted_from=D(2026, 11, 5), posted_to=D(2026, 11, 19)
+        w.admin,
+        party,
+        channels=("公开栏",),
+        posted_from=D(2026, 11, 5),
+        posted_to=D(2026, 11, 19),
+        password=PASSWORD,
     )
     village = create_disclosure(
         w.admin,
@@ -299,6 +304,7 @@ def _finance(w: World, vid: str, person_id: str) -> str:
         password=PASSWORD,
         village_ids=[vid],
         person_id=person_id,
+        credential=PASSWORD,
     )
     review_disclosure(w.as_user(info.id), did, password=PASSWORD, opinion="经审核，收支真实，同意公开。")
     return did

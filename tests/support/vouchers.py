@@ -79,6 +79,7 @@ def make_voucher_village(world: World) -> VoucherVillage:
             password=PASSWORD,
             village_ids=[vid],
             person_id=ids[person] if person else None,
+            credential=PASSWORD,
         )
         return world.as_user(info.id)
 

@@ -74,6 +74,7 @@ class World:
             role=role,
             password=PASSWORD,
             village_ids=self.village_ids[:1] if villages is None else villages,
+            credential=PASSWORD,
         )
         return self.as_user(info.id)
 
@@ -84,7 +85,7 @@ def make_world(path: Path | str | None, *, now: datetime | None = None) -> World
     db = Database(path, create=True)
     clock = FixedClock(now or START)
     ctx = AppContext(db, clock=clock)
-    admin_id = initialise(
+    sheet = initialise(
         ctx,
         township_name="石梁镇",
         villages=[
@@ -95,7 +96,7 @@ def make_world(path: Path | str | None, *, now: datetime | None = None) -> World
         admin_password=PASSWORD,
         admin_display_name="管理员",
     )
-    ctx.user = load_current_user(ctx, admin_id)
+    ctx.user = load_current_user(ctx, sheet.admin_id)
     by_name = {v.name: v.id for v in list_villages(ctx)}
     return World(db, ctx, [by_name["溪口村"], by_name["上洋村"]], clock)
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from quzhou_desktop.core.dates import Period, month_of
 from quzhou_desktop.core.money import format_fen
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
+from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box, password_edit
 from quzhou_desktop.services.disclosures import catalogue as cat
 from quzhou_desktop.services.disclosures import disclosure as svc
 from quzhou_desktop.services.disclosures import feedback as fb
@@ -298,7 +298,9 @@ class PostDialog(ServiceDialog):
         form.addRow(tr("公开方式"), boxes)
         form.addRow(tr("张贴日期"), self.start)
         form.addRow(tr("撤下日期"), self.end)
-        note = QLabel(tr("标记为已公开后内容不能再修改；如有错误须新建更正公开。"))
+        self.password = password_edit()
+        form.addRow(tr("登录密码"), self.password)
+        note = QLabel(tr("标记为已公开后内容不能再修改；如有错误须新建更正公开。公开是您的电子签名。"))
         note.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
@@ -312,6 +314,7 @@ class PostDialog(ServiceDialog):
         self.warnings = svc.post_disclosure(
             self.ctx, self.info.id, channels=channels, posted_from=pydate(self.start.date()),
             posted_to=pydate(self.end.date()), expected_version=self.info.row_version,
+            password=self.password.text(),
         )  # fmt: skip
 
 

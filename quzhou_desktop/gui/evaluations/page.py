@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.gui.evaluations.evaluation_dialog import EvaluationDialog
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.messages import ask, show_error, show_info, show_warnings
+from quzhou_desktop.gui.messages import show_error, show_info, show_warnings
 from quzhou_desktop.gui.printing.menu import PrintButton
+from quzhou_desktop.gui.widgets.dialogs import PasswordDialog
 from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.gui.widgets.table import table
 from quzhou_desktop.services.disclosures.from_records import create_from_evaluation
@@ -193,19 +194,35 @@ class VillageTab(QWidget):
             return None
         return self._open(EvaluationDialog(self.ctx, d.village_id, d.id, parent=self))
 
-    def finalize(self) -> None:
+    def finalize(self) -> QDialog | None:
+        """定稿 is a signed act: the user re-enters the password in the dialog (a wrong one stays there)."""
         d = self.current
         if d is None:
-            return
-        ask(self, tr("定稿后评议记录不能再修改，并按评议结果处理（连续两次不称职的村委会成员职务终止）。确定定稿吗？"),
-            lambda: self.do_finalize(d.id), yes_text=tr("定稿"))  # fmt: skip
+            return None
+        outcome: list[list[str]] = []
 
-    def do_finalize(self, evaluation_id: str) -> list[str] | None:
+        def sign(password: str) -> None:
+            outcome.append(finalize_evaluation(self.ctx, d.id, password=password))
+
+        dlg = PasswordDialog(
+            tr("民主评议定稿"),
+            tr("定稿后评议记录不能再修改，并按评议结果处理（连续两次不称职的村委会成员职务终止）。"),
+            sign,
+            parent=self,
+        )
+        dlg.accepted.connect(lambda: self._finalized(d.id, outcome[0] if outcome else []))
+        dlg.open()
+        return dlg
+
+    def do_finalize(self, evaluation_id: str, password: str) -> list[str] | None:
         try:
-            done = finalize_evaluation(self.ctx, evaluation_id)
+            done = finalize_evaluation(self.ctx, evaluation_id, password=password)
         except QuzhouError as exc:
             show_error(self, exc)
             return None
+        return self._finalized(evaluation_id, done)
+
+    def _finalized(self, evaluation_id: str, done: list[str]) -> list[str]:
         self.reload(evaluation_id)
         text = tr("已定稿。") + ("\n\n" + "\n".join(done) if done else "")
         show_info(self, text, title=tr("民主评议已定稿"))

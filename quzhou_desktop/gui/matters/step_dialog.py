@@ -44,7 +44,7 @@ from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.core.matters import StepType
 from quzhou_desktop.core.meetings import VOTE_METHOD_LABELS, Body
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.widgets.dialogs import error_label
+from quzhou_desktop.gui.widgets.dialogs import error_label, password_edit
 from quzhou_desktop.gui.widgets.fit import fit_to_screen, scrolling
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.matters import steps as steps_svc
@@ -287,11 +287,18 @@ class StepDialog(QDialog):
         buttons.addStretch(1)
         self.draft_button = QPushButton(tr("保存草稿"))
         self.final_button = QPushButton(tr("定稿"))
-        self.final_button.setToolTip(tr("定稿后不能再修改，如有错误只能登记更正并写明原因"))
+        self.final_button.setToolTip(
+            tr("定稿后不能再修改，如有错误只能登记更正并写明原因；定稿是您的电子签名，须输入登录密码")
+        )
+        self.password = password_edit("定稿时输入您的登录密码（签名）")
+        self.password.setMaximumWidth(240)
         self.cancel_button = QPushButton(tr("取消"))
+        buttons.addWidget(self.draft_button)
+        buttons.addWidget(self.password)
         for button in (self.draft_button, self.final_button, self.cancel_button):
             button.setAutoDefault(False)
-            buttons.addWidget(button)
+            if button is not self.draft_button:
+                buttons.addWidget(button)
         outer.addLayout(buttons)
 
         self._timer = QTimer(self)
@@ -702,6 +709,7 @@ class StepDialog(QDialog):
                 step_id=self.draft.id if self.draft else None,
                 final=final,
                 expected_version=self.draft.row_version if self.draft else None,
+                password=self.password.text() if final else None,
             )
         except QuzhouError as exc:
             check = self.run_check()

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButt
 
 from quzhou_desktop.core.errors import QuzhouError
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.notices.issue import NoticeCheck, verify_notice
+from quzhou_desktop.services.notices.checks import NoticeCheck, verify_notice
 
 OK_STYLE = "color: #1b6e20; font-weight: bold;"
 BAD_STYLE = "color: #b00020; font-weight: bold;"
@@ -19,7 +19,7 @@ class VerifyDialog(QDialog):
         self.setWindowTitle("核验公告")
         self.resize(560, 260)
         self.code_edit = QLineEdit(self)
-        self.code_edit.setPlaceholderText("公告页脚的核验码，如 7K4M-2P9X-QZ3H（可用扫码枪扫二维码）")
+        self.code_edit.setPlaceholderText("公告页脚的核验码，如 7K4M-2P9X-QZ3H-238L（可用扫码枪扫二维码）")
         self.check_button = QPushButton("核验", self)
         self.check_button.setDefault(True)
         self.verdict = QLabel("", self)

@@ -27,7 +27,7 @@ from quzhou_desktop.core.money import fen_to_yuan_str, parse_amount
 from quzhou_desktop.core.rules import basis, rules_for_setting
 from quzhou_desktop.core.rules_config import FIELDS, FieldSpec, unit_of
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.widgets.dialogs import error_label
+from quzhou_desktop.gui.widgets.dialogs import error_label, password_edit
 from quzhou_desktop.services.kernel import settings as settings_svc
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
@@ -146,15 +146,19 @@ class RulesTab(QWidget):
         grid.setRowStretch(r, 1)
         row = QHBoxLayout()
         self.status = QLabel()
-        self.save_button = QPushButton(tr("保存规则"))
+        self.save_button = QPushButton(tr("签名保存规则"))
         self.reset_button = QPushButton(tr("撤销未保存的修改"))
+        self.password = password_edit("您的登录密码（签名）")
+        self.password.setMaximumWidth(200)
         self.save_button.clicked.connect(self.save)
         self.reset_button.clicked.connect(self.load)
         row.addWidget(self.status, 1)
         row.addWidget(self.reset_button)
+        row.addWidget(self.password)
         row.addWidget(self.save_button)
         self.save_button.setVisible(self.editable)
         self.reset_button.setVisible(self.editable)
+        self.password.setVisible(self.editable)
         outer.addLayout(row)
         self.load()
 
@@ -182,10 +186,11 @@ class RulesTab(QWidget):
             ed.error.hide()
         try:
             values = {key: ed.value() for key, ed in self.editors.items()}
-            settings_svc.update_rules(self.ctx, values)
+            settings_svc.update_rules(self.ctx, values, credential=self.password.text())
         except QuzhouError as exc:
             self._show_error(exc)
             return False
+        self.password.clear()
         self.load()
         self.status.setStyleSheet("color: #1b5e20;")
         self.status.setText(tr("规则已保存"))

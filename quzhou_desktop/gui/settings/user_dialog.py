@@ -1,4 +1,5 @@
-"""Create or edit a user account (role, villages), and reset a password (administrators only)."""
+"""Create or edit a user account (role, villages), and reset a password (administrators only). Each is the
+administrator's signed act: the administrator's own password is asked for ("您的密码（签名）")."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
+from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box, password_edit
 from quzhou_desktop.services.kernel import auth
 from quzhou_desktop.services.kernel import users as users_svc
 from quzhou_desktop.services.kernel.context import AppContext
@@ -73,8 +74,10 @@ class UserDialog(ServiceDialog):
         else:
             self.active_check.setChecked(user.active)
             form.addRow(self.active_check)
+        self.sign_edit = password_edit("您（管理员）的登录密码，作为电子签名")
+        form.addRow(tr("您的密码（签名）："), self.sign_edit)
         form.addRow(self.error)
-        buttons = button_box("保存", dialog=self)
+        buttons = button_box("签名保存", dialog=self)
         form.addRow(buttons)
         self.field_widgets = {
             "用户名": self.username_edit,
@@ -82,6 +85,7 @@ class UserDialog(ServiceDialog):
             "角色": self.role_combo,
             "所属村": self.villages_list,
             "密码": self.password_edit,
+            "登录密码": self.sign_edit,
         }
         self.setMinimumWidth(440)
 
@@ -106,12 +110,13 @@ class UserDialog(ServiceDialog):
                 raise ValidationError(field="密码", reason="两次输入的密码不一致")
             users_svc.create_user(
                 self.ctx, username=self.username_edit.text(), display_name=self.name_edit.text(), role=role,
-                password=self.password_edit.text(), village_ids=self.village_ids(),
+                password=self.password_edit.text(), village_ids=self.village_ids(), credential=self.sign_edit.text(),
             )  # fmt: skip
         else:
             users_svc.update_user(
                 self.ctx, self.user.id, display_name=self.name_edit.text(), role=role,
                 village_ids=self.village_ids(), person_id=self.user.person_id, active=self.active_check.isChecked(),
+                credential=self.sign_edit.text(),
             )  # fmt: skip
 
 
@@ -122,18 +127,27 @@ class ResetPasswordDialog(ServiceDialog):
         self.setWindowTitle(tr("重置密码") + f" — {user.display_name}")
         form = QFormLayout(self)
         self.password_edit, self.again_edit = password_pair()
-        form.addRow(
-            QLabel(tr("设置一个临时密码告诉用户，用户下次登录时须改成自己的密码。账号如被锁定会同时解锁。"))
+        note = QLabel(
+            tr(
+                "设置一个临时密码告诉用户，用户下次登录时须改成自己的密码。账号如被锁定会同时解锁。"
+                "用户会得到新的签名密钥（原密钥停用，以前的签名仍然有效）。"
+            )
         )
+        note.setWordWrap(True)
+        form.addRow(note)
         form.addRow(tr("临时密码："), self.password_edit)
         form.addRow(tr("再输一次："), self.again_edit)
+        self.sign_edit = password_edit("您（管理员）的登录密码，作为电子签名")
+        form.addRow(tr("您的密码（签名）："), self.sign_edit)
         form.addRow(self.error)
         buttons = button_box("重置密码", dialog=self)
         form.addRow(buttons)
-        self.field_widgets = {"密码": self.password_edit}
+        self.field_widgets = {"密码": self.password_edit, "登录密码": self.sign_edit}
         self.setMinimumWidth(420)
 
     def save(self) -> None:
         if self.password_edit.text() != self.again_edit.text():
             raise ValidationError(field="密码", reason="两次输入的密码不一致")
-        auth.reset_password(self.ctx, self.user.id, self.password_edit.text())
+        auth.reset_password(
+            self.ctx, self.user.id, self.password_edit.text(), credential=self.sign_edit.text()
+        )

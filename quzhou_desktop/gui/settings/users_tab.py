@@ -1,4 +1,5 @@
-"""用户管理: list, create, edit (role, villages, enabled), reset password (administrators only)."""
+"""用户管理: list, create, edit (role, villages, enabled), reset password (administrators only), and a new
+管理员恢复单 for the root administrator."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import TypeVar
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
 
 from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.printing.recovery import RootDialog
 from quzhou_desktop.gui.settings.user_dialog import ResetPasswordDialog, UserDialog
 from quzhou_desktop.gui.widgets.table import table
+from quzhou_desktop.services.kernel import trust
 from quzhou_desktop.services.kernel import users as users_svc
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.users import UserInfo
@@ -32,6 +35,14 @@ class UsersTab(QWidget):
         for b in (self.new_button, self.edit_button, self.reset_button):
             row.addWidget(b)
         row.addStretch(1)
+        self.recovery_button = QPushButton(tr("重新生成管理员恢复码…"))
+        self.recovery_button.setToolTip(tr("管理员恢复单丢失或恢复码已用过时，由信任根管理员重新生成"))
+        self.recovery_button.clicked.connect(self.new_recovery_code)
+        root = trust.root_info(ctx)
+        self.recovery_button.setVisible(
+            root is not None and ctx.user is not None and root.user_id == ctx.user.id
+        )
+        row.addWidget(self.recovery_button)
         lay.addLayout(row)
         self.new_button.clicked.connect(self.new_user)
         self.edit_button.clicked.connect(self.edit_selected)
@@ -68,6 +79,9 @@ class UsersTab(QWidget):
         dlg.accepted.connect(self.refresh)
         dlg.open()
         return dlg
+
+    def new_recovery_code(self) -> RootDialog:
+        return self._open(RootDialog(self.ctx, new_code=True, parent=self))
 
     def new_user(self) -> UserDialog:
         return self._open(UserDialog(self.ctx, None, self))

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
+from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box, password_edit
 from quzhou_desktop.gui.widgets.table import table
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import villages as villages_svc
@@ -54,14 +54,16 @@ class VillageDialog(ServiceDialog):
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #8a5a00;")
         form.addRow(self.warning)
+        self.password = password_edit("您（管理员）的登录密码，作为电子签名")
+        form.addRow(tr("您的密码（签名）："), self.password)
         form.addRow(self.error)
         self._confirmed: tuple[int, int] | None = None
         for spin in (self.households_spin, self.adults_spin):
             spin.valueChanged.connect(lambda _v: self._warn())
         self._warn()
-        buttons = button_box("保存", dialog=self)
+        buttons = button_box("签名保存", dialog=self)
         form.addRow(buttons)
-        self.field_widgets = {"村名": self.name_edit, "村代码": self.code_edit}
+        self.field_widgets = {"村名": self.name_edit, "村代码": self.code_edit, "登录密码": self.password}
         self.setMinimumWidth(380)
 
     def _spec(self) -> VillageSpec:
@@ -90,10 +92,14 @@ class VillageDialog(ServiceDialog):
             self.adults_spin.value(), self.busy_check.isChecked(),
         )  # fmt: skip
         if self.village is None:
-            villages_svc.add_village(self.ctx, spec)
+            villages_svc.add_village(self.ctx, spec, credential=self.password.text())
         else:
             villages_svc.update_village(
-                self.ctx, self.village.id, spec, expected_version=self.village.row_version
+                self.ctx,
+                self.village.id,
+                spec,
+                expected_version=self.village.row_version,
+                credential=self.password.text(),
             )
 
 

@@ -1,4 +1,7 @@
-"""First-run wizard: township, villages, first administrator; one call to ``services.setup.initialise``.
+"""First-run wizard: township, villages, first administrator; one call to ``services.setup.initialise``; then
+the 管理员恢复单 (the administrator is the root of trust: its key's fingerprint and the recovery code, shown
+once, printed from here). Or, on a village's PC, "作为村安装": the township's enrolment file, the fingerprints,
+the village's administrator, then the village's fingerprint and its 管理员恢复单 (``gui.exchange.join_pages``).
 
 Or, on an office PC of a unit that shares a server database: 连接单位服务器 (``serverChosen`` with the
 opened database; the township was set up on the server by ``quzhou-desktop server init``)."""
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QTableWidget,
     QVBoxLayout,
@@ -28,8 +32,10 @@ from PySide6.QtWidgets import (
 from quzhou_desktop import APP_TITLE
 from quzhou_desktop.core.errors import QuzhouError, ValidationError
 from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.printing.recovery import RecoverySheetPanel
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.passwords import MIN_LENGTH, validate_new_password
+from quzhou_desktop.services.kernel.trust import RecoverySheet
 from quzhou_desktop.services.kernel.users import check_username
 from quzhou_desktop.services.kernel.validate import required
 from quzhou_desktop.services.roster import setup
@@ -51,17 +57,35 @@ class TownshipPage(QWizardPage):
         super().__init__()
         self.setTitle(tr("第一步：乡镇"))
         self.setSubTitle(tr("填写本乡镇（街道）的名称。代码可以不填。"))
-        form = QFormLayout(self)
+        form = self.form = QFormLayout(self)
+        self.township_radio = QRadioButton(tr("新建乡镇数据库（乡镇录入本乡镇各村的数据）"))
+        self.village_radio = QRadioButton(tr("作为村安装（导入乡镇发来的登记文件，本机只录入本村）"))
+        self.township_radio.setChecked(True)
+        form.addRow(self.township_radio)
+        form.addRow(self.village_radio)
         self.name_edit = QLineEdit()
         self.name_edit.setMaxLength(60)
         self.code_edit = QLineEdit()
         self.code_edit.setMaxLength(20)
         form.addRow(tr("乡镇名称："), self.name_edit)
         form.addRow(tr("乡镇代码："), self.code_edit)
+        self.village_radio.toggled.connect(self._mode)
         self.error = _error_label()
         form.addRow(self.error)
 
+    def _mode(self, as_village: bool) -> None:
+        self.form.setRowVisible(self.name_edit, not as_village)
+        self.form.setRowVisible(self.code_edit, not as_village)
+        self.setSubTitle(
+            tr("下一步导入乡镇发来的登记文件，村名、花名册和乡镇的密钥都从登记文件中来。")
+            if as_village
+            else tr("填写本乡镇（街道）的名称。代码可以不填。")
+        )
+        self.error.clear()
+
     def validatePage(self) -> bool:
+        if self.village_radio.isChecked():
+            return True
         try:
             required(self.name_edit.text(), "乡镇名称", max_len=60)
         except ValidationError as exc:
@@ -203,9 +227,24 @@ class AdminPage(QWizardPage):
         return True
 
 
+class RecoveryPage(QWizardPage):
+    """After the setup: the 管理员恢复单 (shown once)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(tr("第四步：打印管理员恢复单"))
+        self.setSubTitle(tr("设置已完成。请打印管理员恢复单并妥善保管，然后点“完成”登录。"))
+        self.lay = QVBoxLayout(self)
+        self.panel: RecoverySheetPanel | None = None
+
+    def show_sheet(self, sheet: RecoverySheet) -> None:
+        self.panel = RecoverySheetPanel(sheet, self)
+        self.lay.addWidget(self.panel)
+
+
 class FirstRunWizard(QWizard):
-    """Accepted once the database is initialised; ``admin_username`` then pre-fills the login dialog.
-    ``serverChosen(database)`` instead when the user connects to the unit's server."""
+    """Accepted once the database is initialised and the recovery sheet was shown; ``admin_username`` then
+    pre-fills the login dialog. ``serverChosen(database)`` instead when the user connects to the unit's server."""
 
     serverChosen = Signal(object)
 
@@ -218,13 +257,24 @@ class FirstRunWizard(QWizard):
         self.township_page = TownshipPage()
         self.villages_page = VillagesPage()
         self.admin_page = AdminPage()
-        for p in (self.township_page, self.villages_page, self.admin_page):
+        self.admin_page.setCommitPage(True)  # once set up, there is no going back
+        self.recovery_page = RecoveryPage()
+        self.sheet: RecoverySheet | None = None
+        for p in (self.township_page, self.villages_page, self.admin_page, self.recovery_page):
             self.addPage(p)
+        from quzhou_desktop.gui.exchange.join_pages import JoinedPage, JoinPage
+
+        self.join_page = JoinPage(ctx)
+        self.joined_page = JoinedPage(self.join_page)
+        self.join_id = self.addPage(self.join_page)
+        self.addPage(self.joined_page)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         for button, text in (
             (QWizard.WizardButton.BackButton, "上一步"),
             (QWizard.WizardButton.NextButton, "下一步"),
             (QWizard.WizardButton.FinishButton, "完成"),
             (QWizard.WizardButton.CancelButton, "取消"),
+            (QWizard.WizardButton.CommitButton, "完成设置"),
         ):
             self.setButtonText(button, tr(text))
         self.setButtonText(QWizard.WizardButton.CustomButton1, tr("连接单位服务器…"))
@@ -251,17 +301,37 @@ class FirstRunWizard(QWizard):
         dlg.accepted.connect(chosen)
         dlg.open()
 
+    def nextId(self) -> int:
+        """The township's pages, or (作为村安装) the village's pages, which come last: neither path enters the
+        other's pages."""
+        if self.currentPage() is self.township_page and self.township_page.village_radio.isChecked():
+            return self.join_id
+        current, following = self.currentId(), super().nextId()
+        if current >= self.join_id:
+            return following
+        return -1 if following >= self.join_id else following
+
     def validateCurrentPage(self) -> bool:
         if not super().validateCurrentPage():
             return False
         if self.currentPage() is self.admin_page:
-            return self.admin_page.check() and self._initialise()
+            return self.sheet is not None or (self.admin_page.check() and self._initialise())
+        if self.currentPage() is self.join_page and self.join_page.joined is not None:
+            self.admin_username = self.join_page.username_edit.text().strip()
         return True
+
+    def accept(self) -> None:
+        """Finish: on the administrator's page it sets up and shows the recovery sheet; there it closes."""
+        if self.currentPage() is self.admin_page:
+            if self.validateCurrentPage():
+                self.next()
+            return
+        super().accept()
 
     def _initialise(self) -> bool:
         a = self.admin_page
         try:
-            setup.initialise(
+            sheet = setup.initialise(
                 self.ctx,
                 township_name=self.township_page.name_edit.text(),
                 township_code=self.township_page.code_edit.text() or None,
@@ -274,4 +344,6 @@ class FirstRunWizard(QWizard):
             a.error.setText(str(exc))
             return False
         self.admin_username = a.username_edit.text().strip()
+        self.sheet = sheet
+        self.recovery_page.show_sheet(sheet)
         return True

@@ -1,4 +1,5 @@
-"""The sequence of windows: first-run wizard or login, forced password change, main window; logout and
+"""The sequence of windows: first-run wizard or login, forced password change, the root of trust for a
+database made before signing keys (its first administrator to log in establishes it), main window; logout and
 restore (which re-opens the database and asks for a new login). ``finished(code)`` ends the app."""
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class AppFlow(QObject):
         self.wizard: QWidget | None = None
         self.login: QWidget | None = None
         self.password_dialog: QWidget | None = None
+        self.root_dialog: QWidget | None = None
         self.main: QWidget | None = None
         self._leaving_main = False
 
@@ -79,14 +81,34 @@ class AppFlow(QObject):
 
             dlg = ChangePasswordDialog(self.ctx, forced=True)
             self.password_dialog = dlg
-            dlg.accepted.connect(self.show_main)
+            dlg.accepted.connect(self._password_ready)
             dlg.rejected.connect(lambda: self.show_login(self.ctx.user.username if self.ctx.user else ""))
+            dlg.show()
+            return
+        self._password_ready()
+
+    def _password_ready(self) -> None:
+        from quzhou_desktop.services.kernel.roles import Role
+        from quzhou_desktop.services.kernel.trust import needs_root
+
+        user = self.ctx.user
+        if user is not None and user.role is Role.TOWNSHIP_ADMIN and needs_root(self.ctx):
+            from quzhou_desktop.gui.printing.recovery import RootDialog
+
+            dlg = RootDialog(self.ctx)
+            self.root_dialog = dlg
+            dlg.finished.connect(lambda _r: self.show_main())
             dlg.show()
             return
         self.show_main()
 
     def show_main(self) -> None:
         from quzhou_desktop.gui.shell.main_window import MainWindow
+        from quzhou_desktop.services.kernel.anchoring import after_login
+
+        after_login(
+            self.ctx
+        )  # an administrator gives the database its site key; the chain is anchored if due
 
         win = MainWindow(self.ctx)
         self.main = win
@@ -112,27 +134,36 @@ class AppFlow(QObject):
         self.show_login(username)
         self._close_main()
 
-    def restore_from(self, backup: object) -> None:
+    def restore_from(self, request: object) -> None:
         """Close the window, release the database, restore ``backup`` over it (verified first), re-open."""
         from quzhou_desktop.gui.tasks import run_task
-        from quzhou_desktop.services.kernel.maintenance import reopen_database, restore_backup
+        from quzhou_desktop.services.kernel.maintenance import (
+            RestoreOutcome,
+            RestoreRequest,
+            reopen_database,
+            restore_backup,
+        )
+
+        if isinstance(request, Path):
+            request = RestoreRequest(request)
+        assert isinstance(request, RestoreRequest)
+        backup, credential = request.backup, request.credential
 
         assert isinstance(backup, Path) and self.ctx.db.path is not None
         self._close_main()
         ctx = self.ctx
 
-        def work(_progress: object) -> Path:
-            return restore_backup(ctx, backup)
+        def work(_progress: object) -> RestoreOutcome:
+            return restore_backup(ctx, backup, credential)
 
-        def done(safety: Path) -> None:
+        def done(outcome: RestoreOutcome) -> None:
             reopen_database(self.ctx)
             self.show_login()
             if self.login is not None:
-                show_info(
-                    self.login,
-                    tr("已从备份恢复数据库，请重新登录。恢复前的数据库另存为：") + f"\n{safety}",
-                    title=tr("恢复完成"),
-                )
+                text = tr("已从备份恢复数据库（已记入审计日志），请重新登录。")
+                if outcome.safety_copy is not None:
+                    text += tr("恢复前的数据库另存为（不会被自动清理）：") + f"\n{outcome.safety_copy}"
+                show_info(self.login, text, title=tr("恢复完成"))
 
         def failed(exc: BaseException) -> None:
             reopen_database(self.ctx)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
 
 from quzhou_desktop import APP_TITLE
 from quzhou_desktop.core.errors import QuzhouError
@@ -34,6 +34,21 @@ class LoginDialog(QDialog):
         self.ui.buttonBox.rejected.connect(self.reject)
         self.ui.usernameEdit.setText(username)
         (self.ui.passwordEdit if username else self.ui.usernameEdit).setFocus()
+        self.recover_button = QPushButton(tr("忘记管理员密码？用恢复码找回…"))
+        self.recover_button.setFlat(True)
+        self.recover_button.setAutoDefault(False)
+        self.recover_button.clicked.connect(self.open_recover)
+        self.ui.mainLayout.insertWidget(self.ui.mainLayout.indexOf(self.ui.buttonBox), self.recover_button)
+        self.recover_dialog: QDialog | None = None
+
+    def open_recover(self) -> QDialog:
+        """The 管理员恢复单 route (``gui.shell.recovery.RecoverDialog``)."""
+        from quzhou_desktop.gui.printing.recovery import RecoverDialog
+
+        dlg = RecoverDialog(self.ctx, self.ui.usernameEdit.text().strip(), parent=self)
+        self.recover_dialog = dlg
+        dlg.open()
+        return dlg
 
     def error_text(self) -> str:
         return self.ui.errorLabel.text()

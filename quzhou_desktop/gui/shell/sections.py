@@ -62,6 +62,12 @@ def spreadsheets_page(ctx: AppContext, parent: QWidget | None) -> SectionPage:
     return SpreadsheetsPage(ctx, parent)
 
 
+def exchange_page(ctx: AppContext, parent: QWidget | None) -> SectionPage:
+    from quzhou_desktop.gui.exchange.page import ExchangePage
+
+    return ExchangePage(ctx, parent)
+
+
 def roster_page(ctx: AppContext, parent: QWidget | None) -> SectionPage:
     from quzhou_desktop.gui.roster.page import RosterPage
 
@@ -91,6 +97,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("contracts", "合同与资产", contracts_page, SP.SP_FileDialogContentsView),
     Section("evaluations", "民主评议", evaluations_page, SP.SP_DialogYesButton),
     Section("spreadsheets", "导入导出", spreadsheets_page, SP.SP_DriveHDIcon),
+    Section("exchange", "数据交换", exchange_page, SP.SP_DriveNetIcon),
     Section("roster", "花名册", roster_page, SP.SP_FileDialogListView),
     Section("settings", "设置", settings_page, SP.SP_ComputerIcon),
 )

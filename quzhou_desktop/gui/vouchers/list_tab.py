@@ -29,7 +29,7 @@ from quzhou_desktop.gui.vouchers.detail import VoucherDetailView
 from quzhou_desktop.gui.vouchers.sign_dialogs import ReviewDialog, SignDialog
 from quzhou_desktop.gui.vouchers.voucher_dialog import VoucherDialog
 from quzhou_desktop.gui.widgets.columns import arrange_columns
-from quzhou_desktop.gui.widgets.dialogs import ReasonDialog
+from quzhou_desktop.gui.widgets.dialogs import PasswordDialog, ReasonDialog, SignedReasonDialog
 from quzhou_desktop.gui.widgets.paged_model import CENTER, RIGHT, Column, PagedTableModel
 from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services.kernel.context import AppContext
@@ -352,17 +352,27 @@ class VoucherListTab(QWidget):
         d = self.current
         return d is not None and self._run(lambda: flow.deliver_voucher(self.ctx, d.row.id))
 
-    def accept(self) -> bool:
+    def accept(self) -> QDialog | None:
         d = self.current
-        return d is not None and self._run(lambda: flow.accept_voucher(self.ctx, d.row.id))
+        if d is None:
+            return None
+        dlg = PasswordDialog(
+            tr("代理记账中心受理"),
+            tr("受理凭证{n}（{payee}，{amount}）。受理是您的电子签名。").format(
+                n=d.row.number_text, payee=d.row.payee, amount=d.row.amount_text
+            ),
+            lambda pw: flow.accept_voucher(self.ctx, d.row.id, pw),
+            parent=self,
+        )
+        return self._open(dlg, lambda: self.reload(keep=True))
 
     def return_(self) -> QDialog | None:
         d = self.current
         if d is None:
             return None
-        dlg = ReasonDialog(
-            tr("代理记账中心退回"), tr("请写明退回原因（报账员据此更正）："),
-            lambda why: flow.return_voucher(self.ctx, d.row.id, why), parent=self,
+        dlg = SignedReasonDialog(
+            tr("代理记账中心退回"), tr("请写明退回原因（报账员据此更正）。退回是您的电子签名："),
+            lambda why, pw: flow.return_voucher(self.ctx, d.row.id, why, pw), parent=self,
         )  # fmt: skip
         return self._open(dlg, lambda: self.reload(keep=True))
 

@@ -3,7 +3,6 @@ meeting's note, totals and open items, the overall opinion, the chair's signatur
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -33,9 +32,8 @@ from quzhou_desktop.core.money import format_fen
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.messages import show_error, show_info
 from quzhou_desktop.gui.printing.menu import PrintButton
-from quzhou_desktop.gui.vouchers.sign_dialogs import password_edit
 from quzhou_desktop.gui.vouchers.voucher_dialog import pydate, qdate
-from quzhou_desktop.gui.widgets.dialogs import ReasonDialog, ServiceDialog, button_box
+from quzhou_desktop.gui.widgets.dialogs import PasswordDialog, SignedReasonDialog
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.vouchers import monthly
@@ -43,29 +41,6 @@ from quzhou_desktop.services.vouchers.monthly import MonthlyReviewFields, Monthl
 
 HEADERS = ["凭证号", "日期", "用途", "收款人", "金额", "状态", "村监会审核", "例会意见"]
 OPINION_COL = 7
-
-
-class PasswordDialog(ServiceDialog):
-    def __init__(
-        self, title: str, text: str, action: Callable[[str], object], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.action = action
-        lay = QVBoxLayout(self)
-        label = QLabel(text)
-        label.setWordWrap(True)
-        lay.addWidget(label)
-        form = QFormLayout()
-        self.password = password_edit()
-        form.addRow(tr("登录密码："), self.password)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        buttons = button_box("签名确认", dialog=self)
-        lay.addWidget(buttons)
-
-    def save(self) -> None:
-        self.action(self.password.text())
 
 
 class MonthlyTab(QWidget):
@@ -334,25 +309,26 @@ class MonthlyTab(QWidget):
         )
         return self._open(dlg)
 
-    def lock(self) -> bool:
+    def lock(self) -> QDialog | None:
         if self.village_id is None:
-            return False
-        try:
-            monthly.lock_month(self.ctx, self.village_id, self.year, self.month)
-        except QuzhouError as exc:
-            show_error(self, exc)
-            return False
-        self.reload()
-        return True
+            return None
+        vid, y, m = self.village_id, self.year, self.month
+        dlg = PasswordDialog(
+            tr("锁定月份"),
+            tr("锁定后{y}年{m}月的凭证不能再录入、修改或审核。锁定是您的电子签名。").format(y=y, m=m),
+            lambda pw: monthly.lock_month(self.ctx, vid, y, m, pw),
+            parent=self,
+        )
+        return self._open(dlg)
 
     def unlock(self) -> QDialog | None:
         if self.village_id is None:
             return None
         vid, y, m = self.village_id, self.year, self.month
-        dlg = ReasonDialog(
+        dlg = SignedReasonDialog(
             tr("解锁月份"),
             tr("解锁后本月凭证可以补录或更正，例会记录需要重新签署。请写明解锁原因："),
-            lambda why: monthly.unlock_month(self.ctx, vid, y, m, why),
+            lambda why, pw: monthly.unlock_month(self.ctx, vid, y, m, why, pw),
             parent=self,
         )
         return self._open(dlg)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from quzhou_desktop.gui.i18n import tr
-from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box
+from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box, password_edit
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.vouchers.common import OPINION_LABELS
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
@@ -32,13 +31,6 @@ def summary_label(row: VoucherRow) -> QLabel:
     )
     label.setWordWrap(True)
     return label
-
-
-def password_edit() -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setPlaceholderText(tr("重新输入您的登录密码，作为电子签名"))
-    return edit
 
 
 class ReviewDialog(ServiceDialog):

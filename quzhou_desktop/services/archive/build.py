@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from quzhou_desktop.core.anchors import to_line
 from quzhou_desktop.core.archive import ItemKind, file_item
 from quzhou_desktop.core.errors import NotFound, QuzhouError, ValidationError
 from quzhou_desktop.printing.archive import CatalogueLine
@@ -30,6 +31,7 @@ from quzhou_desktop.services.archive import evidence
 from quzhou_desktop.services.archive.collect import Planned, collect
 from quzhou_desktop.services.archive.pages import catalogue_doc, minutes_doc, verify_doc
 from quzhou_desktop.services.archive.span import Span
+from quzhou_desktop.services.kernel.anchoring import write_anchor
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.notices.common import Org, org_of
@@ -38,6 +40,7 @@ __all__ = ["ArchiveResult", "build_archive"]
 
 Progress = Callable[[int, int, str], None]
 CHUNK = 40  # notices printed per transaction
+ANCHOR_NAME = "锚点.txt"
 
 
 @dataclass(frozen=True)
@@ -391,6 +394,12 @@ def _finish(
         "content_digest": digest,
     }
     act_id, seq, head = evidence.record_build(ctx, details)
+    # The site's signed anchor of the chain at the build's own entry: ``verify --anchor 锚点.txt`` checks the
+    # database against the archive (the anchor is also in the site's journal); none without a site key here.
+    sealed = write_anchor(ctx.db, "archive", point=(seq, head))
+    extra = 0
+    if sealed is not None:
+        extra = (temp / ANCHOR_NAME).write_bytes((to_line(sealed) + "\n").encode())
     header = {
         "archive": folder_name,
         "village": org.full,
@@ -402,15 +411,18 @@ def _finish(
         "audit_seq": seq,
         "chain_head": head,
         "act_id": act_id,
+        "anchor": ANCHOR_NAME if sealed is not None else None,
     }
     listing = evidence.manifest(temp, header=header, files=hashed, digest=digest)
-    size = sum(n for _, _, n in hashed) + listing.stat().st_size
+    size = sum(n for _, _, n in hashed) + listing.stat().st_size + extra
     pages = sum(m.pages for m in made)
-    return len(hashed) + 1, size, pages, seq, head, check.passed
+    return len(hashed) + 1 + (sealed is not None), size, pages, seq, head, check.passed
 
 
 def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != evidence.MANIFEST_NAME)
+    return sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.name not in (evidence.MANIFEST_NAME, ANCHOR_NAME)
+    )
 
 
 def _zip(folder: Path, dest: Path, root: str) -> None:

@@ -29,7 +29,7 @@ from quzhou_desktop.services.contracts.contract import (
 )
 from quzhou_desktop.services.contracts.payments import link_payment
 from quzhou_desktop.services.contracts.query import contract_detail, decision_choices
-from quzhou_desktop.services.demo.state import DemoState
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.disclosures.disclosure import post_disclosure
 from quzhou_desktop.services.disclosures.from_records import create_from_contract
 from quzhou_desktop.store.models import LedgerLine, Person
@@ -192,4 +192,11 @@ def build(state: DemoState) -> None:
         signed_on = contract_detail(ctx, cid).signed_on or today
         on = min(today, signed_on + timedelta(days=3))
         did = create_from_contract(ctx, cid)
-        post_disclosure(ctx, did, channels=("公开栏",), posted_from=on, posted_to=on + timedelta(days=7))
+        post_disclosure(
+            ctx,
+            did,
+            channels=("公开栏",),
+            posted_from=on,
+            posted_to=on + timedelta(days=7),
+            password=DEMO_PASSWORD,
+        )

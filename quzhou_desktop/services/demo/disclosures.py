@@ -17,10 +17,15 @@ from sqlalchemy.orm import Session
 from quzhou_desktop.core.dates import Period, month_of, quarter_of
 from quzhou_desktop.core.disclosures import period_deadline
 from quzhou_desktop.core.rules_config import TownshipRules
-from quzhou_desktop.services.demo.state import DemoState
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.demo.texts import TOPICS, content, quarter_label
 from quzhou_desktop.services.disclosures.catalogue import ItemInfo, ensure_default_catalogue, list_items
-from quzhou_desktop.services.disclosures.disclosure import WHERE_TO_ASK, due_date_for, sign_review
+from quzhou_desktop.services.disclosures.disclosure import (
+    WHERE_TO_ASK,
+    due_date_for,
+    mark_posted,
+    sign_review,
+)
 from quzhou_desktop.services.disclosures.finance import (
     FinanceLine,
     FinanceTable,
@@ -28,7 +33,10 @@ from quzhou_desktop.services.disclosures.finance import (
     period_lines,
 )
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.signatures import Signer, office_of
+from quzhou_desktop.services.kernel.users import create_user
 from quzhou_desktop.store.models import (
     Disclosure,
     DisclosureFeedback,
@@ -53,21 +61,38 @@ def build(state: DemoState) -> None:
     reviewers = _reviewers(state)
     today = state.today
     since = quarter_of(date(today.year - 2, today.month, 1)).start
+    signers = {name: _signer(state, name) for name in {*reviewers.values(), "wenshu", "admin"}}
+    wenshu = signers["wenshu"].user
     for idx, vid in enumerate(state.village_ids):
-        _village(state, admin, idx, vid, since, reviewers[vid])
+        poster = signers["wenshu" if vid in wenshu.village_ids else "admin"]
+        _village(state, admin, idx, vid, since, signers[reviewers[vid]], poster)
     _from_matters(state, admin)
 
 
-def _reviewers(state: DemoState) -> dict[str, tuple[str, str]]:
-    """Village id → (user id, person id) recording its 村监会主任's review: the demo village's 村监会主任 signs in
-    the app; the other villages' paper reviews were entered at the township office (the demo's users all
-    belong to the demo village)."""
-    out: dict[str, tuple[str, str]] = {}
-    with state.ctx.read() as s:
-        for vid in state.village_ids:
-            pid = str(state.people[vid]["supervisory_chair"])
-            uid = s.scalars(select(UserAccount.id).where(UserAccount.person_id == pid)).first()
-            out[vid] = (uid or state.users["admin"], pid)
+def _signer(state: DemoState, username: str) -> Signer:
+    ctx, grant = state.signing(username)
+    return grant.signer(ctx)
+
+
+def _reviewers(state: DemoState) -> dict[str, str]:
+    """Village id → user name of its 村监会主任; villages beyond the first get an account here."""
+    out: dict[str, str] = {}
+    admin, grant = state.signing("admin")
+    for idx, vid in enumerate(state.village_ids):
+        pid = str(state.people[vid]["supervisory_chair"])
+        with state.ctx.read() as s:
+            acc = s.scalars(select(UserAccount).where(UserAccount.person_id == pid)).first()
+            username = acc.username if acc is not None else None
+            p = s.get(Person, pid)
+            assert p is not None
+            name = p.name
+        if username is None:
+            username = f"jianwei_zr{idx + 1}"
+            info = create_user(admin, username=username, display_name=name, role=Role.SUPERVISOR_CHAIR,
+                               password=DEMO_PASSWORD, village_ids=[vid], person_id=pid, credential=grant,
+                               must_change=False)  # fmt: skip
+            state.users[username] = info.id
+        out[vid] = username
     return out
 
 
@@ -88,7 +113,7 @@ def _posting_day(state: DemoState, idx: int, deadline: date) -> date:
 
 
 def _village(
-    state: DemoState, admin: AppContext, idx: int, vid: str, since: date, reviewer: tuple[str, str]
+    state: DemoState, admin: AppContext, idx: int, vid: str, since: date, reviewer: Signer, poster: Signer
 ) -> None:
     today = state.today
     rules = get_rules(admin)
@@ -121,25 +146,30 @@ def _village(
                 posted = min(_posting_day(state, idx, deadline), today)
                 covered = _covered(p, item)
                 d = _disclosure(state, s, v, item, covered, posted, author, busy, rules, ledger)
+                now = state.ctx.clock.now()
                 if item.category == "finance":
                     at = datetime.combine(posted - timedelta(days=2), time(1, 30))
-                    sign_review(d, user_id=reviewer[0], person_id=reviewer[1], at=at,
-                                opinion="经审核，以上收支真实、完整，同意公开。")  # fmt: skip
-                d.status = "posted"
+                    sign_review(s, d, reviewer, office_of(s, reviewer.user, vid, title="村监会主任"),
+                                person_id=reviewer.user.person_id, at=at,
+                                opinion="经审核，以上收支真实、完整，同意公开。", signed_at=now)  # fmt: skip
+                assert d.posted_from is not None
+                mark_posted(s, d, poster, office_of(s, poster.user, vid), channels=d.channels or "公开栏",
+                            posted_from=d.posted_from, posted_to=d.posted_to, signed_at=now)  # fmt: skip
                 posted_rows.append(d)
         for item, p in pending:  # ready to print: the 财务公开 reviewed, the others drafted
             d = _disclosure(state, s, v, item, _covered(p, item), today, author, busy, rules, ledger)
             d.posted_from = d.posted_to = None
             if item.category == "finance":
                 at = datetime.combine(today - timedelta(days=1), time(1, 30))
-                sign_review(d, user_id=reviewer[0], person_id=reviewer[1], at=at,
-                            opinion="经审核，以上收支真实、完整，同意公开。")  # fmt: skip
+                sign_review(s, d, reviewer, office_of(s, reviewer.user, vid, title="村监会主任"),
+                            person_id=reviewer.user.person_id, at=at,
+                            opinion="经审核，以上收支真实、完整，同意公开。", signed_at=state.ctx.clock.now())  # fmt: skip
         if idx == 0:
             _party_candidate(state, s, v, author, party_item)
         s.flush()
         _feedback(state, s, idx, posted_rows)
         if idx == 0 and posted_rows:
-            _correction(s, posted_rows, author)
+            _correction(state, s, posted_rows, author, poster)
 
 
 def _party_candidate(state: DemoState, s: Session, v: Village, author: str, item: ItemInfo | None) -> None:
@@ -245,7 +275,7 @@ def _villager(state: DemoState, idx: int, k: int) -> str:
     return ["王秀英", "匿名", "徐国平", "毛建新", "郑丽华"][(idx + k) % 5] if vid else "匿名"
 
 
-def _correction(s: Session, rows: list[Disclosure], author: str) -> None:
+def _correction(state: DemoState, s: Session, rows: list[Disclosure], author: str, poster: Signer) -> None:
     """One posted 党务 disclosure corrected: the new one supersedes it, both are kept."""
     old = next((d for d in reversed(rows) if d.category == "party"), None)
     if old is None or old.posted_from is None:
@@ -253,16 +283,19 @@ def _correction(s: Session, rows: list[Disclosure], author: str) -> None:
     new = Disclosure(village_id=old.village_id, category=old.category, item_id=old.item_id, kind=old.kind,
                      period_start=old.period_start, period_end=old.period_end, due_on=old.due_on,
                      title=f"（更正）{old.title}", body=f"{old.body}\n\n更正说明：党员人数统计有误，已更正。",
-                     channels=old.channels, posted_from=old.posted_from + timedelta(days=3),
-                     posted_to=old.posted_to, status="posted", supersedes_id=old.id, created_by=author)  # fmt: skip
+                     status="draft", supersedes_id=old.id, created_by=author)  # fmt: skip
     s.add(new)
-    old.status = "superseded"
+    mark_posted(s, new, poster, office_of(s, poster.user, old.village_id), channels=old.channels or "公开栏",
+                posted_from=old.posted_from + timedelta(days=3), posted_to=old.posted_to,
+                signed_at=state.ctx.clock.now())  # fmt: skip
 
 
 def _from_matters(state: DemoState, admin: AppContext) -> None:
     """决议公开 / 实施结果公开 created from the register's disclosure steps and posted on their dates."""
     from quzhou_desktop.services.disclosures.disclosure import post_disclosure
     from quzhou_desktop.services.disclosures.from_matters import create_from_matter_step
+
+    admin, grant = state.signing("admin")
 
     with state.ctx.read() as s:
         steps = s.execute(
@@ -276,5 +309,10 @@ def _from_matters(state: DemoState, admin: AppContext) -> None:
         on = posting_from or meeting_date
         if on is not None:
             post_disclosure(
-                admin, did, channels=("公开栏",), posted_from=on, posted_to=on + timedelta(days=3)
+                admin,
+                did,
+                channels=("公开栏",),
+                posted_from=on,
+                posted_to=on + timedelta(days=3),
+                password=grant,
             )

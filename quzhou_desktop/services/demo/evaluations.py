@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from quzhou_desktop.services.demo.state import DemoState
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState
 from quzhou_desktop.services.disclosures.disclosure import post_disclosure
 from quzhou_desktop.services.disclosures.from_records import create_from_evaluation
 from quzhou_desktop.services.evaluations.evaluation import (
@@ -79,9 +79,9 @@ def _review(state: DemoState, admin: AppContext, vid: str, held_on: date, *, bad
     fields = EvaluationFields(vid, held_on.year, held_on, "representatives", chair, tuple(entries), place=PLACE,
                               participants=participants)  # fmt: skip
     eid, _ = save_evaluation(admin, fields)
-    finalize_evaluation(admin, eid)
+    finalize_evaluation(admin, eid, password=DEMO_PASSWORD)
     posted = min(
         state.today, held_on + timedelta(days=2)
     )  # the result notice on the board (民主评议结果公开)
     post_disclosure(admin, create_from_evaluation(admin, eid), channels=("公开栏",), posted_from=posted,
-                    posted_to=posted + timedelta(days=7))  # fmt: skip
+                    posted_to=posted + timedelta(days=7), password=DEMO_PASSWORD)  # fmt: skip

@@ -14,6 +14,7 @@ from typing import Any
 from quzhou_desktop.core.matters import StepType, step_sequence
 from quzhou_desktop.services.demo.state import DemoState
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.keys import SignatureGrant
 from quzhou_desktop.services.kernel.settings import get_rules
 from quzhou_desktop.services.matters.matter import MatterFields, create_matter, start_new_run
 from quzhou_desktop.services.matters.steps import (
@@ -139,18 +140,24 @@ FAILED = "多数党员认为入股比例过高、风险较大，方案未获通�
 
 
 def build(state: DemoState) -> None:
-    ctx = state.login("wenshu")
-    admin = state.login("admin")
-    rules = get_rules(ctx)
+    clerk = state.signing("wenshu")  # each types the password once for the demo (a signature grant)
+    admin = state.signing("admin")
+    rules = get_rules(clerk[0])
     seq = step_sequence(rules)
     for k, spec in enumerate(MATTERS):
         vid = state.village_ids[spec.village]
-        actor = ctx if spec.village == 0 else admin  # the demo clerk works for the demo village only
-        _one(state, actor, vid, spec, seq, k)
+        actor, grant = clerk if spec.village == 0 else admin  # the demo clerk works for the demo village only
+        _one(state, actor, grant, vid, spec, seq, k)
 
 
 def _one(
-    state: DemoState, ctx: AppContext, vid: str, spec: DemoMatter, seq: tuple[StepType, ...], k: int
+    state: DemoState,
+    ctx: AppContext,
+    grant: SignatureGrant,
+    vid: str,
+    spec: DemoMatter,
+    seq: tuple[StepType, ...],
+    k: int,
 ) -> None:
     today = state.today
     done = seq[: spec.steps_done]
@@ -176,7 +183,7 @@ def _one(
     for st in done:
         fail = st is spec.fail_at
         inp = _input(ctx, vid, people, spec, st, start + timedelta(days=OFFSETS[st]), fail, rng_pick=k)
-        steps[st] = save_step(ctx, m.id, inp, final=True)
+        steps[st] = save_step(ctx, m.id, inp, final=True, password=grant)
         if fail:
             break
     if spec.draft_next and len(done) < len(seq):
@@ -188,7 +195,13 @@ def _one(
             ctx, m.id, reason="根据党员大会意见，入股比例由30%调整为15%，并增加年度分红保底条款"
         )
         d = min(today, start + timedelta(days=OFFSETS[spec.fail_at] + 3))
-        save_step(ctx, new.id, _input(ctx, vid, people, spec, StepType.PROPOSE, d, False), final=True)
+        save_step(
+            ctx,
+            new.id,
+            _input(ctx, vid, people, spec, StepType.PROPOSE, d, False),
+            final=True,
+            password=grant,
+        )
     if spec.steps_done == 9 and spec.village == 0 and spec.fail_at is None:
         amend_step(
             ctx,

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from functools import partial
 from typing import Protocol
 
 from quzhou_desktop.core.errors import QuzhouError
-from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState
-from quzhou_desktop.services.kernel.context import AppContext, Clock
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD, DemoState, StoryClock, utc_at
+from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.vouchers.common import SignatureGrant, grant_signature
 from quzhou_desktop.services.vouchers.flow import (
     accept_voucher,
@@ -67,21 +67,6 @@ NEEDS_DAYS = {
 JOINT_REF = "村务联席会议决定（{y}年3月12日，村道硬化工程）"
 
 
-class _DemoClock(Clock):
-    def __init__(self, now: datetime) -> None:
-        self.at = now
-
-    def now(self) -> datetime:
-        return self.at
-
-    def today(self) -> date:
-        return (self.at + timedelta(hours=8)).date()
-
-
-def _utc(d: date, hour: int) -> datetime:
-    return datetime.combine(d, time(hour)) - timedelta(hours=8)  # Asia/Shanghai working hours → UTC
-
-
 @dataclass
 class _Actors:
     clerk: AppContext
@@ -94,7 +79,7 @@ class _Actors:
 
 def build(state: DemoState) -> None:
     real = state.ctx.clock
-    clock = _DemoClock(_utc(state.today, 9))
+    clock = StoryClock(utc_at(state.today, 9))
     state.ctx.clock = clock
     try:
         _build(state, clock)
@@ -102,10 +87,11 @@ def build(state: DemoState) -> None:
         state.ctx.clock = real
 
 
-def _build(state: DemoState, clock: _DemoClock) -> None:
+def _build(state: DemoState, clock: StoryClock) -> None:
     a = _Actors(*(state.login(u) for u in ("wenshu", "jianwei_zr", "jianwei", "zhuren", "shuji", "admin")))
     # Each signer types the password once for the whole demo (a batch grant, as at the 月度例会).
-    grants = {id(c): grant_signature(c, DEMO_PASSWORD) for c in (a.chair, a.member, a.director, a.secretary)}
+    signers = (a.chair, a.member, a.director, a.secretary, a.admin)
+    grants = {id(c): grant_signature(c, DEMO_PASSWORD) for c in signers}
     state.extra["_voucher_grants"] = grants
     v1 = state.village_ids[0]
     rng, today = state.rng, state.today
@@ -123,7 +109,7 @@ def _build(state: DemoState, clock: _DemoClock) -> None:
         yuan = rng.randint(lo, hi)
         fen = yuan * 100 + (rng.choice([0, 0, 50, 80]) if yuan < 3000 else 0)
         numbers[on.year] = numbers.get(on.year, 0) + 1
-        clock.at = _utc(on, 9)
+        clock.at = utc_at(on, 9)
         vid, _ = create_voucher(
             a.clerk,
             v1,
@@ -145,7 +131,7 @@ def _build(state: DemoState, clock: _DemoClock) -> None:
         return vid
 
     def step(on: date, hour: int) -> None:
-        clock.at = max(clock.at + timedelta(minutes=7), _utc(on, hour))
+        clock.at = max(clock.at + timedelta(minutes=7), utc_at(on, hour))
 
     def review(vid: str, on: date, *, chair_first: bool = True) -> None:
         for who in (a.chair, a.member) if chair_first else (a.member, a.chair):
@@ -177,7 +163,7 @@ def _build(state: DemoState, clock: _DemoClock) -> None:
         if target == "delivered":
             return
         step(days[5], 10)
-        accept_voucher(a.admin, vid)
+        accept_voucher(a.admin, vid, _pw(state, a.admin))
 
     cur = (today.year, today.month)
     last = months[-2]
@@ -233,16 +219,16 @@ def _safely(fn: Callable[[], object]) -> None:
 
 
 def _correction_story(
-    state: DemoState, a: _Actors, clock: _DemoClock, new_voucher: NewVoucher, run: RunTo, start: date
+    state: DemoState, a: _Actors, clock: StoryClock, new_voucher: NewVoucher, run: RunTo, start: date
 ) -> None:
     """A voucher sent back for 补正 and corrected, and one returned by the agency and corrected."""
     on = start + timedelta(days=14)
     vid = new_voucher(on, 4)
-    clock.at = _utc(on + timedelta(days=1), 16)
+    clock.at = utc_at(on + timedelta(days=1), 16)
     submit_voucher(a.clerk, vid)
-    clock.at = _utc(on + timedelta(days=3), 10)
+    clock.at = utc_at(on + timedelta(days=3), 10)
     review_voucher(a.chair, vid, "correct", "缺少用工人员签领表，请补齐后再送审", _pw(state, a.chair))
-    clock.at = _utc(on + timedelta(days=4), 9)
+    clock.at = utc_at(on + timedelta(days=4), 9)
     f = get_fields(a.clerk, vid)
     new_id, _ = correct_voucher(
         a.clerk,
@@ -253,28 +239,28 @@ def _correction_story(
     on2 = start + timedelta(days=16)
     vid2 = new_voucher(on2, 6)
     run(vid2, on2, "delivered")
-    clock.at = max(clock.at, _utc(on2 + timedelta(days=9), 10))
-    return_voucher(a.admin, vid2, "发票抬头与村名不符，请换开发票")
-    clock.at = _utc(on2 + timedelta(days=10), 9)
+    clock.at = max(clock.at, utc_at(on2 + timedelta(days=9), 10))
+    return_voucher(a.admin, vid2, "发票抬头与村名不符，请换开发票", _pw(state, a.admin))
+    clock.at = utc_at(on2 + timedelta(days=10), 9)
     f2 = get_fields(a.clerk, vid2)
     new2, _ = correct_voucher(a.clerk, vid2, VoucherFields(**{**f2.__dict__, "note": "已换开发票"}))
     run(new2, on2 + timedelta(days=10), "accepted")
 
 
 def _current_month_objections(
-    state: DemoState, a: _Actors, clock: _DemoClock, new_voucher: NewVoucher, run: RunTo
+    state: DemoState, a: _Actors, clock: StoryClock, new_voucher: NewVoucher, run: RunTo
 ) -> None:
     """This month: one voucher awaiting 补正 and one refused by the committee (招待费)."""
     today = state.today
     on = max(date(today.year, today.month, 1), today - timedelta(days=12))
     vid = new_voucher(on, 5)
-    clock.at = _utc(on, 15)
+    clock.at = utc_at(on, 15)
     submit_voucher(a.clerk, vid)
-    clock.at = max(clock.at + timedelta(hours=1), _utc(on + timedelta(days=1), 10))
+    clock.at = max(clock.at + timedelta(hours=1), utc_at(on + timedelta(days=1), 10))
     review_voucher(a.member, vid, "correct", "发票只有复印件，请提供原件", _pw(state, a.member))
     vid2 = new_voucher(on, 7, handler="村委会")
     v = get_fields(a.clerk, vid2)
-    clock.at = max(clock.at + timedelta(hours=1), _utc(on, 16))
+    clock.at = max(clock.at + timedelta(hours=1), utc_at(on, 16))
     from quzhou_desktop.services.vouchers.voucher import update_voucher, void_voucher
 
     update_voucher(
@@ -296,18 +282,18 @@ def _current_month_objections(
     on4 = today - timedelta(days=20)
     vid4 = new_voucher(on4, 9)
     run(vid4, on4, "delivered")
-    clock.at = max(clock.at + timedelta(hours=2), _utc(today - timedelta(days=2), 10))
-    return_voucher(a.admin, vid4, "缺少采购清单，请补充后重新报送")
+    clock.at = max(clock.at + timedelta(hours=2), utc_at(today - timedelta(days=2), 10))
+    return_voucher(a.admin, vid4, "缺少采购清单，请补充后重新报送", _pw(state, a.admin))
 
 
 def _month_meeting(
-    state: DemoState, a: _Actors, clock: _DemoClock, v1: str, y: int, m: int, *, lock: bool
+    state: DemoState, a: _Actors, clock: StoryClock, v1: str, y: int, m: int, *, lock: bool
 ) -> None:
     meeting = date(y + (m == 12), m % 12 + 1, 20)
     if meeting > state.today:
         return
     sup = list(state.people[v1]["supervisory"])
-    clock.at = max(clock.at, _utc(meeting, 14))
+    clock.at = max(clock.at, utc_at(meeting, 14))
     try:
         save_monthly_review(
             a.chair,
@@ -324,12 +310,12 @@ def _month_meeting(
         )
         sign_monthly_review(a.chair, v1, y, m, _pw(state, a.chair))
         if lock:
-            lock_month(a.chair, v1, y, m)
+            lock_month(a.chair, v1, y, m, _pw(state, a.chair))
     except QuzhouError:
         pass  # a month with a voucher still open stays unlocked: it shows on the 工作台
 
 
-def _second_village(state: DemoState, a: _Actors, clock: _DemoClock) -> None:
+def _second_village(state: DemoState, a: _Actors, clock: StoryClock) -> None:
     if len(state.village_ids) < 2:
         return
     v2 = state.village_ids[1]
@@ -337,7 +323,7 @@ def _second_village(state: DemoState, a: _Actors, clock: _DemoClock) -> None:
     for k, (days_ago, pick) in enumerate([(25, 0), (18, 3), (4, 1)]):
         on = today - timedelta(days=days_ago)
         purpose, payee, (lo, _hi), fund, budget = SPENDING[pick]
-        clock.at = _utc(on, 9)
+        clock.at = utc_at(on, 9)
         vid, _ = create_voucher(  # entered at the township office: the demo clerk works for 溪口村 only
             a.admin,
             v2,
@@ -353,5 +339,5 @@ def _second_village(state: DemoState, a: _Actors, clock: _DemoClock) -> None:
                 invoice_count=1,
             ),
         )
-        clock.at = _utc(on, 16)
+        clock.at = utc_at(on, 16)
         submit_voucher(a.admin, vid)

@@ -8,6 +8,10 @@ Companion modules: ``services.disclosures.finance`` (the 财务公开 table from
 Life of a disclosure: draft → (reviewed) → posted → (superseded by a correction).  Posted records are
 immutable; a correction is a new draft carrying ``supersedes_id`` and, once it is posted, the old one becomes
 ``superseded``.  Both are kept.
+
+The 村监会 review and the posting are signed acts (``disclosure.review``, ``disclosure.post``; statements in
+``services.disclosures.statements``); ``review_signature`` names the review's act (or, for a review made before
+signing keys, holds its old hash).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from quzhou_desktop.core.dates import Period, month_of, quarter_of, year_of
 from quzhou_desktop.core.disclosures import (
@@ -28,12 +32,23 @@ from quzhou_desktop.core.disclosures import (
 )
 from quzhou_desktop.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation, ValidationError
 from quzhou_desktop.core.rules_config import TownshipRules
-from quzhou_desktop.services.kernel.auth import confirm_signature
+from quzhou_desktop.services.disclosures.statements import disclosure_content, post_decision, review_decision
+from quzhou_desktop.services.kernel.acts import check_act
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.keys import Credential, signer_for
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.signatures import Office, Signer, is_legacy_hash, office_of, sign_act
 from quzhou_desktop.services.kernel.validate import required
-from quzhou_desktop.store.models import Disclosure, DisclosureItem, Membership, Person, UserAccount, Village
+from quzhou_desktop.store.models import (
+    Disclosure,
+    DisclosureItem,
+    Membership,
+    Person,
+    UserAccount,
+    Village,
+    new_uuid,
+)
 
 CATEGORY_LABELS = {c.value: c.label for c in DisclosureCategory}
 CADENCE_LABELS = {
@@ -282,16 +297,21 @@ def content_hash(d: Disclosure) -> str:
 
 
 def review_disclosure(
-    ctx: AppContext, disclosure_id: str, *, password: str, opinion: str, expected_version: int | None = None
+    ctx: AppContext,
+    disclosure_id: str,
+    *,
+    password: Credential,
+    opinion: str,
+    expected_version: int | None = None,
 ) -> None:
-    """C31: a 村监会 member re-enters the password; the signature covers the content as it stands."""
+    """C31: a 村监会 member re-enters the password; the signed act covers the content as it stands."""
     with ctx.read() as s:
         d0 = s.get(Disclosure, disclosure_id)
         if d0 is None:
             raise NotFound(what="这份公开内容")
         village_id = d0.village_id
     u = ctx.require(Perm.DISCLOSURE_REVIEW, village_id)
-    confirm_signature(ctx, password)
+    signer = signer_for(ctx, password)
     opinion = required(opinion, "审核意见", max_len=500)
     now = ctx.clock.now()
     with ctx.write("disclosure.review") as s:
@@ -299,7 +319,16 @@ def review_disclosure(
         if not _is_supervisor(s, u.person_id, village_id, ctx.clock.today()):
             v = s.get(Village, village_id)
             raise NotSupervisor(name=u.display_name, village=v.name if v else "本村")
-        sign_review(d, user_id=u.id, person_id=u.person_id, at=now, opinion=opinion)
+        sign_review(
+            s,
+            d,
+            signer,
+            office_of(s, u, village_id, title="村务监督委员会成员"),
+            person_id=u.person_id,
+            at=now,
+            opinion=opinion,
+            signed_at=now,
+        )
 
 
 def _is_supervisor(s: Session, person_id: str | None, village_id: str, on: date) -> bool:
@@ -322,19 +351,87 @@ def _review_payload(d: Disclosure) -> str:
     return f"{content_hash(d)}|{d.reviewed_by_user}|{at}|{d.review_opinion}"
 
 
-def sign_review(d: Disclosure, *, user_id: str, person_id: str | None, at: datetime, opinion: str) -> None:
-    """Record the 村监会 review on ``d`` (caller has checked password, permission and seat)."""
+def sign_review(
+    s: Session,
+    d: Disclosure,
+    signer: Signer,
+    office: Office,
+    *,
+    person_id: str | None,
+    at: datetime,
+    opinion: str,
+    signed_at: datetime,
+) -> None:
+    """Record the 村监会 review on ``d`` as a signed act (caller has checked permission and seat): ``at`` is
+    the review's date as recorded, ``signed_at`` when it was signed."""
+    act_id = new_uuid()
     d.status = "reviewed"
-    d.reviewed_by_person_id, d.reviewed_by_user = person_id, user_id
+    d.reviewed_by_person_id, d.reviewed_by_user = person_id, signer.user.id
     d.reviewed_at, d.review_opinion = at, opinion
-    d.review_signature = hashlib.sha256(_review_payload(d).encode("utf-8")).hexdigest()
+    d.review_signature = act_id
+    s.flush()
+    sign_act(
+        s,
+        signer,
+        act="disclosure.review",
+        record_kind="disclosure",
+        record_id=d.id,
+        record_version=d.row_version,
+        content=disclosure_content(d),
+        decision=review_decision(d),
+        office=office,
+        at=signed_at,
+        act_id=act_id,
+    )
 
 
 def review_valid(d: Disclosure) -> bool:
-    """The recorded review still matches the content (nothing changed since it was signed)."""
+    """The recorded review still matches the content (nothing changed since it was signed): its signed act
+    holds, or (a review made before signing keys) its old hash does."""
     if not (d.review_signature and d.reviewed_by_user and d.reviewed_at):
         return False
-    return hashlib.sha256(_review_payload(d).encode("utf-8")).hexdigest() == d.review_signature
+    if is_legacy_hash(d.review_signature):
+        return hashlib.sha256(_review_payload(d).encode("utf-8")).hexdigest() == d.review_signature
+    s = object_session(d)
+    if s is None:
+        return False
+    return (
+        check_act(s, d.review_signature, content=disclosure_content(d), decision=review_decision(d)) is None
+    )
+
+
+def mark_posted(
+    s: Session,
+    d: Disclosure,
+    signer: Signer,
+    office: Office,
+    *,
+    channels: str,
+    posted_from: date,
+    posted_to: date | None,
+    signed_at: datetime,
+) -> None:
+    """Post ``d`` (immutable from now on) as a signed act; the correction it supersedes becomes superseded."""
+    d.channels = channels
+    d.posted_from, d.posted_to = posted_from, posted_to
+    d.status = "posted"
+    if d.supersedes_id:
+        old = s.get(Disclosure, d.supersedes_id)
+        if old is not None and old.status == "posted":
+            old.status = "superseded"
+    s.flush()
+    sign_act(
+        s,
+        signer,
+        act="disclosure.post",
+        record_kind="disclosure",
+        record_id=d.id,
+        record_version=d.row_version,
+        content=disclosure_content(d),
+        decision=post_decision(d),
+        office=office,
+        at=signed_at,
+    )
 
 
 def post_disclosure(
@@ -345,17 +442,22 @@ def post_disclosure(
     posted_from: date,
     posted_to: date | None = None,
     expected_version: int | None = None,
+    password: Credential,
 ) -> list[str]:
-    """Mark as posted (immutable from now on). 财务 needs a valid 村监会 review (C31); other categories
-    without review are posted with a warning, returned as Chinese sentences."""
+    """Mark as posted (immutable from now on), a signed act of the clerk. 财务 needs a valid 村监会 review
+    (C31); other categories without review are posted with a warning, returned as Chinese sentences."""
     with ctx.read() as s:
         d0 = s.get(Disclosure, disclosure_id)
         if d0 is None:
             raise NotFound(what="这份公开内容")
         village_id = d0.village_id
-    ctx.require(Perm.DISCLOSURE_EDIT, village_id)
+        reviewed0 = d0.status == "reviewed" and review_valid(d0)
+        if any(f.is_error for f in check_can_post(DisclosureCategory(d0.category), reviewed=reviewed0)):
+            raise ReviewRequired(title=d0.title)  # before asking the key: nothing to sign
+    u = ctx.require(Perm.DISCLOSURE_EDIT, village_id)
     if not channels:
         raise ValidationError(field="公开方式", reason="至少选择一种（公开栏、广播、明白纸或网络）")
+    signer = signer_for(ctx, password)
     warnings: list[str] = []
     rules = get_rules(ctx)
     with ctx.write("disclosure.post") as s:
@@ -370,13 +472,16 @@ def post_disclosure(
             warnings.append(f.shown)
         spec = _clean(DisclosureSpec(d.village_id, d.category, d.title, channels=channels,
                                      posted_from=posted_from, posted_to=posted_to))  # fmt: skip
-        d.channels = "、".join(spec.channels)
-        d.posted_from, d.posted_to = posted_from, posted_to
-        d.status = "posted"
-        if d.supersedes_id:
-            old = s.get(Disclosure, d.supersedes_id)
-            if old is not None and old.status == "posted":
-                old.status = "superseded"
+        mark_posted(
+            s,
+            d,
+            signer,
+            office_of(s, u, village_id),
+            channels="、".join(spec.channels),
+            posted_from=posted_from,
+            posted_to=posted_to,
+            signed_at=ctx.clock.now(),
+        )
     return warnings
 
 

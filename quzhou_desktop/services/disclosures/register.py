@@ -140,7 +140,7 @@ def _where(ctx: AppContext, q: Select[Any], flt: DisclosureFilter, today: date) 
             )
         )
     if flt.text.strip():
-        q = q.where(Disclosure.title.contains(flt.text.strip()))
+        q = q.where(Disclosure.title.contains(flt.text.strip(), autoescape=True))
     return q
 
 

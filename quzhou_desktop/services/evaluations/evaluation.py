@@ -27,9 +27,12 @@ from quzhou_desktop.core.evaluations import (
 from quzhou_desktop.core.meetings import Body
 from quzhou_desktop.core.money import Finding
 from quzhou_desktop.core.rules_config import TownshipRules
+from quzhou_desktop.services.evaluations.statements import evaluation_content
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.keys import Credential, signer_for
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.signatures import office_of, sign_act
 from quzhou_desktop.services.kernel.validate import non_negative_int, optional
 from quzhou_desktop.services.vouchers.common import RuleFailed
 from quzhou_desktop.store.models import Evaluation, EvaluationEntry, Membership, Person
@@ -236,8 +239,10 @@ def _end_office(s: Session, entry: EvaluationEntry, ev: Evaluation, reason: str)
     return committee[0] if committee else None
 
 
-def finalize_evaluation(ctx: AppContext, evaluation_id: str) -> list[str]:
-    """Finalise a draft (refused while C35/C22 errors remain) and apply C22. Returns what followed, in Chinese."""
+def finalize_evaluation(ctx: AppContext, evaluation_id: str, *, password: Credential) -> list[str]:
+    """Finalise a draft (refused while C35/C22 errors remain) and apply C22: a signed act (``evaluation.finalize``)
+    over the meeting, every person's votes and verdict and what followed (``statements.evaluation_content``).
+    ``password`` is the recording user's (or a grant). Returns what followed, in Chinese."""
     user = ctx.require_user()
     with ctx.read() as s:
         ev0 = s.get(Evaluation, evaluation_id)
@@ -245,6 +250,7 @@ def finalize_evaluation(ctx: AppContext, evaluation_id: str) -> list[str]:
             raise NotFound(what="这次民主评议")
         village_id = ev0.village_id
     ctx.require(Perm.EVALUATION_EDIT, village_id)
+    signer = signer_for(ctx, password)
     done: list[str] = []
     with ctx.write("evaluation.finalize") as s:
         ev = s.get(Evaluation, evaluation_id)
@@ -277,4 +283,16 @@ def finalize_evaluation(ctx: AppContext, evaluation_id: str) -> list[str]:
             elif c.remind:
                 e.consequence = c.findings[0].message
                 done.append(c.findings[0].shown)
+        s.flush()
+        sign_act(
+            s,
+            signer,
+            act="evaluation.finalize",
+            record_kind="evaluation",
+            record_id=ev.id,
+            record_version=ev.row_version,
+            content=evaluation_content(s, ev),
+            office=office_of(s, user, ev.village_id),
+            at=ev.finalized_at or ctx.clock.now(),
+        )
     return done

@@ -7,7 +7,9 @@ Kinds: people 花名册, vouchers 支出凭证台账 (with the review and signat
 feedback, from ``services.disclosures.register.export_rows``), supervision 村务监督台账 (from
 ``services.vouchers.data.ledger_export_rows``). People, vouchers and ledger lines are read here with one lean query each
 (the 100,000-row budget); amounts leave as integer 分 and are written as #,##0.00 元.
-ID numbers are masked unless the caller asks for them and holds ``Perm.EXPORT_ID_NUMBERS``.
+ID numbers are masked unless the caller asks for them and holds ``Perm.EXPORT_ID_NUMBERS``; a file with full ID
+numbers is created readable by its owner only (0600 on POSIX) and the export is an audited act
+(``export.id_numbers``: who, when, which file, how many numbers).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from quzhou_desktop.core.idcard import mask_id
 from quzhou_desktop.core.money import parse_amount
 from quzhou_desktop.services.exports.kinds import EXPORT_KINDS
 from quzhou_desktop.services.exports.rows import people_rows, voucher_rows
+from quzhou_desktop.services.kernel.acts import record_act
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.spreadsheets.writer import ColumnKind, ColumnSpec, write_register
@@ -232,12 +235,45 @@ def export_register(
         raise ValidationError(field="日期", reason="开始日期晚于结束日期")
     req = ExportRequest(kind, village_id, date_from, date_to, with_id_numbers)
     columns, rows = _rows(ctx, req)
-    return write_register(
+    full_ids = kind == "people" and with_id_numbers
+    counted = _CountIds(rows, _ID_COLUMN) if full_ids else None
+    n = write_register(
         path,
         title=_title(ctx, req),
         columns=columns,
-        rows=rows,
+        rows=counted if counted is not None else rows,
         sheet_name=EXPORT_KINDS[kind],
         totals=kind in ("vouchers", "ledger", "supervision", "contracts"),
         progress=progress,
+        private=full_ids,
     )
+    if counted is not None:
+        details = {
+            "kind": kind,
+            "file": str(path),
+            "village_id": village_id,
+            "rows": n,
+            "id_numbers": counted.count,
+        }
+        try:
+            record_act(ctx.db, ctx.actor, "export.id_numbers", "export", details)
+        except BaseException:
+            Path(path).unlink(missing_ok=True)  # no unrecorded file of full ID numbers is left behind
+            raise
+    return n
+
+
+_ID_COLUMN = 3  # 身份证号 in the 花名册 rows (``services.exports.rows.people_rows``)
+
+
+class _CountIds:
+    """The rows, counting the full ID numbers that pass."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]], column: int) -> None:
+        self._rows, self._column, self.count = rows, column, 0
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        for row in self._rows:
+            if row[self._column]:
+                self.count += 1
+            yield row

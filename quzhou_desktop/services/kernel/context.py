@@ -32,7 +32,9 @@ class CurrentUser:
 
     @property
     def township_wide(self) -> bool:
-        return self.role in TOWNSHIP_WIDE or (self.role is Role.READONLY and not self.village_ids)
+        """Only the township roles see every village; anyone else (a read-only user too) sees the villages
+        linked to the account — none when none are."""
+        return self.role in TOWNSHIP_WIDE
 
 
 class Clock:

@@ -55,6 +55,7 @@ class Perm(str, Enum):
     PRINT = "print"
     BACKUP = "backup"
     RESTORE = "restore"
+    EXCHANGE = "exchange"
 
 
 PERM_LABELS: dict[Perm, str] = {
@@ -82,6 +83,7 @@ PERM_LABELS: dict[Perm, str] = {
     Perm.PRINT: "打印公告",
     Perm.BACKUP: "备份数据库",
     Perm.RESTORE: "恢复数据库",
+    Perm.EXCHANGE: "生成或导入数据包",
 }
 
 _ALL = set(Perm)
@@ -99,6 +101,7 @@ GRANTS: dict[Role, frozenset[Perm]] = {
             Perm.IMPORT,
             Perm.PRINT,
             Perm.BACKUP,
+            Perm.EXCHANGE,
         }
     ),
     Role.SUPERVISOR_CHAIR: frozenset(

@@ -1,4 +1,8 @@
-"""User accounts: create, edit role and villages, deactivate (administrators only)."""
+"""User accounts: create, edit role and villages, deactivate (administrators only).
+
+Each is a signed act of the administrator (``user.create``, ``user.update``): the statement names the account
+as granted (role, villages, active) and, for a new account, the public half of the key it is given, so every
+account and grant traces back to the root of trust (``services.kernel.trust``)."""
 
 from __future__ import annotations
 
@@ -11,11 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
+from quzhou_desktop.services.kernel import keys
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.kernel.passwords import hash_password, validate_new_password
+from quzhou_desktop.services.kernel.passwords import validate_new_password
 from quzhou_desktop.services.kernel.roles import ROLE_LABELS, Perm, Role
+from quzhou_desktop.services.kernel.signatures import office_of, sign_act
+from quzhou_desktop.services.kernel.statements import account_content
 from quzhou_desktop.services.kernel.validate import clean_name, required
-from quzhou_desktop.store.models import Person, UserAccount, UserVillage, Village
+from quzhou_desktop.store.models import Person, UserAccount, UserVillage, Village, new_uuid
 
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-\u3400-\u9fff]{2,40}$")
 
@@ -51,15 +58,20 @@ def new_account(
     person_id: str | None = None,
     must_change: bool = False,
 ) -> UserAccount:
+    """A checked new account (not yet added). It has its id already; ``keys.store_key`` gives it its key and
+    password verifier in the transaction that adds it."""
     username = check_username(username)
     validate_new_password(password, username=username)
     return UserAccount(
+        id=new_uuid(),
         username=username,
         display_name=clean_name(required(display_name, "姓名", max_len=40)),
         role=Role(role).value,
         person_id=person_id,
-        password_hash=hash_password(password),
+        password_hash="",
         must_change_password=must_change,
+        failed_logins=0,
+        active=True,
     )
 
 
@@ -116,28 +128,51 @@ def create_user(
     password: str,
     village_ids: Iterable[str] = (),
     person_id: str | None = None,
+    credential: keys.Credential,
+    must_change: bool = True,
 ) -> UserInfo:
+    """A new account with a temporary ``password`` (changed at first login unless ``must_change`` is False)
+    and its own signing key. A signed act of the administrator; ``credential`` is the administrator's password
+    (or grant)."""
     ctx.require(Perm.USERS_MANAGE)
     role = Role(role)
     village_ids = list(village_ids)
-    if role not in (Role.TOWNSHIP_ADMIN, Role.READONLY) and not village_ids:
-        raise ValidationError(field="所属村", reason=f"{ROLE_LABELS[role]}至少要关联一个村")
+    if role is not Role.TOWNSHIP_ADMIN and not village_ids:
+        raise ValidationError(
+            field="所属村", reason=f"{ROLE_LABELS[role]}至少要关联一个村（只能查看所关联的村）"
+        )
     acc = new_account(
         username=username,
         display_name=display_name,
         role=role,
         password=password,
         person_id=person_id,
-        must_change=True,
+        must_change=must_change,
     )
+    signer = keys.signer_for(ctx, credential)
+    prepared = keys.PreparedKey(password)
+    now = ctx.clock.now()
     with ctx.write("user.create") as s:
         if s.scalars(select(UserAccount).where(UserAccount.username == acc.username)).first():
             raise Conflict(f"用户名“{acc.username}”已被使用")
         if person_id is not None and s.get(Person, person_id) is None:
             raise NotFound(what="关联的人员")
         s.add(acc)
-        s.flush()
+        key = keys.store_key(s, acc, prepared, now)
         _set_villages(s, acc.id, village_ids)
+        s.flush()
+        act = sign_act(
+            s,
+            signer,
+            act="user.create",
+            record_kind="user_account",
+            record_id=acc.id,
+            record_version=acc.row_version,
+            content={"account": account_content(s, acc), "key": {"id": key.id, "public": key.public_key}},
+            office=office_of(s, signer.user),
+            at=now,
+        )
+        key.certified_by_key_id, key.certified_act_id = signer.key_id, act.id
         s.flush()
         return _info(s, acc)
 
@@ -151,22 +186,42 @@ def update_user(
     village_ids: Iterable[str],
     person_id: str | None,
     active: bool = True,
+    credential: keys.Credential,
 ) -> UserInfo:
+    """Change an account's name, role, villages or active flag: a signed act of the administrator."""
     me = ctx.require(Perm.USERS_MANAGE)
     role = Role(role)
     village_ids = list(village_ids)
-    if role not in (Role.TOWNSHIP_ADMIN, Role.READONLY) and not village_ids:
-        raise ValidationError(field="所属村", reason=f"{ROLE_LABELS[role]}至少要关联一个村")
+    if role is not Role.TOWNSHIP_ADMIN and not village_ids:
+        raise ValidationError(
+            field="所属村", reason=f"{ROLE_LABELS[role]}至少要关联一个村（只能查看所关联的村）"
+        )
     if user_id == me.id and (role is not Role.TOWNSHIP_ADMIN or not active):
         raise ValidationError(field="角色", reason="不能取消自己的管理员身份或停用自己")
+    name = clean_name(required(display_name, "姓名", max_len=40))
+    signer = keys.signer_for(ctx, credential)
+    now = ctx.clock.now()
     with ctx.write("user.update") as s:
         acc = s.get(UserAccount, user_id)
         if acc is None:
             raise NotFound(what="这个用户")
-        acc.display_name = clean_name(required(display_name, "姓名", max_len=40))
+        if person_id is not None and s.get(Person, person_id) is None:
+            raise NotFound(what="关联的人员")
+        acc.display_name = name
         acc.role = role.value
         acc.person_id = person_id
         acc.active = active
         _set_villages(s, acc.id, village_ids)
         s.flush()
+        sign_act(
+            s,
+            signer,
+            act="user.update",
+            record_kind="user_account",
+            record_id=acc.id,
+            record_version=acc.row_version,
+            content={"account": account_content(s, acc)},
+            office=office_of(s, me),
+            at=now,
+        )
         return _info(s, acc)

@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, func, or_, select
 
 from quzhou_desktop.core.matters import StepType
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.search import contains, contains_pattern
 from quzhou_desktop.services.matters.common import POSTING_STEPS, fmt_date
 from quzhou_desktop.services.matters.matter import MatterRow, matter_row
 from quzhou_desktop.store.models import Matter, MatterStep, Village
@@ -76,8 +77,14 @@ def _query(ctx: AppContext, flt: MatterFilter, today: date) -> Select[Matter, st
         q = q.where(Matter.status == "in_progress", Matter.next_deadline < today)
     text = flt.search.strip()
     if text:
-        like = f"%{text}%"
-        q = q.where(or_(Matter.title.like(like), Matter.suggested_by.like(like), Village.name.like(like)))
+        like = contains_pattern(text)
+        q = q.where(
+            or_(
+                contains(Matter.title, like),
+                contains(Matter.suggested_by, like),
+                contains(Village.name, like),
+            )
+        )
     return q
 
 

@@ -3,8 +3,9 @@
 A step is first a draft (any field may change).  Finalising checks, in this order: required fields, the body's
 roster on the meeting date and the attendance ticks, quorum and pass rule (C1–C4, C7–C9 via
 ``core.meetings.evaluate_meeting``), step order, dates, posting and notice periods and the body allowed for the
-category (C10–C15 via ``core.matters.require_step``).  A final step is immutable; a correction is a
-``StepAmendment`` with a reason, applied over the step when it is shown or printed.
+category (C10–C15 via ``core.matters.require_step``).  定稿 is a signed act (``matter.finalize``, statement in
+``services.matters.statements``): the person recording it re-enters the password.  A final step is immutable;
+a correction is a ``StepAmendment`` with a reason, applied over the step when it is shown or printed.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from quzhou_desktop.core.matters import StepNotAllowed, StepType
 from quzhou_desktop.core.meetings import VOTE_METHODS, Body
 from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.keys import Credential, signer_for
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.signatures import office_of, sign_act
 from quzhou_desktop.services.kernel.validate import optional
 from quzhou_desktop.services.matters.common import (
     AMENDABLE,
@@ -49,6 +52,7 @@ from quzhou_desktop.services.matters.evaluate import (
     meeting_roster,
     validate_input,
 )
+from quzhou_desktop.services.matters.statements import step_content, step_scans
 from quzhou_desktop.store.models import Matter, MatterStep, Person, StepAmendment, StepAttendance
 
 __all__ = [
@@ -86,9 +90,11 @@ def save_step(
     step_id: str | None = None,
     final: bool = False,
     expected_version: int | None = None,
+    password: Credential | None = None,
 ) -> StepView:
-    """Save a draft (``final=False``) or record the step as final. Finalising refuses, with the rule and the
-    numbers, anything C1–C15 forbids; a failed vote closes the run as 未通过."""
+    """Save a draft (``final=False``) or record the step as final (定稿, a signed act: ``password`` is the
+    recording user's). Finalising refuses, with the rule and the numbers, anything C1–C15 forbids; a failed
+    vote closes the run as 未通过."""
     rules = get_rules(ctx)
     st = step_type(inp.step_type)
     with ctx.read() as s:
@@ -108,6 +114,11 @@ def save_step(
         if errors and not check.todo and not check.problems:  # C10–C15, and the plan posting's period (C11)
             raise StepNotAllowed(rule=errors[0].code, explanation=check.refusal)
         raise ValidationError(field=st.label, reason=check.refusal)
+    signer = None
+    if final:
+        if password is None:
+            raise ValidationError(field="登录密码", reason="定稿须重新输入您的登录密码，作为电子签名")
+        signer = signer_for(ctx, password)
     action = "matter.finalize_step" if final else "matter.save_draft"
     with ctx.write(action) as s:
         matter = load_matter(s, matter_id)
@@ -143,10 +154,25 @@ def save_step(
         s.flush()
         _write_attendance(s, row.id, entries, roster)
         if final:
+            assert signer is not None
+            now = ctx.clock.now()
             row.state = "final"
-            row.finalized_at = ctx.clock.now()
+            row.finalized_at = now
             row.finalized_by = user.id
             _advance(s, matter, existing, row, rules, ctx.clock.today())
+            s.flush()
+            sign_act(
+                s,
+                signer,
+                act="matter.finalize",
+                record_kind="matter_step",
+                record_id=row.id,
+                record_version=row.row_version,
+                content=step_content(s, row),
+                decision={"scans": step_scans(s, row.id)},
+                office=office_of(s, user, matter.village_id),
+                at=now,
+            )
         s.flush()
         view = step_views(s, [row], with_attendance=True)[0]
     return view

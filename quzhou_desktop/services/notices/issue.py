@@ -1,9 +1,11 @@
-"""Printing notices: build the document from the database, issue its 核验码, record the print, render the PDF;
-and ``verify_notice``: which record a printed code is and whether the database still holds what was printed.
+"""Printing notices: build the document from the database, issue its 核验码, record the print, render the PDF
+(checking a printed code is ``services.notices.checks``).
 
-A print is one write transaction: the code is ``make_code(kind, record_id, canonical_content(doc), audit head)``,
-a ``NoticePrint`` row (audited) is added, and the PDF is rendered before the commit — a character no font has
-(MissingGlyph) rolls the record back, so no code exists for paper that was never printed.
+A print is one write transaction: the code is ``make_code(kind, record_id, canonical_content(doc), audit head,
+seq)`` — a version-2 code that carries the cited audit entry, an anchor on paper — a ``NoticePrint`` row
+(audited) is added, and the PDF is rendered before the commit — a character no font has (MissingGlyph) rolls
+the record back, so no code exists for paper that was never printed. After the commit the site's anchor journal
+gets a signed anchor of the same entry (``services.kernel.anchoring``).
 """
 
 from __future__ import annotations
@@ -16,22 +18,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quzhou_desktop.core.errors import NotFound, QuzhouError, ValidationError
+from quzhou_desktop.core.errors import NotFound, ValidationError
 from quzhou_desktop.printing.documents import Notice, canonical_content
 from quzhou_desktop.printing.fonts import FontSet
 from quzhou_desktop.printing.render import render_many
-from quzhou_desktop.printing.verification import content_hash, make_code, normalize_code
-from quzhou_desktop.services.kernel.context import AppContext, CurrentUser
-from quzhou_desktop.services.kernel.roles import Perm, Role
+from quzhou_desktop.printing.verification import content_hash, make_code
+from quzhou_desktop.services.kernel.anchoring import write_anchor
+from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.notices.common import NoticeCache
 from quzhou_desktop.services.notices.contract_notices import contract_notice, evaluation_notice
 from quzhou_desktop.services.notices.disclosure import disclosure_notice
 from quzhou_desktop.services.notices.money import (
     finance_notice,
-    local_date,
     review_record_id,
     review_report,
     voucher_form,
@@ -49,8 +51,6 @@ from quzhou_desktop.store.models import (
     MatterStep,
     MonthlyReview,
     NoticePrint,
-    UserAccount,
-    Village,
     Voucher,
 )
 
@@ -58,12 +58,10 @@ __all__ = [
     "KIND_LABELS",
     "IssuedNotice",
     "NoticeCache",
-    "NoticeCheck",
     "build_document",
     "due_items",
     "print_notices",
     "review_record_id",
-    "verify_notice",
 ]
 
 KIND_LABELS: dict[str, str] = {
@@ -98,11 +96,6 @@ _BUILDERS: dict[str, Callable[[AppContext, str, NoticeCache | None], Notice]] = 
 class UnknownNoticeKind(ValidationError):
     code = "print_kind"
     template = "不支持的打印类型“{kind}”。可选：{choices}"
-
-
-class UnknownCode(QuzhouError):
-    code = "notice_code"
-    template = "数据库中没有核验码为 {code} 的打印记录：这张纸不是从本数据库打印的，或核验码抄错了"
 
 
 def _kind(kind: str) -> str:
@@ -237,7 +230,7 @@ def print_notices(
         printed: list[Notice] = []
         for (kind, rid), doc in zip(unique, docs, strict=True):
             content = canonical_content(doc)
-            code = make_code(kind, rid, content, head)
+            code = make_code(kind, rid, content, head, seq)
             s.add(
                 NoticePrint(
                     code=code,
@@ -257,6 +250,7 @@ def print_notices(
             IssuedNotice(k, r, d.code, d, p, one)
             for (k, r), d, p, one in zip(unique, printed, pages, pdfs, strict=True)
         ]
+    write_anchor(ctx.db, "print", point=(seq, head))
     data = buf.getvalue()
     if isinstance(out, str | Path):
         Path(out).write_bytes(data)
@@ -291,105 +285,6 @@ def print_notice(
 ) -> IssuedNotice:
     """One notice: ``print_notices`` with a single item."""
     return print_notices(ctx, [(kind, record_id)], out, paper=paper)[0]
-
-
-@dataclass(frozen=True)
-class NoticeCheck:
-    """What a 核验码 says about a printed notice."""
-
-    code: str
-    kind: str
-    kind_label: str
-    record_id: str
-    title: str
-    village: str
-    printed_on: dt.date
-    printed_at: dt.datetime  # UTC
-    printed_by: str
-    unchanged: bool
-    reason: str  # Chinese: why it changed, empty when unchanged
-
-    @property
-    def summary(self) -> str:
-        head = (
-            f"核验码 {self.code}：{self.village}{self.kind_label}《{self.title}》，"
-            f"{self.printed_by or '（未知用户）'}于{self.printed_on.year}年{self.printed_on.month}月"
-            f"{self.printed_on.day}日打印。"
-        )
-        if self.unchanged:
-            return head + "数据库中的记录与打印内容一致（未变更）。"
-        return head + f"已变更：{self.reason}"
-
-
-def _reader(ctx: AppContext) -> AppContext:
-    """A township-wide read-only context: verification only reads, and the paper is public anyway."""
-    ro = CurrentUser(id="", username="verify", display_name="核验", role=Role.READONLY, person_id=None)
-    return AppContext(ctx.db, ro, ctx.clock)
-
-
-def _superseded(ctx: AppContext, kind: str, record_id: str) -> str:
-    with ctx.read() as s:
-        if kind == "voucher":
-            newer = s.scalars(select(Voucher).where(Voucher.supersedes_id == record_id)).first()
-            if newer is not None:
-                return f"这张凭证已被更正为第{newer.version}版（编号 {newer.id}）"
-        if kind in ("finance", "disclosure", "contract", "evaluation"):
-            newer_d = s.scalars(select(Disclosure).where(Disclosure.supersedes_id == record_id)).first()
-            if newer_d is not None:
-                return f"这份{KIND_LABELS[kind]}已被更正（新版本编号 {newer_d.id}）"
-    return ""
-
-
-def verify_notice(ctx: AppContext, code: str) -> NoticeCheck:
-    """Look up a printed code and rebuild the document from today's data: unchanged iff the content hash is equal,
-    the code still derives from it, the audit entry the print cited is intact and nothing supersedes the record."""
-    canon = normalize_code(code)
-    with ctx.read() as s:
-        row = s.scalars(select(NoticePrint).where(NoticePrint.code == canon)).first()
-        if row is None:
-            raise UnknownCode(code=canon)
-        kind, rid, stored_hash = row.kind, row.record_id, row.content_hash
-        audit_seq, audit_hash, printed_at = row.audit_seq, row.audit_hash or "", row.printed_at
-        acc = s.get(UserAccount, row.printed_by) if row.printed_by else None
-        printed_by = acc.display_name if acc else ""
-        chain_hash = (
-            s.execute(text("SELECT hash FROM audit_log WHERE seq = :q"), {"q": audit_seq}).scalar()
-            if audit_seq
-            else None
-        )
-    reader = _reader(ctx)
-    title, village, reason = "", "", ""
-    try:
-        village_id = village_of(reader, kind, rid)
-        with reader.read() as s:
-            v = s.get(Village, village_id)
-            village = v.name if v else ""
-        doc = build_document(reader, kind, rid)
-        title = doc.title
-        content = canonical_content(doc)
-        if content_hash(content) != stored_hash:
-            reason = "数据库中的记录在打印后被修改过，与纸面内容不一致"
-        elif make_code(kind, rid, content, audit_hash) != canon:
-            reason = "核验码与打印时的记录对不上"
-    except QuzhouError as exc:
-        reason = f"无法按现有数据重新生成这份公告（{exc}）"
-    if not reason and audit_seq and chain_hash != audit_hash:
-        reason = f"打印时所依据的审计日志第{audit_seq}条已被改写"
-    if not reason:
-        reason = _superseded(reader, kind, rid)
-    return NoticeCheck(
-        code=canon,
-        kind=kind,
-        kind_label=KIND_LABELS.get(kind, kind),
-        record_id=rid,
-        title=title,
-        village=village,
-        printed_on=local_date(printed_at),
-        printed_at=printed_at,
-        printed_by=printed_by,
-        unchanged=not reason,
-        reason=reason,
-    )
 
 
 def due_items(ctx: AppContext, village_ids: Sequence[str], today: dt.date) -> list[tuple[str, str]]:

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, false, func, or_, select
 
 from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
-from quzhou_desktop.core.idcard import mask_id, validate_id
+from quzhou_desktop.core.idcard import mask_id, normalize_id, validate_id
 from quzhou_desktop.core.rosters import RELATION_KIND
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.kernel.search import contains, contains_pattern
 from quzhou_desktop.services.kernel.validate import clean_name, date_range, gender, optional, phone, required
 from quzhou_desktop.services.roster.bodies import (
     BODY_LABELS,
@@ -147,21 +148,35 @@ def _active_on(on: date) -> Any:
     return and_(Membership.start_date <= on, or_(Membership.end_date.is_(None), Membership.end_date >= on))
 
 
+def sees_full_ids(ctx: AppContext, village_id: str) -> bool:
+    """Whether the user may see the village's full ID numbers (and so search by parts of them)."""
+    return ctx.can(Perm.ROSTER_EDIT, village_id) or ctx.can(Perm.EXPORT_ID_NUMBERS, village_id)
+
+
+def _id_condition(text: str, full_ids: bool) -> Any:
+    """Search by ID number: by any part for a user who sees full numbers; otherwise only by the whole number
+    (a part would reveal the hidden digits one search at a time)."""
+    if full_ids:
+        return contains(Person.id_number, contains_pattern(text))
+    number = normalize_id(text)
+    return Person.id_number == number if len(number) in (15, 18) else false()
+
+
 def _person_query(
-    village_id: str, search: str, body: str | None, include_inactive: bool, on: date
+    village_id: str, search: str, body: str | None, include_inactive: bool, on: date, *, full_ids: bool
 ) -> Select[Any]:
     q = select(Person).where(Person.village_id == village_id)
     if not include_inactive:
         q = q.where(Person.active.is_(True))
     text = search.strip()
     if text:
-        like = f"%{text}%"
+        like = contains_pattern(text)
         q = q.where(
             or_(
-                Person.name.like(like),
-                Person.phone.like(like),
-                Person.group_name.like(like),
-                Person.id_number.like(like),
+                contains(Person.name, like),
+                contains(Person.phone, like),
+                contains(Person.group_name, like),
+                _id_condition(text, full_ids),
             )
         )
     if body:
@@ -182,7 +197,9 @@ def count_people(
     ctx.require_village(village_id)
     on = ctx.clock.today()
     with ctx.read() as s:
-        q = _person_query(village_id, search, body, include_inactive, on).with_only_columns(func.count())
+        q = _person_query(
+            village_id, search, body, include_inactive, on, full_ids=sees_full_ids(ctx, village_id)
+        ).with_only_columns(func.count())
         return int(s.scalar(q) or 0)
 
 
@@ -213,7 +230,9 @@ def list_people(
     on = ctx.clock.today()
     col = SORTS.get(sort, Person.name)
     with ctx.read() as s:
-        q = _person_query(village_id, search, body, include_inactive, on)
+        q = _person_query(
+            village_id, search, body, include_inactive, on, full_ids=sees_full_ids(ctx, village_id)
+        )
         q = q.order_by(col.desc() if descending else col.asc(), Person.id).offset(offset).limit(limit)
         people = list(s.scalars(q))
         roles = _roles_text(s, [p.id for p in people], on)

@@ -1,4 +1,8 @@
-"""First-run setup: the township, its villages and the first administrator, in one transaction."""
+"""First-run setup: the township, its villages and the first administrator, in one transaction.
+
+The first administrator is the root of trust (``services.kernel.trust``): its signing key is sealed under the
+password and under a recovery code, and signs the setup (``trust.root``). ``initialise`` returns what the
+管理员恢复单 shows: the key's fingerprint and the recovery code, which is shown this once and never stored."""
 
 from __future__ import annotations
 
@@ -6,10 +10,14 @@ from collections.abc import Sequence
 
 from sqlalchemy import func, select
 
+from quzhou_desktop.core import signing
 from quzhou_desktop.core.errors import Conflict, ValidationError
+from quzhou_desktop.services.kernel import keys, trust
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.kernel.settings import default_rules_json
+from quzhou_desktop.services.kernel.site import KIND_LABELS, initial_site_settings
+from quzhou_desktop.services.kernel.trust import RecoverySheet
 from quzhou_desktop.services.kernel.users import new_account
 from quzhou_desktop.services.kernel.validate import clean_name, optional, required
 from quzhou_desktop.services.roster.villages import VillageSpec, clean_spec
@@ -32,8 +40,13 @@ def initialise(
     admin_display_name: str,
     township_code: str | None = None,
     rules_json: str | None = None,
-) -> str:
-    """Create township, villages and the administrator. Returns the administrator's user id."""
+    site_kind: str | None = None,
+) -> RecoverySheet:
+    """Create township, villages and the administrator (the root of trust). Returns the recovery sheet: the
+    administrator, the root key's fingerprint and the recovery code (``admin_id`` names the account).
+
+    A database file becomes a site (``services.kernel.site``): ``site_kind`` township or village (default: a
+    village site when there is one village), its key file written now, its identity in the settings."""
     name = clean_name(required(township_name, "乡镇名称", max_len=60))
     code = optional(township_code, "乡镇代码", max_len=20)
     specs = [clean_spec(v) for v in villages]
@@ -52,11 +65,22 @@ def initialise(
     )
     if rules_json is None:
         rules_json = default_rules_json()
-    with ctx.db.write(Actor(None, admin.username), "setup.initialise") as s:
+    if site_kind is not None and site_kind not in KIND_LABELS:
+        raise ValidationError(
+            field="站点类型", reason=f"“{site_kind}”不支持，可选 township（乡镇）或 village（村）"
+        )
+    shown, sealed_code = trust.new_code()
+    prepared = keys.PreparedKey(admin_password, sealed_code)
+    now = ctx.clock.now()
+    with ctx.db.write(Actor(admin.id, admin.username), "setup.initialise") as s:
         if s.scalar(select(func.count()).select_from(Township)):
             raise Conflict("这个数据库已经完成过首次设置")
         if s.scalars(select(UserAccount)).first():
             raise Conflict("这个数据库里已经有用户")
+        if not ctx.db.memory:
+            rules_json = initial_site_settings(
+                rules_json, township_name=name, village_names=[sp.name for sp in specs], kind=site_kind
+            )
         t = Township(name=clean_name(name), code=code, rules_json=rules_json)
         s.add(t)
         s.flush()
@@ -72,5 +96,14 @@ def initialise(
                 )
             )
         s.add(admin)
-        s.flush()
-        return admin.id
+        key = keys.store_key(s, admin, prepared, now)
+        trust.sign_root(s, t, admin, key, prepared.pair.private, now)
+        return RecoverySheet(
+            t.name,
+            admin.display_name,
+            admin.username,
+            signing.fingerprint(prepared.pair.public),
+            shown,
+            now,
+            admin_id=admin.id,
+        )

@@ -1,14 +1,20 @@
-"""Township and villages."""
+"""Township and villages. Adding, changing and (de)activating a village are signed acts of the administrator
+(``village.create``, ``village.update``, ``village.active``) over ``services.kernel.statements.village_content``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
-from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel import keys
+from quzhou_desktop.services.kernel.context import AppContext, CurrentUser
 from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.kernel.signatures import Signer, office_of, sign_act
+from quzhou_desktop.services.kernel.statements import village_content
 from quzhou_desktop.services.kernel.validate import clean_name, non_negative_int, optional, required
 from quzhou_desktop.store.models import Township, Village
 
@@ -98,9 +104,26 @@ def get_village(ctx: AppContext, village_id: str) -> VillageInfo:
         return _info(v)
 
 
-def add_village(ctx: AppContext, spec: VillageSpec) -> VillageInfo:
-    ctx.require(Perm.VILLAGE_MANAGE)
+def _sign(s: Session, signer: Signer, me: CurrentUser, act: str, v: Village, now: datetime) -> None:
+    s.flush()
+    sign_act(
+        s,
+        signer,
+        act=act,
+        record_kind="village",
+        record_id=v.id,
+        record_version=v.row_version,
+        content={"village": village_content(v)},
+        office=office_of(s, me, v.id),
+        at=now,
+    )
+
+
+def add_village(ctx: AppContext, spec: VillageSpec, *, credential: keys.Credential) -> VillageInfo:
+    me = ctx.require(Perm.VILLAGE_MANAGE)
     spec = clean_spec(spec)
+    signer = keys.signer_for(ctx, credential)
+    now = ctx.clock.now()
     with ctx.write("village.create") as s:
         t = s.scalars(select(Township)).first()
         if t is None:
@@ -117,14 +140,22 @@ def add_village(ctx: AppContext, spec: VillageSpec) -> VillageInfo:
         )
         s.add(v)
         s.flush()
+        _sign(s, signer, me, "village.create", v, now)
         return _info(v)
 
 
 def update_village(
-    ctx: AppContext, village_id: str, spec: VillageSpec, *, expected_version: int | None = None
+    ctx: AppContext,
+    village_id: str,
+    spec: VillageSpec,
+    *,
+    expected_version: int | None = None,
+    credential: keys.Credential,
 ) -> VillageInfo:
-    ctx.require(Perm.VILLAGE_MANAGE, village_id)
+    me = ctx.require(Perm.VILLAGE_MANAGE, village_id)
     spec = clean_spec(spec)
+    signer = keys.signer_for(ctx, credential)
+    now = ctx.clock.now()
     with ctx.write("village.update") as s:
         v = s.get(Village, village_id)
         if v is None:
@@ -137,15 +168,21 @@ def update_village(
         v.name, v.code = spec.name, spec.code
         v.households, v.adults, v.finance_busy = int(spec.households), int(spec.adults), spec.finance_busy
         s.flush()
+        _sign(s, signer, me, "village.update", v, now)
         return _info(v)
 
 
-def set_village_active(ctx: AppContext, village_id: str, active: bool, *, reason: str) -> None:
-    ctx.require(Perm.VILLAGE_MANAGE, village_id)
+def set_village_active(
+    ctx: AppContext, village_id: str, active: bool, *, reason: str, credential: keys.Credential
+) -> None:
+    me = ctx.require(Perm.VILLAGE_MANAGE, village_id)
     if not reason.strip():
         raise ValidationError(field="原因", reason="停用或恢复一个村需要写明原因")
+    signer = keys.signer_for(ctx, credential)
+    now = ctx.clock.now()
     with ctx.write("village.set_active", reason=reason) as s:
         v = s.get(Village, village_id)
         if v is None:
             raise NotFound(what="这个村")
         v.active = active
+        _sign(s, signer, me, "village.active", v, now)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,9 +17,25 @@ from sqlalchemy.orm import Session
 from quzhou_desktop.core.errors import NotFound, RuleViolation
 from quzhou_desktop.core.money import Finding
 from quzhou_desktop.core.vouchers import VoucherState
-from quzhou_desktop.services.kernel.auth import SignatureFailed, confirm_signature
-from quzhou_desktop.services.kernel.context import AppContext, CurrentUser
-from quzhou_desktop.store.models import Attachment, MonthlyReview, Voucher, VoucherEvent, new_uuid
+from quzhou_desktop.services.kernel.acts import check_act
+
+# Electronic signature credentials live in ``services.kernel.keys`` (a grant holds the unsealed key of a batch).
+from quzhou_desktop.services.kernel.keys import Credential as Credential
+from quzhou_desktop.services.kernel.keys import SignatureGrant as SignatureGrant
+from quzhou_desktop.services.kernel.keys import grant_signature as grant_signature
+from quzhou_desktop.services.kernel.keys import signer_for as signer_for
+from quzhou_desktop.services.kernel.signatures import Office, Signer, is_legacy_hash, sign_act
+from quzhou_desktop.services.vouchers.statements import CONTENT_FIELDS as CONTENT_FIELDS
+from quzhou_desktop.services.vouchers.statements import (
+    SIGN_BOTH,
+    VOUCHER_ACTS,
+    event_decision,
+    events_decision,
+    scan_hashes,
+    signed_decision,
+    voucher_content,
+)
+from quzhou_desktop.store.models import MonthlyReview, SignedAct, Voucher, VoucherEvent, new_uuid
 
 SUPERSEDED = "superseded"
 """Status of a voucher replaced by a correction (new version). Not (yet) a ``core.vouchers.VoucherState``."""
@@ -37,6 +52,8 @@ EVENT_LABELS = {
     "void": "作废",
     "superseded": "生成更正版本",
 }
+SIGNED_KINDS = frozenset({"review", "sign_director", "sign_secretary", "accept", "return"})
+"""Events that are electronic signatures (signed acts: the user re-entered the password)."""
 
 
 def local_time(utc: datetime) -> datetime:
@@ -117,32 +134,6 @@ def check_month_open(s: Session, village_id: str, on: date, action: str) -> None
 # ---------------------------------------------------------------------------------------------------------
 # content hashes and signatures
 
-CONTENT_FIELDS = (
-    "id",
-    "village_id",
-    "year",
-    "number",
-    "version",
-    "supersedes_id",
-    "voucher_date",
-    "handler_name",
-    "handler_person_id",
-    "witness_name",
-    "payee",
-    "payee_person_id",
-    "purpose",
-    "amount_fen",
-    "funding_source",
-    "budget_line",
-    "invoice_count",
-    "decision_ref",
-    "decision_step_id",
-    "resolution_ref",
-    "resolution_step_id",
-    "note",
-    "prepared_by",
-)
-
 
 def _norm(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
@@ -155,27 +146,18 @@ def _digest(payload: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def scan_hashes(s: Session, voucher_id: str) -> list[str]:
-    return sorted(
-        s.scalars(
-            select(Attachment.sha256).where(
-                Attachment.owner_kind == "voucher",
-                Attachment.owner_id == voucher_id,
-                Attachment.active.is_(True),
-            )
-        )
-    )
-
-
 def content_hash(s: Session, v: Voucher) -> str:
-    """SHA-256 over everything a reviewer or signer vouches for, including the scans' hashes."""
+    """SHA-256 over everything a reviewer or signer vouches for, including the scans' hashes (the old
+    signatures' content; see ``event_signature``)."""
     payload = {f: _norm(getattr(v, f)) for f in CONTENT_FIELDS}
     payload["scans"] = scan_hashes(s, v.id)
     return _digest(payload)
 
 
 def event_signature(content: str, e: VoucherEvent, previous: str | None) -> str:
-    """Hash over the voucher content, the event and the previous event's signature (a per-voucher chain)."""
+    """The signature of a release before signing keys: a hash over the voucher content, the event and the
+    previous event's signature (a per-voucher chain). Events written since are signed acts; these hashes are
+    only checked."""
     payload = {
         "content": content,
         "previous": previous or "",
@@ -203,7 +185,7 @@ def events_of(s: Session, voucher_id: str) -> list[VoucherEvent]:
     )
 
 
-def add_event(
+def new_event(
     s: Session,
     v: Voucher,
     kind: str,
@@ -216,11 +198,11 @@ def add_event(
     opinion: str | None = None,
     text: str | None = None,
 ) -> VoucherEvent:
-    """Append an event signed over the voucher's current content and the previous event."""
+    """An event of ``v``, not yet added to the session (``add_event`` or ``sign_events`` adds it)."""
     previous = events_of(s, v.id)
     if previous and at < previous[-1].at:
         at = previous[-1].at  # a clock that went backwards never reorders the chain
-    e = VoucherEvent(
+    return VoucherEvent(
         id=new_uuid(),
         voucher_id=v.id,
         village_id=v.village_id,
@@ -233,76 +215,97 @@ def add_event(
         actor_role=actor_role,
         at=at,
     )
-    # Signed before the insert, so the row is written once (and audited with its signature).
-    e.signature = event_signature(content_hash(s, v), e, previous[-1].signature if previous else None)
+
+
+def sign_events(
+    s: Session, v: Voucher, events: list[VoucherEvent], *, signer: Signer, office: Office
+) -> SignedAct:
+    """Sign one act over ``events`` (new, not yet added) and add them: the statement covers the voucher's content
+    and the events. One event is the act its kind names (``VOUCHER_ACTS``); the 主任 and 书记 signatures of one
+    person (一肩挑) are one act, ``voucher.sign_both``, whose decision lists both events. Signed before the
+    insert, so each row is written once (and audited with its act)."""
+    if len(events) == 1:
+        act_name, decision = VOUCHER_ACTS[events[0].kind], event_decision(events[0])
+    else:
+        act_name, decision = SIGN_BOTH, events_decision(events)
+    act = sign_act(
+        s,
+        signer,
+        act=act_name,
+        record_kind="voucher",
+        record_id=v.id,
+        record_version=v.version,
+        content=voucher_content(s, v),
+        decision=decision,
+        office=office,
+        at=events[0].at,
+        subject_id=events[0].id,
+    )
+    for e in events:
+        e.signature = act.id
+        s.add(e)
+    s.flush()
+    return act
+
+
+def add_event(
+    s: Session,
+    v: Voucher,
+    kind: str,
+    *,
+    at: datetime,
+    user_id: str | None,
+    actor_name: str | None,
+    actor_role: str | None,
+    person_id: str | None = None,
+    opinion: str | None = None,
+    text: str | None = None,
+    signer: Signer | None = None,
+    office: Office | None = None,
+) -> VoucherEvent:
+    """Append an event. A review, signature, acceptance or return is a signed act (``signer`` required): the
+    statement covers the voucher's content and the event, and the event's ``signature`` names the act."""
+    e = new_event(
+        s,
+        v,
+        kind,
+        at=at,
+        user_id=user_id,
+        actor_name=actor_name,
+        actor_role=actor_role,
+        person_id=person_id,
+        opinion=opinion,
+        text=text,
+    )
+    if VOUCHER_ACTS.get(kind) is not None:
+        if signer is None or office is None:
+            raise ValueError(f"a {kind} event is a signed act")
+        sign_events(s, v, [e], signer=signer, office=office)
+        return e
     s.add(e)
     s.flush()
     return e
 
 
 def verify_events(s: Session, v: Voucher) -> list[str]:
-    """Chinese findings for every event whose signature no longer matches (content changed after it)."""
+    """Chinese findings for every signed event that no longer matches the voucher: a signed act whose
+    signature or content fails, or an event signed the old way (a hash, before signing keys) whose hash no
+    longer matches. The whole database is checked by ``services.integrity``."""
     out: list[str] = []
-    content = content_hash(s, v)
+    events = events_of(s, v.id)
+    content = content_hash(s, v) if any(is_legacy_hash(e.signature) for e in events) else ""
+    current: dict[str, Any] | None = None
     previous: str | None = None
-    for e in events_of(s, v.id):
-        if e.signature != event_signature(content, e, previous):
-            when = f"{e.at:%Y-%m-%d %H:%M}"
-            out.append(
-                f"{EVENT_LABELS.get(e.kind, e.kind)}（{e.actor_name or ''}，{when}）的签名与凭证现有内容不符"
-            )
+    for e in events:
+        what = f"{EVENT_LABELS.get(e.kind, e.kind)}（{e.actor_name or ''}，{e.at:%Y-%m-%d %H:%M}）"
+        if is_legacy_hash(e.signature):
+            if e.signature != event_signature(content, e, previous):
+                out.append(f"{what}的签名与凭证现有内容不符")
+        elif e.signature is not None:
+            if current is None:
+                current = voucher_content(s, v)
+            problem = check_act(s, e.signature, content=current, decision=signed_decision(s, e))
+            if problem:
+                out.append(f"{what}：{problem}")
         previous = e.signature
     return out
-
-
-# ---------------------------------------------------------------------------------------------------------
-# electronic signature credentials
-
-
-class SignatureGrant:
-    """Proof that the user re-entered the password a moment ago, for signing a batch (the 例会 goes through
-    the month's vouchers one by one; the chair types the password once).
-
-    Only ``grant_signature`` makes one, and whoever asked for it holds it: nothing else keeps it, so it is
-    gone when its holder drops it. It is good for ``GRANT_SECONDS``, and only while the login it was made in
-    lasts: it is bound to that login's ``CurrentUser`` (a new object at every login), so logging out or
-    logging in again, as anyone, ends it."""
-
-    __slots__ = ("_expires", "_login")
-
-    def __init__(self, login: CurrentUser, expires: float, *, _key: object = None) -> None:
-        if _key is not _GRANT_KEY:
-            raise TypeError("SignatureGrant is made by grant_signature()")
-        self._login = login
-        self._expires = expires
-
-    @property
-    def user_id(self) -> str:
-        return self._login.id
-
-    @property
-    def valid(self) -> bool:
-        return time.monotonic() < self._expires
-
-    def serves(self, ctx: AppContext) -> bool:
-        """True while unexpired and ``ctx`` is still in the login the grant was made in."""
-        return self.valid and ctx.user is self._login
-
-
-GRANT_SECONDS = 15 * 60
-_GRANT_KEY = object()  # an immutable token, so that only grant_signature makes grants
-
-
-def grant_signature(ctx: AppContext, password: str) -> SignatureGrant:
-    user = confirm_signature(ctx, password)
-    return SignatureGrant(user, time.monotonic() + GRANT_SECONDS, _key=_GRANT_KEY)
-
-
-def check_credential(ctx: AppContext, credential: str | SignatureGrant) -> CurrentUser:
-    """A password (checked now) or a live grant of the same login; else ``SignatureFailed``."""
-    if isinstance(credential, str):
-        return confirm_signature(ctx, credential)
-    user = ctx.require_user()
-    if not credential.serves(ctx):
-        raise SignatureFailed()
-    return user

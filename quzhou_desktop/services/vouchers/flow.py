@@ -1,8 +1,9 @@
 """先审后签: the 村监会 review, the 主任（社长） and 书记 signatures, delivery to the 代理记账中心.
 
-Each review and signature is an electronic signature: the user re-enters the password (``confirm_signature``)
-and the event stores a hash over the voucher content and the event.  The order (C17), the completeness of the
-committee's review (C18) and the separation of duties come from ``core.vouchers``.
+Each review, signature, acceptance and return is a signed act: the user re-enters the password (or holds a
+``SignatureGrant``), which unseals the user's signing key, and the act's statement covers the voucher's content
+(amount, payee, purpose, scans …) and the event (``services.vouchers.statements``).  The order (C17), the
+completeness of the committee's review (C18) and the separation of duties come from ``core.vouchers``.
 """
 
 from __future__ import annotations
@@ -23,20 +24,22 @@ from quzhou_desktop.core.vouchers import (
     check_transition,
 )
 from quzhou_desktop.services.kernel.context import AppContext, CurrentUser
+from quzhou_desktop.services.kernel.keys import Credential, signer_for
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.signatures import office_of
 from quzhou_desktop.services.kernel.validate import required
 from quzhou_desktop.services.vouchers.common import (
     OPINION_LABELS,
     ReviewBeforeSign,
     RuleFailed,
     SeparationOfDuties,
-    SignatureGrant,
     add_event,
-    check_credential,
     check_month_open,
     events_of,
     load_voucher,
+    new_event,
+    sign_events,
     state_of,
     status_label,
 )
@@ -161,9 +164,7 @@ def _times(events: list[VoucherEvent], extra: dict[str, datetime]) -> SignatureT
     return SignatureTimes(**base)
 
 
-def review_voucher(
-    ctx: AppContext, voucher_id: str, opinion: str, text: str, password: str | SignatureGrant
-) -> str:
+def review_voucher(ctx: AppContext, voucher_id: str, opinion: str, text: str, password: Credential) -> str:
     """Record one 村监会 member's review: "agree" 同意, "correct" 需补正 (text says what is missing),
     "disagree" 不同意 (text gives the reason).  Returns the voucher's new status.
 
@@ -181,7 +182,7 @@ def review_voucher(
     with ctx.read() as s:
         village_id = load_voucher(s, voucher_id).village_id
     user = ctx.require(Perm.VOUCHER_REVIEW, village_id)
-    check_credential(ctx, password)
+    signer = signer_for(ctx, password)
     rules = get_rules(ctx)
     with ctx.write(f"voucher.review.{opinion}") as s:
         v = load_voucher(s, voucher_id)
@@ -213,6 +214,8 @@ def review_voucher(
             actor_role=role,
             opinion=opinion,
             text=text or None,
+            signer=signer,
+            office=office_of(s, user, v.village_id, title=role),
         )
         opinions = {e.person_id: e.opinion for e in current}
         opinions[user.person_id] = opinion
@@ -340,14 +343,15 @@ def signing_offices(ctx: AppContext, voucher_id: str) -> list[str]:
         return []
 
 
-def sign_voucher(ctx: AppContext, voucher_id: str, password: str | SignatureGrant) -> str:
+def sign_voucher(ctx: AppContext, voucher_id: str, password: Credential) -> str:
     """The 主任（社长） signs a reviewed voucher, then the 书记 signs (C17). The signer's offices (account role,
     and the roster for 一肩挑) decide which signatures this act records: one person who is both 主任 and 书记
-    signs once and the act records both offices, each as its own event with a note. Returns the new status."""
+    signs once and the act records both offices, each as its own event with a note, under one signed act
+    (``voucher.sign_both``) whose statement covers both events. Returns the new status."""
     user = ctx.require_user()
     with ctx.read() as s:
         planned = _signing_act(s, ctx, load_voucher(s, voucher_id))  # refuse before the password is checked
-    check_credential(ctx, password)
+    signer = signer_for(ctx, password)
     action = "voucher." + "_".join([planned[0].kind, *(o.key for o in planned[1:])])  # voucher.sign_director
     with ctx.write(action) as s:
         v = load_voucher(s, voucher_id)
@@ -359,50 +363,62 @@ def sign_voucher(ctx: AppContext, voucher_id: str, password: str | SignatureGran
             if both
             else None
         )
+        events: list[VoucherEvent] = []
         for office in act:
             check_transition(state_of(v) or VoucherState.DRAFT, office.new)
-            times = _times(events_of(s, v.id), {office.kind.removeprefix("sign_"): now})
+            times = _times([*events_of(s, v.id), *events], {office.kind.removeprefix("sign_"): now})
             findings = check_signature_order(times)
             if findings:
                 raise RuleFailed(findings)
-            add_event(
-                s,
-                v,
-                office.kind,
-                at=now,
-                user_id=user.id,
-                person_id=user.person_id,
-                actor_name=user.display_name,
-                actor_role=office.label if both else user.role_label,
-                text=note,
+            events.append(
+                new_event(
+                    s,
+                    v,
+                    office.kind,
+                    at=now,
+                    user_id=user.id,
+                    person_id=user.person_id,
+                    actor_name=user.display_name,
+                    actor_role=office.label if both else user.role_label,
+                    text=note,
+                )
             )
             v.status = office.new.value
-            s.flush()
+        title = "、".join(o.label for o in act)
+        sign_events(s, v, events, signer=signer, office=office_of(s, user, v.village_id, title=title))
         return v.status
 
 
 def deliver_voucher(ctx: AppContext, voucher_id: str) -> None:
     """The 报账员 hands the fully signed voucher to the township 代理记账中心."""
-    _move(ctx, voucher_id, Perm.VOUCHER_DELIVER, VoucherState.DELIVERED, "deliver", None)
+    _move(ctx, voucher_id, Perm.VOUCHER_DELIVER, VoucherState.DELIVERED, "deliver", None, None)
 
 
-def accept_voucher(ctx: AppContext, voucher_id: str) -> None:
-    """代理记账中心 受理 (township staff)."""
-    _move(ctx, voucher_id, Perm.VOUCHER_ACCEPT, VoucherState.ACCEPTED, "accept", None)
+def accept_voucher(ctx: AppContext, voucher_id: str, password: Credential) -> None:
+    """代理记账中心 受理 (township staff): a signed act."""
+    _move(ctx, voucher_id, Perm.VOUCHER_ACCEPT, VoucherState.ACCEPTED, "accept", None, password)
 
 
-def return_voucher(ctx: AppContext, voucher_id: str, reason: str) -> None:
-    """代理记账中心 退回 with a reason; the clerk corrects it (new version) or resubmits it to the 村监会."""
+def return_voucher(ctx: AppContext, voucher_id: str, reason: str, password: Credential) -> None:
+    """代理记账中心 退回 with a reason (a signed act); the clerk corrects it (new version) or resubmits it to the
+    村监会."""
     why = required(reason, "退回原因", max_len=500)
-    _move(ctx, voucher_id, Perm.VOUCHER_ACCEPT, VoucherState.RETURNED, "return", why)
+    _move(ctx, voucher_id, Perm.VOUCHER_ACCEPT, VoucherState.RETURNED, "return", why, password)
 
 
 def _move(
-    ctx: AppContext, voucher_id: str, perm: Perm, new: VoucherState, kind: str, text: str | None
+    ctx: AppContext,
+    voucher_id: str,
+    perm: Perm,
+    new: VoucherState,
+    kind: str,
+    text: str | None,
+    password: Credential | None,
 ) -> None:
     with ctx.read() as s:
         village_id = load_voucher(s, voucher_id).village_id
     user = ctx.require(perm, village_id)
+    signer = signer_for(ctx, password) if password is not None else None
     with ctx.write(f"voucher.{kind}", reason=text) as s:
         v = load_voucher(s, voucher_id)
         state = state_of(v)
@@ -423,5 +439,7 @@ def _move(
             actor_name=user.display_name,
             actor_role=user.role_label,
             text=text,
+            signer=signer,
+            office=office_of(s, user, v.village_id) if signer is not None else None,
         )
         v.status = new.value

@@ -2,9 +2,11 @@
 
 For one village and month the committee records the meeting (date, place, attendees from the 村监会
 roster), goes through the month's vouchers (totals, per-voucher opinions, open items), records its overall
-opinion and the chair signs with the password.  A signed month can be locked (``core.vouchers.can_lock_month``);
-nothing dated in a locked month can then be entered, edited, submitted, reviewed, corrected or voided.
-Unlocking needs the 乡镇管理员 and a reason, and re-opens the review (the signed state stays in the audit log).
+opinion and the chair signs with the password (a signed act, ``month.sign``; the review's ``signature`` names
+it).  A signed month can be locked (``core.vouchers.can_lock_month``); nothing dated in a locked month can then
+be entered, edited, submitted, reviewed, corrected or voided. Unlocking needs the 乡镇管理员 and a reason, and
+re-opens the review (the signed state stays in the audit log and its act). Locking and unlocking are signed
+acts too (``month.lock``, ``month.unlock``).
 
 The record cannot be signed while any of the month's vouchers still awaits the committee or the clerk, unless the
 meeting records why (``unreviewed_reason``: kept with the review, covered by its signature, printed on the
@@ -24,18 +26,15 @@ from sqlalchemy.orm import Session
 from quzhou_desktop.core.errors import PermissionDenied, ValidationError
 from quzhou_desktop.core.vouchers import VoucherState, VoucherSummary, can_lock_month
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.keys import Credential, signer_for
 from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.kernel.signatures import Signer, office_of, sign_act
 from quzhou_desktop.services.kernel.validate import optional, required
-from quzhou_desktop.services.vouchers.common import (
-    OPINION_LABELS,
-    SUPERSEDED,
-    SignatureGrant,
-    check_credential,
-    month_review,
-)
+from quzhou_desktop.services.vouchers.common import OPINION_LABELS, SUPERSEDED, month_review
 from quzhou_desktop.services.vouchers.flow import committee_in
+from quzhou_desktop.services.vouchers.statements import lock_content, month_content, month_vouchers
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
-from quzhou_desktop.store.models import MonthlyReview, UserAccount, Village, Voucher, VoucherEvent
+from quzhou_desktop.store.models import MonthlyReview, UserAccount, Village, Voucher, VoucherEvent, new_uuid
 
 __all__ = [
     "Blocker",
@@ -340,6 +339,8 @@ def save_monthly_review(
 
 
 def review_signature(r: MonthlyReview, vouchers: list[Voucher]) -> str:
+    """The signature of a release before signing keys (a hash over the meeting and the month's vouchers).
+    Reviews signed since name their ``month.sign`` act instead; these hashes are only checked."""
     payload = {
         "id": r.id,
         "village_id": r.village_id,
@@ -360,11 +361,11 @@ def review_signature(r: MonthlyReview, vouchers: list[Voucher]) -> str:
 
 
 def sign_monthly_review(
-    ctx: AppContext, village_id: str, year: int, month: int, password: str | SignatureGrant
+    ctx: AppContext, village_id: str, year: int, month: int, password: Credential
 ) -> None:
     """The chair (or a member holding the meeting) signs the recorded meeting with the password."""
     user = ctx.require(Perm.MONTH_REVIEW, village_id)
-    check_credential(ctx, password)
+    signer = signer_for(ctx, password)
     with ctx.write("month.review.sign") as s:
         r = month_review(s, village_id, year, month)
         if r is None or r.meeting_date is None:
@@ -392,24 +393,65 @@ def sign_monthly_review(
             raise ValidationError(field="月度审核", reason=unreviewed_refusal(blocking))
         r.voucher_count = sum(1 for v in vouchers if v.status not in NOT_COUNTED)
         r.total_fen = sum(v.amount_fen for v in vouchers if v.status not in NOT_COUNTED)
+        now = ctx.clock.now()
+        act_id = new_uuid()
         r.state = "signed"
         r.signed_by = user.id
-        r.signed_at = ctx.clock.now()
-        r.signature = review_signature(r, vouchers)
+        r.signed_at = now
+        r.signature = act_id
+        s.flush()
+        title = "村监会主任" if user.person_id == com.chair_id else "村监会委员"
+        sign_act(
+            s,
+            signer,
+            act="month.sign",
+            record_kind="monthly_review",
+            record_id=r.id,
+            record_version=r.row_version,
+            content=month_content(r),
+            decision={"vouchers": month_vouchers(vouchers)},
+            office=office_of(s, user, village_id, title=title),
+            at=now,
+            act_id=act_id,
+        )
 
 
-def lock_month(ctx: AppContext, village_id: str, year: int, month: int) -> None:
-    """Lock a month whose review is signed and whose vouchers are all reviewed (``can_lock_month``)."""
+def _sign_lock(
+    s: Session,
+    signer: Signer,
+    ctx: AppContext,
+    r: MonthlyReview,
+    act: str,
+    vouchers: list[Voucher],
+    review_act: str | None,
+) -> None:
+    s.flush()
+    sign_act(
+        s,
+        signer,
+        act=act,
+        record_kind="monthly_review",
+        record_id=r.id,
+        record_version=r.row_version,
+        content=lock_content(r),
+        decision={"vouchers": month_vouchers(vouchers), "review_act": review_act},
+        office=office_of(s, ctx.require_user(), r.village_id),
+        at=ctx.clock.now(),
+    )
+
+
+def lock_month(ctx: AppContext, village_id: str, year: int, month: int, password: Credential) -> None:
+    """Lock a month whose review is signed and whose vouchers are all reviewed (``can_lock_month``): a signed
+    act."""
     ctx.require(Perm.MONTH_LOCK, village_id)
+    signer = signer_for(ctx, password)
     with ctx.write("month.lock") as s:
         r = month_review(s, village_id, year, month)
         if r is not None and r.locked:
             raise ValidationError(field="月份", reason=f"{year}年{month}月已经锁定")
         held = r is not None and r.state == "signed"
-        summaries = [
-            VoucherSummary(v.number, VoucherState(v.status))
-            for v in _month_vouchers(s, village_id, year, month)
-        ]
+        vouchers = _month_vouchers(s, village_id, year, month)
+        summaries = [VoucherSummary(v.number, VoucherState(v.status)) for v in vouchers]
         check = can_lock_month(summaries, review_meeting_held=held)
         if not check.ok:
             reasons = (
@@ -425,17 +467,24 @@ def lock_month(ctx: AppContext, village_id: str, year: int, month: int) -> None:
         r.locked = True
         r.locked_at = ctx.clock.now()
         r.lock_reason = None
+        _sign_lock(s, signer, ctx, r, "month.lock", vouchers, r.signature)
 
 
-def unlock_month(ctx: AppContext, village_id: str, year: int, month: int, reason: str) -> None:
-    """乡镇管理员 only, with a reason. The review goes back to draft and must be signed again."""
+def unlock_month(
+    ctx: AppContext, village_id: str, year: int, month: int, reason: str, password: Credential
+) -> None:
+    """乡镇管理员 only, with a reason (a signed act). The review goes back to draft and must be signed again."""
     ctx.require(Perm.MONTH_UNLOCK, village_id)
     why = required(reason, "解锁原因", max_len=500)
+    signer = signer_for(ctx, password)
     with ctx.write("month.unlock", reason=why) as s:
         r = month_review(s, village_id, year, month)
         if r is None or not r.locked:
             raise ValidationError(field="月份", reason=f"{year}年{month}月没有锁定")
+        voided = r.signature
         r.locked = False
         r.lock_reason = why
         r.state = "draft"
         r.signature = None
+        vouchers = _month_vouchers(s, village_id, year, month)
+        _sign_lock(s, signer, ctx, r, "month.unlock", vouchers, voided)

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 
 from quzhou_desktop.core.vouchers import DecisionKind, spending_tier
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.search import contains, contains_pattern
 from quzhou_desktop.services.kernel.settings import get_rules
 from quzhou_desktop.services.vouchers.common import SUPERSEDED, load_voucher
 from quzhou_desktop.services.vouchers.voucher import VoucherFields, VoucherFilter, VoucherRow
@@ -110,13 +111,13 @@ def filtered_vouchers(ctx: AppContext, flt: VoucherFilter) -> Any:
         q = q.where(Voucher.status != SUPERSEDED)
     text = flt.text.strip()
     if text:
-        like = f"%{text}%"
+        like = contains_pattern(text)
         q = q.where(
             or_(
-                Voucher.number.like(like),
-                Voucher.payee.like(like),
-                Voucher.purpose.like(like),
-                Voucher.handler_name.like(like),
+                contains(Voucher.number, like),
+                contains(Voucher.payee, like),
+                contains(Voucher.purpose, like),
+                contains(Voucher.handler_name, like),
             )
         )
     return q

@@ -14,6 +14,7 @@ from quzhou_desktop.core.money import format_fen
 from quzhou_desktop.core.vouchers import VoucherState
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.kernel.search import contains, contains_pattern
 from quzhou_desktop.services.vouchers.common import EVENT_LABELS, OPINION_LABELS, status_label
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
 from quzhou_desktop.store.dialects.sql import RowKey, ServerPlanHint, YearMonth
@@ -333,7 +334,7 @@ def _ledger_query(ctx: AppContext, flt: LedgerFilter, *columns: Any) -> Any:
     if flt.village_id:
         ctx.require_village(flt.village_id)
         if text:  # the matches are the village's already; SQLite then starts from them, not from the village
-            q = q.where(_EVENT_ROWID.in_(_village_matches(flt.village_id, f"%{text}%")))
+            q = q.where(_EVENT_ROWID.in_(_village_matches(flt.village_id, contains_pattern(text))))
         else:
             q = q.where(
                 Voucher.village_id == flt.village_id,
@@ -359,13 +360,13 @@ def _ledger_query(ctx: AppContext, flt: LedgerFilter, *columns: Any) -> Any:
             )
         )
     if text and not flt.village_id:
-        like = f"%{text}%"
+        like = contains_pattern(text)
         q = q.where(
             or_(
-                Voucher.number.like(like),
-                Voucher.purpose.like(like),
-                VoucherEvent.actor_name.like(like),
-                VoucherEvent.text.like(like),
+                contains(Voucher.number, like),
+                contains(Voucher.purpose, like),
+                contains(VoucherEvent.actor_name, like),
+                contains(VoucherEvent.text, like),
             )
         )
     return q
@@ -380,13 +381,13 @@ def _village_matches(village_id: str, like: str) -> Any:
         select(_EVENT_ROWID)
         .select_from(e)
         .where(e.c.village_id == village_id, e.c.kind.in_(_LEDGER_KINDS))
-        .where(or_(e.c.actor_name.like(like), e.c.text.like(like)))
+        .where(or_(contains(e.c.actor_name, like), contains(e.c.text, like)))
         .correlate(None)
     )
     by_voucher = (
         select(_EVENT_ROWID)
         .select_from(v.join(e, e.c.voucher_id == v.c.id))
-        .where(v.c.village_id == village_id, or_(v.c.number.like(like), v.c.purpose.like(like)))
+        .where(v.c.village_id == village_id, or_(contains(v.c.number, like), contains(v.c.purpose, like)))
         .where(e.c.kind.in_(_LEDGER_KINDS))
         .correlate(None)
     )

@@ -20,6 +20,9 @@ from quzhou_desktop.store.models import AuditEntry
 from quzhou_desktop.store.models.base import utcnow
 
 GENESIS = "0" * 64
+# One encoder each instead of json.dumps per call (which builds a new encoder for non-default options); same text.
+_canonical_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+_payload_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 @dataclass(frozen=True)
@@ -52,20 +55,44 @@ def norm_value(value: Any) -> Any:
     return value
 
 
+SECRET_PREFIX = "sha256:"
+
+
+def secret_digest(value: Any) -> Any:
+    """What the audit log holds in place of a secret (a password verifier, a sealed key): its SHA-256, so a
+    state still shows that the secret changed, and a row can still be compared with its recorded state, while
+    the secret itself never enters the log. None stays None."""
+    if value is None:
+        return None
+    text = value.hex() if isinstance(value, bytes) else str(value)
+    return SECRET_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def is_secret(column: Any) -> bool:
+    """A column the models mark ``info={"secret": True}`` (see ``store.models.base.SECRET``)."""
+    return bool(column.info.get("secret"))
+
+
+def state_value(column: Any, value: Any) -> Any:
+    """One column's value as an audited state records it: canonical, and a digest for a secret column."""
+    return secret_digest(value) if is_secret(column) else norm_value(value)
+
+
 def canonical(state: Mapping[str, Any] | None) -> str | None:
     if state is None:
         return None
-    return json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _canonical_json(state)
 
 
 def row_state(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The canonical state of one row (every column), from an ORM object's or a Core row's values."""
-    return {c.name: norm_value(values[c.name]) for c in table.columns}
+    """The canonical state of one row (every column), from an ORM object's or a Core row's values. Secret
+    columns hold their digest (``secret_digest``)."""
+    return {c.name: state_value(c, values[c.name]) for c in table.columns}
 
 
 def object_state(obj: Any) -> dict[str, Any]:
     table = obj.__table__
-    return {c.name: norm_value(getattr(obj, c.key)) for c in table.columns}
+    return {c.name: state_value(c, getattr(obj, c.key)) for c in table.columns}
 
 
 def entry_hash(
@@ -82,10 +109,8 @@ def entry_hash(
     reason: str | None,
     prev_hash: str,
 ) -> str:
-    payload = json.dumps(
-        [seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, reason, prev_hash],
-        ensure_ascii=False,
-        separators=(",", ":"),
+    payload = _payload_json(
+        [seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, reason, prev_hash]
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

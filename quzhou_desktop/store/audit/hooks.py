@@ -15,10 +15,8 @@ from sqlalchemy import Table, event, text
 from sqlalchemy.orm import Session, UOWTransaction
 
 from quzhou_desktop.store.audit.batch import find_batch_state
-from quzhou_desktop.store.audit.chain import SYSTEM, Actor, Change, append_entries, norm_value, object_state
+from quzhou_desktop.store.audit.chain import SYSTEM, Actor, Change, append_entries, object_state, state_value
 from quzhou_desktop.store.models import Audited
-
-_norm = norm_value
 
 
 def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
@@ -67,11 +65,11 @@ def _object_before(obj: Any) -> dict[str, Any]:
     for c in obj.__table__.columns:
         hist = insp.attrs[c.key].history
         if hist.deleted:
-            state[c.name] = _norm(hist.deleted[0])
+            state[c.name] = state_value(c, hist.deleted[0])
         elif hist.unchanged:
-            state[c.name] = _norm(hist.unchanged[0])
+            state[c.name] = state_value(c, hist.unchanged[0])
         else:
-            state[c.name] = _norm(getattr(obj, c.key))
+            state[c.name] = state_value(c, getattr(obj, c.key))
     return state
 
 

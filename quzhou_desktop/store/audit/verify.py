@@ -1,31 +1,30 @@
-"""``verify``: the audit chain recomputed, every audited record against its latest recorded state, and the
-attachments against their digests. A rewritten, removed or reordered entry breaks the chain; a row edited or
-deleted behind the app's back no longer equals the after-state its latest entry recorded.
+"""``verify``: the file's own checks (``store.audit.integrity``), the audit chain recomputed, every audited record
+against its latest recorded state, and the attachments: each attachment record's content present and hashing to
+its key. A rewritten, removed or reordered entry breaks the chain; a row edited or deleted behind the app's back
+no longer equals the after-state its latest entry recorded. A chain rewritten whole, hashes recomputed, is found
+only against an anchor kept outside the file (``store.anchors``).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, select, text
 
+from quzhou_desktop.core.signing import verify as verify_signature
 from quzhou_desktop.store.audit.batch import batch_states
 from quzhou_desktop.store.audit.chain import GENESIS, canonical, entry_hash, norm_value, row_state
-from quzhou_desktop.store.dialects import integrity_problems
-from quzhou_desktop.store.models import AttachmentBlob, Audited, Base
+from quzhou_desktop.store.audit.integrity import file_checks
+from quzhou_desktop.store.audit.problems import Problem
+from quzhou_desktop.store.dialects.rows import has_table
+from quzhou_desktop.store.models import Attachment, AttachmentBlob, Audited, Base
 
+__all__ = ["Problem", "audited_tables", "verify_all", "verify_attachments", "verify_chain", "verify_records"]
 _norm = norm_value
-
-
-@dataclass(frozen=True)
-class Problem:
-    kind: str  # integrity, chain, record_changed, record_deleted, record_unaudited, attachment
-    message: str  # Chinese, names the record
-    entity: str | None = None
-    entity_id: str | None = None
-    seq: int | None = None
 
 
 def audited_tables() -> list[Table]:
@@ -37,9 +36,42 @@ def audited_tables() -> list[Table]:
     return sorted(tables, key=lambda t: t.name)
 
 
+REDACTION_ENTITY = "audit_log#redaction"
+
+
+@dataclass(frozen=True)
+class Redacted:
+    """One entry rewritten by a redaction (schema 0004 took the password hashes out of the log): the hash it
+    was chained with, the hash of its text as it is now, and the redaction entry that says so."""
+
+    original: str
+    redacted: str
+    by_seq: int
+
+
+def redactions(conn: Connection) -> dict[int, Redacted]:
+    """seq → what the redaction entries record for it (see migration 0004). A malformed document counts as
+    none: the redacted entries then fail the chain check."""
+    out: dict[int, Redacted] = {}
+    rows = conn.execute(
+        text("SELECT seq, after_json FROM audit_log WHERE entity = :e ORDER BY seq"), {"e": REDACTION_ENTITY}
+    )
+    for seq, after in rows:
+        try:
+            for listed, original, redacted in json.loads(after or "{}").get("entries", []):
+                if int(listed) < seq:
+                    out[int(listed)] = Redacted(str(original), str(redacted), int(seq))
+        except (ValueError, TypeError, AttributeError):
+            continue
+    return out
+
+
 def verify_chain(conn: Connection) -> Iterator[Problem]:
+    """Every entry's hash recomputed and linked to the one before. An entry a redaction rewrote keeps the hash
+    it was chained with; its current text must hash to what the redaction entry recorded."""
     expected_seq = 0
     prev = GENESIS
+    redacted = redactions(conn)
     result = conn.execute(
         text(
             "SELECT seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, "
@@ -75,7 +107,12 @@ def verify_chain(conn: Connection) -> Iterator[Problem]:
             reason=r.reason,
             prev_hash=r.prev_hash,
         )
-        if h != r.hash:
+        known = redacted.get(r.seq)
+        if known is not None:
+            ok = h == known.redacted and r.hash == known.original
+        else:
+            ok = h == r.hash
+        if not ok:
             yield Problem("chain", f"{where}的内容与其校验值不符：日志被篡改", r.entity, r.entity_id, r.seq)
             return
         prev = r.hash
@@ -160,7 +197,23 @@ def verify_records(conn: Connection, tables: Sequence[Table] | None = None) -> I
 
 
 def verify_attachments(conn: Connection) -> Iterator[Problem]:
-    t = AttachmentBlob.__table__
+    """Every attachment record has its content; every content hashes to its key and has its recorded size."""
+    a, b = Attachment.__table__, AttachmentBlob.__table__
+    missing = conn.execute(
+        select(a.c.id, a.c.filename, a.c.owner_kind, a.c.owner_id, a.c.sha256)
+        .select_from(a.outerjoin(b, b.c.sha256 == a.c.sha256))
+        .where(b.c.sha256.is_(None))
+        .order_by(a.c.id)
+    ).first()
+    if missing is not None:
+        yield Problem(
+            "attachment_missing",
+            f"附件“{missing.filename}”（{missing.owner_kind} {missing.owner_id}）的内容不在数据库中："
+            f"附件内容被删除（校验值 {missing.sha256[:12]}…）",
+            "attachment",
+            missing.id,
+        )
+    t = b
     for sha, size, data in conn.execute(select(t.c.sha256, t.c.size, t.c.data)):
         if hashlib.sha256(data).hexdigest() != sha or len(data) != size:
             yield Problem(
@@ -172,14 +225,48 @@ def verify_attachments(conn: Connection) -> Iterator[Problem]:
             return
 
 
+def verify_receipts(conn: Connection) -> Iterator[Problem]:
+    """The receipts (回执) peers signed for this site's exchange packages are anchors of this chain: each must
+    still carry its peer's signature, and the entry it acknowledges must still be in the chain with the same
+    hash. A database rolled back below a receipt, or a history rewritten and re-hashed, fails here."""
+    if not has_table(conn, "exchange_receipt"):
+        return  # a file from before schema 0006
+    rows = conn.execute(
+        text(
+            "SELECT r.seq, r.hash, r.manifest, r.signature, s.public_key, s.name FROM exchange_receipt r "
+            "JOIN exchange_site s ON s.id = r.peer_id ORDER BY r.seq DESC"
+        )
+    ).all()
+    for seq, h, manifest, signature, public, name in rows:
+        try:
+            signed = public is not None and verify_signature(
+                base64.b64decode(public), manifest.encode("utf-8"), base64.b64decode(signature)
+            )
+        except ValueError:
+            signed = False
+        if not signed:
+            yield Problem("anchor", f"{name}的回执（审计日志第{seq}条）签名不符：回执被改动", seq=seq)
+            return
+        if seq == 0:
+            continue
+        mine = conn.execute(text("SELECT hash FROM audit_log WHERE seq = :s"), {"s": seq}).scalar()
+        if mine != h:
+            now = "已不存在" if mine is None else f"是 {str(mine)[:12]}…"
+            yield Problem(
+                "anchor",
+                f"{name}的回执证明本站点审计日志第{seq}条曾是 {h[:12]}…，现在{now}：数据库被恢复到旧备份或历史被改写",
+                seq=seq,
+            )
+            return
+
+
 def verify_all(conn: Connection) -> list[Problem]:
-    """Integrity check, chain, records and attachments. Empty list = clean."""
-    problems: list[Problem] = []
-    broken = integrity_problems(conn)
-    if broken:
-        problems.extend(Problem("integrity", message) for message in broken)
+    """The file's checks, chain, records, attachments and exchange receipts. Empty list = clean."""
+    problems = file_checks(conn)
+    if any(p.kind == "integrity" for p in problems):
         return problems
     problems.extend(verify_chain(conn))
     problems.extend(verify_records(conn))
     problems.extend(verify_attachments(conn))
+    problems.extend(verify_receipts(conn))
     return problems

@@ -6,7 +6,6 @@ migrations and audit chain. This package holds the few places where they differ:
 - ``is_server_url`` / ``server_url``: a ``postgresql://`` address instead of a file path;
 - ``lock_chain``: appends to the audit chain are serialised (SQLite's ``BEGIN IMMEDIATE`` already does it;
   on PostgreSQL a transaction-scoped advisory lock);
-- ``integrity_problems``: the engine's own consistency check (``PRAGMA integrity_check`` or amcheck);
 - ``driver_insert``: a plain ``INSERT`` for ``executemany`` in the driver's parameter style;
 - ``bulk_tuning``: engine settings for a large import;
 - ``store.dialects.sql``: SQL expressions written differently by each engine (months, local time,
@@ -39,16 +38,6 @@ def lock_chain(conn: Connection) -> None:
     """Serialise appends to the audit chain for the rest of ``conn``'s transaction."""
     if is_postgres(conn):
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK_KEY})
-
-
-def integrity_problems(conn: Connection) -> list[str]:
-    """The engine's own check of its files and indexes; empty when sound."""
-    if is_postgres(conn):
-        from quzhou_desktop.store.dialects.postgres import integrity_problems as pg_problems
-
-        return pg_problems(conn)
-    res = [str(r[0]) for r in conn.execute(text("PRAGMA integrity_check")).all()]
-    return [] if res == ["ok"] else ["SQLite 完整性检查失败：" + "；".join(res[:5])]
 
 
 def _literal(value: Any, *, percent: bool) -> str:

@@ -14,7 +14,7 @@ Passwords never come from the app's settings: libpq reads the standard password 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -23,11 +23,7 @@ from quzhou_desktop.store.dialects import CHAIN_LOCK_KEY
 from quzhou_desktop.store.errors import (
     DatabaseBusy,
     DatabaseError,
-    DatabaseTooNew,
 )
-
-if TYPE_CHECKING:
-    from quzhou_desktop.store.schema import Migratable
 
 LOCK_TIMEOUT_MS = 15000
 CONNECT_TIMEOUT_S = 10
@@ -152,73 +148,23 @@ def current_revision(conn: Connection) -> tuple[str | None, bool]:
     return (row[0] if row else None), True
 
 
-def ensure_schema(db: Migratable, *, create: bool) -> None:
-    """At head: nothing to do. Empty and ``create``: build the schema (a superuser or the owner role does
-    this, through ``server init``). Older: the app role cannot migrate; refused with what to do."""
-    from quzhou_desktop.store.schema import SCHEMA_HEAD, known_revisions, upgrade
+def server_forms(conn: Connection) -> None:
+    """After the migrations, as the tables' owner: the server's forms of what every migration creates, so a
+    migration written for both engines needs no PostgreSQL branch of its own for them:
 
-    with db.write_engine.connect() as conn:
-        rev, has_tables = current_revision(conn)
-        database = conn.exec_driver_sql("SELECT current_database()").scalar()
-        conn.rollback()
-    if rev == SCHEMA_HEAD:
-        return
-    if rev is None:
-        if has_tables:
-            from quzhou_desktop.store.errors import NotADatabase
+    - every VARCHAR column becomes TEXT (SQLite never enforces a length, and the app relies on the two engines
+      accepting the same rows; user text is length-checked by the app);
+    - every INTEGER column of money in 分 (``…_fen``) becomes BIGINT (a 4-byte integer stops at 21,474,836.47 元);
+    - every foreign key becomes DEFERRABLE INITIALLY IMMEDIATE (``store.dialects.rows.defer_foreign_keys``).
+    """
+    from quzhou_desktop.store.dialects.rows import deferrable_foreign_keys
 
-            raise NotADatabase(path=db.label)
-        if not create:
-            raise ServerNotInitialised(database=str(database))
-        upgrade(db)
-        return
-    if rev not in known_revisions():
-        raise DatabaseTooNew(found=rev, supported=SCHEMA_HEAD)
-    raise ServerNeedsUpgrade(found=rev, supported=SCHEMA_HEAD)
-
-
-# -- integrity ---------------------------------------------------------------------------------------------
-
-AUDIT_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete", "audit_log_no_truncate")
-
-
-def integrity_problems(conn: Connection) -> list[str]:
-    """What ``PRAGMA integrity_check`` covers on SQLite, as far as the server lets the app see it:
-
-    - the database sorts text byte by byte (collation C), as SQLite does and ``verify`` assumes;
-    - the triggers that keep ``audit_log`` append-only are present and enabled;
-    - with the ``amcheck`` extension (``server init`` installs it and lets the app role use it), every
-      B-tree index of the app's tables is checked against its table."""
-    problems: list[str] = []
-    collate = conn.exec_driver_sql(
-        "SELECT datcollate FROM pg_database WHERE datname = current_database()"
-    ).scalar()
-    if collate not in ("C", "POSIX"):
-        problems.append(f"数据库的排序规则是 {collate}，应为 C：请用 quzhou-desktop server init 建库")
-    found = {
-        name: enabled
-        for name, enabled in conn.exec_driver_sql(
-            "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal"
-        )
-    }
-    for name in AUDIT_TRIGGERS:
-        if name not in found:
-            problems.append(f"审计日志的保护触发器 {name} 不见了：日志可能被删改过")
-        elif found[name] == "D":
-            problems.append(f"审计日志的保护触发器 {name} 被停用了：日志可能被删改过")
-    has_amcheck = conn.exec_driver_sql(
-        "SELECT count(*) FROM pg_proc WHERE proname = 'bt_index_check' AND has_function_privilege(oid, 'EXECUTE')"
-    ).scalar()
-    if has_amcheck:
-        indexes = conn.exec_driver_sql(
-            "SELECT c.oid::regclass::text, c.oid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE a.amname = 'btree' AND n.nspname = current_schema() ORDER BY 1"
-        ).all()
-        for name, oid in indexes:
-            try:
-                with conn.begin_nested():
-                    conn.execute(text("SELECT bt_index_check(CAST(:o AS oid)::regclass, true)"), {"o": oid})
-            except Exception as exc:  # amcheck reports corruption as an error
-                problems.append(f"索引 {name} 与数据不一致：{str(getattr(exc, 'orig', exc)).splitlines()[0]}")
-    return problems
+    for table, column, kind in conn.exec_driver_sql(
+        "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c "
+        "JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
+        "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND (c.data_type = "
+        "'character varying' OR (c.data_type = 'integer' AND c.column_name LIKE '%%\\_fen')) ORDER BY 1, 2"
+    ).all():
+        target = "text" if kind == "character varying" else "bigint"
+        conn.exec_driver_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE {target}')
+    deferrable_foreign_keys(conn)

@@ -174,3 +174,39 @@ def sqlite_order(column: Any, *, descending: bool = False) -> Any:
     """An ORDER BY term that places NULL where SQLite does on both engines (NULL is the smallest value:
     first ascending, last descending). PostgreSQL's own default is the opposite."""
     return column.desc().nulls_last() if descending else column.asc().nulls_first()
+
+
+# Plain-text SQL fragments for the few services that write SQL as text (``dialect`` is ``dialect_of(s)``).
+
+
+def dialect_of(bind: Any) -> str:
+    """The engine's name for a Session or a Connection: "sqlite" or "postgresql"."""
+    get_bind = getattr(bind, "get_bind", None)
+    return str((get_bind() if get_bind is not None else bind).dialect.name)
+
+
+def json_text(dialect: str, column: str, field: str) -> str:
+    """A field of a JSON text column as SQL text (strings and NULL compare alike on both engines)."""
+    if dialect == "postgresql":
+        return f"(CAST({column} AS jsonb) ->> '{field}')"
+    return f"json_extract({column}, '$.{field}')"
+
+
+def json_equals(dialect: str, column: str, field: str, value: str | bool | int) -> str:
+    """The JSON field equals ``value`` (a boolean is JSON true/false: SQLite's json_extract gives 1/0)."""
+    import json
+
+    if dialect == "postgresql":
+        return f"(CAST({column} AS jsonb) -> '{field}') = CAST('{json.dumps(value)}' AS jsonb)"
+    literal = str(int(value)) if isinstance(value, bool | int) else "'" + value.replace("'", "''") + "'"
+    return f"json_extract({column}, '$.{field}') = {literal}"
+
+
+def json_differs(dialect: str, column: str, field: str, value: str | bool | int) -> str:
+    """The JSON field is not ``value``, NULL and absent included."""
+    return f"NOT COALESCE({json_equals(dialect, column, field, value)}, FALSE)"
+
+
+def distinct_from(dialect: str, a: str, b: str) -> str:
+    """``a`` and ``b`` differ, NULL counting as a value (SQLite's ``IS NOT``)."""
+    return f"{a} IS DISTINCT FROM {b}" if dialect == "postgresql" else f"{a} IS NOT {b}"

@@ -20,8 +20,17 @@ from quzhou_desktop.store.models.disclosures import (
     NoticePrint,
 )
 from quzhou_desktop.store.models.evaluations import Evaluation, EvaluationEntry
+from quzhou_desktop.store.models.exchange import (
+    ExchangeAccepted,
+    ExchangeConflict,
+    ExchangeFork,
+    ExchangePending,
+    ExchangeReceipt,
+    ExchangeSite,
+)
 from quzhou_desktop.store.models.matters import Matter, MatterStep, StepAmendment, StepAttendance
 from quzhou_desktop.store.models.org import KinLink, Membership, Person, Township, Village
+from quzhou_desktop.store.models.trust import SignedAct, SigningKey
 from quzhou_desktop.store.models.users import UserAccount, UserVillage
 from quzhou_desktop.store.models.vouchers import LedgerLine, MonthlyReview, Voucher, VoucherEvent
 
@@ -42,6 +51,12 @@ __all__ = [
     "DisclosureItem",
     "Evaluation",
     "EvaluationEntry",
+    "ExchangeAccepted",
+    "ExchangeConflict",
+    "ExchangeFork",
+    "ExchangePending",
+    "ExchangeReceipt",
+    "ExchangeSite",
     "KinLink",
     "LedgerLine",
     "Matter",
@@ -50,6 +65,8 @@ __all__ = [
     "MonthlyReview",
     "NoticePrint",
     "Person",
+    "SignedAct",
+    "SigningKey",
     "StepAmendment",
     "StepAttendance",
     "Township",

@@ -23,6 +23,11 @@ NAMING = {
 }
 
 
+SECRET: dict[str, object] = {"secret": True}
+"""``mapped_column(..., info=SECRET)`` marks a column whose value never enters the audit log: an audited
+state holds its digest instead (``store.audit.chain.secret_digest``)."""
+
+
 def new_uuid() -> str:
     return str(uuid.uuid4())
 

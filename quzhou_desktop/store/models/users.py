@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quzhou_desktop.store.models.base import Audited, Base
+from quzhou_desktop.store.models.base import SECRET, Audited, Base
 
 
 class UserAccount(Audited, Base):
@@ -18,7 +18,9 @@ class UserAccount(Audited, Base):
     # clerk, supervisor_chair, supervisor, director, secretary, township_admin, readonly
     role: Mapped[str] = mapped_column(String(30), nullable=False)
     person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
-    password_hash: Mapped[str] = mapped_column(String(300), nullable=False)
+    # The password verifier (``argon2id$…``, made with the sealing of the user's signing key, see
+    # ``core.signing``), or the scrypt hash of a release before signing keys until the user's next login.
+    password_hash: Mapped[str] = mapped_column(String(300), nullable=False, info=SECRET)
     failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -14,8 +14,10 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 
@@ -29,6 +31,9 @@ from quzhou_desktop.store.server.roles import (
     q,
     with_database,
 )
+
+if TYPE_CHECKING:
+    from quzhou_desktop.store.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +88,7 @@ def default_backup_path(address: str, *, now: datetime | None = None) -> Path:
 def backup(address: str, dest: Path | None = None, *, password: str | None = None) -> Path:
     """pg_dump the database at ``address`` (any login that may read every table: the app role does)."""
     dest = dest or default_backup_path(address)
+    dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".partial")
     cmd = [find_tool("pg_dump"), "--format=custom", "--file", str(tmp), "--dbname", _conninfo(address)]
     proc = subprocess.run(cmd, env=_libpq_env(password), capture_output=True, text=True, check=False)
@@ -96,6 +102,27 @@ def backup(address: str, dest: Path | None = None, *, password: str | None = Non
     tmp.replace(dest)
     log.info("server backup -> %s", dest)
     return dest
+
+
+def anchors_beside(dump: Path) -> Path:
+    """The anchor journal lines a server backup carries, in a file beside the dump (``verify --anchor`` reads
+    it like any journal): ``quzhou-….dump.anchors``."""
+    return dump.with_name(dump.name + ".anchors")
+
+
+def backup_database(db: Database, dest: Path | None = None, anchor_lines: Sequence[str] = ()) -> Path:
+    """pg_dump the server database ``db`` is open on, with its own login; ``anchor_lines`` go beside it."""
+    assert db.server_url is not None, "a server database"
+    address = db.read_engine.url.render_as_string(hide_password=False)
+    out = backup(address, dest)
+    if anchor_lines:
+        side = anchors_beside(out)
+        tmp = side.with_name(side.name + ".partial")
+        tmp.write_text("".join(line.strip() + "\n" for line in anchor_lines), encoding="utf-8")
+        if os.name == "posix":
+            tmp.chmod(0o600)
+        tmp.replace(side)
+    return out
 
 
 def _restore_list(dump: Path, env: dict[str, str]) -> str:

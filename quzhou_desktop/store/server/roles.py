@@ -9,7 +9,8 @@ Three kinds of login are involved:
 - the **application role** (``<database>_app``, LOGIN): what every office PC connects as. It may read every
   table and insert and update the records, but on ``audit_log`` only SELECT and INSERT: no UPDATE, DELETE or
   TRUNCATE (and the triggers refuse those to anyone); it owns nothing, so it cannot drop or disable a
-  trigger. Nothing in the app deletes rows, so no table grants DELETE.
+  trigger. Nothing in the app deletes rows but a waiting exchange package once applied, so only
+  ``exchange_pending`` grants DELETE.
 
 The database is created with collation C (text compared byte by byte, as SQLite does; ``verify`` relies on
 it) and UTF-8. Passwords are sent to the server already hashed (SCRAM), never in clear in a statement.
@@ -28,7 +29,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
 from quzhou_desktop.core.errors import QuzhouError
-from quzhou_desktop.store.dialects.postgres import display_url, server_url
+from quzhou_desktop.store.dialects.postgres import display_url, server_forms, server_url
 
 log = logging.getLogger(__name__)
 
@@ -156,14 +157,20 @@ def apply_grants(conn: Connection, names: ServerNames) -> None:
     conn.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {app}")
     conn.exec_driver_sql(f"REVOKE INSERT, UPDATE ON audit_log, alembic_version FROM {app}")
     conn.exec_driver_sql(f"GRANT INSERT ON audit_log TO {app}")
+    # the one table rows leave: a package waiting for an earlier one, once applied (services.exchange.apply)
+    if conn.exec_driver_sql("SELECT to_regclass('exchange_pending')").scalar() is not None:
+        conn.exec_driver_sql(f"GRANT DELETE ON exchange_pending TO {app}")
     conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app}")
     has_amcheck = conn.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'amcheck'").first()
     if has_amcheck:
         conn.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION bt_index_check(regclass, boolean) TO {app}")
 
 
-def migrate_as_owner(address: str, names: ServerNames, *, password: str | None = None) -> None:
-    """Run the migrations in the database as its owner role, then renew the application role's grants."""
+def migrate_as_owner(
+    address: str, names: ServerNames, *, password: str | None = None, target: str = "head"
+) -> None:
+    """Run the migrations in the database as its owner role (then the server's forms of what they made,
+    ``server_forms``), then renew the application role's grants."""
     from quzhou_desktop.store.schema import migrate_connection
 
     url = server_url(with_database(address, names.database), password=password)
@@ -171,7 +178,8 @@ def migrate_as_owner(address: str, names: ServerNames, *, password: str | None =
     try:
         with engine.begin() as conn:
             conn.exec_driver_sql(f"SET LOCAL ROLE {q(names.owner)}")
-            migrate_connection(conn)
+            migrate_connection(conn, target)
+            server_forms(conn)
             conn.exec_driver_sql("RESET ROLE")
             apply_grants(conn, names)
     finally:

@@ -74,6 +74,9 @@ def test_monthly_finance_from_reviewed_vouchers_reviewed_then_posted(
     assert isinstance(post, PostDialog)
     post.checks[3].setChecked(True)
     post.accept()
+    assert "密码不正确" in post.error_text()  # posting is the clerk's signed act
+    post.password.setText(PASSWORD)
+    post.accept()
     assert post.error_text() == ""
     info = svc.get_disclosure(staff.clerk, did)
     assert info.status == "posted" and info.channels == ("公开栏", "网络")

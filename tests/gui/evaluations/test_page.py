@@ -18,7 +18,7 @@ from quzhou_desktop.services.kernel.roles import Role
 from quzhou_desktop.services.roster.people import person_memberships
 from quzhou_desktop.store.models import Membership, Person
 from tests.support.gui import close_message_boxes
-from tests.support.world import World
+from tests.support.world import PASSWORD, World
 
 START = date(2024, 3, 1)
 
@@ -78,7 +78,7 @@ def test_two_years_of_reviews_with_an_incompetent_verdict_twice(
         _record(qtbot, page, year)
         assert close_message_boxes() == []  # no finding
         assert page.village.current is not None and page.village.current.state == "draft"
-        done = page.village.do_finalize(page.village.current.id)
+        done = page.village.do_finalize(page.village.current.id, PASSWORD)
         shown = close_message_boxes()
         assert shown and shown[0].startswith("已定稿。")
     # the second 不称职 ended her office in the roster, with the reason
@@ -127,7 +127,7 @@ def test_a_review_chaired_by_the_director_cannot_be_finalised(
     shown = close_message_boxes()
     assert len(shown) == 1 and "错误：主持人李主任不是本村在任的村务监督委员会成员" in shown[0]
     assert page.village.current is not None
-    assert page.village.do_finalize(page.village.current.id) is None
+    assert page.village.do_finalize(page.village.current.id, PASSWORD) is None
     assert "民主评议须由村务监督机构主持" in close_message_boxes()[0]
 
 

@@ -13,6 +13,7 @@ from quzhou_desktop.gui.matters.matter_dialog import MatterDialog
 from quzhou_desktop.gui.matters.page import MattersPage
 from quzhou_desktop.gui.matters.panel import MattersPanel
 from quzhou_desktop.gui.matters.step_dialog import StepDialog, qdate
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD as PASSWORD
 from tests.support.gui import close_message_boxes
 from tests.support.matters import D0, MattersTown
 
@@ -92,6 +93,7 @@ def test_record_a_matter_from_proposal_to_result_disclosure(
             fill_posting(dlg, on, end, "公示内容")
         check = dlg.run_check()
         assert check is not None and check.can_finalize, dlg.verdict.text()
+        dlg.password.setText(PASSWORD)  # 定稿 is the clerk's signed act
         qtbot.mouseClick(dlg.final_button, Qt.MouseButton.LeftButton)
         assert dlg.result() == 1, dlg.error.text()
         close_message_boxes()
@@ -117,6 +119,7 @@ def test_invalid_quorum_is_explained_once_and_recorded_as_it_was(
     assert "应到5人，实到2人，不足半数以上（需3人），会议无效" in text
     assert "可以定稿。" not in text and "事项不推进" in text
     assert dlg.final_button.text() == "定稿（记为会议无效）"
+    dlg.password.setText(PASSWORD)  # 定稿 is a signed act
     qtbot.mouseClick(dlg.final_button, Qt.MouseButton.LeftButton)
     assert dlg.result() == 1, dlg.error.text()
     close_message_boxes()

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from quzhou_desktop.core.matters import StepType
 from quzhou_desktop.gui.matters.step_dialog import StepDialog
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD as PASSWORD
 from quzhou_desktop.services.matters import steps as S
 from quzhou_desktop.services.matters.matter import get_matter
 from tests.support.matters import D0, MattersTown, make_matters_town, new_matter, run_to
@@ -159,10 +160,12 @@ def test_record_a_resolution_meeting_in_three_minutes(qtbot: QtBot, village36: M
     clerk.click(dlg.minutes_edit.viewport(), what="会议记录")
     clerk.type_chinese(dlg.minutes_edit, MINUTES)
     assert dlg.decision_edit.toPlainText() == DECISION and dlg.minutes_edit.toPlainText() == MINUTES
-    # 7. 定稿
+    # 7. 定稿, a signed act: the clerk types the login password beside the button
     check = dlg.run_check()
     assert check is not None and check.can_finalize, dlg.verdict.text()
-    clerk.click(dlg.final_button, what="定稿")
+    clerk.click(dlg.password, what="登录密码")  # one decision, "sign": the password, then the button
+    clerk.type_digits(dlg.password, PASSWORD)
+    clerk.click(dlg.final_button, what="定稿", think=False)
     assert dlg.result() == 1, dlg.error.text()
     saved = get_matter(w.clerk, m.id).final_steps[-1]
     assert saved.step is StepType.RESOLVE and saved["passed"] is True and saved["votes_for"] == 30

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from quzhou_desktop.gui.settings.page import SettingsPage
 from quzhou_desktop.gui.shell.flow import AppFlow
@@ -14,8 +16,9 @@ from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.roster import people as people_svc
 from quzhou_desktop.services.roster.villages import list_villages
 from quzhou_desktop.store.backup import make_backup
+from quzhou_desktop.store.models import SignedAct
 from tests.support import township
-from tests.support.gui import close_message_boxes, message_boxes
+from tests.support.gui import close_message_boxes
 
 
 def _main(qtbot: QtBot, ctx: AppContext) -> tuple[AppFlow, MainWindow]:
@@ -39,11 +42,15 @@ def test_restore_replaces_data_and_asks_for_login(qtbot: QtBot, demo_ctx: AppCon
     row = page.backup.backups.index(backup)
     page.backup.table.selectRow(row)
 
-    # When the user confirms the restore
-    page.backup.restore_selected()
-    boxes = message_boxes()
-    assert len(boxes) == 1 and "恢复后需要重新登录" in boxes[0].text()
-    boxes[0].buttons()[0].click()  # 恢复
+    # When the administrator confirms the restore with the password (a signed act; a wrong one stays there)
+    dlg = page.backup.restore_selected()
+    assert dlg is not None
+    assert any("恢复后需要重新登录" in label.text() for label in dlg.findChildren(QLabel))
+    dlg.password.setText("wrong-password")
+    dlg.accept()
+    assert dlg.isVisible() and "密码不正确" in dlg.error_text()
+    dlg.password.setText(township.ADMIN_PASSWORD)
+    dlg.accept()
     qtbot.waitUntil(lambda: isinstance(flow.login, LoginDialog), timeout=15_000)
 
     # Then the database was re-opened, the user logged out, and the later person is gone
@@ -56,6 +63,10 @@ def test_restore_replaces_data_and_asks_for_login(qtbot: QtBot, demo_ctx: AppCon
     assert people_svc.count_people(demo_ctx, vid) == before
     assert isinstance(flow.main, MainWindow)
     qtbot.addWidget(flow.main)
+    # and the restored database records the restore as the administrator's signed act
+    with demo_ctx.db.read() as s:
+        (act,) = s.scalars(select(SignedAct).where(SignedAct.act == "data.restore")).all()
+        assert act.signer_id == demo_ctx.require_user().id
 
 
 def test_damaged_backup_is_refused(qtbot: QtBot, demo_ctx: AppContext, tmp_path: Path) -> None:

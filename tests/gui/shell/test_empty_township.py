@@ -63,6 +63,7 @@ def test_village_dialog_warns_live_and_saves_on_confirmation(qtbot: QtBot, ctx: 
     qtbot.addWidget(dlg)
     dlg.show()
     dlg.name_edit.setText("后溪村")
+    dlg.password.setText("Quzhou-2026")  # adding a village is the administrator's signed act
     assert "户数为0" in dlg.warning.text()
     dlg.accept()
     assert dlg.isVisible() and "再点“保存”" in dlg.error.text()

@@ -3,7 +3,9 @@ first-run wizard → login → every navigation section → add and edit a perso
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QSpinBox
+import re
+
+from PySide6.QtWidgets import QLineEdit, QSpinBox, QWizard
 from pytestqt.qtbot import QtBot
 
 from quzhou_desktop.gui.roster.page import RosterPage
@@ -57,6 +59,21 @@ def walk_wizard(qtbot: QtBot, wiz: FirstRunWizard) -> None:
     wiz.accept()
     assert "不一致" in a.error.text()
     a.again_edit.setText(PASSWORD)
+    wiz.accept()
+    # Then the database is set up and the administrator's recovery sheet is shown, once, with no way back
+    assert wiz.currentPage() is wiz.recovery_page
+    panel = wiz.recovery_page.panel
+    assert panel is not None and wiz.sheet is not None
+    assert re.fullmatch(r"\d{5}( \d{5}){5}", panel.fingerprint_label.text())
+    assert re.fullmatch(r"[2-9A-Z]{4}(-[2-9A-Z]{4}){5}", panel.code_label.text())
+    assert (
+        not wiz.button(QWizard.WizardButton.BackButton).isEnabled()
+        or not wiz.button(QWizard.WizardButton.BackButton).isVisible()
+    )
+    preview = panel.open_preview()
+    assert preview is not None and preview.document.pageCount() == 1
+    qtbot.addWidget(preview)
+    preview.close()
     with qtbot.waitSignal(wiz.accepted):
         wiz.accept()
 
@@ -75,7 +92,7 @@ def test_first_run_to_roster(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.addWidget(login)
     assert login.ui.usernameEdit.text() == "admin"
     assert not login.try_login(password="wrong-password")
-    assert "还可尝试4次" in login.error_text()
+    assert "用户名或密码不正确" in login.error_text()
     assert login.try_login(password=PASSWORD)
 
     win = flow.main

@@ -1,4 +1,4 @@
-"""Login dialog: Chinese errors from services.auth (attempts left, lockout) and the forced password change."""
+"""Login dialog: Chinese errors from services.auth (the lock-out warning, lockout) and the forced password change."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from tests.support import township
 @pytest.mark.parametrize(
     ("wrong_tries", "expected"),
     [
-        (1, "还可尝试4次"),
-        (4, "还可尝试1次"),
+        (1, "用户名或密码不正确（连续输错5次，账号将锁定15分钟）"),
+        (4, "用户名或密码不正确（连续输错5次，账号将锁定15分钟）"),
         (5, "账号已锁定，请在15分钟后再试"),
     ],
 )
@@ -61,7 +61,7 @@ def test_must_change_password_before_main_window(qtbot: QtBot, demo_ctx: AppCont
 
     vid = list_villages(demo_ctx)[0].id
     users.create_user(demo_ctx, username="wenshu", display_name="方文斌", role=Role.CLERK,
-                      password="Temp-pass-1", village_ids=[vid])  # fmt: skip
+                      password="Temp-pass-1", village_ids=[vid], credential=township.ADMIN_PASSWORD)  # fmt: skip
     flow = AppFlow(demo_ctx)
     flow.show_login("wenshu")
     login = flow.login
@@ -100,7 +100,8 @@ def test_cancelling_forced_change_returns_to_login(qtbot: QtBot, demo_ctx: AppCo
     from quzhou_desktop.services.roster.villages import list_villages
 
     users.create_user(demo_ctx, username="jianshi", display_name="吴根土", role=Role.SUPERVISOR,
-                      password="Temp-pass-1", village_ids=[list_villages(demo_ctx)[0].id])  # fmt: skip
+                      password="Temp-pass-1", village_ids=[list_villages(demo_ctx)[0].id],
+                      credential=township.ADMIN_PASSWORD)  # fmt: skip
     flow = AppFlow(demo_ctx)
     flow.show_login("jianshi")
     first = flow.login
@@ -114,3 +115,35 @@ def test_cancelling_forced_change_returns_to_login(qtbot: QtBot, demo_ctx: AppCo
     assert flow.login is not first and isinstance(flow.login, LoginDialog)
     qtbot.addWidget(flow.login)
     assert demo_ctx.user is None
+
+
+def test_a_forged_administrator_account_is_refused_at_the_login_screen(
+    qtbot: QtBot, demo_ctx: AppContext
+) -> None:
+    """The attacker of issue 15 on the real file: a 乡镇管理员 row copied in with the administrator's own
+    password verifier and a chained audit entry. The password opens the verifier; the login screen still
+    refuses the account, because no administrator's signed act made it."""
+    from tests.services.integrity import attacker
+
+    path = demo_ctx.db.path
+    assert path is not None
+    demo_ctx.db.dispose()
+    con = attacker.connect(path)
+    admin = con.execute("SELECT * FROM user_account WHERE username = ?", (township.ADMIN,)).fetchone()
+    rid = "6f1c2b9e-0000-4000-8000-00000000f00d"
+    con.execute(
+        "INSERT INTO user_account (id, username, display_name, role, person_id, password_hash, failed_logins, "
+        "locked_until, last_login_at, password_changed_at, must_change_password, active, created_at, "
+        "row_version) VALUES (?, 'mallory', '王某', 'township_admin', NULL, ?, 0, NULL, NULL, NULL, 0, 1, "
+        "'2026-11-24 03:00:00.000000', 1)",
+        (rid, admin["password_hash"]),
+    )
+    attacker.append(con, action="user.create", entity="user_account", entity_id=rid, before=None,
+                    after=attacker.state(con, "user_account", rid), user=(None, township.ADMIN))  # fmt: skip
+    attacker.close(con)
+    demo_ctx.user = None
+    dlg = LoginDialog(demo_ctx, username="mallory")
+    qtbot.addWidget(dlg)
+    assert not dlg.try_login(password=township.ADMIN_PASSWORD)
+    assert "不能追溯到信任根" in dlg.error_text() and demo_ctx.user is None
+    assert dlg.try_login(township.ADMIN, township.ADMIN_PASSWORD)  # the real administrator still logs in

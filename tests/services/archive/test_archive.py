@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import sqlite3
 import zipfile
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -15,12 +18,20 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 
 from quzhou_desktop.core.errors import NotFound, PermissionDenied
-from quzhou_desktop.services.archive.build import ArchiveResult, CannotWrite, NothingToFile, build_archive
+from quzhou_desktop.paths import data_dir
+from quzhou_desktop.services.archive.build import (
+    ANCHOR_NAME,
+    ArchiveResult,
+    CannotWrite,
+    NothingToFile,
+    build_archive,
+)
 from quzhou_desktop.services.archive.evidence import MANIFEST_NAME, content_digest
 from quzhou_desktop.services.archive.span import span_of
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.settings import update_rules
-from quzhou_desktop.services.notices.issue import verify_notice
+from quzhou_desktop.services.notices.checks import verify_notice
+from quzhou_desktop.services.verification.run import verify
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import NoticePrint
 from tests.support import archive as demo
@@ -113,7 +124,11 @@ def test_the_manifest_ties_the_files_to_the_audit_log(built: tuple[AppContext, A
     ctx, r = built
     manifest = json.loads((r.folder / MANIFEST_NAME).read_text(encoding="utf-8"))
     listed = {f["path"]: f["sha256"] for f in manifest["files"]}
-    on_disk = {p: hashlib.sha256(b).hexdigest() for p, b in _files(r.folder).items() if p != MANIFEST_NAME}
+    on_disk = {
+        p: hashlib.sha256(b).hexdigest()
+        for p, b in _files(r.folder).items()
+        if p not in (MANIFEST_NAME, ANCHOR_NAME)  # both written after the content they describe
+    }
     assert listed == on_disk
     assert manifest["content_digest"] == content_digest(on_disk.items())
     assert (manifest["audit_seq"], manifest["chain_head"]) == (r.audit_seq, r.chain_head)
@@ -131,7 +146,11 @@ def test_a_changed_file_no_longer_matches_the_manifest(built: tuple[AppContext, 
     manifest = json.loads((r.folder / MANIFEST_NAME).read_text(encoding="utf-8"))
     target = r.folder / manifest["files"][0]["path"]
     target.write_bytes(target.read_bytes() + b" ")
-    on_disk = {p: hashlib.sha256(b).hexdigest() for p, b in _files(r.folder).items() if p != MANIFEST_NAME}
+    on_disk = {
+        p: hashlib.sha256(b).hexdigest()
+        for p, b in _files(r.folder).items()
+        if p not in (MANIFEST_NAME, ANCHOR_NAME)  # both written after the content they describe
+    }
     assert content_digest(on_disk.items()) != manifest["content_digest"]
 
 
@@ -166,7 +185,11 @@ def test_C42_catalogue_files_each_item_with_its_category_and_retention(
 
 
 def test_C42_retention_periods_are_township_settings(admin: AppContext, tmp_path: Path) -> None:
-    update_rules(admin, {"archive_retention_accounting": "10y", "archive_retention_admin": "30y"})
+    update_rules(
+        admin,
+        {"archive_retention_accounting": "10y", "archive_retention_admin": "30y"},
+        credential=demo.DEMO_PASSWORD,
+    )
     r = build_archive(admin, demo.village_id(admin), span_of(2026), tmp_path)
     by_category = {(row[3], row[4]) for row in _catalogue(r.folder)}
     assert ("会计类", "10年") in by_category and ("村务管理类", "30年") in by_category
@@ -310,3 +333,31 @@ def test_the_full_check_covers_the_whole_database(admin: AppContext, tmp_path: P
     full = build_archive(admin, vid, span_of(2026), tmp_path, full_verify=True)
     report = (full.folder / "校验报告.txt").read_text(encoding="utf-8")
     assert not full.verify_passed and "对整个数据库做了完整校验" in report
+
+
+def test_the_archive_carries_a_signed_anchor_that_verify_accepts(
+    admin: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """锚点.txt: the site's signed anchor of the chain at the archive's own entry; ``verify --anchor`` checks the
+    database against it, and names a log cut back below it."""
+    # this computer's site key, in a data folder of the test's own (the shared one holds other copies' anchors)
+    data = tmp_path / "data"
+    shutil.copytree(data_dir() / "keys", data / "keys")
+    monkeypatch.setenv("QUZHOU_DATA_DIR", str(data))
+    out = tmp_path / "out"
+    out.mkdir()
+    r = build_archive(admin, demo.village_id(admin), span_of(2026), out, make_zip=False)
+    manifest = json.loads((r.folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    anchor_file = r.folder / ANCHOR_NAME
+    assert manifest["anchor"] == ANCHOR_NAME and anchor_file.is_file()
+    report = verify(admin, anchor_files=[anchor_file])
+    # (the support builder attaches scans to signed vouchers behind the app's back: only the anchors count here)
+    assert [p for p in report.problems if p.kind.startswith("anchor")] == []
+    assert report.latest is not None and report.latest.seq >= r.audit_seq
+    admin.db.dispose()
+    with closing(sqlite3.connect(admin.db.label)) as conn, conn:  # sqlite3 on the file: the log cut back
+        conn.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
+        conn.execute("DELETE FROM audit_log WHERE seq >= ?", (r.audit_seq,))
+    shutil.rmtree(data / "anchors")  # only the archive's own anchor left to tell
+    cut = verify(admin, anchor_files=[anchor_file])
+    assert [p.kind for p in cut.problems if p.kind.startswith("anchor")] == ["anchor_missing"], cut.problems

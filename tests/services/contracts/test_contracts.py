@@ -30,7 +30,7 @@ from quzhou_desktop.services.vouchers.common import RuleFailed
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import Asset, Contract
 from tests.support.contracts import D, Village, make_village
-from tests.support.world import World
+from tests.support.world import PASSWORD, World
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_a_lease_from_decision_to_its_last_payment(v: Village) -> None:
     assert detail.overdue_fen == 400_000 and [f.code for f in detail.findings] == ["C34"]
     assert [o.overdue_fen for o in R.overdue_receivables(v.clerk, v.vid)] == [400_000]
     # With a 15-day grace the line is only due
-    update_rules(v.world.admin, {"contract_grace_days": 15})
+    update_rules(v.world.admin, {"contract_grace_days": 15}, credential=PASSWORD)
     assert Q.contract_detail(v.clerk, cid).lines[1].state is LineState.DUE
     assert R.overdue_receivables(v.clerk, v.vid) == []
     # The rest arrives on a paper receipt: the contract is settled; nothing more may be received (C34)
@@ -184,7 +184,7 @@ def test_registers_filter_search_and_sort_in_sql(v: Village) -> None:
     assert [r.status_label for r in Q.list_contracts(v.clerk, replace(flt, status="expired"))] == ["已到期"]
     # 2026-11-24: the 承包 ends 2026-12-31, within the 90-day reminder
     assert [r.title for r in R.expiring_contracts(v.clerk, v.vid)] == ["山塘承包合同"]
-    update_rules(v.world.admin, {"contract_expiry_days": 30})
+    update_rules(v.world.admin, {"contract_expiry_days": 30}, credential=PASSWORD)
     assert R.expiring_contracts(v.clerk, v.vid) == []
     assert Q.next_number(v.clerk, v.vid, 2026) == "HT-2026-01"
 

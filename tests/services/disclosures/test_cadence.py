@@ -26,7 +26,7 @@ def post_finance(staff: DisclosureStaff, village_id: str, posted: date) -> str:
     did = svc.create_disclosure(staff.clerk, spec)
     sup = staff.sup if village_id == staff.v0 else staff.sup_other
     svc.review_disclosure(sup, did, password=PASSWORD, opinion="同意")
-    svc.post_disclosure(staff.clerk, did, channels=("公开栏",), posted_from=posted)
+    svc.post_disclosure(staff.clerk, did, channels=("公开栏",), posted_from=posted, password=PASSWORD)
     return did
 
 
@@ -97,7 +97,11 @@ def test_c20_month_ends(staff: DisclosureStaff, posted: date, label: str, state:
 
 
 def test_c20_configurable_quarterly_for_busy_and_deadline_day(staff: DisclosureStaff) -> None:
-    update_rules(staff.world.admin, {"finance_monthly_if_busy": False, "disclosure_deadline_day": 25})
+    update_rules(
+        staff.world.admin,
+        {"finance_monthly_if_busy": False, "disclosure_deadline_day": 25},
+        credential=PASSWORD,
+    )
     post_finance(staff, staff.v0, date(2024, 7, 24))
     periods = finance_periods(staff, staff.v0, date(2024, 7, 1), date(2024, 8, 31))
     assert periods == [("2024年第3季度", "done", 0)]
@@ -107,7 +111,9 @@ def test_correction_does_not_count_twice_and_superseded_still_counts(staff: Disc
     did = post_finance(staff, staff.v1, date(2024, 7, 10))
     new = svc.start_correction(staff.clerk, did, reason="金额有误")
     svc.review_disclosure(staff.sup_other, new, password=PASSWORD, opinion="同意")
-    svc.post_disclosure(staff.clerk, new, channels=("公开栏",), posted_from=date(2024, 10, 30))
+    svc.post_disclosure(
+        staff.clerk, new, channels=("公开栏",), posted_from=date(2024, 10, 30), password=PASSWORD
+    )
     periods = finance_periods(staff, staff.v1, date(2024, 7, 1), date(2024, 11, 30))
     assert periods == [("2024年第3季度", "done", 0), ("2024年第4季度", "overdue", 41)]
 
@@ -144,7 +150,9 @@ def test_due_notices_for_batch_printing(staff: DisclosureStaff) -> None:
     svc.review_disclosure(staff.sup, reviewed_fin, password=PASSWORD, opinion="同意")
     party = svc.create_disclosure(staff.clerk, DisclosureSpec(staff.v0, "party", "党务"))
     old = svc.create_disclosure(staff.clerk, DisclosureSpec(staff.v0, "party", "上月已公开"))
-    svc.post_disclosure(staff.clerk, old, channels=("公开栏",), posted_from=date(2026, 10, 5))
+    svc.post_disclosure(
+        staff.clerk, old, channels=("公开栏",), posted_from=date(2026, 10, 5), password=PASSWORD
+    )
     notices = cad.due_notices(staff.clerk, [staff.v0], date(2026, 11, 24))
     assert ("finance", reviewed_fin) in notices and ("disclosure", party) in notices
     assert ("finance", draft_fin) not in notices  # C31

@@ -99,7 +99,7 @@ def test_create_update_post_general_disclosure_with_audit(staff: DisclosureStaff
                           item_id=info.item_id, period_start=info.period_start, period_end=info.period_end)  # fmt: skip
     svc.update_draft(staff.clerk, did, spec, expected_version=info.row_version)
     warnings = svc.post_disclosure(
-        staff.clerk, did, channels=("公开栏", "网络"), posted_from=date(2026, 10, 12)
+        staff.clerk, did, channels=("公开栏", "网络"), posted_from=date(2026, 10, 12), password=PASSWORD
     )
     assert warnings and "事先审查" in warnings[0]  # C31: non-finance → warning only
     info = svc.get_disclosure(staff.clerk, did)
@@ -123,7 +123,12 @@ def test_c31_finance_needs_review_before_posting(staff: DisclosureStaff, reviewe
     )
     if reviewed:
         svc.review_disclosure(staff.sup, did, password=PASSWORD, opinion="经审核，收支真实，同意公开。")
-    post = lambda: svc.post_disclosure(staff.clerk, did, channels=("公开栏",), posted_from=date(2026, 11, 10))  # noqa: E731
+
+    def post() -> list[str]:
+        return svc.post_disclosure(
+            staff.clerk, did, channels=("公开栏",), posted_from=date(2026, 11, 10), password=PASSWORD
+        )
+
     if expect == "refused":
         with pytest.raises(ReviewRequired) as exc:
             post()
@@ -175,7 +180,9 @@ def test_edit_after_review_voids_the_review(staff: DisclosureStaff) -> None:
     svc.update_draft(staff.clerk, did, spec, expected_version=info.row_version)
     assert svc.get_disclosure(staff.clerk, did).status == "draft"
     with pytest.raises(ReviewRequired):
-        svc.post_disclosure(staff.clerk, did, channels=("公开栏",), posted_from=date(2026, 11, 10))
+        svc.post_disclosure(
+            staff.clerk, did, channels=("公开栏",), posted_from=date(2026, 11, 10), password=PASSWORD
+        )
 
 
 def test_tampered_review_is_detected(staff: DisclosureStaff) -> None:
@@ -190,7 +197,9 @@ def test_tampered_review_is_detected(staff: DisclosureStaff) -> None:
         d.total_expense_fen = 5000
     assert svc.get_disclosure(staff.clerk, did).warnings
     with pytest.raises(ReviewRequired):
-        svc.post_disclosure(staff.clerk, did, channels=("公开栏",), posted_from=date(2026, 11, 10))
+        svc.post_disclosure(
+            staff.clerk, did, channels=("公开栏",), posted_from=date(2026, 11, 10), password=PASSWORD
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -239,7 +248,9 @@ def test_finance_titles(start: date, end: date, title: str) -> None:
 
 def test_posted_is_immutable_and_correction_supersedes(staff: DisclosureStaff) -> None:
     did = general(staff)
-    svc.post_disclosure(staff.clerk, did, channels=("公开栏",), posted_from=date(2026, 10, 12))
+    svc.post_disclosure(
+        staff.clerk, did, channels=("公开栏",), posted_from=date(2026, 10, 12), password=PASSWORD
+    )
     info = svc.get_disclosure(staff.clerk, did)
     spec = DisclosureSpec(staff.v0, "party", "改标题", item_id=info.item_id)
     with pytest.raises(DisclosureLocked, match="已公开"):
@@ -248,7 +259,9 @@ def test_posted_is_immutable_and_correction_supersedes(staff: DisclosureStaff) -
         svc.start_correction(staff.clerk, did, reason=" ")
     new = svc.start_correction(staff.clerk, did, reason="党员人数统计有误")
     assert svc.get_disclosure(staff.clerk, did).status == "posted"  # until the correction is posted
-    svc.post_disclosure(staff.clerk, new, channels=("公开栏",), posted_from=date(2026, 10, 15))
+    svc.post_disclosure(
+        staff.clerk, new, channels=("公开栏",), posted_from=date(2026, 10, 15), password=PASSWORD
+    )
     old, corr = svc.get_disclosure(staff.clerk, did), svc.get_disclosure(staff.clerk, new)
     assert old.status == "superseded" and old.superseded_by_id == new
     assert corr.supersedes_id == did and corr.title.startswith("（更正）") and "统计有误" in corr.body
@@ -275,7 +288,9 @@ def test_permission_refusals(staff: DisclosureStaff) -> None:
     with pytest.raises(PermissionDenied):
         svc.get_disclosure(other, did)
     with pytest.raises(PermissionDenied):
-        svc.post_disclosure(staff.sup, did, channels=("公开栏",), posted_from=date(2026, 10, 1))
+        svc.post_disclosure(
+            staff.sup, did, channels=("公开栏",), posted_from=date(2026, 10, 1), password=PASSWORD
+        )
 
 
 @pytest.mark.parametrize(
@@ -301,9 +316,13 @@ def test_register_filters(staff: DisclosureStaff) -> None:
     # overdue: covered Q3 → due 10-20, still a draft on 11-24
     late_draft = general(staff)
     on_time = general(staff, title="按时")
-    svc.post_disclosure(staff.clerk, on_time, channels=("公开栏",), posted_from=date(2026, 10, 20))
+    svc.post_disclosure(
+        staff.clerk, on_time, channels=("公开栏",), posted_from=date(2026, 10, 20), password=PASSWORD
+    )
     late_post = general(staff, title="逾期公开")
-    svc.post_disclosure(staff.clerk, late_post, channels=("公开栏",), posted_from=date(2026, 10, 21))
+    svc.post_disclosure(
+        staff.clerk, late_post, channels=("公开栏",), posted_from=date(2026, 10, 21), password=PASSWORD
+    )
     other_village = general(staff, village_id=staff.v1, title="上洋村")
     flt = reg.DisclosureFilter
     ids = lambda f: {r.id for r in reg.list_disclosures(staff.clerk, f)}  # noqa: E731

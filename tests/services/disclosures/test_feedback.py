@@ -14,11 +14,12 @@ from quzhou_desktop.services.disclosures import register as reg
 from quzhou_desktop.services.disclosures.disclosure import DisclosureSpec
 from quzhou_desktop.services.kernel.settings import update_rules
 from tests.support.disclosures import DisclosureStaff, audit_actions
+from tests.support.world import PASSWORD
 
 
 def posted(staff: DisclosureStaff, on: date = date(2024, 2, 20)) -> str:
     did = svc.create_disclosure(staff.clerk, DisclosureSpec(staff.v0, "village", "低保名单公开"))
-    svc.post_disclosure(staff.clerk, did, channels=("公开栏",), posted_from=on)
+    svc.post_disclosure(staff.clerk, did, channels=("公开栏",), posted_from=on, password=PASSWORD)
     return did
 
 
@@ -50,7 +51,7 @@ def objection(staff: DisclosureStaff, did: str, on: date, kind: str = "objection
 def test_c23_reply_deadline(
     staff: DisclosureStaff, received: date, replied: date, days: int, late: bool, days_late: int
 ) -> None:
-    update_rules(staff.world.admin, {"reply_days": days})
+    update_rules(staff.world.admin, {"reply_days": days}, credential=PASSWORD)
     did = posted(staff, received - timedelta(days=3))
     fid = objection(staff, did, received)
     st = fb.reply_feedback(staff.clerk, fid, reply="已核实，名单无误。", replied_on=replied)
@@ -107,7 +108,9 @@ def test_history_shows_feedback_photos_and_correction(staff: DisclosureStaff, tm
     fb.add_photo(staff.clerk, did, photo, caption="张贴照片")
     assert [p.filename for p in fb.list_photos(staff.clerk, did)] == ["公开栏.png"]
     new = svc.start_correction(staff.clerk, did, reason="名单漏了一户")
-    svc.post_disclosure(staff.clerk, new, channels=("公开栏",), posted_from=date(2026, 11, 6))
+    svc.post_disclosure(
+        staff.clerk, new, channels=("公开栏",), posted_from=date(2026, 11, 6), password=PASSWORD
+    )
     whats = [h.what for h in fb.history(staff.clerk, did)]
     for expected in (
         "新建草稿",

@@ -24,7 +24,7 @@ from quzhou_desktop.services.roster.people import add_membership
 from quzhou_desktop.services.vouchers.common import RuleFailed
 from quzhou_desktop.store.audit.verify import verify_all
 from quzhou_desktop.store.models import Membership, Person
-from tests.support.world import World
+from tests.support.world import PASSWORD, World
 
 D = date.fromisoformat
 START = D("2024-03-01")
@@ -73,12 +73,12 @@ def test_two_incompetent_verdicts_in_a_row_end_the_office(world: World, w: dict[
     # 2025: the member is found 不称职 (不满意 over half) — nothing ends yet
     e25, findings = save_evaluation(clerk, _fields(w, 2025, (5, 10, 23)))
     assert findings == []
-    assert finalize_evaluation(clerk, e25) == []
+    assert finalize_evaluation(clerk, e25, password=PASSWORD) == []
     d25 = Q.evaluation_detail(clerk, e25)
     assert [e.verdict_label for e in d25.entries] == ["称职", "不称职", "基本称职"]
     # 2026: 不称职 again → the office ends on the review date (C22), the 联席会议 seat with it
     e26, _ = save_evaluation(clerk, _fields(w, 2026, (4, 9, 25)))
-    done = finalize_evaluation(clerk, e26)
+    done = finalize_evaluation(clerk, e26, password=PASSWORD)
     assert len(done) == 1 and "张委员在2025年、2026年民主评议中连续两次被评为不称职，其职务终止" in done[0]
     assert "第三十三条" in done[0]
     with world.db.read() as s:
@@ -104,7 +104,7 @@ def test_supervisory_member_twice_incompetent_is_only_a_reminder(world: World, w
     for year in (2025, 2026):
         entries = (EntryFields(w["sup"], "supervisory", "村监会委员", 3, 5, 30),)
         eid, _ = save_evaluation(clerk, _fields(w, year, (0, 0, 1), entries=entries))
-        done = finalize_evaluation(clerk, eid)
+        done = finalize_evaluation(clerk, eid, password=PASSWORD)
     assert len(done) == 1 and "法律规定职务终止的只限村民委员会成员" in done[0]
     with world.db.read() as s:
         seat = s.scalars(select(Membership).where(Membership.person_id == w["sup"])).one()
@@ -117,11 +117,11 @@ def test_c35_chaired_by_the_director_is_refused_at_finalising(world: World, w: d
     assert [(f.code, f.detail) for f in findings] == [("C35", "chair")]
     assert Q.evaluation_detail(clerk, eid).findings[0].detail == "chair"
     with pytest.raises(RuleFailed, match="村务监督机构主持") as exc:
-        finalize_evaluation(clerk, eid)
+        finalize_evaluation(clerk, eid, password=PASSWORD)
     assert exc.value.code == "C35"
     # corrected (the 村监会主任 chaired it), it finalises; a final review is not edited again
     save_evaluation(clerk, _fields(w, 2025, (30, 5, 3)), evaluation_id=eid)
-    assert finalize_evaluation(clerk, eid) == []
+    assert finalize_evaluation(clerk, eid, password=PASSWORD) == []
     with pytest.raises(ValidationError, match="已定稿"):
         save_evaluation(clerk, _fields(w, 2025, (30, 5, 3)), evaluation_id=eid)
 
@@ -130,7 +130,7 @@ def test_votes_must_add_up_and_verdicts_follow_the_township_shares(world: World,
     clerk = world.new_user("wenshu", Role.CLERK, villages=[w["vid"]])
     _, findings = save_evaluation(clerk, _fields(w, 2025, (30, 5, 4)))  # 39 votes, 38 participants
     assert [(f.code, f.detail) for f in findings] == [("C22", "too_many_votes")]
-    update_rules(world.admin, {"evaluation_incompetent_pct": 30})
+    update_rules(world.admin, {"evaluation_incompetent_pct": 30}, credential=PASSWORD)
     eid, _ = save_evaluation(clerk, _fields(w, 2026, (20, 6, 12)))  # 12/38 = 31.6 % dissatisfied
     assert [e.verdict_label for e in Q.evaluation_detail(clerk, eid).entries][1] == "不称职"
 
@@ -139,7 +139,7 @@ def test_overview_lists_who_was_and_was_not_reviewed(world: World, w: dict[str, 
     clerk = world.new_user("wenshu", Role.CLERK, villages=[w["vid"]])
     fields = _fields(w, 2026, (5, 10, 23))
     eid, _ = save_evaluation(clerk, replace(fields, entries=fields.entries[:2]))
-    finalize_evaluation(clerk, eid)
+    finalize_evaluation(clerk, eid, password=PASSWORD)
     rows = {r.village_name: r for r in Q.overview(world.admin, 2026)}
     mine = rows["溪口村"]
     assert (mine.status_label, mine.reviewed, mine.members) == ("已评议", 2, 4)
@@ -160,4 +160,4 @@ def test_rights(world: World, w: dict[str, str]) -> None:
         save_evaluation(director, _fields(w, 2026, (30, 5, 3)))
     chair = world.new_user("jianwei_zr", Role.SUPERVISOR_CHAIR, villages=[w["vid"]])
     eid, _ = save_evaluation(chair, _fields(w, 2026, (30, 5, 3)))
-    assert finalize_evaluation(chair, eid) == []
+    assert finalize_evaluation(chair, eid, password=PASSWORD) == []

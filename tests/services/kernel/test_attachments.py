@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from quzhou_desktop.core.errors import PermissionDenied, ValidationError
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD as PASSWORD
 from quzhou_desktop.services.kernel import attachments as A
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.matters import files as F
@@ -25,7 +26,7 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 def step(town: MattersTown) -> tuple[MattersTown, str]:
     """The town and a final 提议 step of a new matter."""
     m = new_matter(town)
-    v = S.save_step(town.clerk, m.id, meeting(town, "propose", "branch", D0), final=True)
+    v = S.save_step(town.clerk, m.id, meeting(town, "propose", "branch", D0), final=True, password=PASSWORD)
     return town, v.id
 
 

@@ -35,8 +35,9 @@ def test_wrong_password_says_attempts_left(world: World, attempt: int, left: int
     for _ in range(attempt - 1):
         with pytest.raises(auth.LoginFailed):
             auth.login(ctx, "admin", "wrong-password")
-    with pytest.raises(auth.LoginFailed, match=f"还可尝试{left}次"):
+    with pytest.raises(auth.LoginFailed) as exc:
         auth.login(ctx, "admin", "wrong-password")
+    assert str(exc.value) == "用户名或密码不正确（连续输错5次，账号将锁定15分钟）"
 
 
 def test_fifth_failure_locks_for_fifteen_minutes_even_with_right_password(world: World) -> None:
@@ -90,7 +91,7 @@ def test_admin_reset_unlocks_and_forces_change(world: World) -> None:
     for _ in range(5):
         with pytest.raises((auth.LoginFailed, auth.AccountLocked)):
             auth.login(ctx, "wenshu", "wrong-password")
-    auth.reset_password(world.admin, clerk.require_user().id, "temp-pass-99")
+    auth.reset_password(world.admin, clerk.require_user().id, "temp-pass-99", credential=PASSWORD)
     assert auth.login(ctx, "wenshu", "temp-pass-99").username == "wenshu"
     assert auth.must_change_password(ctx)
 
@@ -98,10 +99,70 @@ def test_admin_reset_unlocks_and_forces_change(world: World) -> None:
 def test_only_admin_can_reset(world: World) -> None:
     clerk = world.new_user("wenshu", Role.CLERK)
     with pytest.raises(PermissionDenied, match="不能管理用户"):
-        auth.reset_password(clerk, world.admin.require_user().id, "temp-pass-99")
+        auth.reset_password(clerk, world.admin.require_user().id, "temp-pass-99", credential=PASSWORD)
 
 
 def test_signature_needs_the_right_password(world: World) -> None:
     assert auth.confirm_signature(world.admin, PASSWORD).username == "admin"
     with pytest.raises(auth.SignatureFailed, match="签名未完成"):
         auth.confirm_signature(world.admin, "wrong")
+
+
+def test_unknown_user_and_wrong_password_get_the_same_words(world: World) -> None:
+    messages = set()
+    for name in ("admin", "nobody", "admin", "nobody"):
+        with pytest.raises(auth.LoginFailed) as exc:
+            auth.login(_fresh(world), name, "wrong-password")
+        messages.add(str(exc.value))
+    assert messages == {"用户名或密码不正确（连续输错5次，账号将锁定15分钟）"}
+
+
+def test_unknown_user_costs_what_a_wrong_password_costs(world: World) -> None:
+    """Medians over several tries: both run one password check and one audited write. Before, an unknown
+    name answered at once (no password check), some 50× faster."""
+    import statistics
+    import time
+
+    def timed(name: str) -> float:
+        t0 = time.perf_counter()
+        with pytest.raises(auth.LoginFailed):
+            auth.login(_fresh(world), name, "wrong-password")
+        return time.perf_counter() - t0
+
+    unknown: list[float] = []
+    wrong: list[float] = []
+    for i in range(9):
+        unknown.append(timed("nobody"))
+        wrong.append(timed("admin"))
+        if i % 4 == 3:  # stay below the lock-out
+            auth.login(_fresh(world), "admin", PASSWORD)
+    a, b = statistics.median(unknown), statistics.median(wrong)
+    assert min(a, b) > 0.005  # the password check ran both times
+    assert abs(a - b) < 0.5 * max(a, b), (a, b)
+
+
+def test_unknown_user_attempts_are_audited_without_the_name_typed(world: World) -> None:
+    from sqlalchemy import select
+
+    from quzhou_desktop.store.models import AuditEntry
+
+    with pytest.raises(auth.LoginFailed):
+        auth.login(_fresh(world), "my-secret-password", "x")
+    with world.db.read() as s:
+        e = s.scalars(select(AuditEntry).where(AuditEntry.action == "auth.login_unknown")).one()
+    assert e.username == "?" and "my-secret-password" not in (e.after_json or "")
+
+
+def test_disabled_account_is_named_only_to_the_right_password(world: World) -> None:
+    from quzhou_desktop.services.kernel import users
+
+    clerk = world.new_user("wenshu", Role.CLERK)
+    info = users.list_users(world.admin)
+    u = next(i for i in info if i.username == "wenshu")
+    users.update_user(world.admin, u.id, display_name="wenshu", role=Role.CLERK, village_ids=list(u.village_ids),
+                      person_id=None, active=False, credential=PASSWORD)  # fmt: skip
+    with pytest.raises(auth.LoginFailed):
+        auth.login(_fresh(world), "wenshu", "wrong-password")
+    with pytest.raises(auth.AccountDisabled):
+        auth.login(_fresh(world), "wenshu", PASSWORD)
+    assert clerk.user is not None

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from quzhou_desktop.services.kernel.settings import get_rules, update_rules
-from tests.support.world import World
+from tests.support.world import PASSWORD, World
 
 
 def test_a_snapshot_shares_one_read_session_on_its_thread_and_refuses_writes(world: World) -> None:
@@ -40,5 +40,5 @@ def test_rules_are_read_once_per_snapshot_and_fresh_after_it(world: World) -> No
     before = get_rules(ctx).contract_expiry_days
     with ctx.snapshot():
         assert get_rules(ctx) is get_rules(ctx)
-    update_rules(ctx, {"contract_expiry_days": before + 5})
+    update_rules(ctx, {"contract_expiry_days": before + 5}, credential=PASSWORD)
     assert get_rules(ctx).contract_expiry_days == before + 5

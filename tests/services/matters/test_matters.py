@@ -14,6 +14,7 @@ from sqlalchemy import select
 from quzhou_desktop.core.errors import Conflict, PermissionDenied, QuzhouError, ValidationError
 from quzhou_desktop.core.matters import StepNotAllowed, StepType
 from quzhou_desktop.printing.documents import RegisterForm, ResolutionNotice
+from quzhou_desktop.services.demo.state import DEMO_PASSWORD as PASSWORD
 from quzhou_desktop.services.matters import matter as M
 from quzhou_desktop.services.matters import steps as S
 from quzhou_desktop.services.matters.export import export_rows
@@ -65,10 +66,10 @@ def test_c11_deliberation_only_after_the_posting_period(
     posted = D0 + timedelta(4)
     inp = meeting(town, "deliberate", "party", posted + timedelta(days_after_posting))
     if ok:
-        assert S.save_step(town.clerk, m.id, inp, final=True).is_final
+        assert S.save_step(town.clerk, m.id, inp, final=True, password=PASSWORD).is_final
     else:
         with pytest.raises(StepNotAllowed, match="须公示满15日，2026年9月21日起方可审议"):
-            S.save_step(town.clerk, m.id, inp, final=True)
+            S.save_step(town.clerk, m.id, inp, final=True, password=PASSWORD)
 
 
 @pytest.mark.parametrize(("removal_offset", "ok"), [(15, False), (16, True)])
@@ -78,10 +79,10 @@ def test_c11_plan_posting_cannot_come_down_early(town: MattersTown, removal_offs
     start = D0 + timedelta(4)
     inp = posting("plan_posting", start, start + timedelta(removal_offset))
     if ok:
-        S.save_step(town.clerk, m.id, inp, final=True)
+        S.save_step(town.clerk, m.id, inp, final=True, password=PASSWORD)
     else:
         with pytest.raises(QuzhouError, match="须公示满15日"):
-            S.save_step(town.clerk, m.id, inp, final=True)
+            S.save_step(town.clerk, m.id, inp, final=True, password=PASSWORD)
 
 
 @pytest.mark.parametrize(("removal_offset", "ok"), [(3, False), (4, True)])  # C12: posted 06-03 → down 06-07
@@ -91,10 +92,10 @@ def test_c12_resolution_posting_period(town: MattersTown, removal_offset: int, o
     start = D0 + timedelta(24)
     inp = posting("resolution_disclosure", start, start + timedelta(removal_offset))
     if ok:
-        S.save_step(town.clerk, m.id, inp, final=True)
+        S.save_step(town.clerk, m.id, inp, final=True, password=PASSWORD)
     else:
         with pytest.raises(StepNotAllowed, match="须公示满3日") as exc:
-            S.save_step(town.clerk, m.id, inp, final=True)
+            S.save_step(town.clerk, m.id, inp, final=True, password=PASSWORD)
         assert exc.value.params["rule"] == "C12"
 
 
@@ -105,10 +106,10 @@ def test_c13_representatives_notice(town: MattersTown, notice_days: int, ok: boo
     on = D0 + timedelta(23)
     inp = meeting(town, "resolve", "representatives", on, notice_date=on - timedelta(notice_days))
     if ok:
-        S.save_step(town.clerk, m.id, inp, final=True)
+        S.save_step(town.clerk, m.id, inp, final=True, password=PASSWORD)
     else:
         with pytest.raises(StepNotAllowed, match="应提前3日即2026年9月21日前通知"):
-            S.save_step(town.clerk, m.id, inp, final=True)
+            S.save_step(town.clerk, m.id, inp, final=True, password=PASSWORD)
 
 
 def test_c13_missing_notice_is_a_warning_not_a_refusal(town: MattersTown) -> None:
@@ -140,7 +141,7 @@ def test_c10_order_and_dates(town: MattersTown, rule: str, before: str, make: An
     m = new_matter(town)
     run_to(town, m.id, before)
     with pytest.raises(StepNotAllowed, match=text) as exc:
-        S.save_step(town.clerk, m.id, make(town), final=True)
+        S.save_step(town.clerk, m.id, make(town), final=True, password=PASSWORD)
     assert exc.value.params["rule"] == rule
 
 
@@ -161,11 +162,11 @@ def test_c15_village_rules_need_the_villagers_meeting(town: MattersTown, body: s
     else:
         inp = meeting(town, "resolve", "representatives", on, notice_date=on - timedelta(5))
     if ok:
-        v = S.save_step(town.clerk, m.id, inp, final=True)
+        v = S.save_step(town.clerk, m.id, inp, final=True, password=PASSWORD)
         assert v["passed"] is True and "到会566人" in v["outcome_text"]
     else:
         with pytest.raises(StepNotAllowed, match="只能由村民会议决定") as exc:
-            S.save_step(town.clerk, m.id, inp, final=True)
+            S.save_step(town.clerk, m.id, inp, final=True, password=PASSWORD)
         assert exc.value.params["rule"] == "C15"
 
 
@@ -178,7 +179,7 @@ def test_c13_villagers_meeting_needs_ten_days(town: MattersTown) -> None:
         attendance=(), present_count=600, household_reps_present=0, votes_for=400, votes_against=100,
     )  # fmt: skip
     with pytest.raises(StepNotAllowed, match="应提前10日"):
-        S.save_step(town.clerk, m.id, inp, final=True)
+        S.save_step(town.clerk, m.id, inp, final=True, password=PASSWORD)
 
 
 @pytest.mark.parametrize(
@@ -191,7 +192,7 @@ def test_c3_quorum_of_the_representatives(town: MattersTown, absent: int, valid:
     on = D0 + timedelta(23)
     inp = meeting(town, "resolve", "representatives", on, absent=absent, notice_date=on - timedelta(3))
     if valid:
-        assert S.save_step(town.clerk, m.id, inp, final=True)["valid"] is True
+        assert S.save_step(town.clerk, m.id, inp, final=True, password=PASSWORD)["valid"] is True
         return
     check = S.check_step_input(town.clerk, m.id, inp)
     assert check.outcome is not None and not check.outcome.valid
@@ -199,14 +200,14 @@ def test_c3_quorum_of_the_representatives(town: MattersTown, absent: int, valid:
     # the meeting took place: it is recorded as 会议无效 (no invented figures), once, and moves nothing
     assert check.can_finalize and check.refusal == "" and "事项不推进" in check.outcome_note
     before = get_matter(town.clerk, m.id).matter
-    step = S.save_step(town.clerk, m.id, inp, final=True)
+    step = S.save_step(town.clerk, m.id, inp, final=True, password=PASSWORD)
     assert step.is_final and step["valid"] is False and step.result_label == "会议无效" and not step.in_run
     after = get_matter(town.clerk, m.id)
     assert after.matter.status == "in_progress" and after.matter.current_step == before.current_step
     assert after.due.step is StepType.RESOLVE  # still due: a new meeting may be held
     again = replace(inp, meeting_date=on + timedelta(7), notice_date=on + timedelta(3))
     again = replace(again, attendance=meeting(town, "resolve", "representatives", on, absent=0).attendance)
-    assert S.save_step(town.clerk, m.id, again, final=True)["valid"] is True
+    assert S.save_step(town.clerk, m.id, again, final=True, password=PASSWORD)["valid"] is True
     assert get_matter(town.clerk, m.id).due.step is StepType.RESOLUTION_DISCLOSURE
 
 
@@ -222,12 +223,12 @@ def test_c7_c9_exclusions_and_probationary_members(town: MattersTown) -> None:
         base, attendance=(S.AttendanceEntry(first.person_id, "excluded"), *base.attendance[1:]), votes_for=31
     )
     with pytest.raises(ValidationError, match="须写明原因"):
-        S.save_step(town.clerk, m.id, no_reason, final=True)
+        S.save_step(town.clerk, m.id, no_reason, final=True, password=PASSWORD)
     ok = replace(
         no_reason,
         attendance=(S.AttendanceEntry(first.person_id, "excluded", "外出半年以上"), *base.attendance[1:]),
     )
-    v = S.save_step(town.clerk, m.id, ok, final=True)
+    v = S.save_step(town.clerk, m.id, ok, final=True, password=PASSWORD)
     # C7: 32 正式党员, 1 excluded → 应到31; 预备党员 present but not counted (C9)
     assert v["entitled_count"] == 31 and v["present_count"] == 31
     assert "经批准不计入1人" in v["outcome_text"] and "预备党员2人" in v["outcome_text"]
@@ -237,7 +238,7 @@ def test_votes_more_than_voters_are_refused(town: MattersTown) -> None:
     m = new_matter(town)
     inp = replace(meeting(town, "propose", "branch", D0), votes_for=6)
     with pytest.raises(ValidationError, match="多于有表决权的到会人数5人"):
-        S.save_step(town.clerk, m.id, inp, final=True)
+        S.save_step(town.clerk, m.id, inp, final=True, password=PASSWORD)
 
 
 def test_failed_vote_closes_the_run_and_a_new_run_is_linked(town: MattersTown) -> None:
@@ -245,14 +246,22 @@ def test_failed_vote_closes_the_run_and_a_new_run_is_linked(town: MattersTown) -
     run_to(town, m.id, "plan_posting")
     # 党员大会: 应到32, 16 yes is not more than half (需17) → 未通过
     failed = S.save_step(
-        town.clerk, m.id, meeting(town, "deliberate", "party", D0 + timedelta(20), yes=16), final=True
+        town.clerk,
+        m.id,
+        meeting(town, "deliberate", "party", D0 + timedelta(20), yes=16),
+        final=True,
+        password=PASSWORD,
     )
     assert failed["passed"] is False and "未超过半数（需17人），未通过" in failed["outcome_text"]
     d = M.get_matter(town.clerk, m.id)
     assert d.matter.status_label == "未通过" and d.due.step is None
     with pytest.raises(Conflict, match="不能再登记步骤"):
         S.save_step(
-            town.clerk, m.id, meeting(town, "resolve", "representatives", D0 + timedelta(25)), final=True
+            town.clerk,
+            m.id,
+            meeting(town, "resolve", "representatives", D0 + timedelta(25)),
+            final=True,
+            password=PASSWORD,
         )
     with pytest.raises(ValidationError, match="请写明方案作了哪些修改"):
         M.start_new_run(town.clerk, m.id, reason=" ")
@@ -274,6 +283,7 @@ def test_final_steps_are_immutable_and_corrected_by_audited_amendments(town: Mat
             meeting(town, "consult", "joint", D0 + timedelta(3)),
             step_id=consult.id,
             final=True,
+            password=PASSWORD,
         )
     with pytest.raises(ValidationError, match="表决结果定稿后不能更正"):
         S.amend_step(town.clerk, consult.id, {"votes_for": "3"}, reason="录错")
@@ -351,7 +361,9 @@ def test_clerk_is_refused_outside_their_villages(town: MattersTown) -> None:
         M.MatterFields(village_id=other, title="村道", category="other", source="村干部提议"),
     )
     with pytest.raises(PermissionDenied):
-        S.save_step(town.clerk, admin_matter.id, meeting(town, "propose", "branch", D0), final=True)
+        S.save_step(
+            town.clerk, admin_matter.id, meeting(town, "propose", "branch", D0), final=True, password=PASSWORD
+        )
     with pytest.raises(PermissionDenied, match="无权查看"):
         M.get_matter(town.clerk, admin_matter.id)
 
@@ -368,7 +380,13 @@ def test_one_draft_at_a_time_and_discard(town: MattersTown) -> None:
 def test_finalising_a_future_meeting_is_refused(town: MattersTown) -> None:
     m = new_matter(town)
     with pytest.raises(ValidationError, match="晚于今天"):
-        S.save_step(town.clerk, m.id, meeting(town, "propose", "branch", TODAY + timedelta(1)), final=True)
+        S.save_step(
+            town.clerk,
+            m.id,
+            meeting(town, "propose", "branch", TODAY + timedelta(1)),
+            final=True,
+            password=PASSWORD,
+        )
 
 
 def test_resolution_notice_prints_the_vote_and_the_posting(town: MattersTown) -> None:
@@ -411,7 +429,7 @@ def test_c41_overdue_periods_are_township_settings(
     row = M.get_matter(town.clerk, m.id).matter
     assert row.next_deadline == start + timedelta(days=default_days)
     # When the township sets another period
-    update_rules(town.login("admin"), {key: new_days})
+    update_rules(town.login("admin"), {key: new_days}, credential=PASSWORD)
     # Then the stored deadline (the register's 逾期 and the dashboard) and the explanation follow it
     d = M.get_matter(town.clerk, m.id)
     assert d.matter.next_deadline == start + timedelta(days=new_days)

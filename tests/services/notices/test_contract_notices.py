@@ -28,7 +28,8 @@ from quzhou_desktop.services.evaluations.evaluation import (
 )
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Role
-from quzhou_desktop.services.notices.issue import due_items, print_notice, verify_notice
+from quzhou_desktop.services.notices.checks import verify_notice
+from quzhou_desktop.services.notices.issue import due_items, print_notice
 from quzhou_desktop.store.models import Membership, Person
 from tests.support.contracts import D, Village, make_village
 from tests.support.world import PASSWORD, World
@@ -69,7 +70,7 @@ def test_contract_notice_prints_the_terms_and_verifies(v: Village, tmp_path: Pat
     # reviewed by the 村监会 and posted, it stays as it is
     chair = _chair(v)
     review_disclosure(chair, did, password=PASSWORD, opinion="内容与合同一致，同意公开。")
-    post_disclosure(v.clerk, did, channels=("公开栏",), posted_from=date(2026, 11, 25))
+    post_disclosure(v.clerk, did, channels=("公开栏",), posted_from=date(2026, 11, 25), password=PASSWORD)
     update_contract(v.clerk, cid, replace(fields, title="又改了名称"))
     assert create_from_contract(v.clerk, cid) == did
     assert get_disclosure(v.clerk, did).title == "溪口村关于《村文化礼堂租赁合同（补充）》的合同公开"
@@ -92,7 +93,7 @@ def _chair(v: Village) -> AppContext:
     from quzhou_desktop.services.kernel.users import create_user
 
     info = create_user(v.world.admin, username="jianwei_zr", display_name="刘监委", role=Role.SUPERVISOR_CHAIR,
-                       password=PASSWORD, village_ids=[v.vid], person_id=pid)  # fmt: skip
+                       password=PASSWORD, village_ids=[v.vid], person_id=pid, credential=PASSWORD)  # fmt: skip
     return v.world.as_user(info.id)
 
 
@@ -115,7 +116,7 @@ def test_evaluation_notice_prints_the_verdicts_and_what_followed(v: Village, tmp
                                                            place="村委会二楼会议室", participants=40))  # fmt: skip
         with pytest.raises(ValidationError, match="定稿后"):
             create_from_evaluation(v.clerk, eid)
-        finalize_evaluation(v.clerk, eid)
+        finalize_evaluation(v.clerk, eid, password=PASSWORD)
         last = eid
     assert last is not None
     did = create_from_evaluation(v.clerk, last)

@@ -19,13 +19,12 @@ from quzhou_desktop.core.money import fen_to_upper, format_fen
 from quzhou_desktop.printing.fonts import MissingGlyph
 from quzhou_desktop.printing.verification import BadVerificationCode
 from quzhou_desktop.services.kernel.roles import Role
+from quzhou_desktop.services.notices.checks import UnknownCode, verify_notice
 from quzhou_desktop.services.notices.issue import (
-    UnknownCode,
     UnknownNoticeKind,
     due_items,
     print_notice,
     print_notices,
-    verify_notice,
 )
 from quzhou_desktop.store.models import NoticePrint, StepAmendment, Voucher
 from tests.pg import raw_connection
@@ -40,6 +39,7 @@ from tests.support.notices import (
     Printables,
 )
 from tests.support.pdf import cell_texts, pdf_text
+from tests.support.world import PASSWORD
 
 Getter = Callable[[Printables], str]
 
@@ -347,11 +347,17 @@ def test_township_may_require_the_review_for_village_disclosures_c31(
     from quzhou_desktop.services.kernel.settings import update_rules
 
     today = printables.world.clock.today()
-    update_rules(printables.ctx, {"disclosure_review_scope": "finance_village"})
+    update_rules(printables.ctx, {"disclosure_review_scope": "finance_village"}, credential=PASSWORD)
     with pytest.raises(TownshipReviewRequired, match="本乡镇规定村务公开须经村务监督委员会审核"):
         print_notice(printables.ctx, "disclosure", printables.village_draft_id, tmp_path / "x.pdf")
     with pytest.raises(TownshipReviewRequired):
-        post_disclosure(printables.ctx, printables.village_draft_id, channels=("公开栏",), posted_from=today)
+        post_disclosure(
+            printables.ctx,
+            printables.village_draft_id,
+            channels=("公开栏",),
+            posted_from=today,
+            password=PASSWORD,
+        )
     due = due_items(printables.ctx, [printables.village_id], today)
     assert ("disclosure", printables.village_draft_id) not in due and (
         "disclosure",
@@ -359,5 +365,5 @@ def test_township_may_require_the_review_for_village_disclosures_c31(
     ) in due
     # 党务公开 is outside that scope: it still prints (it was reviewed anyway), and so would an unreviewed one
     print_notice(printables.ctx, "disclosure", printables.party_id, tmp_path / "party.pdf")
-    update_rules(printables.ctx, {"disclosure_review_scope": "finance"})
+    update_rules(printables.ctx, {"disclosure_review_scope": "finance"}, credential=PASSWORD)
     print_notice(printables.ctx, "disclosure", printables.village_draft_id, tmp_path / "ok.pdf")

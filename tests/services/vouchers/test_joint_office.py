@@ -5,18 +5,20 @@ holds; the sign button's reason is known before any password (``sign_block``).""
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 
 import pdfplumber
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, text, update
 
 from quzhou_desktop.core.errors import QuzhouError
+from quzhou_desktop.services.integrity import verify_db
 from quzhou_desktop.services.notices.issue import print_notices
 from quzhou_desktop.services.notices.money import voucher_form
 from quzhou_desktop.services.vouchers import flow
 from quzhou_desktop.services.vouchers.data import voucher_detail
-from quzhou_desktop.store.models import Membership
+from quzhou_desktop.store.models import Membership, SignedAct, VoucherEvent
 from tests.support.vouchers import VoucherVillage, make_voucher_village
 from tests.support.world import PASSWORD, World
 
@@ -60,6 +62,31 @@ def test_one_signature_records_both_offices_with_a_note(village: VoucherVillage)
     with pdfplumber.open(io.BytesIO(buf.getvalue())) as pdf:
         text = "".join(page.extract_text() or "" for page in pdf.pages)
     assert "一肩挑" in text.replace("\n", "")
+
+
+def test_the_joint_signature_is_one_signed_act_over_both_offices(village: VoucherVillage) -> None:
+    vid = reviewed(village)
+    flow.sign_voucher(village.director, vid, PASSWORD)
+    with village.world.db.read() as s:
+        acts = s.scalars(
+            select(SignedAct).where(SignedAct.record_id == vid, SignedAct.act.like("voucher.sign%"))
+        )
+        (act,) = acts.all()
+        events = s.scalars(select(VoucherEvent).where(VoucherEvent.signature == act.id)).all()
+        statement = json.loads(act.statement)
+    assert act.act == "voucher.sign_both" and act.signer_id == village.director.require_user().id
+    assert sorted(e.kind for e in events) == ["sign_director", "sign_secretary"]
+    assert [d["kind"] for d in statement["decision"]["events"]] == ["sign_director", "sign_secretary"]
+    assert statement["office"]["title"] == "主任（社长）、书记"
+    assert voucher_detail(village.clerk, vid).tamper == ()
+    # (the fixture's roster change is a bulk update the store's check names; the signatures all hold)
+    assert [p for p in verify_db(village.world.db).problems if p.entity != "membership"] == []
+    # the 书记's half changed behind the app's back: the one act no longer matches, and verify names it
+    with village.world.db.write_engine.begin() as conn:
+        conn.execute(text("UPDATE voucher_event SET actor_name = '某人' WHERE voucher_id = :v AND kind = 'sign_secretary'"),
+                     {"v": vid})  # fmt: skip
+    assert voucher_detail(village.clerk, vid).tamper != ()
+    assert any("主任（社长）和书记签字" in p.message for p in verify_db(village.world.db).problems)
 
 
 def test_separate_office_holders_still_sign_one_after_the_other(world: World) -> None:

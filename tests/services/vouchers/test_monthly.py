@@ -86,10 +86,10 @@ def test_review_sign_lock_unlock(village: VoucherVillage) -> None:
     assert view.unreviewed_reason == why and not any(i.opinion == why for i in view.items)
     # When a voucher still awaits review, the month cannot be locked
     with pytest.raises(ValidationError, match="凭证002（待村监会审核，须村监会成员审核）"):
-        lock_month(village.chair, village.vid, 2026, 11)
+        lock_month(village.chair, village.vid, 2026, 11, PASSWORD)
     review_voucher(village.chair, open_id, "agree", "", PASSWORD)
     review_voucher(village.member2, open_id, "agree", "", PASSWORD)
-    lock_month(village.chair, village.vid, 2026, 11)
+    lock_month(village.chair, village.vid, 2026, 11, PASSWORD)
     assert monthly_review(village.chair, village.vid, 2026, 11).locked
     # Then nothing dated in the month can be entered
     with pytest.raises(MonthLocked, match="2026年11月已完成村监会月度审核并锁定，不能录入凭证"):
@@ -98,10 +98,10 @@ def test_review_sign_lock_unlock(village: VoucherVillage) -> None:
     assert sign_voucher(village.director, vid, PASSWORD) == "director_signed"
     # Unlocking needs the 乡镇管理员 and a reason, audited with the reason
     with pytest.raises(PermissionDenied, match="不能解锁月份"):
-        unlock_month(village.chair, village.vid, 2026, 11, "补录")
+        unlock_month(village.chair, village.vid, 2026, 11, "补录", PASSWORD)
     with pytest.raises(ValidationError, match="解锁原因：不能为空"):
-        unlock_month(village.world.admin, village.vid, 2026, 11, " ")
-    unlock_month(village.world.admin, village.vid, 2026, 11, "漏录一张11月发票，经镇农经站同意")
+        unlock_month(village.world.admin, village.vid, 2026, 11, " ", PASSWORD)
+    unlock_month(village.world.admin, village.vid, 2026, 11, "漏录一张11月发票，经镇农经站同意", PASSWORD)
     view = monthly_review(village.chair, village.vid, 2026, 11)
     assert (view.locked, view.state) == (False, "draft")
     with village.world.db.read() as s:
@@ -139,7 +139,7 @@ def test_attendees_only_from_the_committee(village: VoucherVillage) -> None:
 
 def test_lock_without_signed_review_refused(village: VoucherVillage) -> None:
     with pytest.raises(ValidationError, match="本月村监会月度审核例会尚未记录"):
-        lock_month(village.chair, village.vid, 2026, 11)
+        lock_month(village.chair, village.vid, 2026, 11, PASSWORD)
 
 
 def test_queues(village: VoucherVillage) -> None:

@@ -3,6 +3,10 @@ signing (with a scan, an import and the month's review), a finance disclosure re
 question answered, and a printed notice; from 0005 also two assets, a lease with its party, schedule, a payment
 tied to a ledger line and a deposit, and the year's 民主评议: a few rows in every table.
 
+From 0004 on the township is signed as that release signs it (``acts``): keys sealed by the passwords, setup as
+the root of trust, accounts as the administrator's acts, 定稿 and reviews as their signers' acts; and audited
+states hold digests in place of secrets.
+
 ``build`` writes it into a database at a given revision; where a revision stores something differently, the
 story says so (``revision == "0001"``, ``revision >= "0003"``, ``revision >= "0005"``), so an older fixture always comes out
 the same.
@@ -16,6 +20,8 @@ import sqlite3
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from tests.store.schema_fixtures.acts import Signing
+from tests.store.schema_fixtures.exchange import write_exchange
 from tests.store.schema_fixtures.formats import (
     disclosure_review_signature,
     event_signature,
@@ -25,6 +31,15 @@ from tests.store.schema_fixtures.formats import (
     password_hash,
     tiny_png,
     voucher_content_hash,
+)
+from tests.store.schema_fixtures.signing import (
+    SECRETS,
+    disclosure_content,
+    event_decision,
+    month_content,
+    review_decision,
+    step_content,
+    voucher_content,
 )
 from tests.store.schema_fixtures.writer import Writer, record, uid
 
@@ -72,14 +87,15 @@ SEATS = [
 
 def build(con: sqlite3.Connection, revision: str) -> None:
     """Write the township into a database at ``revision`` (the schema the migrations left)."""
-    w = Writer(con)
+    signed = revision >= "0004"
+    w = Writer(con, SECRETS if signed else None)
     t = datetime(2026, 10, 8, 1, 0, 0)
 
     def at(days: float, hours: float = 0) -> datetime:
         return t + timedelta(days=days, hours=hours)
 
-    setup = (None, ADMIN)
     admin = (uid("user:admin"), ADMIN)
+    setup = admin if signed else (None, ADMIN)
     clerk = (uid("user:wenshu"), CLERK)
     chair = (uid("user:jianwei_zr"), CHAIR)
     v1, v2 = uid("village:0"), uid("village:1")
@@ -88,18 +104,35 @@ def build(con: sqlite3.Connection, revision: str) -> None:
     now = at(0)
     w.insert(setup, "setup.initialise", now, "township",
              record("township", now, name=TOWNSHIP, code="330802100", rules_json=RULES_JSON))  # fmt: skip
-    w.insert(setup, "setup.initialise", now, "user_account", record(
+    admin_row = record(
         "user:admin", now, username=ADMIN, display_name="徐丽华", role="township_admin", person_id=None,
         password_hash=password_hash(PASSWORD, b"fixture-salt-adm"), failed_logins=0, locked_until=None,
         last_login_at=None, password_changed_at=None, must_change_password=False, active=True,
-    ))  # fmt: skip
+    )  # fmt: skip
+    sig = Signing(w, w.rows[("township", uid("township"))]) if signed else None
+    villages = []
     for i, (name, code, households, adults, busy) in enumerate(
         [(VILLAGES[0], "330802100201", 412, 1130, True), (VILLAGES[1], "330802100202", 268, 745, False)]
     ):
-        w.insert(setup, "setup.initialise", now, "village", record(
+        villages.append(record(
             f"village:{i}", now, township_id=uid("township"), name=name, code=code, households=households,
             adults=adults, finance_busy=busy, active=True,
         ))  # fmt: skip
+    if sig is None:
+        w.insert(setup, "setup.initialise", now, "user_account", admin_row)
+        for v in villages:
+            w.insert(setup, "setup.initialise", now, "village", v)
+    else:  # the administrator is the root of trust: its key signs the setup
+        for v in villages:
+            w.insert(setup, "setup.initialise", now, "village", v)
+        sig.new_key(setup, "setup.initialise", now, admin_row, PASSWORD, root=True)
+        w.insert(setup, "setup.initialise", now, "user_account", admin_row)
+        key = sig.store_key(setup, "setup.initialise", now, admin_row)
+        content = sig.root_content(admin_row, key, w.rows[("township", uid("township"))], villages)
+        act = sig.sign(setup, "setup.initialise", now, admin_row, act="trust.root", kind="user_account",
+                       rid=admin_row["id"], version=1, content=content,
+                       office=sig.office("township_admin", "乡镇管理员"))  # fmt: skip
+        sig.certify(setup, "setup.initialise", now, key, act, None)
 
     # roster: people, their seats, one family link
     now = at(1)
@@ -122,19 +155,25 @@ def build(con: sqlite3.Connection, revision: str) -> None:
 
     # users for the first village
     now = at(1, 2)
-    for key, display, role, person in [
+    for uname, display, role, person in [
         ("wenshu", "黄德明", "clerk", None),
         ("jianwei_zr", "张海军", "supervisor_chair", pid["张海军"]),
     ]:
-        w.insert(admin, "user.create", now, "user_account", record(
-            f"user:{key}", now, username=key, display_name=display, role=role, person_id=person,
-            password_hash=password_hash(PASSWORD, f"fixture-salt-{key[:3]}".encode()), failed_logins=0,
+        acc = record(
+            f"user:{uname}", now, username=uname, display_name=display, role=role, person_id=person,
+            password_hash=password_hash(PASSWORD, f"fixture-salt-{uname[:3]}".encode()), failed_logins=0,
             locked_until=None, last_login_at=None, password_changed_at=now, must_change_password=False,
             active=True,
-        ))  # fmt: skip
+        )  # fmt: skip
+        if sig is not None:
+            sig.new_key(admin, "user.create", now, acc, PASSWORD)
+        w.insert(admin, "user.create", now, "user_account", acc)
+        user_key = sig.store_key(admin, "user.create", now, acc) if sig is not None else None
         w.insert(admin, "user.create", now, "user_village", record(
-            f"user_village:{key}", now, user_id=uid(f"user:{key}"), village_id=v1, active=True
+            f"user_village:{uname}", now, user_id=uid(f"user:{uname}"), village_id=v1, active=True
         ))  # fmt: skip
+        if sig is not None and user_key is not None:
+            sig.create_account(admin, now, admin_row, acc, [v1], user_key)
 
     # the disclosure catalogue (township-wide items)
     now = at(1, 3)
@@ -143,20 +182,39 @@ def build(con: sqlite3.Connection, revision: str) -> None:
          "quarterly", "每季度（S27）"),
         ("item:party", "party", "党员党费缴纳情况", "quarterly", "每季度（S27）"),
     ]  # fmt: skip
-    for key, category, name, cadence, basis in items:
+    for item_key, category, name, cadence, basis in items:
         w.insert(admin, "disclosure.catalogue_defaults", now, "disclosure_item", record(
-            key, now, village_id=None, category=category, name=name, cadence=cadence, basis=basis, active=True
+            item_key, now, village_id=None, category=category, name=name, cadence=cadence, basis=basis, active=True
         ))  # fmt: skip
 
-    _matter(w, clerk, at, v1, pid)
-    _vouchers(w, clerk, chair, at, v1, pid, revision)
-    _disclosures(w, clerk, chair, at, v1, pid)
+    _matter(w, clerk, at, v1, pid, sig)
+    _vouchers(w, clerk, chair, at, v1, pid, revision, sig)
+    _disclosures(w, clerk, chair, at, v1, pid, sig)
     if revision >= "0005":
         _contracts(w, clerk, at, v1, pid)
         _evaluation(w, clerk, at, v1, pid)
+    if revision >= "0006":
+        write_exchange(w, admin, at, v1, VILLAGES[0])
 
 
-def _matter(w: Writer, clerk: tuple[str | None, str], at: Any, v1: str, pid: dict[str, str]) -> None:
+def _finalize(
+    w: Writer, sig: Signing | None, clerk: tuple[str | None, str], now: datetime, step: str
+) -> None:
+    """定稿 as the clerk's signed act (from 0004)."""
+    if sig is None:
+        return
+    row = w.rows[("matter_step", uid(step))]
+    m = w.rows[("matter", row["matter_id"])]
+    attendance = [a for (t, _), a in w.rows.items() if t == "step_attendance" and a["step_id"] == row["id"]]
+    signer = w.rows[("user_account", uid("user:wenshu"))]
+    sig.sign(clerk, "matter.finalize_step", now, signer, act="matter.finalize", kind="matter_step", rid=row["id"],
+             version=row["row_version"], content=step_content(m, row, attendance), decision={"scans": []},
+             office=sig.office("clerk", "报账员/文书", (m["village_id"], VILLAGES[0])))  # fmt: skip
+
+
+def _matter(
+    w: Writer, clerk: tuple[str | None, str], at: Any, v1: str, pid: dict[str, str], sig: Signing | None
+) -> None:
     """A 五议两公开 matter in progress: suggested, proposed by the party branch (one amendment)."""
     mid = uid("matter:路灯")
     now = at(2)
@@ -180,6 +238,7 @@ def _matter(w: Writer, clerk: tuple[str | None, str], at: Any, v1: str, pid: dic
         "meeting_date": date(2026, 10, 10), "urgent": False, "plan_text": "建议：余东村村道路灯改造。",
         "state": "final", "finalized_at": now, "finalized_by": clerk[0]},
     ))  # fmt: skip
+    _finalize(w, sig, clerk, now, "step:suggest")
 
     now = at(5)
     minutes = "会议讨论了“余东村村道路灯改造”，与会党员逐一发表意见。"
@@ -200,9 +259,13 @@ def _matter(w: Writer, clerk: tuple[str | None, str], at: Any, v1: str, pid: dic
         ))  # fmt: skip
     w.update(clerk, "matter.finalize_step", now, "matter", mid, current_step="propose",
              next_due_date=date(2026, 10, 28), next_deadline=date(2027, 1, 11))  # fmt: skip
+    _finalize(w, sig, clerk, now, "step:propose")
     now = at(6)
     amended = minutes + "\n补记：村监会主任列席会议，无异议。"
-    w.update(clerk, "matter.amend_step", now, "matter_step", uid("step:propose"), minutes=amended)
+    if (
+        sig is None
+    ):  # until 0004 the amendment was written over the step as well; since, the signed step stays
+        w.update(clerk, "matter.amend_step", now, "matter_step", uid("step:propose"), minutes=amended)
     w.insert(clerk, "matter.amend_step", now, "step_amendment", record(
         "amendment:propose", now, step_id=uid("step:propose"), reason="原始记录漏录村监会主任的列席意见，据手写记录补正",
         changes_json=json.dumps({"minutes": {"new": amended, "old": minutes}}, ensure_ascii=False, sort_keys=True),
@@ -219,6 +282,7 @@ def _event(
     scans: list[str],
     revision: str,
     name: str,
+    sig: Signing | None = None,
     **fields: Any,
 ) -> None:
     previous = [
@@ -227,9 +291,17 @@ def _event(
     e = record(f"event:{name}", now, voucher_id=v["id"], **fields, at=now, signature=None)
     if revision >= "0003":
         e["village_id"] = v["village_id"]
-    e["signature"] = event_signature(
-        voucher_content_hash(v, scans), e, previous[-1]["signature"] if previous else None
-    )
+    if sig is None:
+        e["signature"] = event_signature(
+            voucher_content_hash(v, scans), e, previous[-1]["signature"] if previous else None
+        )
+    elif e["kind"] == "review":  # a signed act, which the event names
+        signer = w.rows[("user_account", str(e["user_id"]))]
+        e["signature"] = sig.sign(who, action, now, signer, act="voucher.review", kind="voucher", rid=v["id"],
+                                  version=v["version"], content=voucher_content(v, scans),
+                                  decision=event_decision(e), subject_id=e["id"],
+                                  office=sig.office("supervisor_chair", str(e["actor_role"]),
+                                                    (v["village_id"], VILLAGES[0])))  # fmt: skip
     w.insert(who, action, now, "voucher_event", e)
 
 
@@ -241,6 +313,7 @@ def _vouchers(
     v1: str,
     pid: dict[str, str],
     revision: str,
+    sig: Signing | None,
 ) -> None:
     """A voucher reviewed before signing (先审后签, with a scan), an import of two more and three ledger lines,
     and the month's supervisory review, signed."""
@@ -259,11 +332,11 @@ def _vouchers(
         "attachment:001", now, owner_kind="voucher", owner_id=v["id"], sha256=sha, filename="发票扫描.png",
         mime="image/png", size=len(png), caption="增值税普通发票", active=True,
     ))  # fmt: skip
-    _event(w, clerk, "voucher.submit", now, v, [sha], revision, "submit", kind="submit", opinion=None,
+    _event(w, clerk, "voucher.submit", now, v, [sha], revision, "submit", sig, kind="submit", opinion=None,
            text=None, user_id=clerk[0], person_id=None, actor_name="黄德明", actor_role="报账员/文书")  # fmt: skip
     now = at(12)
     v = w.update(chair, "voucher.review.agree", now, "voucher", v["id"], status="reviewed")
-    _event(w, chair, "voucher.review.agree", now, v, [sha], revision, "review", kind="review", opinion="agree",
+    _event(w, chair, "voucher.review.agree", now, v, [sha], revision, "review", sig, kind="review", opinion="agree",
            text="票据真实，用途清楚", user_id=chair[0], person_id=pid["张海军"], actor_name="张海军",
            actor_role="村监会主任")  # fmt: skip
 
@@ -317,9 +390,19 @@ def _vouchers(
     counted = [m for m in month if m["status"] != "draft"]
     signed = {**review, "voucher_count": len(counted), "total_fen": sum(m["amount_fen"] for m in counted),
               "state": "signed", "signed_at": now, "signed_by": chair[0]}  # fmt: skip
-    w.update(chair, "month.review.sign", now, "monthly_review", review["id"],
-             voucher_count=signed["voucher_count"], total_fen=signed["total_fen"], state="signed", signed_at=now,
-             signed_by=chair[0], signature=monthly_review_signature(signed, month))  # fmt: skip
+    if sig is None:
+        signature = monthly_review_signature(signed, month)
+    else:
+        signature = sig.next_id()
+    r = w.update(chair, "month.review.sign", now, "monthly_review", review["id"],
+                 voucher_count=signed["voucher_count"], total_fen=signed["total_fen"], state="signed", signed_at=now,
+                 signed_by=chair[0], signature=signature)  # fmt: skip
+    if sig is not None:
+        sig.sign(chair, "month.review.sign", now, w.rows[("user_account", str(chair[0]))], act="month.sign",
+                 kind="monthly_review", rid=str(r["id"]), version=int(str(r["row_version"])), content=month_content(r),
+                 decision={"vouchers": [[m["id"], m["number"], m["version"], m["amount_fen"], m["status"]]
+                                        for m in month]},
+                 office=sig.office("supervisor_chair", "村监会主任", (v1, VILLAGES[0])))  # fmt: skip
 
     # the voucher's notice printed
     now = at(31)
@@ -337,6 +420,7 @@ def _disclosures(
     at: Any,
     v1: str,
     pid: dict[str, str],
+    sig: Signing | None,
 ) -> None:
     """October's finance disclosure (reviewed by the chair, posted, one question answered) and a party one."""
     lines = [
@@ -371,9 +455,15 @@ def _disclosures(
         "reviewed_at": now,
         "review_opinion": "经审核，以上收支真实、完整，同意公开。",
     }
-    w.update(chair, "disclosure.review", now, "disclosure", d["id"], status="reviewed",
-             reviewed_by_person_id=pid["张海军"], reviewed_by_user=chair[0], reviewed_at=now,
-             review_opinion=reviewed["review_opinion"], review_signature=disclosure_review_signature(reviewed))  # fmt: skip
+    signature = disclosure_review_signature(reviewed) if sig is None else sig.next_id()
+    d = w.update(chair, "disclosure.review", now, "disclosure", d["id"], status="reviewed",
+                 reviewed_by_person_id=pid["张海军"], reviewed_by_user=chair[0], reviewed_at=now,
+                 review_opinion=reviewed["review_opinion"], review_signature=signature)  # fmt: skip
+    if sig is not None:
+        sig.sign(chair, "disclosure.review", now, w.rows[("user_account", str(chair[0]))], act="disclosure.review",
+                 kind="disclosure", rid=d["id"], version=d["row_version"], content=disclosure_content(d),
+                 decision=review_decision(d), office=sig.office("supervisor_chair", "村务监督委员会成员",
+                                                                (v1, VILLAGES[0])))  # fmt: skip
     now = at(38)
     w.insert(clerk, "disclosure.feedback", now, "disclosure_feedback", record(
         "feedback:1", now, disclosure_id=d["id"], received_on=date(2026, 11, 14), from_name="王秀英", channel="意见箱",

@@ -23,10 +23,18 @@ def uid(name: str) -> str:
 class Writer:
     """Inserts and updates rows with plain SQL and appends the audit entries the app writes for them."""
 
-    def __init__(self, con: sqlite3.Connection) -> None:
+    def __init__(self, con: sqlite3.Connection, secrets: dict[str, tuple[str, ...]] | None = None) -> None:
         self.con = con
         self.seq, self.head = 0, GENESIS
         self.rows: dict[tuple[str, str], dict[str, Any]] = {}
+        # From schema 0004 on, an audited state holds a digest in place of each secret column.
+        self.secrets = secrets or {}
+
+    def state(self, table: str, row: dict[str, Any]) -> str | None:
+        from tests.store.schema_fixtures.signing import secret_digest
+
+        hidden = self.secrets.get(table, ())
+        return canonical({k: secret_digest(v) if k in hidden else v for k, v in row.items()})
 
     def columns(self, table: str) -> list[str]:
         return [r[1] for r in self.con.execute(f"PRAGMA table_info({table})")]
@@ -69,7 +77,7 @@ class Writer:
     ) -> None:
         self._insert(table, row)
         self.rows[(table, row["id"])] = dict(row)
-        self.entry(who, action, table, row["id"], None, canonical(row), when)
+        self.entry(who, action, table, row["id"], None, self.state(table, row), when)
 
     def update(
         self, who: tuple[str | None, str], action: str, when: datetime, table: str, rid: str, **changes: Any
@@ -82,7 +90,7 @@ class Writer:
             [*(stored(v) for v in changes.values()), after["row_version"], rid],
         )
         self.rows[(table, rid)] = after
-        self.entry(who, action, table, rid, canonical(before), canonical(after), when)
+        self.entry(who, action, table, rid, self.state(table, before), self.state(table, after), when)
         return after
 
     def insert_batch(

@@ -155,9 +155,14 @@ def append_batch(conn: sa.Connection, *, first_id: str, after_json: str, when: d
     seq += 1
     ts = canonical_value(when)
     h = entry_hash(seq, ts, None, SYSTEM_USERNAME, ACTION, ENTITY, first_id, None, after_json, REASON, prev)
-    conn.exec_driver_sql(
+    insert = (
         "INSERT INTO audit_log (seq, ts, user_id, username, action, entity, entity_id, before_json, after_json, "
-        "reason, prev_hash, hash) VALUES (?, ?, NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+        "reason, prev_hash, hash) VALUES (?, ?, NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?)"
+    )
+    if conn.dialect.paramstyle in ("format", "pyformat"):  # psycopg
+        insert = insert.replace("?", "%s")
+    conn.exec_driver_sql(
+        insert,
         (seq, ts, SYSTEM_USERNAME, ACTION, ENTITY, first_id, after_json, REASON, prev, h),
     )
     return seq

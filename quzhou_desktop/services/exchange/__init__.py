@@ -1,0 +1,7 @@
+"""The data exchange between sites on separate PCs: enrolment, signed packages (上报数据包 / 下发数据包),
+receipts (回执), waiting packages, conflicts and forks. The format is described in docs/EXCHANGE.md.
+
+Modules: ``package`` (the file format), ``identity`` (this site and its key), ``enrol`` (enrolment files and
+answers), ``export`` (writing packages), ``apply`` (importing packages), ``receipts`` (writing and importing
+receipts), ``status`` (what the 数据交换 screen and ``exchange status`` show), ``settle`` (conflicts, forks).
+"""
