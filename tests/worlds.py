@@ -150,7 +150,8 @@ def _refill(seed: _Seed) -> str:
             "FROM information_schema.columns WHERE table_schema = 'public' "
             "AND pg_get_serial_sequence(quote_ident(table_name), column_name) IS NOT NULL"
         ).fetchall():
-            top = conn.execute(f'SELECT max("{column}") FROM "{table}"').fetchone()[0]
+            found = conn.execute(f'SELECT max("{column}") FROM "{table}"').fetchone()
+            top = None if found is None else found[0]
             conn.execute("SELECT setval(%s, %s, %s)", (seq_name, top or 1, top is not None))
         if changed:
             seed.fingerprint = _fingerprint(conn)
