@@ -167,7 +167,7 @@ class EnrolDialog(ServiceDialog):
         self.setWindowTitle(tr("登记村"))
         lay = QVBoxLayout(self)
         intro = QLabel(tr("为一个村生成登记文件，拷到村里的电脑上，在首次设置中选“作为村安装”导入。"
-                          "登记文件带有本乡镇的密钥和这个村的花名册。"))  # fmt: skip
+                          "登记文件带有本乡镇的密钥和本乡镇为这个村登记过的全部数据（花名册、事项、凭证、合同、公开和附件）。"))  # fmt: skip
         intro.setWordWrap(True)
         lay.addWidget(intro)
         form = QFormLayout()
