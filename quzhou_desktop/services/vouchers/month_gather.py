@@ -7,7 +7,6 @@ supervisory memberships and the signers' names — a few queries for a whole pri
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -15,8 +14,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from quzhou_desktop.services.vouchers.common import OPINION_LABELS, SUPERSEDED
-from quzhou_desktop.services.vouchers.flow import Committee, committee_of
-from quzhou_desktop.services.vouchers.month_view import month_bounds
+from quzhou_desktop.services.vouchers.month_view import MonthFacts, Seat, month_bounds
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
 from quzhou_desktop.store.models import (
     Membership,
@@ -28,7 +26,7 @@ from quzhou_desktop.store.models import (
     VoucherEvent,
 )
 
-__all__ = ["MonthFacts", "Seat", "gather_months", "month_rows"]
+__all__ = ["gather_months", "month_rows"]
 
 MonthKey = tuple[str, int, int]  # (village id, year, month)
 _IN = 900  # keep IN lists under SQLite's variable limit
@@ -51,41 +49,6 @@ _ROW_COLUMNS = (
 )
 # The order the review lists its vouchers (version and id only break ties the data never has).
 _ROW_ORDER = (Voucher.voucher_date, Voucher.number, Voucher.version, Voucher.id)
-
-
-@dataclass(frozen=True)
-class Seat:
-    """A 村监会 membership (person, role, name) and the dates it holds."""
-
-    person_id: str
-    role: str
-    name: str
-    start: date
-    end: date | None
-
-
-@dataclass(frozen=True)
-class MonthFacts:
-    village_id: str
-    village_name: str
-    year: int
-    month: int
-    review: MonthlyReview | None
-    rows: list[VoucherRow] = field(default_factory=list)  # the month's vouchers, superseded versions left out
-    review_texts: dict[str, str] = field(
-        default_factory=dict
-    )  # voucher id -> "张三 同意；李四 需补正（缺发票）"
-    seats: list[Seat] = field(default_factory=list)  # the village's 村监会 memberships, by role then name
-    signer_name: str = ""
-
-    def committee_on(self, on: date) -> Committee:
-        """``flow.committee_in`` of the village on ``on``, from the memberships read with the batch."""
-        held = [
-            (x.person_id, x.role, x.name)
-            for x in self.seats
-            if x.start <= on and (x.end is None or x.end >= on)
-        ]
-        return committee_of(held)
 
 
 def _month_terms(keys: Sequence[MonthKey]) -> Any:

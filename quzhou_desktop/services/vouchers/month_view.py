@@ -1,7 +1,7 @@
 """The 村监会月度审核 of one village and month as the screen and the printed 意见书 show it: the values
-(``MonthlyReviewView``, ``MonthItem``, ``Blocker``) and their composition from the facts gathered for it
-(``compose_view``). No queries here: ``services.vouchers.month_gather`` reads the facts, for one month or for
-the months of many villages at once; ``services.vouchers.monthly`` records, signs, locks and unlocks.
+(``MonthlyReviewView``, ``MonthItem``, ``Blocker``), the facts they are made of (``MonthFacts``) and the
+composition (``compose_view``). No queries here: ``services.vouchers.month_gather`` reads the facts, for one month
+or for the months of many villages at once; ``services.vouchers.monthly`` records, signs, locks and unlocks.
 """
 
 from __future__ import annotations
@@ -9,15 +9,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.core.vouchers import VoucherState
 from quzhou_desktop.services.vouchers.common import SUPERSEDED
+from quzhou_desktop.services.vouchers.flow import Committee, committee_of
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
-
-if TYPE_CHECKING:
-    from quzhou_desktop.services.vouchers.month_gather import MonthFacts
+from quzhou_desktop.store.models import MonthlyReview
 
 __all__ = [
     "NOT_COUNTED",
@@ -25,9 +23,11 @@ __all__ = [
     "UNREVIEWED_KEY",
     "WAITING",
     "Blocker",
+    "MonthFacts",
     "MonthItem",
     "MonthlyReviewFields",
     "MonthlyReviewView",
+    "Seat",
     "blockers_of",
     "compose_view",
     "month_bounds",
@@ -167,6 +167,41 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     if not 1 <= month <= 12:
         raise ValidationError(field="月份", reason="应在1到12之间")
     return date(year, month, 1), date(year + (month == 12), month % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A 村监会 membership (person, role, name) and the dates it holds."""
+
+    person_id: str
+    role: str
+    name: str
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True)
+class MonthFacts:
+    village_id: str
+    village_name: str
+    year: int
+    month: int
+    review: MonthlyReview | None
+    rows: list[VoucherRow] = field(default_factory=list)  # the month's vouchers, superseded versions left out
+    review_texts: dict[str, str] = field(
+        default_factory=dict
+    )  # voucher id -> "张三 同意；李四 需补正（缺发票）"
+    seats: list[Seat] = field(default_factory=list)  # the village's 村监会 memberships, by role then name
+    signer_name: str = ""
+
+    def committee_on(self, on: date) -> Committee:
+        """``flow.committee_in`` of the village on ``on``, from the memberships read with the batch."""
+        held = [
+            (x.person_id, x.role, x.name)
+            for x in self.seats
+            if x.start <= on and (x.end is None or x.end >= on)
+        ]
+        return committee_of(held)
 
 
 def compose_view(facts: MonthFacts, today: date) -> MonthlyReviewView:
