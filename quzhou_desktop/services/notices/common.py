@@ -71,6 +71,10 @@ class NoticeCache:
     # matter id -> (Matter, the views of its final steps)
     matters: dict[str, tuple[Any, list[Any]]] = field(default_factory=dict)
 
+    finance_read: bool = False
+    finance: dict[str, Any] = field(
+        default_factory=dict
+    )  # disclosure id -> FinanceNoticeData, read with the batch
     reviews_read: bool = False
     reviews: dict[str, Any] = field(
         default_factory=dict

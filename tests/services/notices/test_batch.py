@@ -11,10 +11,13 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from quzhou_desktop.printing.documents import canonical_content
 from quzhou_desktop.printing.render import render
+from quzhou_desktop.services.disclosures.disclosure import ReviewRequired
 from quzhou_desktop.services.notices.issue import IssuedNotice, build_document, print_notice, print_notices
-from quzhou_desktop.store.models import MonthlyReview
+from quzhou_desktop.store.models import Disclosure, MonthlyReview, NoticePrint
 from tests.services.notices.test_notices import CASES
 from tests.support.notices import Printables
 from tests.support.pdf import page_texts
@@ -72,3 +75,21 @@ def test_a_batch_prints_each_notice_as_printing_it_alone(printables: Printables,
             assert b.code in got[page] and a.code in want[page]
             assert got[page].replace(b.code, "CODE") == want[page].replace(a.code, "CODE")
         first += b.pages
+
+
+def test_a_batch_with_an_unreviewed_finance_disclosure_prints_nothing_c31(
+    printables: Printables, tmp_path: Path
+) -> None:
+    """The batch reads its 财务公开 together but leaves out one whose review no longer holds: built alone, it
+    refuses with the reason (C31), and nothing of the batch is printed or recorded."""
+    ctx = printables.ctx
+    with ctx.write("test.edit") as s:
+        d = s.get(Disclosure, printables.finance_id)
+        assert d is not None
+        d.title += "（改）"  # after the review: its signature no longer covers the content
+    items = [("voucher", printables.voucher_id), ("finance", printables.finance_id)]
+    with pytest.raises(ReviewRequired):
+        print_notices(ctx, items, tmp_path / "none.pdf")
+    assert not (tmp_path / "none.pdf").exists()
+    with ctx.read() as s:
+        assert s.query(NoticePrint).count() == 0
