@@ -1,5 +1,6 @@
 """Shared pieces of notice building: the issuing organisation and the feedback channel a 公开栏 notice names, and
-``NoticeCache``, the lookups one print batch shares (names, township rules, 村监会 rosters, cited vouchers).
+``NoticeCache``, the lookups one print batch shares (names, township rules, 村监会 rosters, cited vouchers, and the
+batch's matters, monthly reviews and 财务公开 read together).
 
 A cache lives for one call (``print_notices``, one ``build_document``): the documents of a batch read the same
 snapshot-worthy facts many times (≈11 queries a notice before), never across calls, so nothing can go stale
@@ -71,14 +72,11 @@ class NoticeCache:
     # matter id -> (Matter, the views of its final steps)
     matters: dict[str, tuple[Any, list[Any]]] = field(default_factory=dict)
 
+    # read with the batch the first time one of its 财务公开表 or 月度审核意见书 is built:
     finance_read: bool = False
-    finance: dict[str, Any] = field(
-        default_factory=dict
-    )  # disclosure id -> FinanceNoticeData, read with the batch
+    finance: dict[str, Any] = field(default_factory=dict)  # disclosure id -> FinanceNoticeData
     reviews_read: bool = False
-    reviews: dict[str, Any] = field(
-        default_factory=dict
-    )  # review id -> MonthlyReviewView, read with the batch
+    reviews: dict[str, Any] = field(default_factory=dict)  # review id -> MonthlyReviewView
 
     def read_orgs(self, s: Session, village_ids: Sequence[str]) -> None:
         """``org`` of each village, read with two queries (the same values ``org_of`` reads one at a time)."""
