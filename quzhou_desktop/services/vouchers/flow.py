@@ -8,6 +8,7 @@ completeness of the committee's review (C18) and the separation of duties come f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -89,7 +90,11 @@ def committee_in(s: Session, village_id: str, on: date) -> Committee:
         )
         .order_by(Membership.role, Person.name)
     )
-    rows = s.execute(q).all()
+    return committee_of([(pid, role, name) for pid, role, name in s.execute(q)])
+
+
+def committee_of(rows: Sequence[tuple[str, str, str]]) -> Committee:
+    """The committee of the (person id, role, name) memberships in force, ordered by role then name."""
     chair = next((pid for pid, role, _ in rows if role == "chair"), None)
     ids = tuple(dict.fromkeys([*([chair] if chair else []), *(pid for pid, _, _ in rows)]))
     return Committee(ids, chair, {pid: name for pid, _, name in rows})
