@@ -7,7 +7,6 @@ only against an anchor kept outside the file (``store.anchors``).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, select, text
 
+from quzhou_desktop.core.signing import unb64
 from quzhou_desktop.core.signing import verify as verify_signature
 from quzhou_desktop.store.audit.batch import batch_states
 from quzhou_desktop.store.audit.chain import GENESIS, canonical, entry_hash, norm_value, row_state
@@ -239,7 +239,7 @@ def verify_receipts(conn: Connection) -> Iterator[Problem]:
     for seq, h, manifest, signature, public, name in rows:
         try:
             signed = public is not None and verify_signature(
-                base64.b64decode(public), manifest.encode("utf-8"), base64.b64decode(signature)
+                unb64(public), manifest.encode("utf-8"), unb64(signature)
             )
         except ValueError:
             signed = False
