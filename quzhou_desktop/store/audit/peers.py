@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -15,8 +16,12 @@ __all__ = ["verify_peer_acts"]
 
 
 def _when(value: Any) -> str:
-    at = time_text(value)
-    return "时间不详" if at is None else at[:16]
+    """The time in Shanghai (acts keep UTC), to the minute."""
+    try:
+        at = datetime.fromisoformat(str(time_text(value)))
+    except ValueError:
+        return "时间不详"
+    return f"{at + timedelta(hours=8):%Y-%m-%d %H:%M}"
 
 
 def verify_peer_acts(conn: Connection) -> Iterator[Problem]:

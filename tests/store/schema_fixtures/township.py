@@ -22,6 +22,7 @@ from typing import Any
 
 from tests.store.schema_fixtures.acts import Signing
 from tests.store.schema_fixtures.exchange import write_exchange
+from tests.store.schema_fixtures.peers import write_peer_signatures
 from tests.store.schema_fixtures.formats import (
     disclosure_review_signature,
     event_signature,
@@ -195,6 +196,8 @@ def build(con: sqlite3.Connection, revision: str) -> None:
         _evaluation(w, clerk, at, v1, pid)
     if revision >= "0006":
         write_exchange(w, admin, at, v1, VILLAGES[0])
+    if revision >= "0007":
+        write_peer_signatures(w, admin, at, v1, VILLAGES[0])
 
 
 def _finalize(
