@@ -22,7 +22,6 @@ from typing import Any
 
 from tests.store.schema_fixtures.acts import Signing
 from tests.store.schema_fixtures.exchange import write_exchange
-from tests.store.schema_fixtures.peers import write_peer_signatures
 from tests.store.schema_fixtures.formats import (
     disclosure_review_signature,
     event_signature,
@@ -33,6 +32,7 @@ from tests.store.schema_fixtures.formats import (
     tiny_png,
     voucher_content_hash,
 )
+from tests.store.schema_fixtures.peers import write_peer_signatures
 from tests.store.schema_fixtures.signing import (
     SECRETS,
     disclosure_content,
