@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from quzhou_desktop.core import signing
 from quzhou_desktop.services.exchange.receipts import receipt_path
+from quzhou_desktop.services.kernel.auth import reset_password
 from quzhou_desktop.services.kernel.site import read_site
 from quzhou_desktop.services.verification.run import verify
 from quzhou_desktop.services.vouchers.flow import return_voucher
@@ -262,3 +263,34 @@ def test_verify_names_a_peer_act_edited_in_the_file(sites: Sites, sql: str, reas
     found = [p for p in problems(sites.township) if p.kind == "peer_act"]
     assert found and all(p.message.startswith("从溪口村收到的签名记录第") for p in found)
     assert reason in found[0].message and "在本程序之外被修改" in found[0].message
+
+
+def test_a_key_retired_since_is_recorded_and_its_retirement_never_moves(sites: Sites, tmp_path: Path) -> None:
+    """The township received a reviewer's key; the village resets that reviewer's password (the key is retired)
+    before the township's receipt arrives, so its next package repeats the review with the key now retired:
+    the township records the retirement. A later package that moves it is refused."""
+    xk = sites.villages["溪口村"]
+    a = make_voucher_village(xk)
+    delivered(a)
+    p1 = sites.report("溪口村").path
+    assert [r.status for r in sites.at_township(p1)] == ["applied"]
+    reviewer = a.member1.require_user().id
+    with xk.db.read() as s:
+        old = s.scalars(select(SigningKey.id).where(SigningKey.user_id == reviewer)).one()
+    xk.clock.advance(minutes=5)
+    reset_password(xk.admin, reviewer, "another-pass-2", credential=PASSWORD)
+    p2 = sites.report("溪口村").path
+    assert [r.status for r in sites.at_township(p2)] == ["applied"]
+    [kept] = [k for k in rows(sites.township, PeerKey) if k.id == old]
+    assert kept.retired_at is not None and kept.row_version == 2
+    assert verify(sites.township.admin).problems == []
+
+    def moved(keys: Docs) -> Docs:
+        return [{**k, "retired_at": "2026-12-31 00:00:00.000000"} if k["id"] == old else k for k in keys]
+
+    bad = tmp_path / "moved.zip"
+    bad.write_bytes(repack(p2.read_bytes(), site_private(xk), keys=moved))
+    before = footprint(sites.township)
+    [r] = sites.at_township(bad)
+    assert r.status == "refused" and "密钥被替换" in r.message, r.message
+    assert footprint(sites.township) == before
