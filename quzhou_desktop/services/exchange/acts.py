@@ -175,20 +175,21 @@ def check_peer_acts(ctx: AppContext, pkg: Package, entries: list[Entry]) -> Peer
     checks: dict[str, Verifier] = {}
     line_of: dict[str, int] = {}
     for n, act in enumerate(acts, start=1):
+        line_of[act["id"]] = n
         key = merged.get(str(act["key_id"]))
         where = _label(act, key).format(n=n)
+        earlier = stored_acts.get(act["id"])
+        if earlier is not None:  # checked when it first came (and by every verify since): the same act again
+            if earlier["site_id"] != site_id or any(earlier[f] != act[f] for f in ACT_FIELDS):
+                raise pkg.refused(f"{where}与此前从{peer}收到的同一份签名不同：签名记录被改动")
+            continue
         if key is None:
             raise pkg.refused(f"{where}的签名人密钥未知：既不在数据包中，也不是此前从{peer}收到的")
         check = checks.get(key["id"]) or checks.setdefault(key["id"], verifier(key))
         fault = act_fault(act, key, check)
         if fault is not None:
             raise pkg.refused(f"{where}：{fault}")
-        earlier = stored_acts.get(act["id"])
-        if earlier is None:
-            out.acts.append(act)
-        elif earlier["site_id"] != site_id or any(earlier[f] != act[f] for f in ACT_FIELDS):
-            raise pkg.refused(f"{where}与此前从{peer}收到的同一份签名不同：签名记录被改动")
-        line_of[act["id"]] = n
+        out.acts.append(act)
     by_id = {a["id"]: a for a in acts}
     for seq, table, rid, state in named:
         sig = state.get(SIGNED_BY[table][0])

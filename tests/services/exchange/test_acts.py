@@ -294,3 +294,26 @@ def test_a_key_retired_since_is_recorded_and_its_retirement_never_moves(sites: S
     [r] = sites.at_township(bad)
     assert r.status == "refused" and "密钥被替换" in r.message, r.message
     assert footprint(sites.township) == before
+
+
+def test_an_act_received_before_must_come_again_unchanged(sites: Sites, tmp_path: Path) -> None:
+    """Without the township's receipt the village's next package repeats the acts the township holds: one
+    changed there (signature and all, by a forger with the reviewer's key) is refused."""
+    xk = sites.villages["溪口村"]
+    a = make_voucher_village(xk)
+    delivered(a)
+    assert [r.status for r in sites.at_township(sites.report("溪口村").path)] == ["applied"]
+    delivered(a, 80_000)
+    p2 = sites.report("溪口村").path
+
+    def renumbered(acts: Docs) -> Docs:
+        acts[0]["number"] += 1000  # not in the statement: the signature still holds
+        return acts
+
+    bad = tmp_path / "renumbered.zip"
+    bad.write_bytes(repack(p2.read_bytes(), site_private(xk), acts=renumbered))
+    before = footprint(sites.township)
+    [r] = sites.at_township(bad)
+    assert r.status == "refused" and "与此前从石梁镇溪口村收到的同一份签名不同" in r.message, r.message
+    assert footprint(sites.township) == before
+    assert [x.status for x in sites.at_township(p2)] == ["applied"]
