@@ -187,6 +187,19 @@ def _after_era(s: Session, era: int, report: EraReport) -> None:
             _add(s, report, "content", ("matter_step", sid), "已定稿的会议记录被改动")
     _months(s, era, report)
     _disclosures(s, era, report)
+    _evaluations(s, era, report)
+
+
+def _evaluations(s: Session, era: int, report: EraReport) -> None:
+    """民主评议: 定稿 without an act, and a final record changed (its result notice may be linked later; the
+    votes of a final record are compared with the act by ``records``)."""
+    final = "'final'"
+    for _seq, eid, _b, _a in _tail(s, era, "evaluation", f"{_became('state', final)} AND "
+                                   f"{_no_act('evaluation.finalize')}"):  # fmt: skip
+        _add(s, report, "unsigned", ("evaluation", eid), "信任根建立之后定稿，却没有电子签名")
+    for _seq, eid, before, after in _tail(s, era, "evaluation", f"{B.format(f='state')} = {final}"):
+        if _differs(before, after, None, ("disclosure_id",)):
+            _add(s, report, "content", ("evaluation", eid), "已定稿的民主评议记录被改动")
 
 
 def _months(s: Session, era: int, report: EraReport) -> None:
