@@ -38,6 +38,7 @@ from quzhou_desktop.core.exchange import (
     with_own_site,
 )
 from quzhou_desktop.core.signing import unb64
+from quzhou_desktop.services.exchange.acts import PeerSignatures, check_peer_acts, store_peer_acts
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
 from quzhou_desktop.services.exchange.identity import LocalSite, local_site
 from quzhou_desktop.services.exchange.package import KINDS, Entry, Package
@@ -91,6 +92,7 @@ class _Checked:
     after: Head
     last: Head
     entries: list[Entry]
+    signatures: PeerSignatures | None = None  # the package's signed acts and keys, checked
 
 
 def import_files(ctx: AppContext, paths: Sequence[Path]) -> list[ImportResult]:
@@ -243,6 +245,7 @@ def _check(ctx: AppContext, pkg: Package) -> _Checked:
             list(pkg.entries()),
         )
     _check_entries(c, complete=bool(pkg.field("range", "complete")))
+    c.signatures = check_peer_acts(ctx, pkg, c.entries)
     return c
 
 
@@ -414,6 +417,7 @@ def _apply(ctx: AppContext, c: _Checked) -> tuple[int, int, Head]:
             conn = s.connection()
             conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
             conflicts = _write(conn, s, c, tables, finals, refused, actor, reason, now)
+            store_peer_acts(conn, c.signatures, actor, reason, now)
             seqs = array("I", [e.seq for e in c.entries])
             s.add(
                 ExchangeAccepted(

@@ -1,6 +1,6 @@
 """The package file: a zip (stdlib ``zipfile``) that anyone can open with ``unzip`` and read with a JSON viewer.
 
-Members (format version 1, see docs/EXCHANGE.md):
+Members (format version 2, see docs/EXCHANGE.md):
 
 - ``manifest.json``: what the package is (kind, from and to sites, the range of the sender's chain it covers,
   chain heads before and after, counts, who made it and when) and the SHA-256 of every other member;
@@ -8,6 +8,8 @@ Members (format version 1, see docs/EXCHANGE.md):
   base64;
 - ``entries.jsonl``: the audit entries, one JSON object a line, in chain order (``before``/``after`` are the
   exact canonical JSON texts the entry hash covers); a stub carries only ``seq``, ``prev_hash`` and ``hash``;
+- ``keys.jsonl`` and ``acts.jsonl`` (reports and dispatches): the public keys of the sender's users who signed
+  the acts in the package, and the signed acts themselves (``services.exchange.acts``);
 - ``attachments/<sha256>``: the content of each attachment the entries name.
 
 Opening a package checks the members against the manifest; the signature is checked against the key the
@@ -27,7 +29,7 @@ from typing import Any, NamedTuple
 
 import msgspec
 
-from quzhou_desktop.core.exchange import FORMAT, FORMAT_VERSION
+from quzhou_desktop.core.exchange import FORMAT, FORMAT_VERSION, READABLE_OLDER
 from quzhou_desktop.core.signing import b64, sign, unb64, verify
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
 from quzhou_desktop.store.audit.chain import entry_hash
@@ -35,6 +37,8 @@ from quzhou_desktop.store.audit.chain import entry_hash
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 ENTRIES = "entries.jsonl"
+KEYS = "keys.jsonl"
+ACTS = "acts.jsonl"
 ATTACHMENTS = "attachments/"
 KINDS = {
     "report": "上报数据包",
@@ -218,10 +222,7 @@ class Package:
             raise self.refused("清单或签名无法读取") from exc
         if not isinstance(self.manifest, dict) or self.manifest.get("format") != FORMAT:
             raise self.refused("清单不是本程序的数据交换格式")
-        if self.manifest.get("version") != FORMAT_VERSION:
-            raise self.refused(
-                f"数据包格式版本为 {self.manifest.get('version')}，本程序只能读取版本 {FORMAT_VERSION}，请先升级程序"
-            )
+        self._check_version()
         members = self.manifest.get("members")
         if not isinstance(members, dict) or set(members) != set(names) - {MANIFEST, SIGNATURE}:
             raise self.refused("清单列出的内容与数据包实际内容不一致")
@@ -235,6 +236,18 @@ class Package:
         for name in members:
             if name.startswith(ATTACHMENTS) and name[len(ATTACHMENTS) :] != members[name]:
                 raise self.refused(f"附件“{name}”的名称与其内容的校验值不符")
+
+    def _check_version(self) -> None:
+        version = self.manifest.get("version")
+        older = READABLE_OLDER.get(version) if isinstance(version, int) else None
+        if version == FORMAT_VERSION or (older is not None and self.kind in older):
+            return
+        if isinstance(version, int) and version < FORMAT_VERSION:
+            raise self.refused(
+                f"数据包格式版本为 {version}，是旧版程序生成的（不含签名人密钥和电子签名），本程序只能读取版本 "
+                f"{FORMAT_VERSION}：请把发送方的程序升级到与本程序相同的版本后重新生成"
+            )
+        raise self.refused(f"数据包格式版本为 {version}，本程序只能读取版本 {FORMAT_VERSION}，请先升级程序")
 
     @classmethod
     def open(cls, path: Path) -> Package:

@@ -19,6 +19,7 @@ from quzhou_desktop.core.signing import verify as verify_signature
 from quzhou_desktop.store.audit.batch import batch_states
 from quzhou_desktop.store.audit.chain import GENESIS, canonical, entry_hash, norm_value, row_state
 from quzhou_desktop.store.audit.integrity import file_checks
+from quzhou_desktop.store.audit.peers import verify_peer_acts
 from quzhou_desktop.store.audit.problems import Problem
 from quzhou_desktop.store.models import Attachment, AttachmentBlob, Audited, Base
 
@@ -260,7 +261,8 @@ def verify_receipts(conn: Connection) -> Iterator[Problem]:
 
 
 def verify_all(conn: Connection) -> list[Problem]:
-    """The file's checks, chain, records, attachments and exchange receipts. Empty list = clean."""
+    """The file's checks, chain, records, attachments, exchange receipts and the signatures received from peers.
+    Empty list = clean."""
     problems = file_checks(conn)
     if any(p.kind == "integrity" for p in problems):
         return problems
@@ -268,4 +270,5 @@ def verify_all(conn: Connection) -> list[Problem]:
     problems.extend(verify_records(conn))
     problems.extend(verify_attachments(conn))
     problems.extend(verify_receipts(conn))
+    problems.extend(verify_peer_acts(conn))
     return problems

@@ -32,6 +32,7 @@ from tests.store.schema_fixtures.formats import (
     tiny_png,
     voucher_content_hash,
 )
+from tests.store.schema_fixtures.peers import write_peer_signatures
 from tests.store.schema_fixtures.signing import (
     SECRETS,
     disclosure_content,
@@ -196,6 +197,8 @@ def build(con: sqlite3.Connection, revision: str) -> None:
         _evaluation(w, clerk, at, v1, pid, sig)
     if revision >= "0006":
         write_exchange(w, admin, at, v1, VILLAGES[0])
+    if revision >= "0007":
+        write_peer_signatures(w, admin, at, v1, VILLAGES[0])
 
 
 def _finalize(
