@@ -26,11 +26,13 @@ from sqlalchemy import func, select
 from quzhou_desktop.core.errors import NotFound
 from quzhou_desktop.core.exchange import GENESIS, Head, with_own_site
 from quzhou_desktop.core.signing import b64, fingerprint, unb64
+from quzhou_desktop.services.exchange.acts import check_peer_acts, store_peer_acts
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
 from quzhou_desktop.services.exchange.identity import ensure_local_site, self_row, site_private_key
 from quzhou_desktop.services.exchange.package import Package, write_package
 from quzhou_desktop.services.exchange.peers import audit, site_doc
 from quzhou_desktop.services.exchange.seed import apply_seed, attachment_data, insert_blobs, village_seed
+from quzhou_desktop.services.exchange.signed import signed_members
 from quzhou_desktop.services.kernel.context import AppContext, Clock
 from quzhou_desktop.services.kernel.keys import PreparedKey, store_key
 from quzhou_desktop.services.kernel.roles import Perm, Role
@@ -99,6 +101,11 @@ def write_enrolment(ctx: AppContext, village_id: str, out: Path) -> EnrolmentFil
         blobs = {sha: attachment_data(s.connection(), sha) for sha in sorted(seed.attachments)}
         audit(s, ctx, "exchange.enrol", peer.id, {"village": village_id, "file": out.name})
         head_seq, head_hash = chain_head(s.connection())
+        # the township's signatures on the village's records (reviews at the township PC, 受理/退回) and their
+        # signers' keys, so the village's verify finds every signed record signed
+        signed, signed_counts = signed_members(
+            s.connection(), after_seq=0, head_seq=head_seq, village_id=village_id
+        )
         peer.receipt_seq, peer.receipt_hash = head_seq, head_hash
         peer_id, village_name = peer.id, village.name
     manifest = {
@@ -108,7 +115,7 @@ def write_enrolment(ctx: AppContext, village_id: str, out: Path) -> EnrolmentFil
         "invitation": peer_id,
         "head": {"seq": head_seq, "hash": head_hash},
         "schema": SCHEMA_HEAD,
-        "counts": {"records": len(seed.rows), "attachments": len(blobs)},
+        "counts": {"records": len(seed.rows), "attachments": len(blobs), **signed_counts},
         "created_by": {"username": user.username, "name": user.display_name},
         "created_at": norm_value(ctx.clock.now()),
     }
@@ -117,7 +124,11 @@ def write_enrolment(ctx: AppContext, village_id: str, out: Path) -> EnrolmentFil
         for t, st in seed.rows
     )
     write_package(
-        out, manifest, private=site_private_key(me), attachments=blobs, extra={SEED: body.encode("utf-8")}
+        out,
+        manifest,
+        private=site_private_key(me),
+        attachments=blobs,
+        extra={SEED: body.encode("utf-8"), **signed},
     )
     return EnrolmentFile(out, village_name, me.fingerprint)
 
@@ -164,6 +175,7 @@ def join_as_village(
         password=admin_password,
     )
     seed = [json.loads(line) for line in pkg.member(SEED).decode("utf-8").splitlines() if line]
+    signatures = check_peer_acts(ctx, pkg, [])  # every act checked against its key before anything is written
     shown, sealed_code = new_code()
     prepared = PreparedKey(admin_password, sealed_code)  # the key derivation outside the write lock
     with db.write(Actor(None, admin.username), "exchange.join") as s:
@@ -172,6 +184,7 @@ def join_as_village(
         conn = s.connection()
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         _apply_seed(conn, pkg, seed, Actor(None, admin.username), ctx, village_name)
+        store_peer_acts(conn, signatures, Actor(None, admin.username), "登记文件", ctx.clock.now())
         me = ensure_local_site(s, kind="village", name=village_name)  # the site the seed gave the village
         row = self_row(s)
         assert row is not None

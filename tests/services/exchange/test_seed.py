@@ -5,6 +5,7 @@ the other villages; the village continues that history, and its later changes re
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,14 @@ from quzhou_desktop.services.contracts.contract import create_contract
 from quzhou_desktop.services.exchange.enrol import write_enrolment
 from quzhou_desktop.services.exchange.package import Package
 from quzhou_desktop.services.exchange.seed import KEPT_HERE, PARENT, apply_seed, seed_tables, village_seed
+from quzhou_desktop.services.integrity import verify_db
 from quzhou_desktop.services.kernel.attachments import add_attachment
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.roster.people import get_person, update_person
+from quzhou_desktop.services.vouchers.flow import accept_voucher
 from quzhou_desktop.store.audit.chain import Actor, canonical, row_state
 from quzhou_desktop.store.audit.verify import audited_tables
+from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.models import (
     Attachment,
     Contract,
@@ -28,12 +32,14 @@ from quzhou_desktop.store.models import (
     LedgerLine,
     Matter,
     MatterStep,
+    PeerAct,
     Person,
     Voucher,
 )
 from tests.support.contracts import make_village
 from tests.support.exchange import Sites, join, problems
-from tests.support.world import World, make_world
+from tests.support.vouchers import make_voucher_village
+from tests.support.world import PASSWORD, World, make_world
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -150,3 +156,29 @@ def test_a_seed_naming_a_table_it_may_not_carry_is_refused(kept: World) -> None:
     """Rows of a local table (user accounts, keys, signatures) never come from an enrolment file."""
     with kept.db.read_engine.begin() as conn, pytest.raises(ValueError, match="user_account"):
         apply_seed(conn, [("user_account", {"id": "x"})], Actor(None, "t"), when=kept.clock.now(), reason="t")
+
+
+def test_signatures_made_at_the_township_come_with_the_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Vouchers reviewed, signed and accepted while the township kept the village: the enrolment file carries
+    those electronic signatures and their signers' keys, so the village's full verify finds them signed."""
+    monkeypatch.setenv("QUZHOU_DATA_DIR", str(tmp_path / "data"))
+    world = make_world(tmp_path / "township.sqlite3")
+    vv = make_voucher_village(world)
+    accepted = vv.delivered(150_000, number="001")
+    accept_voucher(world.admin, accepted, PASSWORD)
+    vv.delivered(90_000, number="002")
+    village = join(world, vv.vid, tmp_path, tmp_path / "village.sqlite3")
+    with village.db.read() as s:
+        acts = s.scalars(select(PeerAct)).all()
+        assert {a.act for a in acts} >= {"voucher.review", "voucher.accept"}
+        assert s.get_one(Voucher, accepted).status == "accepted"
+    assert village.db.path is not None
+    assert [p.message for p in verify_db(village.db).problems] == []
+    # an act changed in the file at the village is named by verify
+    con = sqlite3.connect(village.db.path)
+    con.execute("UPDATE peer_act SET signature = ? WHERE id = ?", ("A" * 86 + "==", acts[0].id))
+    con.commit()
+    con.close()
+    assert any("签名" in p.message for p in verify_db(Database(village.db.path)).problems)
