@@ -132,7 +132,15 @@ def _entry(doc: list[Any], line: str | None) -> Entry:
     if len(doc) != 12:
         raise ValueError("fields")
     seq, ts, user_id, username, action, entity, entity_id, before, after, reason, prev, h = doc
-    if not all(isinstance(x, str) for x in (ts, action, entity, entity_id, prev, h)) or type(seq) is not int:
+    if not (
+        type(seq) is int
+        and type(ts) is str
+        and type(action) is str
+        and type(entity) is str
+        and type(entity_id) is str
+        and type(prev) is str
+        and type(h) is str
+    ):
         raise ValueError("types")
     return Entry(
         seq, prev, h, ts, user_id, username, action, entity, entity_id, before, after, reason, False, line
