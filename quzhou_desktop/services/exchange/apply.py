@@ -491,17 +491,18 @@ def _prepare(c: _Checked) -> _Prepared:
     tables = {t.name: t for t in audited_tables()}
     finals: dict[tuple[str, str], _Final] = {}
     refused: list[RecordChange] = []
+    accepted, kind, known = c.accepted.seq, c.peer_kind, finals.get
     for e in c.entries:
-        if e.seq <= c.accepted.seq:
+        if e.seq <= accepted:
             continue
         for ch in changes_of(e):
             if ch.entity not in tables:
                 raise c.pkg.refused(f"第{e.seq}条记录属于本程序不认识的数据表“{ch.entity}”")
-            if not may_change(c.peer_kind, ch.entity, ch.before, ch.after):
+            if not may_change(kind, ch.entity, ch.before, ch.after):
                 refused.append(ch)
                 continue
             key = (ch.entity, ch.entity_id)
-            f = finals.get(key)
+            f = known(key)
             if f is None:
                 finals[key] = _Final(ch.before, ch.after, ch.after_text)
             else:
