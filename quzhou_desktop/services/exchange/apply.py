@@ -345,9 +345,9 @@ def _check_entries(c: _Checked, *, complete: bool) -> None:
         if e.stub:
             continue
         line, h = e.line, e.hash
-        if line is not None and line.endswith(h + '"]') and line[-len(h) - 4 : -len(h) - 2] == ',"':
+        if line is not None and line.endswith(b',"' + h.encode() + b'"]'):
             # the line as read minus its last field is the payload the hash covers (``Entry.recomputed``)
-            if sha256((line[: -len(h) - 4] + "]").encode("utf-8")).hexdigest() == h:
+            if sha256(line[: -len(h) - 4] + b"]").hexdigest() == h:
                 continue
         if e.recomputed() != h:
             raise pkg.refused(f"第{e.seq}条记录的内容与其校验值不符：记录被改动")

@@ -76,7 +76,7 @@ class Entry(NamedTuple):
     after: str | None = None
     reason: str | None = None
     stub: bool = False
-    line: str | None = None  # the line it was read from (its hash covers all but the last field)
+    line: bytes | None = None  # the line it was read from (its hash covers all but the last field)
 
     def payload(self) -> list[Any]:
         """What the entry hash covers, in ``store.audit.chain.entry_hash``'s order."""
@@ -97,8 +97,8 @@ class Entry(NamedTuple):
     def recomputed(self) -> str:
         """The entry's hash from its fields: the SHA-256 of the line as read, minus its last field (written by
         ``entry_line`` that text is exactly the payload ``entry_hash`` hashes), else computed afresh."""
-        if self.line is not None and self.line.endswith(f',"{self.hash}"]'):
-            return hashlib.sha256((self.line[: -len(self.hash) - 4] + "]").encode("utf-8")).hexdigest()
+        if self.line is not None and self.line.endswith(f',"{self.hash}"]'.encode()):
+            return hashlib.sha256(self.line[: -len(self.hash) - 4] + b"]").hexdigest()
         return entry_hash(
             seq=self.seq,
             ts=self.ts or "",
@@ -127,7 +127,7 @@ def entry_line(e: Entry) -> str:
     return _dumps([*e.payload(), e.hash])
 
 
-def _entry(doc: list[Any], line: str | None) -> Entry:
+def _entry(doc: list[Any], line: bytes | None) -> Entry:
     if len(doc) == 3:
         return Entry(int(doc[0]), str(doc[1]), str(doc[2]), stub=True)
     if len(doc) != 12:
@@ -318,10 +318,10 @@ class Package:
     def entries(self) -> Iterator[Entry]:
         if not self.has(ENTRIES):
             return iter(())
-        text = self._read(ENTRIES).decode("utf-8")
-        lines = [line for line in text.splitlines() if line]
+        # The UTF-8 bytes as they are (a newline never occurs inside a JSON text; U+2028 may, and is no line end)
+        lines = [line for line in self._read(ENTRIES).split(b"\n") if line]
         try:  # one parse of the whole member (far fewer calls than one per line)
-            docs = _decode_lines("[" + ",".join(lines) + "]")
+            docs = _decode_lines(b"[" + b",".join(lines) + b"]")
             return iter([_entry(d, line) for d, line in zip(docs, lines, strict=True)])
         except (msgspec.DecodeError, ValueError, TypeError):
             pass
