@@ -62,7 +62,7 @@ from quzhou_desktop.store.models import (
 from quzhou_desktop.store.schema import SCHEMA_HEAD
 
 BATCH_ROWS = 2000
-GROUP_ENTRIES = 40_000  # entries of the packages applied in one transaction (memory)
+GROUP_ENTRIES = 20_000  # entries of the packages applied in one transaction (memory)
 _IN_CHUNK = 2000
 
 
