@@ -126,3 +126,18 @@ def test_a_signature_by_another_key_is_refused(tmp_path: Path) -> None:
     pkg = Package.open(make(tmp_path))
     with pytest.raises(ExchangeRefused, match="签名"):
         pkg.check_signature(new_keypair().public)
+
+
+@pytest.mark.parametrize("text", ["张三\u2028李四", "第一行\r第二行", "甲\x85乙", "丙\u2029丁"])
+def test_a_line_separator_inside_a_record_is_no_line_end(tmp_path: Path, text: str) -> None:
+    """Only a newline ends a line of entries.jsonl (JSON escapes it inside texts); other separators a text
+    may hold travel as they are, and the entry's hash still checks."""
+    entry = ENTRY._replace(
+        after=json.dumps({"id": "p1", "name": text}, ensure_ascii=False, separators=(",", ":"))
+    )
+    entry = entry._replace(hash=entry.recomputed())
+    out = tmp_path / "包.zip"
+    write_package(out, {"kind": "report"}, private=KEY.private, entries_text=entry_line(entry) + "\n")
+    [read] = Package.open(out).entries()
+    assert read._replace(line=None) == entry and read.recomputed() == entry.hash
+    assert json.loads(read.after or "")["name"] == text
