@@ -17,7 +17,6 @@ occasion (backup, daily, print, login, close, restore) and ``db`` the database p
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import re
@@ -25,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from quzhou_desktop.core.signing import sign, statement_bytes, verify
+from quzhou_desktop.core.signing import b64, sign, statement_bytes, unb64, verify
 
 __all__ = [
     "ANCHOR_TYPE",
@@ -65,7 +64,7 @@ class Anchor:
     @property
     def public_key(self) -> bytes:
         try:
-            return base64.b64decode(self.key, validate=True)
+            return unb64(self.key)
         except (binascii.Error, ValueError):
             return b""
 
@@ -109,10 +108,10 @@ def anchor_statement(site: str, seq: int, head: str, at: str, why: str, key: str
 def make_anchor(
     private: bytes, public: bytes, *, site: str, seq: int, head: str, at: datetime, why: str, db: str = ""
 ) -> Anchor:
-    key = base64.b64encode(public).decode("ascii")
+    key = b64(public)
     when = format_time(at)
     statement = anchor_statement(site, seq, head, when, why, key, db)
-    sig = base64.b64encode(sign(private, statement_bytes(statement))).decode("ascii")
+    sig = b64(sign(private, statement_bytes(statement)))
     return Anchor(site, seq, head, when, why, key, sig, db)
 
 
@@ -121,7 +120,7 @@ def signature_ok(anchor: Anchor, public: bytes) -> bool:
     if anchor.public_key != public:
         return False
     try:
-        sig = base64.b64decode(anchor.sig, validate=True)
+        sig = unb64(anchor.sig)
     except (binascii.Error, ValueError):
         return False
     statement = anchor_statement(

@@ -14,16 +14,22 @@ from enum import Enum
 from typing import Any, NamedTuple
 
 FORMAT = "quzhou-exchange"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Older versions still read, and which kinds of file: a version-1 receipt carries nothing version 2 changed.
+READABLE_OLDER = {1: frozenset({"receipt"})}
 GENESIS = "0" * 64
 
 SITE_KINDS = {"township": "乡镇", "village": "村"}
 
-# Records that never travel: accounts and their password hashes stay on the PC where they were made. Their
-# audit entries travel as stubs (seq and hashes only) so the receiver can still check the sender's chain.
-# Signing keys and signed acts refer to those accounts, so they stay with them for now (the receiver cannot
-# yet check an act against its signer's key).
-LOCAL_ENTITIES = frozenset({"user_account", "user_village", "signing_key", "signed_act"})
+# Records whose states never travel as audit entries: accounts and their password hashes stay on the PC where
+# they were made; signing keys and signed acts refer to those accounts, so they travel in members of their own
+# (``keys.jsonl``: public keys only; ``acts.jsonl``: the signed statements), which the receiver checks and keeps
+# as ``peer_key`` and ``peer_act`` — its own copies, which never travel on. Their audit entries travel as stubs
+# (seq and hashes only) so the receiver can still check the sender's chain; a package holding a full entry of
+# one of them is refused.
+LOCAL_ENTITIES = frozenset(
+    {"user_account", "user_village", "signing_key", "signed_act", "peer_key", "peer_act"}
+)
 
 # Records the township owns whole (its settings and the township itself).
 TOWNSHIP_ENTITIES = frozenset({"township"})

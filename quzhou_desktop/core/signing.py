@@ -16,6 +16,7 @@ Everything here is a call into the ``cryptography`` package; nothing is home-mad
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -151,8 +152,13 @@ def b64(data: bytes) -> str:
 
 
 def unb64(text: str) -> bytes:
-    """The bytes of :func:`b64` text; ``binascii.Error`` on anything that is not strict base64."""
-    return base64.b64decode(text, validate=True)
+    """The bytes of :func:`b64` text; ``binascii.Error`` on anything that is not strict, canonical base64 (the
+    unused low bits of the last character must be zero, so one value has exactly one text: a signature whose text
+    was changed never reads as the same signature)."""
+    data = base64.b64decode(text, validate=True)
+    if base64.b64encode(data).decode("ascii") != text:
+        raise binascii.Error("non-canonical base64")
+    return data
 
 
 def _derive(secret: str, salt: bytes, params: KdfParams) -> tuple[bytes, bytes]:

@@ -5,7 +5,8 @@ eight times (once per mask) and scored cell by cell — ≈ 4 ms a code, a fifth
 ("QZ:" + 14 characters) always fits version 1 at level M in alphanumeric mode, so that case is encoded here:
 the bit stream and its error correction from log tables, the function patterns and the data cells' order taken
 once from reportlab, each mask applied to the whole symbol as one integer and scored by :func:`lost_points`
-(the score reportlab gives, from a few dozen whole-symbol bit operations), the first lowest score kept as ``QRCode.make`` keeps it, and reportlab writes the format bits.
+(the score reportlab gives, from a few dozen whole-symbol bit operations), the first lowest score kept as ``QRCode.make`` keeps it, and the format bits written where reportlab writes
+them (taken from it once per mask).
 Any other payload goes through reportlab's encoder with the same fast mask choice. Tests hold both equal to
 ``QRCode.make`` module for module.
 """
@@ -112,12 +113,30 @@ def _best_mask(n: int, trial: list[int], positions: tuple[tuple[int, int], ...])
         points = _score(n, packed ^ _packed_remask(n, positions, k))
         if best_points < 0 or points < best_points:
             best, best_points = k, points
-    best_rows = [t ^ x for t, x in zip(trial, remasks[best], strict=True)]
+    clear, dark = _type_info(n, best)
+    return tuple(
+        _row_cells(((t ^ x) & ~c) | d, n)
+        for t, x, c, d in zip(trial, remasks[best], clear, dark, strict=True)
+    )
+
+
+@lru_cache(maxsize=64)
+def _type_info(n: int, mask: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Per row, the cells reportlab's ``setupTypeInfo`` writes for ``mask`` (the format bits) and the dark ones
+    among them, taken once from reportlab."""
     qr = QRCode(1, QRErrorCorrectLevel.M)
     qr.moduleCount = n
-    qr.modules = [[bool((v >> (n - 1 - c)) & 1) for c in range(n)] for v in best_rows]
-    qr.setupTypeInfo(False, best)
-    return tuple(tuple(bool(cell) for cell in row) for row in qr.modules)
+    qr.modules = [[None] * n for _ in range(n)]
+    qr.setupTypeInfo(False, mask)
+    clear = tuple(sum(1 << (n - 1 - c) for c, m in enumerate(row) if m is not None) for row in qr.modules)
+    dark = tuple(sum(1 << (n - 1 - c) for c, m in enumerate(row) if m) for row in qr.modules)
+    return clear, dark
+
+
+@lru_cache(maxsize=4096)
+def _row_cells(value: int, n: int) -> tuple[bool, ...]:
+    """One row's cells (True = dark) from its bits (bit n-1-c = column c); the finder and timing rows recur."""
+    return tuple(map("1".__eq__, format(value, f"0{n}b")))
 
 
 # -- version 1, level M, alphanumeric ------------------------------------------------------------------------
@@ -244,14 +263,17 @@ def qr_modules(payload: str) -> Matrix:
 def qr_path(payload: str, x: float, y: float, size: float) -> PDFPathObject:
     """The QR code of ``payload`` as one fill path with its lower-left corner at (x, y), ``size`` points square
     (a 4-module quiet zone included). Each dark run of a row is one rect; the path's operators are written in one
-    pass (build it once per document and draw it on every page)."""
+    pass (build it once per document and draw it on every page), each coordinate formatted once a symbol."""
     matrix = qr_modules(payload)
     n = len(matrix) + 8
     m = size / n
+    xs = [fp_str(x + (4 + c) * m) for c in range(n - 8)]  # the left edge of a run starting at column c
+    widths = [""] + [fp_str(k * m) for k in range(1, n - 7)]  # a run of k cells
+    height = fp_str(m)
     code = ["n"]  # what PDFPathObject writes before its first operator
     for r, row in enumerate(matrix):
-        top = y + size - (4 + r + 1) * m
+        top = fp_str(y + size - (4 + r + 1) * m)
         for run in _DARK_RUN.finditer("".join(map("01".__getitem__, row))):
             start, end = run.span()
-            code.append(f"{fp_str((x + (4 + start) * m, top, (end - start) * m, m))} re")
+            code.append(f"{xs[start]} {top} {widths[end - start]} {height} re")
     return PDFPathObject(code=code)

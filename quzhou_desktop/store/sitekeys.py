@@ -7,7 +7,6 @@ never copied into a backup: a backup found on a lost USB stick must not let its 
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import os
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quzhou_desktop.core.errors import QuzhouError
-from quzhou_desktop.core.signing import public_of
+from quzhou_desktop.core.signing import b64, public_of, unb64
 from quzhou_desktop.paths import ensure_private_dir
 
 
@@ -36,8 +35,8 @@ def write_site_key(path: Path, key: SiteKey) -> None:
     ensure_private_dir(path.parent)
     doc = {
         "site": key.site_id,
-        "public": base64.b64encode(key.public).decode("ascii"),
-        "private": base64.b64encode(key.private).decode("ascii"),
+        "public": b64(key.public),
+        "private": b64(key.private),
     }
     tmp = path.with_name(path.name + ".partial")
     tmp.unlink(missing_ok=True)
@@ -62,8 +61,8 @@ def read_site_key(path: Path, site_id: str) -> SiteKey | None:
         raise SiteKeyDamaged(path=str(path)) from exc
     try:
         doc = json.loads(text)
-        private = base64.b64decode(doc["private"], validate=True)
-        public = base64.b64decode(doc["public"], validate=True)
+        private = unb64(doc["private"])
+        public = unb64(doc["public"])
         if doc["site"] != site_id or len(private) != 32 or public_of(private) != public:
             raise ValueError("mismatch")
     except (ValueError, KeyError, TypeError, binascii.Error) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import binascii
 import re
 from collections.abc import Callable
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quzhou_desktop.core import signing
 from quzhou_desktop.core.signing import (
     KdfParams,
     Sealed,
@@ -115,3 +117,23 @@ def test_absurd_costs_in_a_stored_verifier_are_refused() -> None:
 def test_public_of_matches_the_pair() -> None:
     kp = new_keypair()
     assert public_of(kp.private) == kp.public
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("AAE=", True),  # bytes 00 01
+        ("AAF=", False),  # the same bytes with an unused low bit set: another text for one value
+        ("AA==", True),
+        ("AB==", False),
+        ("AAEC", True),
+        ("AAE", False),  # padding missing
+        ("AA E=", False),  # not base64
+    ],
+)
+def test_base64_text_is_strict_and_canonical(text: str, ok: bool) -> None:
+    if ok:
+        assert signing.b64(signing.unb64(text)) == text
+    else:
+        with pytest.raises(binascii.Error):
+            signing.unb64(text)

@@ -26,7 +26,7 @@ from quzhou_desktop.core.errors import QuzhouError, ValidationError
 from quzhou_desktop.gui.exchange.labels import digit_groups
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.tasks import default_failure, run_task
-from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box, error_label
+from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box, error_label, show_field_error
 from quzhou_desktop.services.exchange.enrol import Enrolled, EnrolmentFile, accept_answer, write_enrolment
 from quzhou_desktop.services.exchange.export import ExportPlan, ExportResult, export_package
 from quzhou_desktop.services.kernel.context import AppContext
@@ -167,7 +167,7 @@ class EnrolDialog(ServiceDialog):
         self.setWindowTitle(tr("登记村"))
         lay = QVBoxLayout(self)
         intro = QLabel(tr("为一个村生成登记文件，拷到村里的电脑上，在首次设置中选“作为村安装”导入。"
-                          "登记文件带有本乡镇的密钥和这个村的花名册。"))  # fmt: skip
+                          "登记文件带有本乡镇的密钥和本乡镇为这个村登记过的全部数据（花名册、事项、凭证、合同、公开和附件）。"))  # fmt: skip
         intro.setWordWrap(True)
         lay.addWidget(intro)
         form = QFormLayout()
@@ -179,16 +179,41 @@ class EnrolDialog(ServiceDialog):
         form.addRow(tr("保存到："), self.folder_row)
         lay.addLayout(form)
         lay.addWidget(self.error)
-        lay.addWidget(button_box("生成登记文件", dialog=self))
+        self.buttons = button_box("生成登记文件", dialog=self)
+        lay.addWidget(self.buttons)
         self.field_widgets = {"村": self.village_combo, "保存到": self.folder_row.edit}
         self.setMinimumWidth(520)
 
-    def save(self) -> None:
-        vid = self.village_combo.currentData()
-        if not isinstance(vid, str):
-            raise ValidationError(field="村", reason="没有可以登记的村")
-        out = self.folder_row.folder() / f"{self.village_combo.currentText()}.登记.zip"
-        self.done_file = write_enrolment(self.ctx, vid, out)
+    def accept(self) -> None:
+        """Write the file in the background: it carries all the village's records and scans, which for a
+        village the township kept for years takes some seconds."""
+        try:
+            vid = self.village_combo.currentData()
+            if not isinstance(vid, str):
+                raise ValidationError(field="村", reason="没有可以登记的村")
+            out = self.folder_row.folder() / f"{self.village_combo.currentText()}.登记.zip"
+        except QuzhouError as exc:
+            show_field_error(self.error, exc, self.field_widgets)
+            return
+        self.error.clear()
+        self.buttons.setEnabled(False)
+        ctx = self.ctx
+
+        def work(_p: object) -> EnrolmentFile:
+            return write_enrolment(ctx, vid, out)
+
+        def done(e: EnrolmentFile) -> None:
+            self.done_file = e
+            QDialog.accept(self)
+
+        def failed(exc: BaseException) -> None:
+            self.buttons.setEnabled(True)
+            if isinstance(exc, QuzhouError):
+                show_field_error(self.error, exc, self.field_widgets)
+            else:
+                default_failure(self, exc)
+
+        run_task(work, parent=self, title=tr("正在生成登记文件"), on_success=done, on_failure=failed)
 
 
 class AcceptDialog(ServiceDialog):

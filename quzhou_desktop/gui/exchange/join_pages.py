@@ -27,6 +27,7 @@ from quzhou_desktop.core.signing import fingerprint
 from quzhou_desktop.gui.exchange.labels import digit_groups
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.printing.recovery import RecoverySheetPanel
+from quzhou_desktop.gui.tasks import default_failure, run_task
 from quzhou_desktop.gui.widgets.dialogs import error_label
 from quzhou_desktop.services.exchange.enrol import Joined, join_as_village, read_enrolment
 from quzhou_desktop.services.kernel.context import AppContext
@@ -55,6 +56,7 @@ class JoinPage(QWizardPage):
         self.ctx = ctx
         self.enrolment: Path | None = None
         self.joined: Joined | None = None
+        self.busy = False  # the database is being set up
         self.setTitle(tr("作为村安装"))
         self.setSubTitle(tr("导入乡镇发来的登记文件（…登记.zip），本机将成为这个村的数据库。"))
         self.setCommitPage(True)
@@ -119,6 +121,12 @@ class JoinPage(QWizardPage):
         return True
 
     def validatePage(self) -> bool:
+        """Check the form, then set the database up in the background (the enrolment file may carry years of the
+        village's records); the wizard moves on when that is done."""
+        if self.joined is not None:
+            return True
+        if self.busy:
+            return False
         try:
             if self.enrolment is None:
                 raise ValidationError(field="登记文件", reason="请先选择乡镇发来的登记文件")
@@ -129,19 +137,41 @@ class JoinPage(QWizardPage):
             validate_new_password(self.password_edit.text(), username=username)
             if self.password_edit.text() != self.again_edit.text():
                 raise ValidationError(field="再输一次密码", reason="两次输入的密码不一致")
-            self.joined = join_as_village(
-                self.ctx.db,
-                self.enrolment,
-                admin_username=username,
-                admin_password=self.password_edit.text(),
-                admin_display_name=self.name_edit.text().strip(),
-                clock=self.ctx.clock,
-            )
         except QuzhouError as exc:
             self.error.setText(str(exc))
             return False
         self.error.clear()
-        return True
+        assert self.enrolment is not None
+        self.busy = True
+        db, enrolment, clock = self.ctx.db, self.enrolment, self.ctx.clock
+        password, name = self.password_edit.text(), self.name_edit.text().strip()
+
+        def work(_p: object) -> Joined:
+            return join_as_village(
+                db,
+                enrolment,
+                admin_username=username,
+                admin_password=password,
+                admin_display_name=name,
+                clock=clock,
+            )
+
+        def done(joined: Joined) -> None:
+            self.busy = False
+            self.joined = joined
+            wizard = self.wizard()
+            if wizard is not None:
+                wizard.next()
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            if isinstance(exc, QuzhouError):
+                self.error.setText(str(exc))
+            else:
+                default_failure(self, exc)
+
+        run_task(work, parent=self, title=tr("正在安装本村数据"), on_success=done, on_failure=failed)
+        return False
 
 
 class JoinedPage(QWizardPage):

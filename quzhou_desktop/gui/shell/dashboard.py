@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from quzhou_desktop.gui.contracts.panel import ContractsPanel
 from quzhou_desktop.gui.disclosures.panel import DisclosuresPanel
 from quzhou_desktop.gui.evaluations.panel import EvaluationsPanel
+from quzhou_desktop.gui.exchange.panel import ExchangePanel
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.matters.panel import MattersPanel
 from quzhou_desktop.gui.vouchers.panel import VouchersPanel
@@ -40,6 +41,7 @@ PANELS: tuple[type[DashboardPanel], ...] = (
     VouchersPanel,
     ContractsPanel,
     EvaluationsPanel,
+    ExchangePanel,
 )
 
 

@@ -77,7 +77,9 @@ class TownshipPage(QWizardPage):
         self.form.setRowVisible(self.name_edit, not as_village)
         self.form.setRowVisible(self.code_edit, not as_village)
         self.setSubTitle(
-            tr("下一步导入乡镇发来的登记文件，村名、花名册和乡镇的密钥都从登记文件中来。")
+            tr(
+                "下一步导入乡镇发来的登记文件，村名、花名册、乡镇已登记的本村数据和乡镇的密钥都从登记文件中来。"
+            )
             if as_village
             else tr("填写本乡镇（街道）的名称。代码可以不填。")
         )

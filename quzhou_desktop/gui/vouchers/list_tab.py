@@ -108,10 +108,13 @@ class VoucherListTab(QWidget):
             ("void", "作废…", Perm.VOUCHER_EDIT, self.void),
         ]
         can_sign = ctx.can(Perm.VOUCHER_SIGN_DIRECTOR) or ctx.can(Perm.VOUCHER_SIGN_SECRETARY)
+        agency_here = flow.agency_acts_here(ctx)  # not on a village PC enrolled with its township
         for key, text, perm, slot in specs:
             b = QPushButton(tr(text))
             b.clicked.connect(lambda _c=False, f=slot: f())
             visible = can_sign if key == "sign" else perm is not None and ctx.can(perm)
+            if key in ("accept", "return"):
+                visible = visible and agency_here
             b.setVisible(visible)
             self.buttons[key] = b
             actions.addWidget(b)

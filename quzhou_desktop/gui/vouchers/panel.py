@@ -15,7 +15,7 @@ from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.pages import DashboardPanel
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
-from quzhou_desktop.services.vouchers import queues
+from quzhou_desktop.services.vouchers import flow, queues
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
 
 SHOW = 8
@@ -78,6 +78,7 @@ class VouchersPanel(DashboardPanel):
             sign = queues.awaiting_my_signature(self.ctx, vid)
             returned = queues.returned_to_me(self.ctx, vid)
             agency = queues.awaiting_acceptance(self.ctx, vid)
+            agency_here = flow.agency_acts_here(self.ctx)
             deliver = queues.awaiting_delivery(self.ctx, vid)
             months = queues.months_not_reviewed(self.ctx, village_id=vid)
             stale = queues.stale_unreviewed(self.ctx, village_id=vid)
@@ -96,7 +97,10 @@ class VouchersPanel(DashboardPanel):
             "returned", _voucher_lines(returned, vid, tr("没有退回的凭证")) if c(Perm.VOUCHER_EDIT) else None
         )
         self._set(
-            "agency", _voucher_lines(agency, vid, tr("没有待受理的凭证")) if c(Perm.VOUCHER_ACCEPT) else None
+            "agency",
+            _voucher_lines(agency, vid, tr("没有待受理的凭证"))
+            if c(Perm.VOUCHER_ACCEPT) and agency_here
+            else None,
         )
         if months:
             lines = [

@@ -27,10 +27,10 @@ from quzhou_desktop.services.vouchers.flow import (
     review_voucher,
     sign_voucher,
 )
+from quzhou_desktop.services.vouchers.month_view import month_bounds
 from quzhou_desktop.services.vouchers.monthly import (
     MonthlyReviewFields,
     lock_month,
-    month_bounds,
     save_monthly_review,
     sign_monthly_review,
 )

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.dates import format_chinese_date, month_of, quarter_of
 from quzhou_desktop.core.errors import NotFound, ValidationError
@@ -24,7 +26,9 @@ from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.settings import get_rules
 from quzhou_desktop.services.vouchers.data import finance_lines
-from quzhou_desktop.store.models import Disclosure, Township, Village
+from quzhou_desktop.store.models import Disclosure, Person, Township, UserAccount, Village
+
+_IN = 900  # keep IN lists under SQLite's variable limit
 
 
 @dataclass(frozen=True)
@@ -196,8 +200,6 @@ def finance_notice_data(
 ) -> FinanceNoticeData:
     """Plain data for printing a 财务公开表. C31: raises ``ReviewRequired`` unless a valid 村监会 review is
     recorded on the disclosure. ``rules``: the township's rules when the caller has read them (a print batch)."""
-    from quzhou_desktop.services.disclosures.disclosure import _reviewer_name
-
     # read first: one session at a time (an in-memory database has one)
     style = (rules or get_rules(ctx)).upper_small_style
     with ctx.read() as s:
@@ -207,26 +209,72 @@ def finance_notice_data(
         ctx.require_village(d.village_id)
         if not review_valid(d) or d.reviewed_at is None:
             raise ReviewRequired(title=d.title)
-        v = s.get(Village, d.village_id)
-        t = s.scalars(select(Township)).first()
-        reviewer = _reviewer_name(s, d) or ""
-        table = FinanceTable.from_json(json.loads(d.table_json)) if d.table_json else None
-        vname = v.name if v else ""
-        reviewed_on = (d.reviewed_at + dt.timedelta(hours=8)).date()  # UTC → Asia/Shanghai
-        income, expense = d.total_income_fen or 0, d.total_expense_fen or 0
-        opinion = d.review_opinion or ""
-        line = f"村务监督委员会审核意见：{opinion}  审核人：{reviewer}  {format_chinese_date(reviewed_on)}"
-        return FinanceNoticeData(
-            disclosure_id=d.id, organisation=f"{t.name if t else ''}{vname}", issuer=f"{vname}村民委员会",
-            title=d.title, date=d.posted_from or reviewed_on,
-            period=_period_label(d.period_start, d.period_end),
-            lines=table.lines if table else (),
-            income_fen=income, expense_fen=expense,
-            income_lower=format_fen(income), expense_lower=format_fen(expense),
-            income_upper=fen_to_upper(income, small_style=style),
-            expense_upper=fen_to_upper(expense, small_style=style),
-            reviewers=(reviewer,) if reviewer else (), review_date=reviewed_on,
-            review_opinion=opinion, review_line=line,
-            channels=tuple(c for c in (d.channels or "").split("、") if c),
-            posted_from=d.posted_from, posted_to=d.posted_to,
-        )  # fmt: skip
+        return _notice_data(s, d, style, s.scalars(select(Township)).first())
+
+
+def finance_notices_data(
+    ctx: AppContext, disclosure_ids: Sequence[str], *, rules: TownshipRules
+) -> dict[str, FinanceNoticeData]:
+    """``finance_notice_data`` of each printable disclosure among ``disclosure_ids`` (a print batch's), read in
+    one session with a query per table: each equals the one read alone. One that is missing, not a 财务公开,
+    in a village the user may not see or without a valid review (C31) is left out — read alone, it gives the
+    reason."""
+    style = rules.upper_small_style
+    visible = ctx.visible_village_ids()
+    ids = sorted(set(disclosure_ids))
+    out: dict[str, FinanceNoticeData] = {}
+    with ctx.read() as s:
+        found: list[Disclosure] = []
+        for i in range(0, len(ids), _IN):
+            found += s.scalars(select(Disclosure).where(Disclosure.id.in_(ids[i : i + _IN])))
+        ready = [
+            d
+            for d in found
+            if d.category == "finance"
+            and (visible is None or d.village_id in visible)
+            and d.reviewed_at is not None
+        ]
+        # loaded into the session, so each notice's own look-ups (s.get) find them without a query
+        for model, keys in (
+            (Village, {d.village_id for d in ready}),
+            (Person, {d.reviewed_by_person_id for d in ready if d.reviewed_by_person_id}),
+            (UserAccount, {d.reviewed_by_user for d in ready if d.reviewed_by_user}),
+        ):
+            wanted = sorted(k for k in keys if k)
+            for i in range(0, len(wanted), _IN):
+                s.scalars(select(model).where(model.id.in_(wanted[i : i + _IN]))).all()
+        township = s.scalars(select(Township)).first()
+        for d in ready:
+            if review_valid(d):
+                out[d.id] = _notice_data(s, d, style, township)
+    return out
+
+
+def _notice_data(s: Session, d: Disclosure, style: str, t: Township | None) -> FinanceNoticeData:
+    """The print data of a reviewed 财务公开 ``d`` (checked by the caller) in session ``s``; ``t``: the first
+    township row (whose name heads the organisation)."""
+    from quzhou_desktop.services.disclosures.disclosure import _reviewer_name
+
+    v = s.get(Village, d.village_id)
+    reviewer = _reviewer_name(s, d) or ""
+    table = FinanceTable.from_json(json.loads(d.table_json)) if d.table_json else None
+    vname = v.name if v else ""
+    assert d.reviewed_at is not None
+    reviewed_on = (d.reviewed_at + dt.timedelta(hours=8)).date()  # UTC → Asia/Shanghai
+    income, expense = d.total_income_fen or 0, d.total_expense_fen or 0
+    opinion = d.review_opinion or ""
+    line = f"村务监督委员会审核意见：{opinion}  审核人：{reviewer}  {format_chinese_date(reviewed_on)}"
+    return FinanceNoticeData(
+        disclosure_id=d.id, organisation=f"{t.name if t else ''}{vname}", issuer=f"{vname}村民委员会",
+        title=d.title, date=d.posted_from or reviewed_on,
+        period=_period_label(d.period_start, d.period_end),
+        lines=table.lines if table else (),
+        income_fen=income, expense_fen=expense,
+        income_lower=format_fen(income), expense_lower=format_fen(expense),
+        income_upper=fen_to_upper(income, small_style=style),
+        expense_upper=fen_to_upper(expense, small_style=style),
+        reviewers=(reviewer,) if reviewer else (), review_date=reviewed_on,
+        review_opinion=opinion, review_line=line,
+        channels=tuple(c for c in (d.channels or "").split("、") if c),
+        posted_from=d.posted_from, posted_to=d.posted_to,
+    )  # fmt: skip

@@ -1,10 +1,11 @@
 """Enrolment: the township invites a village, the village PC joins, the township accepts the answer.
 
 1. ``write_enrolment`` (township): a file with the township's site identity and public key, the head of its
-   chain, and the village's roster and settings as the township holds them (township, village, people,
-   seats, kinship), signed by the township's site key.
+   chain, and every record of the village as the township holds it (``seed``: roster and settings, and the
+   matters, vouchers, disclosures, contracts and scans the township may have kept for it before), signed by
+   the township's site key.
 2. ``join_as_village`` (village PC, on a new database — the first-run wizard's "作为村安装"): makes the
-   village's site identity and key, applies the roster, records the township as its peer and creates the
+   village's site identity and key, applies the village's records, records the township as its peer and creates the
    first administrator; writes an answer file with the village's site identity and public key.
 3. ``accept_answer`` (township): after the two clerks compared the fingerprints (``fingerprint``) by phone,
    the township types the village's fingerprint; only a match enrols the village.
@@ -20,38 +21,35 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from quzhou_desktop.core.errors import NotFound
 from quzhou_desktop.core.exchange import GENESIS, Head, with_own_site
 from quzhou_desktop.core.signing import b64, fingerprint, unb64
+from quzhou_desktop.services.exchange.acts import check_peer_acts, store_peer_acts
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
 from quzhou_desktop.services.exchange.identity import ensure_local_site, self_row, site_private_key
 from quzhou_desktop.services.exchange.package import Package, write_package
 from quzhou_desktop.services.exchange.peers import audit, site_doc
+from quzhou_desktop.services.exchange.seed import apply_seed, attachment_data, insert_blobs, village_seed
+from quzhou_desktop.services.exchange.signed import signed_members
 from quzhou_desktop.services.kernel.context import AppContext, Clock
 from quzhou_desktop.services.kernel.keys import PreparedKey, store_key
 from quzhou_desktop.services.kernel.roles import Perm, Role
 from quzhou_desktop.services.kernel.site import initial_site_settings
 from quzhou_desktop.services.kernel.trust import RecoverySheet, new_code, sign_root
 from quzhou_desktop.services.kernel.users import new_account
-from quzhou_desktop.store.audit.batch import append_batch, batch_json
-from quzhou_desktop.store.audit.chain import Actor, chain_head, norm_value, row_state
+from quzhou_desktop.store.audit.chain import Actor, chain_head, norm_value
 from quzhou_desktop.store.db import Database
-from quzhou_desktop.store.dialects.rows import defer_foreign_keys, insert_states
+from quzhou_desktop.store.dialects.rows import defer_foreign_keys
 from quzhou_desktop.store.models import (
     ExchangeSite,
-    KinLink,
-    Membership,
-    Person,
     Township,
     Village,
 )
 from quzhou_desktop.store.schema import SCHEMA_HEAD
 
 SEED = "seed.jsonl"
-SEED_TABLES = ("township", "village", "person", "membership", "kin_link")
 
 
 @dataclass(frozen=True)
@@ -78,38 +76,6 @@ class Enrolled:
     fingerprint: str
 
 
-def _seed_rows(s: Session, village_id: str) -> list[tuple[str, dict[str, Any]]]:
-    rows: list[tuple[str, dict[str, Any]]] = []
-
-    def add(model: Any, objs: Any) -> None:
-        table = model.__table__
-        assert isinstance(table, Table)
-        for o in objs:
-            rows.append((table.name, row_state(table, {c.name: getattr(o, c.key) for c in table.columns})))
-
-    village = s.get(Village, village_id)
-    if village is None:
-        raise NotFound("找不到这个村")
-    add(Township, [s.get_one(Township, village.township_id)])
-    add(Village, [village])
-    people = s.scalars(select(Person).where(Person.village_id == village_id).order_by(Person.id)).all()
-    add(Person, people)
-    add(
-        Membership,
-        s.scalars(
-            select(Membership).where(Membership.village_id == village_id).order_by(Membership.id)
-        ).all(),
-    )
-    ids = [p.id for p in people]
-    links = (
-        s.scalars(select(KinLink).where(KinLink.person_a_id.in_(ids)).order_by(KinLink.id)).all()
-        if ids
-        else []
-    )
-    add(KinLink, [k for k in links if k.person_b_id in set(ids)])
-    return rows
-
-
 def write_enrolment(ctx: AppContext, village_id: str, out: Path) -> EnrolmentFile:
     """The township's enrolment file for one of its villages (the village stays invited until it answers)."""
     user = ctx.require(Perm.VILLAGE_MANAGE)
@@ -132,9 +98,15 @@ def write_enrolment(ctx: AppContext, village_id: str, out: Path) -> EnrolmentFil
             )
             s.add(peer)
             s.flush()
-        seed = _seed_rows(s, village_id)
+        seed = village_seed(s.connection(), village_id)
+        blobs = {sha: attachment_data(s.connection(), sha) for sha in sorted(seed.attachments)}
         audit(s, ctx, "exchange.enrol", peer.id, {"village": village_id, "file": out.name})
         head_seq, head_hash = chain_head(s.connection())
+        # the township's signatures on the village's records (reviews at the township PC, 受理/退回) and their
+        # signers' keys, so the village's verify finds every signed record signed
+        signed, signed_counts = signed_members(
+            s.connection(), after_seq=0, head_seq=head_seq, village_id=village_id
+        )
         peer.receipt_seq, peer.receipt_hash = head_seq, head_hash
         peer_id, village_name = peer.id, village.name
     manifest = {
@@ -144,14 +116,21 @@ def write_enrolment(ctx: AppContext, village_id: str, out: Path) -> EnrolmentFil
         "invitation": peer_id,
         "head": {"seq": head_seq, "hash": head_hash},
         "schema": SCHEMA_HEAD,
-        "counts": {"records": len(seed)},
+        "counts": {"records": len(seed.rows), "attachments": len(blobs), **signed_counts},
         "created_by": {"username": user.username, "name": user.display_name},
         "created_at": norm_value(ctx.clock.now()),
     }
     body = "".join(
-        json.dumps({"table": t, "state": st}, ensure_ascii=False, sort_keys=True) + "\n" for t, st in seed
+        json.dumps({"table": t, "state": st}, ensure_ascii=False, sort_keys=True) + "\n"
+        for t, st in seed.rows
     )
-    write_package(out, manifest, private=site_private_key(me), extra={SEED: body.encode("utf-8")})
+    write_package(
+        out,
+        manifest,
+        private=site_private_key(me),
+        attachments=blobs,
+        extra={SEED: body.encode("utf-8"), **signed},
+    )
     return EnrolmentFile(out, village_name, me.fingerprint)
 
 
@@ -197,6 +176,7 @@ def join_as_village(
         password=admin_password,
     )
     seed = [json.loads(line) for line in pkg.member(SEED).decode("utf-8").splitlines() if line]
+    signatures = check_peer_acts(ctx, pkg, [])  # every act checked against its key before anything is written
     shown, sealed_code = new_code()
     prepared = PreparedKey(admin_password, sealed_code)  # the key derivation outside the write lock
     with db.write(Actor(None, admin.username), "exchange.join") as s:
@@ -204,7 +184,8 @@ def join_as_village(
             raise pkg.refused("这个数据库已经有数据：作为村安装需要一个新的数据库")
         conn = s.connection()
         defer_foreign_keys(conn)
-        _apply_seed(conn, seed, Actor(None, admin.username), ctx, village_name)
+        _apply_seed(conn, pkg, seed, Actor(None, admin.username), ctx, village_name)
+        store_peer_acts(conn, signatures, Actor(None, admin.username), "登记文件", ctx.clock.now())
         me = ensure_local_site(s, kind="village", name=village_name)  # the site the seed gave the village
         row = self_row(s)
         assert row is not None
@@ -265,35 +246,20 @@ def own_village_site(township: dict[str, Any], village_name: str) -> str:
 
 
 def _apply_seed(
-    conn: Any, seed: list[dict[str, Any]], actor: Actor, ctx: AppContext, village_name: str
+    conn: Any, pkg: Package, seed: list[Any], actor: Actor, ctx: AppContext, village_name: str
 ) -> None:
-    from quzhou_desktop.store.audit.verify import audited_tables
-
-    tables = {t.name: t for t in audited_tables()}
-    by_table: dict[str, list[dict[str, Any]]] = {}
-    for item in seed:
-        if item["table"] not in SEED_TABLES:
-            continue
-        by_table.setdefault(item["table"], []).append(item["state"])
-    for state in by_table.get("township", []):
-        state["rules_json"] = own_village_site(state, village_name)
-    for name in SEED_TABLES:
-        states = sorted(by_table.get(name, []), key=lambda st: st["id"])
-        if not states:
-            continue
-        cols = [c.name for c in tables[name].columns]
-        values = [tuple(st[c] for c in cols) for st in states]
-        insert_states(conn, tables[name], cols, values)
-        append_batch(
-            conn,
-            actor,
-            action="exchange.enrol",
-            table=name,
-            first_id=states[0]["id"],
-            after_json=batch_json(cols, {}, values),
-            reason="登记文件",
-            when=ctx.clock.now(),
-        )
+    rows: list[tuple[str, dict[str, Any]]] = []
+    try:
+        for item in seed:
+            table, state = str(item["table"]), dict(item["state"])
+            if table == "township":
+                state["rules_json"] = own_village_site(state, village_name)
+            rows.append((table, state))
+        shas = {st["sha256"] for t, st in rows if t == "attachment"}
+        insert_blobs(conn, pkg, shas)
+        apply_seed(conn, rows, actor, when=ctx.clock.now(), reason="登记文件")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise pkg.refused("登记文件中的村数据无法读取或不完整") from exc
 
 
 def _digits(text: str) -> str:

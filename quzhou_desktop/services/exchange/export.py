@@ -16,6 +16,7 @@ from quzhou_desktop.services.exchange.errors import ExchangeNotReady
 from quzhou_desktop.services.exchange.identity import LocalSite, local_site, site_private_key
 from quzhou_desktop.services.exchange.package import Entry, entry_line, write_package
 from quzhou_desktop.services.exchange.peers import audit, find_peer, site_doc
+from quzhou_desktop.services.exchange.signed import signed_members
 from quzhou_desktop.services.exchange.states import changes_of
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
@@ -134,6 +135,10 @@ def export_package(ctx: AppContext, *, to: str, out: Path) -> ExportResult:
     with ctx.db.read_engine.connect() as conn:
         with conn.begin():
             entries, shas, (head_seq, head_hash) = _collect(conn, me, peer)
+            village = peer.village_id if me.kind == "township" else None
+            signed, signed_counts = signed_members(
+                conn, after_seq=peer.receipt_seq, head_seq=head_seq, village_id=village
+            )
             blobs: dict[str, bytes] = {}
             for sha in shas:
                 data = run(conn, "SELECT data FROM attachment_blob WHERE sha256 = ?", (sha,)).scalar()
@@ -152,12 +157,12 @@ def export_package(ctx: AppContext, *, to: str, out: Path) -> ExportResult:
             "last": {"seq": head_seq, "hash": head_hash},
             "complete": me.kind == "village",
         },
-        "counts": {"entries": plan.entries, "stubs": plan.stubs, "attachments": len(blobs)},
+        "counts": {"entries": plan.entries, "stubs": plan.stubs, "attachments": len(blobs), **signed_counts},
         "created_by": {"username": user.username, "name": user.display_name},
         "created_at": norm_value(ctx.clock.now()),
     }
     body = "".join(entry_line(e) + "\n" for e in entries)
-    sha = write_package(out, manifest, private=private, entries_text=body, attachments=blobs)
+    sha = write_package(out, manifest, private=private, entries_text=body, attachments=blobs, extra=signed)
     with ctx.write("exchange.export") as s:
         audit(
             s,

@@ -1,6 +1,6 @@
 """The package file: a zip (stdlib ``zipfile``) that anyone can open with ``unzip`` and read with a JSON viewer.
 
-Members (format version 1, see docs/EXCHANGE.md):
+Members (format version 2, see docs/EXCHANGE.md):
 
 - ``manifest.json``: what the package is (kind, from and to sites, the range of the sender's chain it covers,
   chain heads before and after, counts, who made it and when) and the SHA-256 of every other member;
@@ -8,6 +8,8 @@ Members (format version 1, see docs/EXCHANGE.md):
   base64;
 - ``entries.jsonl``: the audit entries, one JSON object a line, in chain order (``before``/``after`` are the
   exact canonical JSON texts the entry hash covers); a stub carries only ``seq``, ``prev_hash`` and ``hash``;
+- ``keys.jsonl`` and ``acts.jsonl`` (reports and dispatches): the public keys of the sender's users who signed
+  the acts in the package, and the signed acts themselves (``services.exchange.acts``);
 - ``attachments/<sha256>``: the content of each attachment the entries name.
 
 Opening a package checks the members against the manifest; the signature is checked against the key the
@@ -19,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
@@ -27,7 +30,7 @@ from typing import Any, NamedTuple
 
 import msgspec
 
-from quzhou_desktop.core.exchange import FORMAT, FORMAT_VERSION
+from quzhou_desktop.core.exchange import FORMAT, FORMAT_VERSION, READABLE_OLDER
 from quzhou_desktop.core.signing import b64, sign, unb64, verify
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
 from quzhou_desktop.store.audit.chain import entry_hash
@@ -35,6 +38,8 @@ from quzhou_desktop.store.audit.chain import entry_hash
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 ENTRIES = "entries.jsonl"
+KEYS = "keys.jsonl"
+ACTS = "acts.jsonl"
 ATTACHMENTS = "attachments/"
 KINDS = {
     "report": "上报数据包",
@@ -75,7 +80,7 @@ class Entry(NamedTuple):
     after: str | None = None
     reason: str | None = None
     stub: bool = False
-    line: str | None = None  # the line it was read from (its hash covers all but the last field)
+    line: bytes | None = None  # the line it was read from (its hash covers all but the last field)
 
     def payload(self) -> list[Any]:
         """What the entry hash covers, in ``store.audit.chain.entry_hash``'s order."""
@@ -96,8 +101,8 @@ class Entry(NamedTuple):
     def recomputed(self) -> str:
         """The entry's hash from its fields: the SHA-256 of the line as read, minus its last field (written by
         ``entry_line`` that text is exactly the payload ``entry_hash`` hashes), else computed afresh."""
-        if self.line is not None and self.line.endswith(f',"{self.hash}"]'):
-            return hashlib.sha256((self.line[: -len(self.hash) - 4] + "]").encode("utf-8")).hexdigest()
+        if self.line is not None and self.line.endswith(f',"{self.hash}"]'.encode()):
+            return hashlib.sha256(self.line[: -len(self.hash) - 4] + b"]").hexdigest()
         return entry_hash(
             seq=self.seq,
             ts=self.ts or "",
@@ -126,13 +131,21 @@ def entry_line(e: Entry) -> str:
     return _dumps([*e.payload(), e.hash])
 
 
-def _entry(doc: list[Any], line: str | None) -> Entry:
+def _entry(doc: list[Any], line: bytes | None) -> Entry:
     if len(doc) == 3:
         return Entry(int(doc[0]), str(doc[1]), str(doc[2]), stub=True)
     if len(doc) != 12:
         raise ValueError("fields")
     seq, ts, user_id, username, action, entity, entity_id, before, after, reason, prev, h = doc
-    if not all(isinstance(x, str) for x in (ts, action, entity, entity_id, prev, h)) or type(seq) is not int:
+    if not (
+        type(seq) is int
+        and type(ts) is str
+        and type(action) is str
+        and type(entity) is str
+        and type(entity_id) is str
+        and type(prev) is str
+        and type(h) is str
+    ):
         raise ValueError("types")
     return Entry(
         seq, prev, h, ts, user_id, username, action, entity, entity_id, before, after, reason, False, line
@@ -159,6 +172,30 @@ def container(members: Mapping[str, bytes]) -> bytes:
             info.compress_type = zipfile.ZIP_STORED
             zf.writestr(info, members[name])
     return buf.getvalue()
+
+
+def _as_written(data: bytes, order: list[str]) -> dict[str, bytes] | None:
+    """The members of ``data`` when it is byte for byte ``container`` of them, else None.
+
+    Each member is taken from where ``container`` puts it (the stored bytes after each local header, in
+    ``order``), and the container is made again from them and compared with the whole file: cheaper than
+    reading every member through ``zipfile`` (which checks each CRC a second time) and as strict, since
+    only the canonical file of exactly these members compares equal."""
+    contents: dict[str, bytes] = {}
+    pos = 0
+    try:
+        for name in order:
+            if data[pos : pos + 4] != b"PK\x03\x04":
+                return None
+            size, _same, name_len, extra_len = struct.unpack_from("<IIHH", data, pos + 18)
+            start = pos + 30 + name_len + extra_len
+            if size > _MAX_MEMBER or start + size > len(data):
+                return None
+            contents[name] = data[start : start + size]
+            pos = start + size
+    except struct.error:
+        return None
+    return contents if container(contents) == data else None
 
 
 def write_package(
@@ -218,23 +255,35 @@ class Package:
             raise self.refused("清单或签名无法读取") from exc
         if not isinstance(self.manifest, dict) or self.manifest.get("format") != FORMAT:
             raise self.refused("清单不是本程序的数据交换格式")
-        if self.manifest.get("version") != FORMAT_VERSION:
-            raise self.refused(
-                f"数据包格式版本为 {self.manifest.get('version')}，本程序只能读取版本 {FORMAT_VERSION}，请先升级程序"
-            )
+        self._check_version()
         members = self.manifest.get("members")
         if not isinstance(members, dict) or set(members) != set(names) - {MANIFEST, SIGNATURE}:
             raise self.refused("清单列出的内容与数据包实际内容不一致")
-        contents = {MANIFEST: self.manifest_bytes, SIGNATURE: self._read(SIGNATURE)}
+        contents = _as_written(data, [MANIFEST, SIGNATURE, *sorted(members)])
+        canonical = contents is not None
+        if contents is None:  # not byte for byte the container of its members: read them to say what differs
+            contents = {MANIFEST: self.manifest_bytes, SIGNATURE: self._read(SIGNATURE)}
+            contents.update((name, self._read(name)) for name in members)
         for name, digest in members.items():
-            contents[name] = self._read(name)
             if sha256_hex(contents[name]) != digest:
                 raise self.refused(f"“{name}”的内容与清单记录的校验值不符：文件被改动或损坏")
-        if container(contents) != data:
+        if not canonical:
             raise self.refused("文件的结构与其内容不符（zip 的目录或文件头被改动）")
         for name in members:
             if name.startswith(ATTACHMENTS) and name[len(ATTACHMENTS) :] != members[name]:
                 raise self.refused(f"附件“{name}”的名称与其内容的校验值不符")
+
+    def _check_version(self) -> None:
+        version = self.manifest.get("version")
+        older = READABLE_OLDER.get(version) if isinstance(version, int) else None
+        if version == FORMAT_VERSION or (older is not None and self.kind in older):
+            return
+        if isinstance(version, int) and version < FORMAT_VERSION:
+            raise self.refused(
+                f"数据包格式版本为 {version}，是旧版程序生成的（不含签名人密钥和电子签名），本程序只能读取版本 "
+                f"{FORMAT_VERSION}：请把发送方的程序升级到与本程序相同的版本后重新生成"
+            )
+        raise self.refused(f"数据包格式版本为 {version}，本程序只能读取版本 {FORMAT_VERSION}，请先升级程序")
 
     @classmethod
     def open(cls, path: Path) -> Package:
@@ -282,10 +331,10 @@ class Package:
     def entries(self) -> Iterator[Entry]:
         if not self.has(ENTRIES):
             return iter(())
-        text = self._read(ENTRIES).decode("utf-8")
-        lines = [line for line in text.splitlines() if line]
+        # The UTF-8 bytes as they are (a newline never occurs inside a JSON text; U+2028 may, and is no line end)
+        lines = [line for line in self._read(ENTRIES).split(b"\n") if line]
         try:  # one parse of the whole member (far fewer calls than one per line)
-            docs = _decode_lines("[" + ",".join(lines) + "]")
+            docs = _decode_lines(b"[" + b",".join(lines) + b"]")
             return iter([_entry(d, line) for d, line in zip(docs, lines, strict=True)])
         except (msgspec.DecodeError, ValueError, TypeError):
             pass

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -15,8 +14,7 @@ from quzhou_desktop.store.audit.chain import canonical
 _decode = msgspec.json.Decoder(dict[str, Any]).decode
 
 
-@dataclass(frozen=True)
-class RecordChange:
+class RecordChange(NamedTuple):  # a tuple: made once per record state of every imported entry
     entity: str  # the table
     entity_id: str
     before: dict[str, Any] | None

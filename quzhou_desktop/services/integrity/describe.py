@@ -10,6 +10,7 @@ from quzhou_desktop.core.matters import StepType
 from quzhou_desktop.services.kernel.signatures import ACT_LABELS
 from quzhou_desktop.store.models import (
     Disclosure,
+    Evaluation,
     Matter,
     MatterStep,
     MonthlyReview,
@@ -70,6 +71,11 @@ def record_name(s: Session, kind: str, record_id: str) -> str:
         if st is not None and m is not None:
             return f"事项“{m.title}”的{StepType(st.step_type).label}记录"
         return f"会议记录 {record_id[:8]}"
+    if kind == "evaluation":
+        ev = s.get(Evaluation, record_id)
+        if ev is not None:
+            return f"{_village_name(s, ev.village_id)} {ev.year}年民主评议"
+        return f"民主评议 {record_id[:8]}"
     if kind == "user_account":
         acc = s.get(UserAccount, record_id)
         return f"用户「{acc.username}」（{acc.display_name}）" if acc else f"用户 {record_id[:8]}"

@@ -30,6 +30,12 @@ from quzhou_desktop.store.dialects.sql import dialect_of, distinct_from, json_di
 SIGNED_KINDS = tuple(VOUCHER_ACTS)
 _KINDS = ", ".join(f"'{k}'" for k in SIGNED_KINDS)
 LEGACY = "length({col}) = 64"
+# The acts this site signed and those it received from its peers (``peer_act``): a village's record at the
+# township names the village's act, a 受理/退回 at the village the township's.
+ACTS = (
+    "(SELECT id, act, record_kind, record_id, subject_id FROM signed_act UNION ALL "
+    "SELECT id, act, record_kind, record_id, subject_id FROM peer_act)"
+)
 ACT_ID = "({col} IS NOT NULL AND length({col}) != 64)"
 
 
@@ -62,7 +68,7 @@ def _links(s: Session, report: EraReport) -> None:
     col = "e.signature"
     for eid, vid in s.execute(
         text(
-            f"SELECT e.id, e.voucher_id FROM voucher_event e LEFT JOIN signed_act a ON a.id = e.signature "
+            f"SELECT e.id, e.voucher_id FROM voucher_event e LEFT JOIN {ACTS} a ON a.id = e.signature "
             f"WHERE {ACT_ID.format(col=col)} AND (a.id IS NULL OR ({distinct_from(d, 'a.subject_id', 'e.id')} "
             # 一肩挑: the second event of one act over both offices (its decision lists both; records.py)
             f"AND NOT (a.act = '{SIGN_BOTH}' AND a.record_id = e.voucher_id)))"
@@ -80,7 +86,7 @@ def _links(s: Session, report: EraReport) -> None:
         col = f"r.{column}"
         for (rid,) in s.execute(
             text(
-                f"SELECT r.id FROM {table} r LEFT JOIN signed_act a ON a.id = {col} "
+                f"SELECT r.id FROM {table} r LEFT JOIN {ACTS} a ON a.id = {col} "
                 f"WHERE {ACT_ID.format(col=col)} AND (a.id IS NULL OR {distinct_from(d, 'a.record_id', 'r.id')} OR a.act != :act)"
             ),
             {"act": act},
@@ -95,9 +101,9 @@ def _legacy_counts(s: Session, report: EraReport) -> None:
         "公开审核": "SELECT count(*) FROM disclosure WHERE " + LEGACY.format(col="review_signature"),
         "月度审核": "SELECT count(*) FROM monthly_review WHERE " + LEGACY.format(col="signature"),
         "会议记录定稿": "SELECT count(*) FROM matter_step m WHERE state = 'final' AND NOT EXISTS (SELECT 1 FROM "
-        "signed_act a WHERE a.record_kind = 'matter_step' AND a.record_id = m.id)",
+        f"{ACTS} a WHERE a.record_kind = 'matter_step' AND a.record_id = m.id)",
         "公开张贴": "SELECT count(*) FROM disclosure d WHERE status IN ('posted', 'superseded') AND NOT EXISTS "
-        "(SELECT 1 FROM signed_act a WHERE a.record_kind = 'disclosure' AND a.record_id = d.id "
+        f"(SELECT 1 FROM {ACTS} a WHERE a.record_kind = 'disclosure' AND a.record_id = d.id "
         "AND a.act = 'disclosure.post')",
     }
     for label, sql in counts.items():
@@ -139,7 +145,7 @@ def _became(d: str, field_: str, value: str | bool) -> str:
 
 
 def _no_act(act: str) -> str:
-    return f"NOT EXISTS (SELECT 1 FROM signed_act x WHERE x.record_id = a.entity_id AND x.act = '{act}')"
+    return f"NOT EXISTS (SELECT 1 FROM {ACTS} x WHERE x.record_id = a.entity_id AND x.act = '{act}')"
 
 
 def _differs(before: Any, after: Any, fields: tuple[str, ...] | None, ignore: tuple[str, ...]) -> bool:
@@ -170,7 +176,9 @@ def _after_era(s: Session, era: int, report: EraReport) -> None:
              f"审核或签字记录 {eid[:8]} 是信任根建立之后写入的，却没有电子签名")  # fmt: skip
     for _seq, _eid, before, _a in _tail(s, era, "voucher_event", "a.before_json IS NOT NULL"):
         _add(s, report, "content", ("voucher", str(before.get("voucher_id"))), "凭证的审核或签字记录被改动")
-    unsigned_voucher = "NOT EXISTS (SELECT 1 FROM signed_act x WHERE x.record_kind = 'voucher' AND x.record_id = a.entity_id)"
+    unsigned_voucher = (
+        f"NOT EXISTS (SELECT 1 FROM {ACTS} x WHERE x.record_kind = 'voucher' AND x.record_id = a.entity_id)"
+    )
     for _seq, vid, before, after in _tail(
         s,
         era,
@@ -188,6 +196,19 @@ def _after_era(s: Session, era: int, report: EraReport) -> None:
             _add(s, report, "content", ("matter_step", sid), "已定稿的会议记录被改动")
     _months(s, era, report)
     _disclosures(s, era, report)
+    _evaluations(s, era, report)
+
+
+def _evaluations(s: Session, era: int, report: EraReport) -> None:
+    """民主评议: 定稿 without an act, and a final record changed (its result notice may be linked later; the
+    votes of a final record are compared with the act by ``records``)."""
+    d = dialect_of(s)
+    for _seq, eid, _b, _a in _tail(s, era, "evaluation", f"{_became(d, 'state', 'final')} AND "
+                                   f"{_no_act('evaluation.finalize')}"):  # fmt: skip
+        _add(s, report, "unsigned", ("evaluation", eid), "信任根建立之后定稿，却没有电子签名")
+    for _seq, eid, before, after in _tail(s, era, "evaluation", f"{_before(d, 'state')} = 'final'"):
+        if _differs(before, after, None, ("disclosure_id",)):
+            _add(s, report, "content", ("evaluation", eid), "已定稿的民主评议记录被改动")
 
 
 def _months(s: Session, era: int, report: EraReport) -> None:

@@ -18,7 +18,6 @@ in ``signed_act``. This module holds the two ends of that record that are not ti
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 from dataclasses import dataclass
@@ -106,7 +105,7 @@ def parse_statement(act: SignedAct) -> dict[str, Any] | None:
 
 def signature_bytes(act: SignedAct) -> bytes | None:
     try:
-        return base64.b64decode(act.signature, validate=True)
+        return signing.unb64(act.signature)
     except (binascii.Error, ValueError):
         return None
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.anchors import format_time
 from quzhou_desktop.core.signing import b64, fingerprint, new_keypair, unb64
@@ -35,7 +36,7 @@ from quzhou_desktop.paths import site_key_path
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.store.db import Database
-from quzhou_desktop.store.models import Township, Village, new_uuid, utcnow
+from quzhou_desktop.store.models import ExchangeSite, Township, Village, new_uuid, utcnow
 from quzhou_desktop.store.sitekeys import SiteKey, SiteKeyDamaged, read_site_key, write_site_key
 
 log = logging.getLogger(__name__)
@@ -248,3 +249,13 @@ def initial_site_settings(
     chosen = kind or default_kind(len(village_names))
     site, _key = new_site(kind=chosen, name=site_name(chosen, township_name, sorted(village_names)))
     return with_site(rules_json, site, {})
+
+
+def enrolled_township(s: Session) -> str | None:
+    """The township this database reports to, when it is a village PC enrolled with one (else None): the
+    township's own acts about the village (代理记账中心 受理/退回) are then made there and arrive in its 下发数据包."""
+    return s.scalars(
+        select(ExchangeSite.name).where(
+            ExchangeSite.is_self.is_(False), ExchangeSite.kind == "township", ExchangeSite.state == "enrolled"
+        )
+    ).first()

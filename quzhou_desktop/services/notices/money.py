@@ -128,17 +128,52 @@ def review_record_id(ctx: AppContext, village_id: str, year: int, month: int) ->
     return rid
 
 
+def _batch_reviews(ctx: AppContext, cache: NoticeCache) -> None:
+    """Every 月度审核 the batch prints (in villages the user may see), with the villages' names, in a few queries
+    (``services.vouchers.monthly.monthly_reviews``): the views equal those read one at a time."""
+    from sqlalchemy import select
+
+    from quzhou_desktop.services.vouchers.monthly import monthly_reviews
+
+    cache.reviews_read = True
+    ids = sorted({rid for kind, rid in cache.batch if kind == "review"})
+    visible = ctx.visible_village_ids()
+    keys: dict[str, tuple[str, int, int]] = {}
+    with ctx.read() as s:
+        for i in range(0, len(ids), 900):
+            q = select(MonthlyReview.id, MonthlyReview.village_id, MonthlyReview.year, MonthlyReview.month)
+            for rid, vid, year, month in s.execute(q.where(MonthlyReview.id.in_(ids[i : i + 900]))):
+                if visible is None or vid in visible:
+                    keys[rid] = (vid, year, month)
+        cache.read_orgs(s, [k[0] for k in keys.values()])
+    views = monthly_reviews(ctx, list(keys.values()))
+    cache.reviews.update((rid, views[key]) for rid, key in keys.items())
+
+
 def review_report(ctx: AppContext, review_id: str, cache: NoticeCache | None = None) -> ReviewReport:
-    """村监会月度审核意见书 from the recorded monthly review: the month's vouchers, opinions and signers."""
+    """村监会月度审核意见书 from the recorded monthly review: the month's vouchers, opinions and signers (a batch's
+    reviews are read together, ``_batch_reviews``)."""
     from quzhou_desktop.services.vouchers.monthly import monthly_review
 
-    with ctx.read() as s:
-        r = s.get(MonthlyReview, review_id)
-        if r is None:
-            raise NotFound(what="这次月度审核")
-        village_id, year, month = r.village_id, r.year, r.month
-        org = (cache or NoticeCache()).org(s, village_id)
-    view = monthly_review(ctx, village_id, year, month)
+    cache = cache or NoticeCache()
+    if cache.batch and not cache.reviews_read:
+        _batch_reviews(ctx, cache)
+    view = cache.reviews.get(review_id)
+    if view is not None:
+        ctx.require_village(view.village_id)
+        org = cache.orgs.get(view.village_id)
+        if org is None:
+            with ctx.read() as s:
+                org = cache.org(s, view.village_id)
+        year, month = view.year, view.month
+    else:
+        with ctx.read() as s:
+            r = s.get(MonthlyReview, review_id)
+            if r is None:
+                raise NotFound(what="这次月度审核")
+            village_id, year, month = r.village_id, r.year, r.month
+            org = cache.org(s, village_id)
+        view = monthly_review(ctx, village_id, year, month)
     if view.meeting_date is None:
         raise NotPrintable(what="月度审核意见书", reason="没有记录例会日期")
     names = {pid: name for pid, name, _ in view.members}
@@ -193,9 +228,17 @@ def _opinion_of(reviews: str) -> str:
 def finance_notice(ctx: AppContext, disclosure_id: str, cache: NoticeCache | None = None) -> FinanceNotice:
     """财务公开表 from a reviewed 财务公开 disclosure (C31 enforced by the data source; ``cache``: the township's
     rules read once a batch)."""
-    from quzhou_desktop.services.disclosures.finance import finance_notice_data
+    from quzhou_desktop.services.disclosures.finance import finance_notice_data, finance_notices_data
 
-    d = finance_notice_data(ctx, disclosure_id, rules=cache.township_rules(ctx) if cache else None)
+    d = None
+    if cache is not None and cache.batch:
+        if not cache.finance_read:  # the batch's 财务公开 read together, the first time one is built
+            cache.finance_read = True
+            ids = [rid for kind, rid in cache.batch if kind == "finance"]
+            cache.finance.update(finance_notices_data(ctx, ids, rules=cache.township_rules(ctx)))
+        d = cache.finance.get(disclosure_id)
+    if d is None:  # alone, or not printable: read alone, it says why
+        d = finance_notice_data(ctx, disclosure_id, rules=cache.township_rules(ctx) if cache else None)
     lines = tuple(
         FinanceLine(
             date=ln.date,

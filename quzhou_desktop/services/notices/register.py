@@ -209,7 +209,7 @@ def _spending(
     s: Session, m: Matter, step_ids: list[str], cache: NoticeCache | None = None
 ) -> tuple[AmountLine, ...]:
     if step_ids:
-        cited = _cited_vouchers(s, m.village_id, cache)
+        cited = _cited_vouchers(s, m.village_id, cache, step_ids)
         if cited is None:
             q = (
                 select(Voucher.purpose, Voucher.amount_fen)
@@ -233,11 +233,56 @@ def _spending(
     return ()
 
 
-def _cited_vouchers(s: Session, village_id: str, cache: NoticeCache | None) -> list[Any] | None:
-    """From the second 实施结果公告 of a village in one batch on: every spent voucher of the village that cites a
-    step, read once ((decision step, resolution step, purpose, 分) in print order); None = query per notice."""
+# A batch's cited vouchers are read with one query per village while its result steps fit one IN list (twice).
+_SPENT_STEPS = 400
+
+
+def _batch_cited(s: Session, village_id: str, step_ids: list[str], cache: NoticeCache) -> list[Any] | None:
+    """The spent vouchers citing any step of the batch's 实施结果公告 in the village, read with one query the first
+    time one is built ((decision step, resolution step, purpose, 分) in print order); None when the steps are
+    not all the batch's or too many for one query."""
+    if not cache.batch or not cache.matters_read:
+        return None
+    got = cache.batch_spending.get(village_id)
+    if got is None:
+        steps: set[str] = set()
+        for kind, rid in cache.batch:
+            found = cache.matters.get(cache.step_matter.get(rid, "")) if kind == "result" else None
+            if found is not None and found[0].village_id == village_id:
+                steps.update(v.id for v in found[1])
+        rows: list[Any] | None = None
+        if len(steps) <= _SPENT_STEPS:
+            part = sorted(steps)
+            q = (
+                select(
+                    Voucher.decision_step_id, Voucher.resolution_step_id, Voucher.purpose, Voucher.amount_fen
+                )
+                .where(
+                    Voucher.village_id == village_id,
+                    (Voucher.decision_step_id.in_(part)) | (Voucher.resolution_step_id.in_(part)),
+                    Voucher.status.not_in(NOT_SPENT),
+                )
+                .order_by(*SPENT_ORDER)
+            )
+            rows = [tuple(r) for r in s.execute(q)]
+        got = cache.batch_spending[village_id] = (frozenset(steps), rows)
+    covered, rows = got
+    return rows if rows is not None and covered.issuperset(step_ids) else None
+
+
+def _cited_vouchers(
+    s: Session, village_id: str, cache: NoticeCache | None, step_ids: list[str]
+) -> list[Any] | None:
+    """The spent vouchers of the village that may cite ``step_ids``, shared by the batch's notices ((decision step,
+    resolution step, purpose, 分) in print order; the caller keeps those citing its steps); None = query per
+    notice. A batch that knows its records reads those citing its result notices' steps (``_batch_cited``);
+    otherwise, from the second 实施结果公告 of a village on, every spent voucher of the village that cites a step
+    is read once."""
     if cache is None:
         return None
+    batch = _batch_cited(s, village_id, step_ids, cache)
+    if batch is not None:
+        return batch
     found = cache.spending.get(village_id)
     if found is not None:
         return found

@@ -8,6 +8,7 @@ completeness of the committee's review (C18) and the separation of duties come f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -28,6 +29,7 @@ from quzhou_desktop.services.kernel.keys import Credential, signer_for
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.settings import get_rules
 from quzhou_desktop.services.kernel.signatures import office_of
+from quzhou_desktop.services.kernel.site import enrolled_township
 from quzhou_desktop.services.kernel.validate import required
 from quzhou_desktop.services.vouchers.common import (
     OPINION_LABELS,
@@ -50,6 +52,7 @@ __all__ = [
     "Committee",
     "Office",
     "accept_voucher",
+    "agency_acts_here",
     "committee",
     "deliver_voucher",
     "offices_held",
@@ -87,7 +90,11 @@ def committee_in(s: Session, village_id: str, on: date) -> Committee:
         )
         .order_by(Membership.role, Person.name)
     )
-    rows = s.execute(q).all()
+    return committee_of([(pid, role, name) for pid, role, name in s.execute(q)])
+
+
+def committee_of(rows: Sequence[tuple[str, str, str]]) -> Committee:
+    """The committee of the (person id, role, name) memberships in force, ordered by role then name."""
     chair = next((pid for pid, role, _ in rows if role == "chair"), None)
     ids = tuple(dict.fromkeys([*([chair] if chair else []), *(pid for pid, _, _ in rows)]))
     return Committee(ids, chair, {pid: name for pid, _, name in rows})
@@ -394,6 +401,13 @@ def deliver_voucher(ctx: AppContext, voucher_id: str) -> None:
     _move(ctx, voucher_id, Perm.VOUCHER_DELIVER, VoucherState.DELIVERED, "deliver", None, None)
 
 
+def agency_acts_here(ctx: AppContext) -> bool:
+    """Whether the 代理记账中心's 受理/退回 can be recorded on this database: not on a village PC enrolled with
+    its township (they are made at the township and arrive in its 下发数据包)."""
+    with ctx.read() as s:
+        return enrolled_township(s) is None
+
+
 def accept_voucher(ctx: AppContext, voucher_id: str, password: Credential) -> None:
     """代理记账中心 受理 (township staff): a signed act."""
     _move(ctx, voucher_id, Perm.VOUCHER_ACCEPT, VoucherState.ACCEPTED, "accept", None, password)
@@ -417,7 +431,12 @@ def _move(
 ) -> None:
     with ctx.read() as s:
         village_id = load_voucher(s, voucher_id).village_id
+        township = enrolled_township(s) if kind in ("accept", "return") else None
     user = ctx.require(perm, village_id)
+    if township is not None:
+        raise PermissionDenied(
+            f"受理和退回凭证由{township}代理记账中心在乡镇的电脑上办理，结果随下发数据包到达本村"
+        )
     signer = signer_for(ctx, password) if password is not None else None
     with ctx.write(f"voucher.{kind}", reason=text) as s:
         v = load_voucher(s, voucher_id)

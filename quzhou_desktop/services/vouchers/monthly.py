@@ -11,14 +11,16 @@ acts too (``month.lock``, ``month.unlock``).
 The record cannot be signed while any of the month's vouchers still awaits the committee or the clerk, unless the
 meeting records why (``unreviewed_reason``: kept with the review, covered by its signature, printed on the
 意见书). Every refusal names each blocking voucher, its real state and who must act (``Blocker``).
+
+What the review shows is composed in ``month_view`` from facts ``month_gather`` reads (one month, or the months of
+many villages with a few queries: ``monthly_reviews``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,11 +32,24 @@ from quzhou_desktop.services.kernel.keys import Credential, signer_for
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.signatures import Signer, office_of, sign_act
 from quzhou_desktop.services.kernel.validate import optional, required
-from quzhou_desktop.services.vouchers.common import OPINION_LABELS, SUPERSEDED, month_review
+from quzhou_desktop.services.vouchers.common import SUPERSEDED, month_review
 from quzhou_desktop.services.vouchers.flow import committee_in
+from quzhou_desktop.services.vouchers.month_gather import gather_months
+from quzhou_desktop.services.vouchers.month_view import (
+    NOT_COUNTED,
+    OPEN_STATES,
+    UNREVIEWED_KEY,
+    WAITING,
+    Blocker,
+    MonthItem,
+    MonthlyReviewFields,
+    MonthlyReviewView,
+    compose_view,
+    month_bounds,
+    unreviewed_refusal,
+)
 from quzhou_desktop.services.vouchers.statements import lock_content, month_content, month_vouchers
-from quzhou_desktop.services.vouchers.voucher import VoucherRow
-from quzhou_desktop.store.models import MonthlyReview, UserAccount, Village, Voucher, VoucherEvent, new_uuid
+from quzhou_desktop.store.models import MonthlyReview, Voucher, new_uuid
 
 __all__ = [
     "Blocker",
@@ -43,148 +58,15 @@ __all__ = [
     "MonthlyReviewView",
     "lock_month",
     "monthly_review",
+    "monthly_reviews",
     "save_monthly_review",
     "sign_monthly_review",
     "unlock_month",
 ]
 
-OPEN_STATES = frozenset(
-    {
-        VoucherState.DRAFT.value,
-        VoucherState.SUBMITTED.value,
-        VoucherState.NEEDS_CORRECTION.value,
-        VoucherState.RETURNED.value,
-    }
-)
-NOT_COUNTED = frozenset({VoucherState.VOID.value, VoucherState.REJECTED.value, SUPERSEDED})
-# Kept in the review's item opinions (no schema change), so the signature covers it.
-UNREVIEWED_KEY = "_unreviewed_reason"
-# An open voucher's real state and who must act on it.
-WAITING: dict[str, tuple[str, str]] = {
-    VoucherState.DRAFT.value: ("草稿，尚未提交审核", "报账员提交审核"),
-    VoucherState.SUBMITTED.value: ("待村监会审核", "村监会成员审核"),
-    VoucherState.NEEDS_CORRECTION.value: ("待报账员补正", "报账员补正后重新提交"),
-    VoucherState.RETURNED.value: ("代理中心退回，待报账员更正", "报账员更正后重新提交"),
-}
-
-
-@dataclass(frozen=True)
-class Blocker:
-    """A voucher of the month that still awaits someone."""
-
-    number: str
-    state: str  # "待报账员补正"
-    who: str  # "报账员补正后重新提交"
-
-    @property
-    def text(self) -> str:
-        return f"凭证{self.number}（{self.state}，须{self.who}）"
-
-
-def blockers_of(items: tuple[MonthItem, ...] | list[MonthItem]) -> list[Blocker]:
-    out = []
-    for i in items:
-        if i.open:
-            state, who = WAITING.get(i.voucher.status, (i.voucher.status_label, "处理"))
-            out.append(Blocker(i.voucher.number_text, state, who))
-    return out
-
-
-@dataclass(frozen=True)
-class MonthItem:
-    voucher: VoucherRow
-    reviews: str  # "张三 同意；李四 需补正（缺发票）"
-    opinion: str  # the meeting's note on this voucher
-    open: bool  # still awaits review or correction
-
-
-@dataclass(frozen=True)
-class MonthlyReviewFields:
-    meeting_date: date
-    attendee_ids: tuple[str, ...]
-    overall_opinion: str = ""
-    open_items: str = ""
-    place: str = ""
-    item_opinions: dict[str, str] = field(default_factory=dict)
-    unreviewed_reason: str = ""  # why the meeting signs although some vouchers are not reviewed yet
-
-
-@dataclass(frozen=True)
-class MonthlyReviewView:
-    village_id: str
-    village_name: str
-    year: int
-    month: int
-    review_id: str | None
-    meeting_date: date | None
-    place: str
-    attendee_ids: tuple[str, ...]
-    members: tuple[tuple[str, str, bool], ...]  # (person id, name, is chair) on the meeting date or today
-    items: tuple[MonthItem, ...]
-    overall_opinion: str
-    open_items: str
-    state: str  # none, draft, signed
-    signed_at: datetime | None
-    signed_by: str
-    locked: bool
-    lock_reason: str
-    unreviewed_reason: str = ""
-
-    @property
-    def blockers(self) -> list[Blocker]:
-        return blockers_of(self.items)
-
-    @property
-    def sign_block(self) -> str:
-        """Why the record cannot be signed yet ("" when it can): shown on the disabled sign button."""
-        if self.locked or self.state == "signed":
-            return "例会记录已经签署"
-        if self.state == "none":
-            return "请先填写并保存例会记录"
-        if not self.overall_opinion:
-            return "签署前请填写总体审核意见并保存"
-        if self.blockers and not self.unreviewed_reason:
-            return unreviewed_refusal(self.blockers)
-        return ""
-
-    @property
-    def counted(self) -> list[MonthItem]:
-        return [i for i in self.items if i.voucher.status not in NOT_COUNTED]
-
-    @property
-    def total_fen(self) -> int:
-        return sum(i.voucher.amount_fen for i in self.counted)
-
-    @property
-    def open_count(self) -> int:
-        return sum(1 for i in self.items if i.open)
-
-    @property
-    def state_label(self) -> str:
-        if self.locked:
-            return "已签署并锁定"
-        return {"none": "尚未记录", "draft": "已记录，未签署", "signed": "已签署，未锁定"}.get(
-            self.state, self.state
-        )
-
 
 def _number(v: Voucher) -> str:
     return v.number if v.version == 1 else f"{v.number}（第{v.version}版）"
-
-
-def unreviewed_refusal(blockers: list[Blocker]) -> str:
-    return (
-        "本月还有凭证未审核完毕："
-        + "；".join(b.text for b in blockers)
-        + "。审核完毕后再签署；如确需先签署，请在“未审核说明”中写明原因并保存"
-    )
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    """First day of the month and first day of the next."""
-    if not 1 <= month <= 12:
-        raise ValidationError(field="月份", reason="应在1到12之间")
-    return date(year, month, 1), date(year + (month == 12), month % 12 + 1, 1)
 
 
 def _month_vouchers(s: Session, village_id: str, year: int, month: int) -> list[Voucher]:
@@ -202,94 +84,24 @@ def _month_vouchers(s: Session, village_id: str, year: int, month: int) -> list[
     return list(s.scalars(q))
 
 
-_ROW_COLUMNS = (
-    Voucher.id,
-    Voucher.village_id,
-    Voucher.year,
-    Voucher.number,
-    Voucher.version,
-    Voucher.voucher_date,
-    Voucher.handler_name,
-    Voucher.payee,
-    Voucher.purpose,
-    Voucher.amount_fen,
-    Voucher.status,
-    Voucher.submitted_at,
-    Voucher.prepared_by,
-)
-
-
-def _month_rows(s: Session, village_id: str, year: int, month: int, village_name: str) -> list[VoucherRow]:
-    """``row_of`` each of ``_month_vouchers`` (same vouchers, same order), read as columns: a month's review
-    and its printed report only show them, so no ORM object is built per voucher."""
-    start, end = month_bounds(year, month)
-    q = (
-        select(*_ROW_COLUMNS)
-        .where(
-            Voucher.village_id == village_id,
-            Voucher.voucher_date >= start,
-            Voucher.voucher_date < end,
-            Voucher.status != SUPERSEDED,
-        )
-        .order_by(Voucher.voucher_date, Voucher.number)
-    )
-    return [VoucherRow(vid, vil, village_name, *rest) for vid, vil, *rest in s.execute(q)]
-
-
-def _review_texts(s: Session, ids: list[str]) -> dict[str, str]:
-    out: dict[str, list[str]] = {}
-    if not ids:
-        return {}
-    q = (  # columns, not entities: a month's review events are only formatted here
-        select(VoucherEvent.voucher_id, VoucherEvent.actor_name, VoucherEvent.opinion, VoucherEvent.text)
-        .where(VoucherEvent.voucher_id.in_(ids), VoucherEvent.kind == "review")
-        .order_by(VoucherEvent.at)
-    )
-    for voucher_id, actor_name, opinion, note in s.execute(q):
-        text = f"{actor_name} {OPINION_LABELS.get(opinion or '', '')}"
-        out.setdefault(voucher_id, []).append(text + (f"（{note}）" if note else ""))
-    return {k: "；".join(v) for k, v in out.items()}
-
-
 def monthly_review(ctx: AppContext, village_id: str, year: int, month: int) -> MonthlyReviewView:
     """Everything the one-screen monthly review shows (nothing is created until it is saved)."""
-    ctx.require_village(village_id)
-    month_bounds(year, month)
+    return monthly_reviews(ctx, [(village_id, year, month)])[(village_id, year, month)]
+
+
+def monthly_reviews(
+    ctx: AppContext, keys: Sequence[tuple[str, int, int]]
+) -> dict[tuple[str, int, int], MonthlyReviewView]:
+    """``monthly_review`` of each (village id, year, month), gathered with a few queries for all of them (a print
+    batch's 月度审核意见书); each equals the one read alone."""
+    wanted = list(dict.fromkeys(keys))
+    for village_id, year, month in wanted:
+        ctx.require_village(village_id)
+        month_bounds(year, month)
+    today = ctx.clock.today()
     with ctx.read() as s:
-        village = s.get(Village, village_id)
-        name = village.name if village else ""
-        r = month_review(s, village_id, year, month)
-        vs = _month_rows(s, village_id, year, month, name)
-        texts = _review_texts(s, [v.id for v in vs])
-        opinions: dict[str, str] = json.loads(r.item_opinions_json) if r else {}
-        unreviewed = opinions.pop(UNREVIEWED_KEY, "")
-        items = tuple(
-            MonthItem(v, texts.get(v.id, ""), opinions.get(v.id, ""), v.status in OPEN_STATES) for v in vs
-        )
-        on = (r.meeting_date if r and r.meeting_date else None) or ctx.clock.today()
-        com = committee_in(s, village_id, on)
-        members = tuple((pid, com.names.get(pid, ""), pid == com.chair_id) for pid in com.member_ids)
-        signer = s.get(UserAccount, r.signed_by) if r and r.signed_by else None
-        return MonthlyReviewView(
-            village_id=village_id,
-            village_name=name,
-            year=year,
-            month=month,
-            review_id=r.id if r else None,
-            meeting_date=r.meeting_date if r else None,
-            place=(r.place or "") if r else "",
-            attendee_ids=tuple(json.loads(r.attendee_ids_json)) if r else (),
-            members=members,
-            items=items,
-            overall_opinion=(r.overall_opinion or "") if r else "",
-            open_items=(r.open_items or "") if r else "",
-            state=r.state if r else "none",
-            signed_at=r.signed_at if r else None,
-            signed_by=signer.display_name if signer else "",
-            locked=bool(r and r.locked),
-            lock_reason=(r.lock_reason or "") if r else "",
-            unreviewed_reason=unreviewed,
-        )
+        facts = gather_months(s, wanted)
+        return {k: compose_view(facts[k], today) for k in wanted}
 
 
 def _check_fields(

@@ -15,6 +15,7 @@ from quzhou_desktop.core.vouchers import VoucherState
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.search import contains, contains_pattern
+from quzhou_desktop.services.kernel.site import enrolled_township
 from quzhou_desktop.services.vouchers.common import EVENT_LABELS, OPINION_LABELS, status_label
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
 from quzhou_desktop.store.dialects.sql import RowKey, ServerPlanHint, YearMonth
@@ -126,6 +127,8 @@ def awaiting_acceptance(ctx: AppContext, village_id: str | None = None) -> list[
     if not ctx.can(Perm.VOUCHER_ACCEPT):
         return []
     with ctx.read() as s:
+        if enrolled_township(s) is not None:  # a village PC: the township accepts, not this office
+            return []
         return _rows(s, _base(ctx, VoucherState.DELIVERED, village_id=village_id))
 
 

@@ -7,7 +7,6 @@ only against an anchor kept outside the file (``store.anchors``).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
@@ -15,10 +14,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, select, text
 
+from quzhou_desktop.core.signing import unb64
 from quzhou_desktop.core.signing import verify as verify_signature
 from quzhou_desktop.store.audit.batch import batch_states
 from quzhou_desktop.store.audit.chain import GENESIS, canonical, entry_hash, norm_value, row_state
 from quzhou_desktop.store.audit.integrity import file_checks
+from quzhou_desktop.store.audit.peers import verify_peer_acts
 from quzhou_desktop.store.audit.problems import Problem
 from quzhou_desktop.store.dialects.rows import has_table
 from quzhou_desktop.store.models import Attachment, AttachmentBlob, Audited, Base
@@ -240,7 +241,7 @@ def verify_receipts(conn: Connection) -> Iterator[Problem]:
     for seq, h, manifest, signature, public, name in rows:
         try:
             signed = public is not None and verify_signature(
-                base64.b64decode(public), manifest.encode("utf-8"), base64.b64decode(signature)
+                unb64(public), manifest.encode("utf-8"), unb64(signature)
             )
         except ValueError:
             signed = False
@@ -261,7 +262,8 @@ def verify_receipts(conn: Connection) -> Iterator[Problem]:
 
 
 def verify_all(conn: Connection) -> list[Problem]:
-    """The file's checks, chain, records, attachments and exchange receipts. Empty list = clean."""
+    """The file's checks, chain, records, attachments, exchange receipts and the signatures received from peers.
+    Empty list = clean."""
     problems = file_checks(conn)
     if any(p.kind == "integrity" for p in problems):
         return problems
@@ -269,4 +271,5 @@ def verify_all(conn: Connection) -> list[Problem]:
     problems.extend(verify_records(conn))
     problems.extend(verify_attachments(conn))
     problems.extend(verify_receipts(conn))
+    problems.extend(verify_peer_acts(conn))
     return problems

@@ -30,6 +30,7 @@ from quzhou_desktop.store.models.exchange import (
 )
 from quzhou_desktop.store.models.matters import Matter, MatterStep, StepAmendment, StepAttendance
 from quzhou_desktop.store.models.org import KinLink, Membership, Person, Township, Village
+from quzhou_desktop.store.models.peers import PeerAct, PeerKey
 from quzhou_desktop.store.models.trust import SignedAct, SigningKey
 from quzhou_desktop.store.models.users import UserAccount, UserVillage
 from quzhou_desktop.store.models.vouchers import LedgerLine, MonthlyReview, Voucher, VoucherEvent
@@ -64,6 +65,8 @@ __all__ = [
     "Membership",
     "MonthlyReview",
     "NoticePrint",
+    "PeerAct",
+    "PeerKey",
     "Person",
     "SignedAct",
     "SigningKey",

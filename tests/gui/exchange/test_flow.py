@@ -62,6 +62,7 @@ def test_enrol_join_export_import_settle_and_receipt(qtbot: QtBot, township: Wor
     enrol.village_combo.setCurrentIndex(enrol.village_combo.findText("溪口村"))
     enrol.folder_row.edit.setText(str(usb))
     enrol.accept()
+    qtbot.waitUntil(lambda: enrol.done_file is not None, timeout=10_000)
     assert enrol.done_file is not None and enrol.done_file.path == usb / "溪口村.登记.zip"
     township_fp = enrol.done_file.fingerprint
     assert any(township_fp.split()[0] in t for t in close_message_boxes())
@@ -85,7 +86,8 @@ def test_enrol_join_export_import_settle_and_receipt(qtbot: QtBot, township: Wor
     wiz.next()  # the fingerprint was not confirmed yet
     assert wiz.currentPage() is join and "核对" in join.error.text()
     join.checked.setChecked(True)
-    wiz.next()
+    wiz.next()  # the database is set up in the background; the wizard moves on when it is done
+    qtbot.waitUntil(lambda: wiz.currentPage() is wiz.joined_page or bool(join.error.text()), timeout=20_000)
     assert wiz.currentPage() is wiz.joined_page, join.error.text()
     joined = join.joined
     assert joined is not None and joined.answer == usb / "溪口村.应答.zip"

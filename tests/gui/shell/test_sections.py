@@ -71,7 +71,7 @@ def test_the_dashboard_shows_every_panel(qtbot: QtBot, demo_db: Database) -> Non
     page = sections.build_page(sections.section("dashboard"), _as(demo_db, "admin"), None)
     qtbot.addWidget(page)
     assert [type(p) for p in page.findChildren(DashboardPanel)] == list(PANELS)
-    assert len(PANELS) == 5 and all(p.title() for p in page.findChildren(DashboardPanel))
+    assert len(PANELS) == 6 and all(p.title() for p in page.findChildren(DashboardPanel))
 
 
 def test_section_keys_are_unique_and_the_spreadsheets_section_keeps_its_title() -> None:

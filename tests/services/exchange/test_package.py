@@ -40,7 +40,7 @@ def test_standard_tools_read_it(tmp_path: Path) -> None:
     assert names == {"manifest.json", "manifest.sig", "entries.jsonl", f"attachments/{sha}"}
     manifest_bytes = zf.read("manifest.json")
     manifest = json.loads(manifest_bytes)
-    assert manifest["format"] == "quzhou-exchange" and manifest["version"] == 1
+    assert manifest["format"] == "quzhou-exchange" and manifest["version"] == 2
     for name, digest in manifest["members"].items():
         assert hashlib.sha256(zf.read(name)).hexdigest() == digest
     assert verify(KEY.public, manifest_bytes, base64.b64decode(zf.read("manifest.sig")))
@@ -87,12 +87,27 @@ def test_a_changed_package_is_refused_by_name(
     assert "改.zip" in str(exc.value) and "未作任何修改" in str(exc.value)
 
 
-def test_another_format_version_is_refused(tmp_path: Path) -> None:
-    path = make(tmp_path)
+def _with_version(path: Path, version: object, kind: str = "report") -> Path:
     manifest = json.loads(zipfile.ZipFile(path).read("manifest.json"))
-    manifest["version"] = 2
-    with pytest.raises(ExchangeRefused, match="版本为 2"):
-        Package.open(_rezip(path, {"manifest.json": json.dumps(manifest).encode()}))
+    manifest["version"], manifest["kind"] = version, kind
+    return _rezip(path, {"manifest.json": json.dumps(manifest).encode()})
+
+
+def test_a_newer_format_version_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ExchangeRefused, match="版本为 3，本程序只能读取版本 2，请先升级程序"):
+        Package.open(_with_version(make(tmp_path), 3))
+
+
+@pytest.mark.parametrize("kind", ["report", "dispatch", "enrolment", "answer"])
+def test_a_version_1_package_is_refused_as_old(tmp_path: Path, kind: str) -> None:
+    """Version 1 carried no keys and no signed acts: its packages are refused with what to do."""
+    with pytest.raises(ExchangeRefused, match="版本为 1，是旧版程序生成的（不含签名人密钥和电子签名）"):
+        Package.open(_with_version(make(tmp_path), 1, kind))
+
+
+def test_a_version_1_receipt_still_reads(tmp_path: Path) -> None:
+    """A receipt carries nothing version 2 changed: one written by the old program is still read."""
+    assert Package.open(_with_version(make(tmp_path), 1, "receipt")).kind == "receipt"
 
 
 def test_the_file_is_made_one_way_only(tmp_path: Path) -> None:
@@ -111,3 +126,18 @@ def test_a_signature_by_another_key_is_refused(tmp_path: Path) -> None:
     pkg = Package.open(make(tmp_path))
     with pytest.raises(ExchangeRefused, match="签名"):
         pkg.check_signature(new_keypair().public)
+
+
+@pytest.mark.parametrize("text", ["张三\u2028李四", "第一行\r第二行", "甲\x85乙", "丙\u2029丁"])
+def test_a_line_separator_inside_a_record_is_no_line_end(tmp_path: Path, text: str) -> None:
+    """Only a newline ends a line of entries.jsonl (JSON escapes it inside texts); other separators a text
+    may hold travel as they are, and the entry's hash still checks."""
+    entry = ENTRY._replace(
+        after=json.dumps({"id": "p1", "name": text}, ensure_ascii=False, separators=(",", ":"))
+    )
+    entry = entry._replace(hash=entry.recomputed())
+    out = tmp_path / "包.zip"
+    write_package(out, {"kind": "report"}, private=KEY.private, entries_text=entry_line(entry) + "\n")
+    [read] = Package.open(out).entries()
+    assert read._replace(line=None) == entry and read.recomputed() == entry.hash
+    assert json.loads(read.after or "")["name"] == text

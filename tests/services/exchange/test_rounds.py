@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,24 +47,12 @@ from quzhou_desktop.store.models import (
     VoucherEvent,
 )
 from tests import pg
-from tests.support.exchange import Sites, make_sites, problems
+from tests.support.exchange import Sites, problems
 from tests.support.vouchers import VoucherVillage, make_voucher_village
 from tests.support.world import PASSWORD, World
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 REGISTERS = (Person, Membership, Voucher, VoucherEvent)
-
-
-@pytest.fixture
-def sites(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_engine: str
-) -> Iterator[Sites]:
-    """On files, or (PostgreSQL) the township and each village on a server database of its own."""
-    monkeypatch.setenv("QUZHOU_DATA_DIR", str(tmp_path / "data"))
-    made = make_sites(tmp_path, lambda name: pg.db_target(request, tmp_path, db_engine, name))
-    yield made
-    for w in [made.township, *made.villages.values()]:
-        w.db.dispose()
 
 
 def tbl(model: Any) -> Table:

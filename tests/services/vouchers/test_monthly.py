@@ -23,6 +23,7 @@ from quzhou_desktop.services.vouchers.monthly import (
     MonthlyReviewFields,
     lock_month,
     monthly_review,
+    monthly_reviews,
     save_monthly_review,
     sign_monthly_review,
     unlock_month,
@@ -262,7 +263,8 @@ def test_refusals_name_the_real_state_and_who_must_act(village: VoucherVillage) 
 def test_month_rows_read_as_columns_equal_the_vouchers_rows(village: VoucherVillage) -> None:
     """The monthly review reads its vouchers as columns; each row equals ``row_of`` the voucher object, in the
     same order, superseded versions left out as before."""
-    from quzhou_desktop.services.vouchers.monthly import _month_rows, _month_vouchers
+    from quzhou_desktop.services.vouchers.month_gather import month_rows
+    from quzhou_desktop.services.vouchers.monthly import _month_vouchers
     from quzhou_desktop.services.vouchers.query import row_of
 
     _reviewed(village, 120_000)
@@ -271,6 +273,24 @@ def test_month_rows_read_as_columns_equal_the_vouchers_rows(village: VoucherVill
     with village.world.db.read() as s:
         expected = [row_of(v, "某村") for v in _month_vouchers(s, village.vid, 2026, 11)]
         assert len(expected) == 3
-        assert _month_rows(s, village.vid, 2026, 11, "某村") == expected
+        key = (village.vid, 2026, 11)
+        assert month_rows(s, [key], {village.vid: "某村"})[key] == expected
     view = monthly_review(village.chair, village.vid, 2026, 11)
     assert [i.voucher.id for i in view.items] == [r.id for r in expected]
+
+
+def test_months_gathered_together_equal_each_month_read_alone(village: VoucherVillage) -> None:
+    """``monthly_reviews`` reads the months of several villages with a few queries (a print batch); each view equals
+    ``monthly_review`` of that month: recorded or not, with vouchers or none, another village's roster."""
+    _reviewed(village, 120_000)
+    village.submitted(50_000, number="003")
+    save_monthly_review(village.chair, village.vid, 2026, 11, _meeting(village))
+    admin, other = village.world.admin, village.world.village_ids[1]
+    keys = [(village.vid, 2026, 11), (village.vid, 2026, 10), (other, 2026, 11), (village.vid, 2026, 11)]
+    together = monthly_reviews(admin, keys)
+    assert list(together) == keys[:3]
+    for key in keys:
+        assert together[key] == monthly_review(admin, *key), key
+    view = together[(village.vid, 2026, 11)]
+    assert len(view.items) == 2 and view.state == "draft" and len(view.members) == 3
+    assert together[(other, 2026, 11)].items == () and together[(other, 2026, 11)].state == "none"

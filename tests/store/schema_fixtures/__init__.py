@@ -32,7 +32,7 @@ __all__ = ["ADMIN", "CHAIR", "CLERK", "PASSWORD", "REVISIONS", "TOWNSHIP", "VILL
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURE_DIR = ROOT / "tests" / "fixtures" / "schema"
 MIGRATIONS_DIR = ROOT / "quzhou_desktop" / "store" / "migrations"
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 PAGE_SIZE = 512  # every table and index takes a page at least: small pages keep the files small
 
 

@@ -201,3 +201,18 @@ def step_content(
         "step": {f: step[f] for f in STEP_FIELDS},
         "attendance": [[a["person_id"], a["status"], a["reason"], a["party_status"]] for a in rows],
     })  # fmt: skip
+
+
+def evaluation_content(ev: dict[str, Any], entries: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """What the 民主评议's 定稿 vouches for (the app's ``evaluations.statements``): the meeting and every active
+    entry's votes, verdict and what followed."""
+    fields = ("id", "village_id", "year", "held_on", "body", "chair_person_id", "place", "participants", "note",
+              "state", "finalized_at", "finalized_by")  # fmt: skip
+    rows = sorted((e for e in entries if e["active"]), key=lambda e: e["seq"])
+    return jsonable({
+        **{f: ev[f] for f in fields},
+        "entries": [{"seq": e["seq"], "person_id": e["person_id"], "office": e["office"], "role_text": e["role_text"],
+                     "satisfied": e["satisfied"], "basically_satisfied": e["basically_satisfied"],
+                     "dissatisfied": e["dissatisfied"], "verdict": e["verdict"], "office_ended": bool(e["office_ended"]),
+                     "consequence": e["consequence"]} for e in rows],
+    })  # fmt: skip

@@ -32,9 +32,11 @@ from tests.store.schema_fixtures.formats import (
     tiny_png,
     voucher_content_hash,
 )
+from tests.store.schema_fixtures.peers import write_peer_signatures
 from tests.store.schema_fixtures.signing import (
     SECRETS,
     disclosure_content,
+    evaluation_content,
     event_decision,
     month_content,
     review_decision,
@@ -192,9 +194,11 @@ def build(con: sqlite3.Connection, revision: str) -> None:
     _disclosures(w, clerk, chair, at, v1, pid, sig)
     if revision >= "0005":
         _contracts(w, clerk, at, v1, pid)
-        _evaluation(w, clerk, at, v1, pid)
+        _evaluation(w, clerk, at, v1, pid, sig)
     if revision >= "0006":
         write_exchange(w, admin, at, v1, VILLAGES[0])
+    if revision >= "0007":
+        write_peer_signatures(w, admin, at, v1, VILLAGES[0])
 
 
 def _finalize(
@@ -514,8 +518,11 @@ def _contracts(w: Writer, clerk: tuple[str | None, str], at: Any, v1: str, pid: 
     ))  # fmt: skip
 
 
-def _evaluation(w: Writer, clerk: tuple[str | None, str], at: Any, v1: str, pid: dict[str, str]) -> None:
-    """The year's 民主评议 by the 村民代表会议, chaired by the 村监会主任: the 村委会主任 and a 村监会委员."""
+def _evaluation(
+    w: Writer, clerk: tuple[str | None, str], at: Any, v1: str, pid: dict[str, str], sig: Signing | None
+) -> None:
+    """The year's 民主评议 by the 村民代表会议, chaired by the 村监会主任: the 村委会主任 and a 村监会委员; its 定稿
+    is the clerk's signed act, as the app has made it since 民主评议 came (0005, after the keys of 0004)."""
     now = at(50)
     eid = uid("evaluation:2026")
     w.insert(clerk, "evaluation.save", now, "evaluation", record(
@@ -533,5 +540,10 @@ def _evaluation(w: Writer, clerk: tuple[str | None, str], at: Any, v1: str, pid:
             verdict=verdict, office_ended=False, ended_membership_id=None, consequence=None, active=True,
         ))  # fmt: skip
     now = at(50, 1)
-    w.update(clerk, "evaluation.finalize", now, "evaluation", eid, state="final", finalized_at=now,
-             finalized_by=clerk[0])  # fmt: skip
+    ev = w.update(clerk, "evaluation.finalize", now, "evaluation", eid, state="final", finalized_at=now,
+                  finalized_by=clerk[0])  # fmt: skip
+    if sig is not None:
+        entries = [r for (t, _), r in w.rows.items() if t == "evaluation_entry" and r["evaluation_id"] == eid]
+        sig.sign(clerk, "evaluation.finalize", now, w.rows[("user_account", uid("user:wenshu"))],
+                 act="evaluation.finalize", kind="evaluation", rid=eid, version=int(str(ev["row_version"])),
+                 content=evaluation_content(ev, entries), office=sig.office("clerk", "报账员/文书", (v1, VILLAGES[0])))  # fmt: skip
