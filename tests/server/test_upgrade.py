@@ -1,7 +1,7 @@
 """``server upgrade`` of a database a release before signing keys left (schema 0003) to the newest schema:
 migration 0004 digests the password hashes out of the audit log on the server too (as the owner role, the
 append-only triggers switched off for the rewrite and on again), appends its redaction entry, and ``verify``
-then passes; 0005 and 0006 add their tables in the server's forms."""
+then passes; 0005, 0006 and 0007 add their tables in the server's forms."""
 
 from __future__ import annotations
 
@@ -122,9 +122,15 @@ def test_upgrade_from_0003_redacts_the_password_hashes_and_verifies(
             }
             varchar = conn.exec_driver_sql(
                 "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
-                "AND table_name IN ('signing_key', 'signed_act', 'exchange_site') AND data_type = 'character varying'"
+                "AND table_name IN ('signing_key', 'signed_act', 'exchange_site', 'peer_key', 'peer_act') "
+                "AND data_type = 'character varying'"
             ).scalar()
             assert varchar == 0
+            peer_tables = conn.exec_driver_sql(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
+                "AND table_name IN ('peer_key', 'peer_act')"
+            ).scalar()
+            assert peer_tables == 2  # 0007's tables, made by the upgrade
             stiff = conn.exec_driver_sql(
                 "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT condeferrable"
             ).scalar()
