@@ -10,7 +10,6 @@ time, village). Pure: the exchange runs it on import, ``verify`` on every stored
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 from collections.abc import Callable, Mapping
@@ -107,7 +106,7 @@ def act_fault(act: Mapping[str, Any], key: Mapping[str, Any], check: Verifier | 
     if statement is None:
         return "签署内容不是规范的签名文本：签名记录被改动"
     try:
-        signature = base64.b64decode(str(act.get("signature")), validate=True)
+        signature = signing.unb64(str(act.get("signature")))
     except (binascii.Error, ValueError):
         signature = b""
     assert isinstance(text, str)

@@ -1,7 +1,7 @@
 """工作台 panel for the data exchange: the villages that need a person — a forked history, open conflicts,
 packages waiting for missing records, no report for more than ``STALE_DAYS`` days. Each line opens the
 数据交换 section. Shown where this site exchanges with others (a township with enrolled villages, a village
-PC); elsewhere it says there is nothing to exchange.
+PC) to users with the exchange right; hidden elsewhere.
 
 One of ``gui.shell.dashboard.PANELS``.
 """
@@ -20,6 +20,7 @@ from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.pages import DashboardPanel
 from quzhou_desktop.services.exchange.status import PeerStatus, exchange_status
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Perm
 
 SHOW = 8
 GREY = "<span style='color:#777'>{}</span>"
@@ -56,13 +57,19 @@ class ExchangePanel(DashboardPanel):
         lay.addWidget(self.label)
 
     def refresh(self) -> None:
+        """Hidden for a user without the exchange right and where this database exchanges with no other PC
+        (a township that keeps its villages itself): nothing there for them to act on."""
+        if not self.ctx.can(Perm.EXCHANGE):
+            self.setVisible(False)
+            return
         try:
             status = exchange_status(self.ctx)
-        except QuzhouError as exc:  # e.g. a user without the right to the exchange
+        except QuzhouError as exc:
             self.label.setText(GREY.format(escape(str(exc))))
             return
-        if status.site is None:
-            self.label.setText(GREY.format(tr("本数据库未与其他电脑交换数据")))
+        shown = status.site is not None and any(p.state == "enrolled" for p in status.peers)
+        self.setVisible(shown)
+        if not shown:
             return
         now = self.ctx.clock.now()
         peers = [p for p in status.peers if self.village_id is None or p.village_id == self.village_id]

@@ -17,9 +17,11 @@ from quzhou_desktop.gui.exchange.peers import STALE_DAYS
 from quzhou_desktop.gui.shell.dashboard import PANELS
 from quzhou_desktop.services.exchange.receipts import receipt_path
 from quzhou_desktop.services.exchange.status import PeerStatus
+from quzhou_desktop.services.kernel.roles import Role
 from tests.services.exchange.test_rounds import delivered, reopen
 from tests.support.exchange import Sites, make_sites
 from tests.support.vouchers import make_voucher_village
+from tests.support.world import make_world
 
 PAGE_WIDTH = 1366 - 160  # the main window's navigation takes the rest
 
@@ -108,3 +110,20 @@ def test_every_alarm_is_named() -> None:
     ]
     township = PeerStatus("t", "s", "township", "石梁镇", None, "enrolled", 3, None, 0, 0, None, (), 0, 0)
     assert reasons(township, now) == []  # a township never reports to a village
+
+
+def test_the_panel_is_hidden_without_the_right_or_without_exchange(
+    qtbot: QtBot, sites: Sites, tmp_path: Path
+) -> None:
+    """A 村监会 member has nothing to do with packages; a township that keeps its villages itself exchanges with
+    no other PC: neither sees the panel. The township administrator does."""
+    panel, win = _panel(qtbot, sites)
+    win.show()
+    assert panel.isVisible()
+    member = sites.township.new_user("jianwei", Role.SUPERVISOR, villages=[sites.township.village_ids[0]])
+    alone = make_world(tmp_path / "alone.sqlite3")
+    for ctx in (member, alone.admin):
+        other = ExchangePanel(ctx, win)
+        other.show()
+        other.set_village(None)
+        assert not other.isVisible()
