@@ -55,30 +55,29 @@ def _problems(path: Path | str) -> list[str]:
         db.dispose()
 
 
-def test_a_review_made_final_behind_the_app_is_named(draft: tuple[World, str, AppContext]) -> None:
-    world, eid, _clerk = draft
+def _behind_the_app(world: World, eid: str, sets: str, action: str) -> list[str]:
+    """Change the evaluation row behind the app (``sets``: sqlite3 on the file, or the server as its
+    superuser), append a chained entry saying so, and verify."""
     path = target_of(world.db)
     assert _problems(path) == []
     world.db.dispose()
     con = attacker.connect(world.db)
     before = attacker.state(con, "evaluation", eid)
-    con.execute("UPDATE evaluation SET state = 'final', row_version = row_version + 1 WHERE id = ?", (eid,))
-    attacker.append(con, action="evaluation.finalize", entity="evaluation", entity_id=eid, before=before,
+    con.execute(f"UPDATE evaluation SET {sets}, row_version = row_version + 1 WHERE id = ?", (eid,))
+    attacker.append(con, action=action, entity="evaluation", entity_id=eid, before=before,
                     after=attacker.state(con, "evaluation", eid))  # fmt: skip
     attacker.close(con)
-    assert "溪口村 2025年民主评议：信任根建立之后定稿，却没有电子签名" in _problems(path)
+    return _problems(path)
+
+
+def test_a_review_made_final_behind_the_app_is_named(draft: tuple[World, str, AppContext]) -> None:
+    world, eid, _clerk = draft
+    found = _behind_the_app(world, eid, "state = 'final'", "evaluation.finalize")
+    assert "溪口村 2025年民主评议：信任根建立之后定稿，却没有电子签名" in found
 
 
 def test_a_final_review_changed_afterwards_is_named(draft: tuple[World, str, AppContext]) -> None:
     world, eid, clerk = draft
     finalize_evaluation(clerk, eid, password=PASSWORD)
-    path = target_of(world.db)
-    assert _problems(path) == []
-    world.db.dispose()
-    con = attacker.connect(world.db)
-    before = attacker.state(con, "evaluation", eid)
-    con.execute("UPDATE evaluation SET participants = 60, row_version = row_version + 1 WHERE id = ?", (eid,))
-    attacker.append(con, action="evaluation.update", entity="evaluation", entity_id=eid, before=before,
-                    after=attacker.state(con, "evaluation", eid))  # fmt: skip
-    attacker.close(con)
-    assert "溪口村 2025年民主评议：已定稿的民主评议记录被改动" in _problems(path)
+    found = _behind_the_app(world, eid, "participants = 60", "evaluation.update")
+    assert "溪口村 2025年民主评议：已定稿的民主评议记录被改动" in found
