@@ -146,9 +146,14 @@ def _refill(seed: _Seed) -> str:
                 with conn.cursor().copy(f'COPY "{table}" FROM STDIN') as cp:
                     cp.write(data)
         for table, column, seq_name in conn.execute(
-            "SELECT table_name, column_name, pg_get_serial_sequence(quote_ident(table_name), column_name) "
-            "FROM information_schema.columns WHERE table_schema = 'public' "
-            "AND pg_get_serial_sequence(quote_ident(table_name), column_name) IS NOT NULL"
+            # the sequences owned by columns of the public schema's tables (from the catalog: a function over
+            # information_schema.columns may be evaluated for other schemas' rows before the filter)
+            "SELECT t.relname, a.attname, s.oid::regclass::text FROM pg_class s "
+            "JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass "
+            "AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
+            "JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace n ON n.oid = t.relnamespace "
+            "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
+            "WHERE s.relkind = 'S' AND n.nspname = 'public'"
         ).fetchall():
             found = conn.execute(f'SELECT max("{column}") FROM "{table}"').fetchone()
             top = None if found is None else found[0]
