@@ -19,7 +19,7 @@ FORMAT_VERSION = 2
 READABLE_OLDER = {1: frozenset({"receipt"})}
 GENESIS = "0" * 64
 
-SITE_KINDS = {"township": "乡镇", "village": "村"}
+SITE_KINDS = {"township": "乡镇", "village": "村", "county": "区县"}
 
 # Records whose states never travel as audit entries: accounts and their password hashes stay on the PC where
 # they were made; signing keys and signed acts refer to those accounts, so they travel in members of their own

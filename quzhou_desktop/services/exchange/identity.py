@@ -21,15 +21,21 @@ from quzhou_desktop.core.anchors import format_time
 from quzhou_desktop.core.signing import b64, fingerprint, new_keypair
 from quzhou_desktop.paths import site_key_path
 from quzhou_desktop.services.exchange.errors import ExchangeNotReady
-from quzhou_desktop.services.kernel.site import SiteInfo, new_site, site_from_settings, with_site
-from quzhou_desktop.store.models import ExchangeSite, Township, utcnow
+from quzhou_desktop.services.kernel.site import (
+    SiteInfo,
+    home_township,
+    new_site,
+    site_from_settings,
+    with_site,
+)
+from quzhou_desktop.store.models import ExchangeSite, utcnow
 from quzhou_desktop.store.sitekeys import SiteKey, SiteKeyDamaged, read_site_key, write_site_key
 
 
 @dataclass(frozen=True)
 class LocalSite:
     site_id: str
-    kind: str  # township | village
+    kind: str  # township | village | county
     name: str
     public: bytes  # this computer's key for the site
 
@@ -43,7 +49,8 @@ def self_row(s: Session) -> ExchangeSite | None:
 
 
 def _site(s: Session) -> SiteInfo | None:
-    return site_from_settings(s.scalar(select(Township.rules_json).limit(1)))
+    home = home_township(s)
+    return None if home is None else site_from_settings(home.rules_json)
 
 
 def _key(site: SiteInfo) -> SiteKey | None:
@@ -66,7 +73,7 @@ def local_site(s: Session) -> LocalSite | None:
 def ensure_local_site(s: Session, *, kind: str, name: str) -> LocalSite:
     """This site, its identity made (of ``kind``) when the database has none and this computer's key listed
     when it has none here; inside the caller's write, which records the change of the township settings."""
-    township = s.scalars(select(Township)).first()
+    township = home_township(s)
     if township is None:
         raise ExchangeNotReady(reason="这个数据库还没有完成首次设置")
     site = site_from_settings(township.rules_json)

@@ -1,7 +1,8 @@
 """The site: which office this database is (identity) and the Ed25519 key it signs anchors with.
 
 Every database file that belongs to an office is a **site**: a uuid, a kind (``township``: a 乡镇 database
-holding many villages; ``village``: a village office's database holding one) and a name. The identity and the
+holding many villages; ``village``: a village office's database holding one; ``county``: a 区/县 server that
+receives its townships' records and changes none of them) and a name. The identity and the
 public halves of the site's keys live in the township settings (``Township.rules_json`` under the key
 ``"site"``), so every change of them is an audited change of the township row; the private half lives only in
 an owner-only key file in the user's data folder (``paths.site_key_path``), never in the database or a backup.
@@ -42,13 +43,13 @@ from quzhou_desktop.store.sitekeys import SiteKey, SiteKeyDamaged, read_site_key
 log = logging.getLogger(__name__)
 
 SETTINGS_KEY = "site"
-KIND_LABELS = {"township": "乡镇", "village": "村"}
+KIND_LABELS = {"township": "乡镇", "village": "村", "county": "区县"}
 
 
 @dataclass(frozen=True)
 class SiteInfo:
     id: str
-    kind: str  # township | village
+    kind: str  # township | village | county
     name: str
     created: str  # UTC, ``core.anchors.format_time``
     keys: tuple[bytes, ...]  # every public key the site has used, oldest first
@@ -121,9 +122,33 @@ def keep_site(old_rules_json: str | None, new_rules_json: str) -> str:
     return json.dumps(doc, ensure_ascii=False, sort_keys=True)
 
 
+_HOME = "home_township_id"
+
+
+def home_township(s: Session) -> Township | None:
+    """This office's own township row: the one whose settings hold this database's site identity.
+
+    A township or village database has one township row. A county database holds the rows of every township
+    that reports to it (their site entries are never received: ``core.exchange.with_own_site``) and one of its
+    own, which holds the county's site; a database without a site yet (in-memory, or from before sites) has
+    one row. Remembered for the session (``Session.info``)."""
+    known = s.info.get(_HOME)
+    if isinstance(known, str):
+        row = s.get(Township, known)
+        if row is not None:
+            return row
+    rows = list(s.scalars(select(Township).order_by(Township.created_at, Township.id)))
+    if not rows:
+        return None
+    home = next((t for t in rows if site_from_settings(t.rules_json) is not None), rows[0])
+    s.info[_HOME] = home.id
+    return home
+
+
 def read_site(db: Database) -> SiteInfo | None:
     with db.read() as s:
-        return site_from_settings(s.scalar(select(Township.rules_json).limit(1)))
+        home = home_township(s)
+        return None if home is None else site_from_settings(home.rules_json)
 
 
 def local_key(site: SiteInfo) -> SiteKey | None:
@@ -193,7 +218,7 @@ def ensure_site(ctx: AppContext, *, kind: str | None = None) -> SiteInfo | None:
 
 def _create_site(ctx: AppContext, kind: str | None) -> SiteInfo | None:
     with ctx.read() as s:
-        t = s.scalars(select(Township)).first()
+        t = home_township(s)
         if t is None:
             return None
         villages = list(
@@ -204,7 +229,7 @@ def _create_site(ctx: AppContext, kind: str | None) -> SiteInfo | None:
     chosen = kind or default_kind(count)
     site, key = new_site(kind=chosen, name=site_name(chosen, township_name, villages))
     with ctx.write("site.create") as s:
-        t = s.scalars(select(Township)).first()
+        t = home_township(s)
         assert t is not None
         existing = site_from_settings(t.rules_json)
         if existing is not None:  # another window was quicker
@@ -229,7 +254,7 @@ def _add_local_key(ctx: AppContext, site: SiteInfo) -> SiteInfo:
         key = SiteKey(site.id, pair.private, pair.public)
         write_site_key(path, key)
     with ctx.write("site.add_key") as s:
-        t = s.scalars(select(Township)).first()
+        t = home_township(s)
         assert t is not None
         current = site_from_settings(t.rules_json) or site
         if key.public in current.keys:
@@ -249,6 +274,13 @@ def initial_site_settings(
     chosen = kind or default_kind(len(village_names))
     site, _key = new_site(kind=chosen, name=site_name(chosen, township_name, sorted(village_names)))
     return with_site(rules_json, site, {})
+
+
+def site_kind(s: Session) -> str | None:
+    """The kind of this database's site (township, village, county), or None when it has none."""
+    home = home_township(s)
+    site = None if home is None else site_from_settings(home.rules_json)
+    return None if site is None else site.kind
 
 
 def enrolled_township(s: Session) -> str | None:
