@@ -1,4 +1,5 @@
-"""`exchange`: enrolment, packages and receipts between a township and its villages on separate PCs.
+"""`exchange`: enrolment, packages and receipts between a township and its villages on separate PCs, and
+between townships and their county's server.
 
 One parser with an action word (``exchange enrol|join|accept|export|import|status|settle``), so the options of
 every action are listed in one ``--help`` and in README's synopsis."""
@@ -12,13 +13,14 @@ from pathlib import Path
 
 from quzhou_desktop.commands import EXIT_PROBLEM, Subcommands
 from quzhou_desktop.commands.common import CommandError, db_path, login, open_context, read_password
+from quzhou_desktop.core.exchange import SITE_KINDS
 from quzhou_desktop.services.kernel.context import AppContext
 
 ACTIONS = {
-    "enrol": "乡镇：为一个村生成登记文件",
+    "enrol": "乡镇：为一个村（--village）或向区县（--county）生成登记文件",
     "join": "村电脑：用登记文件新建本村数据库，并生成应答文件",
-    "accept": "乡镇：电话核对密钥指纹后，导入村的应答文件",
-    "export": "生成上报数据包（村）或下发数据包（乡镇）",
+    "accept": "电话核对密钥指纹后，乡镇导入村或区县的应答文件，区县导入乡镇的登记文件",
+    "export": "生成上报数据包（村报乡镇、乡镇报区县）或下发数据包（乡镇发村）",
     "import": "导入数据包和回执（可一次导入多个，顺序不限）",
     "status": "各站点的交换进度、暂存的数据包、冲突和分叉警报",
     "settle": "处理一条冲突或分叉警报（须写明理由）",
@@ -28,7 +30,7 @@ ACTIONS = {
 def register(sub: Subcommands) -> None:
     p = sub.add_parser(
         "exchange",
-        help="数据交换：乡镇与各村在不同电脑上，用U盘或共享文件夹交换带签名的数据包",
+        help="数据交换：乡镇与各村、区县与各乡镇在不同电脑上，用U盘或共享文件夹交换带签名的数据包",
         description="数据交换。动作："
         + "；".join(f"{k} {v}" for k, v in ACTIONS.items())
         + "。数据包格式见 docs/EXCHANGE.md。",
@@ -45,9 +47,10 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--db", help="数据库文件路径（默认在用户数据目录；join 时为新数据库的路径，必填）")
     p.add_argument("--user", help="以哪个用户的身份操作（join 以外都要；密码从提示或 QUZHOU_PASSWORD 读取）")
     p.add_argument("--village", help="enrol：要登记的村名")
+    p.add_argument("--county", help="enrol：本乡镇要向哪个区县登记（区县名称）")
     p.add_argument("--out", help="enrol/export：输出文件路径")
-    p.add_argument("--to", help="export：发给哪个站点（村名，或乡镇名）")
-    p.add_argument("--fingerprint", help="accept：电话核对过的村密钥指纹（数字）")
+    p.add_argument("--to", help="export：发给哪个站点（村名、乡镇名或区县名）")
+    p.add_argument("--fingerprint", help="accept：电话核对过的对方密钥指纹（数字）")
     p.add_argument("--admin", help="join：本村数据库管理员的用户名")
     p.add_argument("--admin-name", help="join：管理员姓名（默认同用户名）")
     p.add_argument("--answer", help="join：应答文件路径（默认与登记文件放在一起）")
@@ -121,6 +124,10 @@ def _enrol(ctx: AppContext, args: argparse.Namespace) -> int:
     from quzhou_desktop.services.exchange.enrol import write_enrolment
     from quzhou_desktop.services.roster.villages import list_villages
 
+    if args.county and args.village:
+        raise CommandError("exchange enrol 的 --village 和 --county 只能选一个")
+    if args.county:
+        return _enrol_county(ctx, args)
     _need(args, "village", "out")
     match = [v for v in list_villages(ctx) if v.name == args.village]
     if not match:
@@ -131,13 +138,32 @@ def _enrol(ctx: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
+def _enrol_county(ctx: AppContext, args: argparse.Namespace) -> int:
+    from quzhou_desktop.services.exchange.county import write_county_enrolment
+
+    _need(args, "out")
+    e = write_county_enrolment(ctx, args.county, Path(args.out))
+    print(f"已生成向{e.county}登记的文件：{e.path}（{e.records}项记录）")
+    print(f"乡镇密钥指纹：{e.fingerprint}（请与区县电话核对）")
+    return 0
+
+
 def _accept(ctx: AppContext, args: argparse.Namespace) -> int:
+    from quzhou_desktop.services.exchange.county import accept_township
     from quzhou_desktop.services.exchange.enrol import accept_answer
+    from quzhou_desktop.services.exchange.package import Package
 
     _need(args, "fingerprint")
     if len(args.files) != 1:
-        raise CommandError("exchange accept 需要一个应答文件")
-    done = accept_answer(ctx, Path(args.files[0]), confirmed_fingerprint=args.fingerprint)
+        raise CommandError("exchange accept 需要一个应答文件或登记文件")
+    path = Path(args.files[0])
+    if Package.open(path).kind == "enrolment":
+        added = accept_township(ctx, path, confirmed=args.fingerprint)
+        print(f"{added.township}已加入本区县（{added.records}项记录，密钥指纹 {added.fingerprint}）")
+        print(f"区县密钥指纹：{added.county_fingerprint}（乡镇导入应答文件时要输入）")
+        print(f"应答文件：{added.answer}（请交给乡镇）")
+        return 0
+    done = accept_answer(ctx, path, confirmed_fingerprint=args.fingerprint)
     print(f"{done.village}已登记（密钥指纹 {done.fingerprint}）")
     return 0
 
@@ -196,9 +222,7 @@ def _status(ctx: AppContext, args: argparse.Namespace) -> int:
     if st.site is None:
         print("本数据库还没有站点身份（尚未登记）")
         return 0
-    print(
-        f"本站点：{st.site.name}（{'乡镇' if st.site.kind == 'township' else '村'}），密钥指纹 {st.site.fingerprint}"
-    )
+    print(f"本站点：{st.site.name}（{SITE_KINDS.get(st.site.kind, '')}），密钥指纹 {st.site.fingerprint}")
     for p in st.peers:
         last = p.last_package_at.strftime("%Y-%m-%d %H:%M") if p.last_package_at else "从未"
         receipt = p.last_receipt_at.strftime("%Y-%m-%d %H:%M") if p.last_receipt_at else "从未"

@@ -31,6 +31,9 @@ LOCAL_ENTITIES = frozenset(
     {"user_account", "user_village", "signing_key", "signed_act", "peer_key", "peer_act"}
 )
 
+# Records that never leave the PC they were made on, whoever receives them: accounts and their own keys and acts.
+ACCOUNT_ENTITIES = frozenset({"user_account", "user_village", "signing_key", "signed_act"})
+
 # Records the township owns whole (its settings and the township itself).
 TOWNSHIP_ENTITIES = frozenset({"township"})
 
@@ -120,6 +123,17 @@ def travels(entity: str, action: str) -> bool:
     return (
         not action.startswith("exchange.") and _table(entity) not in LOCAL_ENTITIES and _table(entity) != ""
     )
+
+
+def travels_to_county(entity: str, records: frozenset[str]) -> bool:
+    """Whether an audit entry's states go in a township's report to its county (others go as stubs).
+
+    The county keeps what the township holds: every record of ``records`` (the audited tables), those the
+    township applied from its villages' packages included, and the villages' signatures it received and
+    checked (``peer_key`` / ``peer_act``), which the county checks again. Never the township's accounts and
+    their keys and acts (these go in ``keys.jsonl`` / ``acts.jsonl``), never exchange bookkeeping."""
+    table = _table(entity)
+    return table in records and table not in ACCOUNT_ENTITIES
 
 
 def _table(entity: str) -> str:

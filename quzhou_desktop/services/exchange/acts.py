@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
-from quzhou_desktop.core.exchange import LOCAL_ENTITIES
+from quzhou_desktop.core.exchange import ACCOUNT_ENTITIES, LOCAL_ENTITIES
 from quzhou_desktop.core.peer_acts import ACT_FIELDS, KEY_FIELDS, Verifier, act_fault, time_text, verifier
 from quzhou_desktop.services.exchange.package import ACTS, KEYS, Entry, Package
 from quzhou_desktop.services.exchange.states import changes_of
@@ -103,15 +103,17 @@ def _label(act: Mapping[str, Any], key: Mapping[str, Any] | None) -> str:
     return f"{ACTS}第{{n}}行的电子签名（{what}{who}）"
 
 
-def _check_entries(pkg: Package, entries: list[Entry]) -> list[tuple[int, str, str, dict[str, Any]]]:
-    """Refuse full entries of records that never travel; return (seq, table, id, state) of the records that
-    name their signing act."""
+def _check_entries(
+    pkg: Package, entries: list[Entry], kept: frozenset[str]
+) -> list[tuple[int, str, str, dict[str, Any]]]:
+    """Refuse full entries of records that never travel (``kept``); return (seq, table, id, state) of the
+    records that name their signing act."""
     named: list[tuple[int, str, str, dict[str, Any]]] = []
     for e in entries:
         if e.stub:
             continue
         table = e.entity.split("#", 1)[0]
-        if table in LOCAL_ENTITIES:
+        if table in kept:
             raise pkg.refused(f"第{e.seq}条记录是不随数据包传送的数据（{table}）：数据包被改动")
         if table in SIGNED_BY:
             named += [(e.seq, c.entity, c.entity_id, c.after) for c in changes_of(e)]
@@ -159,11 +161,15 @@ def _names_its_act(table: str, rid: str, state: Mapping[str, Any], act: Mapping[
     return bool(act["record_id"] == voucher and (act["subject_id"] == rid or act["act"] == SIGN_BOTH_ACT))
 
 
-def check_peer_acts(ctx: AppContext, pkg: Package, entries: list[Entry]) -> PeerSignatures:
-    """Check the package's signed part (see the module docstring); nothing is written."""
+def check_peer_acts(
+    ctx: AppContext, pkg: Package, entries: list[Entry], *, relayed: bool = False
+) -> PeerSignatures:
+    """Check the package's signed part (see the module docstring); nothing is written. ``relayed``: a
+    township's report to its county, whose entries also carry the villages' signatures the township received
+    (``peer_key`` / ``peer_act`` states, checked by ``services.exchange.county``)."""
     site_id = str(pkg.field("from", "site"))
     peer = str(pkg.field("from", "name"))
-    named = _check_entries(pkg, entries)
+    named = _check_entries(pkg, entries, ACCOUNT_ENTITIES if relayed else LOCAL_ENTITIES)
     keys = _read(pkg, KEYS, KEY_FIELDS)
     acts = _read(pkg, ACTS, ACT_FIELDS)
     stored_keys = _stored(ctx, PeerKey, [*(k["id"] for k in keys), *(str(a["key_id"]) for a in acts)])

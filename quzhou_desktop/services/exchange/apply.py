@@ -40,6 +40,7 @@ from quzhou_desktop.core.exchange import (
 from quzhou_desktop.core.signing import unb64
 from quzhou_desktop.services.exchange.acts import check_peer_acts, store_peer_acts
 from quzhou_desktop.services.exchange.checked import Checked
+from quzhou_desktop.services.exchange.county import check_report
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
 from quzhou_desktop.services.exchange.identity import local_site
 from quzhou_desktop.services.exchange.package import KINDS, Package
@@ -310,7 +311,7 @@ def _check(ctx: AppContext, pkg: Package) -> Checked:
             ctx.require(Perm.EXCHANGE, peer.village_id)
         if pkg.field("to", "site") != me.site_id:
             raise pkg.refused(f"这个数据包是发给“{pkg.field('to', 'name')}”的，不是本站点")
-        wanted = "report" if me.kind == "township" else "dispatch"
+        wanted = "report" if me.kind in ("township", "county") else "dispatch"
         if pkg.kind != wanted:
             raise pkg.refused(f"{me.name}只接收{KINDS[wanted]}")
         if pkg.field("schema") != SCHEMA_HEAD:
@@ -329,7 +330,7 @@ def _check(ctx: AppContext, pkg: Package) -> Checked:
             list(pkg.entries()),
         )
     _check_entries(c, complete=bool(pkg.field("range", "complete")))
-    c.signatures = check_peer_acts(ctx, pkg, c.entries)
+    c.signatures = check_peer_acts(ctx, pkg, c.entries, relayed=me.kind == "county")
     return c
 
 
@@ -535,6 +536,8 @@ def _apply_in(ctx: AppContext, s: Session, c: Checked, p: Prepared) -> tuple[int
     if (peer.accepted_seq, peer.accepted_hash) != (c.accepted.seq, c.accepted.hash):
         raise c.pkg.refused("同时有另一个导入改变了接收进度，请重新导入")
     conn = s.connection()
+    if c.me.kind == "county":
+        check_report(conn, c, p, peer.village_id or "")
     conflicts = write_states(conn, s, c, p, actor, reason, now)
     store_peer_acts(conn, c.signatures, actor, reason, now)
     seqs = array("I", [e.seq for e in c.entries])

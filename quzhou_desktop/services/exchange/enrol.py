@@ -166,6 +166,8 @@ def join_as_village(
 ) -> Joined:
     """Set up an empty database as the village of ``enrolment`` and write the answer for the township."""
     pkg, public = read_enrolment(enrolment)
+    if is_county_enrolment(pkg):
+        raise pkg.refused("这是乡镇给区县的登记文件，应在区县的数据库中导入，不能用来安装村的电脑")
     ctx = AppContext(db, clock=clock or Clock())
     village_id = str(pkg.field("village", "id"))
     village_name = str(pkg.field("village", "name"))
@@ -262,14 +264,30 @@ def _apply_seed(
         raise pkg.refused("登记文件中的村数据无法读取或不完整") from exc
 
 
-def _digits(text: str) -> str:
+def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
+
+
+def is_county_enrolment(pkg: Package) -> bool:
+    """A township's enrolment file for its county (``services.exchange.county``), not one for a village."""
+    to = pkg.manifest.get("to")
+    return pkg.kind == "enrolment" and isinstance(to, dict) and to.get("kind") == "county"
+
+
+def _answers(pkg: Package, peer: ExchangeSite) -> bool:
+    """Whether the answer ``pkg`` is from the kind of site ``peer`` invited (and, from a village, that village)."""
+    sender = pkg.manifest.get("from")
+    kind = sender.get("kind") if isinstance(sender, dict) else None
+    if peer.kind == "county":
+        return kind == "county"
+    village = pkg.manifest.get("village")
+    return kind == "village" and isinstance(village, dict) and peer.village_id == village.get("id")
 
 
 def read_answer(path: Path) -> tuple[Package, bytes]:
     pkg = Package.open(path)
     if pkg.kind != "answer":
-        raise pkg.refused("这不是村的应答文件")
+        raise pkg.refused("这不是应答文件")
     try:
         public = unb64(str(pkg.field("from", "public_key")))
     except ValueError as exc:
@@ -283,19 +301,19 @@ def answer_fingerprint(path: Path) -> str:
 
 
 def accept_answer(ctx: AppContext, path: Path, *, confirmed_fingerprint: str) -> Enrolled:
-    """Enrol the village of the answer file once the fingerprint read out by phone matches."""
+    """Enrol the village (or the county) of the answer file once the fingerprint read out by phone matches."""
     ctx.require(Perm.VILLAGE_MANAGE)
     pkg, public = read_answer(path)
     shown = fingerprint(public)
-    if _digits(confirmed_fingerprint) != _digits(shown):
-        raise pkg.refused("输入的密钥指纹与应答文件中的不一致：请与村里电话核对，不要接受来历不明的文件")
+    if digits(confirmed_fingerprint) != digits(shown):
+        raise pkg.refused("输入的密钥指纹与应答文件中的不一致：请与对方电话核对，不要接受来历不明的文件")
     with ctx.write("exchange.accept") as s:
         me = self_row(s)
         if me is None or me.site_id != pkg.field("to", "site"):
-            raise pkg.refused("这个应答文件不是发给本乡镇站点的")
+            raise pkg.refused("这个应答文件不是发给本站点的")
         peer = s.get(ExchangeSite, str(pkg.field("invitation")))
         site_id = str(pkg.field("from", "site"))
-        if peer is None or peer.village_id != pkg.field("village", "id"):
+        if peer is None or not _answers(pkg, peer):
             raise pkg.refused("找不到对应的登记邀请")
         if peer.state == "enrolled":
             if peer.site_id == site_id and peer.public_key == b64(public):

@@ -1,6 +1,7 @@
 """Writing a package for a peer: a village's 上报数据包 for its township (every entry of its chain since the
-township's last receipt), or a township's 下发数据包 for one village (its own acts about that village since the
-village's last receipt)."""
+township's last receipt), a township's 下发数据包 for one village (its own acts about that village since the
+village's last receipt), or a township's 上报数据包 for its county (every entry since the county's last receipt,
+with the states of every record it holds: ``core.exchange.travels_to_county``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from quzhou_desktop.core.exchange import concerns_village, travels
+from quzhou_desktop.core.exchange import concerns_village, travels, travels_to_county
 from quzhou_desktop.services.exchange.errors import ExchangeNotReady
 from quzhou_desktop.services.exchange.identity import LocalSite, local_site, site_private_key
 from quzhou_desktop.services.exchange.package import Entry, entry_line, write_package
@@ -20,7 +21,9 @@ from quzhou_desktop.services.exchange.signed import signed_members
 from quzhou_desktop.services.exchange.states import changes_of
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
+from quzhou_desktop.services.kernel.site import home_township
 from quzhou_desktop.store.audit.chain import chain_head, norm_value
+from quzhou_desktop.store.audit.verify import audited_tables
 from quzhou_desktop.store.dialects.rows import run
 from quzhou_desktop.store.models import ExchangeSite
 from quzhou_desktop.store.schema import SCHEMA_HEAD
@@ -69,8 +72,11 @@ def _collect(
     shas: set[str] = set()
     head = chain_head(conn)
     village = peer.village_id or ""
+    to_county = peer.kind == "county"
+    records = frozenset(t.name for t in audited_tables())
+    dispatch = me.kind == "township" and not to_county
     vouchers: dict[str, str] = {}
-    if me.kind == "township":
+    if dispatch:
         vouchers = {
             str(r[0]): str(r[1])
             for r in run(conn, "SELECT id, village_id FROM voucher WHERE village_id = ?", (village,))
@@ -78,9 +84,9 @@ def _collect(
     for r in _rows(conn, peer.receipt_seq):
         if r[0] > head[0]:
             break
-        full = travels(r[5], r[4])
+        full = travels_to_county(r[5], records) if to_county else travels(r[5], r[4])
         e = _entry(r, stub=not full)
-        if me.kind == "township":
+        if dispatch:
             if not full:
                 continue  # a dispatch holds the township's own acts about the village only
             if not any(concerns_village(c.entity, c.after, village, vouchers) for c in changes_of(e)):
@@ -96,7 +102,7 @@ def _plan(me: LocalSite, peer: ExchangeSite, entries: list[Entry], shas: set[str
     return ExportPlan(
         peer.id,
         peer.name,
-        "report" if me.kind == "village" else "dispatch",
+        "report" if me.kind == "village" or peer.kind == "county" else "dispatch",
         peer.receipt_seq,
         head,
         len(entries) - stubs,
@@ -113,6 +119,8 @@ def _ready(ctx: AppContext, to: str) -> tuple[LocalSite, ExchangeSite]:
             raise ExchangeNotReady(
                 reason="本数据库还没有站点身份，或这台电脑上没有本站点的密钥（管理员登录一次即可生成）"
             )
+        if me.kind == "county":
+            raise ExchangeNotReady(reason="区县站点只接收各乡镇的上报数据包，不向乡镇发送数据包")
         peer = find_peer(s, to)
     if me.kind == "township" and peer.village_id is not None:
         ctx.require(
@@ -135,7 +143,7 @@ def export_package(ctx: AppContext, *, to: str, out: Path) -> ExportResult:
     with ctx.db.read_engine.connect() as conn:
         with conn.begin():
             entries, shas, (head_seq, head_hash) = _collect(conn, me, peer)
-            village = peer.village_id if me.kind == "township" else None
+            village = peer.village_id if me.kind == "township" and peer.kind == "village" else None
             signed, signed_counts = signed_members(
                 conn, after_seq=peer.receipt_seq, head_seq=head_seq, village_id=village
             )
@@ -150,12 +158,13 @@ def export_package(ctx: AppContext, *, to: str, out: Path) -> ExportResult:
         "kind": plan.kind,
         "from": site_doc(me),
         "to": {"site": peer.site_id, "kind": peer.kind, "name": peer.name},
-        "village": peer.village_id if me.kind == "township" else _own_village(ctx),
+        "village": _village_field(ctx, me, peer),
+        **({"township": {"id": _own_township(ctx)}} if peer.kind == "county" else {}),
         "schema": SCHEMA_HEAD,
         "range": {
             "after": {"seq": peer.receipt_seq, "hash": peer.receipt_hash},
             "last": {"seq": head_seq, "hash": head_hash},
-            "complete": me.kind == "village",
+            "complete": me.kind == "village" or peer.kind == "county",
         },
         "counts": {"entries": plan.entries, "stubs": plan.stubs, "attachments": len(blobs), **signed_counts},
         "created_by": {"username": user.username, "name": user.display_name},
@@ -172,6 +181,20 @@ def export_package(ctx: AppContext, *, to: str, out: Path) -> ExportResult:
             {"package": sha, "file": out.name, "after_seq": plan.after_seq, "last_seq": plan.last_seq},
         )
     return ExportResult(plan, out, sha)
+
+
+def _village_field(ctx: AppContext, me: LocalSite, peer: ExchangeSite) -> str | None:
+    """The manifest's ``village``: the village a dispatch is for, or the village a report is from (none for a
+    township's report to its county)."""
+    if peer.kind == "county":
+        return None
+    return peer.village_id if me.kind == "township" else _own_village(ctx)
+
+
+def _own_township(ctx: AppContext) -> str | None:
+    with ctx.read() as s:
+        home = home_township(s)
+        return None if home is None else home.id
 
 
 def _own_village(ctx: AppContext) -> str | None:

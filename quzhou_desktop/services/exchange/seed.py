@@ -17,7 +17,7 @@ that printed them (their 核验码 names that office's audit chain).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -152,17 +152,19 @@ def apply_seed(
     *,
     when: Any,
     reason: str,
+    tables: Sequence[Table] | None = None,
 ) -> int:
     """Insert the seed's rows (parents before children) and record them as batch entries of this site's chain;
-    returns how many rows. Rows of a table an enrolment file may not carry are an error of the file."""
-    tables = {t.name: t for t in seed_tables()}
+    returns how many rows. Rows of a table an enrolment file may not carry (``tables``, by default a village's
+    ``seed_tables``) are an error of the file."""
+    by_name = {t.name: t for t in (tables if tables is not None else seed_tables())}
     by_table: dict[str, list[dict[str, Any]]] = {}
     for name, state in rows:
-        if name not in tables:
+        if name not in by_name:
             raise ValueError(name)
         by_table.setdefault(name, []).append(state)
     count = 0
-    for name, table in tables.items():
+    for name, table in by_name.items():
         states = sorted(by_table.get(name, []), key=lambda st: st["id"])
         if not states:
             continue

@@ -50,7 +50,7 @@ def initialise(
     name = clean_name(required(township_name, "乡镇名称", max_len=60))
     code = optional(township_code, "乡镇代码", max_len=20)
     specs = [clean_spec(v) for v in villages]
-    if not specs:
+    if not specs and site_kind != "county":  # a county's townships and villages arrive from the townships
         raise ValidationError(field="村", reason="至少要添加一个村")
     seen: set[str] = set()
     for sp in specs:
