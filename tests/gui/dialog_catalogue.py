@@ -487,6 +487,24 @@ def _accept(env: Env) -> QWidget:
     )
 
 
+def _county_enrol(env: Env) -> QWidget:
+    from quzhou_desktop.gui.exchange.county import CountyEnrolDialog
+
+    return CountyEnrolDialog(env.admin, folder=env.path.parent)
+
+
+def _add_township(env: Env) -> QWidget:
+    from quzhou_desktop.gui.exchange.county import AddTownshipDialog
+
+    return AddTownshipDialog(
+        env.admin,
+        env.path.parent / "柯城区.区县.登记.zip",
+        township="石梁镇",
+        township_fingerprint=FP_TOWNSHIP,
+        own_fingerprint=FP_VILLAGE,
+    )
+
+
 def _conflict(env: Env) -> QWidget:
     from datetime import datetime
 
@@ -568,6 +586,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("exchange-export", G + "exchange.dialogs.ExportDialog", _export),
     Entry("exchange-enrol", G + "exchange.dialogs.EnrolDialog", _enrol),
     Entry("exchange-accept", G + "exchange.dialogs.AcceptDialog", _accept),
+    Entry("exchange-county-enrol", G + "exchange.county.CountyEnrolDialog", _county_enrol),
+    Entry("exchange-add-township", G + "exchange.county.AddTownshipDialog", _add_township),
     Entry("exchange-conflict", G + "exchange.settle_dialogs.ConflictDialog", _conflict, large=True),
     Entry("exchange-fork", G + "exchange.settle_dialogs.ForkDialog", _fork),
     Entry("person-picker", G + "widgets.person_picker.PersonPicker", _person_picker),

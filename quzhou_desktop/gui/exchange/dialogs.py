@@ -217,7 +217,8 @@ class EnrolDialog(ServiceDialog):
 
 
 class AcceptDialog(ServiceDialog):
-    """Township: enrol the village of an answer file once both fingerprints were compared by phone."""
+    """Township: enrol the village (or the county) of an answer file once both fingerprints were compared by
+    phone."""
 
     def __init__(
         self,
@@ -232,13 +233,13 @@ class AcceptDialog(ServiceDialog):
         super().__init__(parent)
         self.ctx, self.answer, self.village_fp = ctx, answer, village_fingerprint
         self.enrolled: Enrolled | None = None
-        self.setWindowTitle(tr("接受村的回复"))
+        self.setWindowTitle(tr("接受应答文件"))
         lay = QVBoxLayout(self)
         intro = QLabel(tr("{v}的应答文件：{f}").format(v=village, f=answer.name))
         intro.setWordWrap(True)
         lay.addWidget(intro)
-        how = QLabel(tr("请打电话给村里，请对方读出村电脑上显示的两组指纹，逐组核对："
-                        "村的指纹应与下面第一行相同，本乡镇的指纹应与第二行相同。任何一位不同都不要接受。"))  # fmt: skip
+        how = QLabel(tr("请打电话给{v}，请对方读出其电脑上显示的两组指纹，逐组核对："
+                        "{v}的指纹应与下面第一行相同，本乡镇的指纹应与第二行相同。任何一位不同都不要接受。").format(v=village))  # fmt: skip
         how.setWordWrap(True)
         lay.addWidget(how)
         form = QFormLayout()

@@ -1,6 +1,7 @@
 """数据交换 section. A village site: 生成上报数据包, 导入回执/下发包. A township site: 导入数据包 (many files or a
-whole folder), the per-village table, 生成下发数据包, 登记村 and 接受村的回复. Both: the conflict list and the
-fork alarm, each settled by a person with the right."""
+whole folder), the per-village table, 生成下发数据包, 登记村 and 接受应答; towards its county 向区县登记 and
+生成上报数据包. A county site: 添加乡镇 and 导入数据包. All: the conflict list and the fork alarm, each settled by a
+person with the right."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from quzhou_desktop.core.errors import QuzhouError
+from quzhou_desktop.core.exchange import SITE_KINDS
 from quzhou_desktop.core.signing import fingerprint
 from quzhou_desktop.gui.exchange import peers as peers_view
+from quzhou_desktop.gui.exchange.county import AddTownshipDialog, CountyEnrolDialog
 from quzhou_desktop.gui.exchange.dialogs import AcceptDialog, EnrolDialog, ExportDialog
 from quzhou_desktop.gui.exchange.labels import digit_groups, field_label, record_label, when
 from quzhou_desktop.gui.exchange.results import fill_results, results_table
@@ -34,7 +37,7 @@ from quzhou_desktop.gui.tasks import run_task
 from quzhou_desktop.gui.widgets.pages import SectionPage
 from quzhou_desktop.gui.widgets.table import table
 from quzhou_desktop.services.exchange.apply import ImportResult, import_files
-from quzhou_desktop.services.exchange.enrol import read_answer
+from quzhou_desktop.services.exchange.enrol import is_county_enrolment, read_answer, read_enrolment
 from quzhou_desktop.services.exchange.export import ExportPlan, plan_export
 from quzhou_desktop.services.exchange.status import (
     ConflictInfo,
@@ -95,7 +98,9 @@ class ExchangePage(SectionPage):
             ("import_folder", "导入整个文件夹…", self.choose_folder),
             ("dispatch", "生成下发数据包…", self.export_dispatch),
             ("enrol", "登记村…", self.open_enrol),
-            ("accept", "接受村的回复…", self.choose_answer),
+            ("accept", "接受应答文件…", self.choose_answer),
+            ("county_enrol", "向区县登记…", self.open_county_enrol),
+            ("add_township", "添加乡镇…", self.choose_township),
         ]:
             b = QPushButton(tr(text))
             b.clicked.connect(lambda _c=False, f=slot: f())
@@ -134,8 +139,15 @@ class ExchangePage(SectionPage):
 
     @property
     def kind(self) -> str:
-        """On a village PC "village"; "township" otherwise (also before the first enrolment)."""
+        """On a village PC "village", on a county's server "county"; "township" otherwise (also before the
+        first enrolment)."""
         return self.status.site.kind if self.status and self.status.site else "township"
+
+    @property
+    def county_peer(self) -> str | None:
+        """The site id of the county this township reports to, once enrolled."""
+        peers = self.status.peers if self.status else ()
+        return next((p.site_id for p in peers if p.kind == "county" and p.state == "enrolled"), None)
 
     def set_village(self, village_id: str | None) -> None:
         self.village_id = village_id
@@ -154,11 +166,16 @@ class ExchangePage(SectionPage):
         self.status = exchange_status(self.ctx)
         self.conflicts = list_conflicts(self.ctx)
         self.forks = list_forks(self.ctx)
-        village = self.kind == "village"
+        village, county = self.kind == "village", self.kind == "county"
+        township = not village and not county
         manage = self.ctx.can(Perm.VILLAGE_MANAGE)
-        for key, shown in [("report", village), ("import_village", village), ("import_files", not village),
-                           ("import_folder", not village), ("dispatch", not village),
-                           ("enrol", not village and manage), ("accept", not village and manage)]:  # fmt: skip
+        for key, shown in [("report", village or (township and self.county_peer is not None)),
+                           ("import_village", village), ("import_files", not village),
+                           ("import_folder", not village), ("dispatch", township),
+                           ("enrol", township and manage), ("accept", township and manage),
+                           ("county_enrol", township and self.county_peer is None
+                            and self.ctx.can(Perm.SETTINGS_EDIT)),
+                           ("add_township", county)]:  # fmt: skip
             self.buttons[key].setVisible(shown)
         self._show_site()
         peers_view.fill(self.peers, self.status.peers, self.ctx.clock.now())
@@ -176,12 +193,17 @@ class ExchangePage(SectionPage):
             )
             self.site_label.setText(tr("本数据库还没有登记任何村。") + tr(how))
             return
-        what = tr("村") if st.site.kind == "village" else tr("乡镇")
+        what = tr(SITE_KINDS.get(st.site.kind, "乡镇"))
         text = tr("本站点：{n}（{k}）　密钥指纹：{f}").format(
             n=st.site.name, k=what, f=digit_groups(st.site.fingerprint)
         )
         if st.site.kind == "village":
             text += "\n" + tr("生成上报数据包交给乡镇；把乡镇给的回执和下发数据包导入本机。")
+        elif st.site.kind == "county":
+            text += "\n" + tr(
+                "点“添加乡镇…”导入乡镇的登记文件；以后把各乡镇的上报数据包导入本机，回执写在数据包旁边，"
+                "请交回乡镇导入。区县只查看各乡镇的记录，不修改。"
+            )
         else:
             text += "\n" + tr(
                 "把各村的上报数据包（可以是整个U盘文件夹）导入本机，回执会写在数据包旁边，请带回村里导入。"
@@ -255,8 +277,12 @@ class ExchangePage(SectionPage):
     # -- export ------------------------------------------------------------------------------------------
 
     def export_report(self) -> None:
-        """Show what the 上报数据包 would hold (read in the background), then ``ExportDialog`` writes it."""
+        """Show what the 上报数据包 would hold (read in the background), then ``ExportDialog`` writes it: a
+        village's for its township, a township's for its county."""
         st = self.status
+        if self.kind == "township" and self.county_peer is not None:
+            self._export(self.county_peer)
+            return
         if st is None or not st.peers:
             show_error(self, tr("本村还没有登记到乡镇，不能生成上报数据包。"))
             return
@@ -323,7 +349,7 @@ class ExchangePage(SectionPage):
             return
         self.last_folder = e.path.parent
         show_info(self, tr("已为{v}生成登记文件 {p}。\n\n本乡镇的密钥指纹：{f}\n\n村里安装时会显示这组数字，请电话核对。"
-                           "村里安装后会生成应答文件，带回来后点“接受村的回复…”。").format(
+                           "村里安装后会生成应答文件，带回来后点“接受应答文件…”。").format(
             v=e.village, p=e.path, f=digit_groups(e.fingerprint)), title=tr("登记文件已生成"))  # fmt: skip
         self.reload()
 
@@ -342,9 +368,10 @@ class ExchangePage(SectionPage):
             show_error(self, exc)
             return None
         own = self.status.site.fingerprint if self.status and self.status.site else ""
-        village = str(pkg.field("village", "name"))
+        village = pkg.manifest.get("village")
+        name = str(village.get("name") if isinstance(village, dict) else pkg.field("from", "name"))
         dlg = AcceptDialog(
-            self.ctx, path, village=village, village_fingerprint=fp, own_fingerprint=own, parent=self
+            self.ctx, path, village=name, village_fingerprint=fp, own_fingerprint=own, parent=self
         )
         dlg.accepted.connect(lambda: self._accepted(dlg))
         return self._open(dlg)
@@ -352,6 +379,61 @@ class ExchangePage(SectionPage):
     def _accepted(self, dlg: AcceptDialog) -> None:
         if dlg.enrolled is not None:
             show_info(self, tr("{v}已登记，以后可以导入它的上报数据包。").format(v=dlg.enrolled.village))
+        self.reload()
+
+    # -- county ------------------------------------------------------------------------------------------
+
+    def open_county_enrol(self) -> CountyEnrolDialog:
+        dlg = CountyEnrolDialog(self.ctx, folder=self.last_folder, parent=self)
+        dlg.accepted.connect(lambda: self._county_enrolled(dlg))
+        return self._open(dlg)
+
+    def _county_enrolled(self, dlg: CountyEnrolDialog) -> None:
+        e = dlg.done_file
+        if e is None:
+            return
+        self.last_folder = e.path.parent
+        show_info(self, tr("已生成向{c}登记的文件 {p}（{n}项记录）。\n\n本乡镇的密钥指纹：{f}\n\n区县添加本乡镇时会核对这组数字。"
+                           "区县添加后会生成应答文件，带回来后点“接受应答文件…”。").format(
+            c=e.county, p=e.path, n=e.records, f=digit_groups(e.fingerprint)), title=tr("登记文件已生成"))  # fmt: skip
+        self.reload()
+
+    def choose_township(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, tr("选择乡镇的登记文件"), str(self.last_folder or ""), tr("登记文件 (*.zip)")
+        )
+        if name:
+            self.open_add_township(Path(name))
+
+    def open_add_township(self, path: Path) -> AddTownshipDialog | None:
+        try:
+            pkg, public = read_enrolment(path)
+            if not is_county_enrolment(pkg):
+                raise pkg.refused("这是乡镇给村的登记文件，请在村的电脑上“作为村安装”时使用")
+            fp = fingerprint(public)
+        except QuzhouError as exc:
+            show_error(self, exc)
+            return None
+        own = self.status.site.fingerprint if self.status and self.status.site else ""
+        dlg = AddTownshipDialog(
+            self.ctx,
+            path,
+            township=str(pkg.field("from", "name")),
+            township_fingerprint=fp,
+            own_fingerprint=own,
+            parent=self,
+        )
+        dlg.accepted.connect(lambda: self._township_added(dlg))
+        return self._open(dlg)
+
+    def _township_added(self, dlg: AddTownshipDialog) -> None:
+        a = dlg.added
+        if a is None:
+            return
+        self.last_folder = a.answer.parent
+        show_info(self, tr("{t}已加入本区县（{n}项记录）。\n\n应答文件：{p}\n本区县的密钥指纹：{f}\n\n"
+                           "请把应答文件交给乡镇导入，并电话核对区县的指纹。").format(
+            t=a.township, n=a.records, p=a.answer, f=digit_groups(a.county_fingerprint)), title=tr("乡镇已添加"))  # fmt: skip
         self.reload()
 
     # -- settling ----------------------------------------------------------------------------------------

@@ -43,8 +43,9 @@ class SortItem(QTableWidgetItem):
 
 
 def is_stale(p: PeerStatus, now: datetime) -> bool:
-    """A village that has not reported for a while (only villages report: a township is never stale)."""
-    if p.state != "enrolled" or p.kind != "village":
+    """A peer that reports to this site (a village to its township, a township to its county) and has not for
+    a while; a peer this site only receives dispatches from, or sends to, is never stale."""
+    if p.state != "enrolled" or not p.reports:
         return False
     return p.last_package_at is None or now - p.last_package_at > timedelta(days=STALE_DAYS)
 

@@ -220,7 +220,7 @@ def accept_township(ctx: AppContext, path: Path, *, confirmed: str) -> TownshipA
         s.flush()
         audit(s, ctx, "exchange.join", peer.id, {"enrolment": pkg.sha256, "township": township_id})
     user = ctx.require_user()
-    out = path.with_name(f"{township_name}.区县应答.zip")
+    out = path.with_name(f"{township_name}.区县.应答.zip")
     manifest = {
         "kind": "answer",
         "from": {**site_doc(me), "public_key": b64(me.public)},

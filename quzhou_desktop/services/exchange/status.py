@@ -32,6 +32,9 @@ class PeerStatus:
     waiting: tuple[tuple[int, int], ...]  # (first, last) seq of each waiting package
     forks: int  # open fork alarms
     conflicts: int  # open conflicts
+    reports: bool = (
+        False  # it sends this site 上报数据包 (a village to its township, a township to its county)
+    )
 
     @property
     def attention(self) -> int:
@@ -54,6 +57,7 @@ class PeerStatus:
             "waiting": [list(w) for w in self.waiting],
             "forks": self.forks,
             "conflicts": self.conflicts,
+            "reports": self.reports,
         }
 
 
@@ -125,6 +129,7 @@ def exchange_status(ctx: AppContext) -> ExchangeStatus:
     ctx.require(Perm.EXCHANGE)
     with ctx.read() as s:
         site = local_site(s)
+        receiver = site.kind if site is not None else "township"
         waiting: dict[str, list[tuple[int, int]]] = {}
         for peer_id, after, last in s.execute(
             select(ExchangePending.peer_id, ExchangePending.after_seq, ExchangePending.last_seq).order_by(
@@ -162,6 +167,7 @@ def exchange_status(ctx: AppContext) -> ExchangeStatus:
                 tuple(waiting.get(p.id, [])),
                 int(forks.get(p.id, 0)),
                 int(conflicts.get(p.id, 0)),
+                p.kind == "village" or (p.kind == "township" and receiver == "county"),
             )
             for p in s.scalars(select(ExchangeSite).where(ExchangeSite.is_self.is_(False)))
         ]

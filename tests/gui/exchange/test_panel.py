@@ -101,7 +101,9 @@ def test_the_panel_lists_the_villages_that_need_attention(qtbot: QtBot, sites: S
 def test_every_alarm_is_named() -> None:
     now = datetime(2026, 6, 1, 9, 0)
     last = now - timedelta(days=STALE_DAYS + 5)
-    p = PeerStatus("p", "s", "village", "溪口村", "v", "enrolled", 40, last, 12, 9, None, ((51, 60),), 1, 2)
+    p = PeerStatus(
+        "p", "s", "village", "溪口村", "v", "enrolled", 40, last, 12, 9, None, ((51, 60),), 1, 2, True
+    )
     assert reasons(p, now) == [
         "历史分叉，须管理员裁定",
         "2处冲突待处理",
@@ -110,6 +112,14 @@ def test_every_alarm_is_named() -> None:
     ]
     township = PeerStatus("t", "s", "township", "石梁镇", None, "enrolled", 3, None, 0, 0, None, (), 0, 0)
     assert reasons(township, now) == []  # a township never reports to a village
+    county = PeerStatus("c", "s", "county", "柯城区", None, "enrolled", 0, None, 0, 5, None, (), 0, 0)
+    assert reasons(county, now) == []  # nor a county to its township
+    reporting = PeerStatus(
+        "t", "s", "township", "航埠镇", "t", "enrolled", 3, last, 0, 0, None, (), 0, 0, True
+    )
+    assert reasons(reporting, now) == [
+        f"超过{STALE_DAYS}天未上报（最近{last.date().isoformat()}）"
+    ]  # at a county
 
 
 def test_the_panel_is_hidden_without_the_right_or_without_exchange(

@@ -22,7 +22,7 @@ def peer(name: str, **kw: object) -> PeerStatus:
         "peer_id": name, "site_id": name, "kind": "village", "name": name, "village_id": name,
         "state": "enrolled", "accepted_seq": 40, "last_package_at": NOW - timedelta(days=3),
         "last_package_entries": 12, "receipt_seq": 9, "last_receipt_at": NOW - timedelta(days=3),
-        "waiting": (), "forks": 0, "conflicts": 0,
+        "waiting": (), "forks": 0, "conflicts": 0, "reports": True,
     }  # fmt: skip
     values.update(kw)
     return PeerStatus(**values)  # type: ignore[arg-type]
@@ -49,8 +49,10 @@ def test_urgency_names_what_needs_doing(name: str, text: str) -> None:
 
 
 def test_a_township_at_a_village_is_never_late() -> None:
-    township = peer("石梁镇", kind="township", last_package_at=NOW - timedelta(days=400))
+    township = peer("石梁镇", kind="township", last_package_at=NOW - timedelta(days=400), reports=False)
     assert urgency(township, NOW)[1] == "正常"
+    at_county = peer("石梁镇", kind="township", last_package_at=NOW - timedelta(days=400))
+    assert urgency(at_county, NOW)[1] != "正常"  # a township that stopped reporting to its county
 
 
 def test_gaps_are_the_missing_ranges_before_each_waiting_package() -> None:

@@ -129,6 +129,9 @@ def test_a_township_joins_its_county_and_reports_what_its_villages_sent(sites: S
     assert again.status == "duplicate"
     [peer] = exchange_status(county.admin).peers
     assert peer.name == "石梁镇" and peer.forks == 0 and peer.conflicts == 0 and peer.waiting == ()
+    assert peer.reports  # a township reports to its county; the county sends it nothing
+    county_peer = next(p for p in exchange_status(sites.township.admin).peers if p.kind == "county")
+    assert not county_peer.reports and county_peer.receipt_seq > 0
 
 
 def test_two_townships_with_a_village_of_the_same_name(
