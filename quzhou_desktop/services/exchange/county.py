@@ -24,8 +24,9 @@ peer holds: a village for a village peer, the township for a township peer).
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,8 +57,10 @@ from quzhou_desktop.store.dialects.rows import defer_foreign_keys, run
 from quzhou_desktop.store.models import Base, ExchangeSite, PeerKey, Township
 from quzhou_desktop.store.schema import SCHEMA_HEAD
 
-SEED = "seed.jsonl"
+SEED_DIR = "seed/"  # the township's records: seed/00001.jsonl, seed/00002.jsonl, … in order
+PART_ROWS = 100_000  # lines a member holds (a member stays far below the reader's limit)
 _CHUNK = 500
+_line = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 # Tables whose rows stay on the township's PC: its accounts, keys and acts (its acts travel in acts.jsonl),
 # and printed notices (their 核验码 name the township's own chain).
 _KEPT = ACCOUNT_ENTITIES | {"notice_print"}
@@ -122,14 +125,7 @@ def write_county_enrolment(ctx: AppContext, county: str, out: Path) -> CountyEnr
         audit(s, ctx, "exchange.enrol", peer.id, {"county": name, "file": out.name})
         conn = s.connection()
         head_seq, head_hash = chain_head(conn)
-        body: list[str] = []
-        shas: set[str] = set()
-        count = 0
-        for table, state in township_seed(conn):
-            body.append(json.dumps({"table": table, "state": state}, ensure_ascii=False, sort_keys=True))
-            if table == "attachment":
-                shas.add(state["sha256"])
-            count += 1
+        parts, count, shas = _seed_parts(township_seed(conn))
         blobs = {sha: attachment_data(conn, sha) for sha in sorted(shas)}
         signed, signed_counts = signed_members(conn, after_seq=0, head_seq=head_seq)
         peer.receipt_seq, peer.receipt_hash = head_seq, head_hash
@@ -142,20 +138,36 @@ def write_county_enrolment(ctx: AppContext, county: str, out: Path) -> CountyEnr
         "invitation": invitation,
         "head": {"seq": head_seq, "hash": head_hash},
         "schema": SCHEMA_HEAD,
-        "counts": {"records": count, "attachments": len(blobs), **signed_counts},
+        "counts": {"records": count, "seed_parts": len(parts), "attachments": len(blobs), **signed_counts},
         "created_by": {"username": user.username, "name": user.display_name},
         "created_at": norm_value(ctx.clock.now()),
     }
-    text = "\n".join(body) + ("\n" if body else "")
-    del body
-    write_package(
-        out,
-        manifest,
-        private=site_private_key(me),
-        attachments=blobs,
-        extra={SEED: text.encode("utf-8"), **signed},
-    )
+    write_package(out, manifest, private=site_private_key(me), attachments=blobs, extra={**parts, **signed})
     return CountyEnrolment(out, name, me.fingerprint, count)
+
+
+def _seed_parts(rows: Iterable[tuple[str, dict[str, Any]]]) -> tuple[dict[str, bytes], int, set[str]]:
+    """The seed as members of at most ``PART_ROWS`` lines each (one JSON object a line), how many rows, and the
+    SHA-256 of the scans the attachment rows name."""
+    parts: dict[str, bytes] = {}
+    shas: set[str] = set()
+    count = 0
+    buf = io.BytesIO()
+    for table, state in rows:
+        buf.write(_line({"table": table, "state": state}).encode("utf-8") + b"\n")
+        if table == "attachment":
+            shas.add(state["sha256"])
+        count += 1
+        if count % PART_ROWS == 0:
+            parts[part_name(len(parts) + 1)] = buf.getvalue()
+            buf = io.BytesIO()
+    if buf.tell() or not parts:
+        parts[part_name(len(parts) + 1)] = buf.getvalue()
+    return parts, count, shas
+
+
+def part_name(n: int) -> str:
+    return f"{SEED_DIR}{n:05d}.jsonl"
 
 
 # -- county: adding the township ----------------------------------------------------------------------
@@ -177,8 +189,6 @@ def accept_township(ctx: AppContext, path: Path, *, confirmed: str) -> TownshipA
     township_id = str(pkg.field("township", "id"))
     township_name = str(pkg.field("township", "name"))
     site_id = str(pkg.field("from", "site"))
-    rows = [(t, _without_site(t, st)) for t, st in _seed_rows(pkg)]
-    _check_seed(pkg, rows, township_id)
     signatures = check_peer_acts(ctx, pkg, [])
     head = Head(int(pkg.field("head", "seq")), str(pkg.field("head", "hash")))
     with ctx.write("exchange.join") as s:
@@ -195,10 +205,7 @@ def accept_township(ctx: AppContext, path: Path, *, confirmed: str) -> TownshipA
         conn = s.connection()
         defer_foreign_keys(conn)
         try:
-            insert_blobs(conn, pkg, {st["sha256"] for t, st in rows if t == "attachment"})
-            apply_seed(
-                conn, rows, ctx.actor, when=ctx.clock.now(), reason="乡镇登记文件", tables=county_tables()
-            )
+            records = _apply_parts(conn, pkg, township_id, ctx)
         except (KeyError, TypeError, ValueError) as exc:
             raise pkg.refused("登记文件中的乡镇数据无法读取或不完整") from exc
         except IntegrityError as exc:
@@ -232,7 +239,7 @@ def accept_township(ctx: AppContext, path: Path, *, confirmed: str) -> TownshipA
         "created_at": norm_value(ctx.clock.now()),
     }
     write_package(out, manifest, private=site_private_key(me))
-    return TownshipAdded(township_name, shown, me.fingerprint, out, len(rows))
+    return TownshipAdded(township_name, shown, me.fingerprint, out, records)
 
 
 def _without_site(table: str, state: dict[str, Any]) -> dict[str, Any]:
@@ -243,37 +250,43 @@ def _without_site(table: str, state: dict[str, Any]) -> dict[str, Any]:
     return {**state, "rules_json": with_own_site(state.get("rules_json"), None)}
 
 
-def _seed_rows(pkg: Package) -> list[tuple[str, dict[str, Any]]]:
-    if not pkg.has(SEED):
-        raise pkg.refused("登记文件中没有乡镇的数据")
-    rows: list[tuple[str, dict[str, Any]]] = []
-    try:
-        for line in pkg.member(SEED).decode("utf-8").splitlines():
-            if line:
-                item = json.loads(line)
-                rows.append((str(item["table"]), dict(item["state"])))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise pkg.refused("登记文件中的乡镇数据无法读取或不完整") from exc
-    counted = (pkg.manifest.get("counts") or {}).get("records")
-    if counted != len(rows):
-        raise pkg.refused("清单所列的记录条数与登记文件内容不符")
-    return rows
-
-
-def _check_seed(pkg: Package, rows: list[tuple[str, dict[str, Any]]], township_id: str) -> None:
-    """The file holds one township, the one its manifest names, and every village signature in it verifies."""
-    townships = [st.get("id") for t, st in rows if t == "township"]
+def _apply_parts(conn: Connection, pkg: Package, township_id: str, ctx: AppContext) -> int:
+    """Check and insert the seed part by part (a township's ten years do not fit in memory as states), in the
+    county's open transaction: a refusal in any part rolls back every part. Returns how many rows."""
+    counts = pkg.manifest.get("counts") or {}
+    n_parts = counts.get("seed_parts")
+    if (
+        not isinstance(n_parts, int)
+        or n_parts < 1
+        or not all(pkg.has(part_name(i + 1)) for i in range(n_parts))
+    ):
+        raise pkg.refused("登记文件中没有乡镇的数据，或数据不完整")
+    owners = Ownership(conn, township_id)
+    keys: dict[str, dict[str, Any]] = {}
+    townships: list[str] = []
+    total = 0
+    for i in range(n_parts):
+        rows = [(t, _without_site(t, st)) for t, st in _part_rows(pkg, part_name(i + 1))]
+        total += len(rows)
+        townships += [str(st.get("id")) for t, st in rows if t == "township"]
+        keys.update((str(st["id"]), st) for t, st in rows if t == "peer_key")
+        fault = owners.fault(rows) or relayed_fault([st for t, st in rows if t == "peer_act"], keys)
+        if fault is not None:
+            raise pkg.refused(fault)
+        insert_blobs(conn, pkg, {st["sha256"] for t, st in rows if t == "attachment"})
+        apply_seed(conn, rows, ctx.actor, when=ctx.clock.now(), reason="乡镇登记文件", tables=county_tables())
     if townships != [township_id]:
         raise pkg.refused("登记文件中的乡镇与清单所列的不一致：登记文件被改动")
-    by_table: dict[str, list[dict[str, Any]]] = {}
-    for t, st in rows:
-        by_table.setdefault(t, []).append(st)
-    fault = relayed_fault(by_table.get("peer_act", []), {k["id"]: k for k in by_table.get("peer_key", [])})
-    if fault is not None:
-        raise pkg.refused(fault)
-    owner = foreign_record(None, township_id, [(t, st) for t, st in rows])
-    if owner is not None:
-        raise pkg.refused(owner)
+    if counts.get("records") != total:
+        raise pkg.refused("清单所列的记录条数与登记文件内容不符")
+    return total
+
+
+def _part_rows(pkg: Package, name: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    for line in io.BytesIO(pkg.member(name)):
+        if line.strip():
+            item = json.loads(line)
+            yield str(item["table"]), dict(item["state"])
 
 
 # -- checks of what a township sends ------------------------------------------------------------------
@@ -304,61 +317,69 @@ def foreign_record(
     """The first of ``states`` (table, state) that belongs to a village of another township than
     ``township_id`` (in the states themselves or, with ``conn``, as this database holds it), described in
     Chinese; None when every one is the township's own or belongs to no village."""
-    states = list(states)
-    village_town: dict[str, str] = {}
-    parents: dict[str, dict[str, str | None]] = {}  # table → id → village id
-    for table, st in states:
-        if table == "village":
-            village_town[str(st["id"])] = str(st.get("township_id"))
-    if conn is not None:
-        for vid, tid in run(conn, "SELECT id, township_id FROM village"):
-            village_town.setdefault(str(vid), str(tid))
-    tables = {t.name: t for t in county_tables()}
-    for table, st in states:
-        if table in tables and "village_id" in tables[table].c:
-            parents.setdefault(table, {})[str(st["id"])] = st.get("village_id")
-    for table, st in states:
-        if table == "township":
-            if st.get("id") != township_id:
-                return "数据中有另一个乡镇的记录：数据包被改动"
-            continue
-        village = _village_of(conn, tables, parents, table, st)
-        if village is not None and village_town.get(village, township_id) != township_id:
-            return f"数据中有另一个乡镇的村的记录（{table}）：数据包被改动"
-    return None
+    return Ownership(conn, township_id).fault(list(states))
 
 
-def _village_of(
-    conn: Connection | None,
-    tables: Mapping[str, Table],
-    parents: dict[str, dict[str, str | None]],
-    table: str,
-    st: Mapping[str, Any],
-) -> str | None:
-    """The village a state belongs to: its own ``village_id``, or that of the row a foreign key of it names
-    (one step); None when it belongs to no village."""
-    t = tables.get(table)
-    if t is None:
-        return None
-    if table == "village":
-        return str(st["id"])
-    if "village_id" in t.c:
-        v = st.get("village_id")
-        return None if v is None else str(v)
-    for col in t.columns:
-        for fk in col.foreign_keys:
-            target = fk.column.table.name
-            ref = st.get(col.name)
-            if not isinstance(ref, str) or target not in tables or "village_id" not in tables[target].c:
+class Ownership:
+    """Which township the records a township sends belong to, remembering what it learnt (the villages and
+    each row's village) over the parts of an enrolment file."""
+
+    def __init__(self, conn: Connection | None, township_id: str) -> None:
+        self.conn, self.township_id = conn, township_id
+        self.tables = {t.name: t for t in county_tables()}
+        self.village_town: dict[str, str] = {}
+        if conn is not None:
+            self.village_town.update(
+                (str(v), str(t)) for v, t in run(conn, "SELECT id, township_id FROM village")
+            )
+        self.village_of_row: dict[str, dict[str, str | None]] = {}  # table → id → village id
+
+    def fault(self, states: Sequence[tuple[str, Mapping[str, Any]]]) -> str | None:
+        for table, st in states:
+            if table == "village":
+                self.village_town[str(st["id"])] = str(st.get("township_id"))
+            elif table in self.tables and "village_id" in self.tables[table].c:
+                v = st.get("village_id")
+                self.village_of_row.setdefault(table, {})[str(st["id"])] = None if v is None else str(v)
+        for table, st in states:
+            if table == "township":
+                if st.get("id") != self.township_id:
+                    return "数据中有另一个乡镇的记录：数据包被改动"
                 continue
-            known = parents.setdefault(target, {})
-            if ref not in known and conn is not None:
-                row = run(conn, f"SELECT village_id FROM {target} WHERE id = ?", (ref,)).first()
-                known[ref] = None if row is None else row[0]
-            v = known.get(ref)
-            if v is not None:
-                return str(v)
-    return None
+            village = self._village(table, st)
+            if village is not None and self.village_town.get(village, self.township_id) != self.township_id:
+                return f"数据中有另一个乡镇的村的记录（{table}）：数据包被改动"
+        return None
+
+    def _village(self, table: str, st: Mapping[str, Any]) -> str | None:
+        """The village a state belongs to: its own ``village_id``, or that of the row a foreign key of it
+        names (one step); None when it belongs to no village."""
+        t = self.tables.get(table)
+        if t is None:
+            return None
+        if table == "village":
+            return str(st["id"])
+        if "village_id" in t.c:
+            v = st.get("village_id")
+            return None if v is None else str(v)
+        for col in t.columns:
+            for fk in col.foreign_keys:
+                target = fk.column.table.name
+                ref = st.get(col.name)
+                if (
+                    not isinstance(ref, str)
+                    or target not in self.tables
+                    or "village_id" not in self.tables[target].c
+                ):
+                    continue
+                known = self.village_of_row.setdefault(target, {})
+                if ref not in known and self.conn is not None:
+                    row = run(self.conn, f"SELECT village_id FROM {target} WHERE id = ?", (ref,)).first()
+                    known[ref] = None if row is None else row[0]
+                v = known.get(ref)
+                if v is not None:
+                    return str(v)
+        return None
 
 
 def check_report(conn: Connection, c: Checked, p: Prepared, township_id: str) -> None:

@@ -7,6 +7,7 @@ refused whole."""
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from quzhou_desktop.services.exchange import county as county_module
 from quzhou_desktop.services.exchange.apply import import_files
 from quzhou_desktop.services.exchange.county import accept_township, foreign_record, write_county_enrolment
 from quzhou_desktop.services.exchange.enrol import accept_answer, join_as_village
@@ -132,6 +134,27 @@ def test_a_township_joins_its_county_and_reports_what_its_villages_sent(sites: S
     assert peer.reports  # a township reports to its county; the county sends it nothing
     county_peer = next(p for p in exchange_status(sites.township.admin).peers if p.kind == "county")
     assert not county_peer.reports and county_peer.receipt_seq > 0
+
+
+def test_an_enrolment_file_in_many_parts(
+    sites: Sites, county: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A township's years of records go in parts; a part missing from the file refuses it whole."""
+    monkeypatch.setattr(county_module, "PART_ROWS", 7)
+    delivered(make_voucher_village(sites.villages["溪口村"]))
+    full_round(sites)
+    e = write_county_enrolment(sites.township.admin, "柯城区", sites.folder / "登记.zip")
+    doc = json.loads(zipfile.ZipFile(e.path).read("manifest.json"))
+    assert doc["counts"]["seed_parts"] > 3
+    broken = sites.folder / "缺一部分.zip"
+    broken.write_bytes(repack(e.path.read_bytes(), site_private(sites.township), drop=("seed/00002.jsonl",)))
+    with pytest.raises(ExchangeRefused, match="不完整"):
+        accept_township(county.admin, broken, confirmed=e.fingerprint)
+    assert count(county, Village) == 0 and count(county, Voucher) == 0
+    accept_township(county.admin, e.path, confirmed=e.fingerprint)
+    vid = sites.villages["溪口村"].village_ids[0]
+    assert register(county, vid) == register(sites.township, vid)
+    assert problems(county) == []
 
 
 def test_two_townships_with_a_village_of_the_same_name(
