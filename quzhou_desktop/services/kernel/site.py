@@ -285,7 +285,10 @@ def site_kind(s: Session) -> str | None:
 
 def enrolled_township(s: Session) -> str | None:
     """The township this database reports to, when it is a village PC enrolled with one (else None): the
-    township's own acts about the village (代理记账中心 受理/退回) are then made there and arrive in its 下发数据包."""
+    township's own acts about the village (代理记账中心 受理/退回) are then made there and arrive in its 下发数据包.
+    A county's townships are peers of the same kind, but report to it: never this."""
+    if site_kind(s) == "county":
+        return None
     return s.scalars(
         select(ExchangeSite.name).where(
             ExchangeSite.is_self.is_(False), ExchangeSite.kind == "township", ExchangeSite.state == "enrolled"
