@@ -36,7 +36,7 @@ from quzhou_desktop.services.exchange.seed import apply_seed, attachment_data, v
 from quzhou_desktop.services.exchange.signed import signed_members
 from quzhou_desktop.services.kernel.context import AppContext, Clock
 from quzhou_desktop.services.kernel.keys import PreparedKey, store_key
-from quzhou_desktop.services.kernel.roles import Perm, Role
+from quzhou_desktop.services.kernel.roles import Perm, admin_role
 from quzhou_desktop.services.kernel.site import initial_site_settings
 from quzhou_desktop.services.kernel.trust import RecoverySheet, new_code, sign_root
 from quzhou_desktop.services.kernel.users import new_account
@@ -173,7 +173,7 @@ def join_as_village(
     admin = new_account(
         username=admin_username,
         display_name=admin_display_name or admin_username,
-        role=Role.TOWNSHIP_ADMIN,
+        role=admin_role("village"),  # 村管理员: the village's own PC
         password=admin_password,
     )
     seed = [json.loads(line) for line in pkg.member(SEED).decode("utf-8").splitlines() if line]
