@@ -17,23 +17,15 @@ from PySide6.QtWidgets import (
 
 from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.widgets.admin_form import password_pair
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box, password_edit
 from quzhou_desktop.services.kernel import auth
 from quzhou_desktop.services.kernel import users as users_svc
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.kernel.passwords import MIN_LENGTH
 from quzhou_desktop.services.kernel.roles import ROLE_LABELS, Role, admin_role, offered_roles
 from quzhou_desktop.services.kernel.site import read_site
 from quzhou_desktop.services.kernel.users import UserInfo
 from quzhou_desktop.services.roster import villages as villages_svc
-
-
-def password_pair() -> tuple[QLineEdit, QLineEdit]:
-    a, b = QLineEdit(), QLineEdit()
-    for e in (a, b):
-        e.setEchoMode(QLineEdit.EchoMode.Password)
-    a.setPlaceholderText(tr("至少{n}个字符").format(n=MIN_LENGTH))
-    return a, b
 
 
 class UserDialog(ServiceDialog):

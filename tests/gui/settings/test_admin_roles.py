@@ -13,6 +13,7 @@ from quzhou_desktop.cli import main
 from quzhou_desktop.gui.settings.page import SettingsPage
 from quzhou_desktop.gui.settings.user_dialog import UserDialog
 from quzhou_desktop.gui.settings.users_tab import UsersTab
+from quzhou_desktop.gui.shell.first_run import FirstRunWizard
 from quzhou_desktop.services.kernel import auth
 from quzhou_desktop.services.kernel import users as users_svc
 from quzhou_desktop.services.kernel.context import AppContext
@@ -115,5 +116,35 @@ def test_init_gives_the_sites_administrator(
         tab = UsersTab(ctx)
         qtbot.addWidget(tab)
         assert row_of(tab, "admin")[2:4] == [label, "全部"]
+    finally:
+        db.dispose()
+
+
+def test_the_wizard_names_the_administrator_it_makes(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one village the first-run wizard sets up a village's own PC: its administrator is a 村管理员."""
+    monkeypatch.setenv("QUZHOU_DATA_DIR", str(tmp_path / "data"))
+    db = Database(tmp_path / "q.sqlite3", create=True)
+    ctx = AppContext(db)
+    wiz = FirstRunWizard(ctx)
+    qtbot.addWidget(wiz)
+    wiz.show()
+    wiz.township_page.name_edit.setText("石梁镇")
+    wiz.next()
+    wiz.villages_page.table.removeRow(0)
+    wiz.villages_page.add_row("余东村", "", 412, 1130, False)
+    wiz.next()
+    a = wiz.admin_page
+    assert wiz.currentPage() is a and "（村管理员）" in a.subTitle()
+    a.form.username_edit.setText("admin")
+    a.form.name_edit.setText("徐丽华")
+    a.form.password_edit.setText(PASSWORD)
+    a.form.again_edit.setText(PASSWORD)
+    wiz.accept()
+    assert wiz.currentPage() is wiz.recovery_page and wiz.admin_username == "admin"
+    try:
+        auth.login(ctx, "admin", PASSWORD)
+        assert ctx.user is not None and ctx.user.role_label == "村管理员"
     finally:
         db.dispose()
