@@ -12,7 +12,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,12 +27,10 @@ from quzhou_desktop.gui.exchange.labels import digit_groups
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.printing.recovery import RecoverySheetPanel
 from quzhou_desktop.gui.tasks import default_failure, run_task
+from quzhou_desktop.gui.widgets.admin_form import Admin, AdminForm
 from quzhou_desktop.gui.widgets.dialogs import error_label
 from quzhou_desktop.services.exchange.enrol import Joined, join_as_village, read_enrolment
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.kernel.passwords import MIN_LENGTH, validate_new_password
-from quzhou_desktop.services.kernel.users import check_username
-from quzhou_desktop.services.kernel.validate import required
 
 
 def big_digits(text: str = "") -> QLabel:
@@ -77,19 +74,9 @@ class JoinPage(QWizardPage):
         lay.addWidget(self.township_fp)
         self.checked = QCheckBox(tr("已与乡镇电话核对上面的乡镇密钥指纹，完全一致"))
         lay.addWidget(self.checked)
-        form = QFormLayout()
-        self.username_edit = QLineEdit()
-        self.name_edit = QLineEdit()
-        self.password_edit = QLineEdit()
-        self.again_edit = QLineEdit()
-        for e in (self.password_edit, self.again_edit):
-            e.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText(tr("至少{n}个字符").format(n=MIN_LENGTH))
-        form.addRow(tr("本村管理员用户名："), self.username_edit)
-        form.addRow(tr("姓名："), self.name_edit)
-        form.addRow(tr("密码："), self.password_edit)
-        form.addRow(tr("再输一次密码："), self.again_edit)
-        lay.addLayout(form)
+        self.form = AdminForm("本村管理员用户名：")
+        self.admin: Admin | None = None
+        lay.addWidget(self.form)
         self.error = error_label()
         lay.addWidget(self.error)
 
@@ -132,11 +119,7 @@ class JoinPage(QWizardPage):
                 raise ValidationError(field="登记文件", reason="请先选择乡镇发来的登记文件")
             if not self.checked.isChecked():
                 raise ValidationError(field="密钥指纹", reason="请先与乡镇电话核对密钥指纹")
-            username = check_username(self.username_edit.text())
-            required(self.name_edit.text(), "姓名", max_len=40)
-            validate_new_password(self.password_edit.text(), username=username)
-            if self.password_edit.text() != self.again_edit.text():
-                raise ValidationError(field="再输一次密码", reason="两次输入的密码不一致")
+            admin = self.admin = self.form.checked()
         except QuzhouError as exc:
             self.error.setText(str(exc))
             return False
@@ -144,15 +127,14 @@ class JoinPage(QWizardPage):
         assert self.enrolment is not None
         self.busy = True
         db, enrolment, clock = self.ctx.db, self.enrolment, self.ctx.clock
-        password, name = self.password_edit.text(), self.name_edit.text().strip()
 
         def work(_p: object) -> Joined:
             return join_as_village(
                 db,
                 enrolment,
-                admin_username=username,
-                admin_password=password,
-                admin_display_name=name,
+                admin_username=admin.username,
+                admin_password=admin.password,
+                admin_display_name=admin.display_name,
                 clock=clock,
             )
 

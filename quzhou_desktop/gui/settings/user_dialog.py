@@ -17,22 +17,15 @@ from PySide6.QtWidgets import (
 
 from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.gui.i18n import tr
+from quzhou_desktop.gui.widgets.admin_form import password_pair
 from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box, password_edit
 from quzhou_desktop.services.kernel import auth
 from quzhou_desktop.services.kernel import users as users_svc
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.kernel.passwords import MIN_LENGTH
-from quzhou_desktop.services.kernel.roles import ROLE_LABELS, Role
+from quzhou_desktop.services.kernel.roles import ROLE_LABELS, Role, admin_role, offered_roles
+from quzhou_desktop.services.kernel.site import read_site
 from quzhou_desktop.services.kernel.users import UserInfo
 from quzhou_desktop.services.roster import villages as villages_svc
-
-
-def password_pair() -> tuple[QLineEdit, QLineEdit]:
-    a, b = QLineEdit(), QLineEdit()
-    for e in (a, b):
-        e.setEchoMode(QLineEdit.EchoMode.Password)
-    a.setPlaceholderText(tr("至少{n}个字符").format(n=MIN_LENGTH))
-    return a, b
 
 
 class UserDialog(ServiceDialog):
@@ -45,8 +38,11 @@ class UserDialog(ServiceDialog):
         self.username_edit.setReadOnly(user is not None)
         self.name_edit = QLineEdit(user.display_name if user else "")
         self.role_combo = QComboBox()
-        for role, label in ROLE_LABELS.items():
-            self.role_combo.addItem(label, role.value)
+        site = read_site(ctx.db)
+        offered = offered_roles(site.kind if site is not None else "township")
+        for role in ROLE_LABELS:
+            if role in offered or (user is not None and user.role is role):
+                self.role_combo.addItem(ROLE_LABELS[role], role.value)
         if user:
             self.role_combo.setCurrentIndex(self.role_combo.findData(user.role.value))
         self.villages_list = QListWidget()
@@ -62,7 +58,8 @@ class UserDialog(ServiceDialog):
         form.addRow(tr("姓名："), self.name_edit)
         form.addRow(tr("角色："), self.role_combo)
         form.addRow(tr("可代表的村："), self.villages_list)
-        hint = QLabel(tr("乡镇管理员可查看所有村；其他角色只能处理勾选的村。"))
+        admin = admin_role(site.kind if site is not None else "township").label
+        hint = QLabel(tr("{admin}可查看所有村；其他角色只能处理勾选的村。").format(admin=admin))
         hint.setWordWrap(True)
         form.addRow(hint)
         self.password_edit, self.again_edit = password_pair()

@@ -14,6 +14,7 @@ from quzhou_desktop.gui.widgets.table import table
 from quzhou_desktop.services.kernel import trust
 from quzhou_desktop.services.kernel import users as users_svc
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import TOWNSHIP_WIDE
 from quzhou_desktop.services.kernel.users import UserInfo
 
 D = TypeVar("D", bound=QDialog)
@@ -62,9 +63,7 @@ class UsersTab(QWidget):
             else:
                 state = tr("正常")
             villages = (
-                tr("全部")
-                if not u.village_names and u.role.value == "township_admin"
-                else "、".join(u.village_names)
+                tr("全部") if not u.village_names and u.role in TOWNSHIP_WIDE else "、".join(u.village_names)
             )
             last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else ""
             for c, text in enumerate([u.username, u.display_name, u.role_label, villages, state, last]):

@@ -33,10 +33,11 @@ from quzhou_desktop import APP_TITLE
 from quzhou_desktop.core.errors import QuzhouError, ValidationError
 from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.printing.recovery import RecoverySheetPanel
+from quzhou_desktop.gui.widgets.admin_form import Admin, AdminForm
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.kernel.passwords import MIN_LENGTH, validate_new_password
+from quzhou_desktop.services.kernel.roles import admin_role
+from quzhou_desktop.services.kernel.site import default_kind
 from quzhou_desktop.services.kernel.trust import RecoverySheet
-from quzhou_desktop.services.kernel.users import check_username
 from quzhou_desktop.services.kernel.validate import required
 from quzhou_desktop.services.roster import setup
 from quzhou_desktop.services.roster.villages import VillageSpec, clean_spec
@@ -199,29 +200,26 @@ class AdminPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(tr("第三步：管理员账号"))
-        self.setSubTitle(tr("创建第一个乡镇管理员账号，用它登录后再为各村工作人员建账号。"))
-        form = QFormLayout(self)
-        self.username_edit = QLineEdit()
-        self.name_edit = QLineEdit()
-        self.password_edit = QLineEdit()
-        self.again_edit = QLineEdit()
-        for e in (self.password_edit, self.again_edit):
-            e.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText(tr("至少{n}个字符").format(n=MIN_LENGTH))
-        form.addRow(tr("用户名："), self.username_edit)
-        form.addRow(tr("姓名："), self.name_edit)
-        form.addRow(tr("密码："), self.password_edit)
-        form.addRow(tr("再输一次密码："), self.again_edit)
+        lay = QVBoxLayout(self)
+        self.form = AdminForm()
+        lay.addWidget(self.form)
         self.error = _error_label()
-        form.addRow(self.error)
+        lay.addWidget(self.error)
+        lay.addStretch(1)
+        self.admin: Admin | None = None
+
+    def initializePage(self) -> None:
+        """The administrator is the township's, or with one village (a village's own PC) the village's."""
+        wiz = self.wizard()
+        villages = wiz.villages_page.table.rowCount() if isinstance(wiz, FirstRunWizard) else 0
+        label = admin_role(default_kind(villages)).label
+        self.setSubTitle(
+            tr("创建第一个管理员账号（{role}），用它登录后再为工作人员建账号。").format(role=label)
+        )
 
     def check(self) -> bool:
         try:
-            username = check_username(self.username_edit.text())
-            required(self.name_edit.text(), "姓名", max_len=40)
-            validate_new_password(self.password_edit.text(), username=username)
-            if self.password_edit.text() != self.again_edit.text():
-                raise ValidationError(field="再输一次密码", reason="两次输入的密码不一致")
+            self.admin = self.form.checked()
         except ValidationError as exc:
             self.error.setText(str(exc))
             return False
@@ -319,7 +317,8 @@ class FirstRunWizard(QWizard):
         if self.currentPage() is self.admin_page:
             return self.sheet is not None or (self.admin_page.check() and self._initialise())
         if self.currentPage() is self.join_page and self.join_page.joined is not None:
-            self.admin_username = self.join_page.username_edit.text().strip()
+            assert self.join_page.admin is not None
+            self.admin_username = self.join_page.admin.username
         return True
 
     def accept(self) -> None:
@@ -331,21 +330,23 @@ class FirstRunWizard(QWizard):
         super().accept()
 
     def _initialise(self) -> bool:
-        a = self.admin_page
+        page = self.admin_page
+        a = page.admin
+        assert a is not None  # checked
         try:
             sheet = setup.initialise(
                 self.ctx,
                 township_name=self.township_page.name_edit.text(),
                 township_code=self.township_page.code_edit.text() or None,
                 villages=self.villages_page.specs(),
-                admin_username=a.username_edit.text(),
-                admin_password=a.password_edit.text(),
-                admin_display_name=a.name_edit.text(),
+                admin_username=a.username,
+                admin_password=a.password,
+                admin_display_name=a.display_name,
             )
         except QuzhouError as exc:
-            a.error.setText(str(exc))
+            page.error.setText(str(exc))
             return False
-        self.admin_username = a.username_edit.text().strip()
+        self.admin_username = a.username
         self.sheet = sheet
         self.recovery_page.show_sheet(sheet)
         return True

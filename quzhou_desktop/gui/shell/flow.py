@@ -88,11 +88,11 @@ class AppFlow(QObject):
         self._password_ready()
 
     def _password_ready(self) -> None:
-        from quzhou_desktop.services.kernel.roles import Role
+        from quzhou_desktop.services.kernel.roles import ADMINS
         from quzhou_desktop.services.kernel.trust import needs_root
 
         user = self.ctx.user
-        if user is not None and user.role is Role.TOWNSHIP_ADMIN and needs_root(self.ctx):
+        if user is not None and user.role in ADMINS and needs_root(self.ctx):
             from quzhou_desktop.gui.printing.recovery import RootDialog
 
             dlg = RootDialog(self.ctx)

@@ -28,17 +28,16 @@ from sqlalchemy import Connection, Table, select
 
 from quzhou_desktop.core.exchange import ACCOUNT_ENTITIES, LOCAL_ENTITIES
 from quzhou_desktop.core.peer_acts import ACT_FIELDS, KEY_FIELDS, Verifier, act_fault, time_text, verifier
+from quzhou_desktop.services.exchange.inserts import insert_audited
 from quzhou_desktop.services.exchange.package import ACTS, KEYS, Entry, Package
 from quzhou_desktop.services.exchange.states import changes_of
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.signatures import ACT_LABELS, is_legacy_hash
-from quzhou_desktop.store.audit.batch import append_batch, batch_json
 from quzhou_desktop.store.audit.chain import Actor, Change, append_entries, norm_value, row_state
-from quzhou_desktop.store.dialects.rows import insert_states, update_state
+from quzhou_desktop.store.dialects.rows import update_state
 from quzhou_desktop.store.models import PeerAct, PeerKey
 
 SIGN_BOTH_ACT = "voucher.sign_both"  # 一肩挑: one act signs two events of the voucher
-BATCH_ROWS = 2000
 _IN_CHUNK = 500
 # Records that name the act signing them: table → (column, the act's record kind).
 SIGNED_BY = {
@@ -211,29 +210,6 @@ def check_peer_acts(
 # -- writing --------------------------------------------------------------------------------------------
 
 
-def _insert(
-    conn: Connection, model: Any, rows: list[dict[str, Any]], actor: Actor, reason: str, when: Any
-) -> None:
-    if not rows:
-        return
-    table = _table(model)
-    cols = [c.name for c in table.columns]
-    rows = sorted(rows, key=lambda r: str(r["id"]))
-    values = [tuple(r[c] for c in cols) for r in rows]
-    insert_states(conn, table, cols, values)
-    for i in range(0, len(values), BATCH_ROWS):
-        append_batch(
-            conn,
-            actor,
-            action="exchange.apply",
-            table=table.name,
-            first_id=str(rows[i]["id"]),
-            after_json=batch_json(cols, {}, values[i : i + BATCH_ROWS]),
-            reason=reason,
-            when=when,
-        )
-
-
 def store_peer_acts(
     conn: Connection, sigs: PeerSignatures | None, actor: Actor, reason: str, when: Any
 ) -> None:
@@ -241,7 +217,8 @@ def store_peer_acts(
     if sigs is None:
         return
     local = {"created_at": norm_value(when), "row_version": 1, "site_id": sigs.site_id}
-    _insert(conn, PeerKey, [{**k, **local} for k in sigs.keys], actor, reason, when)
+    keys = [{**k, **local} for k in sigs.keys]
+    insert_audited(conn, _table(PeerKey), keys, actor, action="exchange.apply", reason=reason, when=when)
     for _old, new in sigs.retired:
         update_state(
             conn,
@@ -253,4 +230,5 @@ def store_peer_acts(
     if sigs.retired:
         changes = [Change("exchange.apply", "peer_key", n["id"], o, n, reason) for o, n in sigs.retired]
         append_entries(conn, actor, changes, ts=when)
-    _insert(conn, PeerAct, [{**a, **local} for a in sigs.acts], actor, reason, when)
+    acts = [{**a, **local} for a in sigs.acts]
+    insert_audited(conn, _table(PeerAct), acts, actor, action="exchange.apply", reason=reason, when=when)

@@ -43,9 +43,10 @@ from quzhou_desktop.services.exchange.checked import Checked
 from quzhou_desktop.services.exchange.enrol import digits, is_county_enrolment, read_enrolment
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
 from quzhou_desktop.services.exchange.identity import ensure_local_site, site_private_key
+from quzhou_desktop.services.exchange.inserts import store_scans
 from quzhou_desktop.services.exchange.package import Package, write_package
 from quzhou_desktop.services.exchange.peers import audit, site_doc
-from quzhou_desktop.services.exchange.seed import apply_seed, attachment_data, insert_blobs
+from quzhou_desktop.services.exchange.seed import apply_seed, attachment_data
 from quzhou_desktop.services.exchange.signed import signed_members
 from quzhou_desktop.services.exchange.write import Prepared
 from quzhou_desktop.services.kernel.context import AppContext
@@ -273,7 +274,7 @@ def _apply_parts(conn: Connection, pkg: Package, township_id: str, ctx: AppConte
         fault = owners.fault(rows) or relayed_fault([st for t, st in rows if t == "peer_act"], keys)
         if fault is not None:
             raise pkg.refused(fault)
-        insert_blobs(conn, pkg, {st["sha256"] for t, st in rows if t == "attachment"})
+        store_scans(conn, pkg, {st["sha256"] for t, st in rows if t == "attachment"})
         apply_seed(conn, rows, ctx.actor, when=ctx.clock.now(), reason="乡镇登记文件", tables=county_tables())
     if townships != [township_id]:
         raise pkg.refused("登记文件中的乡镇与清单所列的不一致：登记文件被改动")

@@ -29,13 +29,14 @@ from quzhou_desktop.core.signing import b64, fingerprint, unb64
 from quzhou_desktop.services.exchange.acts import check_peer_acts, store_peer_acts
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
 from quzhou_desktop.services.exchange.identity import ensure_local_site, self_row, site_private_key
+from quzhou_desktop.services.exchange.inserts import store_scans
 from quzhou_desktop.services.exchange.package import Package, write_package
 from quzhou_desktop.services.exchange.peers import audit, site_doc
-from quzhou_desktop.services.exchange.seed import apply_seed, attachment_data, insert_blobs, village_seed
+from quzhou_desktop.services.exchange.seed import apply_seed, attachment_data, village_seed
 from quzhou_desktop.services.exchange.signed import signed_members
 from quzhou_desktop.services.kernel.context import AppContext, Clock
 from quzhou_desktop.services.kernel.keys import PreparedKey, store_key
-from quzhou_desktop.services.kernel.roles import Perm, Role
+from quzhou_desktop.services.kernel.roles import Perm, admin_role
 from quzhou_desktop.services.kernel.site import initial_site_settings
 from quzhou_desktop.services.kernel.trust import RecoverySheet, new_code, sign_root
 from quzhou_desktop.services.kernel.users import new_account
@@ -174,7 +175,7 @@ def join_as_village(
     admin = new_account(
         username=admin_username,
         display_name=admin_display_name or admin_username,
-        role=Role.TOWNSHIP_ADMIN,
+        role=admin_role("village"),  # 村管理员: the village's own PC
         password=admin_password,
     )
     seed = [json.loads(line) for line in pkg.member(SEED).decode("utf-8").splitlines() if line]
@@ -258,7 +259,7 @@ def _apply_seed(
                 state["rules_json"] = own_village_site(state, village_name)
             rows.append((table, state))
         shas = {st["sha256"] for t, st in rows if t == "attachment"}
-        insert_blobs(conn, pkg, shas)
+        store_scans(conn, pkg, shas)
         apply_seed(conn, rows, actor, when=ctx.clock.now(), reason="登记文件")
     except (KeyError, TypeError, ValueError) as exc:
         raise pkg.refused("登记文件中的村数据无法读取或不完整") from exc

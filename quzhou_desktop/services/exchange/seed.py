@@ -16,18 +16,17 @@ that printed them (their 核验码 names that office's audit chain).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
 from quzhou_desktop.core.exchange import LOCAL_ENTITIES
-from quzhou_desktop.store.audit.batch import append_batch, batch_json
+from quzhou_desktop.services.exchange.inserts import insert_audited
 from quzhou_desktop.store.audit.chain import Actor, row_state
 from quzhou_desktop.store.audit.verify import audited_tables
-from quzhou_desktop.store.dialects.rows import insert_states, run, run_many
+from quzhou_desktop.store.dialects.rows import run
 from quzhou_desktop.store.models import Base
 
 # A row of these tables belongs to the village when the row its column names does (and, for kinship, both).
@@ -48,7 +47,6 @@ PARENT: Mapping[str, tuple[str, ...]] = {
 KEPT_HERE = LOCAL_ENTITIES | {"notice_print"}
 
 _CHUNK = 500
-BATCH_ROWS = 2000
 
 
 @dataclass(frozen=True)
@@ -165,57 +163,15 @@ def apply_seed(
         by_table.setdefault(name, []).append(state)
     count = 0
     for name, table in by_name.items():
-        states = sorted(by_table.get(name, []), key=lambda st: st["id"])
-        if not states:
-            continue
-        cols = [c.name for c in table.columns]
         try:
-            values = [tuple(st[c] for c in cols) for st in states]
+            count += insert_audited(
+                conn, table, by_table.get(name, []), actor, action="exchange.enrol", reason=reason, when=when
+            )
         except KeyError as exc:
             raise ValueError(f"{name}.{exc.args[0]}") from exc
-        insert_states(conn, table, cols, values)
-        for i in range(0, len(values), BATCH_ROWS):
-            append_batch(
-                conn,
-                actor,
-                action="exchange.enrol",
-                table=name,
-                first_id=states[i]["id"],
-                after_json=batch_json(cols, {}, values[i : i + BATCH_ROWS]),
-                reason=reason,
-                when=when,
-            )
-        count += len(values)
     return count
 
 
 def attachment_data(conn: Connection, sha256: str) -> bytes:
     data = run(conn, "SELECT data FROM attachment_blob WHERE sha256 = ?", (sha256,)).scalar_one()
     return bytes(data)
-
-
-class _Scans(Protocol):
-    def attachment(self, sha256: str) -> bytes | None: ...
-
-
-def insert_blobs(conn: Connection, source: _Scans, shas: Iterable[str]) -> None:
-    """Store the scans ``shas`` from ``source`` (a package) that this database does not hold yet; a scan the
-    package lacks, or whose content is not its name's SHA-256, is an error of the package (ValueError)."""
-    wanted = sorted(set(shas))
-    have: set[str] = set()
-    for chunk in _chunks(wanted):
-        marks = ", ".join("?" * len(chunk))
-        have.update(
-            r[0]
-            for r in run(conn, f"SELECT sha256 FROM attachment_blob WHERE sha256 IN ({marks})", tuple(chunk))
-        )
-    rows = []
-    for sha in wanted:
-        if sha in have:
-            continue
-        data = source.attachment(sha)
-        if data is None or hashlib.sha256(data).hexdigest() != sha:
-            raise ValueError(sha)
-        rows.append((sha, len(data), data))
-    if rows:
-        run_many(conn, "INSERT INTO attachment_blob (sha256, size, data) VALUES (?, ?, ?)", rows)

@@ -8,7 +8,6 @@ The SQL is written with ``?`` placeholders and run through ``store.dialects.rows
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
@@ -16,17 +15,15 @@ from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.exchange import may_change, with_own_site
 from quzhou_desktop.services.exchange.checked import Checked
-from quzhou_desktop.services.exchange.package import Package
+from quzhou_desktop.services.exchange.inserts import insert_audited, store_scans
 from quzhou_desktop.services.exchange.states import RecordChange, changes_of
-from quzhou_desktop.store.audit.batch import append_batch, batch_json
 from quzhou_desktop.store.audit.chain import Actor, Change, append_entries, canonical, row_state
 from quzhou_desktop.store.audit.verify import audited_tables
-from quzhou_desktop.store.dialects.rows import insert_sql, insert_states, run, run_many, update_state
+from quzhou_desktop.store.dialects.rows import run, update_state
 from quzhou_desktop.store.models import ExchangeConflict
 
 __all__ = ["Final", "Prepared", "prepare", "write_states"]
 
-BATCH_ROWS = 2000
 _IN_CHUNK = 2000
 
 
@@ -152,29 +149,20 @@ def write_states(
             continue
         conflicts.append((ch, ch.entity, ch.entity_id, None if cur is None else cur[1], theirs))
     shas = {f.after["sha256"] for (entity, _rid), f in finals.items() if entity == "attachment"}
-    _blobs(conn, c.pkg, shas)
+    store_scans(conn, c.pkg, shas)
     for entity, rows in inserts.items():
-        table = tables[entity]
-        cols = [col.name for col in table.columns]
-        rows.sort(key=itemgetter(0))
-        pick = itemgetter(*cols)
         try:
-            values = [pick(state) for _rid, state in rows]
-        except KeyError as exc:
-            raise c.pkg.refused(f"数据表“{entity}”的记录缺少字段 {exc}") from exc
-        insert_states(conn, table, cols, values)
-        for i in range(0, len(values), BATCH_ROWS):
-            part = values[i : i + BATCH_ROWS]
-            append_batch(
+            insert_audited(
                 conn,
+                tables[entity],
+                [state for _rid, state in rows],
                 actor,
                 action="exchange.apply",
-                table=entity,
-                first_id=rows[i][0],
-                after_json=batch_json(cols, {}, part),
                 reason=reason,
                 when=now,
             )
+        except KeyError as exc:
+            raise c.pkg.refused(f"数据表“{entity}”的记录缺少字段 {exc}") from exc
     for u in updates:
         assert u.after is not None
         cols = [col.name for col in tables[u.entity].columns if col.name != "id"]
@@ -196,24 +184,3 @@ def write_states(
             )
         )
     return len(conflicts)
-
-
-def _blobs(conn: Connection, pkg: Package, shas: set[str]) -> None:
-    wanted = sorted(shas)
-    have: set[str] = set()
-    for i in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[i : i + _IN_CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        have.update(
-            r[0] for r in run(conn, f"SELECT sha256 FROM attachment_blob WHERE sha256 IN ({marks})", chunk)
-        )
-    rows = []
-    for sha in wanted:
-        if sha in have:
-            continue
-        data = pkg.attachment(sha)
-        if data is None:
-            raise pkg.refused(f"缺少附件 {sha[:12]}…的内容")
-        rows.append((sha, len(data), data))
-    if rows:
-        run_many(conn, insert_sql("attachment_blob", ("sha256", "size", "data")), rows)

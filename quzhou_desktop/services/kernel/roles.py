@@ -12,6 +12,7 @@ class Role(str, Enum):
     DIRECTOR = "director"
     SECRETARY = "secretary"
     TOWNSHIP_ADMIN = "township_admin"
+    VILLAGE_ADMIN = "village_admin"
     READONLY = "readonly"
 
     @property
@@ -26,6 +27,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.DIRECTOR: "村委会主任/社长",
     Role.SECRETARY: "村党组织书记",
     Role.TOWNSHIP_ADMIN: "乡镇管理员",
+    Role.VILLAGE_ADMIN: "村管理员",
     Role.READONLY: "只读",
 }
 
@@ -87,6 +89,17 @@ PERM_LABELS: dict[Perm, str] = {
 }
 
 _ALL = set(Perm)
+# An administrator does everything but the acts that belong to the village's offices (审核, 签字).
+_ADMIN = frozenset(
+    _ALL
+    - {
+        Perm.VOUCHER_REVIEW,
+        Perm.VOUCHER_SIGN_DIRECTOR,
+        Perm.VOUCHER_SIGN_SECRETARY,
+        Perm.MONTH_REVIEW,
+        Perm.DISCLOSURE_REVIEW,
+    }
+)
 GRANTS: dict[Role, frozenset[Perm]] = {
     Role.CLERK: frozenset(
         {
@@ -118,21 +131,32 @@ GRANTS: dict[Role, frozenset[Perm]] = {
     Role.SUPERVISOR: frozenset({Perm.VOUCHER_REVIEW, Perm.DISCLOSURE_REVIEW, Perm.PRINT}),
     Role.DIRECTOR: frozenset({Perm.VOUCHER_SIGN_DIRECTOR, Perm.PRINT}),
     Role.SECRETARY: frozenset({Perm.VOUCHER_SIGN_SECRETARY, Perm.PRINT}),
-    Role.TOWNSHIP_ADMIN: frozenset(
-        _ALL
-        - {
-            Perm.VOUCHER_REVIEW,
-            Perm.VOUCHER_SIGN_DIRECTOR,
-            Perm.VOUCHER_SIGN_SECRETARY,
-            Perm.MONTH_REVIEW,
-            Perm.DISCLOSURE_REVIEW,
-        }
-    ),
+    Role.TOWNSHIP_ADMIN: _ADMIN,
+    # The administrator of a village's own PC (the first account of a village site: ``init`` or the wizard with
+    # one village, or 作为村安装 from the township's enrolment file): the same powers over that PC as a township's
+    # administrator over the township's — accounts, settings and the site key, backups, packages and their
+    # conflicts, unlocking a month.
+    Role.VILLAGE_ADMIN: _ADMIN,
     Role.READONLY: frozenset({Perm.PRINT}),
 }
 
-# Roles whose users see every village of the township (others see only their linked villages).
-TOWNSHIP_WIDE = frozenset({Role.TOWNSHIP_ADMIN})
+# Roles whose users see every village this database holds (others see only their linked villages): a village
+# PC holds its own village (and, read-only, the rows of others its records name, e.g. a payee's village).
+TOWNSHIP_WIDE = frozenset({Role.TOWNSHIP_ADMIN, Role.VILLAGE_ADMIN})
+# The administrators: a site's first account is one.
+ADMINS = frozenset({Role.TOWNSHIP_ADMIN, Role.VILLAGE_ADMIN})
+
+
+def admin_role(site_kind: str) -> Role:
+    """The role of the first administrator of a site of ``site_kind`` (township or village)."""
+    return Role.VILLAGE_ADMIN if site_kind == "village" else Role.TOWNSHIP_ADMIN
+
+
+def offered_roles(site_kind: str) -> list[Role]:
+    """The roles an account of a site of ``site_kind`` may be given: every role, the administrator being this
+    kind of site's (a township PC has 乡镇管理员, a village's own PC 村管理员)."""
+    other = admin_role("township" if site_kind == "village" else "village")
+    return [r for r in Role if r is not other]
 
 
 def has_perm(role: Role, perm: Perm) -> bool:

@@ -33,7 +33,7 @@ from quzhou_desktop.core.errors import PermissionDenied, QuzhouError, Validation
 from quzhou_desktop.services.kernel import keys
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.passwords import validate_new_password
-from quzhou_desktop.services.kernel.roles import Role
+from quzhou_desktop.services.kernel.roles import ADMINS
 from quzhou_desktop.services.kernel.signatures import Office, Signer, office_of, sign_act
 from quzhou_desktop.services.kernel.statements import (
     account_content,
@@ -161,7 +161,7 @@ def sign_root(
             "account": account_content(s, admin),
             "key": _key_json(key),
         },
-        office=Office(Role.TOWNSHIP_ADMIN.value, user.role_label),
+        office=Office(user.role.value, user.role_label),
         at=now,
     )
     key.certified_act_id = act.id
@@ -183,8 +183,8 @@ def establish_root(ctx: AppContext, password: str) -> RecoverySheet:
     """The logged-in administrator becomes the root of a database made before signing keys and adopts every
     account, village and the rules as they stand, in one signed act. Returns the recovery sheet to print."""
     user = ctx.require_user()
-    if user.role is not Role.TOWNSHIP_ADMIN:
-        raise PermissionDenied("只有乡镇管理员才能建立信任根")
+    if user.role not in ADMINS:
+        raise PermissionDenied("只有管理员才能建立信任根")
     with ctx.read() as s:
         existing = root_info_in(s)
     if existing is not None:

@@ -18,7 +18,7 @@ from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
 from quzhou_desktop.services.kernel import keys
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.passwords import validate_new_password
-from quzhou_desktop.services.kernel.roles import ROLE_LABELS, Perm, Role
+from quzhou_desktop.services.kernel.roles import ROLE_LABELS, TOWNSHIP_WIDE, Perm, Role
 from quzhou_desktop.services.kernel.signatures import office_of, sign_act
 from quzhou_desktop.services.kernel.statements import account_content
 from quzhou_desktop.services.kernel.validate import clean_name, required
@@ -137,7 +137,7 @@ def create_user(
     ctx.require(Perm.USERS_MANAGE)
     role = Role(role)
     village_ids = list(village_ids)
-    if role is not Role.TOWNSHIP_ADMIN and not village_ids:
+    if role not in TOWNSHIP_WIDE and not village_ids:
         raise ValidationError(
             field="所属村", reason=f"{ROLE_LABELS[role]}至少要关联一个村（只能查看所关联的村）"
         )
@@ -192,11 +192,11 @@ def update_user(
     me = ctx.require(Perm.USERS_MANAGE)
     role = Role(role)
     village_ids = list(village_ids)
-    if role is not Role.TOWNSHIP_ADMIN and not village_ids:
+    if role not in TOWNSHIP_WIDE and not village_ids:
         raise ValidationError(
             field="所属村", reason=f"{ROLE_LABELS[role]}至少要关联一个村（只能查看所关联的村）"
         )
-    if user_id == me.id and (role is not Role.TOWNSHIP_ADMIN or not active):
+    if user_id == me.id and (role is not me.role or not active):
         raise ValidationError(field="角色", reason="不能取消自己的管理员身份或停用自己")
     name = clean_name(required(display_name, "姓名", max_len=40))
     signer = keys.signer_for(ctx, credential)

@@ -14,9 +14,9 @@ from quzhou_desktop.core import signing
 from quzhou_desktop.core.errors import Conflict, ValidationError
 from quzhou_desktop.services.kernel import keys, trust
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.kernel.roles import Role
+from quzhou_desktop.services.kernel.roles import admin_role
 from quzhou_desktop.services.kernel.settings import default_rules_json
-from quzhou_desktop.services.kernel.site import KIND_LABELS, initial_site_settings
+from quzhou_desktop.services.kernel.site import KIND_LABELS, default_kind, initial_site_settings
 from quzhou_desktop.services.kernel.trust import RecoverySheet
 from quzhou_desktop.services.kernel.users import new_account
 from quzhou_desktop.services.kernel.validate import clean_name, optional, required
@@ -57,18 +57,19 @@ def initialise(
         if sp.name in seen:
             raise ValidationError(field="村名", reason=f"“{sp.name}”重复了")
         seen.add(sp.name)
-    admin = new_account(
-        username=admin_username,
-        display_name=admin_display_name or admin_username,
-        role=Role.TOWNSHIP_ADMIN,
-        password=admin_password,
-    )
-    if rules_json is None:
-        rules_json = default_rules_json()
     if site_kind is not None and site_kind not in KIND_LABELS:
         raise ValidationError(
             field="站点类型", reason=f"“{site_kind}”不支持，可选 township（乡镇）或 village（村）"
         )
+    kind = site_kind or default_kind(len(specs))
+    admin = new_account(
+        username=admin_username,
+        display_name=admin_display_name or admin_username,
+        role=admin_role(kind),  # 乡镇管理员, or 村管理员 on a village's own PC
+        password=admin_password,
+    )
+    if rules_json is None:
+        rules_json = default_rules_json()
     shown, sealed_code = trust.new_code()
     prepared = keys.PreparedKey(admin_password, sealed_code)
     now = ctx.clock.now()
@@ -79,22 +80,23 @@ def initialise(
             raise Conflict("这个数据库里已经有用户")
         if not ctx.db.memory:
             rules_json = initial_site_settings(
-                rules_json, township_name=name, village_names=[sp.name for sp in specs], kind=site_kind
+                rules_json, township_name=name, village_names=[sp.name for sp in specs], kind=kind
             )
         t = Township(name=clean_name(name), code=code, rules_json=rules_json)
         s.add(t)
         s.flush()
-        for sp in specs:
-            s.add(
-                Village(
-                    township_id=t.id,
-                    name=sp.name,
-                    code=sp.code,
-                    households=int(sp.households),
-                    adults=int(sp.adults),
-                    finance_busy=sp.finance_busy,
-                )
+        made = [
+            Village(
+                township_id=t.id,
+                name=sp.name,
+                code=sp.code,
+                households=int(sp.households),
+                adults=int(sp.adults),
+                finance_busy=sp.finance_busy,
             )
+            for sp in specs
+        ]
+        s.add_all(made)
         s.add(admin)
         key = keys.store_key(s, admin, prepared, now)
         trust.sign_root(s, t, admin, key, prepared.pair.private, now)

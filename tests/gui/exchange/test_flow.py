@@ -79,10 +79,10 @@ def test_enrol_join_export_import_settle_and_receipt(qtbot: QtBot, township: Wor
     assert wiz.currentPage() is join
     assert join.load(usb / "溪口村.登记.zip")
     assert join.township_fp.text().split() == township_fp.split()
-    join.username_edit.setText("cunadmin")
-    join.name_edit.setText("村管理员")
-    join.password_edit.setText(PASSWORD)
-    join.again_edit.setText(PASSWORD)
+    join.form.username_edit.setText("cunadmin")
+    join.form.name_edit.setText("村管理员")
+    join.form.password_edit.setText(PASSWORD)
+    join.form.again_edit.setText(PASSWORD)
     wiz.next()  # the fingerprint was not confirmed yet
     assert wiz.currentPage() is join and "核对" in join.error.text()
     join.checked.setChecked(True)

@@ -133,10 +133,10 @@ def test_the_wizard_keeps_the_township_and_village_paths_apart(qtbot: QtBot, tmp
     wiz.next()  # the zero households were shown once and are confirmed
     assert wiz.currentPage() is wiz.admin_page and wiz.nextId() == wiz.pageIds()[3]  # then the recovery sheet
     admin = wiz.admin_page
-    admin.username_edit.setText("zhenadmin")
-    admin.name_edit.setText("镇管理员")
-    admin.password_edit.setText(PASSWORD)
-    admin.again_edit.setText(PASSWORD)
+    admin.form.username_edit.setText("zhenadmin")
+    admin.form.name_edit.setText("镇管理员")
+    admin.form.password_edit.setText(PASSWORD)
+    admin.form.again_edit.setText(PASSWORD)
     wiz.next()
     assert wiz.currentPage() is wiz.recovery_page and wiz.recovery_page.panel is not None, admin.error.text()
     assert wiz.nextId() == -1  # the village's pages are not next

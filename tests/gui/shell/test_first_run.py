@@ -48,17 +48,18 @@ def walk_wizard(qtbot: QtBot, wiz: FirstRunWizard) -> None:
     wiz.next()
     assert wiz.currentPage() is wiz.admin_page
     a = wiz.admin_page
-    a.username_edit.setText("admin")
-    a.name_edit.setText("徐丽华")
-    a.password_edit.setText("short")
-    a.again_edit.setText("short")
+    assert "乡镇管理员" in a.subTitle()  # two villages: a township's PC
+    a.form.username_edit.setText("admin")
+    a.form.name_edit.setText("徐丽华")
+    a.form.password_edit.setText("short")
+    a.form.again_edit.setText("short")
     wiz.accept()
     assert "密码" in a.error.text() and "8" in a.error.text()
-    a.password_edit.setText(PASSWORD)
-    a.again_edit.setText(PASSWORD + "x")
+    a.form.password_edit.setText(PASSWORD)
+    a.form.again_edit.setText(PASSWORD + "x")
     wiz.accept()
     assert "不一致" in a.error.text()
-    a.again_edit.setText(PASSWORD)
+    a.form.again_edit.setText(PASSWORD)
     wiz.accept()
     # Then the database is set up and the administrator's recovery sheet is shown, once, with no way back
     assert wiz.currentPage() is wiz.recovery_page

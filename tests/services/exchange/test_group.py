@@ -58,6 +58,15 @@ def without_attachments(village: World, data: bytes) -> bytes:
     return _signed(village, members, manifest)
 
 
+def with_a_scan_swapped(village: World, data: bytes) -> bytes:
+    """Signed by the village, its manifest listing every member's true digest, but a scan's content is not the
+    one its name (the SHA-256 its attachment record names) says."""
+    members, manifest = _members(data)
+    (name,) = [n for n in members if n.startswith("attachments/")]
+    members[name] = b"%PDF-1.4 another scan"
+    return _signed(village, members, manifest)
+
+
 def with_entry_changed(village: World, data: bytes, change: Callable[[Entry], Entry | None]) -> bytes:
     """Signed by the village, every hash and link recomputed after the entry ``change`` alters."""
     members, manifest = _members(data)
@@ -104,7 +113,7 @@ def _held(township: World, village: World) -> tuple[int, int]:
     return count(township, Voucher, village_id=vid), count(township, VoucherEvent, village_id=vid)
 
 
-@pytest.mark.parametrize("breakage", ["attachment", "field", "reference"])
+@pytest.mark.parametrize("breakage", ["attachment", "scan", "field", "reference"])
 def test_a_package_refused_while_written_rolls_back_only_itself(
     sites: Sites, tmp_path: Path, breakage: str
 ) -> None:
@@ -125,9 +134,13 @@ def test_a_package_refused_while_written_rolls_back_only_itself(
     other = sites.report("上洋村").path
     bad = tmp_path / "broken" / good.name
     bad.parent.mkdir()
+    (scan,) = [n for n in _members(good.read_bytes())[0] if n.startswith("attachments/")]
     if breakage == "attachment":  # refused in its savepoint before it writes
         bad.write_bytes(without_attachments(xk, good.read_bytes()))
-        reason = "缺少附件"
+        reason = f"缺少附件“{scan}”的内容"
+    elif breakage == "scan":  # refused when the file is opened
+        bad.write_bytes(with_a_scan_swapped(xk, good.read_bytes()))
+        reason = f"附件“{scan}”的名称与其内容的校验值不符"
     elif breakage == "field":  # refused in its savepoint after its scan and earlier tables were written
         bad.write_bytes(with_entry_changed(xk, good.read_bytes(), _an_event_without_its_opinion))
         reason = "缺少字段"

@@ -4,18 +4,23 @@ the other villages; the village continues that history, and its later changes re
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 
+from quzhou_desktop.core.signing import b64, sign
 from quzhou_desktop.services.contracts.contract import create_contract
-from quzhou_desktop.services.exchange.enrol import write_enrolment
-from quzhou_desktop.services.exchange.package import Package
+from quzhou_desktop.services.exchange.enrol import join_as_village, write_enrolment
+from quzhou_desktop.services.exchange.errors import ExchangeRefused
+from quzhou_desktop.services.exchange.package import Package, container
 from quzhou_desktop.services.exchange.seed import KEPT_HERE, PARENT, apply_seed, seed_tables, village_seed
 from quzhou_desktop.services.integrity import verify_db
 from quzhou_desktop.services.kernel.attachments import add_attachment
@@ -34,11 +39,13 @@ from quzhou_desktop.store.models import (
     MatterStep,
     PeerAct,
     Person,
+    Township,
+    UserAccount,
     Voucher,
 )
 from tests import pg
 from tests.support.contracts import make_village
-from tests.support.exchange import Sites, join, problems
+from tests.support.exchange import Sites, join, problems, site_private
 from tests.support.vouchers import make_voucher_village
 from tests.support.world import PASSWORD, World, make_world
 
@@ -200,3 +207,63 @@ def test_signatures_made_at_the_township_come_with_the_records(
         assert any("签名" in p.message for p in verify_db(again).problems)
     finally:
         again.dispose()
+
+
+def _forged_enrolment(kept: World, path: Path, change: Callable[[dict[str, bytes], str], None]) -> str:
+    """The enrolment file at ``path`` with its members changed by ``change(members, scan_member)``, its manifest
+    listing the new digests and signed again with the township's key; returns the scan's member name."""
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    (scan,) = [n for n in members if n.startswith("attachments/")]
+    change(members, scan)
+    doc = json.loads(members["manifest.json"])
+    doc["members"] = {
+        n: hashlib.sha256(b).hexdigest()
+        for n, b in members.items()
+        if n not in ("manifest.json", "manifest.sig")
+    }
+    members["manifest.json"] = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    members["manifest.sig"] = b64(sign(site_private(kept), members["manifest.json"])).encode("ascii")
+    path.write_bytes(container(members))
+    return scan
+
+
+def _swap(members: dict[str, bytes], scan: str) -> None:
+    members[scan] = b"%PDF-1.4 another scan"
+
+
+def _drop(members: dict[str, bytes], scan: str) -> None:
+    del members[scan]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [(_swap, "附件“{scan}”的名称与其内容的校验值不符"), (_drop, "缺少附件“{scan}”的内容")],
+    ids=["content-not-its-name", "missing"],
+)
+def test_an_enrolment_file_with_a_wrong_scan_is_refused_naming_it(
+    kept: World,
+    tmp_path: Path,
+    target: Callable[[str], Path | str],
+    change: Callable[[dict[str, bytes], str], None],
+    reason: str,
+) -> None:
+    """The scans of an enrolment file are checked like an import's: a scan whose content is not the SHA-256 its
+    name (and its attachment record) says, or one the file lacks, refuses the file and nothing is set up."""
+    enrolment = write_enrolment(kept.admin, kept.village_ids[0], tmp_path / "登记.zip")
+    scan = _forged_enrolment(kept, enrolment.path, change)
+    db = Database(target("village.sqlite3"), create=True)
+    try:
+        with pytest.raises(ExchangeRefused, match=re.escape(reason.format(scan=scan))):
+            join_as_village(
+                db,
+                enrolment.path,
+                admin_username="cunadmin",
+                admin_password=PASSWORD,
+                admin_display_name="村",
+            )
+        with db.read() as s:
+            assert s.scalar(select(func.count()).select_from(Township)) == 0
+            assert s.scalar(select(func.count()).select_from(UserAccount)) == 0
+    finally:
+        db.dispose()
