@@ -158,10 +158,9 @@ def dashboard(
 ) -> MattersDashboard:
     """The 工作台 lists for the villages the user may see (or one village)."""
     from quzhou_desktop.core.matters import step_sequence
-    from quzhou_desktop.services.kernel.settings import get_rules
+    from quzhou_desktop.services.kernel.settings import rules_in
 
     today = ctx.clock.today()
-    seq = step_sequence(get_rules(ctx))
     flt = MatterFilter(village_id=village_id, status="in_progress")
     with ctx.read() as s:
         base = _query(ctx, flt, today)
@@ -174,7 +173,8 @@ def dashboard(
         waiting = []
         for m, vname in waiting_rows:
             row = matter_row(m, vname, today)
-            nxt = _next_label(m.current_step, seq)
+            # each village's own township's step list (a county database holds several townships)
+            nxt = _next_label(m.current_step, step_sequence(rules_in(s, m.village_id)))
             when = f"，{fmt_date(m.next_due_date)}起" if m.next_due_date and m.next_due_date > today else ""
             late = f"（已逾期，应于{fmt_date(m.next_deadline)}前完成）" if row.overdue else ""
             waiting.append(
@@ -239,3 +239,24 @@ def _next_label(current: str | None, seq: tuple[StepType, ...]) -> str:
         if i + 1 < len(seq):
             return seq[i + 1].label
     return "（无）"
+
+
+def register_steps(ctx: AppContext) -> tuple[StepType, ...]:
+    """The steps the register's 环节 filter offers: the configured step list (C10) of the township of the
+    villages the user sees; on a database of several townships (a county's), every step any of them uses,
+    in the order of the procedure."""
+    from quzhou_desktop.core.matters import step_sequence
+    from quzhou_desktop.services.kernel.settings import rules_in
+
+    visible = ctx.visible_village_ids()
+    with ctx.read() as s:
+        q = select(Village.id, Village.township_id).where(Village.active.is_(True))
+        first: dict[str, str] = {}
+        for vid, tid in s.execute(q):
+            if visible is None or vid in visible:
+                first.setdefault(tid, vid)
+        seqs = [step_sequence(rules_in(s, vid)) for vid in first.values()] or [step_sequence(rules_in(s))]
+    if len(seqs) == 1:
+        return seqs[0]
+    used = {st for seq in seqs for st in seq}
+    return tuple(st for st in StepType if st in used)

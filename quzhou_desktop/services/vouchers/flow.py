@@ -190,7 +190,7 @@ def review_voucher(ctx: AppContext, voucher_id: str, opinion: str, text: str, pa
         village_id = load_voucher(s, voucher_id).village_id
     user = ctx.require(Perm.VOUCHER_REVIEW, village_id)
     signer = signer_for(ctx, password)
-    rules = get_rules(ctx)
+    rules = get_rules(ctx, village_id)
     with ctx.write(f"voucher.review.{opinion}") as s:
         v = load_voucher(s, voucher_id)
         state = state_of(v)

@@ -220,5 +220,6 @@ def decision_choices(
         ]
 
 
-def tier_label(ctx: AppContext, amount_fen: int) -> str:
-    return spending_tier(amount_fen, get_rules(ctx)).label
+def tier_label(ctx: AppContext, amount_fen: int, village_id: str | None = None) -> str:
+    """The C16 tier of ``amount_fen`` by ``village_id``'s township's thresholds (None: this office's own)."""
+    return spending_tier(amount_fen, get_rules(ctx, village_id)).label
