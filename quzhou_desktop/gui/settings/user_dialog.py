@@ -45,15 +45,18 @@ class UserDialog(ServiceDialog):
         self.username_edit.setReadOnly(user is not None)
         self.name_edit = QLineEdit(user.display_name if user else "")
         self.role_combo = QComboBox()
-        for role, label in ROLE_LABELS.items():
-            self.role_combo.addItem(label, role.value)
+        offered = users_svc.roles_offered(ctx)
+        if user is not None and user.role not in offered:
+            offered.append(user.role)  # an account made before: its role stays shown
+        for role in offered:
+            self.role_combo.addItem(ROLE_LABELS[role], role.value)
         if user:
             self.role_combo.setCurrentIndex(self.role_combo.findData(user.role.value))
         self.villages_list = QListWidget()
         self.villages_list.setMaximumHeight(150)
         chosen = set(user.village_ids) if user else set()
         for v in villages_svc.list_villages(ctx):
-            item = QListWidgetItem(v.name)
+            item = QListWidgetItem(v.label)
             item.setData(Qt.ItemDataRole.UserRole, v.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if v.id in chosen else Qt.CheckState.Unchecked)
@@ -62,7 +65,11 @@ class UserDialog(ServiceDialog):
         form.addRow(tr("姓名："), self.name_edit)
         form.addRow(tr("角色："), self.role_combo)
         form.addRow(tr("可代表的村："), self.villages_list)
-        hint = QLabel(tr("乡镇管理员可查看所有村；其他角色只能处理勾选的村。"))
+        hint = QLabel(
+            tr("管理员和区县查看可查看各乡镇所有村的记录，都不能修改。")
+            if ctx.county
+            else tr("乡镇管理员可查看所有村；其他角色只能处理勾选的村。")
+        )
         hint.setWordWrap(True)
         form.addRow(hint)
         self.password_edit, self.again_edit = password_pair()

@@ -13,6 +13,7 @@ class Role(str, Enum):
     SECRETARY = "secretary"
     TOWNSHIP_ADMIN = "township_admin"
     READONLY = "readonly"
+    COUNTY_VIEWER = "county_viewer"
 
     @property
     def label(self) -> str:
@@ -27,6 +28,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.SECRETARY: "村党组织书记",
     Role.TOWNSHIP_ADMIN: "乡镇管理员",
     Role.READONLY: "只读",
+    Role.COUNTY_VIEWER: "区县查看",
 }
 
 
@@ -129,10 +131,19 @@ GRANTS: dict[Role, frozenset[Perm]] = {
         }
     ),
     Role.READONLY: frozenset({Perm.PRINT}),
+    Role.COUNTY_VIEWER: frozenset({Perm.PRINT}),  # 区/县 staff: every village of every township, reading
 }
 
-# Roles whose users see every village of the township (others see only their linked villages).
-TOWNSHIP_WIDE = frozenset({Role.TOWNSHIP_ADMIN})
+# Roles whose users see every village of the database (others see only their linked villages): a county's
+# viewers every village of every township that reports to it.
+TOWNSHIP_WIDE = frozenset({Role.TOWNSHIP_ADMIN, Role.COUNTY_VIEWER})
+
+# What a county (区/县) database still lets its users do: it holds its townships' records as they reported
+# them, and changes none of them (``AppContext.require``). Its own accounts, backups, the exchange of packages
+# and printing or exporting what it holds remain.
+COUNTY_PERMS = frozenset({Perm.USERS_MANAGE, Perm.BACKUP, Perm.RESTORE, Perm.EXCHANGE, Perm.PRINT,
+                          Perm.EXPORT_ID_NUMBERS})  # fmt: skip
+COUNTY_REFUSAL = "区县站点只查看各乡镇报送的记录，不能在这里修改（{what}请在乡镇或村的电脑上办理）"
 
 
 def has_perm(role: Role, perm: Perm) -> bool:

@@ -18,7 +18,7 @@ from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
 from quzhou_desktop.services.kernel import keys
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.passwords import validate_new_password
-from quzhou_desktop.services.kernel.roles import ROLE_LABELS, Perm, Role
+from quzhou_desktop.services.kernel.roles import ROLE_LABELS, TOWNSHIP_WIDE, Perm, Role
 from quzhou_desktop.services.kernel.signatures import office_of, sign_act
 from quzhou_desktop.services.kernel.statements import account_content
 from quzhou_desktop.services.kernel.validate import clean_name, required
@@ -103,6 +103,18 @@ def list_users(ctx: AppContext) -> list[UserInfo]:
         return [_info(s, a) for a in s.scalars(select(UserAccount).order_by(UserAccount.username))]
 
 
+# A county's accounts: its administrators and the staff who read what the townships reported.
+COUNTY_ROLES = (Role.TOWNSHIP_ADMIN, Role.COUNTY_VIEWER)
+
+
+def roles_offered(ctx: AppContext) -> list[Role]:
+    """The roles the users tab offers: on a county database its administrators and 区县查看; elsewhere every
+    role of a township or village office (区县查看 only where it has something to see across townships)."""
+    if ctx.county:
+        return list(COUNTY_ROLES)
+    return [r for r in Role if r is not Role.COUNTY_VIEWER]
+
+
 def _set_villages(s: Session, user_id: str, village_ids: Iterable[str]) -> None:
     wanted = set(village_ids)
     for vid in wanted:
@@ -137,7 +149,7 @@ def create_user(
     ctx.require(Perm.USERS_MANAGE)
     role = Role(role)
     village_ids = list(village_ids)
-    if role is not Role.TOWNSHIP_ADMIN and not village_ids:
+    if role not in TOWNSHIP_WIDE and not village_ids:
         raise ValidationError(
             field="所属村", reason=f"{ROLE_LABELS[role]}至少要关联一个村（只能查看所关联的村）"
         )
@@ -192,7 +204,7 @@ def update_user(
     me = ctx.require(Perm.USERS_MANAGE)
     role = Role(role)
     village_ids = list(village_ids)
-    if role is not Role.TOWNSHIP_ADMIN and not village_ids:
+    if role not in TOWNSHIP_WIDE and not village_ids:
         raise ValidationError(
             field="所属村", reason=f"{ROLE_LABELS[role]}至少要关联一个村（只能查看所关联的村）"
         )
