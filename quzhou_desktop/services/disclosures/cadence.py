@@ -151,7 +151,7 @@ def _village(
             for (vid, iid, _k), ds in published.items()
         )
     )
-    return VillageCadence(v.id, v.name, v.finance_busy, since, today, tuple(out), fixed_missing, fb)
+    return VillageCadence(v.id, v.label, v.finance_busy, since, today, tuple(out), fixed_missing, fb)
 
 
 def village_cadence(

@@ -16,6 +16,7 @@ from quzhou_desktop.services.disclosures.disclosure import CATEGORY_LABELS, KIND
 from quzhou_desktop.services.disclosures.feedback import FEEDBACK_KINDS
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.roster.villages import shown_village, village_labels
 from quzhou_desktop.store.models import Disclosure, DisclosureFeedback, DisclosureItem, Village
 
 
@@ -174,7 +175,9 @@ def list_disclosures(
     q = q.order_by(order.nulls_last(), Disclosure.created_at.desc()).offset(offset).limit(limit)
     with ctx.read() as s:
         out = []
+        labels = village_labels(s)
         for d, vname, iname, open_fb, all_fb in s.execute(q):
+            vname = shown_village(labels, d.village_id, vname)
             days = 0
             if d.due_on is not None:
                 end = d.posted_from or (today if d.status in ("draft", "reviewed") else d.due_on)

@@ -46,11 +46,17 @@ def initialise(
     administrator, the root key's fingerprint and the recovery code (``admin_id`` names the account).
 
     A database file becomes a site (``services.kernel.site``): ``site_kind`` township or village (default: a
-    village site when there is one village), its key file written now, its identity in the settings."""
+    village site when there is one village), its key file written now, its identity in the settings.
+
+    ``site_kind`` county (区/县): ``township_name`` names the county and there are no villages — the township
+    row made is the county's own, holding its site; its townships' villages and records arrive in their
+    packages, and the database changes none of them (``AppContext.require``)."""
     name = clean_name(required(township_name, "乡镇名称", max_len=60))
     code = optional(township_code, "乡镇代码", max_len=20)
     specs = [clean_spec(v) for v in villages]
-    if not specs:
+    if site_kind == "county" and specs:
+        raise ValidationError(field="村", reason="区县站点不添加村：各村的记录随乡镇报送的数据包到达")
+    if not specs and site_kind != "county":
         raise ValidationError(field="村", reason="至少要添加一个村")
     seen: set[str] = set()
     for sp in specs:
@@ -67,7 +73,8 @@ def initialise(
         rules_json = default_rules_json()
     if site_kind is not None and site_kind not in KIND_LABELS:
         raise ValidationError(
-            field="站点类型", reason=f"“{site_kind}”不支持，可选 township（乡镇）或 village（村）"
+            field="站点类型",
+            reason=f"“{site_kind}”不支持，可选 township（乡镇）、village（村）或 county（区县）",
         )
     shown, sealed_code = trust.new_code()
     prepared = keys.PreparedKey(admin_password, sealed_code)

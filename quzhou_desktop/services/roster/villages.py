@@ -79,6 +79,26 @@ def _info(v: Village, towns: dict[str, str], several: bool) -> VillageInfo:
     )  # fmt: skip
 
 
+def village_labels(s: Session) -> dict[str, str] | None:
+    """Village id → "乡镇 村" on a database of several townships (registers' 村 column, ``label``); None on a
+    database of one, whose registers show the names as they are. Read once per session."""
+    if not several_townships(s):
+        return None
+    found = s.info.get(_LABELS)
+    if found is None:
+        q = select(Village.id, Village.name, Township.name).join(Township, Township.id == Village.township_id)
+        found = s.info[_LABELS] = {vid: village_label(t, v, several=True) for vid, v, t in s.execute(q)}
+    return dict(found)
+
+
+def shown_village(labels: dict[str, str] | None, village_id: str, name: str) -> str:
+    """``name`` as a register shows it, given ``village_labels``."""
+    return name if labels is None else labels.get(village_id, name)
+
+
+_LABELS = "village_labels"
+
+
 def _towns(s: Session) -> dict[str, str]:
     return {tid: name for tid, name in s.execute(select(Township.id, Township.name))}
 
@@ -226,3 +246,41 @@ def set_village_active(
             raise NotFound(what="这个村")
         v.active = active
         _sign(s, signer, me, "village.active", v, now)
+
+
+def village_named(s: Session, name: str, visible: frozenset[str] | None, *, active_only: bool = False) -> str:
+    """The id of the village ``name`` names among the ``visible`` ones (None: all), as the command line takes it:
+    its name, or — where several townships have a village of that name (a county's database) — "乡镇/村"
+    (also "乡镇 村" or "乡镇村"). An unknown name is refused with the choices; an ambiguous one with the
+    townships that have it."""
+    q = select(Village.id, Village.name, Township.name).join(Township, Township.id == Village.township_id)
+    if active_only:
+        q = q.where(Village.active.is_(True))
+    rows = [(vid, v, t) for vid, v, t in s.execute(q.order_by(Township.name, Village.name))]
+    rows = [r for r in rows if visible is None or r[0] in visible]
+    wanted = "".join(name.split())
+    bare = [r for r in rows if r[1] == wanted]
+    if len(bare) == 1:
+        return bare[0][0]
+    if bare:
+        towns = "、".join(t for _id, _v, t in bare)
+        raise ValidationError(
+            field="村",
+            reason=f"{towns}都有“{wanted}”，请写明乡镇，如“{bare[0][2]}/{wanted}”",
+        )
+    town, sep, village = wanted.partition("/")
+    found = [r for r in rows if (r[2], r[1]) == (town, village)] if sep else []
+    found = found or [r for r in rows if r[2] + r[1] == wanted.replace("/", "")]
+    if len(found) == 1:
+        return found[0][0]
+    several = len({t for _id, _v, t in rows}) > 1
+    choices = "、".join(f"{t}/{v}" if several else v for _id, v, t in rows) or "无"
+    raise NotFound(what=f"村“{name}”（可选：{choices}）")
+
+
+def find_village(ctx: AppContext, name: str, *, active_only: bool = True) -> VillageInfo:
+    """The village ``name`` names among those the user may see (``village_named``)."""
+    visible = ctx.visible_village_ids()
+    with ctx.read() as s:
+        vid = village_named(s, name, visible, active_only=active_only)
+    return get_village(ctx, vid)
