@@ -104,10 +104,10 @@ class AppContext:
 
     def require(self, perm: Perm, village_id: str | None = None) -> CurrentUser:
         u = self.require_user()
+        if perm not in COUNTY_PERMS and self.county:  # first: whatever the role, the reason is the site
+            raise PermissionDenied(COUNTY_REFUSAL.format(what=PERM_LABELS[perm]))
         if not has_perm(u.role, perm):
             raise PermissionDenied(f"{u.role_label}「{u.display_name}」不能{PERM_LABELS[perm]}")
-        if perm not in COUNTY_PERMS and self.county:
-            raise PermissionDenied(COUNTY_REFUSAL.format(what=PERM_LABELS[perm]))
         if village_id is not None and not (u.township_wide or village_id in u.village_ids):
             raise PermissionDenied(f"「{u.display_name}」不能代表这个村{PERM_LABELS[perm]}")
         return u

@@ -296,6 +296,8 @@ def _signing_act(s: Session, ctx: AppContext, v: Voucher) -> list[Office]:
     same person holds the following one too (一肩挑), that one as well. Refuses, in Chinese, what C17 forbids."""
     held = offices_held(s, ctx, v.village_id, ctx.clock.today())
     if not held:
+        if ctx.county:
+            ctx.require(Perm.VOUCHER_SIGN_DIRECTOR, v.village_id)  # refused with the county's reason
         raise PermissionDenied("您的账号没有签字权限")
     state = state_of(v)
     first = next(o for o in OFFICES if o.key in held)
