@@ -67,12 +67,10 @@ def register(sub: Subcommands) -> None:
 
 
 def _village_id(ctx: AppContext, name: str) -> str:
-    from quzhou_desktop.services.roster.villages import list_villages
+    """``--village``: a name, or "乡镇/村" where townships share it (``villages.village_named``)."""
+    from quzhou_desktop.services.roster.villages import find_village
 
-    found = [v for v in list_villages(ctx) if v.name == name.strip()]
-    if not found:
-        raise CommandError(f"找不到村“{name}”")
-    return found[0].id
+    return find_village(ctx, name).id
 
 
 def _items(ctx: AppContext, args: argparse.Namespace) -> list[tuple[str, str]]:

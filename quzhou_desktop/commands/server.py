@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from quzhou_desktop.commands import Subcommands
 from quzhou_desktop.commands.common import CommandError, read_password
-from quzhou_desktop.commands.setup import _split_villages
+from quzhou_desktop.commands.setup import village_names
 
 if TYPE_CHECKING:
     from quzhou_desktop.store.server.roles import ServerNames
@@ -32,10 +32,14 @@ def register(sub: Subcommands) -> None:
 
     i = ssub.add_parser("init", help="在服务器上建库：数据库、所有者角色、程序用的角色、首位管理员")
     _common(i)
-    i.add_argument("--township", required=True, help="乡镇名称")
-    i.add_argument("--villages", required=True, help="村名，用逗号分隔，如 甲村,乙村")
+    i.add_argument("--township", required=True, help="乡镇名称（区县服务器填区县名称）")
+    i.add_argument("--villages", help="村名，用逗号分隔，如 甲村,乙村（区县服务器不填）")
     i.add_argument("--admin", required=True, help="本系统管理员用户名（密码从提示或 QUZHOU_PASSWORD 读取）")
     i.add_argument("--admin-name", help="管理员姓名（默认同用户名）")
+    i.add_argument(
+        "--site-kind", choices=("township", "county"),
+        help="站点类型：township 乡镇或 county 区县（接收各乡镇的数据包，只查看）；默认按村的个数",
+    )  # fmt: skip
     i.set_defaults(handler=cmd_init)
 
     u = ssub.add_parser("upgrade", help="新版本程序需要时，升级服务器上的数据库结构（先备份）")
@@ -107,9 +111,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from quzhou_desktop.store.server.roles import create_server_database, with_database
 
     names = _names(args)
-    villages = _split_villages(args.villages)
-    if not villages:
-        raise CommandError("--villages 至少要有一个村名")
+    villages = village_names(args.villages, args.site_kind)
     admin_password = read_password("本系统管理员密码：")
     if not os.environ.get("QUZHOU_PASSWORD") and sys.stdin.isatty():
         if read_password("再输一次：", env="QUZHOU_PASSWORD_CONFIRM") != admin_password:
@@ -125,10 +127,12 @@ def cmd_init(args: argparse.Namespace) -> int:
             admin_username=args.admin,
             admin_password=admin_password,
             admin_display_name=args.admin_name or args.admin,
+            site_kind=args.site_kind,
         )
     finally:
         db.dispose()
-    print(f"已在服务器上建库 {names.database}：{args.township}，{len(villages)} 个村，管理员 {args.admin}")
+    what = f"{len(villages)} 个村" if villages else "区县站点（各乡镇的记录随数据包到达，只查看）"
+    print(f"已在服务器上建库 {names.database}：{args.township}，{what}，管理员 {args.admin}")
     print(f"所有者角色 {names.owner}（不登录），程序角色 {names.app}")
     _print_next_steps(args, names)
     return 0

@@ -16,14 +16,15 @@ from quzhou_desktop.services.roster.villages import VillageSpec
 def register(sub: Subcommands) -> None:
     p = sub.add_parser("init", help="首次设置：创建乡镇、村和管理员账号（不打开界面）")
     p.add_argument("--db", help="新数据库文件路径（必填）")
-    p.add_argument("--township", required=True, help="乡镇名称")
-    p.add_argument("--villages", required=True, help="村名，用逗号分隔，如 甲村,乙村")
+    p.add_argument("--township", required=True, help="乡镇名称（区县站点填区县名称）")
+    p.add_argument("--villages", help="村名，用逗号分隔，如 甲村,乙村（区县站点不填）")
     p.add_argument("--admin", required=True, help="管理员用户名（密码从提示或 QUZHOU_PASSWORD 读取）")
     p.add_argument("--admin-name", help="管理员姓名（默认同用户名）")
     p.add_argument("--sheet", help="管理员恢复单（PDF）保存到此文件（默认放在数据库旁）")
     p.add_argument(
-        "--site-kind", choices=("township", "village"),
-        help="站点类型：township 乡镇（多个村）或 village 村（一个村）；默认按村的个数",
+        "--site-kind", choices=("township", "village", "county"),
+        help="站点类型：township 乡镇（多个村）、village 村（一个村）或 county 区县（只查看各乡镇报送的记录）；"
+        "默认按村的个数",
     )  # fmt: skip
     p.set_defaults(handler=cmd_init, db_required=True)
 
@@ -46,14 +47,24 @@ def _split_villages(text: str) -> list[str]:
     return [v.strip() for v in text.split(",") if v.strip()]
 
 
+def village_names(text: str | None, site_kind: str | None) -> list[str]:
+    """The villages of ``--villages``: at least one, or none for a county (区县) site."""
+    names = _split_villages(text or "")
+    if site_kind == "county":
+        if names:
+            raise CommandError("区县站点不添加村（--villages 不填）：各村的记录随乡镇报送的数据包到达")
+        return []
+    if not names:
+        raise CommandError("--villages 至少要有一个村名（区县站点用 --site-kind county）")
+    return names
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from quzhou_desktop.services.kernel.site import read_site
     from quzhou_desktop.services.roster.setup import initialise, is_initialised
 
     path = db_path(args)
-    names = _split_villages(args.villages)
-    if not names:
-        raise CommandError("--villages 至少要有一个村名")
+    names = village_names(args.villages, args.site_kind)
     password = read_password("管理员密码：")
     if not os.environ.get("QUZHOU_PASSWORD") and sys.stdin.isatty():
         if read_password("再输一次：", env="QUZHOU_PASSWORD_CONFIRM") != password:
@@ -74,9 +85,12 @@ def cmd_init(args: argparse.Namespace) -> int:
         site = read_site(ctx.db)
     finally:
         ctx.db.dispose()
-    print(
-        f"已创建数据库 {path}：{args.township}，{len(names)} 个村（{'、'.join(names)}），管理员 {args.admin}"
+    what = (
+        f"{len(names)} 个村（{'、'.join(names)}）"
+        if names
+        else "区县站点（各乡镇的记录随数据包到达，只查看）"
     )
+    print(f"已创建数据库 {path}：{args.township}，{what}，管理员 {args.admin}")
     if site is not None:
         print(f"站点：{site.name}（{site.kind_label}），站点密钥指纹：{site.fingerprints[-1]}")
     from quzhou_desktop.commands.trust import default_sheet_path, print_sheet

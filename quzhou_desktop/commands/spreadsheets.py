@@ -57,17 +57,12 @@ def register(sub: Subcommands) -> None:
 
 def _village_id(ctx: object, name: str | None) -> str | None:
     from quzhou_desktop.services.kernel.context import AppContext
-    from quzhou_desktop.services.roster.villages import list_villages
+    from quzhou_desktop.services.roster.villages import find_village
 
     assert isinstance(ctx, AppContext)
     if not name:
         return None
-    wanted = "".join(name.split())
-    for v in list_villages(ctx):
-        if v.name == wanted:
-            return v.id
-    names = "、".join(v.name for v in list_villages(ctx))
-    raise CommandError(f"找不到村“{name}”（可选：{names}）")
+    return find_village(ctx, name).id  # a name, or "乡镇/村" where townships share it
 
 
 def _date(text: str | None, what: str) -> date | None:

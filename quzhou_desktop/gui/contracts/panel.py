@@ -60,7 +60,7 @@ class ContractsPanel(DashboardPanel):
     def refresh(self) -> None:
         vid = self.village_id
         try:
-            days = get_rules(self.ctx).contract_expiry_days
+            days = get_rules(self.ctx, vid).contract_expiry_days
             expiring = reminders.expiring_contracts(self.ctx, vid)
             overdue = reminders.overdue_receivables(self.ctx, vid)
             idle = reminders.leased_without_contract(self.ctx, vid)

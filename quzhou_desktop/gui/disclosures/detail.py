@@ -155,7 +155,7 @@ class DisclosureDetail(QDialog):
         self.totals.setVisible(table is not None)
         if table is not None:
             fill_finance_table(self.finance, table.lines)
-            self.totals.setText(totals_text(self.ctx, table.income_fen, table.expense_fen))
+            self.totals.setText(totals_text(self.ctx, table.income_fen, table.expense_fen, info.village_id))
         if info.reviewer_name and info.reviewed_at is not None:
             self.review_line.setText(
                 f"{tr('村务监督委员会审核意见')}：{info.review_opinion}　{tr('审核人')}：{info.reviewer_name}　"

@@ -80,10 +80,10 @@ def fill_finance_table(table: QTableWidget, lines: tuple[fin.FinanceLine, ...]) 
     table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
 
-def totals_text(ctx: AppContext, income: int, expense: int) -> str:
+def totals_text(ctx: AppContext, income: int, expense: int, village_id: str) -> str:
     return (
-        f"{tr('收入合计')}：{format_fen(income)}（{fin.upper(income, ctx)}）\n"
-        f"{tr('支出合计')}：{format_fen(expense)}（{fin.upper(expense, ctx)}）"
+        f"{tr('收入合计')}：{format_fen(income)}（{fin.upper(income, ctx, village_id)}）\n"
+        f"{tr('支出合计')}：{format_fen(expense)}（{fin.upper(expense, ctx, village_id)}）"
     )
 
 
@@ -234,7 +234,7 @@ class FinanceDialog(ServiceDialog):
         start, end = self.dates()
         t = fin.build_finance_table(self.ctx, self.village_id, start, end)
         fill_finance_table(self.table, t.lines)
-        self.totals.setText(totals_text(self.ctx, t.income_fen, t.expense_fen))
+        self.totals.setText(totals_text(self.ctx, t.income_fen, t.expense_fen, self.village_id))
         self.title_label.setText(f"<b>{fin.finance_period_title('', start, end)}</b>  "
                                  f"{tr('共')}{len(t.lines)}{tr('笔')}")  # fmt: skip
 

@@ -183,7 +183,7 @@ class RegisterTab(QWidget):
             from quzhou_desktop.services.kernel.settings import get_rules
 
             label = tr(f"{row.category_label}公告")
-            if get_rules(self.ctx).review_required(row.category) and not row.reviewed:
+            if get_rules(self.ctx, row.village_id).review_required(row.category) and not row.reviewed:
                 return [(label + tr("（须先经村监会审核）"), "disclosure", None)]
             return [(label, "disclosure", row.id)]
         if not row.reviewed:

@@ -50,7 +50,7 @@ class EvaluationDialog(ServiceDialog):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.village_id, self.evaluation_id = ctx, village_id, evaluation_id
-        self.rules = get_rules(ctx)
+        self.rules = get_rules(ctx, village_id)
         self.saved_id: str | None = None
         self.findings: list[Finding] = []
         self.picker: QDialog | None = None

@@ -40,7 +40,7 @@ class MatterDialog(ServiceDialog):
         lay.addLayout(form)
         self.village_combo = QComboBox()
         for v in list_villages(ctx):
-            self.village_combo.addItem(v.name, v.id)
+            self.village_combo.addItem(v.label, v.id)
         wanted = matter.village_id if matter else village_id
         if wanted:
             self.village_combo.setCurrentIndex(max(self.village_combo.findData(wanted), 0))

@@ -36,7 +36,6 @@ from quzhou_desktop.gui.widgets.register_view import register_view
 from quzhou_desktop.services.kernel.attachments import AttachmentInfo
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
-from quzhou_desktop.services.kernel.settings import get_rules
 from quzhou_desktop.services.matters import files as matters_files
 from quzhou_desktop.services.matters import matter as matters_svc
 from quzhou_desktop.services.matters import query
@@ -80,9 +79,7 @@ class MattersPage(SectionPage):
         self.step_combo = QComboBox()
         self.step_combo.addItem(tr("全部环节"), None)
         self.step_combo.addItem(tr("尚未开始"), "none")
-        from quzhou_desktop.core.matters import step_sequence
-
-        for st in step_sequence(get_rules(ctx)):
+        for st in query.register_steps(ctx):
             self.step_combo.addItem(tr("已到：") + st.label, st.value)
         self.status_combo = QComboBox()
         self.status_combo.addItem(tr("全部状态"), None)

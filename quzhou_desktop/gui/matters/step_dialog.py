@@ -408,7 +408,7 @@ class StepDialog(QDialog):
         from quzhou_desktop.core.dates import earliest_after
         from quzhou_desktop.services.kernel.settings import get_rules
 
-        rules = get_rules(self.ctx)
+        rules = get_rules(self.ctx, self.village_id)
         days = {StepType.PLAN_POSTING: rules.plan_posting_days,
                 StepType.RESOLUTION_DISCLOSURE: rules.result_posting_days}.get(self.step, 7)  # fmt: skip
         self.posting_to.setDate(qdate(earliest_after(pydate(self.posting_from.date()), days)))
@@ -484,7 +484,7 @@ class StepDialog(QDialog):
         from quzhou_desktop.core.dates import latest_notice_date
         from quzhou_desktop.services.kernel.settings import get_rules
 
-        rules = get_rules(self.ctx)
+        rules = get_rules(self.ctx, self.village_id)
         days = (
             rules.notice_days_villagers
             if self.body() is Body.VILLAGERS

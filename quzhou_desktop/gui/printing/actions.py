@@ -71,7 +71,7 @@ def choose_villages(parent: QWidget | None, ctx: AppContext) -> list[str] | None
     dialog.setWindowTitle("批量打印：选择村")
     listing = QListWidget(dialog)
     for v in villages:
-        item = QListWidgetItem(v.name, listing)
+        item = QListWidgetItem(v.label, listing)
         item.setData(Qt.ItemDataRole.UserRole, v.id)
         item.setCheckState(Qt.CheckState.Checked)
     buttons = QDialogButtonBox(

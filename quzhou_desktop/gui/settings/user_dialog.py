@@ -22,7 +22,7 @@ from quzhou_desktop.gui.widgets.dialogs import ServiceDialog, button_box, passwo
 from quzhou_desktop.services.kernel import auth
 from quzhou_desktop.services.kernel import users as users_svc
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.kernel.roles import ROLE_LABELS, Role, admin_role, offered_roles
+from quzhou_desktop.services.kernel.roles import ROLE_LABELS, Role, admin_role
 from quzhou_desktop.services.kernel.site import read_site
 from quzhou_desktop.services.kernel.users import UserInfo
 from quzhou_desktop.services.roster import villages as villages_svc
@@ -38,18 +38,18 @@ class UserDialog(ServiceDialog):
         self.username_edit.setReadOnly(user is not None)
         self.name_edit = QLineEdit(user.display_name if user else "")
         self.role_combo = QComboBox()
-        site = read_site(ctx.db)
-        offered = offered_roles(site.kind if site is not None else "township")
-        for role in ROLE_LABELS:
-            if role in offered or (user is not None and user.role is role):
-                self.role_combo.addItem(ROLE_LABELS[role], role.value)
+        offered = users_svc.roles_offered(ctx)
+        if user is not None and user.role not in offered:
+            offered.append(user.role)  # an account made before: its role stays shown
+        for role in offered:
+            self.role_combo.addItem(ROLE_LABELS[role], role.value)
         if user:
             self.role_combo.setCurrentIndex(self.role_combo.findData(user.role.value))
         self.villages_list = QListWidget()
         self.villages_list.setMaximumHeight(150)
         chosen = set(user.village_ids) if user else set()
         for v in villages_svc.list_villages(ctx):
-            item = QListWidgetItem(v.name)
+            item = QListWidgetItem(v.label)
             item.setData(Qt.ItemDataRole.UserRole, v.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if v.id in chosen else Qt.CheckState.Unchecked)
@@ -58,8 +58,13 @@ class UserDialog(ServiceDialog):
         form.addRow(tr("姓名："), self.name_edit)
         form.addRow(tr("角色："), self.role_combo)
         form.addRow(tr("可代表的村："), self.villages_list)
+        site = read_site(ctx.db)
         admin = admin_role(site.kind if site is not None else "township").label
-        hint = QLabel(tr("{admin}可查看所有村；其他角色只能处理勾选的村。").format(admin=admin))
+        hint = QLabel(
+            tr("管理员和区县查看可查看各乡镇所有村的记录，都不能修改。")
+            if ctx.county
+            else tr("{admin}可查看所有村；其他角色只能处理勾选的村。").format(admin=admin)
+        )
         hint.setWordWrap(True)
         form.addRow(hint)
         self.password_edit, self.again_edit = password_pair()

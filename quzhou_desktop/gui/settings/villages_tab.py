@@ -131,7 +131,7 @@ class VillagesTab(QWidget):
         self.table.setRowCount(len(self.villages))
         for r, v in enumerate(self.villages):
             cells = [
-                v.name,
+                v.label,
                 v.code or "",
                 str(v.households),
                 str(v.adults),

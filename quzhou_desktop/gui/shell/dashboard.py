@@ -131,7 +131,7 @@ class DashboardPage(SectionPage):
         self.villages_table.setRowCount(len(vs))
         for r, v in enumerate(vs):
             cells = [
-                v.name,
+                v.label,
                 v.code or "",
                 str(v.households),
                 str(v.adults),

@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
         self.village_combo.blockSignals(True)
         self.village_combo.clear()
         for v in villages_svc.list_villages(self.ctx):
-            self.village_combo.addItem(v.name, v.id)
+            self.village_combo.addItem(v.label, v.id)
         if self.village_combo.count() == 0:
             self.village_combo.addItem(tr("（没有可查看的村）"), None)
         idx = self.village_combo.findData(current) if current else 0

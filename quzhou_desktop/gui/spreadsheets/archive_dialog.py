@@ -58,7 +58,7 @@ class ArchiveDialog(QDialog):
         form = QFormLayout()
         self.village = QComboBox()
         for v in list_villages(ctx):
-            self.village.addItem(v.name, v.id)
+            self.village.addItem(v.label, v.id)
         if village_id is not None and (i := self.village.findData(village_id)) >= 0:
             self.village.setCurrentIndex(i)
         form.addRow(tr("村："), self.village)

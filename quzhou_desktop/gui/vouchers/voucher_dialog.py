@@ -54,7 +54,7 @@ class VoucherDialog(ServiceDialog):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.village_id, self.mode, self.voucher_id = ctx, village_id, mode, voucher_id
-        self.rules = get_rules(ctx)
+        self.rules = get_rules(ctx, village_id)
         self.saved_id: str | None = None
         self.warnings: list[str] = []
         titles = {"new": "录入支出凭证", "edit": "修改凭证（草稿）", "correct": "更正凭证（生成新版本）"}

@@ -327,7 +327,7 @@ def _finish(
     from quzhou_desktop.services.notices.fonts import current_fontset
     from quzhou_desktop.spreadsheets.writer import ColumnSpec, write_register
 
-    rules = get_rules(ctx)
+    rules = get_rules(ctx, org.village_id)
     fonts = current_fontset()
     today = ctx.clock.today()
     anchor = [

@@ -26,7 +26,7 @@ from quzhou_desktop.services.contracts.common import (
 from quzhou_desktop.services.contracts.contract import contract_findings
 from quzhou_desktop.services.contracts.payments import LineRow, schedule_of
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.settings import get_rules, rules_in
 from quzhou_desktop.store.dialects.sql import sqlite_order
 from quzhou_desktop.store.models import (
     Asset,
@@ -236,7 +236,7 @@ def _rows_of(s: Any, ids: list[str], today: date) -> list[ContractRow]:
 
 def count_contracts(ctx: AppContext, flt: ContractFilter) -> int:
     ctx.require_user()
-    rules = get_rules(ctx)
+    rules = get_rules(ctx, flt.village_id)  # 即将到期: one village's township's period, or this office's own
     q = _query(ctx, flt, ctx.clock.today(), rules.contract_expiry_days)
     with ctx.read() as s:
         return int(s.scalar(select(func.count()).select_from(q.subquery())) or 0)
@@ -248,7 +248,7 @@ def list_contracts(
 ) -> list[ContractRow]:  # fmt: skip
     ctx.require_user()
     today = ctx.clock.today()
-    rules = get_rules(ctx)
+    rules = get_rules(ctx, flt.village_id)
     col = SORTS.get(sort, Contract.end_date)
     order = [sqlite_order(col, descending=descending), Contract.number, Contract.id]
     with ctx.read() as s:
@@ -359,10 +359,10 @@ def _choice_label(title: str, st: MatterStep) -> str:
 
 def contract_detail(ctx: AppContext, contract_id: str) -> ContractDetail:
     today = ctx.clock.today()
-    rules = get_rules(ctx)
     with ctx.read() as s:
         c = load_contract(s, contract_id)
         ctx.require_village(c.village_id)
+        rules = rules_in(s, c.village_id)
         row = _rows_of(s, [c.id], today)[0]
         parties = []
         for p, person in s.execute(

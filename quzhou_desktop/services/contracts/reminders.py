@@ -81,7 +81,7 @@ class OverdueContract:
 def overdue_receivables(ctx: AppContext, village_id: str | None = None) -> list[OverdueContract]:
     """C34: receivable lines past their due date plus the grace, not received in full; per contract, biggest first."""
     ctx.require_user()
-    rules = get_rules(ctx)
+    rules = get_rules(ctx, village_id)  # over every village: this office's own township's grace
     cutoff = ctx.clock.today() - timedelta(days=rules.contract_grace_days + 1)
     paid = (
         select(ContractPayment.line_id, func.sum(ContractPayment.amount_fen).label("paid"))

@@ -18,7 +18,7 @@ from quzhou_desktop.services.disclosures.catalogue import ItemInfo, list_items
 from quzhou_desktop.services.disclosures.disclosure import review_valid
 from quzhou_desktop.services.disclosures.feedback import FeedbackCounts, feedback_counts
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.settings import get_rules, rules_in
 from quzhou_desktop.services.roster.villages import VillageInfo, get_village, list_villages
 from quzhou_desktop.store.models import Disclosure, NoticePrint
 
@@ -151,7 +151,7 @@ def _village(
             for (vid, iid, _k), ds in published.items()
         )
     )
-    return VillageCadence(v.id, v.name, v.finance_busy, since, today, tuple(out), fixed_missing, fb)
+    return VillageCadence(v.id, v.label, v.finance_busy, since, today, tuple(out), fixed_missing, fb)
 
 
 def village_cadence(
@@ -162,7 +162,7 @@ def village_cadence(
     today = today or ctx.clock.today()
     since = since or default_since(today)
     v = get_village(ctx, village_id)
-    rules = get_rules(ctx)
+    rules = get_rules(ctx, village_id)
     published = _published(ctx, [v.id], since, today)
     fb = feedback_counts(ctx, [v.id])[v.id]
     return _village(v, list_items(ctx, v.id), published, since, today, rules, fb)
@@ -178,10 +178,12 @@ def township_overview(
     if not villages:
         return []
     ids = [v.id for v in villages]
-    rules = get_rules(ctx)
+    rules = {v.id: get_rules(ctx, v.id) for v in villages}  # each by its own township's rules
     published = _published(ctx, ids, since, today)
     fb = feedback_counts(ctx, ids)
-    return [_village(v, list_items(ctx, v.id), published, since, today, rules, fb[v.id]) for v in villages]
+    return [
+        _village(v, list_items(ctx, v.id), published, since, today, rules[v.id], fb[v.id]) for v in villages
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -199,7 +201,6 @@ def due_notices(ctx: AppContext, village_ids: list[str], today: date) -> list[tu
     for vid in village_ids:
         ctx.require_village(vid)
     month = month_of(today)
-    rules = get_rules(ctx)
     out: list[tuple[str, str]] = []
     with ctx.read() as s:
         printed = {(k, r) for k, r in s.execute(select(NoticePrint.kind, NoticePrint.record_id))}
@@ -213,7 +214,9 @@ def due_notices(ctx: AppContext, village_ids: list[str], today: date) -> list[tu
         for d in rows:
             if d.status == "posted":
                 ready = d.posted_from is not None and month.contains(d.posted_from)
-            elif rules.review_required(d.category):  # 财务, and what the township adds (C31)
+            elif rules_in(s, d.village_id).review_required(
+                d.category
+            ):  # 财务, and what the township adds (C31)
                 ready = d.status == "reviewed" and review_valid(d)
             else:
                 ready = d.due_on is None or d.due_on <= month.end

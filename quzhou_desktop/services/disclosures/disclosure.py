@@ -241,7 +241,7 @@ def create_disclosure(ctx: AppContext, spec: DisclosureSpec, *, supersedes_id: s
     """A new draft. Returns its id."""
     u = ctx.require(Perm.DISCLOSURE_EDIT, spec.village_id)
     spec = _clean(spec)
-    rules = get_rules(ctx)
+    rules = get_rules(ctx, spec.village_id)
     action = "disclosure.correct" if supersedes_id else "disclosure.create"
     with ctx.write(action) as s:
         d = Disclosure(created_by=u.id, status="draft", supersedes_id=supersedes_id)
@@ -255,7 +255,7 @@ def update_draft(ctx: AppContext, disclosure_id: str, spec: DisclosureSpec, *, e
     """Change a draft (or a reviewed one — the review is then void and must be given again)."""
     ctx.require(Perm.DISCLOSURE_EDIT, spec.village_id)
     spec = _clean(spec)
-    rules = get_rules(ctx)
+    rules = get_rules(ctx, spec.village_id)
     with ctx.write("disclosure.update") as s:
         d = _load_for_change(s, disclosure_id, expected_version)
         if d.village_id != spec.village_id:
@@ -459,7 +459,7 @@ def post_disclosure(
         raise ValidationError(field="公开方式", reason="至少选择一种（公开栏、广播、明白纸或网络）")
     signer = signer_for(ctx, password)
     warnings: list[str] = []
-    rules = get_rules(ctx)
+    rules = get_rules(ctx, village_id)
     with ctx.write("disclosure.post") as s:
         d = _load_for_change(s, disclosure_id, expected_version)
         reviewed = d.status == "reviewed" and review_valid(d)
@@ -516,7 +516,7 @@ def start_correction(ctx: AppContext, disclosure_id: str, *, reason: str) -> str
         )
     ctx.require(Perm.DISCLOSURE_EDIT, spec.village_id)
     spec = _clean(spec)
-    rules = get_rules(ctx)
+    rules = get_rules(ctx, spec.village_id)
     with ctx.write("disclosure.correct", reason=reason) as s:
         d = Disclosure(created_by=ctx.require_user().id, status="draft", supersedes_id=disclosure_id)
         _apply(s, d, spec, rules)

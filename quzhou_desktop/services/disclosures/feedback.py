@@ -17,7 +17,7 @@ from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.kernel.attachments import AttachmentInfo, add_attachment_file, list_attachments
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
-from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.settings import get_rules, rules_in
 from quzhou_desktop.services.kernel.validate import clean_name, optional, required
 from quzhou_desktop.store.models import (
     Attachment,
@@ -128,13 +128,13 @@ def reply_feedback(ctx: AppContext, feedback_id: str, *, reply: str, replied_on:
         if f.replied_on is not None:
             raise Conflict("这条意见已经答复过，答复不能修改")
         f.reply, f.replied_on, f.replied_by = reply, replied_on, u.id
-    return reply_status(received, replied_on, ctx.clock.today(), get_rules(ctx))
+    return reply_status(received, replied_on, ctx.clock.today(), get_rules(ctx, village_id))
 
 
 def list_feedback(ctx: AppContext, disclosure_id: str) -> list[FeedbackInfo]:
-    rules, today = get_rules(ctx), ctx.clock.today()
+    today = ctx.clock.today()
     with ctx.read() as s:
-        _disclosure(s, ctx, disclosure_id)
+        rules = rules_in(s, _disclosure(s, ctx, disclosure_id).village_id)
         rows = s.scalars(
             select(DisclosureFeedback)
             .where(DisclosureFeedback.disclosure_id == disclosure_id)
@@ -152,7 +152,7 @@ class FeedbackCounts:
 
 def feedback_counts(ctx: AppContext, village_ids: list[str]) -> dict[str, FeedbackCounts]:
     """Per village: open feedback, open and overdue (C23), replies given late (C23)."""
-    rules, today = get_rules(ctx), ctx.clock.today()
+    today = ctx.clock.today()
     out: dict[str, list[int]] = {v: [0, 0, 0] for v in village_ids}
     with ctx.read() as s:
         rows = s.execute(
@@ -160,8 +160,9 @@ def feedback_counts(ctx: AppContext, village_ids: list[str]) -> dict[str, Feedba
             .join(Disclosure, Disclosure.id == DisclosureFeedback.disclosure_id)
             .where(Disclosure.village_id.in_(village_ids))
         ).all()
+        rules = {vid: rules_in(s, vid) for vid in {r[0] for r in rows}}  # each by its own township's
     for vid, received, replied in rows:
-        st = reply_status(received, replied, today, rules)
+        st = reply_status(received, replied, today, rules[vid])
         c = out[vid]
         if replied is None:
             c[0] += 1

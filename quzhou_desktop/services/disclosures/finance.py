@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from quzhou_desktop.core.dates import format_chinese_date, month_of, quarter_of
 from quzhou_desktop.core.errors import NotFound, ValidationError
 from quzhou_desktop.core.money import fen_to_upper, format_fen
-from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.disclosures.disclosure import (
     WHERE_TO_ASK,
     DisclosureSpec,
@@ -24,7 +23,7 @@ from quzhou_desktop.services.disclosures.disclosure import (
 )
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
-from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.settings import get_rules, rules_in
 from quzhou_desktop.services.vouchers.data import finance_lines
 from quzhou_desktop.store.models import Disclosure, Person, Township, UserAccount, Village
 
@@ -113,8 +112,9 @@ def finance_period_title(village_name: str, start: dt.date, end: dt.date) -> str
     return f"{village_name}{format_chinese_date(start)}至{format_chinese_date(end)}财务收支公开"
 
 
-def upper(fen: int, ctx: AppContext) -> str:
-    return fen_to_upper(fen, small_style=get_rules(ctx).upper_small_style)
+def upper(fen: int, ctx: AppContext, village_id: str | None = None) -> str:
+    """大写 of ``fen`` in the style of ``village_id``'s township (None: this office's own)."""
+    return fen_to_upper(fen, small_style=get_rules(ctx, village_id).upper_small_style)
 
 
 def create_finance_disclosure(
@@ -138,8 +138,8 @@ def create_finance_disclosure(
         vname = v.name
     if not body:
         body = (
-            f"本期收入合计{table.income_text}（{upper(table.income_fen, ctx)}），"
-            f"支出合计{table.expense_text}（{upper(table.expense_fen, ctx)}）。"
+            f"本期收入合计{table.income_text}（{upper(table.income_fen, ctx, village_id)}），"
+            f"支出合计{table.expense_text}（{upper(table.expense_fen, ctx, village_id)}）。"
             f"如有疑问，请{WHERE_TO_ASK}。"
         )
     spec = DisclosureSpec(
@@ -195,13 +195,9 @@ def _period_label(start: dt.date | None, end: dt.date | None) -> str:
     return title.removesuffix("财务收支公开")
 
 
-def finance_notice_data(
-    ctx: AppContext, disclosure_id: str, *, rules: TownshipRules | None = None
-) -> FinanceNoticeData:
+def finance_notice_data(ctx: AppContext, disclosure_id: str) -> FinanceNoticeData:
     """Plain data for printing a 财务公开表. C31: raises ``ReviewRequired`` unless a valid 村监会 review is
-    recorded on the disclosure. ``rules``: the township's rules when the caller has read them (a print batch)."""
-    # read first: one session at a time (an in-memory database has one)
-    style = (rules or get_rules(ctx)).upper_small_style
+    recorded on the disclosure."""
     with ctx.read() as s:
         d = s.get(Disclosure, disclosure_id)
         if d is None or d.category != "finance":
@@ -209,17 +205,14 @@ def finance_notice_data(
         ctx.require_village(d.village_id)
         if not review_valid(d) or d.reviewed_at is None:
             raise ReviewRequired(title=d.title)
-        return _notice_data(s, d, style, s.scalars(select(Township)).first())
+        return _notice_data(s, d)
 
 
-def finance_notices_data(
-    ctx: AppContext, disclosure_ids: Sequence[str], *, rules: TownshipRules
-) -> dict[str, FinanceNoticeData]:
+def finance_notices_data(ctx: AppContext, disclosure_ids: Sequence[str]) -> dict[str, FinanceNoticeData]:
     """``finance_notice_data`` of each printable disclosure among ``disclosure_ids`` (a print batch's), read in
     one session with a query per table: each equals the one read alone. One that is missing, not a 财务公开,
     in a village the user may not see or without a valid review (C31) is left out — read alone, it gives the
     reason."""
-    style = rules.upper_small_style
     visible = ctx.visible_village_ids()
     ids = sorted(set(disclosure_ids))
     out: dict[str, FinanceNoticeData] = {}
@@ -243,19 +236,20 @@ def finance_notices_data(
             wanted = sorted(k for k in keys if k)
             for i in range(0, len(wanted), _IN):
                 s.scalars(select(model).where(model.id.in_(wanted[i : i + _IN]))).all()
-        township = s.scalars(select(Township)).first()
         for d in ready:
             if review_valid(d):
-                out[d.id] = _notice_data(s, d, style, township)
+                out[d.id] = _notice_data(s, d)
     return out
 
 
-def _notice_data(s: Session, d: Disclosure, style: str, t: Township | None) -> FinanceNoticeData:
-    """The print data of a reviewed 财务公开 ``d`` (checked by the caller) in session ``s``; ``t``: the first
-    township row (whose name heads the organisation)."""
+def _notice_data(s: Session, d: Disclosure) -> FinanceNoticeData:
+    """The print data of a reviewed 财务公开 ``d`` (checked by the caller) in session ``s``: headed by the
+    village's own township, 大写 in that township's style (both read once per session and township)."""
     from quzhou_desktop.services.disclosures.disclosure import _reviewer_name
 
     v = s.get(Village, d.village_id)
+    t = s.get(Township, v.township_id) if v is not None else None
+    style = rules_in(s, d.village_id).upper_small_style
     reviewer = _reviewer_name(s, d) or ""
     table = FinanceTable.from_json(json.loads(d.table_json)) if d.table_json else None
     vname = v.name if v else ""

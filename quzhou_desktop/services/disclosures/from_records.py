@@ -100,7 +100,7 @@ def _make(
     ctx: AppContext, kind: str, village_id: str, title: str, table: dict[str, Any], body: str, model: Any
 ) -> str:
     u = ctx.require(Perm.DISCLOSURE_EDIT, village_id)
-    rules = get_rules(ctx)
+    rules = get_rules(ctx, village_id)
     spec = _clean(DisclosureSpec(village_id=village_id, category="village", title=title, body=body, kind=kind,
                                  table=table))  # fmt: skip
     with ctx.write(f"disclosure.from_{kind}") as s:

@@ -11,10 +11,12 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from quzhou_desktop.core.dates import format_chinese_date
 from quzhou_desktop.core.disclosures import reply_status
 from quzhou_desktop.core.money import format_fen
+from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.disclosures.disclosure import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
 from quzhou_desktop.services.disclosures.feedback import FEEDBACK_KINDS
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.roster.villages import shown_village, village_labels
 from quzhou_desktop.store.models import Disclosure, DisclosureFeedback, DisclosureItem, Village
 
 
@@ -173,7 +175,9 @@ def list_disclosures(
     q = q.order_by(order.nulls_last(), Disclosure.created_at.desc()).offset(offset).limit(limit)
     with ctx.read() as s:
         out = []
+        labels = village_labels(s)
         for d, vname, iname, open_fb, all_fb in s.execute(q):
+            vname = shown_village(labels, d.village_id, vname)
             days = 0
             if d.due_on is not None:
                 end = d.posted_from or (today if d.status in ("draft", "reviewed") else d.due_on)
@@ -219,7 +223,8 @@ EXPORT_HEADERS = (
 def export_rows(ctx: AppContext, flt: DisclosureFilter) -> list[list[object]]:
     """Rows for the 三务公开台账 workbook: one row per feedback (the disclosure repeated), or one row for a
     disclosure without feedback.  Headers in ``EXPORT_HEADERS``; amounts as display text."""
-    rules, today = get_rules(ctx), ctx.clock.today()
+    today = ctx.clock.today()
+    rules_of_village: dict[str, TownshipRules] = {}  # each village by its own township's rules
     rows: list[list[object]] = []
     offset = 0
     while True:
@@ -246,9 +251,13 @@ def export_rows(ctx: AppContext, flt: DisclosureFilter) -> list[list[object]]:
                 r.late_text,
             ]  # fmt: skip
             items = fb.get(r.id, [])
+            rules = rules_of_village.get(r.village_id)
+            if rules is None and items:
+                rules = rules_of_village[r.village_id] = get_rules(ctx, r.village_id)
             if not items:
                 rows.append(head + [""] * 9)
             for f in items:
+                assert rules is not None
                 st = reply_status(f.received_on, f.replied_on, today, rules)
                 rows.append(
                     [

@@ -162,7 +162,7 @@ def save_evaluation(
     """Save (or replace) a draft review; returns its id and the C35/C22 findings to show."""
     ctx.require(Perm.EVALUATION_EDIT, fields.village_id)
     f = _clean(fields)
-    rules = get_rules(ctx)
+    rules = get_rules(ctx, f.village_id)
     action = "evaluation.update" if evaluation_id else "evaluation.create"
     with ctx.write(action) as s:
         people = {

@@ -37,7 +37,7 @@ from quzhou_desktop.services.exchange.signed import signed_members
 from quzhou_desktop.services.kernel.context import AppContext, Clock
 from quzhou_desktop.services.kernel.keys import PreparedKey, store_key
 from quzhou_desktop.services.kernel.roles import Perm, admin_role
-from quzhou_desktop.services.kernel.site import initial_site_settings
+from quzhou_desktop.services.kernel.site import home_township, initial_site_settings
 from quzhou_desktop.services.kernel.trust import RecoverySheet, new_code, sign_root
 from quzhou_desktop.services.kernel.users import new_account
 from quzhou_desktop.store.audit.chain import Actor, chain_head, norm_value
@@ -81,7 +81,7 @@ def write_enrolment(ctx: AppContext, village_id: str, out: Path) -> EnrolmentFil
     """The township's enrolment file for one of its villages (the village stays invited until it answers)."""
     user = ctx.require(Perm.VILLAGE_MANAGE)
     with ctx.write("exchange.enrol") as s:
-        township = s.scalars(select(Township)).first()
+        township = home_township(s)
         if township is None:
             raise NotFound("这个数据库还没有完成首次设置")
         me = ensure_local_site(s, kind="township", name=township.name)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from quzhou_desktop.services.integrity.describe import act_name, changed_fields, record_name
 from quzhou_desktop.services.integrity.records import check_record_act
+from quzhou_desktop.services.kernel.site import home_township
 from quzhou_desktop.services.kernel.standing import (
     ACT_PERMS,
     AccountReplay,
@@ -31,7 +32,7 @@ from quzhou_desktop.services.kernel.standing import (
 )
 from quzhou_desktop.services.kernel.statements import account_content, township_content, village_content
 from quzhou_desktop.store.audit.verify import Problem
-from quzhou_desktop.store.models import MonthlyReview, SignedAct, SigningKey, Township, UserAccount, Village
+from quzhou_desktop.store.models import MonthlyReview, SignedAct, SigningKey, UserAccount, Village
 
 __all__ = ["ACT_PERMS", "KeyState", "Replay", "Root", "TrustReport", "check_anchors", "find_root"]
 
@@ -138,7 +139,7 @@ class Replay(AccountReplay):
                              record=("village", v.id))  # fmt: skip
 
     def _township(self) -> None:
-        t = self.s.scalars(select(Township)).first()
+        t = home_township(self.s)
         if t is not None and self.township is not None and township_content(t) != self.township:
             what = changed_fields(self.township, township_content(t))
             self.problem(

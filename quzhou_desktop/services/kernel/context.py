@@ -8,12 +8,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import PermissionDenied
-from quzhou_desktop.services.kernel.roles import PERM_LABELS, ROLE_LABELS, TOWNSHIP_WIDE, Perm, Role, has_perm
+from quzhou_desktop.services.kernel.roles import (
+    COUNTY_PERMS,
+    COUNTY_REFUSAL,
+    PERM_LABELS,
+    ROLE_LABELS,
+    TOWNSHIP_WIDE,
+    Perm,
+    Role,
+    has_perm,
+)
 from quzhou_desktop.store.audit.chain import Actor
 from quzhou_desktop.store.db import Database
+from quzhou_desktop.store.models import Township
 from quzhou_desktop.store.models.base import utcnow
 
 
@@ -57,6 +68,7 @@ class AppContext:
     clock: Clock = field(default_factory=Clock)
     # the session shared by ``snapshot`` on each thread (the GUI's worker thread has its own)
     _shared: threading.local = field(default_factory=threading.local, init=False, repr=False, compare=False)
+    _county: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def actor(self) -> Actor:
@@ -69,14 +81,31 @@ class AppContext:
             raise PermissionDenied("请先登录")
         return self.user
 
+    @property
+    def county(self) -> bool:
+        """Whether this database is a county's (区/县, site kind ``county``): it shows the records its townships
+        reported and changes none of them, whatever the role (``roles.COUNTY_PERMS`` stay). Read once."""
+        if self._county is None:
+            self._county = False if self.db.memory else _county_site(self)
+        return self._county
+
+    def role_can(self, perm: Perm) -> bool:
+        """The role's own grant, whatever the site: for what is not a change of the townships' records (a
+        county administrator listing this computer's site key)."""
+        return self.user is not None and has_perm(self.user.role, perm)
+
     def can(self, perm: Perm, village_id: str | None = None) -> bool:
         u = self.user
         if u is None or not has_perm(u.role, perm):
+            return False
+        if perm not in COUNTY_PERMS and self.county:
             return False
         return village_id is None or u.township_wide or village_id in u.village_ids
 
     def require(self, perm: Perm, village_id: str | None = None) -> CurrentUser:
         u = self.require_user()
+        if perm not in COUNTY_PERMS and self.county:  # first: whatever the role, the reason is the site
+            raise PermissionDenied(COUNTY_REFUSAL.format(what=PERM_LABELS[perm]))
         if not has_perm(u.role, perm):
             raise PermissionDenied(f"{u.role_label}「{u.display_name}」不能{PERM_LABELS[perm]}")
         if village_id is not None and not (u.township_wide or village_id in u.village_ids):
@@ -123,3 +152,21 @@ class AppContext:
                 yield
             finally:
                 self._shared.session = None
+
+
+def _county_site(ctx: AppContext) -> bool:
+    """Whether a township row's settings hold a site of kind ``county``. Only this office's own row holds a
+    site (the townships' rows a county receives never carry theirs), so this is ``site.site_kind(s) ==
+    "county"`` read without the site module (which builds on this one)."""
+    import json
+
+    with ctx.read() as s:
+        for (settings,) in s.execute(select(Township.rules_json)):
+            try:
+                doc = json.loads(settings or "{}")
+            except ValueError:
+                continue
+            site = doc.get("site") if isinstance(doc, dict) else None
+            if isinstance(site, dict) and site.get("kind") == "county":
+                return True
+    return False

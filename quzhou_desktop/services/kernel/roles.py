@@ -14,6 +14,7 @@ class Role(str, Enum):
     TOWNSHIP_ADMIN = "township_admin"
     VILLAGE_ADMIN = "village_admin"
     READONLY = "readonly"
+    COUNTY_VIEWER = "county_viewer"
 
     @property
     def label(self) -> str:
@@ -29,6 +30,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.TOWNSHIP_ADMIN: "乡镇管理员",
     Role.VILLAGE_ADMIN: "村管理员",
     Role.READONLY: "只读",
+    Role.COUNTY_VIEWER: "区县查看",
 }
 
 
@@ -138,25 +140,38 @@ GRANTS: dict[Role, frozenset[Perm]] = {
     # conflicts, unlocking a month.
     Role.VILLAGE_ADMIN: _ADMIN,
     Role.READONLY: frozenset({Perm.PRINT}),
+    Role.COUNTY_VIEWER: frozenset({Perm.PRINT}),  # 区/县 staff: every village of every township, reading
 }
 
 # Roles whose users see every village this database holds (others see only their linked villages): a village
-# PC holds its own village (and, read-only, the rows of others its records name, e.g. a payee's village).
-TOWNSHIP_WIDE = frozenset({Role.TOWNSHIP_ADMIN, Role.VILLAGE_ADMIN})
+# PC holds its own village (and, read-only, the rows of others its records name, e.g. a payee's village); a
+# county's viewers see every village of every township that reports to it.
+TOWNSHIP_WIDE = frozenset({Role.TOWNSHIP_ADMIN, Role.VILLAGE_ADMIN, Role.COUNTY_VIEWER})
 # The administrators: a site's first account is one.
 ADMINS = frozenset({Role.TOWNSHIP_ADMIN, Role.VILLAGE_ADMIN})
 
 
 def admin_role(site_kind: str) -> Role:
-    """The role of the first administrator of a site of ``site_kind`` (township or village)."""
+    """The role of the first administrator of a site of ``site_kind`` (township, village or county)."""
     return Role.VILLAGE_ADMIN if site_kind == "village" else Role.TOWNSHIP_ADMIN
 
 
 def offered_roles(site_kind: str) -> list[Role]:
-    """The roles an account of a site of ``site_kind`` may be given: every role, the administrator being this
-    kind of site's (a township PC has 乡镇管理员, a village's own PC 村管理员)."""
+    """The roles an account of a site of ``site_kind`` may be given: on a county its administrators and 区县查看;
+    elsewhere every role of a township or village office, the administrator being this kind of site's (a
+    township PC has 乡镇管理员, a village's own PC 村管理员)."""
+    if site_kind == "county":
+        return [Role.TOWNSHIP_ADMIN, Role.COUNTY_VIEWER]
     other = admin_role("township" if site_kind == "village" else "village")
-    return [r for r in Role if r is not other]
+    return [r for r in Role if r is not other and r is not Role.COUNTY_VIEWER]
+
+
+# What a county (区/县) database still lets its users do: it holds its townships' records as they reported
+# them, and changes none of them (``AppContext.require``). Its own accounts, backups, the exchange of packages
+# and printing or exporting what it holds remain.
+COUNTY_PERMS = frozenset({Perm.USERS_MANAGE, Perm.BACKUP, Perm.RESTORE, Perm.EXCHANGE, Perm.PRINT,
+                          Perm.EXPORT_ID_NUMBERS})  # fmt: skip
+COUNTY_REFUSAL = "区县站点只查看各乡镇报送的记录，不能在这里修改（{what}请在乡镇或村的电脑上办理）"
 
 
 def has_perm(role: Role, perm: Perm) -> bool:

@@ -20,25 +20,54 @@ from quzhou_desktop.services.kernel import keys
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.signatures import office_of, sign_act
-from quzhou_desktop.services.kernel.site import keep_site
+from quzhou_desktop.services.kernel.site import home_township, keep_site
 from quzhou_desktop.services.kernel.statements import township_content
-from quzhou_desktop.store.models import Matter, Township
+from quzhou_desktop.store.models import Matter, Township, Village
 
 
 def default_rules_json() -> str:
     return json.dumps(TownshipRules().to_dict(), ensure_ascii=False, sort_keys=True)
 
 
-def get_rules(ctx: AppContext) -> TownshipRules:
-    """The township's rules; read once per session (inside ``ctx.snapshot()`` every panel shares one)."""
+_RULES = "township_rules"  # Session.info: township id -> TownshipRules
+_TOWNSHIP_OF = "village_township"  # Session.info: village id -> township id
+
+
+def rules_of(t: Township | None) -> TownshipRules:
+    """The rules a township row's settings hold (the defaults for none)."""
+    return TownshipRules() if t is None else TownshipRules.from_dict(json.loads(t.rules_json or "{}"))
+
+
+def rules_in(s: Session, village_id: str | None = None) -> TownshipRules:
+    """The rules of ``village_id``'s township (None, or a village not found: this office's own township,
+    ``home_township``), read in session ``s`` once per township (``Session.info``).
+
+    A township or village database has one township, so every village has the same rules; a county database
+    holds the rows of several townships, and each village is judged by its own township's settings."""
+    towns: dict[str, str] = s.info.setdefault(_TOWNSHIP_OF, {})
+    cache: dict[str | None, TownshipRules] = s.info.setdefault(_RULES, {})
+    tid: str | None = None
+    if village_id is not None:
+        tid = towns.get(village_id)
+        if tid is None:
+            tid = s.scalar(select(Village.township_id).where(Village.id == village_id))
+            if tid is not None:
+                towns[village_id] = tid
+    if tid is None:
+        home = home_township(s)
+        tid = None if home is None else home.id
+    found = cache.get(tid)
+    if found is None:
+        found = cache[tid] = rules_of(None if tid is None else s.get(Township, tid))
+    return found
+
+
+def get_rules(ctx: AppContext, village_id: str | None = None) -> TownshipRules:
+    """The rules of ``village_id``'s township, or of this office's own township when None (the settings page,
+    registers over every village of a one-township database). Read once per township and session (inside
+    ``ctx.snapshot()`` every panel shares them)."""
     with ctx.read() as s:
-        cached = s.info.get("township_rules")
-        if isinstance(cached, TownshipRules):
-            return cached
-        t = s.scalars(select(Township)).first()
-        rules = TownshipRules() if t is None else TownshipRules.from_dict(json.loads(t.rules_json or "{}"))
-        s.info["township_rules"] = rules
-        return rules
+        return rules_in(s, village_id)
 
 
 def update_rules(ctx: AppContext, values: dict[str, Any], *, credential: keys.Credential) -> TownshipRules:
@@ -51,13 +80,13 @@ def update_rules(ctx: AppContext, values: dict[str, Any], *, credential: keys.Cr
     signer = keys.signer_for(ctx, credential)
     now = ctx.clock.now()
     with ctx.write("settings.update_rules") as s:
-        t = s.scalars(select(Township)).first()
+        t = home_township(s)
         if t is None:
             raise NotFound(what="乡镇信息")
         t.rules_json = keep_site(
             t.rules_json, json.dumps(rules.to_dict(), ensure_ascii=False, sort_keys=True)
         )
-        _shift_matter_deadlines(s, old, rules)
+        _shift_matter_deadlines(s, t.id, old, rules)
         s.flush()
         sign_act(
             s,
@@ -77,13 +106,22 @@ def update_rules(ctx: AppContext, values: dict[str, Any], *, credential: keys.Cr
 _DEADLINE_KEYS = {"resolve": "resolution_disclosure_days", "implement": "result_disclosure_days"}
 
 
-def _shift_matter_deadlines(s: Session, old: TownshipRules, new: TownshipRules) -> None:
+def _shift_matter_deadlines(s: Session, township_id: str, old: TownshipRules, new: TownshipRules) -> None:
     """Matters in progress keep ``next_deadline`` = start of the wait + the period (``matters.common.due_of``):
-    when a period changes, move their stored deadlines by the difference, audited like any other change."""
+    when a period changes, move their stored deadlines (of the township's own villages) by the difference,
+    audited like any other change."""
     periods = ("resolution_disclosure_days", "result_disclosure_days", "stall_days")
     if all(getattr(old, k) == getattr(new, k) for k in periods):
         return
-    rows = s.scalars(select(Matter).where(Matter.status == "in_progress", Matter.next_deadline.is_not(None)))
+    rows = s.scalars(
+        select(Matter)
+        .join(Village, Village.id == Matter.village_id)
+        .where(
+            Village.township_id == township_id,
+            Matter.status == "in_progress",
+            Matter.next_deadline.is_not(None),
+        )
+    )
     for m in rows:
         key = _DEADLINE_KEYS.get(m.current_step or "", "stall_days")
         delta = getattr(new, key) - getattr(old, key)

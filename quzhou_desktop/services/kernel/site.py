@@ -209,7 +209,9 @@ def ensure_site(ctx: AppContext, *, kind: str | None = None) -> SiteInfo | None:
     site = read_site(ctx.db)
     if site is not None and local_key(site) is not None:
         return site
-    if not ctx.can(Perm.SETTINGS_EDIT):
+    if not ctx.role_can(
+        Perm.SETTINGS_EDIT
+    ):  # a county's administrator too: the site is not a township's record
         return site
     if site is None:
         return _create_site(ctx, kind)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quzhou_desktop.services.kernel.site import SETTINGS_KEY
+from quzhou_desktop.services.kernel.site import SETTINGS_KEY, home_township
 from quzhou_desktop.store.models import Township, UserAccount, UserVillage, Village
 
 
@@ -86,7 +86,8 @@ def township_content(t: Township) -> dict[str, Any]:
 
 
 def the_township(s: Session) -> Township | None:
-    return s.scalars(select(Township)).first()
+    """This office's own township row (``site.home_township``): the one a county database's own acts name."""
+    return home_township(s)
 
 
 def villages_content(villages: Sequence[Village]) -> list[dict[str, Any]]:

@@ -18,8 +18,9 @@ from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
 from quzhou_desktop.services.kernel import keys
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.passwords import validate_new_password
-from quzhou_desktop.services.kernel.roles import ROLE_LABELS, TOWNSHIP_WIDE, Perm, Role
+from quzhou_desktop.services.kernel.roles import ROLE_LABELS, TOWNSHIP_WIDE, Perm, Role, offered_roles
 from quzhou_desktop.services.kernel.signatures import office_of, sign_act
+from quzhou_desktop.services.kernel.site import read_site
 from quzhou_desktop.services.kernel.statements import account_content
 from quzhou_desktop.services.kernel.validate import clean_name, required
 from quzhou_desktop.store.models import Person, UserAccount, UserVillage, Village, new_uuid
@@ -101,6 +102,14 @@ def list_users(ctx: AppContext) -> list[UserInfo]:
     ctx.require(Perm.USERS_MANAGE)
     with ctx.read() as s:
         return [_info(s, a) for a in s.scalars(select(UserAccount).order_by(UserAccount.username))]
+
+
+def roles_offered(ctx: AppContext) -> list[Role]:
+    """The roles the users tab offers (``roles.offered_roles`` for this database's site)."""
+    if ctx.county:
+        return offered_roles("county")
+    site = read_site(ctx.db)
+    return offered_roles(site.kind if site is not None else "township")
 
 
 def _set_villages(s: Session, user_id: str, village_ids: Iterable[str]) -> None:

@@ -342,5 +342,8 @@ def load_matter(s: Session, matter_id: str) -> Matter:
 
 
 def village_name(s: Session, village_id: str) -> str:
+    """The village as the register shows it ("乡镇 村" on a database of several townships)."""
+    from quzhou_desktop.services.roster.villages import shown_village, village_labels
+
     v = s.get(Village, village_id)
-    return v.name if v else ""
+    return shown_village(village_labels(s), village_id, v.name) if v else ""

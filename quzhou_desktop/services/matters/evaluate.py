@@ -25,7 +25,7 @@ from quzhou_desktop.core.names import pinyin_key
 from quzhou_desktop.core.rules import with_basis
 from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.settings import rules_in
 from quzhou_desktop.services.kernel.validate import optional
 from quzhou_desktop.services.matters.common import (
     BODY_MEMBERSHIPS,
@@ -356,10 +356,10 @@ def check_step_input(
     ctx: AppContext, matter_id: str, inp: StepInput, *, step_id: str | None = None
 ) -> StepCheck:
     """What finalising ``inp`` would say, without writing anything (the dialog's live explanation)."""
-    rules = get_rules(ctx)
     with ctx.read() as s:
         matter = load_matter(s, matter_id)
         ctx.require_village(matter.village_id)
+        rules = rules_in(s, matter.village_id)
         existing = step_views(s, run_steps(s, matter_id, include_drafts=False))
     st = step_type(inp.step_type)
     try:

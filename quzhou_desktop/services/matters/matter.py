@@ -18,7 +18,7 @@ from quzhou_desktop.core.matters import MatterCategory, StepType, step_sequence
 from quzhou_desktop.core.money import format_fen
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
-from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.settings import rules_in
 from quzhou_desktop.services.kernel.validate import optional, required
 from quzhou_desktop.services.matters.common import (
     SOURCES,
@@ -219,11 +219,11 @@ def update_matter(
 
 
 def get_matter(ctx: AppContext, matter_id: str) -> MatterDetail:
-    rules = get_rules(ctx)
     today = ctx.clock.today()
     with ctx.read() as s:
         m = load_matter(s, matter_id)
         ctx.require_village(m.village_id)
+        rules = rules_in(s, m.village_id)
         views = step_views(s, run_steps(s, matter_id), with_attendance=True)
         records = [v.record() for v in views if v.in_run]
         later = s.scalar(select(Matter.id).where(Matter.previous_run_id == matter_id))

@@ -13,6 +13,7 @@ from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.search import contains, contains_pattern
 from quzhou_desktop.services.matters.common import POSTING_STEPS, fmt_date
 from quzhou_desktop.services.matters.matter import MatterRow, matter_row
+from quzhou_desktop.services.roster.villages import shown_village, village_labels
 from quzhou_desktop.store.models import Matter, MatterStep, Village
 
 __all__ = [
@@ -109,7 +110,8 @@ def list_matters(
     order = col.desc() if descending else col.asc()
     with ctx.read() as s:
         q = _query(ctx, flt, today).order_by(order.nulls_last(), Matter.id).offset(offset).limit(limit)
-        return [matter_row(m, vname, today) for m, vname in s.execute(q)]
+        labels = village_labels(s)
+        return [matter_row(m, shown_village(labels, m.village_id, vname), today) for m, vname in s.execute(q)]
 
 
 def matter_years(ctx: AppContext, village_id: str | None = None) -> list[int]:
@@ -158,10 +160,9 @@ def dashboard(
 ) -> MattersDashboard:
     """The 工作台 lists for the villages the user may see (or one village)."""
     from quzhou_desktop.core.matters import step_sequence
-    from quzhou_desktop.services.kernel.settings import get_rules
+    from quzhou_desktop.services.kernel.settings import rules_in
 
     today = ctx.clock.today()
-    seq = step_sequence(get_rules(ctx))
     flt = MatterFilter(village_id=village_id, status="in_progress")
     with ctx.read() as s:
         base = _query(ctx, flt, today)
@@ -172,9 +173,12 @@ def dashboard(
             .limit(limit)
         )
         waiting = []
+        labels = village_labels(s)
         for m, vname in waiting_rows:
+            vname = shown_village(labels, m.village_id, vname)
             row = matter_row(m, vname, today)
-            nxt = _next_label(m.current_step, seq)
+            # each village's own township's step list (a county database holds several townships)
+            nxt = _next_label(m.current_step, step_sequence(rules_in(s, m.village_id)))
             when = f"，{fmt_date(m.next_due_date)}起" if m.next_due_date and m.next_due_date > today else ""
             late = f"（已逾期，应于{fmt_date(m.next_deadline)}前完成）" if row.overdue else ""
             waiting.append(
@@ -188,6 +192,7 @@ def dashboard(
             .order_by(Matter.next_deadline, Matter.id)
             .limit(limit)
         ):
+            vname = shown_village(labels, m.village_id, vname)
             row = matter_row(m, vname, today)
             text = _DISCLOSE_NEXT[m.current_step or ""]
             if m.next_deadline:
@@ -222,7 +227,11 @@ def dashboard(
             when = "今天" if left == 0 else f"{left}天后"
             text = f"{StepType(st.step_type).label}于{fmt_date(st.posting_to)}期满（{when}），期满后可撤下并登记下一步"
             title = m.title if m.run_no == 1 else f"{m.title}（第{m.run_no}轮）"
-            postings.append(DashboardItem(m.id, vname, title, text, st.posting_to, False, st.id))
+            postings.append(
+                DashboardItem(
+                    m.id, shown_village(labels, m.village_id, vname), title, text, st.posting_to, False, st.id
+                )
+            )
     return MattersDashboard(tuple(waiting), tuple(postings), tuple(undisclosed))
 
 
@@ -239,3 +248,24 @@ def _next_label(current: str | None, seq: tuple[StepType, ...]) -> str:
         if i + 1 < len(seq):
             return seq[i + 1].label
     return "（无）"
+
+
+def register_steps(ctx: AppContext) -> tuple[StepType, ...]:
+    """The steps the register's 环节 filter offers: the configured step list (C10) of the township of the
+    villages the user sees; on a database of several townships (a county's), every step any of them uses,
+    in the order of the procedure."""
+    from quzhou_desktop.core.matters import step_sequence
+    from quzhou_desktop.services.kernel.settings import rules_in
+
+    visible = ctx.visible_village_ids()
+    with ctx.read() as s:
+        q = select(Village.id, Village.township_id).where(Village.active.is_(True))
+        first: dict[str, str] = {}
+        for vid, tid in s.execute(q):
+            if visible is None or vid in visible:
+                first.setdefault(tid, vid)
+        seqs = [step_sequence(rules_in(s, vid)) for vid in first.values()] or [step_sequence(rules_in(s))]
+    if len(seqs) == 1:
+        return seqs[0]
+    used = {st for seq in seqs for st in seq}
+    return tuple(st for st in StepType if st in used)

@@ -24,7 +24,7 @@ from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.keys import Credential, signer_for
 from quzhou_desktop.services.kernel.roles import Perm
-from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.settings import rules_in
 from quzhou_desktop.services.kernel.signatures import office_of, sign_act
 from quzhou_desktop.services.kernel.validate import optional
 from quzhou_desktop.services.matters.common import (
@@ -95,11 +95,11 @@ def save_step(
     """Save a draft (``final=False``) or record the step as final (定稿, a signed act: ``password`` is the
     recording user's). Finalising refuses, with the rule and the numbers, anything C1–C15 forbids; a failed
     vote closes the run as 未通过."""
-    rules = get_rules(ctx)
     st = step_type(inp.step_type)
     with ctx.read() as s:
         matter0 = load_matter(s, matter_id)
         row0 = s.get(MatterStep, step_id) if step_id else None
+        rules = rules_in(s, matter0.village_id)
     user = ctx.require(Perm.MATTER_EDIT, matter0.village_id)
     if matter0.status != "in_progress":
         raise Conflict(f"事项已{_status(matter0)}，不能再登记步骤")

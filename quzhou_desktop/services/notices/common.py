@@ -18,11 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import NotFound
+from quzhou_desktop.services.kernel.site import home_township
 from quzhou_desktop.store.models import Membership, Person, Township, Village
 
 if TYPE_CHECKING:
     from quzhou_desktop.core.rules_config import TownshipRules
-    from quzhou_desktop.services.kernel.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class NoticeCache:
     """Per-call lookups shared by the documents of one print batch (see the module docstring)."""
 
     orgs: dict[str, Org] = field(default_factory=dict)
-    rules: TownshipRules | None = None
+    rules: dict[str, TownshipRules] = field(default_factory=dict)  # village id -> its township's rules
     seats: dict[str, list[_Seat]] = field(default_factory=dict)  # village id -> supervisory memberships
     spending: dict[str, list[Any]] = field(default_factory=dict)  # village id -> vouchers citing a step
     spending_asks: dict[str, int] = field(default_factory=dict)  # village id -> result notices built
@@ -84,7 +84,8 @@ class NoticeCache:
         if not wanted:
             return
         towns: dict[str, str] = {tid: name for tid, name in s.execute(select(Township.id, Township.name))}
-        first = next(iter(towns.values()), "")  # org_of's fallback: the first township row
+        home = home_township(s)
+        first = home.name if home is not None else ""  # org_of's fallback: this office's own township
         for i in range(0, len(wanted), 900):
             q = select(Village.id, Village.name, Village.township_id).where(
                 Village.id.in_(wanted[i : i + 900])
@@ -98,12 +99,14 @@ class NoticeCache:
             found = self.orgs[village_id] = org_of(s, village_id)
         return found
 
-    def township_rules(self, ctx: AppContext) -> TownshipRules:
-        if self.rules is None:
-            from quzhou_desktop.services.kernel.settings import get_rules
+    def township_rules(self, s: Session, village_id: str) -> TownshipRules:
+        """The rules of the village's own township (a county database holds several), read once a batch."""
+        found = self.rules.get(village_id)
+        if found is None:
+            from quzhou_desktop.services.kernel.settings import rules_in
 
-            self.rules = get_rules(ctx)
-        return self.rules
+            found = self.rules[village_id] = rules_in(s, village_id)
+        return found
 
     def chair(self, s: Session, village_id: str, on: dt.date) -> tuple[str, str]:
         """``supervisory_chair`` from the village's 村监会 memberships, read once per batch.
@@ -137,7 +140,7 @@ def org_of(s: Session, village_id: str) -> Org:
     v = s.get(Village, village_id)
     if v is None:
         raise NotFound(what="这个村")
-    t = s.get(Township, v.township_id) or s.scalars(select(Township)).first()
+    t = s.get(Township, v.township_id) or home_township(s)
     return Org(t.name if t else "", v.name, v.id)
 
 

@@ -83,12 +83,12 @@ def disclosure_notice(
 ) -> DisclosureNotice:
     """The 公开栏 notice of a 党务公开 or 村务公开 disclosure."""
     cache = cache or NoticeCache()
-    rules = cache.township_rules(ctx)
     with ctx.read() as s:
         d = s.get(Disclosure, disclosure_id)
         if d is None:
             raise NotFound(what="这份公开内容")
         ctx.require_village(d.village_id)
+        rules = cache.township_rules(s, d.village_id)
         if d.category not in CATEGORY:
             raise NotPrintable(what=d.title, reason="财务公开请按“财务公开表”打印")
         reviewed = review_valid(d) and d.reviewed_at is not None

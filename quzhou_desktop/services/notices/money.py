@@ -226,8 +226,8 @@ def _opinion_of(reviews: str) -> str:
 
 
 def finance_notice(ctx: AppContext, disclosure_id: str, cache: NoticeCache | None = None) -> FinanceNotice:
-    """财务公开表 from a reviewed 财务公开 disclosure (C31 enforced by the data source; ``cache``: the township's
-    rules read once a batch)."""
+    """财务公开表 from a reviewed 财务公开 disclosure (C31 enforced by the data source; ``cache``: a print batch's,
+    whose 财务公开 are read together)."""
     from quzhou_desktop.services.disclosures.finance import finance_notice_data, finance_notices_data
 
     d = None
@@ -235,10 +235,10 @@ def finance_notice(ctx: AppContext, disclosure_id: str, cache: NoticeCache | Non
         if not cache.finance_read:  # the batch's 财务公开 read together, the first time one is built
             cache.finance_read = True
             ids = [rid for kind, rid in cache.batch if kind == "finance"]
-            cache.finance.update(finance_notices_data(ctx, ids, rules=cache.township_rules(ctx)))
+            cache.finance.update(finance_notices_data(ctx, ids))
         d = cache.finance.get(disclosure_id)
     if d is None:  # alone, or not printable: read alone, it says why
-        d = finance_notice_data(ctx, disclosure_id, rules=cache.township_rules(ctx) if cache else None)
+        d = finance_notice_data(ctx, disclosure_id)
     lines = tuple(
         FinanceLine(
             date=ln.date,

@@ -22,6 +22,7 @@ from quzhou_desktop.core.errors import NotFound, ValidationError
 from quzhou_desktop.core.matters import StepType
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm, Role
+from quzhou_desktop.services.roster.villages import village_named
 from quzhou_desktop.store.models import (
     Disclosure,
     Matter,
@@ -121,11 +122,8 @@ def _villages(ctx: AppContext, s: Session, village: str | None) -> dict[str, str
     seen = {vid: name for vid, name in rows if visible is None or vid in visible}
     if village is None:
         return seen
-    wanted = "".join(village.split())
-    found = {vid: name for vid, name in seen.items() if name == wanted}
-    if not found:
-        raise NotFound(what=f"村“{village}”（可选：{'、'.join(seen.values()) or '无'}）")
-    return found
+    vid = village_named(s, village, visible)
+    return {vid: seen[vid]}
 
 
 def _date(d: dt.date | None) -> str:

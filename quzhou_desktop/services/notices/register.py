@@ -138,11 +138,10 @@ def _posting(
 def plan_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None) -> PlanNotice:
     """方案公示 of the matter the step belongs to: the 商议 meeting and the 方案公示 period (C11)."""
     cache = cache or NoticeCache()
-    # Rules are read before the session opens: an in-memory database has one connection.
-    days = cache.township_rules(ctx).plan_posting_days
     with ctx.read() as s:
         m, views = _load(s, step_id, cache)
         ctx.require_village(m.village_id)
+        days = cache.township_rules(s, m.village_id).plan_posting_days
         org = cache.org(s, m.village_id)
         consult = _last(views, *CONSULT_STEPS)
         if consult is None:
@@ -173,10 +172,10 @@ def plan_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None)
 def resolution_notice(ctx: AppContext, step_id: str, cache: NoticeCache | None = None) -> ResolutionNotice:
     """决议公告: the 决议 meeting, attendance against the roster, the vote, the decision and the posting."""
     cache = cache or NoticeCache()
-    days = max(DEFAULT_POSTING_DAYS, cache.township_rules(ctx).result_posting_days + 1)
     with ctx.read() as s:
         m, views = _load(s, step_id, cache)
         ctx.require_village(m.village_id)
+        days = max(DEFAULT_POSTING_DAYS, cache.township_rules(s, m.village_id).result_posting_days + 1)
         org = cache.org(s, m.village_id)
         resolve = _last(views, StepType.RESOLVE)
         if resolve is None:

@@ -27,6 +27,7 @@ from quzhou_desktop.core.rosters import (
     KinLink as CoreKinLink,
 )
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.settings import rules_in
 from quzhou_desktop.store.models import KinLink, Membership, Person, Village
 
 
@@ -96,20 +97,10 @@ def _representative_findings(
     committee = {p.id for m, p in seats if m.body == "village_committee"}
     members = len(committee | {p.id for p in reps})
     women = sum(1 for p in reps if p.gender == "女")
-    rules = _rules_from(s)
+    rules = rules_in(s, village.id)
     return check_representative_composition(members, len(reps), women) + check_representative_ratio(
         village.households, len(reps), rules
     )
-
-
-def _rules_from(s: Any) -> Any:
-    import json
-
-    from quzhou_desktop.core.rules_config import TownshipRules
-    from quzhou_desktop.store.models import Township
-
-    t = s.scalars(select(Township)).first()
-    return TownshipRules.from_dict(json.loads(t.rules_json)) if t else TownshipRules()
 
 
 def village_findings(ctx: AppContext, village_id: str, *, on: date | None = None) -> list[Finding]:

@@ -46,10 +46,16 @@ def initialise(
     administrator, the root key's fingerprint and the recovery code (``admin_id`` names the account).
 
     A database file becomes a site (``services.kernel.site``): ``site_kind`` township or village (default: a
-    village site when there is one village), its key file written now, its identity in the settings."""
+    village site when there is one village), its key file written now, its identity in the settings.
+
+    ``site_kind`` county (区/县): ``township_name`` names the county and there are no villages — the township
+    row made is the county's own, holding its site; its townships' villages and records arrive in their
+    packages, and the database changes none of them (``AppContext.require``)."""
     name = clean_name(required(township_name, "乡镇名称", max_len=60))
     code = optional(township_code, "乡镇代码", max_len=20)
     specs = [clean_spec(v) for v in villages]
+    if site_kind == "county" and specs:
+        raise ValidationError(field="村", reason="区县站点不添加村：各村的记录随乡镇报送的数据包到达")
     if not specs and site_kind != "county":  # a county's townships and villages arrive from the townships
         raise ValidationError(field="村", reason="至少要添加一个村")
     seen: set[str] = set()
@@ -59,7 +65,8 @@ def initialise(
         seen.add(sp.name)
     if site_kind is not None and site_kind not in KIND_LABELS:
         raise ValidationError(
-            field="站点类型", reason=f"“{site_kind}”不支持，可选 township（乡镇）或 village（村）"
+            field="站点类型",
+            reason=f"“{site_kind}”不支持，可选 township（乡镇）、village（村）或 county（区县）",
         )
     kind = site_kind or default_kind(len(specs))
     admin = new_account(

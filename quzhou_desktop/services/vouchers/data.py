@@ -21,7 +21,7 @@ from quzhou_desktop.core.vouchers import (
     spending_tier,
 )
 from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.settings import rules_in
 from quzhou_desktop.services.vouchers.common import (
     EVENT_LABELS,
     OPINION_LABELS,
@@ -126,10 +126,10 @@ def _event_rows(events: list[Any]) -> tuple[EventRow, ...]:
 
 
 def voucher_detail(ctx: AppContext, voucher_id: str) -> VoucherDetail:
-    rules = get_rules(ctx)
     with ctx.read() as s:
         v = load_voucher(s, voucher_id)
         ctx.require_village(v.village_id)
+        rules = rules_in(s, v.village_id)
         village = s.get(Village, v.village_id)
         events = events_of(s, v.id)
         progress: list[str] = []

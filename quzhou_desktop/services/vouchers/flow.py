@@ -190,7 +190,7 @@ def review_voucher(ctx: AppContext, voucher_id: str, opinion: str, text: str, pa
         village_id = load_voucher(s, voucher_id).village_id
     user = ctx.require(Perm.VOUCHER_REVIEW, village_id)
     signer = signer_for(ctx, password)
-    rules = get_rules(ctx)
+    rules = get_rules(ctx, village_id)
     with ctx.write(f"voucher.review.{opinion}") as s:
         v = load_voucher(s, voucher_id)
         state = state_of(v)
@@ -296,6 +296,8 @@ def _signing_act(s: Session, ctx: AppContext, v: Voucher) -> list[Office]:
     same person holds the following one too (一肩挑), that one as well. Refuses, in Chinese, what C17 forbids."""
     held = offices_held(s, ctx, v.village_id, ctx.clock.today())
     if not held:
+        if ctx.county:
+            ctx.require(Perm.VOUCHER_SIGN_DIRECTOR, v.village_id)  # refused with the county's reason
         raise PermissionDenied("您的账号没有签字权限")
     state = state_of(v)
     first = next(o for o in OFFICES if o.key in held)

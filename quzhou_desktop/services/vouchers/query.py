@@ -13,6 +13,7 @@ from quzhou_desktop.core.vouchers import DecisionKind, spending_tier
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.search import contains, contains_pattern
 from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.roster.villages import shown_village, village_labels
 from quzhou_desktop.services.vouchers.common import SUPERSEDED, load_voucher
 from quzhou_desktop.services.vouchers.voucher import VoucherFields, VoucherFilter, VoucherRow
 from quzhou_desktop.store.models import MatterStep, Village, Voucher
@@ -149,7 +150,8 @@ def list_vouchers(
     order = [col.desc() if descending else col.asc(), Voucher.number.desc() if descending else Voucher.number]
     with ctx.read() as s:
         q = filtered_vouchers(ctx, flt).order_by(*order, Voucher.version.desc()).offset(offset).limit(limit)
-        return [row_of(v, name) for v, name in s.execute(q)]
+        labels = village_labels(s)
+        return [row_of(v, shown_village(labels, v.village_id, name)) for v, name in s.execute(q)]
 
 
 def next_number(ctx: AppContext, village_id: str, year: int) -> str:
@@ -220,5 +222,6 @@ def decision_choices(
         ]
 
 
-def tier_label(ctx: AppContext, amount_fen: int) -> str:
-    return spending_tier(amount_fen, get_rules(ctx)).label
+def tier_label(ctx: AppContext, amount_fen: int, village_id: str | None = None) -> str:
+    """The C16 tier of ``amount_fen`` by ``village_id``'s township's thresholds (None: this office's own)."""
+    return spending_tier(amount_fen, get_rules(ctx, village_id)).label

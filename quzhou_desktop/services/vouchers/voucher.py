@@ -21,7 +21,7 @@ from quzhou_desktop.core.rules import with_basis
 from quzhou_desktop.core.vouchers import VoucherState, check_decisions, check_transition
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
-from quzhou_desktop.services.kernel.settings import get_rules
+from quzhou_desktop.services.kernel.settings import get_rules, rules_in
 from quzhou_desktop.services.kernel.validate import clean_name, non_negative_int, optional, required
 from quzhou_desktop.services.vouchers.common import (
     SUPERSEDED,
@@ -226,9 +226,10 @@ def _root(s: Session, v: Voucher) -> str:
     return v.id
 
 
-def warnings_for(f: VoucherFields, ctx: AppContext) -> list[str]:
-    """Saved anyway, but shown: C16 decision missing, no invoice attached (白条, C40)."""
-    out = [x.shown for x in check_decisions(f.amount_fen, get_rules(ctx), **_refs(f))]
+def warnings_for(f: VoucherFields, ctx: AppContext, village_id: str | None = None) -> list[str]:
+    """Saved anyway, but shown: C16 decision missing (by ``village_id``'s township's thresholds; None: this
+    office's own), no invoice attached (白条, C40)."""
+    out = [x.shown for x in check_decisions(f.amount_fen, get_rules(ctx, village_id), **_refs(f))]
     if f.invoice_count == 0:
         out.append(with_basis("附单据张数为0：没有发票或收据的支出（白条）村监会一般不予通过", "C40"))
     return out
@@ -257,7 +258,7 @@ def create_voucher(ctx: AppContext, village_id: str, fields: VoucherFields) -> t
         s.add(v)
         s.flush()
         vid = v.id
-    return vid, warnings_for(f, ctx)
+    return vid, warnings_for(f, ctx, village_id)
 
 
 def update_voucher(ctx: AppContext, voucher_id: str, fields: VoucherFields) -> list[str]:
@@ -279,16 +280,17 @@ def update_voucher(ctx: AppContext, voucher_id: str, fields: VoucherFields) -> l
                 raise ValidationError(field="凭证日期", reason="更正版本须与原凭证在同一年度")
             _check_unique(s, v.village_id, f.voucher_date.year, f.number, family=_root(s, v))
         _apply(s, v, f)
-    return warnings_for(f, ctx)
+        village_id = v.village_id
+    return warnings_for(f, ctx, village_id)
 
 
 def submit_voucher(ctx: AppContext, voucher_id: str) -> None:
     """Send a draft (or a voucher sent back) to the 村监会. C16: the required decisions must be referenced."""
     user = ctx.require_user()
-    rules = get_rules(ctx)  # read before the write (an in-memory database has one connection)
     with ctx.write("voucher.submit") as s:
         v = load_voucher(s, voucher_id)
         ctx.require(Perm.VOUCHER_EDIT, v.village_id)
+        rules = rules_in(s, v.village_id)  # the village's own township's thresholds, read in this session
         state = state_of(v)
         if state is None:
             raise ValidationError(field="凭证", reason="这张凭证已被更正版本取代，请提交新版本")
@@ -377,8 +379,8 @@ def correct_voucher(ctx: AppContext, voucher_id: str, fields: VoucherFields) -> 
             text=f"由第{new.version}版取代",
         )
         old.status = SUPERSEDED
-        new_id = new.id
-    return new_id, warnings_for(f, ctx)
+        new_id, village_id = new.id, new.village_id
+    return new_id, warnings_for(f, ctx, village_id)
 
 
 def void_voucher(ctx: AppContext, voucher_id: str, reason: str) -> None:
