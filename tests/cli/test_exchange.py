@@ -174,3 +174,44 @@ def test_help_as_a_process(tmp_path: Path) -> None:
     )
     assert r.returncode == 0
     assert "数据交换" in r.stdout and "EXCHANGE.md" in r.stdout
+
+
+def test_a_township_joins_its_county_and_reports(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    town, county = env / "town.sqlite3", env / "county.sqlite3"
+    init = ["init", "--db", str(town), "--township", "石梁镇", "--villages", "甲村,乙村", "--admin", "admin"]
+    assert main(init) == 0
+    assert (
+        main(
+            ["init", "--db", str(county), "--township", "柯城区", "--site-kind", "county", "--admin", "xian"]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    file = env / "柯城区.区县.登记.zip"
+    args = ["--user", "admin", "--db", str(town)]
+    assert main(["exchange", "enrol", "--county", "柯城区", "--out", str(file), *args]) == 0
+    township_fp = _fingerprint(capsys.readouterr().out, "乡镇密钥指纹")
+    at_county = ["--user", "xian", "--db", str(county)]
+    # a wrong fingerprint changes nothing; the right one adds the township and writes the answer
+    assert main(["exchange", "accept", str(file), "--fingerprint", "12345", *at_county]) == 2
+    assert "指纹" in capsys.readouterr().err
+    assert main(["exchange", "accept", str(file), "--fingerprint", township_fp, *at_county]) == 0
+    out = capsys.readouterr().out
+    county_fp = _fingerprint(out, "区县密钥指纹")
+    answer = env / "石梁镇.区县.应答.zip"
+    assert "石梁镇已加入本区县" in out and answer.exists()
+    assert main(["exchange", "accept", str(answer), "--fingerprint", county_fp, *args]) == 0
+    report = env / "石梁镇-1.上报.zip"
+    assert main(["exchange", "export", "--to", "柯城区", "--out", str(report), *args]) == 0
+    assert main(["exchange", "import", str(report), *at_county]) == 0
+    assert main(["exchange", "import", str(env / "石梁镇-1.上报.回执.zip"), *args]) == 0
+    capsys.readouterr()
+    assert main(["exchange", "status", *at_county]) == 0
+    assert "本站点：柯城区（区县）" in capsys.readouterr().out
+    # the county sends nothing, and changes nothing of a township's
+    assert main(["exchange", "export", "--to", "石梁镇", "--out", str(env / "x.zip"), *at_county]) == 2
+    assert "区县站点只接收" in capsys.readouterr().err
+    assert main(["exchange", "enrol", "--village", "甲村", "--out", str(env / "y.zip"), *at_county]) == 2
+    assert "区县站点" in capsys.readouterr().err
+    for db in (town, county):
+        assert main(["verify", "--db", str(db)]) == 0

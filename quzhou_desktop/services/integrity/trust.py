@@ -129,7 +129,14 @@ class Replay(AccountReplay):
             )
 
     def _villages(self) -> None:
-        for v in self.s.scalars(select(Village).order_by(Village.name)):
+        """The villages of this office's own township against its administrators' acts. A county's database
+        holds other townships' villages too: their administrators signed them on their own PCs (their acts
+        arrive as ``peer_act``), and the county's chain and receipts vouch for what arrived."""
+        q = select(Village).order_by(Village.name)
+        home = home_township(self.s)
+        if home is not None:
+            q = q.where(Village.township_id == home.id)
+        for v in self.s.scalars(q):
             signed = self.villages.get(v.id)
             now = village_content(v)
             if signed is None:

@@ -28,6 +28,7 @@ from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.site import home_township, read_site
 from quzhou_desktop.services.roster.setup import initialise
 from quzhou_desktop.services.roster.villages import VillageSpec
+from quzhou_desktop.services.verification.run import verify
 from quzhou_desktop.store.audit.chain import canonical, row_state
 from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.models import PeerAct, Township, Village, Voucher, VoucherEvent
@@ -126,6 +127,8 @@ def test_a_township_joins_its_county_and_reports_what_its_villages_sent(sites: S
     assert count(county, Voucher) == count(sites.township, Voucher) == 2
     assert count(county, VoucherEvent) == count(sites.township, VoucherEvent)
     assert problems(county) == [] and problems(sites.township) == []
+    # everything verify checks, signatures and anchors included, on both sides
+    assert verify(county.admin).problems == [] and verify(sites.township.admin).problems == []
     # the same package again changes nothing; the county's status shows the township up to date
     [again] = import_files(county.admin, [sites.folder / "石梁镇-1.区县.zip"])
     assert again.status == "duplicate"
@@ -177,6 +180,7 @@ def test_two_townships_with_a_village_of_the_same_name(
     report_to_county(other, county, sites.folder / "航埠镇-1.区县.zip")
     assert sum(count(county, Voucher, village_id=v) for v in other.village_ids) == 1
     assert register(county, vv.vid) == register(other, vv.vid)
+    assert verify(county.admin).problems == []
     assert problems(county) == []
 
 
