@@ -25,7 +25,7 @@ from quzhou_desktop.core.errors import NotFound, ValidationError
 from quzhou_desktop.printing.documents import Notice, canonical_content
 from quzhou_desktop.printing.fonts import FontSet
 from quzhou_desktop.printing.render import render_many
-from quzhou_desktop.printing.verification import content_hash, make_code
+from quzhou_desktop.printing.verification import code_from_hash, content_hash
 from quzhou_desktop.services.kernel.anchoring import write_anchor
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
@@ -38,6 +38,7 @@ from quzhou_desktop.services.notices.money import (
     review_report,
     voucher_form,
 )
+from quzhou_desktop.services.notices.prints import PrintRow, record_prints
 from quzhou_desktop.services.notices.register import (
     plan_notice,
     register_form,
@@ -228,23 +229,13 @@ def print_notices(
         seq, head = chain_head(s.connection())
         now = ctx.clock.now()
         printed: list[Notice] = []
+        rows: list[PrintRow] = []
         for (kind, rid), doc in zip(unique, docs, strict=True):
-            content = canonical_content(doc)
-            code = make_code(kind, rid, content, head, seq)
-            s.add(
-                NoticePrint(
-                    code=code,
-                    kind=kind,
-                    record_id=rid,
-                    content_hash=content_hash(content),
-                    audit_seq=seq,
-                    audit_hash=head,
-                    printed_at=now,
-                    printed_by=user.id,
-                )
-            )
+            hashed = content_hash(canonical_content(doc))
+            code = code_from_hash(kind, rid, hashed, head, seq)
+            rows.append(PrintRow(code, kind, rid, hashed))
             printed.append(dataclasses.replace(doc, code=code, paper=paper))
-        s.flush()
+        record_prints(s, rows, audit_seq=seq, audit_hash=head, printed_at=now, printed_by=user.id)
         pdfs, pages = _render(printed, buf, fonts, keys)  # MissingGlyph here rolls the print records back
         issued = [
             IssuedNotice(k, r, d.code, d, p, one)
