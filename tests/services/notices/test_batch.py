@@ -14,15 +14,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from quzhou_desktop.printing.documents import canonical_content
+from quzhou_desktop.printing.documents import VoucherForm, canonical_content
 from quzhou_desktop.printing.render import render
 from quzhou_desktop.services.disclosures.disclosure import ReviewRequired
 from quzhou_desktop.services.notices.checks import verify_notice
+from quzhou_desktop.services.notices.common import NoticeCache
 from quzhou_desktop.services.notices.issue import IssuedNotice, build_document, print_notice, print_notices
 from quzhou_desktop.services.notices.prints import PrintRow, record_prints
 from quzhou_desktop.store.audit.chain import canonical, chain_head, object_state
 from quzhou_desktop.store.audit.verify import verify_all
-from quzhou_desktop.store.models import AuditEntry, Disclosure, MonthlyReview, NoticePrint
+from quzhou_desktop.store.models import AuditEntry, Disclosure, MonthlyReview, NoticePrint, VoucherEvent
 from tests.services.notices.test_notices import CASES
 from tests.support.notices import Printables
 from tests.support.pdf import page_texts
@@ -174,3 +175,26 @@ def test_a_print_record_written_in_bulk_is_audited_like_one_the_orm_adds(printab
         assert len(a["created_at"]) == len(b["created_at"]) == 26
     with ctx.db.write_engine.connect() as conn:
         assert verify_all(conn) == []
+
+
+def test_a_batch_reads_its_vouchers_together_but_one_with_simultaneous_events_alone_c32(
+    printables: Printables,
+) -> None:
+    """The batch reads its 支出凭证审批单 with their events at once; a voucher two of whose events share an instant
+    (一肩挑, C32: one signature recorded for 主任 and 书记; here also two reviews at one instant, whose names the
+    form lists in the order read) is read alone, so its form is the one printing it alone gives."""
+    ctx = printables.ctx
+    v1, v2 = printables.voucher_id, printables.voucher2_id
+    with ctx.write("test.edit") as s:
+        events = {e.kind: e for e in s.scalars(select(VoucherEvent).where(VoucherEvent.voucher_id == v1))}
+        director, secretary, review = events["sign_director"], events["sign_secretary"], events["review"]
+        secretary.at, secretary.actor_name = director.at, director.actor_name
+        director.person_id = secretary.person_id = printables.people["毛秀英"]
+        s.add(VoucherEvent(voucher_id=v1, kind="review", opinion="agree", actor_name="郑伟", at=review.at))
+    cache = NoticeCache(batch=[("voucher", v1), ("voucher", v2)])
+    batch = [build_document(ctx, "voucher", rid, cache=cache) for rid in (v1, v2)]
+    assert cache.vouchers_read and set(cache.vouchers) == {v2}  # v1 was read alone
+    alone = [build_document(ctx, "voucher", rid) for rid in (v1, v2)]
+    assert batch == alone
+    form = batch[0]
+    assert isinstance(form, VoucherForm) and form.joint_note.startswith("一肩挑") and "、" in form.review.name
