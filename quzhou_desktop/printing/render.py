@@ -75,7 +75,7 @@ def footer_for(fonts: FontSet, code: str) -> Callable[[Canvas], None] | None:
         t = c.beginText(x + QR_SIZE + 2 * MM, QR_Y + QR_SIZE / 2 - CODE_SIZE * 0.35)
         for font, s in runs:
             t.setFont(font, CODE_SIZE)
-            t.textOut(s)
+            t._textOut(s)  # reportlab's textOut without its cursor bookkeeping (see layout.draw_runs)
         c.drawText(t)
 
     return draw
