@@ -57,9 +57,9 @@ NOTES: list[str] = [
     "openpyxl object per cell: writing alone is ≈0.15×, so the query (≈1.8 s) is now the longer part and "
     "overlaps the writing. The benchmark used to time `vouchers_data.voucher_export_rows`, which no screen "
     "or command used (removed).",
-    "- **Notices (one notice PASS, 1.0–1.9× under load; batch of 200 PASS: 1.32–1.52× raw reportlab drawing the "
-    "same 582 pages, wall clock, in runs at load average 4–5 on 2026-12-06 23:3x; ≈1.3× in CPU time, where the "
-    "code before gave ≈1.5–1.6×).** The batch and its raw replay are timed in alternation, five pairs a run, so "
+    "- **Notices (one notice PASS, 0.9–1.9× depending on load; batch of 200 PASS: 1.29–1.36× raw reportlab "
+    "drawing the same 582 pages at load average 1 (2026-12-07 00:05, four runs; the code before gave 1.51× in "
+    "the same quarter hour), 1.32–1.52× at load 4–5; ≈1.3× in CPU time, ≈1.5–1.6× before).** The batch and its raw replay are timed in alternation, five pairs a run, so "
     "a change of load reaches both. `print_notices` for 200 items (one review per village, the rest one- and "
     "two-page notices) against a replay of every text run, rule and QR path it drew, with plain canvas calls "
     "into one PDF. Each change below gives the same documents and PDF bytes: the text runs are written with "
