@@ -45,14 +45,17 @@ CANDIDATES = {
 
 
 def record_ops(render_fn: Any) -> list[list[tuple[Any, ...]]]:
-    """Run ``render_fn()`` once and capture every text run, rule and path per page."""
+    """Run ``render_fn()`` once and capture every text run, rule and path per page.
+
+    The renderer writes text runs with ``PDFTextObject._textOut`` (``textOut`` without moving reportlab's cursor);
+    while recording, the cursor is moved here as ``textOut`` moves it, so each run is recorded where it is drawn."""
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.pdfgen.textobject import PDFTextObject
 
     pages: list[list[tuple[Any, ...]]] = [[]]
-    saved = (PDFTextObject.textOut, Canvas.lines, Canvas.drawPath, Canvas.showPage)
+    saved = (PDFTextObject.textOut, Canvas.lines, Canvas.drawPath, Canvas.showPage, PDFTextObject._textOut)
 
-    def text_out(self: Any, s: str) -> Any:
+    def run(self: Any, s: str) -> None:
         pages[-1].append(
             (
                 "t",
@@ -64,7 +67,16 @@ def record_ops(render_fn: Any) -> list[list[tuple[Any, ...]]]:
                 s,
             )
         )
+
+    def text_out(self: Any, s: str) -> Any:
+        run(self, s)
         return saved[0](self, s)
+
+    def text_out_fast(self: Any, s: str, TStar: int = 0) -> Any:
+        run(self, s)
+        out = saved[4](self, s, TStar)
+        self._x += self._canvas.stringWidth(s, self._fontname, self._fontsize)
+        return out
 
     def lines(self: Any, ls: Any) -> Any:
         pages[-1].append(("l", list(ls)))
@@ -79,10 +91,12 @@ def record_ops(render_fn: Any) -> list[list[tuple[Any, ...]]]:
         return saved[3](self)
 
     PDFTextObject.textOut, Canvas.lines, Canvas.drawPath, Canvas.showPage = text_out, lines, draw_path, show  # type: ignore[method-assign]
+    PDFTextObject._textOut = text_out_fast  # type: ignore[method-assign]
     try:
         render_fn()
     finally:
-        PDFTextObject.textOut, Canvas.lines, Canvas.drawPath, Canvas.showPage = saved  # type: ignore[method-assign]
+        PDFTextObject.textOut, Canvas.lines, Canvas.drawPath, Canvas.showPage = saved[:4]  # type: ignore[method-assign]
+        PDFTextObject._textOut = saved[4]  # type: ignore[method-assign]
     return [p for p in pages if p]
 
 

@@ -187,6 +187,9 @@ class Composer:
     def draw_runs(
         self, x: float, y: float, runs: Sequence[tuple[str, str]], size: float, cs: float = 0.0
     ) -> None:
+        """Runs of text from (x, y) on, one after another. Each call places its first run at an absolute origin
+        and the PDF viewer advances across the runs, so reportlab's own cursor (``textOut`` measures every run to
+        move it, as much work as writing the run) is not kept: ``_textOut`` writes the same operators."""
         t = self._text
         assert t is not None
         t.setTextOrigin(x, y)
@@ -196,7 +199,7 @@ class Composer:
             if self._state is None or self._state[2] != cs:
                 t.setCharSpace(cs)
             self._state = (font, size, cs)
-            t.textOut(text)
+            t._textOut(text)
 
     def draw_line(
         self, line: Line, x: float, baseline: float, size: float, cs: float, width: float, align: str

@@ -75,7 +75,7 @@ def footer_for(fonts: FontSet, code: str) -> Callable[[Canvas], None] | None:
         t = c.beginText(x + QR_SIZE + 2 * MM, QR_Y + QR_SIZE / 2 - CODE_SIZE * 0.35)
         for font, s in runs:
             t.setFont(font, CODE_SIZE)
-            t.textOut(s)
+            t._textOut(s)  # reportlab's textOut without its cursor bookkeeping (see layout.draw_runs)
         c.drawText(t)
 
     return draw
@@ -93,7 +93,7 @@ def _canvas(out: Path | str | BinaryIO, title: str, fonts: FontSet) -> Canvas:
 
 
 @contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection() -> Iterator[None]:
     """Layout allocates a token per character; in a batch that triggers dozens of full cycle collections, each
     walking every live object of the application (ORM, Qt wrappers): ≈ 10 % of a 200-notice batch.  Nothing
     here needs the cycle collector while it runs; it is switched back on (if it was on) when rendering ends."""
@@ -156,7 +156,7 @@ def render_many(
     fs = fonts or get_fontset(font_overrides)
     items = list(docs)
     buf = io.BytesIO()
-    with _no_cycle_collection():
+    with no_cycle_collection():
         c = _canvas(buf, items[0].title if len(items) == 1 else "公开栏打印", fs)
         pages = [_draw(c, doc, fs) for doc in items]
         with _binary_streams():

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import io
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quzhou_desktop.core.money import fen_to_upper, format_fen
-from quzhou_desktop.printing.documents import KINDS, canonical_content
+from quzhou_desktop.printing.documents import KINDS, Notice, canonical_content
 from quzhou_desktop.printing.render import UnknownKind, render
 from tests.support.pdf import cell_texts, flat, page_texts
 from tests.support.printing import (
@@ -184,12 +190,53 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_canonical_content_ignores_code_and_paper_but_not_data() -> None:
-    import dataclasses
-
     base = canonical_content(RESOLUTION)
     assert canonical_content(dataclasses.replace(RESOLUTION, code="", paper="A3")) == base
     assert canonical_content(dataclasses.replace(RESOLUTION, objection="电话0570-1234567")) != base
     assert b'"kind":"resolution"' in base
+
+
+def _plain(value: Any) -> Any:
+    """The document as plain data, the definition of its canonical form: records as objects of their fields,
+    sequences as arrays, dates as ISO text."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _reference(doc: Notice) -> bytes:
+    data = _plain(doc)
+    del data["code"], data["paper"]
+    data["kind"] = doc.kind
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+@pytest.mark.parametrize("kind", sorted(ALL))
+def test_canonical_content_is_the_sorted_compact_json_of_the_document(kind: str) -> None:
+    """What a 核验码 binds must never change for a printed notice: the bytes are those ``json.dumps`` writes for
+    the document as plain data (how they were first defined), whatever encoder writes them now."""
+    doc = ALL[kind]
+    assert canonical_content(doc) == _reference(doc)
+    assert canonical_content(dataclasses.replace(doc, code="7K4M-2P9X-QZ3H-238L", paper="A3")) == _reference(
+        doc
+    )
+
+
+@given(
+    text=st.text(st.characters(exclude_categories=["Cs"]), max_size=60),
+    fen=st.integers(min_value=-(10**15), max_value=10**15),
+    on=st.dates(),
+)
+@settings(max_examples=200, deadline=None)
+def test_canonical_content_escapes_any_text_as_json_dumps_does(text: str, fen: int, on: dt.date) -> None:
+    """Control characters, quotes, backslashes, line separators and astral characters, in nested records too."""
+    line = dataclasses.replace(REVIEW.vouchers[0], payee=text, fen=fen, date=on)
+    doc = dataclasses.replace(REVIEW, title=text, overall_opinion=text + "\n" + text, vouchers=(line, line))
+    assert canonical_content(doc) == _reference(doc)
 
 
 def test_unknown_kind_is_refused(tmp_path: Path) -> None:

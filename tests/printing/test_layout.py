@@ -291,3 +291,26 @@ def test_kinsoku_in_the_rendered_pdf(tmp_path: Path) -> None:
     assert body
     assert not any(ln[0] in NO_LINE_START for ln in body)
     assert not any(ln[-1] in NO_LINE_END for ln in body)
+
+
+def test_text_written_without_reportlabs_cursor_is_byte_for_byte_what_textout_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The composer and the footer write runs with ``_textOut`` (no width measured to move reportlab's cursor, which
+    nothing reads): every kind, with its 核验码, gives the very PDF ``textOut`` gives."""
+    import io
+
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    docs = [dataclasses.replace(d, code="7K4M-2P9X-QZ3H-238L") for d in ALL.values()]
+    fast = io.BytesIO()
+    render_many(docs, fast)
+
+    def measured(self: PDFTextObject, text: str, TStar: int = 0) -> None:
+        assert not TStar
+        self.textOut(text)
+
+    monkeypatch.setattr(PDFTextObject, "_textOut", measured)
+    slow = io.BytesIO()
+    render_many(docs, slow)
+    assert fast.getvalue() == slow.getvalue()

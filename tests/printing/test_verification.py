@@ -18,6 +18,7 @@ from quzhou_desktop.printing.verification import (
     normalize_code,
     parse_code,
     qr_matrix,
+    qr_path,
     qr_payload,
 )
 
@@ -126,6 +127,39 @@ def test_qr_matrix_equals_reportlab_for_many_codes() -> None:
         assert qr_matrix(code) == tuple(tuple(bool(ref.isDark(r, c)) for c in range(n)) for r in range(n)), (
             code
         )
+
+
+def _cells_drawn(path: str, x: float, y: float, size: float, n: int) -> tuple[tuple[bool, ...], ...]:
+    """The modules a QR path paints, read back from its rects (each must sit on the module grid)."""
+    m = size / (n + 8)
+    dark = [[False] * n for _ in range(n)]
+    ops = path.split("re")
+    assert ops[0].startswith("n ") and not ops[-1].strip()
+    for op in ops[:-1]:
+        rx, ry, rw, rh = (float(v) for v in op.removeprefix("n").split())
+        col, row, cols = (rx - x) / m - 4, n - 1 - ((ry - y) / m - 4), rw / m
+        assert all(abs(v - round(v)) < 1e-3 for v in (col, row, cols)) and abs(rh - m) < 1e-3, op
+        for c in range(round(col), round(col) + round(cols)):
+            assert not dark[round(row)][c], "cells painted twice"
+            dark[round(row)][c] = True
+    return tuple(tuple(r) for r in dark)
+
+
+@pytest.mark.parametrize("seq", [1, 1234, 2**35 - 1])
+def test_qr_path_paints_exactly_the_dark_modules_one_rect_a_run(seq: int) -> None:
+    """The path drawn on paper: each dark run of a row one rect on the module grid (quiet zone of 4 modules),
+    nothing else, for version-2 codes of any seq length and wherever the footer puts the symbol."""
+    import random
+
+    rng = random.Random(seq)
+    for _ in range(100):
+        digest = code_from_hash("voucher", str(rng.random()), "ab" * 32, "cd" * 32, seq)
+        x, y, size = rng.uniform(150, 300), 8.503937, 82.20472
+        matrix = qr_matrix(digest)
+        path = qr_path(digest, x, y, size).getCode()
+        assert _cells_drawn(path, x, y, size, len(matrix)) == matrix, digest
+        runs = sum(len(re.findall("1+", "".join("1" if d else "0" for d in row))) for row in matrix)
+        assert path.count(" re") == runs
 
 
 # -- version 2: the code carries the audit entry the print cited ----------------------------------------------

@@ -1,6 +1,6 @@
 """Shared pieces of notice building: the issuing organisation and the feedback channel a 公开栏 notice names, and
 ``NoticeCache``, the lookups one print batch shares (names, township rules, 村监会 rosters, cited vouchers, and the
-batch's matters, monthly reviews and 财务公开 read together).
+batch's matters, monthly reviews, 财务公开 and vouchers read together).
 
 A cache lives for one call (``print_notices``, one ``build_document``): the documents of a batch read the same
 snapshot-worthy facts many times (≈11 queries a notice before), never across calls, so nothing can go stale
@@ -77,6 +77,11 @@ class NoticeCache:
     finance: dict[str, Any] = field(default_factory=dict)  # disclosure id -> FinanceNoticeData
     reviews_read: bool = False
     reviews: dict[str, Any] = field(default_factory=dict)  # review id -> MonthlyReviewView
+    # and the first time one of its 支出凭证审批单 is built:
+    vouchers_read: bool = False
+    vouchers: dict[str, tuple[Any, list[Any]]] = field(
+        default_factory=dict
+    )  # voucher id -> (Voucher, events)
 
     def read_orgs(self, s: Session, village_ids: Sequence[str]) -> None:
         """``org`` of each village, read with two queries (the same values ``org_of`` reads one at a time)."""

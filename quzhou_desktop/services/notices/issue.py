@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from quzhou_desktop.core.errors import NotFound, ValidationError
 from quzhou_desktop.printing.documents import Notice, canonical_content
 from quzhou_desktop.printing.fonts import FontSet
-from quzhou_desktop.printing.render import render_many
-from quzhou_desktop.printing.verification import content_hash, make_code
+from quzhou_desktop.printing.render import no_cycle_collection, render_many
+from quzhou_desktop.printing.verification import code_from_hash, content_hash
 from quzhou_desktop.services.kernel.anchoring import write_anchor
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
@@ -38,6 +38,7 @@ from quzhou_desktop.services.notices.money import (
     review_report,
     voucher_form,
 )
+from quzhou_desktop.services.notices.prints import PrintRow, record_prints
 from quzhou_desktop.services.notices.register import (
     plan_notice,
     register_form,
@@ -201,8 +202,6 @@ def print_notices(
     Requires Perm.PRINT for every record's village.  ``progress(done, total)`` is called as documents are built
     (the last step, rendering, reports ``total``).  Nothing is recorded if any document fails to build or render.
     """
-    from quzhou_desktop.services.notices.fonts import current_fontset
-
     if paper not in PAPERS:
         raise ValidationError(field="纸张", reason=f"“{paper}”不支持，可选 A4 或 A3")
     unique = list(dict.fromkeys((_kind(k), r) for k, r in items))
@@ -210,6 +209,22 @@ def print_notices(
     keys = None if groups is None else [key_of[u] for u in unique]
     if not unique:
         raise ValidationError(field="打印内容", reason="没有需要打印的公告")
+    # Building a batch makes ORM rows and views by the ten thousand, and rendering a token per character: the
+    # cycle collector, left on, would walk every live object of the application again and again meanwhile.
+    with no_cycle_collection():
+        return _print(ctx, unique, out, paper, progress, keys)
+
+
+def _print(
+    ctx: AppContext,
+    unique: list[tuple[str, str]],
+    out: Path | str | BinaryIO | None,
+    paper: str,
+    progress: Callable[[int, int], None] | None,
+    keys: list[str] | None,
+) -> list[IssuedNotice]:
+    from quzhou_desktop.services.notices.fonts import current_fontset
+
     user = ctx.require_user()
     with ctx.read() as s:  # every record's village, a query per kind; checked in item order below, as before
         villages = _villages_in(s, unique)
@@ -228,23 +243,13 @@ def print_notices(
         seq, head = chain_head(s.connection())
         now = ctx.clock.now()
         printed: list[Notice] = []
+        rows: list[PrintRow] = []
         for (kind, rid), doc in zip(unique, docs, strict=True):
-            content = canonical_content(doc)
-            code = make_code(kind, rid, content, head, seq)
-            s.add(
-                NoticePrint(
-                    code=code,
-                    kind=kind,
-                    record_id=rid,
-                    content_hash=content_hash(content),
-                    audit_seq=seq,
-                    audit_hash=head,
-                    printed_at=now,
-                    printed_by=user.id,
-                )
-            )
+            hashed = content_hash(canonical_content(doc))
+            code = code_from_hash(kind, rid, hashed, head, seq)
+            rows.append(PrintRow(code, kind, rid, hashed))
             printed.append(dataclasses.replace(doc, code=code, paper=paper))
-        s.flush()
+        record_prints(s, rows, audit_seq=seq, audit_hash=head, printed_at=now, printed_by=user.id)
         pdfs, pages = _render(printed, buf, fonts, keys)  # MissingGlyph here rolls the print records back
         issued = [
             IssuedNotice(k, r, d.code, d, p, one)

@@ -12,12 +12,18 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from quzhou_desktop.printing.documents import canonical_content
+from quzhou_desktop.printing.documents import VoucherForm, canonical_content
 from quzhou_desktop.printing.render import render
 from quzhou_desktop.services.disclosures.disclosure import ReviewRequired
+from quzhou_desktop.services.notices.checks import verify_notice
+from quzhou_desktop.services.notices.common import NoticeCache
 from quzhou_desktop.services.notices.issue import IssuedNotice, build_document, print_notice, print_notices
-from quzhou_desktop.store.models import Disclosure, MonthlyReview, NoticePrint
+from quzhou_desktop.services.notices.prints import PrintRow, record_prints
+from quzhou_desktop.store.audit.chain import canonical, chain_head, object_state
+from quzhou_desktop.store.audit.verify import verify_all
+from quzhou_desktop.store.models import AuditEntry, Disclosure, MonthlyReview, NoticePrint, VoucherEvent
 from tests.services.notices.test_notices import CASES
 from tests.support.notices import Printables
 from tests.support.pdf import page_texts
@@ -93,3 +99,102 @@ def test_a_batch_with_an_unreviewed_finance_disclosure_prints_nothing_c31(
     assert not (tmp_path / "none.pdf").exists()
     with ctx.read() as s:
         assert s.query(NoticePrint).count() == 0
+
+
+def test_a_batch_records_every_print_with_an_audit_entry_naming_it(
+    printables: Printables, tmp_path: Path
+) -> None:
+    """The batch writes its print records below the ORM, yet the log reads as if each had been added alone: one
+    ``notice.print`` entry per printed notice, naming its row and holding the row's state (what the ORM's
+    audit hook records for a new row), after the entry the codes cite; the chain and every record verify, and
+    each 核验码 resolves to its notice, unchanged."""
+    ctx = printables.ctx
+    items = [(kind, get(printables)) for kind, get, _ in CASES]
+    with ctx.db.write_engine.connect() as conn:
+        head_seq, _ = chain_head(conn)
+
+    issued = print_notices(ctx, items, tmp_path / "batch.pdf")
+
+    with ctx.read() as s:
+        rows = {r.code: r for r in s.scalars(select(NoticePrint))}
+        entries = list(
+            s.scalars(select(AuditEntry).where(AuditEntry.seq > head_seq).order_by(AuditEntry.seq))
+        )
+        # the state the audit hook would record for each row, read back through the ORM
+        states = {r.id: canonical(object_state(r)) for r in rows.values()}
+        admin = ctx.require_user()
+        assert len(rows) == len(issued) == len(items)
+        assert [(e.action, e.entity) for e in entries] == [("notice.print", "notice_print")] * len(items)
+        assert [e.entity_id for e in entries] == sorted(states)  # one each, in the hook's order
+        assert all(e.after_json == states[e.entity_id] and e.before_json is None for e in entries)
+        assert {(e.user_id, e.username) for e in entries} == {(admin.id, admin.username)}
+        for n in issued:
+            row = rows[n.code]
+            assert (row.kind, row.record_id, row.audit_seq, row.row_version) == (
+                n.kind,
+                n.record_id,
+                head_seq,
+                1,
+            )
+    with ctx.db.write_engine.connect() as conn:
+        assert verify_all(conn) == []
+    for n in issued:
+        check = verify_notice(ctx, n.code)
+        assert check.unchanged and (check.kind, check.record_id) == (n.kind, n.record_id)
+
+
+def test_a_print_record_written_in_bulk_is_audited_like_one_the_orm_adds(printables: Printables) -> None:
+    """An entry ``record_prints`` writes and one the ORM's hook writes for the same row differ in nothing but the
+    row's own values: same action, entity and state keys, dates in the same canonical text."""
+    ctx = printables.ctx
+    now = dt.datetime(2026, 12, 1, 8, 30, 15, 123456)
+    fields = {"kind": "voucher", "record_id": printables.voucher_id, "content_hash": "ab" * 32}
+    with ctx.write("notice.print") as s:
+        (bulk_id,) = record_prints(
+            s, [PrintRow(code="BULK-CODE", **fields)], audit_seq=1, audit_hash="cd" * 32,
+            printed_at=now, printed_by=ctx.require_user().id,
+        )  # fmt: skip
+    with ctx.write("notice.print") as s:
+        orm = NoticePrint(code="ORM-CODE", audit_seq=1, audit_hash="cd" * 32, printed_at=now,
+                          printed_by=ctx.require_user().id, **fields)  # fmt: skip
+        s.add(orm)
+        s.flush()
+        orm_id = orm.id
+    with ctx.read() as s:
+        bulk, hooked = (
+            s.scalars(select(AuditEntry).where(AuditEntry.entity_id == i)).one() for i in (bulk_id, orm_id)
+        )
+        assert (
+            (bulk.action, bulk.entity) == (hooked.action, hooked.entity) == ("notice.print", "notice_print")
+        )
+        a, b = json.loads(bulk.after_json or ""), json.loads(hooked.after_json or "")
+        assert a.keys() == b.keys()
+        differ = {k for k in a if a[k] != b[k]}
+        assert {"id", "code"} <= differ <= {"id", "code", "created_at"}, differ
+        assert a["printed_at"] == b["printed_at"] == "2026-12-01 08:30:15.123456"
+        assert len(a["created_at"]) == len(b["created_at"]) == 26
+    with ctx.db.write_engine.connect() as conn:
+        assert verify_all(conn) == []
+
+
+def test_a_batch_reads_its_vouchers_together_but_one_with_simultaneous_events_alone_c32(
+    printables: Printables,
+) -> None:
+    """The batch reads its 支出凭证审批单 with their events at once; a voucher two of whose events share an instant
+    (一肩挑, C32: one signature recorded for 主任 and 书记; here also two reviews at one instant, whose names the
+    form lists in the order read) is read alone, so its form is the one printing it alone gives."""
+    ctx = printables.ctx
+    v1, v2 = printables.voucher_id, printables.voucher2_id
+    with ctx.write("test.edit") as s:
+        events = {e.kind: e for e in s.scalars(select(VoucherEvent).where(VoucherEvent.voucher_id == v1))}
+        director, secretary, review = events["sign_director"], events["sign_secretary"], events["review"]
+        secretary.at, secretary.actor_name = director.at, director.actor_name
+        director.person_id = secretary.person_id = printables.people["毛秀英"]
+        s.add(VoucherEvent(voucher_id=v1, kind="review", opinion="agree", actor_name="郑伟", at=review.at))
+    cache = NoticeCache(batch=[("voucher", v1), ("voucher", v2)])
+    batch = [build_document(ctx, "voucher", rid, cache=cache) for rid in (v1, v2)]
+    assert cache.vouchers_read and set(cache.vouchers) == {v2}  # v1 was read alone
+    alone = [build_document(ctx, "voucher", rid) for rid in (v1, v2)]
+    assert batch == alone
+    form = batch[0]
+    assert isinstance(form, VoucherForm) and form.joint_note.startswith("一肩挑") and "、" in form.review.name
