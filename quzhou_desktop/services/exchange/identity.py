@@ -21,6 +21,7 @@ from quzhou_desktop.core.anchors import format_time
 from quzhou_desktop.core.signing import b64, fingerprint, new_keypair
 from quzhou_desktop.paths import site_key_path
 from quzhou_desktop.services.exchange.errors import ExchangeNotReady
+from quzhou_desktop.services.kernel.context import township_row
 from quzhou_desktop.services.kernel.site import SiteInfo, new_site, site_from_settings, with_site
 from quzhou_desktop.store.models import ExchangeSite, Township, utcnow
 from quzhou_desktop.store.sitekeys import SiteKey, SiteKeyDamaged, read_site_key, write_site_key
@@ -43,7 +44,8 @@ def self_row(s: Session) -> ExchangeSite | None:
 
 
 def _site(s: Session) -> SiteInfo | None:
-    return site_from_settings(s.scalar(select(Township.rules_json).limit(1)))
+    t = township_row(s)
+    return site_from_settings(t.rules_json if t is not None else None)
 
 
 def _key(site: SiteInfo) -> SiteKey | None:

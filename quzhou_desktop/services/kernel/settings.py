@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from quzhou_desktop.core.errors import NotFound
 from quzhou_desktop.core.rules_config import TownshipRules
 from quzhou_desktop.services.kernel import keys
-from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.context import AppContext, township_row
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.signatures import office_of, sign_act
 from quzhou_desktop.services.kernel.site import keep_site
@@ -35,7 +35,7 @@ def get_rules(ctx: AppContext) -> TownshipRules:
         cached = s.info.get("township_rules")
         if isinstance(cached, TownshipRules):
             return cached
-        t = s.scalars(select(Township)).first()
+        t = township_row(s)
         rules = TownshipRules() if t is None else TownshipRules.from_dict(json.loads(t.rules_json or "{}"))
         s.info["township_rules"] = rules
         return rules

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from quzhou_desktop.core.anchors import format_time
 from quzhou_desktop.core.signing import b64, fingerprint, new_keypair, unb64
 from quzhou_desktop.paths import site_key_path
-from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.context import AppContext, snapshot_memo
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.models import ExchangeSite, Township, Village, new_uuid, utcnow
@@ -254,8 +254,14 @@ def initial_site_settings(
 def enrolled_township(s: Session) -> str | None:
     """The township this database reports to, when it is a village PC enrolled with one (else None): the
     township's own acts about the village (代理记账中心 受理/退回) are then made there and arrive in its 下发数据包."""
-    return s.scalars(
-        select(ExchangeSite.name).where(
-            ExchangeSite.is_self.is_(False), ExchangeSite.kind == "township", ExchangeSite.state == "enrolled"
-        )
-    ).first()
+    return snapshot_memo(
+        s,
+        "enrolled_township",
+        lambda: s.scalars(
+            select(ExchangeSite.name).where(
+                ExchangeSite.is_self.is_(False),
+                ExchangeSite.kind == "township",
+                ExchangeSite.state == "enrolled",
+            )
+        ).first(),
+    )

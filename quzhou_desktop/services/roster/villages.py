@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import Conflict, NotFound, ValidationError
 from quzhou_desktop.services.kernel import keys
-from quzhou_desktop.services.kernel.context import AppContext, CurrentUser
+from quzhou_desktop.services.kernel.context import AppContext, CurrentUser, township_row
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.signatures import Signer, office_of, sign_act
 from quzhou_desktop.services.kernel.statements import village_content
@@ -80,7 +80,7 @@ def number_warnings(spec: VillageSpec) -> list[str]:
 
 def township(ctx: AppContext) -> TownshipInfo | None:
     with ctx.read() as s:
-        t = s.scalars(select(Township)).first()
+        t = township_row(s)
         return TownshipInfo(t.id, t.name, t.code) if t else None
 
 

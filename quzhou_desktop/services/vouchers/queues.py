@@ -197,12 +197,14 @@ def months_not_reviewed(
     end = date(today.year, today.month, 1)
     live = Voucher.status.notin_(["superseded", VoucherState.VOID.value])
     with ctx.read() as s:
-        vq: Any = select(Village.id, Village.name)
-        if village_id is not None:
+        if village_id is not None:  # (the 工作台's snapshot has the village loaded already)
             ctx.require_village(village_id)
-            vq = vq.where(Village.id == village_id)
+            v = s.get(Village, village_id)
+            pairs: Any = [] if v is None else [(v.id, v.name)]
+        else:
+            pairs = s.execute(select(Village.id, Village.name))
         visible = ctx.visible_village_ids()
-        names = {vid: name for vid, name in s.execute(vq) if visible is None or vid in visible}
+        names = {vid: name for vid, name in pairs if visible is None or vid in visible}
         first = s.scalar(select(func.min(Voucher.voucher_date)).where(Voucher.voucher_date < end))
         if not names or first is None:
             return []
