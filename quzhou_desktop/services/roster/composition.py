@@ -51,7 +51,7 @@ def current_seats(s: Session, village_id: str, on: date) -> list[tuple[Membershi
             .where(Membership.village_id == village_id, _current(on))
             .order_by(Membership.body, Membership.role, Person.name)
         )
-        return [(m, p) for m, p in s.execute(q).tuples()]
+        return [(m, p) for m, p in s.execute(q)]
 
     return snapshot_memo(s, f"seats:{village_id}:{on.isoformat()}", load)
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import literal, or_, select, union_all
+from sqlalchemy import bindparam, literal, or_, select, union_all
 
 from quzhou_desktop.core.vouchers import VoucherState
 from quzhou_desktop.services.kernel.context import AppContext
@@ -40,6 +41,35 @@ class VoucherTodo:
     deliver: list[VoucherRow] = field(default_factory=list)  # awaiting_delivery
     stale: list[VoucherRow] = field(default_factory=list)  # stale_unreviewed
     agency_here: bool = True  # flow.agency_acts_here
+
+
+@lru_cache(maxsize=64)
+def _statement(states: tuple[str, ...], scope: str, rows: int) -> Any:
+    """The query for these statuses, built once (building the column collections of eight subqueries costs
+    more than running them): ``scope`` "village" (``:village``), "some" (``:villages``) or "all"; the stale
+    limit is ``:stale_before``."""
+    stale = Voucher.submitted_at < bindparam("stale_before")
+    parts: list[tuple[str, bool | None]] = [(st, None) for st in states if st != VoucherState.SUBMITTED.value]
+    parts += [(VoucherState.SUBMITTED.value, True), (VoucherState.SUBMITTED.value, False)]
+    members = []
+    for state, is_stale in parts:  # the first ``rows`` of each status (submitted: stale or not) ...
+        m: Any = select(
+            *queues._ROW_COLUMNS,
+            Voucher.handler_person_id,
+            Voucher.payee_person_id,
+            literal(bool(is_stale)).label("stale"),
+        ).join(Village, Village.id == Voucher.village_id)
+        m = m.where(Voucher.status == state)
+        if is_stale is not None:
+            m = m.where(stale if is_stale else or_(Voucher.submitted_at.is_(None), ~stale))
+        if scope == "village":
+            m = m.where(Voucher.village_id == bindparam("village"))
+        elif scope == "some":
+            m = m.where(Voucher.village_id.in_(bindparam("villages", expanding=True)))
+        m = m.order_by(Voucher.voucher_date, Voucher.number).limit(rows)
+        members.append(select(m.subquery()))
+    both = union_all(*members).subquery()  # ... in one statement, merged in date order
+    return select(*both.c).order_by(both.c.voucher_date, both.c.number)
 
 
 def voucher_todo(
@@ -67,32 +97,25 @@ def voucher_todo(
             wanted.add(VoucherState.DELIVERED)
         if c(Perm.VOUCHER_DELIVER):
             wanted.add(VoucherState.SECRETARY_SIGNED)
-        stale = Voucher.submitted_at < limit
-        parts: list[tuple[VoucherState, bool | None]] = [
-            (st, None) for st in sorted(wanted - {VoucherState.SUBMITTED}, key=lambda st: st.value)
-        ]
-        parts += [(VoucherState.SUBMITTED, True), (VoucherState.SUBMITTED, False)]
-        members = []
-        for state, is_stale in parts:  # the first 500 of each status (submitted: stale or not) ...
-            m: Any = select(
-                *queues._ROW_COLUMNS,
-                Voucher.handler_person_id,
-                Voucher.payee_person_id,
-                literal(bool(is_stale)).label("stale"),
-            ).join(Village, Village.id == Voucher.village_id)
-            m = m.where(Voucher.status == state.value)
-            if is_stale is not None:
-                m = m.where(stale if is_stale else or_(Voucher.submitted_at.is_(None), ~stale))
-            m = queues._visible(ctx, m, village_id).order_by(Voucher.voucher_date, Voucher.number)
-            members.append(select(m.limit(queues._LIMIT).subquery()))
-        both = union_all(*members).subquery()  # ... in one statement, merged in date order
-        q = select(*both.c).order_by(both.c.voucher_date, both.c.number)
+        states = tuple(sorted(st.value for st in wanted))
+        params: dict[str, Any] = {"stale_before": limit}
+        if village_id is not None:
+            ctx.require_village(village_id)
+            scope, params["village"] = "village", village_id
+        else:
+            ids = ctx.visible_village_ids()
+            scope = "all" if ids is None else "some"
+            if ids is not None:
+                params["villages"] = sorted(ids)
+        q = _statement(states, scope, queues._LIMIT)
         width = len(queues._ROW_COLUMNS)
-        rows = [(VoucherRow(*r[:width]), r[width], r[width + 1], bool(r[width + 2])) for r in s.execute(q)]
+        rows = [
+            (VoucherRow(*r[:width]), r[width], r[width + 1], bool(r[width + 2])) for r in s.execute(q, params)
+        ]
 
         def queue(*states: VoucherState, stale_only: bool = False) -> list[VoucherRow]:
             values = {st.value for st in states}
-            return [v for v, _h, _p, stale in rows if v.status in values and (stale or not stale_only)][
+            return [v for v, _h, _p, late in rows if v.status in values and (late or not stale_only)][
                 : queues._LIMIT
             ]
 
