@@ -476,10 +476,13 @@ class LedgerPages:
         )  # the sort of the latest page asked for (the table's sort)
         self._kept: tuple[tuple[Any, ...], list[int], float] | None = None  # (key, page ids, monotonic time)
 
-    def count(self, flt: LedgerFilter) -> int:
-        """Number of matching events; the first page in the latest sort is kept for ``rows``."""
+    def count(self, flt: LedgerFilter, *, sort: str | None = None, descending: bool = True) -> int:
+        """Number of matching events; the first page in the table's sort (``sort``, else the latest sort
+        asked for) is kept for ``rows``."""
         ctx = self.ctx
         ctx.require_user()
+        if sort is not None:
+            self._sort = (sort if sort in LEDGER_SORTS else "at", descending)
         sort, descending = self._sort
         if sort != "at" or not flt.village_id:
             # a page in voucher date or amount order is read in index order and stops after the page, and
