@@ -173,16 +173,19 @@ def list_disclosures(
     """One page of the register, sorted in SQL (``sort`` is a key of ``SORTS``)."""
     today = ctx.clock.today()
     col = SORTS.get(sort or "period", Disclosure.period_start)
-    order = (
+    order: tuple[Any, ...] = (
         (col.desc() if descending else col.asc()).nulls_last(),
         Disclosure.created_at.desc(),
         Disclosure.id,
     )
     # the page's ids first, sorted on narrow rows (a village has thousands), then those rows in full
     ids: Any = select(Disclosure.id)
-    if col is Village.name:
+    inner_order = order
+    if col is Village.name and flt.village_id is not None:
+        inner_order = order[1:]  # one village: its name is the same on every row
+    elif col is Village.name:
         ids = ids.join(Village, Village.id == Disclosure.village_id)
-    page = _where(ctx, ids, flt, today).order_by(*order).offset(offset).limit(limit).subquery()
+    page = _where(ctx, ids, flt, today).order_by(*inner_order).offset(offset).limit(limit).subquery()
     q = (
         select(Disclosure, Village.name, DisclosureItem.name, _open_fb(), _all_fb())
         .join(page, page.c.id == Disclosure.id)
