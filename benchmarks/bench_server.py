@@ -117,8 +117,9 @@ def make_county(url: str, township_db: str, county_db: str, copies: int) -> floa
             for k in range(1, copies):
                 mark = REPLICA_MARK[k - 1]
                 for table in Base.metadata.sorted_tables:
-                    if table.name not in replicated:
-                        continue
+                    key = table.c.get("id")
+                    if table.name not in replicated or key is None or not isinstance(key.type, String):
+                        continue  # (tables keyed by a number are the exchange's, empty in the reference)
                     exprs = []
                     for c in table.columns:
                         refers = {fk.column.table.name for fk in c.foreign_keys}
