@@ -38,11 +38,15 @@ CLIENTS = 8
 VOUCHERS_EACH = 40
 NAMES = ("qz_bench_owner", "qz_bench_app")
 PHASES = ("copy", "sqlite", "township", "county", "clients")
-# Tables copied again for the county: every data table but the township, the users and the audit log.
+# Tables copied again for the county: every data table but the township, the users (their signing keys and
+# signed acts, whose keys and numbers are unique), printed codes and the audit log.
 NOT_REPLICATED = {
     "township",
     "user_account",
     "user_village",
+    "signing_key",
+    "signed_act",
+    "notice_print",
     "audit_log",
     "attachment_blob",
     "alembic_version",

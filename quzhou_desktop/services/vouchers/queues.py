@@ -331,9 +331,12 @@ LEDGER_SORTS: dict[str, Any] = {
 }
 
 
-def _ledger_query(ctx: AppContext, flt: LedgerFilter, *columns: Any) -> Any:
+def _ledger_query(ctx: AppContext, flt: LedgerFilter, *columns: Any, event_index: bool = True) -> Any:
     """``columns`` of the matching review/return events; joins only what the filter needs, so the count and
-    the page's ids are answered from the covering indexes ix_voucher_village_id and ix_voucher_event_voucher."""
+    the page's ids are answered from the covering indexes ix_voucher_village_id and ix_voucher_event_voucher.
+    ``event_index=False`` leaves out the hint that sends PostgreSQL to the village's events first: a page in
+    voucher date or amount order walks the village's vouchers in that order instead (at county scale the
+    hint's row estimate made it hash-join every event of the village: 54 ms against 12)."""
     q = select(*columns).select_from(VoucherEvent).join(Voucher, Voucher.id == VoucherEvent.voucher_id)
     q = q.where(VoucherEvent.kind.in_(_LEDGER_KINDS))
     text = flt.text.strip()
@@ -342,12 +345,9 @@ def _ledger_query(ctx: AppContext, flt: LedgerFilter, *columns: Any) -> Any:
         if text:  # the matches are the village's already; SQLite then starts from them, not from the village
             q = q.where(_EVENT_ROWID.in_(_village_matches(flt.village_id, contains_pattern(text))))
         else:
-            q = q.where(
-                Voucher.village_id == flt.village_id,
-                ServerPlanHint(
-                    VoucherEvent.village_id == flt.village_id
-                ),  # PostgreSQL: from the events' index
-            )
+            q = q.where(Voucher.village_id == flt.village_id)
+            if event_index:  # PostgreSQL: from the events' index
+                q = q.where(ServerPlanHint(VoucherEvent.village_id == flt.village_id))
     else:
         q = _visible(ctx, q)
     if flt.year:
@@ -432,7 +432,9 @@ def ledger_rows(
 def _page_ids(
     ctx: AppContext, s: Session, flt: LedgerFilter, offset: int, limit: int, sort: str, descending: bool
 ) -> list[int]:
-    ids_q = _ledger_query(ctx, flt, _EVENT_ROWID).order_by(*_order(sort, descending))
+    ids_q = _ledger_query(ctx, flt, _EVENT_ROWID, event_index=sort == "at").order_by(
+        *_order(sort, descending)
+    )
     return list(s.scalars(ids_q.offset(offset).limit(limit)))
 
 
