@@ -59,7 +59,7 @@ def test_voucher_todo_is_the_six_queues(
     assert fresh and old
     monkeypatch.setattr(queues, "_LIMIT", limit)
     users = [v.world.admin, v.clerk, v.chair, v.member1, v.member2, v.director, v.secretary]
-    seen = set()
+    seen: set[str] = set()
     for ctx in users:
         for village_id in (v.vid, None):
             for shared in (False, True):
