@@ -151,6 +151,16 @@ def _server(env: Env) -> QWidget:
     return ServerDialog()
 
 
+def _server_restore(env: Env) -> QWidget:
+    from quzhou_desktop.gui.settings.server_restore import ServerRestoreDialog
+
+    dlg = ServerRestoreDialog(env.admin, database="quzhou")
+    dlg.file_edit.setText(
+        "/home/wenshu/.local/share/quzhou-desktop/server-backups/quzhou-20261206-173000.dump"
+    )
+    return dlg
+
+
 def _login(env: Env) -> QWidget:
     from quzhou_desktop.gui.shell.login import LoginDialog
 
@@ -542,6 +552,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("first-run-village", G + "shell.first_run.FirstRunWizard", _join),
     Entry("login", G + "shell.login.LoginDialog", _login),
     Entry("connect-server", G + "shell.server_dialog.ServerDialog", _server),
+    Entry("server-restore", G + "settings.server_restore.ServerRestoreDialog", _server_restore),
     Entry("step-propose", G + "matters.step_dialog.StepDialog", _step("propose"), large=True),
     Entry("step-resolve", G + "matters.step_dialog.StepDialog", _step("resolve"), large=True),
     Entry("step-posting", G + "matters.step_dialog.StepDialog", _step("plan_posting")),

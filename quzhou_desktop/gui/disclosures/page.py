@@ -34,8 +34,8 @@ class DisclosuresPage(SectionPage):
         lay.addWidget(self.tabs)
 
     def set_village(self, village_id: str | None) -> None:
-        with self.ctx.snapshot():  # one read transaction for what the tab shows
-            self.register.set_village(village_id)
+        with self.ctx.snapshot():  # one read transaction for what the tab shows (the others load when shown)
+            self.register.village_id = village_id
             self.cadence.village_id = village_id
             self.catalogue.village_id = village_id
             self.refresh()

@@ -1,12 +1,16 @@
 """备份与恢复: back up now, list backups and the safety copies restores kept, restore (verified first; the app
 then re-opens the database), delete a safety copy (administrators), and verify the open database (the file, the
 audit chain, records, attachments, and every anchor outside the file — the journal, or files from a USB stick).
-The site and its key fingerprint are shown at the top."""
+The site and its key fingerprint are shown at the top.
+
+On a unit's server the backup is a pg_dump file on this PC, and a restore takes the file, the server
+administrator's login and the administrator's signature in ``ServerRestoreDialog`` (settings.server_restore)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -27,6 +31,10 @@ from quzhou_desktop.gui.widgets.dialogs import PasswordDialog
 from quzhou_desktop.gui.widgets.table import table
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import PERM_LABELS, Perm
+from quzhou_desktop.services.kernel.server_backup import backup_folder
+
+if TYPE_CHECKING:
+    from quzhou_desktop.gui.settings.server_restore import ServerRestoreDialog
 
 REASONS = {
     "daily": "每日自动",
@@ -50,10 +58,7 @@ def start_backup(
         show_error(parent, PermissionDenied(f"当前用户不能{PERM_LABELS[Perm.BACKUP]}"))
         return None
     path = ctx.db.path
-    if getattr(ctx.db, "server_url", None) is not None:
-        show_error(parent, tr("单位服务器上的数据库由系统管理员在服务器上备份和恢复。"))
-        return None
-    if path is None:
+    if path is None and ctx.db.server_url is None:
         show_error(parent, tr("内存数据库无法备份"))
         return None
 
@@ -96,8 +101,10 @@ class BackupTab(QWidget):
         self.backups: list[Path] = []
         self.safety: set[Path] = set()
         self.task: Task[object] | None = None
+        self.server_dialog: ServerRestoreDialog | None = None
         lay = QVBoxLayout(self)
-        where = QLabel(tr("数据库文件：") + ctx.db.label)
+        server = ctx.db.server_url is not None
+        where = QLabel((tr("单位服务器上的数据库：") if server else tr("数据库文件：")) + ctx.db.label)
         where.setWordWrap(True)
         lay.addWidget(where)
         self.site_label = QLabel(site_text(ctx))
@@ -107,7 +114,7 @@ class BackupTab(QWidget):
         self.backup_button = QPushButton(tr("立即备份"))
         self.verify_button = QPushButton(tr("校验数据库"))
         self.verify_files_button = QPushButton(tr("用U盘上的锚点或备份校验…"))
-        self.restore_button = QPushButton(tr("从所选备份恢复…"))
+        self.restore_button = QPushButton(tr("从备份文件恢复…") if server else tr("从所选备份恢复…"))
         self.delete_button = QPushButton(tr("删除所选恢复前副本"))
         for b in (
             self.backup_button, self.verify_button, self.verify_files_button, self.restore_button,
@@ -118,12 +125,24 @@ class BackupTab(QWidget):
         lay.addLayout(row)
         self.table = table(["备份时间", "类型", "大小", "文件"])
         lay.addWidget(self.table, 1)
+        if server:  # nothing is listed: a server's backups are files on the PCs that made them
+            self.table.hide()
+            note = QLabel(
+                tr(
+                    "“立即备份”把服务器上的数据库备份到这台电脑（{folder}）；"
+                    "恢复时选择这样的备份文件，服务器管理员的登录和您的签名确认后恢复。"
+                ).format(folder=backup_folder(ctx))
+            )
+            note.setWordWrap(True)
+            lay.addWidget(note)
+            lay.addStretch(1)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         lay.addWidget(self.result_label)
         self.backup_button.setEnabled(ctx.can(Perm.BACKUP))
         self.restore_button.setEnabled(ctx.can(Perm.RESTORE))
         self.delete_button.setEnabled(ctx.can(Perm.RESTORE))
+        self.delete_button.setVisible(not server)  # a server's safety copies are databases on the server
         self.backup_button.clicked.connect(self.backup_now)
         self.verify_button.clicked.connect(self.verify)
         self.verify_files_button.clicked.connect(self.verify_with_files)
@@ -140,7 +159,7 @@ class BackupTab(QWidget):
         self.backups = [b.path for b in infos]
         self.table.setRowCount(len(infos))
         self.site_label.setText(site_text(self.ctx))
-        if not infos:
+        if not infos and self.ctx.db.server_url is None:
             self.result_label.setText(
                 tr("还没有备份。程序每天第一次启动时会自动备份一次，也可以点“立即备份”。")
             )
@@ -199,12 +218,14 @@ class BackupTab(QWidget):
             return None
         return self.backups[r]
 
-    def restore_selected(self) -> PasswordDialog | None:
+    def restore_selected(self) -> PasswordDialog | ServerRestoreDialog | None:
         """A restore is an administrator's signed act: the password is asked (and checked) here, before the
         window closes; the app then restores and re-opens the database."""
         from quzhou_desktop.services.kernel.keys import SignatureGrant, grant_signature
         from quzhou_desktop.services.kernel.maintenance import RestoreRequest
 
+        if self.ctx.db.server_url is not None:
+            return self.restore_server()
         backup = self._selected()
         if backup is None:
             return None
@@ -225,6 +246,21 @@ class BackupTab(QWidget):
         )
         dlg.accepted.connect(lambda: self.reopenRequested.emit(RestoreRequest(backup, granted[-1])))
         dlg.open()
+        return dlg
+
+    def restore_server(self) -> ServerRestoreDialog | None:
+        """A server database: the backup file, the server administrator's login and the signature are asked
+        (and checked) in a dialog; the app then closes the window, restores on the worker thread and connects
+        again."""
+        from quzhou_desktop.gui.settings.server_restore import ServerRestoreDialog
+
+        if not self.ctx.can(Perm.RESTORE):
+            show_error(self, PermissionDenied(f"当前用户不能{PERM_LABELS[Perm.RESTORE]}"))
+            return None
+        dlg = ServerRestoreDialog(self.ctx, self, folder=backup_folder(self.ctx))
+        dlg.accepted.connect(lambda: self.reopenRequested.emit(dlg.request))
+        dlg.open()
+        self.server_dialog = dlg
         return dlg
 
     def delete_selected(self) -> None:

@@ -146,6 +146,9 @@ class AppFlow(QObject):
 
         if isinstance(request, Path):
             request = RestoreRequest(request)
+        if not isinstance(request, RestoreRequest):
+            self.restore_server_from(request)
+            return
         assert isinstance(request, RestoreRequest)
         backup, credential = request.backup, request.credential
 
@@ -174,3 +177,56 @@ class AppFlow(QObject):
                 crash.report_exception(exc)
 
         run_task(work, parent=None, title=tr("正在恢复数据库"), on_success=done, on_failure=failed)
+
+    def restore_server_from(self, request: object) -> None:
+        """A server database: close the window, restore on the worker thread (verified in a fresh database
+        first; the replaced one is kept on the server), connect again and ask for a new login."""
+        from quzhou_desktop.gui.tasks import run_task
+        from quzhou_desktop.services.kernel.maintenance import reopen_database
+        from quzhou_desktop.services.kernel.server_backup import (
+            ServerRestoreOutcome,
+            ServerRestoreRequest,
+            restore_server_as,
+        )
+
+        assert isinstance(request, ServerRestoreRequest)
+        self._close_main()
+        ctx = self.ctx
+
+        def work(_progress: object) -> ServerRestoreOutcome:
+            return restore_server_as(ctx, request)
+
+        def reconnect() -> BaseException | None:
+            try:
+                reopen_database(self.ctx)
+            except Exception as exc:  # the server is out of reach now: say so, the app can be restarted
+                return exc
+            return None
+
+        def done(outcome: ServerRestoreOutcome) -> None:
+            problem = reconnect()
+            self.show_login()
+            text = tr("已从备份恢复单位服务器上的数据库，已记入审计日志第{n}条").format(n=outcome.act_seq)
+            text += (
+                tr("，并由您签名。") if outcome.signed else tr("（备份早于您的签名密钥，这次恢复未能签名）。")
+            )
+            text += "\n" + tr("恢复前的数据库保留在服务器上，名为 {name}。").format(name=outcome.safety_copy)
+            text += "\n" + tr("其他办公电脑与服务器的连接已断开：请每台电脑关闭本程序后重新打开，再登录。")
+            if problem is not None:
+                text += (
+                    "\n\n" + tr("本机重新连接服务器没有成功：") + str(problem) + tr("。请重新启动本程序。")
+                )
+            show_info(self.login, text + "\n" + tr("请重新登录。"), title=tr("恢复完成"))
+
+        def failed(exc: BaseException) -> None:
+            problem = reconnect()
+            self.show_login()
+            if isinstance(exc, QuzhouError):
+                text = tr("没有恢复，服务器上正在使用的数据库未作修改。") + "\n" + str(exc)
+                if problem is not None:
+                    text += "\n\n" + tr("本机重新连接服务器没有成功：") + str(problem)
+                show_error(self.login, text, title=tr("没有恢复"))
+            else:
+                crash.report_exception(exc)
+
+        run_task(work, parent=None, title=tr("正在恢复服务器上的数据库"), on_success=done, on_failure=failed)

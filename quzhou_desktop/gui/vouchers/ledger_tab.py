@@ -101,7 +101,7 @@ class LedgerTab(QWidget):
         flt = self.filter()
         if self._counted is not None and self._counted[0] == flt:
             return self._counted[1]
-        n = self.pages.count(flt)
+        n = self.pages.count(flt, sort=self.model.sort_key or "at", descending=self.model.descending)
         self._counted = (flt, n)
         self.count_label.setText(tr("共{n}条").format(n=n))
         return n

@@ -15,7 +15,8 @@ from quzhou_desktop.gui.i18n import tr
 from quzhou_desktop.gui.widgets.pages import DashboardPanel
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
-from quzhou_desktop.services.vouchers import flow, queues
+from quzhou_desktop.services.vouchers import queues
+from quzhou_desktop.services.vouchers.todo import voucher_todo
 from quzhou_desktop.services.vouchers.voucher import VoucherRow
 
 SHOW = 8
@@ -74,14 +75,10 @@ class VouchersPanel(DashboardPanel):
     def refresh(self) -> None:
         vid = self.village_id
         try:
-            review = queues.awaiting_my_review(self.ctx, vid)
-            sign = queues.awaiting_my_signature(self.ctx, vid)
-            returned = queues.returned_to_me(self.ctx, vid)
-            agency = queues.awaiting_acceptance(self.ctx, vid)
-            agency_here = flow.agency_acts_here(self.ctx)
-            deliver = queues.awaiting_delivery(self.ctx, vid)
+            todo = voucher_todo(self.ctx, vid)  # the six lists in one query
+            review, sign, returned, agency = todo.review, todo.sign, todo.returned, todo.agency
+            deliver, stale, agency_here = todo.deliver, todo.stale, todo.agency_here
             months = queues.months_not_reviewed(self.ctx, village_id=vid)
-            stale = queues.stale_unreviewed(self.ctx, village_id=vid)
         except QuzhouError as exc:
             self._set("review", escape(str(exc)))
             return

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from quzhou_desktop.services.exchange.identity import LocalSite, local_site
 from quzhou_desktop.services.kernel.context import AppContext
@@ -125,32 +126,30 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat(sep=" ", timespec="seconds")
 
 
+def _open_counts(s: Session, model: type[ExchangeFork] | type[ExchangeConflict]) -> dict[str, int]:
+    """Open forks or conflicts per peer."""
+    q = select(model.peer_id, func.count()).where(model.state == "open").group_by(model.peer_id)
+    return {peer_id: int(n) for peer_id, n in s.execute(q)}
+
+
 def exchange_status(ctx: AppContext) -> ExchangeStatus:
     ctx.require(Perm.EXCHANGE)
     with ctx.read() as s:
         site = local_site(s)
         receiver = site.kind if site is not None else "township"
+        sites = list(s.scalars(select(ExchangeSite).where(ExchangeSite.is_self.is_(False))))
         waiting: dict[str, list[tuple[int, int]]] = {}
-        for peer_id, after, last in s.execute(
-            select(ExchangePending.peer_id, ExchangePending.after_seq, ExchangePending.last_seq).order_by(
-                ExchangePending.after_seq
-            )
-        ):
-            waiting.setdefault(peer_id, []).append((after + 1, last))
-        forks = dict(
-            s.execute(
-                select(ExchangeFork.peer_id, func.count())
-                .where(ExchangeFork.state == "open")
-                .group_by(ExchangeFork.peer_id)
-            ).all()
-        )
-        conflicts = dict(
-            s.execute(
-                select(ExchangeConflict.peer_id, func.count())
-                .where(ExchangeConflict.state == "open")
-                .group_by(ExchangeConflict.peer_id)
-            ).all()
-        )
+        forks: dict[str, int] = {}
+        conflicts: dict[str, int] = {}
+        if sites:  # (waiting packages, forks and conflicts each belong to a peer: none without one)
+            for peer_id, after, last in s.execute(
+                select(ExchangePending.peer_id, ExchangePending.after_seq, ExchangePending.last_seq).order_by(
+                    ExchangePending.after_seq
+                )
+            ):
+                waiting.setdefault(peer_id, []).append((after + 1, last))
+            forks = _open_counts(s, ExchangeFork)
+            conflicts = _open_counts(s, ExchangeConflict)
         peers = [
             PeerStatus(
                 p.id,
@@ -169,7 +168,7 @@ def exchange_status(ctx: AppContext) -> ExchangeStatus:
                 int(conflicts.get(p.id, 0)),
                 p.kind == "village" or (p.kind == "township" and receiver == "county"),
             )
-            for p in s.scalars(select(ExchangeSite).where(ExchangeSite.is_self.is_(False)))
+            for p in sites
         ]
     visible = ctx.visible_village_ids()
     if visible is not None:

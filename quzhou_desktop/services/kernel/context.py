@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import PermissionDenied
@@ -26,6 +27,9 @@ from quzhou_desktop.store.audit.chain import Actor
 from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.models import Township
 from quzhou_desktop.store.models.base import utcnow
+
+T = TypeVar("T")
+_MEMO = "snapshot_memo"
 
 
 @dataclass(frozen=True)
@@ -147,11 +151,34 @@ class AppContext:
             yield
             return
         with self.db.read() as s:
+            kept: list[
+                object
+            ] = []  # what the snapshot loaded stays in the identity map: ``s.get`` again is free
+
+            def keep(_session: Session, instance: object) -> None:
+                kept.append(instance)
+
+            s.info[_MEMO] = {}
+            event.listen(s, "loaded_as_persistent", keep)
             self._shared.session = s
             try:
                 yield
             finally:
                 self._shared.session = None
+                event.remove(s, "loaded_as_persistent", keep)
+                s.info.pop(_MEMO, None)
+                kept.clear()
+
+
+def snapshot_memo(s: Session, key: str, load: Callable[[], T]) -> T:
+    """``load()`` once per ``ctx.snapshot()`` (one read-only transaction: the answer cannot change inside it);
+    outside a snapshot — a write session too — every call loads."""
+    memo: dict[str, Any] | None = s.info.get(_MEMO)
+    if memo is None:
+        return load()
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def _county_site(ctx: AppContext) -> bool:

@@ -157,7 +157,17 @@ def restore_backup(
 
 
 def reopen_database(ctx: AppContext) -> None:
-    """Open the database file again (after a restore, done or refused), with nobody logged in."""
+    """Open the database file again (after a restore, done or refused), with nobody logged in; a server
+    database again at the same address, with the password it was opened with (kept in memory only)."""
+    if ctx.db.server_url is not None:
+        url = ctx.db.read_engine.url
+        address = (
+            url.set(drivername="postgresql")._replace(password=None).render_as_string(hide_password=False)
+        )
+        ctx.db.dispose()
+        ctx.user = None
+        ctx.db = Database(address, password=url.password)
+        return
     path = _db_path(ctx)
     ctx.db.dispose()
     ctx.user = None

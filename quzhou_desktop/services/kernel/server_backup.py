@@ -15,9 +15,11 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from quzhou_desktop.core.errors import ValidationError
 from quzhou_desktop.paths import anchor_journal_path
 from quzhou_desktop.services.kernel import keys
 from quzhou_desktop.services.kernel.acts import ActSignature, record_act
@@ -31,11 +33,20 @@ from quzhou_desktop.store.audit.chain import chain_head
 from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.models import SigningKey
 from quzhou_desktop.store.server import dump
-from quzhou_desktop.store.server.roles import ServerNames, with_database
+from quzhou_desktop.store.server.roles import ServerNames, restore_names, with_database
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ServerRestoreOutcome", "backup_server", "restore_server"]
+__all__ = [
+    "ServerAdminLogin",
+    "ServerRestoreOutcome",
+    "ServerRestoreRequest",
+    "backup_folder",
+    "backup_server",
+    "restore_server",
+    "restore_server_as",
+    "server_admin_login",
+]
 
 
 def _head(db: Database) -> tuple[int, str]:
@@ -115,3 +126,55 @@ def restore_server(
         db.dispose()
     log.info("server restore recorded as audit entry %s (%d anchors recovered)", seq, recovered)
     return ServerRestoreOutcome(safety, seq, recovered, signature is not None)
+
+
+@dataclass(frozen=True)
+class ServerAdminLogin:
+    """The server administrator's login a restore from the GUI uses, checked by ``server_admin_login``: the
+    address (never with a password), the roles, and a typed password held in memory for this one restore."""
+
+    address: str
+    names: ServerNames
+    password: str | None = field(default=None, repr=False)
+
+
+def server_admin_login(ctx: AppContext, admin_user: str, password: str | None = None) -> ServerAdminLogin:
+    """For a restore from the GUI, which is connected as the application role: the server administrator's
+    login (``admin_user`` on the same server, the password from the PostgreSQL password file or ``password``)
+    checked now, before anything is touched — that it logs in and may restore this database
+    (``store.server.roles.restore_names``) and that pg_restore is installed on this computer."""
+    ctx.require(Perm.RESTORE)
+    if ctx.db.server_url is None:
+        raise ValidationError(field="数据库", reason="这不是单位服务器上的数据库")
+    admin_user = admin_user.strip()
+    if not admin_user:
+        raise ValidationError(field="管理员用户名", reason="请填写服务器管理员的用户名（通常是 postgres）")
+    url = ctx.db.read_engine.url
+    current = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    address = with_database(current, url.database or "", user=admin_user)
+    dump.find_tool("pg_restore")
+    names = restore_names(address, url.username or "", password=password or None)
+    return ServerAdminLogin(address, names, password or None)
+
+
+@dataclass(frozen=True)
+class ServerRestoreRequest:
+    """What the GUI asks the app to do once the window has closed: restore ``backup`` with ``admin``'s login,
+    signed with ``credential``."""
+
+    backup: Path
+    admin: ServerAdminLogin
+    credential: keys.Credential | None = None
+
+
+def backup_folder(ctx: AppContext) -> Path:
+    """Where this computer keeps the server's backups (``backup`` writes there by default)."""
+    return dump.default_backup_path(ctx.db.read_engine.url.render_as_string(hide_password=True)).parent
+
+
+def restore_server_as(ctx: AppContext, request: ServerRestoreRequest) -> ServerRestoreOutcome:
+    """``restore_server`` with the login ``server_admin_login`` checked (the GUI's way)."""
+    admin = request.admin
+    return restore_server(
+        ctx, request.backup, admin.address, admin.names, request.credential, admin_password=admin.password
+    )

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from quzhou_desktop.core.anchors import format_time
 from quzhou_desktop.core.signing import b64, fingerprint, new_keypair, unb64
 from quzhou_desktop.paths import site_key_path
-from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.context import AppContext, snapshot_memo
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.store.db import Database
 from quzhou_desktop.store.models import ExchangeSite, Township, Village, new_uuid, utcnow
@@ -291,8 +291,14 @@ def enrolled_township(s: Session) -> str | None:
     A county's townships are peers of the same kind, but report to it: never this."""
     if site_kind(s) == "county":
         return None
-    return s.scalars(
-        select(ExchangeSite.name).where(
-            ExchangeSite.is_self.is_(False), ExchangeSite.kind == "township", ExchangeSite.state == "enrolled"
-        )
-    ).first()
+    return snapshot_memo(
+        s,
+        "enrolled_township",
+        lambda: s.scalars(
+            select(ExchangeSite.name).where(
+                ExchangeSite.is_self.is_(False),
+                ExchangeSite.kind == "township",
+                ExchangeSite.state == "enrolled",
+            )
+        ).first(),
+    )

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import RuleViolation
 from quzhou_desktop.core.money import Finding
@@ -26,7 +27,7 @@ from quzhou_desktop.core.rosters import (
 from quzhou_desktop.core.rosters import (
     KinLink as CoreKinLink,
 )
-from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.context import AppContext, snapshot_memo
 from quzhou_desktop.services.kernel.settings import rules_in
 from quzhou_desktop.store.models import KinLink, Membership, Person, Village
 
@@ -40,13 +41,24 @@ def _current(on: date) -> Any:
     return and_(Membership.start_date <= on, or_(Membership.end_date.is_(None), Membership.end_date >= on))
 
 
+def current_seats(s: Session, village_id: str, on: date) -> list[tuple[Membership, Person]]:
+    """The village's memberships current on ``on`` with their people, by body, role and name; read once per
+    ``ctx.snapshot()`` (the 工作台's member counts and composition checks share it)."""
+
+    def load() -> list[tuple[Membership, Person]]:
+        q = (
+            select(Membership, Person)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Membership.village_id == village_id, _current(on))
+            .order_by(Membership.body, Membership.role, Person.name)
+        )
+        return [(m, p) for m, p in s.execute(q)]
+
+    return snapshot_memo(s, f"seats:{village_id}:{on.isoformat()}", load)
+
+
 def _seats(s: Any, village_id: str, on: date) -> list[tuple[Membership, Person]]:
-    q = (
-        select(Membership, Person)
-        .join(Person, Person.id == Membership.person_id)
-        .where(Membership.village_id == village_id, _current(on))
-    )
-    return list(s.execute(q))
+    return current_seats(s, village_id, on)
 
 
 def _supervisory_findings(s: Any, village_id: str, on: date) -> list[Finding]:

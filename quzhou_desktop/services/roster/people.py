@@ -26,6 +26,7 @@ from quzhou_desktop.services.roster.bodies import (
     body_label,
     role_label,
 )
+from quzhou_desktop.services.roster.composition import current_seats
 from quzhou_desktop.store.models import KinLink, Membership, Person
 
 
@@ -379,6 +380,9 @@ def members(
     ctx.require_village(village_id)
     on = on or ctx.clock.today()
     with ctx.read() as s:
+        if not include_past:  # (shared with the composition checks inside a snapshot)
+            pairs = current_seats(s, village_id, on)
+            return [_membership_row(m, p) for m, p in pairs if not body or m.body == body]
         q = (
             select(Membership, Person)
             .join(Person, Person.id == Membership.person_id)
@@ -386,8 +390,6 @@ def members(
         )
         if body:
             q = q.where(Membership.body == body)
-        if not include_past:
-            q = q.where(_active_on(on))
         q = q.order_by(Membership.body, Membership.role, Person.name)
         return [_membership_row(m, p) for m, p in s.execute(q)]
 

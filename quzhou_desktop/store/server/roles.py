@@ -202,3 +202,56 @@ def create_server_database(
 def app_address(address: str, names: ServerNames) -> str:
     """What the office PCs use: the same server and options, the application role, no password."""
     return display_url(with_database(address, names.database, user=names.app))
+
+
+def restore_names(address: str, app: str, *, password: str | None = None) -> ServerNames:
+    """Check that the login in ``address`` (its database the one to be restored) may restore it, and name
+    the roles involved: the database's owner role (read from the server) and ``app``, the application role.
+
+    A restore creates a fresh database owned by the owner role, loads the backup as that role, ends the
+    office PCs' sessions and renames both databases: a superuser may, or a role with CREATEDB that is a
+    member of the owner role and of ``pg_signal_backend``. Refuses in Chinese (``ServerSetupError``) otherwise;
+    a refused login raises the usual ``ServerLoginFailed`` / ``ServerPasswordNeeded``."""
+    from sqlalchemy.exc import DBAPIError
+
+    from quzhou_desktop.store.dialects.postgres import translate
+
+    database = database_of(address)
+    user = make_url(address).username or ""
+    if user == app:
+        raise ServerSetupError(
+            f"服务器用户 {user} 是各办公电脑使用的程序角色，不能恢复数据库。"
+            "请填写服务器管理员（通常是 postgres）的用户名和密码"
+        )
+    try:
+        with admin_connection(address, password=password) as conn:
+            row = conn.exec_driver_sql(
+                "SELECT r.rolsuper, r.rolcreatedb, pg_get_userbyid(d.datdba), "
+                "pg_has_role(current_user, d.datdba, 'MEMBER'), "
+                "pg_has_role(current_user, 'pg_signal_backend', 'MEMBER') "
+                "FROM pg_roles r, pg_database d WHERE r.rolname = current_user AND d.datname = %s",
+                (database,),
+            ).first()
+    except DBAPIError as exc:
+        mapped = translate(exc)
+        if mapped is not None:
+            raise mapped from exc
+        raise
+    if row is None:
+        raise ServerSetupError(f"服务器上没有数据库 {database}")
+    superuser, createdb, owner, in_owner, signals = row
+    if not superuser and not (createdb and in_owner and signals):
+        missing = [
+            what
+            for what, ok in (
+                ("建库权限（CREATEDB）", createdb),
+                (f"数据库所有者角色 {owner} 的成员身份", in_owner),
+                ("结束其他电脑连接的权限（pg_signal_backend）", signals),
+            )
+            if not ok
+        ]
+        raise ServerSetupError(
+            f"服务器用户 {user} 不能恢复数据库 {database}：缺少{'、'.join(missing)}。"
+            "请改用服务器管理员（通常是 postgres）的登录，或请单位的系统管理员授权"
+        )
+    return ServerNames.for_database(database, owner, app)

@@ -340,6 +340,29 @@ def test_register_filters(staff: DisclosureStaff) -> None:
     assert len(page) == 2
 
 
+@pytest.mark.parametrize("sort", sorted(reg.SORTS))
+def test_register_pages_follow_the_sort(staff: DisclosureStaff, sort: str) -> None:
+    """Page by page (the ids sorted first, then their rows) gives the rows in the sort's order, every row once,
+    for one village and for all."""
+    for i, title in enumerate(("丙", "甲", "乙", "丁")):
+        general(staff, title=title)
+        general(staff, village_id=staff.v1, title=f"{title}{i}")
+    key = {"village": "village_name", "period": "period_start", "due": "due_on", "posted": "posted_from"}
+    for village_id in (staff.v0, None):
+        flt = reg.DisclosureFilter(village_id=village_id)
+        for descending in (False, True):
+            pages = [
+                reg.list_disclosures(staff.clerk, flt, offset=o, limit=3, sort=sort, descending=descending)
+                for o in range(0, 9, 3)
+            ]
+            rows = [r for page in pages for r in page]
+            assert len({r.id for r in rows}) == len(rows) == reg.count_disclosures(staff.clerk, flt)
+            values = [getattr(r, key.get(sort, sort)) for r in rows]
+            present = [v for v in values if v is not None]
+            assert present == sorted(present, reverse=descending), (sort, descending, values)
+            assert values[len(present) :] == [None] * (len(values) - len(present))  # empty last
+
+
 def test_resolution_disclosure_from_matter_links_back(staff: DisclosureStaff) -> None:
     from quzhou_desktop.services.disclosures.from_matters import (
         create_from_matter_step,
