@@ -34,13 +34,12 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.exc import IntegrityError
 
-from quzhou_desktop.core.errors import NotFound
 from quzhou_desktop.core.exchange import ACCOUNT_ENTITIES, Head, with_own_site
 from quzhou_desktop.core.peer_acts import ACT_FIELDS, KEY_FIELDS, Verifier, act_fault, verifier
 from quzhou_desktop.core.signing import b64, fingerprint
 from quzhou_desktop.services.exchange.acts import check_peer_acts, store_peer_acts
 from quzhou_desktop.services.exchange.checked import Checked
-from quzhou_desktop.services.exchange.enrol import digits, is_county_enrolment, read_enrolment
+from quzhou_desktop.services.exchange.enrol import digits, is_county_enrolment, read_enrolment, township_site
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
 from quzhou_desktop.services.exchange.identity import ensure_local_site, site_private_key
 from quzhou_desktop.services.exchange.inserts import store_scans
@@ -107,12 +106,7 @@ def write_county_enrolment(ctx: AppContext, county: str, out: Path) -> CountyEnr
     if not name:
         raise ExchangeRefused(file=out.name, reason="请填写区县的名称")
     with ctx.write("exchange.enrol") as s:
-        township = home_township(s)
-        if township is None:
-            raise NotFound("这个数据库还没有完成首次设置")
-        me = ensure_local_site(s, kind="township", name=township.name)
-        if me.kind != "township":
-            raise ExchangeRefused(file=out.name, reason="只有乡镇站点可以向区县登记")
+        township, me = township_site(s, out, "只有乡镇站点可以向区县登记")
         peer = s.scalars(
             select(ExchangeSite).where(ExchangeSite.is_self.is_(False), ExchangeSite.kind == "county")
         ).first()

@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from quzhou_desktop.core.errors import NotFound
 from quzhou_desktop.core.exchange import GENESIS, Head, with_own_site
 from quzhou_desktop.core.signing import b64, fingerprint, unb64
 from quzhou_desktop.services.exchange.acts import check_peer_acts, store_peer_acts
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
-from quzhou_desktop.services.exchange.identity import ensure_local_site, self_row, site_private_key
+from quzhou_desktop.services.exchange.identity import LocalSite, ensure_local_site, self_row, site_private_key
 from quzhou_desktop.services.exchange.inserts import store_scans
 from quzhou_desktop.services.exchange.package import Package, write_package
 from quzhou_desktop.services.exchange.peers import audit, site_doc
@@ -77,16 +78,23 @@ class Enrolled:
     fingerprint: str
 
 
+def township_site(s: Session, out: Path, refusal: str) -> tuple[Township, LocalSite]:
+    """This township's row and site, made when it has none yet (inside the caller's write); ``refusal`` when
+    this database is not a township's."""
+    township = home_township(s)
+    if township is None:
+        raise NotFound("这个数据库还没有完成首次设置")
+    me = ensure_local_site(s, kind="township", name=township.name)
+    if me.kind != "township":
+        raise ExchangeRefused(file=out.name, reason=refusal)
+    return township, me
+
+
 def write_enrolment(ctx: AppContext, village_id: str, out: Path) -> EnrolmentFile:
     """The township's enrolment file for one of its villages (the village stays invited until it answers)."""
     user = ctx.require(Perm.VILLAGE_MANAGE)
     with ctx.write("exchange.enrol") as s:
-        township = home_township(s)
-        if township is None:
-            raise NotFound("这个数据库还没有完成首次设置")
-        me = ensure_local_site(s, kind="township", name=township.name)
-        if me.kind != "township":
-            raise ExchangeRefused(file=out.name, reason="只有乡镇站点可以登记村")
+        _township, me = township_site(s, out, "只有乡镇站点可以登记村")
         village = s.get(Village, village_id)
         if village is None:
             raise NotFound("找不到这个村")

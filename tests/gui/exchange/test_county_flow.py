@@ -11,35 +11,17 @@ from pytestqt.qtbot import QtBot
 
 from quzhou_desktop.gui.exchange.page import ExchangePage
 from quzhou_desktop.services.exchange.receipts import receipt_path
-from quzhou_desktop.services.kernel.auth import load_current_user
-from quzhou_desktop.services.kernel.context import AppContext
-from quzhou_desktop.services.roster.setup import initialise
-from quzhou_desktop.store.db import Database
 from tests.gui.exchange.test_flow import cell, opened
+from tests.services.exchange.test_county import make_county
 from tests.support.gui import close_message_boxes
 from tests.support.vouchers import make_voucher_village
-from tests.support.world import PASSWORD, World, make_world
+from tests.support.world import World, make_world
 
 
 @pytest.fixture
 def township(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
     monkeypatch.setenv("QUZHOU_DATA_DIR", str(tmp_path / "data"))
     return make_world(tmp_path / "township.sqlite3")
-
-
-def county_context(path: Path, township: World) -> AppContext:
-    ctx = AppContext(Database(path, create=True), clock=township.clock)
-    sheet = initialise(
-        ctx,
-        township_name="柯城区",
-        villages=[],
-        admin_username="xian",
-        admin_password=PASSWORD,
-        admin_display_name="区农业农村局",
-        site_kind="county",
-    )
-    ctx.user = load_current_user(ctx, sheet.admin_id)
-    return ctx
 
 
 def test_township_joins_county_and_reports(qtbot: QtBot, township: World, tmp_path: Path) -> None:
@@ -65,7 +47,7 @@ def test_township_joins_county_and_reports(qtbot: QtBot, township: World, tmp_pa
     assert any(township_fp.split()[0] in t for t in close_message_boxes())
 
     # The county's server: 添加乡镇, accepted only once the fingerprint was confirmed
-    county = county_context(tmp_path / "county.sqlite3", township)
+    county = make_county(tmp_path / "county.sqlite3", township.clock).admin
     cpage = ExchangePage(county)
     qtbot.addWidget(cpage)
     assert cpage.kind == "county" and cpage.buttons["add_township"].isVisibleTo(cpage)
