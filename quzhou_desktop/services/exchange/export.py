@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from quzhou_desktop.core.exchange import concerns_village, travels, travels_to_county
+from quzhou_desktop.services.exchange.county import county_tables
 from quzhou_desktop.services.exchange.errors import ExchangeNotReady
 from quzhou_desktop.services.exchange.identity import LocalSite, local_site, site_private_key
 from quzhou_desktop.services.exchange.package import Entry, entry_line, write_package
@@ -23,7 +24,6 @@ from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.roles import Perm
 from quzhou_desktop.services.kernel.site import home_township
 from quzhou_desktop.store.audit.chain import chain_head, norm_value
-from quzhou_desktop.store.audit.verify import audited_tables
 from quzhou_desktop.store.dialects.rows import run
 from quzhou_desktop.store.models import ExchangeSite
 from quzhou_desktop.store.schema import SCHEMA_HEAD
@@ -73,7 +73,7 @@ def _collect(
     head = chain_head(conn)
     village = peer.village_id or ""
     to_county = peer.kind == "county"
-    records = frozenset(t.name for t in audited_tables())
+    records = frozenset(t.name for t in county_tables())  # printed notices stay with the office too
     dispatch = me.kind == "township" and not to_county
     vouchers: dict[str, str] = {}
     if dispatch:

@@ -26,14 +26,16 @@ from quzhou_desktop.services.exchange.status import exchange_status
 from quzhou_desktop.services.kernel.auth import load_current_user
 from quzhou_desktop.services.kernel.context import AppContext
 from quzhou_desktop.services.kernel.site import home_township, read_site
+from quzhou_desktop.services.notices.issue import print_notice
 from quzhou_desktop.services.roster.setup import initialise
 from quzhou_desktop.services.roster.villages import VillageSpec
 from quzhou_desktop.services.verification.run import verify
 from quzhou_desktop.store.audit.chain import canonical, row_state
 from quzhou_desktop.store.db import Database
-from quzhou_desktop.store.models import PeerAct, Township, Village, Voucher, VoucherEvent
+from quzhou_desktop.store.models import NoticePrint, PeerAct, Township, Village, Voucher, VoucherEvent
 from tests.services.exchange.test_rounds import delivered, full_round, register, tbl
 from tests.support.exchange import Sites, count, problems, repack, site_private
+from tests.support.notices import make_printables
 from tests.support.vouchers import make_voucher_village
 from tests.support.world import PASSWORD, FixedClock, World
 
@@ -284,3 +286,21 @@ def test_foreign_record(table: str, state: dict[str, Any], refused: bool) -> Non
     own = [("village", {"id": "V1", "township_id": "T1"}), ("voucher", {"id": "W1", "village_id": "V1"})]
     fault = foreign_record(None, "T1", [*own, (table, state)])
     assert (fault is not None) == refused
+
+
+def test_printed_notices_stay_with_the_township(
+    sites: Sites, county: World, target: Callable[[str], Path | str], opened: Callable[[World], World]
+) -> None:
+    """A notice's 核验码 names the township's own chain: its print record goes neither in the enrolment file nor
+    in a report, and the county's verify passes."""
+    town = opened(
+        make_township(target("hangbu.sqlite3"), sites.township.clock, "航埠镇", ["北山村", "南山村"])
+    )
+    p = make_printables(town)
+    print_notice(p.ctx, "voucher", p.voucher_id, sites.folder / "1.pdf")
+    join_county(town, county, sites.folder, "航埠镇")
+    print_notice(p.ctx, "voucher", p.voucher2_id, sites.folder / "2.pdf")
+    report_to_county(town, county, sites.folder / "航埠镇-1.区县.zip")
+    assert count(town, NoticePrint) == 2 and count(county, NoticePrint) == 0
+    assert count(county, Voucher) == count(town, Voucher)
+    assert verify(county.admin).problems == []
