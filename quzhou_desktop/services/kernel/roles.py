@@ -13,6 +13,7 @@ class Role(str, Enum):
     SECRETARY = "secretary"
     TOWNSHIP_ADMIN = "township_admin"
     VILLAGE_ADMIN = "village_admin"
+    COUNTY_ADMIN = "county_admin"
     READONLY = "readonly"
     COUNTY_VIEWER = "county_viewer"
 
@@ -29,6 +30,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.SECRETARY: "村党组织书记",
     Role.TOWNSHIP_ADMIN: "乡镇管理员",
     Role.VILLAGE_ADMIN: "村管理员",
+    Role.COUNTY_ADMIN: "区县管理员",
     Role.READONLY: "只读",
     Role.COUNTY_VIEWER: "区县查看",
 }
@@ -139,6 +141,9 @@ GRANTS: dict[Role, frozenset[Perm]] = {
     # administrator over the township's — accounts, settings and the site key, backups, packages and their
     # conflicts, unlocking a month.
     Role.VILLAGE_ADMIN: _ADMIN,
+    # A county server's administrator: its accounts, backups and the townships' packages (a county changes no
+    # record of theirs: ``COUNTY_PERMS``).
+    Role.COUNTY_ADMIN: _ADMIN,
     Role.READONLY: frozenset({Perm.PRINT}),
     Role.COUNTY_VIEWER: frozenset({Perm.PRINT}),  # 区/县 staff: every village of every township, reading
 }
@@ -146,14 +151,14 @@ GRANTS: dict[Role, frozenset[Perm]] = {
 # Roles whose users see every village this database holds (others see only their linked villages): a village
 # PC holds its own village (and, read-only, the rows of others its records name, e.g. a payee's village); a
 # county's viewers see every village of every township that reports to it.
-TOWNSHIP_WIDE = frozenset({Role.TOWNSHIP_ADMIN, Role.VILLAGE_ADMIN, Role.COUNTY_VIEWER})
+TOWNSHIP_WIDE = frozenset({Role.TOWNSHIP_ADMIN, Role.VILLAGE_ADMIN, Role.COUNTY_ADMIN, Role.COUNTY_VIEWER})
 # The administrators: a site's first account is one.
-ADMINS = frozenset({Role.TOWNSHIP_ADMIN, Role.VILLAGE_ADMIN})
+ADMINS = frozenset({Role.TOWNSHIP_ADMIN, Role.VILLAGE_ADMIN, Role.COUNTY_ADMIN})
 
 
 def admin_role(site_kind: str) -> Role:
     """The role of the first administrator of a site of ``site_kind`` (township, village or county)."""
-    return Role.VILLAGE_ADMIN if site_kind == "village" else Role.TOWNSHIP_ADMIN
+    return {"village": Role.VILLAGE_ADMIN, "county": Role.COUNTY_ADMIN}.get(site_kind, Role.TOWNSHIP_ADMIN)
 
 
 def offered_roles(site_kind: str) -> list[Role]:
@@ -161,9 +166,9 @@ def offered_roles(site_kind: str) -> list[Role]:
     elsewhere every role of a township or village office, the administrator being this kind of site's (a
     township PC has 乡镇管理员, a village's own PC 村管理员)."""
     if site_kind == "county":
-        return [Role.TOWNSHIP_ADMIN, Role.COUNTY_VIEWER]
+        return [Role.COUNTY_ADMIN, Role.COUNTY_VIEWER]
     other = admin_role("township" if site_kind == "village" else "village")
-    return [r for r in Role if r is not other and r is not Role.COUNTY_VIEWER]
+    return [r for r in Role if r not in (other, Role.COUNTY_ADMIN, Role.COUNTY_VIEWER)]
 
 
 # What a county (区/县) database still lets its users do: it holds its townships' records as they reported

@@ -72,7 +72,7 @@ def initialise(
     admin = new_account(
         username=admin_username,
         display_name=admin_display_name or admin_username,
-        role=admin_role(kind),  # 乡镇管理员, or 村管理员 on a village's own PC
+        role=admin_role(kind),  # 乡镇管理员, 村管理员 on a village's own PC, 区县管理员 on a county
         password=admin_password,
     )
     if rules_json is None:

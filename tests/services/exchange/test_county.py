@@ -25,7 +25,9 @@ from quzhou_desktop.services.exchange.receipts import receipt_path
 from quzhou_desktop.services.exchange.status import exchange_status
 from quzhou_desktop.services.kernel.auth import load_current_user
 from quzhou_desktop.services.kernel.context import AppContext
+from quzhou_desktop.services.kernel.roles import Role, offered_roles
 from quzhou_desktop.services.kernel.site import home_township, read_site
+from quzhou_desktop.services.kernel.users import roles_offered
 from quzhou_desktop.services.notices.issue import print_notice
 from quzhou_desktop.services.roster.setup import initialise
 from quzhou_desktop.services.roster.villages import VillageSpec
@@ -304,3 +306,12 @@ def test_printed_notices_stay_with_the_township(
     assert count(town, NoticePrint) == 2 and count(county, NoticePrint) == 0
     assert count(county, Voucher) == count(town, Voucher)
     assert verify(county.admin).problems == []
+
+
+def test_a_county_has_its_own_administrator_role(county: World) -> None:
+    user = county.admin.require_user()
+    assert user.role is Role.COUNTY_ADMIN and user.role.label == "区县管理员"
+    assert roles_offered(county.admin) == [Role.COUNTY_ADMIN, Role.COUNTY_VIEWER]
+    assert Role.COUNTY_ADMIN not in offered_roles("township") and Role.COUNTY_ADMIN not in offered_roles(
+        "village"
+    )
