@@ -41,11 +41,12 @@ from quzhou_desktop.services.matters import matter as matters_svc
 from quzhou_desktop.services.matters import query
 from quzhou_desktop.services.matters.common import STATUS_LABELS
 from quzhou_desktop.services.matters.matter import CATEGORIES, MatterDetail, MatterRow
+from quzhou_desktop.services.roster.villages import list_villages
 
 SEARCH_DELAY_MS = 300
 
 COLUMNS: list[Column[MatterRow]] = [
-    Column("村", lambda r: r.village_name, sort="village"),
+    Column("村", lambda r: r.village_name, sort="village", tooltip=lambda r: r.village_name),
     Column("事项", lambda r: r.display_title, sort="title", tooltip=lambda r: r.display_title),
     Column("类别", lambda r: r.category_label, sort="category", tooltip=lambda r: r.category_label),
     Column("年度", lambda r: r.year, sort="year", align=CENTER),
@@ -118,8 +119,10 @@ class MattersPage(SectionPage):
         )
         self.view = register_view(self.model)
         # 事项, 进行到, 下一步可办日期, 逾期, 预计金额 first: in view at 1366 px without scrolling
+        # "乡镇 村" on a county's database needs about twice a village name's width
+        village_width = 120 if any(v.label != v.name for v in list_villages(ctx)) else 60
         arrange_columns(self.view, "matters", ctx.user.id if ctx.user else None,
-                        widths={0: 60, 1: 190, 2: 130, 3: 48, 4: 110, 5: 60, 6: 104, 7: 44, 8: 96},
+                        widths={0: village_width, 1: 190, 2: 130, 3: 48, 4: 110, 5: 60, 6: 104, 7: 44, 8: 96},
                         order=(1, 4, 6, 7, 8, 5, 0, 2, 3))  # fmt: skip
         self.detail = MatterDetailView(self)
         split = QSplitter()

@@ -9,12 +9,13 @@ from pathlib import Path
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from quzhou_desktop.gui.matters.page import MattersPage
+from quzhou_desktop.gui.matters.page import COLUMNS, MattersPage
 from quzhou_desktop.gui.shell.main_window import MainWindow
 from quzhou_desktop.gui.vouchers.page import VouchersPage
 from tests.support.county import make_county
 from tests.support.world import World
 
+COLUMNS_TITLES = [c.title for c in COLUMNS]
 EDIT_BUTTONS = ("new_button", "step_button", "amend_button", "rerun_button", "withdraw_button")
 
 
@@ -36,6 +37,8 @@ def test_the_county_viewer_sees_every_township_and_no_edit_action(qtbot: QtBot, 
     qtbot.waitUntil(lambda: matters.model.rowCount() == 1)
     shown = {matters.model.index(0, c).data() for c in range(matters.model.columnCount())}
     assert "航埠镇 溪口村" in shown
+    column = COLUMNS_TITLES.index("村")
+    assert matters.view.columnWidth(column) >= 120  # "乡镇 村" is not cut short
     matters.view.selectRow(0)
     qtbot.waitUntil(lambda: matters.current is not None)
     for name in EDIT_BUTTONS:
