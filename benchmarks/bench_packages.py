@@ -212,15 +212,14 @@ def build(folder: Path, villages: int, entries: int) -> Network:
     return Network(folder, tdb, made, packages)
 
 
-def _floor(net: Network, target: Path) -> float:
-    """The same record rows and blobs as the packages hold, inserted with bare executemany (one transaction)."""
-    import json
-
+def floor_rows(net: Network) -> tuple[dict[str, list[dict[str, Any]]], list[tuple[str, int, bytes]]]:
+    """The record rows (by table, each the state the packages record last) and the attachment blobs the
+    packages hold: what any import of them must at least write."""
     from quzhou_desktop.services.exchange.package import Package
     from quzhou_desktop.services.exchange.states import changes_of
 
     rows: dict[str, dict[str, dict[str, Any]]] = {}
-    blobs: list[tuple[str, int, bytes]] = []
+    blobs: dict[str, tuple[str, int, bytes]] = {}
     for p in net.packages:
         pkg = Package.open(p)
         for e in pkg.entries():
@@ -230,15 +229,20 @@ def _floor(net: Network, target: Path) -> float:
         for name in pkg.manifest["members"]:
             if name.startswith("attachments/"):
                 data = pkg.member(name)
-                blobs.append((name.split("/", 1)[1], len(data), data))
-    del json
+                sha = name.split("/", 1)[1]
+                blobs[sha] = (sha, len(data), data)
+    return {entity: list(by_id.values()) for entity, by_id in rows.items()}, list(blobs.values())
+
+
+def _floor(net: Network, target: Path) -> float:
+    """The same record rows and blobs as the packages hold, inserted with bare executemany (one transaction)."""
+    rows, blobs = floor_rows(net)
     con = sqlite3.connect(target, isolation_level=None)
     con.execute("PRAGMA foreign_keys = OFF")
     t0 = time.perf_counter()
     con.execute("BEGIN IMMEDIATE")
     con.executemany("INSERT OR IGNORE INTO attachment_blob (sha256, size, data) VALUES (?, ?, ?)", blobs)
-    for entity, by_id in rows.items():
-        states = list(by_id.values())
+    for entity, states in rows.items():
         cols = list(states[0])
         con.executemany(
             f"INSERT INTO {entity} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
