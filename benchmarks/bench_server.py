@@ -349,7 +349,7 @@ SERVER_NOTES: list[str] = [
     "million rows in 430 s at load 7–9); the row-by-row comparison and `verify` afterwards take ≈16 min at full "
     "scale. A login to the new database while it is being compared makes the comparison fail (the audit log "
     "grew) and the copy is dropped, as it should be.",
-    "- **Import into the server at ≤ 3× COPY** is not measured: it waits for the exchange packages.",
+    "- **Import into the server at ≤ 3× COPY**: measured by `python -m benchmarks.bench_packages_server`; see “PostgreSQL: importing packages” below.",
 ]
 
 
