@@ -39,7 +39,13 @@ from quzhou_desktop.core.peer_acts import ACT_FIELDS, KEY_FIELDS, Verifier, act_
 from quzhou_desktop.core.signing import b64, fingerprint
 from quzhou_desktop.services.exchange.acts import check_peer_acts, store_peer_acts
 from quzhou_desktop.services.exchange.checked import Checked
-from quzhou_desktop.services.exchange.enrol import digits, is_county_enrolment, read_enrolment, township_site
+from quzhou_desktop.services.exchange.enrol import (
+    digits,
+    is_county_enrolment,
+    read_enrolment,
+    township_site,
+    write_answer,
+)
 from quzhou_desktop.services.exchange.errors import ExchangeRefused
 from quzhou_desktop.services.exchange.identity import ensure_local_site, site_private_key
 from quzhou_desktop.services.exchange.inserts import store_scans
@@ -223,17 +229,15 @@ def accept_township(ctx: AppContext, path: Path, *, confirmed: str) -> TownshipA
         audit(s, ctx, "exchange.join", peer.id, {"enrolment": pkg.sha256, "township": township_id})
     user = ctx.require_user()
     out = path.with_name(f"{township_name}.区县.应答.zip")
-    manifest = {
-        "kind": "answer",
-        "from": {**site_doc(me), "public_key": b64(me.public)},
-        "to": {"site": site_id, "kind": "township", "name": str(pkg.field("from", "name"))},
-        "township": {"id": township_id, "name": township_name},
-        "invitation": pkg.field("invitation"),
-        "schema": SCHEMA_HEAD,
-        "created_by": {"username": user.username, "name": user.display_name},
-        "created_at": norm_value(ctx.clock.now()),
-    }
-    write_package(out, manifest, private=site_private_key(me))
+    write_answer(
+        out,
+        me,
+        pkg,
+        str(pkg.field("from", "name")),
+        {"township": {"id": township_id, "name": township_name}},
+        (user.username, user.display_name),
+        ctx.clock.now(),
+    )
     return TownshipAdded(township_name, shown, me.fingerprint, out, records)
 
 

@@ -223,17 +223,15 @@ def join_as_village(
         audit(s, ctx, "exchange.join", peer.id, {"enrolment": pkg.sha256, "village": village_id})
         township_name = peer.name
     out = answer or enrolment.with_name(f"{village_name}.应答.zip")
-    manifest = {
-        "kind": "answer",
-        "from": {**site_doc(me), "public_key": b64(me.public)},
-        "to": {"site": str(pkg.field("from", "site")), "kind": "township", "name": township_name},
-        "village": {"id": village_id, "name": village_name},
-        "invitation": pkg.field("invitation"),
-        "schema": SCHEMA_HEAD,
-        "created_by": {"username": admin.username, "name": admin.display_name},
-        "created_at": norm_value(ctx.clock.now()),
-    }
-    write_package(out, manifest, private=site_private_key(me))
+    write_answer(
+        out,
+        me,
+        pkg,
+        township_name,
+        {"village": {"id": village_id, "name": village_name}},
+        (admin.username, admin.display_name),
+        ctx.clock.now(),
+    )
     sheet = RecoverySheet(
         township_name + village_name,
         admin.display_name,
@@ -271,6 +269,30 @@ def _apply_seed(
         apply_seed(conn, rows, actor, when=ctx.clock.now(), reason="登记文件")
     except (KeyError, TypeError, ValueError) as exc:
         raise pkg.refused("登记文件中的村数据无法读取或不完整") from exc
+
+
+def write_answer(
+    out: Path,
+    me: LocalSite,
+    enrolment: Package,
+    to_name: str,
+    unit: dict[str, Any],
+    by: tuple[str, str],
+    now: Any,
+) -> None:
+    """The answer to ``enrolment`` (a village's to its township, a county's to a township): this site's identity
+    and key, the unit it concerns (``unit``: its village, or the township), signed by this site's key."""
+    manifest = {
+        "kind": "answer",
+        "from": {**site_doc(me), "public_key": b64(me.public)},
+        "to": {"site": str(enrolment.field("from", "site")), "kind": "township", "name": to_name},
+        **unit,
+        "invitation": enrolment.field("invitation"),
+        "schema": SCHEMA_HEAD,
+        "created_by": {"username": by[0], "name": by[1]},
+        "created_at": norm_value(now),
+    }
+    write_package(out, manifest, private=site_private_key(me))
 
 
 def digits(text: str) -> str:
